@@ -1,0 +1,128 @@
+import Foundation
+import RetourCore
+import Vapor
+
+/// An error a client can act on: a status, a sentence, and the fields it concerns. The API
+/// answers it as RFC 9457 problem details; the HTML side shows it on the page.
+struct Problem: Error {
+    var status: HTTPResponseStatus
+    var detail: Message
+    var errors: [FieldError]
+
+    init(_ status: HTTPResponseStatus, detail: Message, errors: [FieldError] = []) {
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+    }
+
+    init(_ status: HTTPResponseStatus, nl: String, en: String, errors: [FieldError] = []) {
+        self.init(status, detail: Message(nl: nl, en: en), errors: errors)
+    }
+
+    static func invalid(_ errors: [FieldError]) -> Problem {
+        Problem(
+            .unprocessableEntity, nl: "De invoer bevat fouten.", en: "The input is not valid.", errors: errors)
+    }
+
+    static func notFound() -> Problem {
+        Problem(.notFound, nl: "Niet gevonden.", en: "Not found.")
+    }
+}
+
+struct ProblemDocument: Content {
+    struct Item: Content {
+        let field: String
+        let message: String
+    }
+
+    let type: String
+    let title: String
+    let status: Int
+    let detail: String
+    let errors: [Item]
+}
+
+/// Turns every error into a clear answer: problem+json under `/api/`, an error page elsewhere.
+/// Anything unexpected is logged and answered as a 500 without internals.
+struct ProblemMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return await answer(error, for: request)
+        }
+    }
+
+    func answer(_ error: any Error, for request: Request) async -> Response {
+        let language = request.language
+        var status = HTTPResponseStatus.internalServerError
+        var detail = language == .nl ? "Er ging iets mis aan onze kant." : "Something went wrong on our side."
+        var items: [ProblemDocument.Item] = []
+        var headers = HTTPHeaders()
+        switch error {
+        case let problem as Problem:
+            status = problem.status
+            detail = problem.detail.text(in: language)
+            items = problem.errors.map { .init(field: $0.field, message: $0.message.text(in: language)) }
+        case let abort as any AbortError:
+            status = abort.status
+            detail = abort.reason
+            headers = abort.headers
+            if status == .payloadTooLarge {
+                detail = language == .nl ? "De aanvraag is te groot." : "The request is too large."
+            }
+        case let decoding as DecodingError:
+            status = .badRequest
+            detail = (language == .nl ? "Ongeldige invoer: " : "Malformed input: ") + decoding.plainDescription
+        default:
+            request.logger.report(error: error)
+        }
+        if status.code >= 500 {
+            request.logger.error("answered \(status.code) for \(request.method) \(request.url.path): \(String(reflecting: error))")
+        }
+
+        if request.url.path.hasPrefix("/api/") {
+            let document = ProblemDocument(
+                type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, errors: items)
+            let response = Response(status: status, headers: headers)
+            response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json")
+            response.body = .init(data: (try? JSONEncoder().encode(document)) ?? Data())
+            if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+            return response
+        }
+
+        struct ErrorContent: Encodable {
+            let status: Int
+            let detail: String
+            let errors: [String]
+        }
+        let content = ErrorContent(status: Int(status.code), detail: detail, errors: items.map(\.message))
+        if let page = try? await request.renderPage("error", title: "\(status.code)", content: content, status: status) {
+            page.headers.add(contentsOf: headers)
+            return page
+        }
+        let response = Response(status: status, headers: headers, body: .init(string: detail))
+        response.headers.contentType = .plainText
+        return response
+    }
+}
+
+extension DecodingError {
+    /// Which field was wrong, in words a client can act on.
+    var plainDescription: String {
+        func path(_ context: Context) -> String {
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return path.isEmpty ? "the body" : path
+        }
+        switch self {
+        case .typeMismatch(_, let context): return "\(path(context)) has the wrong type"
+        case .valueNotFound(_, let context): return "\(path(context)) is missing"
+        case .keyNotFound(let key, let context):
+            let parent = context.codingPath.isEmpty ? "" : path(context) + "."
+            return "\(parent)\(key.stringValue) is missing"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)) is not valid"
+        @unknown default: return "the body is not valid"
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import RetourCore
+import Vapor
+
+/// Every setting of the portal, read once from the environment in `configure`.
+public struct AppConfig: Sendable {
+    public var databaseURL: String?
+    public var sqlitePath: String
+    public var timeZone: TimeZone
+    public var bcryptCost: Int
+    public var tokenLifetimeDays: Int
+    public var secureCookies: Bool
+    public var loginThrottle: LoginThrottle
+    /// Failed logins from one address before it waits, whatever e-mail it tries.
+    public var addressFailureLimit: Int
+
+    public init(
+        databaseURL: String? = nil, sqlitePath: String = "var/retour.sqlite",
+        timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam")!, bcryptCost: Int = 12,
+        tokenLifetimeDays: Int = 30, secureCookies: Bool = false, loginThrottle: LoginThrottle = LoginThrottle(),
+        addressFailureLimit: Int = 30
+    ) {
+        self.databaseURL = databaseURL
+        self.sqlitePath = sqlitePath
+        self.timeZone = timeZone
+        self.bcryptCost = bcryptCost
+        self.tokenLifetimeDays = tokenLifetimeDays
+        self.secureCookies = secureCookies
+        self.loginThrottle = loginThrottle
+        self.addressFailureLimit = addressFailureLimit
+    }
+
+    /// Reads `DATABASE_URL`, `RETOUR_SQLITE`, `RETOUR_TIMEZONE`, `RETOUR_BCRYPT_COST`,
+    /// `RETOUR_TOKEN_DAYS` and `RETOUR_SECURE_COOKIES`.
+    public static func fromEnvironment() throws -> AppConfig {
+        var config = AppConfig()
+        config.databaseURL = Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 }
+        if let path = Environment.get("RETOUR_SQLITE"), !path.isEmpty { config.sqlitePath = path }
+        if let zone = Environment.get("RETOUR_TIMEZONE"), !zone.isEmpty {
+            guard let timeZone = TimeZone(identifier: zone) else {
+                throw ConfigError("RETOUR_TIMEZONE=\(zone) is not a time zone (try Europe/Amsterdam)")
+            }
+            config.timeZone = timeZone
+        }
+        if let cost = Environment.get("RETOUR_BCRYPT_COST") {
+            guard let value = Int(cost), (4...31).contains(value) else {
+                throw ConfigError("RETOUR_BCRYPT_COST must be 4…31")
+            }
+            config.bcryptCost = value
+        }
+        if let days = Environment.get("RETOUR_TOKEN_DAYS") {
+            guard let value = Int(days), value > 0 else { throw ConfigError("RETOUR_TOKEN_DAYS must be a positive number") }
+            config.tokenLifetimeDays = value
+        }
+        config.secureCookies = Environment.get("RETOUR_SECURE_COOKIES") == "1"
+        return config
+    }
+}
+
+struct ConfigError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey {
+        typealias Value = AppConfig
+    }
+
+    private struct ClockKey: StorageKey {
+        typealias Value = any RetourCore.Clock
+    }
+
+    public var config: AppConfig {
+        get { storage[ConfigKey.self] ?? AppConfig() }
+        set { storage[ConfigKey.self] = newValue }
+    }
+
+    /// The clock all logic reads; tests replace it with a `FixedClock`.
+    public var clock: any RetourCore.Clock {
+        get { storage[ClockKey.self] ?? SystemClock() }
+        set { storage[ClockKey.self] = newValue }
+    }
+
+    /// Today in the distributor's time zone.
+    public var today: CalendarDay { CalendarDay(clock.now, in: config.timeZone) }
+}
+
+extension Request {
+    var config: AppConfig { application.config }
+    var now: Date { application.clock.now }
+    var today: CalendarDay { application.today }
+}

@@ -1,0 +1,132 @@
+import Crypto
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// Checks an e-mail and password, with throttling shared by every `serve` process through the
+/// database. Used by the login page and by `POST /api/v1/auth/token`.
+enum Authentication {
+    static func verify(email rawEmail: String, password: String, from address: String, on request: Request) async throws
+        -> User
+    {
+        let email = rawEmail.trimmingWhitespace().lowercased()
+        let config = request.config
+        let now = Int64(request.now.timeIntervalSince1970)
+        let since = now - Int64(config.loginThrottle.windowSeconds)
+        let emailSubject = "email:" + email
+        let addressSubject = "address:" + address
+
+        let failures = try await LoginFailure.query(on: request.db)
+            .filter(\.$subject ~~ [emailSubject, addressSubject])
+            .filter(\.$at > since)
+            .all()
+        let byEmail = failures.filter { $0.subject == emailSubject }.map(\.at)
+        let byAddress = failures.filter { $0.subject == addressSubject }.map(\.at)
+        let addressThrottle = LoginThrottle(
+            maximumFailures: config.addressFailureLimit, windowSeconds: config.loginThrottle.windowSeconds)
+        if let wait = config.loginThrottle.waitSeconds(failures: byEmail, now: now)
+            ?? addressThrottle.waitSeconds(failures: byAddress, now: now)
+        {
+            let minutes = max(1, (wait + 59) / 60)
+            throw Problem(
+                .tooManyRequests,
+                nl: "Te veel mislukte inlogpogingen. Probeer het over \(minutes) \(minutes == 1 ? "minuut" : "minuten") opnieuw.",
+                en: "Too many failed login attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").")
+        }
+
+        let user = try await User.query(on: request.db).filter(\.$email == email).first()
+        let passwordMatches: Bool
+        if let user {
+            passwordMatches = (try? await request.password.async.verify(password, created: user.passwordHash)) ?? false
+        } else {
+            // Spend the same time as for a real account, so timing does not tell which e-mails exist.
+            _ = try? await request.password.async.verify(password, created: Self.decoyHash)
+            passwordMatches = false
+        }
+        guard let user, passwordMatches, user.active else {
+            try await LoginFailure(subject: emailSubject, at: now).create(on: request.db)
+            try await LoginFailure(subject: addressSubject, at: now).create(on: request.db)
+            if let user, passwordMatches, !user.active {
+                throw Problem(
+                    .unauthorized, nl: "Deze login is uitgeschakeld. Neem contact op met uw inkoopafdeling.",
+                    en: "This login has been disabled. Please contact your purchasing department.")
+            }
+            throw Problem(
+                .unauthorized, nl: "E-mailadres of wachtwoord is onjuist.", en: "E-mail address or password is incorrect.")
+        }
+        try await LoginFailure.query(on: request.db).filter(\.$subject == emailSubject).delete()
+        return user
+    }
+
+    /// A bcrypt hash of a random password, cost 4.
+    private static let decoyHash = "$2b$04$5bJ6a1Z4lqQy3S8f0yJbKeL8a9z4z7Q3xwVqkP2e2n7sP9kq4mY0u"
+}
+
+enum Tokens {
+    /// Makes a new bearer token for `user`; only its SHA-256 is kept.
+    static func issue(for user: User, on database: any Database, now: Date, lifetimeDays: Int) async throws
+        -> (token: String, expiresAt: Date)
+    {
+        let token = "rt_" + randomToken(bytes: 32)
+        let record = APIToken()
+        record.$user.id = try user.requireID()
+        record.tokenHash = hash(token)
+        record.createdAt = now
+        record.expiresAt = now.addingTimeInterval(TimeInterval(lifetimeDays) * 86_400)
+        try await record.create(on: database)
+        return (token, record.expiresAt)
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Logs in the user of a valid, unexpired bearer token whose account is still active.
+struct BearerAuthenticator: AsyncBearerAuthenticator {
+    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+        guard bearer.token.count < 200,
+            let token = try await APIToken.query(on: request.db)
+                .filter(\.$tokenHash == Tokens.hash(bearer.token))
+                .with(\.$user)
+                .first(),
+            token.expiresAt > request.now, token.user.active
+        else { return }
+        request.auth.login(token.user)
+    }
+}
+
+/// Logs in the user whose id the session holds, as long as the account is still active.
+struct SessionUserMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let raw = request.session.data["userID"], let id = Int(raw) {
+            if let user = try await User.find(id, on: request.db), user.active {
+                request.auth.login(user)
+            } else {
+                request.session.data["userID"] = nil
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+extension User: Authenticatable {}
+
+extension Request {
+    /// The signed-in user, or 401.
+    func requireUser(_ roles: Set<Role>? = nil) throws -> User {
+        guard let user = auth.get(User.self) else {
+            throw Problem(.unauthorized, nl: "Log eerst in.", en: "Please log in first.")
+        }
+        if let roles, !roles.contains(user.role) {
+            throw Problem(.forbidden, nl: "Dit mag uw rol niet.", en: "Your role may not do this.")
+        }
+        return user
+    }
+
+    /// The client's address, as nginx passes it on, else the socket's.
+    var clientAddress: String {
+        headers.first(name: "X-Real-IP") ?? remoteAddress?.ipAddress ?? "unknown"
+    }
+}

@@ -1,0 +1,89 @@
+import Fluent
+import RetourCore
+import Vapor
+
+/// The login and logout pages.
+struct LoginController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("login", use: show)
+        routes.post("login", use: login)
+        routes.post("logout", use: logout)
+    }
+
+    struct LoginContent: Encodable {
+        var email: String
+        var next: String
+        var error: String?
+    }
+
+    struct LoginForm: Content {
+        var email: String?
+        var password: String?
+        var next: String?
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        if req.auth.has(User.self) { return req.redirect(to: "/search") }
+        let next = safeLocalPath(req.query[String.self, at: "next"]) ?? "/search"
+        return try await req.renderPage(
+            "login", title: req.texts["login.title"], content: LoginContent(email: "", next: next))
+    }
+
+    @Sendable func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginForm.self)
+        let email = (form.email ?? "").trimmingWhitespace()
+        let next = safeLocalPath(form.next) ?? "/search"
+        do {
+            guard !email.isEmpty, let password = form.password, !password.isEmpty, email.count <= 254,
+                password.count <= 200
+            else {
+                throw Problem(
+                    .unprocessableEntity, nl: "Vul uw e-mailadres en wachtwoord in.",
+                    en: "Enter your e-mail address and password.")
+            }
+            let user = try await Authentication.verify(
+                email: email, password: password, from: req.clientAddress, on: req)
+            req.session.data["userID"] = String(try user.requireID())
+            req.session.data["csrf"] = randomToken(bytes: 24)
+            return req.redirect(to: next)
+        } catch let problem as Problem {
+            return try await req.renderPage(
+                "login", title: req.texts["login.title"],
+                content: LoginContent(email: email, next: next, error: problem.detail.text(in: req.language)),
+                status: problem.status == .tooManyRequests ? .tooManyRequests : .unauthorized)
+        }
+    }
+
+    @Sendable func logout(req: Request) async throws -> Response {
+        req.auth.logout(User.self)
+        req.session.destroy()
+        return req.redirect(to: "/login")
+    }
+}
+
+/// `POST /api/v1/auth/token`.
+struct TokenController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("auth", "token", use: create)
+    }
+
+    struct Credentials: Content {
+        var email: String
+        var password: String
+    }
+
+    struct TokenAnswer: Content {
+        var token: String
+        var expiresAt: Date
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let credentials = try req.content.decode(Credentials.self)
+        let user = try await Authentication.verify(
+            email: credentials.email, password: credentials.password, from: req.clientAddress, on: req)
+        let issued = try await Tokens.issue(
+            for: user, on: req.db, now: req.now, lifetimeDays: req.config.tokenLifetimeDays)
+        return try await TokenAnswer(token: issued.token, expiresAt: issued.expiresAt)
+            .encodeResponse(status: .ok, for: req)
+    }
+}

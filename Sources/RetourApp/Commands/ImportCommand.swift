@@ -1,0 +1,58 @@
+import Foundation
+import RetourCore
+import Vapor
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `retour import FILE`: the same import as `POST /api/v1/import`, from a file.
+struct ImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "A JSON document in the import format (docs: shared/spec/api.md)")
+        var file: String
+    }
+
+    var help: String { "Imports companies, users, brands, articles and invoices from a JSON file." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await migrateGuarded(app)
+        guard let data = FileManager.default.contents(atPath: signature.file) else {
+            context.console.error("Cannot read \(signature.file).")
+            throw ExitCode(2)
+        }
+        let onTerminal = isatty(STDERR_FILENO) == 1
+        var importer = Importer(database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
+        if onTerminal {
+            importer.progress = { done, total in
+                let width = 30
+                let filled = total == 0 ? width : width * done / total
+                let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) lines".utf8))
+            }
+        }
+        do {
+            let counts = try await importer.run(json: data)
+            if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            context.console.print(
+                "Imported \(counts.companies) companies, \(counts.users) users, \(counts.brands) brands, "
+                    + "\(counts.articles) articles, \(counts.invoices) invoices, \(counts.lines) lines, "
+                    + "\(counts.serials) serial numbers.")
+        } catch Importer.Failure.invalid(let errors) {
+            context.console.error("Nothing was imported: \(errors.count) error(s).")
+            for error in errors.prefix(200) {
+                context.console.error("  \(error.pointer.description.isEmpty ? "/" : error.pointer.description): \(error.message.en)")
+            }
+            if errors.count > 200 { context.console.error("  … and \(errors.count - 200) more.") }
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// A command's failure that was already explained to the user: the process just exits with it.
+public struct ExitCode: Error, CustomStringConvertible {
+    public let code: Int32
+    public init(_ code: Int32) { self.code = code }
+    public var description: String { "exit code \(code)" }
+}

@@ -1,0 +1,31 @@
+import Fluent
+import RetourCore
+import Vapor
+
+/// `POST /api/v1/import` for administrators and the ERP.
+struct ImportController: RouteCollection {
+    static let maximumBody: ByteCount = "512mb"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.on(.POST, "import", body: .collect(maxSize: Self.maximumBody), use: importDocument)
+    }
+
+    @Sendable func importDocument(req: Request) async throws -> Response {
+        _ = try req.requireUser([.admin])
+        guard let body = req.body.data, body.readableBytes > 0 else {
+            throw Problem(.badRequest, nl: "Stuur een JSON-document mee.", en: "Send a JSON document in the body.")
+        }
+        let importer = Importer(database: req.db, hashPassword: { [password = req.password.async] in try await password.hash($0) })
+        do {
+            let counts = try await importer.run(json: Data(buffer: body))
+            return try await counts.encodeResponse(status: .ok, for: req)
+        } catch Importer.Failure.invalid(let errors) {
+            throw Problem(
+                .unprocessableEntity, nl: "Het document bevat \(errors.count) fout(en); er is niets opgeslagen.",
+                en: "The document has \(errors.count) error(s); nothing was stored.",
+                errors: errors.map { FieldError(field: $0.pointer.description, message: $0.message) })
+        }
+    }
+}
+
+extension ImportCounts: Content {}

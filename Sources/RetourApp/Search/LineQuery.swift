@@ -1,0 +1,193 @@
+import Fluent
+import RetourCore
+import SQLKit
+import Vapor
+
+/// One invoice line as the search shows it.
+struct LineView: Content {
+    var id: Int
+    var invoice: String
+    var invoiceDate: String
+    var position: Int
+    var article: String
+    var description: String
+    var brand: String
+    var manufacturerModel: String?
+    var ean: String?
+    var quantity: Int
+    var claimableQuantity: Int
+    var unitPrice: String
+    var netAmount: String
+    var currency: String
+    var customerOrderNumber: String?
+    var customerItemNumber: String?
+    var deliveryNote: String?
+    var deliveryDate: String?
+    var order: String?
+    var orderDate: String?
+    var deliveryAddress: Address?
+    var serials: [String]
+    var claimableSerials: [String]
+}
+
+struct DocumentView: Content {
+    var kind: String
+    var number: String
+    var date: String
+    var lines: [LineView]
+}
+
+struct LineSearchResult: Content {
+    var documents: [DocumentView]
+    var page: Int
+    var per: Int
+    var total: Int
+}
+
+/// The one query behind the search page and `GET /api/v1/lines`.
+enum LineQuery {
+    /// `companyID` nil means every company (the distributor's staff).
+    static func run(_ search: LineSearch, companyID: Int?, on database: any Database) async throws -> LineSearchResult {
+        let sql = database as! any SQLDatabase
+        let (numberColumn, dateColumn) = columns(for: search.kind)
+
+        var conditions: [SQLQueryString] = []
+        if let companyID { conditions.append("l.company_id = \(bind: companyID)") }
+        if let dates = search.dates {
+            conditions.append(
+                "\(unsafeRaw: dateColumn) >= \(bind: dates.lowerBound.iso) AND \(unsafeRaw: dateColumn) <= \(bind: dates.upperBound.iso)"
+            )
+        } else {
+            conditions.append("\(unsafeRaw: dateColumn) IS NOT NULL")
+        }
+        if let number = search.number, let type = search.numberType {
+            conditions.append(numberCondition(type, number))
+        }
+        let filter = conditions.joined(separator: " AND ")
+
+        struct Count: Decodable { var total: Int }
+        let total =
+            try await sql.raw("SELECT COUNT(*) AS total FROM invoice_lines l WHERE \(filter)")
+            .first(decoding: Count.self)?.total ?? 0
+
+        struct Row: Decodable {
+            var id: Int
+            var invoice_number: String
+            var invoice_date: String
+            var customer_order_number: String?
+            var position: Int
+            var quantity: Int
+            var unit_price_cents: Int64
+            var currency: String
+            var customer_item_number: String?
+            var delivery_note_number: String?
+            var delivery_note_date: String?
+            var order_number: String?
+            var order_date: String?
+            var delivery_street: String?
+            var delivery_postcode: String?
+            var delivery_city: String?
+            var delivery_country: String?
+            var article_number: String
+            var description: String
+            var manufacturer_model: String?
+            var ean: String?
+            var brand: String
+        }
+        let rows = try await sql.raw(
+            """
+            SELECT l.id, l.invoice_number, l.invoice_date, l.customer_order_number, l.position, l.quantity,
+                   l.unit_price_cents, l.currency, l.customer_item_number, l.delivery_note_number,
+                   l.delivery_note_date, l.order_number, l.order_date, l.delivery_street, l.delivery_postcode,
+                   l.delivery_city, l.delivery_country, a.number AS article_number, a.description,
+                   a.manufacturer_model, a.ean, b.name AS brand
+            FROM invoice_lines l
+            JOIN articles a ON a.id = l.article_id
+            JOIN brands b ON b.id = a.brand_id
+            WHERE \(filter)
+            ORDER BY \(unsafeRaw: dateColumn) DESC, \(unsafeRaw: numberColumn) DESC, l.position ASC, l.id ASC
+            LIMIT \(literal: search.per) OFFSET \(literal: search.offset)
+            """
+        ).all(decoding: Row.self)
+
+        let serials = try await serialsByLine(rows.map(\.id), on: sql)
+        var documents: [DocumentView] = []
+        for row in rows {
+            let price = Money(cents: row.unit_price_cents)
+            let address: Address? =
+                row.delivery_street.map {
+                    Address(
+                        street: $0, postcode: row.delivery_postcode ?? "", city: row.delivery_city ?? "",
+                        country: row.delivery_country ?? "")
+                }
+            let lineSerials = serials[row.id] ?? []
+            let line = LineView(
+                id: row.id, invoice: row.invoice_number, invoiceDate: row.invoice_date, position: row.position,
+                article: row.article_number, description: row.description, brand: row.brand,
+                manufacturerModel: row.manufacturer_model, ean: row.ean, quantity: row.quantity,
+                claimableQuantity: row.quantity, unitPrice: price.decimalString,
+                netAmount: (price * row.quantity).decimalString, currency: row.currency,
+                customerOrderNumber: row.customer_order_number, customerItemNumber: row.customer_item_number,
+                deliveryNote: row.delivery_note_number, deliveryDate: row.delivery_note_date, order: row.order_number,
+                orderDate: row.order_date, deliveryAddress: address, serials: lineSerials,
+                claimableSerials: lineSerials)
+            let (number, date): (String, String)
+            switch search.kind {
+            case .invoice: (number, date) = (row.invoice_number, row.invoice_date)
+            case .deliveryNote: (number, date) = (row.delivery_note_number ?? "", row.delivery_note_date ?? "")
+            case .order: (number, date) = (row.order_number ?? "", row.order_date ?? "")
+            }
+            if let last = documents.last, last.number == number, last.date == date {
+                documents[documents.count - 1].lines.append(line)
+            } else {
+                documents.append(DocumentView(kind: search.kind.rawValue, number: number, date: date, lines: [line]))
+            }
+        }
+        return LineSearchResult(documents: documents, page: search.page, per: search.per, total: total)
+    }
+
+    /// One line, if `companyID` may see it.
+    static func line(id: Int, companyID: Int?, on database: any Database) async throws -> LineView? {
+        guard let line = try await InvoiceLine.find(id, on: database),
+            companyID == nil || line.companyID == companyID
+        else { return nil }
+        let search = LineSearch(
+            dates: nil, number: line.invoiceNumber, numberType: .invoice, kind: .invoice, page: 1,
+            per: LineSearch.maximumPer)
+        let result = try await run(search, companyID: line.companyID, on: database)
+        return result.documents.flatMap(\.lines).first { $0.id == id }
+    }
+
+    private static func columns(for kind: DocumentKind) -> (number: String, date: String) {
+        switch kind {
+        case .invoice: return ("l.invoice_number", "l.invoice_date")
+        case .deliveryNote: return ("l.delivery_note_number", "l.delivery_note_date")
+        case .order: return ("l.order_number", "l.order_date")
+        }
+    }
+
+    private static func numberCondition(_ type: NumberType, _ number: String) -> SQLQueryString {
+        switch type {
+        case .invoice: return "l.invoice_number = \(bind: number)"
+        case .customerOrder: return "l.customer_order_number = \(bind: number)"
+        case .deliveryNote: return "l.delivery_note_number = \(bind: number)"
+        case .order: return "l.order_number = \(bind: number)"
+        case .article: return "l.article_id IN (SELECT id FROM articles WHERE number = \(bind: number))"
+        case .manufacturerModel:
+            return "l.article_id IN (SELECT id FROM articles WHERE manufacturer_model = \(bind: number))"
+        case .ean: return "l.article_id IN (SELECT id FROM articles WHERE ean = \(bind: number))"
+        case .serial: return "l.id IN (SELECT line_id FROM serial_numbers WHERE number = \(bind: number))"
+        }
+    }
+
+    private static func serialsByLine(_ ids: [Int], on sql: any SQLDatabase) async throws -> [Int: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        struct Row: Decodable {
+            var line_id: Int
+            var number: String
+        }
+        let rows = try await sql.select().columns("line_id", "number").from("serial_numbers")
+            .where("line_id", .in, ids).orderBy("id").all(decoding: Row.self)
+        return Dictionary(grouping: rows, by: \.line_id).mapValues { $0.map(\.number) }
+    }
+}

@@ -1,0 +1,51 @@
+import Fluent
+import RetourCore
+import Vapor
+
+/// `GET /api/v1/lines` and `GET /api/v1/lines/{id}`.
+struct LinesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("lines", use: search)
+        routes.get("lines", ":id", use: show)
+    }
+
+    @Sendable func search(req: Request) async throws -> LineSearchResult {
+        let user = try req.requireUser()
+        let search = try LineSearchInput(query: req).validated(today: req.today).orProblem()
+        return try await LineQuery.run(search, companyID: user.visibleCompanyID, on: req.db)
+    }
+
+    @Sendable func show(req: Request) async throws -> LineView {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: Int.self),
+            let line = try await LineQuery.line(id: id, companyID: user.visibleCompanyID, on: req.db)
+        else { throw Problem.notFound() }
+        return line
+    }
+}
+
+extension User {
+    /// The company whose documents this user may see; nil for the distributor's staff, who see all.
+    var visibleCompanyID: Int? {
+        role.seesAllCompanies ? nil : (companyID ?? -1)
+    }
+}
+
+extension LineSearchInput {
+    init(query req: Request) {
+        func text(_ key: String) -> String? { req.query[String.self, at: key] }
+        self.init(
+            period: text("period"), from: text("from"), to: text("to"), number: text("number"),
+            numberType: text("numberType"), kind: text("kind"), page: text("page"), per: text("per"))
+    }
+}
+
+extension Result where Failure == ValidationErrors {
+    /// The value, or a 422 naming every invalid field.
+    func orProblem() throws -> Success {
+        switch self {
+        case .success(let value): return value
+        case .failure(let errors): throw Problem.invalid(errors.errors)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Fluent
+import Foundation
+import RetourCore
+
+// Fluent models of the master data. Dates are stored as `YYYY-MM-DD` text and money as integer
+// cents, so SQLite and PostgreSQL compare and sum them alike.
+
+final class Company: Model, @unchecked Sendable {
+    static let schema = "companies"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "number") var number: String
+    @Field(key: "name") var name: String
+    @OptionalField(key: "email") var email: String?
+    @OptionalField(key: "street") var street: String?
+    @OptionalField(key: "postcode") var postcode: String?
+    @OptionalField(key: "city") var city: String?
+    @OptionalField(key: "country") var country: String?
+
+    init() {}
+}
+
+final class User: Model, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "email") var email: String
+    @Field(key: "name") var name: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "role") var roleName: String
+    @OptionalParent(key: "company_id") var company: Company?
+    @Field(key: "active") var active: Bool
+    @OptionalField(key: "language") var language: String?
+
+    init() {}
+
+    init(email: String, name: String, passwordHash: String, role: Role, companyID: Int?) {
+        self.email = email
+        self.name = name
+        self.passwordHash = passwordHash
+        self.roleName = role.rawValue
+        self.$company.id = companyID
+        self.active = true
+    }
+
+    var role: Role { Role(rawValue: roleName) ?? .resellerUser }
+    var companyID: Int? { $company.id }
+}
+
+final class Brand: Model, @unchecked Sendable {
+    static let schema = "brands"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "name") var name: String
+    @OptionalField(key: "doa_days") var doaDays: Int?
+    @OptionalField(key: "warranty_months") var warrantyMonths: Int?
+    @Field(key: "warranty_handling") var warrantyHandling: String
+    @Field(key: "doa_handling") var doaHandling: String
+    @OptionalField(key: "service_company") var serviceCompany: String?
+    @OptionalField(key: "service_street") var serviceStreet: String?
+    @OptionalField(key: "service_postcode") var servicePostcode: String?
+    @OptionalField(key: "service_city") var serviceCity: String?
+    @OptionalField(key: "service_url") var serviceURL: String?
+
+    init() {}
+}
+
+final class Article: Model, @unchecked Sendable {
+    static let schema = "articles"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "number") var number: String
+    @Field(key: "description") var description: String
+    @Parent(key: "brand_id") var brand: Brand
+    @OptionalField(key: "manufacturer_model") var manufacturerModel: String?
+    @OptionalField(key: "ean") var ean: String?
+    @Field(key: "serialised") var serialised: Bool
+    @Field(key: "kind") var kind: String
+    @Field(key: "special_order") var specialOrder: Bool
+    @Field(key: "returnable") var returnable: Bool
+    @OptionalField(key: "warranty_months") var warrantyMonths: Int?
+    @OptionalField(key: "price_cents") var priceCents: Int64?
+
+    init() {}
+}
+
+final class Invoice: Model, @unchecked Sendable {
+    static let schema = "invoices"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "number") var number: String
+    @Parent(key: "company_id") var company: Company
+    @Field(key: "date") var date: String
+    @OptionalField(key: "customer_order_number") var customerOrderNumber: String?
+    @Field(key: "currency") var currency: String
+
+    init() {}
+}
+
+/// An invoice line. The invoice's company, number, date and customer order number are repeated
+/// here so that every search is one indexed query on one table.
+final class InvoiceLine: Model, @unchecked Sendable {
+    static let schema = "invoice_lines"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Parent(key: "invoice_id") var invoice: Invoice
+    @Field(key: "company_id") var companyID: Int
+    @Field(key: "invoice_number") var invoiceNumber: String
+    @Field(key: "invoice_date") var invoiceDate: String
+    @OptionalField(key: "customer_order_number") var customerOrderNumber: String?
+    @Field(key: "position") var position: Int
+    @Parent(key: "article_id") var article: Article
+    @Field(key: "quantity") var quantity: Int
+    @Field(key: "unit_price_cents") var unitPriceCents: Int64
+    @Field(key: "currency") var currency: String
+    @OptionalField(key: "customer_item_number") var customerItemNumber: String?
+    @OptionalField(key: "delivery_note_number") var deliveryNoteNumber: String?
+    @OptionalField(key: "delivery_note_date") var deliveryNoteDate: String?
+    @OptionalField(key: "order_number") var orderNumber: String?
+    @OptionalField(key: "order_date") var orderDate: String?
+    @OptionalField(key: "delivery_street") var deliveryStreet: String?
+    @OptionalField(key: "delivery_postcode") var deliveryPostcode: String?
+    @OptionalField(key: "delivery_city") var deliveryCity: String?
+    @OptionalField(key: "delivery_country") var deliveryCountry: String?
+
+    init() {}
+}
+
+final class SerialNumber: Model, @unchecked Sendable {
+    static let schema = "serial_numbers"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Parent(key: "line_id") var line: InvoiceLine
+    @Field(key: "number") var number: String
+
+    init() {}
+}
+
+/// A bearer token for the API. Only its SHA-256 is stored.
+final class APIToken: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Parent(key: "user_id") var user: User
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "expires_at") var expiresAt: Date
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// A failed login, kept for throttling. Shared by all `serve` processes through the database.
+final class LoginFailure: Model, @unchecked Sendable {
+    static let schema = "login_failures"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "subject") var subject: String
+    @Field(key: "at") var at: Int64
+
+    init() {}
+
+    init(subject: String, at: Int64) {
+        self.subject = subject
+        self.at = at
+    }
+}

@@ -1,0 +1,53 @@
+import RetourCore
+import Vapor
+
+/// What every page's layout needs, plus the page's own content.
+struct Page<Content: Encodable>: Encodable {
+    let t: [String: String]
+    let lang: String
+    let otherLang: String
+    let here: String
+    let title: String
+    let nav: String
+    let csrf: String
+    let user: SignedInUser?
+    let content: Content
+}
+
+struct SignedInUser: Encodable {
+    let name: String
+    let email: String
+    let role: String
+    let companyName: String?
+    let managesSubLogins: Bool
+}
+
+struct NoContent: Encodable {}
+
+extension Request {
+    /// Renders `template` inside the layout with the texts of the request's language.
+    func renderPage<Content: Encodable>(
+        _ template: String, title: String, nav: String = "", content: Content, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let texts = self.texts
+        var signedIn: SignedInUser?
+        if let user = auth.get(User.self) {
+            let company = try await user.$company.get(on: db)
+            signedIn = SignedInUser(
+                name: user.name, email: user.email, role: user.roleName, companyName: company?.name,
+                managesSubLogins: user.role.managesSubLogins)
+        }
+        let page = Page(
+            t: application.translationCatalog.forTemplates[texts.language] ?? [:], lang: texts.language.rawValue,
+            otherLang: texts.language == .nl ? "en" : "nl",
+            here: (url.path + (url.query.map { "?" + $0 } ?? "")).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/",
+            title: title, nav: nav, csrf: csrfToken(), user: signedIn, content: content)
+        let view = try await self.view.render(template, page)
+        let response = try await view.encodeResponse(status: status, for: self)
+        response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import RetourCore
+import Vapor
+
+/// The texts of both languages, from `Resources/Translations/{nl,en}.json`.
+struct TranslationCatalog: Sendable {
+    var byLanguage: [Language: Translations]
+    /// The same texts with "." in keys replaced by "_", as Leaf reads `#(t.search_submit)`.
+    var forTemplates: [Language: [String: String]] = [:]
+
+    static func load(from directory: String) throws -> TranslationCatalog {
+        var byLanguage: [Language: Translations] = [:]
+        for language in Language.allCases {
+            let path = directory + language.rawValue + ".json"
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigError("missing translation file \(path)")
+            }
+            let texts = try JSONDecoder().decode([String: String].self, from: data)
+            byLanguage[language] = Translations(language: language, texts: texts)
+        }
+        var catalog = TranslationCatalog(byLanguage: byLanguage)
+        for (language, translations) in byLanguage {
+            catalog.forTemplates[language] = Dictionary(
+                uniqueKeysWithValues: translations.texts.map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) })
+        }
+        return catalog
+    }
+
+    subscript(language: Language) -> Translations {
+        byLanguage[language] ?? Translations(language: language, texts: [:])
+    }
+}
+
+extension Application {
+    private struct CatalogKey: StorageKey {
+        typealias Value = TranslationCatalog
+    }
+
+    var translationCatalog: TranslationCatalog {
+        get { storage[CatalogKey.self] ?? TranslationCatalog(byLanguage: [:]) }
+        set { storage[CatalogKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// The language of this request: the `lang` cookie set by the switch, else the user's own,
+    /// else Dutch. The API also honours `Accept-Language`.
+    var language: Language {
+        if let cookie = cookies["lang"]?.string, let language = Language(rawValue: cookie) { return language }
+        if let user = auth.get(User.self), let stored = user.language, let language = Language(rawValue: stored) {
+            return language
+        }
+        if url.path.hasPrefix("/api/") {
+            let accept = headers.first(name: .acceptLanguage)?.lowercased() ?? ""
+            return accept.hasPrefix("nl") ? .nl : .en
+        }
+        return .default
+    }
+
+    var texts: Translations { application.translationCatalog[language] }
+}

@@ -1,0 +1,68 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import RetourCore
+import Vapor
+
+/// Sets up storage, sessions, views, middleware, routes and commands.
+public func configure(_ app: Application, config: AppConfig? = nil) async throws {
+    let config = try config ?? AppConfig.fromEnvironment()
+    app.config = config
+
+    do {  // Storage
+        if let url = config.databaseURL {
+            var postgres = try SQLPostgresConfiguration(url: url)
+            postgres.searchPath = nil
+            app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4), as: .psql)
+        } else if app.environment == .testing && config.sqlitePath == ":memory:" {
+            app.databases.use(.sqlite(.memory), as: .sqlite)
+        } else {
+            let directory = (config.sqlitePath as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            app.databases.use(.sqlite(.file(config.sqlitePath)), as: .sqlite)
+        }
+        app.migrations.add(CreateMasterData())
+        app.migrations.add(CreateSearchIndexes())
+        app.migrations.add(SessionRecord.migration)
+    }
+
+    do {  // Passwords, sessions
+        app.passwords.use(.bcrypt(cost: config.bcryptCost))
+        app.sessions.use(.fluent)
+        app.sessions.configuration.cookieName = "retour_session"
+        let secure = config.secureCookies
+        app.sessions.configuration.cookieFactory = { sessionID in
+            HTTPCookies.Value(
+                string: sessionID.string, expires: nil, maxAge: 60 * 60 * 12, path: "/", isSecure: secure,
+                isHTTPOnly: true, sameSite: .lax)
+        }
+    }
+
+    do {  // Views and texts
+        app.views.use(.leaf)
+        app.leaf.cache.isEnabled = app.environment.isRelease
+        app.translationCatalog = try TranslationCatalog.load(
+            from: app.directory.resourcesDirectory + "Translations/")
+    }
+
+    do {  // Middleware, in the order requests meet them
+        app.middleware = Middlewares()
+        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+        app.middleware.use(ProblemMiddleware())
+        app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+        app.routes.defaultMaxBodySize = "1mb"
+    }
+
+    try routes(app)
+
+    do {  // Commands
+        app.asyncCommands.use(MigrateCommand(), as: "migrate")
+        app.asyncCommands.use(ImportCommand(), as: "import")
+        app.asyncCommands.use(DemoCommand(), as: "demo")
+        app.asyncCommands.use(TokenCommand(), as: "token")
+    }
+}

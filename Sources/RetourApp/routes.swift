@@ -1,0 +1,59 @@
+import Fluent
+import RetourCore
+import Vapor
+
+func routes(_ app: Application) throws {
+    do {  // HTML pages: sessions, CSRF, the signed-in user
+        let web = app.grouped(app.sessions.middleware, SessionUserMiddleware(), CSRFMiddleware())
+        try web.register(collection: LoginController())
+        web.get("lang", ":code", use: LanguageController.switchLanguage)
+
+        let signedIn = web.grouped(RedirectToLoginMiddleware())
+        signedIn.get { req in req.redirect(to: "/search") }
+        try signedIn.register(collection: SearchPageController())
+        try signedIn.register(collection: FollowUpPlaceholderController())
+        try signedIn.register(collection: SubLoginController())
+    }
+
+    do {  // JSON API v1: bearer tokens
+        let api = app.grouped("api", "v1").grouped(BearerAuthenticator())
+        api.get("openapi.json", use: OpenAPIController.document)
+        try api.register(collection: TokenController())
+        try api.register(collection: ImportController())
+        try api.register(collection: LinesController())
+    }
+}
+
+/// Sends anonymous visitors of a page to the login page, and back afterwards.
+struct RedirectToLoginMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.auth.has(User.self) else {
+            let target = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
+            let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+            return request.redirect(to: "/login?next=\(encoded)")
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+enum LanguageController {
+    /// Remembers the chosen language in a cookie and returns to the page the user came from.
+    @Sendable static func switchLanguage(req: Request) async throws -> Response {
+        guard let code = req.parameters.get("code"), let language = Language(rawValue: code) else {
+            throw Problem.notFound()
+        }
+        let back = safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
+        let response = req.redirect(to: back)
+        response.cookies["lang"] = HTTPCookies.Value(
+            string: language.rawValue, maxAge: 60 * 60 * 24 * 365, path: "/", isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+}
+
+/// Only same-site paths are followed after login or a language switch, never another host.
+func safeLocalPath(_ candidate: String?) -> String? {
+    guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.contains("\\"),
+        candidate.count < 2000
+    else { return nil }
+    return candidate
+}

@@ -1,0 +1,530 @@
+/// Turns an import document into checked records, collecting every problem with its JSON pointer.
+/// References that the document does not resolve itself are returned for the caller to look up
+/// in its store; everything else is decided here.
+public struct ImportParser {
+    public private(set) var errors: [ImportError] = []
+    public private(set) var references: [ImportReference] = []
+
+    public init() {}
+
+    public static let maximumTextLength = 200
+
+    public mutating func parse(_ document: JSONValue) -> ImportBatch {
+        var batch = ImportBatch()
+        let root = JSONPointer()
+        guard case .object(let sections) = document else {
+            fail(root, nl: "Het document moet een JSON-object zijn.", en: "The document must be a JSON object.")
+            return batch
+        }
+        let known: Set<String> = ["companies", "users", "brands", "articles", "invoices", "documents"]
+        for key in sections.keys.sorted() where !known.contains(key) {
+            fail(
+                root.appending(key), nl: "Onbekende sectie \"\(key)\".",
+                en: "Unknown section \"\(key)\"; expected companies, users, brands, articles or invoices.")
+        }
+        batch.companies = records(sections, "companies", root, Self.parseCompany)
+        batch.users = records(sections, "users", root, Self.parseUser)
+        batch.brands = records(sections, "brands", root, Self.parseBrand)
+        batch.articles = records(sections, "articles", root, Self.parseArticle)
+        if sections["invoices"] != nil && sections["documents"] != nil {
+            fail(
+                root.appending("documents"), nl: "Gebruik \"invoices\" of \"documents\", niet allebei.",
+                en: "Use either \"invoices\" or \"documents\", not both.")
+        }
+        invoiceSection = sections["invoices"] == nil && sections["documents"] != nil ? "documents" : "invoices"
+        batch.invoices = records(sections, invoiceSection, root, Self.parseInvoice)
+
+        rejectDuplicates(batch.companies.map(\.number), section: "companies", field: "number")
+        rejectDuplicates(batch.invoices.map(\.number), section: invoiceSection, field: "number")
+        rejectDuplicates(batch.users.map { $0.email.lowercased() }, section: "users", field: "email")
+        rejectDuplicates(batch.brands.map(\.name), section: "brands", field: "name")
+        rejectDuplicates(batch.articles.map(\.number), section: "articles", field: "number")
+        collectReferences(batch)
+        return batch
+    }
+
+    // MARK: sections
+
+    private mutating func records<T>(
+        _ sections: [String: JSONValue], _ name: String, _ root: JSONPointer,
+        _ parse: (inout ImportParser, [String: JSONValue], JSONPointer) -> T?
+    ) -> [T] {
+        guard let section = sections[name] else { return [] }
+        let pointer = root.appending(name)
+        guard case .array(let items) = section else {
+            if section != .null {
+                fail(pointer, nl: "\"\(name)\" moet een lijst zijn.", en: "\"\(name)\" must be an array.")
+            }
+            return []
+        }
+        var result: [T] = []
+        result.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            let itemPointer = pointer.appending(index)
+            guard case .object(let fields) = item else {
+                fail(itemPointer, nl: "Elk record moet een JSON-object zijn.", en: "Each record must be a JSON object.")
+                continue
+            }
+            if let record = parse(&self, fields, itemPointer) { result.append(record) }
+        }
+        return result
+    }
+
+    private static func parseCompany(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer)
+        -> CompanyRecord?
+    {
+        let number = p.requiredText(f, "number", at)
+        let name = p.requiredText(f, "name", at)
+        let email = p.optionalEmail(f, "email", at)
+        let address = p.optionalAddress(f, "address", at)
+        guard let number, let name else { return nil }
+        return CompanyRecord(number: number, name: name, email: email, address: address)
+    }
+
+    private static func parseUser(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> UserRecord? {
+        let email = p.requiredEmail(f, "email", at)
+        let name = p.requiredText(f, "name", at)
+        let role: Role? = p.requiredEnum(f, "role", at)
+        let company = p.optionalText(f, "company", at)
+        var password = p.optionalText(f, "password", at, trim: false, maximum: 200)
+        if let given = password {
+            let problems = PasswordPolicy.problems(with: given)
+            for problem in problems { p.errors.append(ImportError(pointer: at.appending("password"), message: problem.message)) }
+            if !problems.isEmpty { password = nil }
+        }
+        if let role {
+            if role.belongsToCompany && company == nil && f["company"] == nil {
+                p.fail(
+                    at.appending("company"), nl: "Een reseller-gebruiker hoort bij een bedrijf.",
+                    en: "A reseller user needs a company.")
+            }
+            if !role.belongsToCompany && company != nil {
+                p.fail(
+                    at.appending("company"), nl: "Medewerkers met rol \(role.rawValue) horen niet bij een bedrijf.",
+                    en: "Users with role \(role.rawValue) have no company.")
+            }
+        }
+        guard let email, let name, let role else { return nil }
+        return UserRecord(
+            email: email.lowercased(), name: name, company: role.belongsToCompany ? company : nil, role: role,
+            password: password, pointer: at)
+    }
+
+    private static func parseBrand(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> BrandRecord? {
+        let name = p.requiredText(f, "name", at)
+        let doaDays = p.optionalInteger(f, "doaDays", at, range: 0...3650)
+        let warrantyMonths = p.optionalInteger(f, "warrantyMonths", at, range: 0...240)
+        let warrantyHandling: Handling = p.optionalEnum(f, "warrantyHandling", at) ?? .credit
+        let doaHandling: Handling = p.optionalEnum(f, "doaHandling", at) ?? .credit
+        var serviceCentre: ServiceCentre?
+        if let value = f["serviceCentre"], value != .null {
+            let centreAt = at.appending("serviceCentre")
+            if case .object(let c) = value {
+                let company = p.requiredText(c, "company", centreAt)
+                let street = p.requiredText(c, "street", centreAt)
+                let postcode = p.requiredText(c, "postcode", centreAt)
+                let city = p.requiredText(c, "city", centreAt)
+                let url = p.optionalURL(c, "url", centreAt)
+                if let company, let street, let postcode, let city {
+                    serviceCentre = ServiceCentre(company: company, street: street, postcode: postcode, city: city, url: url)
+                }
+            } else {
+                p.fail(centreAt, nl: "Moet een object zijn.", en: "Must be an object.")
+            }
+        } else if warrantyHandling == .directService || doaHandling == .directService {
+            p.fail(
+                at.appending("serviceCentre"),
+                nl: "Een merk met Direct Service heeft een service-center nodig.",
+                en: "A brand with Direct Service needs a service centre.")
+        }
+        guard let name else { return nil }
+        return BrandRecord(
+            name: name, doaDays: doaDays, warrantyMonths: warrantyMonths, warrantyHandling: warrantyHandling,
+            doaHandling: doaHandling, serviceCentre: serviceCentre)
+    }
+
+    private static func parseArticle(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer)
+        -> ArticleRecord?
+    {
+        let number = p.requiredText(f, "number", at)
+        let description = p.requiredText(f, "description", at)
+        let brand = p.requiredText(f, "brand", at)
+        let model = p.optionalText(f, "manufacturerModel", at)
+        let ean = p.optionalText(f, "ean", at)
+        if let ean, !(ean.count >= 8 && ean.count <= 14 && ean.allSatisfy(\.isASCIIDigit)) {
+            p.fail(at.appending("ean"), nl: "Een EAN-code bestaat uit 8 tot 14 cijfers.", en: "An EAN has 8 to 14 digits.")
+        }
+        let serialised = p.optionalBool(f, "serialised", at) ?? false
+        let kind: ArticleKind = p.optionalEnum(f, "kind", at) ?? .hardware
+        let specialOrder = p.optionalBool(f, "specialOrder", at) ?? false
+        let returnable = p.optionalBool(f, "returnable", at) ?? true
+        let warrantyMonths = p.optionalInteger(f, "warrantyMonths", at, range: 0...240)
+        let price = p.optionalMoney(f, "price", at)
+        guard let number, let description, let brand else { return nil }
+        return ArticleRecord(
+            number: number, description: description, brand: brand, manufacturerModel: model, ean: ean,
+            serialised: serialised, kind: kind, specialOrder: specialOrder, returnable: returnable,
+            warrantyMonths: warrantyMonths, price: price)
+    }
+
+    private static func parseInvoice(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer)
+        -> InvoiceRecord?
+    {
+        let number = p.requiredText(f, "number", at)
+        let company = p.requiredText(f, "company", at)
+        let date = p.requiredDate(f, "date", at)
+        let customerOrder = p.optionalText(f, "customerOrderNumber", at)
+        let currency = p.optionalText(f, "currency", at) ?? "EUR"
+        if !(currency.count == 3 && currency.allSatisfy { $0.isUppercase && $0.isASCII }) {
+            p.fail(at.appending("currency"), nl: "Valuta is een ISO-code zoals EUR.", en: "Currency is an ISO code like EUR.")
+        }
+        var lines: [LineRecord] = []
+        var positions: [Int: Int] = [:]
+        if let value = f["lines"] {
+            let linesAt = at.appending("lines")
+            if case .array(let items) = value {
+                for (index, item) in items.enumerated() {
+                    let lineAt = linesAt.appending(index)
+                    guard case .object(let l) = item else {
+                        p.fail(lineAt, nl: "Elke regel moet een JSON-object zijn.", en: "Each line must be a JSON object.")
+                        continue
+                    }
+                    guard let line = parseLine(&p, l, lineAt) else { continue }
+                    if let first = positions[line.position] {
+                        p.fail(
+                            lineAt.appending("position"),
+                            nl: "Positie \(line.position) komt al voor in regel \(first) van deze factuur.",
+                            en: "Position \(line.position) already appears in line \(first) of this invoice.")
+                        continue
+                    }
+                    positions[line.position] = index
+                    lines.append(line)
+                }
+            } else {
+                p.fail(linesAt, nl: "\"lines\" moet een lijst zijn.", en: "\"lines\" must be an array.")
+            }
+        }
+        guard let number, let company, let date else { return nil }
+        return InvoiceRecord(
+            number: number, company: company, date: date, customerOrderNumber: customerOrder, currency: currency,
+            lines: lines)
+    }
+
+    private static func parseLine(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> LineRecord? {
+        let position = p.requiredInteger(f, "position", at, range: 0...999_999)
+        let article = p.requiredText(f, "article", at)
+        let quantity = p.requiredInteger(f, "quantity", at, range: 1...1_000_000)
+        let unitPrice = p.requiredMoney(f, "unitPrice", at)
+        if let unitPrice, unitPrice.cents < 0 {
+            p.fail(at.appending("unitPrice"), nl: "Een eenheidsprijs is niet negatief.", en: "A unit price is not negative.")
+        }
+        let customerItem = p.optionalText(f, "customerItemNumber", at)
+        let deliveryNote = p.optionalNumberedDate(f, "deliveryNote", at)
+        let order = p.optionalNumberedDate(f, "order", at)
+        let address = p.optionalAddress(f, "deliveryAddress", at)
+        var serials: [String] = []
+        if let value = f["serials"], value != .null {
+            let serialsAt = at.appending("serials")
+            if case .array(let items) = value {
+                var seen: Set<String> = []
+                for (index, item) in items.enumerated() {
+                    guard case .string(let raw) = item, !raw.trimmingWhitespace().isEmpty,
+                        raw.count <= LineSearch.maximumNumberLength
+                    else {
+                        p.fail(
+                            serialsAt.appending(index), nl: "Een serienummer is tekst van 1 tot 64 tekens.",
+                            en: "A serial number is text of 1 to 64 characters.")
+                        continue
+                    }
+                    let serial = raw.trimmingWhitespace()
+                    if !seen.insert(serial).inserted {
+                        p.fail(
+                            serialsAt.appending(index), nl: "Serienummer \(serial) staat dubbel in deze regel.",
+                            en: "Serial number \(serial) appears twice on this line.")
+                    }
+                    serials.append(serial)
+                }
+                if let quantity, serials.count > quantity {
+                    p.fail(
+                        serialsAt,
+                        nl: "\(serials.count) serienummers voor een hoeveelheid van \(quantity).",
+                        en: "\(serials.count) serial numbers for a quantity of \(quantity).")
+                }
+            } else {
+                p.fail(serialsAt, nl: "\"serials\" moet een lijst zijn.", en: "\"serials\" must be an array.")
+            }
+        }
+        guard let position, let article, let quantity, let unitPrice else { return nil }
+        return LineRecord(
+            position: position, article: article, quantity: quantity, unitPrice: unitPrice,
+            customerItemNumber: customerItem, deliveryNote: deliveryNote, order: order, deliveryAddress: address,
+            serials: serials)
+    }
+
+    // MARK: cross-references
+
+    private mutating func rejectDuplicates(_ keys: [String], section: String, field: String) {
+        var seen: Set<String> = []
+        for (index, key) in keys.enumerated() where !seen.insert(key).inserted {
+            fail(
+                JSONPointer([section, String(index), field]), nl: "\"\(key)\" komt dubbel voor in \(section).",
+                en: "\"\(key)\" appears more than once in \(section).")
+        }
+    }
+
+    private mutating func collectReferences(_ batch: ImportBatch) {
+        let companies = Set(batch.companies.map(\.number))
+        let brands = Set(batch.brands.map(\.name))
+        let articles = Set(batch.articles.map(\.number))
+        for user in batch.users {
+            if let company = user.company, !companies.contains(company) {
+                references.append(ImportReference(kind: .company, key: company, pointer: user.pointer.appending("company")))
+            }
+        }
+        for (index, article) in batch.articles.enumerated() where !brands.contains(article.brand) {
+            references.append(
+                ImportReference(kind: .brand, key: article.brand, pointer: JSONPointer(["articles", String(index), "brand"])))
+        }
+        for (invoiceIndex, invoice) in batch.invoices.enumerated() {
+            let invoiceAt = JSONPointer([invoiceSection, String(invoiceIndex)])
+            if !companies.contains(invoice.company) {
+                references.append(ImportReference(kind: .company, key: invoice.company, pointer: invoiceAt.appending("company")))
+            }
+            for (lineIndex, line) in invoice.lines.enumerated() where !articles.contains(line.article) {
+                references.append(
+                    ImportReference(
+                        kind: .article, key: line.article,
+                        pointer: invoiceAt.appending("lines").appending(lineIndex).appending("article")))
+            }
+        }
+    }
+
+    /// The name the document used for its invoice section ("invoices", or "documents" as in the contract's example pointer).
+    private var invoiceSection = "invoices"
+
+    /// Errors for references the store does not know either.
+    public static func missing(_ references: [ImportReference], known: (ImportReference.Kind, String) -> Bool)
+        -> [ImportError]
+    {
+        references.compactMap { reference in
+            guard !known(reference.kind, reference.key) else { return nil }
+            let (nl, en): (String, String)
+            switch reference.kind {
+            case .company: (nl, en) = ("Onbekend bedrijf \"\(reference.key)\".", "Unknown company \"\(reference.key)\".")
+            case .brand: (nl, en) = ("Onbekend merk \"\(reference.key)\".", "Unknown brand \"\(reference.key)\".")
+            case .article: (nl, en) = ("Onbekend artikel \"\(reference.key)\".", "Unknown article \"\(reference.key)\".")
+            }
+            return ImportError(pointer: reference.pointer, message: Message(nl: nl, en: en))
+        }
+    }
+
+    // MARK: fields
+
+    mutating func fail(_ pointer: JSONPointer, nl: String, en: String) {
+        errors.append(ImportError(pointer: pointer, message: Message(nl: nl, en: en)))
+    }
+
+    private mutating func missing(_ at: JSONPointer, _ key: String) {
+        fail(at.appending(key), nl: "\"\(key)\" is verplicht.", en: "\"\(key)\" is required.")
+    }
+
+    private mutating func wrongType(_ at: JSONPointer, _ key: String, expected: String, got value: JSONValue) {
+        fail(at.appending(key), nl: "\"\(key)\" moet \(expected) zijn.", en: "\"\(key)\" must be \(expected), not \(value.typeName).")
+    }
+
+    mutating func optionalText(
+        _ f: [String: JSONValue], _ key: String, _ at: JSONPointer, trim: Bool = true,
+        maximum: Int = ImportParser.maximumTextLength
+    ) -> String? {
+        guard let value = f[key], value != .null else { return nil }
+        guard case .string(let raw) = value else {
+            wrongType(at, key, expected: "text", got: value)
+            return nil
+        }
+        let text = trim ? raw.trimmingWhitespace() : raw
+        if text.count > maximum {
+            fail(at.appending(key), nl: "\"\(key)\" is langer dan \(maximum) tekens.", en: "\"\(key)\" is longer than \(maximum) characters.")
+            return nil
+        }
+        return text.isEmpty ? nil : text
+    }
+
+    mutating func requiredText(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> String? {
+        guard let value = f[key], value != .null else {
+            missing(at, key)
+            return nil
+        }
+        if case .string(let text) = value, text.trimmingWhitespace().isEmpty {
+            missing(at, key)
+            return nil
+        }
+        return optionalText(f, key, at)
+    }
+
+    mutating func optionalEmail(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> String? {
+        guard let text = optionalText(f, key, at) else { return nil }
+        guard EmailAddress.isPlausible(text) else {
+            fail(at.appending(key), nl: "\"\(text)\" is geen e-mailadres.", en: "\"\(text)\" is not an e-mail address.")
+            return nil
+        }
+        return text
+    }
+
+    mutating func requiredEmail(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> String? {
+        if f[key] == nil || f[key] == .null {
+            missing(at, key)
+            return nil
+        }
+        return optionalEmail(f, key, at)
+    }
+
+    mutating func optionalURL(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> String? {
+        guard let text = optionalText(f, key, at, maximum: 500) else { return nil }
+        guard text.hasPrefix("https://") || text.hasPrefix("http://") else {
+            fail(at.appending(key), nl: "Een webadres begint met http:// of https://.", en: "A web address starts with http:// or https://.")
+            return nil
+        }
+        return text
+    }
+
+    mutating func optionalBool(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> Bool? {
+        guard let value = f[key], value != .null else { return nil }
+        guard case .bool(let flag) = value else {
+            wrongType(at, key, expected: "true of false", got: value)
+            return nil
+        }
+        return flag
+    }
+
+    mutating func optionalInteger(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer, range: ClosedRange<Int>)
+        -> Int?
+    {
+        guard let value = f[key], value != .null else { return nil }
+        let number: Int64
+        switch value {
+        case .integer(let n): number = n
+        case .number(let d) where d.rounded() == d && abs(d) < 1e15: number = Int64(d)
+        default:
+            wrongType(at, key, expected: "een geheel getal", got: value)
+            return nil
+        }
+        guard number >= Int64(range.lowerBound), number <= Int64(range.upperBound) else {
+            if number < 0 {
+                fail(at.appending(key), nl: "\"\(key)\" mag niet negatief zijn (\(number)).", en: "\"\(key)\" must not be negative (\(number)).")
+            } else {
+                fail(
+                    at.appending(key), nl: "\"\(key)\" moet tussen \(range.lowerBound) en \(range.upperBound) liggen (\(number)).",
+                    en: "\"\(key)\" must be from \(range.lowerBound) to \(range.upperBound) (got \(number)).")
+            }
+            return nil
+        }
+        return Int(number)
+    }
+
+    mutating func requiredInteger(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer, range: ClosedRange<Int>)
+        -> Int?
+    {
+        if f[key] == nil || f[key] == .null {
+            missing(at, key)
+            return nil
+        }
+        return optionalInteger(f, key, at, range: range)
+    }
+
+    mutating func optionalMoney(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> Money? {
+        guard let value = f[key], value != .null else { return nil }
+        guard case .string(let text) = value, let money = Money(decimal: text) else {
+            fail(
+                at.appending(key), nl: "\"\(key)\" moet een bedrag als tekst zijn, zoals \"63.21\".",
+                en: "\"\(key)\" must be an amount as a string, like \"63.21\".")
+            return nil
+        }
+        return money
+    }
+
+    mutating func requiredMoney(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> Money? {
+        if f[key] == nil || f[key] == .null {
+            missing(at, key)
+            return nil
+        }
+        return optionalMoney(f, key, at)
+    }
+
+    mutating func requiredDate(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> CalendarDay? {
+        if f[key] == nil || f[key] == .null {
+            missing(at, key)
+            return nil
+        }
+        return optionalDate(f, key, at)
+    }
+
+    mutating func optionalDate(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> CalendarDay? {
+        guard let value = f[key], value != .null else { return nil }
+        guard case .string(let text) = value, let day = CalendarDay(iso: text) else {
+            fail(at.appending(key), nl: "\"\(key)\" moet een datum als JJJJ-MM-DD zijn.", en: "\"\(key)\" must be a date as YYYY-MM-DD.")
+            return nil
+        }
+        return day
+    }
+
+    mutating func optionalEnum<E: RawRepresentable & CaseIterable>(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer)
+        -> E? where E.RawValue == String
+    {
+        guard let value = f[key], value != .null else { return nil }
+        let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+        guard case .string(let text) = value, let parsed = E(rawValue: text) else {
+            fail(at.appending(key), nl: "\"\(key)\" moet een van deze zijn: \(allowed).", en: "\"\(key)\" must be one of: \(allowed).")
+            return nil
+        }
+        return parsed
+    }
+
+    mutating func requiredEnum<E: RawRepresentable & CaseIterable>(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer)
+        -> E? where E.RawValue == String
+    {
+        if f[key] == nil || f[key] == .null {
+            missing(at, key)
+            return nil
+        }
+        return optionalEnum(f, key, at)
+    }
+
+    mutating func optionalNumberedDate(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> NumberedDate? {
+        guard let value = f[key], value != .null else { return nil }
+        guard case .object(let o) = value else {
+            wrongType(at, key, expected: "een object", got: value)
+            return nil
+        }
+        let inner = at.appending(key)
+        let number = requiredText(o, "number", inner)
+        let date = optionalDate(o, "date", inner)
+        guard let number else { return nil }
+        return NumberedDate(number: number, date: date)
+    }
+
+    mutating func optionalAddress(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> Address? {
+        guard let value = f[key], value != .null else { return nil }
+        guard case .object(let o) = value else {
+            wrongType(at, key, expected: "een object", got: value)
+            return nil
+        }
+        let inner = at.appending(key)
+        let street = requiredText(o, "street", inner)
+        let postcode = requiredText(o, "postcode", inner)
+        let city = requiredText(o, "city", inner)
+        let country = optionalText(o, "country", inner) ?? "NL"
+        guard let street, let postcode, let city else { return nil }
+        return Address(street: street, postcode: postcode, city: city, country: country)
+    }
+}
+
+public enum EmailAddress {
+    /// A deliberately loose check: one "@", something on both sides, a dot in the domain, no spaces.
+    public static func isPlausible(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix("."), text.count <= 254
+        else { return false }
+        return !text.contains { $0.isWhitespace }
+    }
+}
