@@ -42,6 +42,16 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
         }
     }
 
+    do {  // JSON as the contract writes it: RFC 3339 instants, "/" unescaped in pointers
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        ContentConfiguration.global.use(encoder: encoder, for: .json)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        ContentConfiguration.global.use(decoder: decoder, for: .json)
+    }
+
     do {  // Views and texts
         app.views.use(.leaf)
         app.leaf.cache.isEnabled = app.environment.isRelease

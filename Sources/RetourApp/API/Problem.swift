@@ -86,7 +86,9 @@ struct ProblemMiddleware: AsyncMiddleware {
                 type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, errors: items)
             let response = Response(status: status, headers: headers)
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json")
-            response.body = .init(data: (try? JSONEncoder().encode(document)) ?? Data())
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+            response.body = .init(data: (try? encoder.encode(document)) ?? Data())
             if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
             return response
         }

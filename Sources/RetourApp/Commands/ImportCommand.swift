@@ -39,6 +39,9 @@ struct ImportCommand: AsyncCommand {
                 "Imported \(counts.companies) companies, \(counts.users) users, \(counts.brands) brands, "
                     + "\(counts.articles) articles, \(counts.invoices) invoices, \(counts.lines) lines, "
                     + "\(counts.serials) serial numbers.")
+        } catch Importer.Failure.malformed {
+            context.console.error("Nothing was imported: \(signature.file) is not valid JSON.")
+            throw ExitCode(1)
         } catch Importer.Failure.invalid(let errors) {
             context.console.error("Nothing was imported: \(errors.count) error(s).")
             for error in errors.prefix(200) {

@@ -19,6 +19,8 @@ struct ImportController: RouteCollection {
         do {
             let counts = try await importer.run(json: Data(buffer: body))
             return try await counts.encodeResponse(status: .ok, for: req)
+        } catch Importer.Failure.malformed {
+            throw Problem(.badRequest, nl: "Het document is geen geldige JSON.", en: "The document is not valid JSON.")
         } catch Importer.Failure.invalid(let errors) {
             throw Problem(
                 .unprocessableEntity, nl: "Het document bevat \(errors.count) fout(en); er is niets opgeslagen.",

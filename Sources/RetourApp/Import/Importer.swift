@@ -15,6 +15,7 @@ struct Importer {
     static let batchSize = 400
 
     enum Failure: Error {
+        case malformed
         case invalid([ImportError])
     }
 
@@ -24,11 +25,7 @@ struct Importer {
         do {
             document = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw Failure.invalid([
-                ImportError(
-                    pointer: JSONPointer(),
-                    message: Message(nl: "Het document is geen geldige JSON.", en: "The document is not valid JSON."))
-            ])
+            throw Failure.malformed
         }
         var parser = ImportParser()
         let batch = parser.parse(document)

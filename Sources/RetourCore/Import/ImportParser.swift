@@ -39,7 +39,11 @@ public struct ImportParser {
         rejectDuplicates(batch.users.map { $0.email.lowercased() }, section: "users", field: "email")
         rejectDuplicates(batch.brands.map(\.name), section: "brands", field: "name")
         rejectDuplicates(batch.articles.map(\.number), section: "articles", field: "number")
-        collectReferences(batch)
+        let defined: [ImportReference.Kind: Set<String>] = [
+            .company: Set(batch.companies.map(\.number)), .brand: Set(batch.brands.map(\.name)),
+            .article: Set(batch.articles.map(\.number)),
+        ]
+        references.removeAll { defined[$0.kind]?.contains($0.key) == true }
         return batch
     }
 
@@ -86,6 +90,7 @@ public struct ImportParser {
         let name = p.requiredText(f, "name", at)
         let role: Role? = p.requiredEnum(f, "role", at)
         let company = p.optionalText(f, "company", at)
+        if let company { p.refer(.company, company, at.appending("company")) }
         var password = p.optionalText(f, "password", at, trim: false, maximum: 200)
         if let given = password {
             let problems = PasswordPolicy.problems(with: given)
@@ -149,6 +154,7 @@ public struct ImportParser {
         let number = p.requiredText(f, "number", at)
         let description = p.requiredText(f, "description", at)
         let brand = p.requiredText(f, "brand", at)
+        if let brand { p.refer(.brand, brand, at.appending("brand")) }
         let model = p.optionalText(f, "manufacturerModel", at)
         let ean = p.optionalText(f, "ean", at)
         if let ean, !(ean.count >= 8 && ean.count <= 14 && ean.allSatisfy(\.isASCIIDigit)) {
@@ -172,6 +178,7 @@ public struct ImportParser {
     {
         let number = p.requiredText(f, "number", at)
         let company = p.requiredText(f, "company", at)
+        if let company { p.refer(.company, company, at.appending("company")) }
         let date = p.requiredDate(f, "date", at)
         let customerOrder = p.optionalText(f, "customerOrderNumber", at)
         let currency = p.optionalText(f, "currency", at) ?? "EUR"
@@ -189,15 +196,19 @@ public struct ImportParser {
                         p.fail(lineAt, nl: "Elke regel moet een JSON-object zijn.", en: "Each line must be a JSON object.")
                         continue
                     }
-                    guard let line = parseLine(&p, l, lineAt) else { continue }
-                    if let first = positions[line.position] {
-                        p.fail(
-                            lineAt.appending("position"),
-                            nl: "Positie \(line.position) komt al voor in regel \(first) van deze factuur.",
-                            en: "Position \(line.position) already appears in line \(first) of this invoice.")
-                        continue
+                    var duplicate = false
+                    if case .integer(let raw) = l["position"], let position = Int(exactly: raw) {
+                        if let first = positions[position] {
+                            duplicate = true
+                            p.fail(
+                                lineAt.appending("position"),
+                                nl: "Positie \(position) komt al voor in regel \(first) van deze factuur.",
+                                en: "Position \(position) already appears in line \(first) of this invoice.")
+                        } else {
+                            positions[position] = index
+                        }
                     }
-                    positions[line.position] = index
+                    guard let line = parseLine(&p, l, lineAt), !duplicate else { continue }
                     lines.append(line)
                 }
             } else {
@@ -213,6 +224,7 @@ public struct ImportParser {
     private static func parseLine(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> LineRecord? {
         let position = p.requiredInteger(f, "position", at, range: 0...999_999)
         let article = p.requiredText(f, "article", at)
+        if let article { p.refer(.article, article, at.appending("article")) }
         let quantity = p.requiredInteger(f, "quantity", at, range: 1...1_000_000)
         let unitPrice = p.requiredMoney(f, "unitPrice", at)
         if let unitPrice, unitPrice.cents < 0 {
@@ -263,40 +275,18 @@ public struct ImportParser {
 
     // MARK: cross-references
 
+    /// Two records with one natural key would make the import's result depend on their order.
     private mutating func rejectDuplicates(_ keys: [String], section: String, field: String) {
         var seen: Set<String> = []
-        for (index, key) in keys.enumerated() where !seen.insert(key).inserted {
+        for key in keys where !seen.insert(key).inserted {
             fail(
-                JSONPointer([section, String(index), field]), nl: "\"\(key)\" komt dubbel voor in \(section).",
-                en: "\"\(key)\" appears more than once in \(section).")
+                JSONPointer([section]), nl: "\"\(key)\" komt meer dan eens voor in \(section) (\(field)).",
+                en: "\"\(key)\" appears more than once in \(section) (\(field)).")
         }
     }
 
-    private mutating func collectReferences(_ batch: ImportBatch) {
-        let companies = Set(batch.companies.map(\.number))
-        let brands = Set(batch.brands.map(\.name))
-        let articles = Set(batch.articles.map(\.number))
-        for user in batch.users {
-            if let company = user.company, !companies.contains(company) {
-                references.append(ImportReference(kind: .company, key: company, pointer: user.pointer.appending("company")))
-            }
-        }
-        for (index, article) in batch.articles.enumerated() where !brands.contains(article.brand) {
-            references.append(
-                ImportReference(kind: .brand, key: article.brand, pointer: JSONPointer(["articles", String(index), "brand"])))
-        }
-        for (invoiceIndex, invoice) in batch.invoices.enumerated() {
-            let invoiceAt = JSONPointer([invoiceSection, String(invoiceIndex)])
-            if !companies.contains(invoice.company) {
-                references.append(ImportReference(kind: .company, key: invoice.company, pointer: invoiceAt.appending("company")))
-            }
-            for (lineIndex, line) in invoice.lines.enumerated() where !articles.contains(line.article) {
-                references.append(
-                    ImportReference(
-                        kind: .article, key: line.article,
-                        pointer: invoiceAt.appending("lines").appending(lineIndex).appending("article")))
-            }
-        }
+    private mutating func refer(_ kind: ImportReference.Kind, _ key: String, _ pointer: JSONPointer) {
+        references.append(ImportReference(kind: kind, key: key, pointer: pointer))
     }
 
     /// The name the document used for its invoice section ("invoices", or "documents" as in the contract's example pointer).

@@ -1,0 +1,156 @@
+import Fluent
+import Foundation
+import RetourCore
+import Testing
+import VaporTesting
+
+@testable import RetourApp
+
+extension AppTests {
+    @Suite struct AuthTests {
+        @Test func loginShowsTheSearchAndLogoutEndsTheSession() async throws {
+            try await withRetour(demo: true) { app in
+                let browser = Browser(app)
+                #expect(try await browser.get("/search").status == .seeOther)
+                let login = try await browser.login("jan@pcpartner.nl")
+                #expect(login.status == .seeOther)
+                #expect(login.headers.first(name: .location) == "/search")
+                let page = try await browser.get("/search")
+                #expect(page.status == .ok)
+                #expect(page.body.string.contains("Jan de Vries"))
+                #expect(try await browser.post("/logout", [:]).status == .seeOther)
+                #expect(try await browser.get("/search").status == .seeOther)
+            }
+        }
+
+        @Test func wrongPasswordIsRefusedWithAMessage() async throws {
+            try await withRetour(demo: true) { app in
+                let browser = Browser(app)
+                let answer = try await browser.login("jan@pcpartner.nl", password: "not the password")
+                #expect(answer.status == .unauthorized)
+                #expect(answer.body.string.contains("E-mailadres of wachtwoord is onjuist."))
+                let api = try await app.postJSON(
+                    "/api/v1/auth/token", #"{"email":"jan@pcpartner.nl","password":"nope nope nope"}"#, token: nil)
+                #expect(api.status == .unauthorized)
+                #expect(try await app.postJSON("/api/v1/auth/token", #"{"email":1}"#, token: nil).status == .badRequest)
+            }
+        }
+
+        @Test func formsWithoutTheCSRFTokenAreRefused() async throws {
+            try await withRetour(demo: true) { app in
+                let browser = Browser(app)
+                try await browser.get("/login")
+                let forged = try await browser.post(
+                    "/login", ["email": "jan@pcpartner.nl", "password": DemoData.password], csrf: .some(nil))
+                #expect(forged.status == .forbidden)
+                let wrong = try await browser.post(
+                    "/login", ["email": "jan@pcpartner.nl", "password": DemoData.password], csrf: "forged-token")
+                #expect(wrong.status == .forbidden)
+                #expect(wrong.body.string.contains("Het formulier is verlopen of ongeldig"))
+                // Signed in, a state change without the token is refused too and changes nothing.
+                try await browser.login("jan@pcpartner.nl")
+                let users = try await User.query(on: app.db).count()
+                let create = try await browser.post(
+                    "/users", ["name": "Eve", "email": "eve@pcpartner.nl", "password": "long enough password"],
+                    csrf: "forged-token")
+                #expect(create.status == .forbidden)
+                #expect(try await User.query(on: app.db).count() == users)
+            }
+        }
+
+        @Test func repeatedFailuresAreThrottledEvenWithTheRightPassword() async throws {
+            try await withRetour(demo: true) { app in
+                let browser = Browser(app)
+                for _ in 0..<app.config.loginThrottle.maximumFailures {
+                    #expect(try await browser.login("piet@pcpartner.nl", password: "guess guess guess").status == .unauthorized)
+                }
+                let blocked = try await browser.login("piet@pcpartner.nl")
+                #expect(blocked.status == .tooManyRequests)
+                #expect(blocked.body.string.contains("Te veel mislukte inlogpogingen"))
+                let api = try await app.postJSON(
+                    "/api/v1/auth/token", #"{"email":"piet@pcpartner.nl","password":"retour-demo-2026"}"#, token: nil)
+                #expect(api.status == .tooManyRequests)
+                // Another account is not affected, and after the window the account may try again.
+                #expect(try await Browser(app).login("jan@pcpartner.nl").status == .seeOther)
+                app.clock = FixedClock(app.clock.now.addingTimeInterval(Double(app.config.loginThrottle.windowSeconds)))
+                #expect(try await Browser(app).login("piet@pcpartner.nl").status == .seeOther)
+            }
+        }
+
+        @Test func subLoginLifecycle() async throws {
+            try await withRetour(demo: true) { app in
+                let admin = Browser(app)
+                try await admin.login("jan@pcpartner.nl")
+                #expect(try await admin.get("/users").body.string.contains("piet@pcpartner.nl"))
+                // Another company's users are not listed.
+                #expect(!(try await admin.get("/users").body.string.contains("bytewise")))
+
+                // Create: bad input is explained inline and stores nothing.
+                let bad = try await admin.post("/users", ["name": "", "email": "not-an-email", "password": "short"])
+                #expect(bad.status == .unprocessableEntity)
+                #expect(bad.body.string.contains("Vul een geldig e-mailadres in."))
+                #expect(bad.body.string.contains("minstens 12 tekens"))
+                let created = try await admin.post(
+                    "/users",
+                    ["name": "Kees Klant", "email": "kees@pcpartner.nl", "password": "kees his password", "role": "reseller_user"])
+                #expect(created.status == .ok)
+                #expect(created.body.string.contains("kees@pcpartner.nl"))
+                let duplicate = try await admin.post(
+                    "/users", ["name": "Kees", "email": "kees@pcpartner.nl", "password": "kees his password"])
+                #expect(duplicate.status == .unprocessableEntity)
+
+                let kees = try #require(try await User.query(on: app.db).filter(\.$email == "kees@pcpartner.nl").first())
+                #expect(kees.role == .resellerUser)
+                let jan = try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()
+                #expect(kees.companyID != nil)
+                #expect(kees.companyID == jan?.companyID)
+                let keesBrowser = Browser(app)
+                #expect(try await keesBrowser.login("kees@pcpartner.nl", password: "kees his password").status == .seeOther)
+                let token = try await app.token("kees@pcpartner.nl", password: "kees his password")
+                #expect(try await app.get("/api/v1/lines", token: token).status == .ok)
+                // A reseller user cannot manage sub-logins.
+                #expect(try await keesBrowser.get("/users").status == .forbidden)
+
+                // Disable: no login, no token, no session.
+                let id = try kees.requireID()
+                #expect(try await admin.post("/users/\(id)/disable", [:]).status == .ok)
+                #expect(try await keesBrowser.get("/search").status == .seeOther)
+                #expect(try await app.get("/api/v1/lines", token: token).status == .unauthorized)
+                let refused = try await Browser(app).login("kees@pcpartner.nl", password: "kees his password")
+                #expect(refused.status == .unauthorized)
+                #expect(refused.body.string.contains("uitgeschakeld"))
+
+                // Enable, then reset the password: the old one stops working, the shown one works.
+                #expect(try await admin.post("/users/\(id)/enable", [:]).status == .ok)
+                let reset = try await admin.post("/users/\(id)/reset-password", [:])
+                let html = reset.body.string
+                let marker = try #require(html.range(of: "<code id=\"new-password\">"))
+                let newPassword = String(html[marker.upperBound...].prefix { $0 != "<" })
+                #expect(newPassword.count >= 12)
+                #expect(try await Browser(app).login("kees@pcpartner.nl", password: "kees his password").status == .unauthorized)
+                #expect(try await Browser(app).login("kees@pcpartner.nl", password: newPassword).status == .seeOther)
+
+                // Another company's admin cannot touch Kees.
+                let other = Browser(app)
+                try await other.login("inkoop@bytewise.nl")
+                #expect(try await other.post("/users/\(id)/disable", [:]).status == .notFound)
+                #expect(try await User.find(id, on: app.db)?.active == true)
+            }
+        }
+
+        @Test func theCommandLineTokenWorksForTheAPI() async throws {
+            try await withRetour(demo: true) { app in
+                let user = try #require(try await User.query(on: app.db).filter(\.$email == "rma@retour.example").first())
+                let issued = try await Tokens.issue(for: user, on: app.db, now: app.clock.now, lifetimeDays: 1)
+                #expect(try await app.get("/api/v1/lines", token: issued.token).status == .ok)
+                // Only a hash is stored.
+                let stored = try await APIToken.query(on: app.db).all().map(\.tokenHash)
+                #expect(!stored.contains(issued.token))
+                #expect(stored.contains(Tokens.hash(issued.token)))
+                // After its lifetime it no longer works.
+                app.clock = FixedClock(app.clock.now.addingTimeInterval(2 * 86_400))
+                #expect(try await app.get("/api/v1/lines", token: issued.token).status == .unauthorized)
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Fluent
+import Foundation
+import RetourCore
+import Testing
+import VaporTesting
+
+@testable import RetourApp
+
+extension AppTests {
+    @Suite struct ImportTests {
+        static let valid = """
+            {
+              "companies": [{"number": "100200", "name": "PC Partner BV", "email": "inkoop@pcpartner.nl",
+                             "address": {"street": "Stationsweg 1", "postcode": "3511 AA", "city": "Utrecht", "country": "NL"}}],
+              "users": [{"email": "jan@pcpartner.nl", "name": "Jan de Vries", "company": "100200",
+                         "role": "reseller_admin", "password": "at least 12 chars"}],
+              "brands": [{"name": "ACER", "doaDays": 14, "warrantyMonths": 24,
+                          "warrantyHandling": "direct_service", "doaHandling": "credit",
+                          "serviceCentre": {"company": "ACER COMPUTER BV", "street": "Europalaan 89", "postcode": "5232 BC",
+                                            "city": "'s-Hertogenbosch", "url": "https://www.acer.com/nl-nl/support"}},
+                         {"name": "LOGITECH", "doaDays": null, "warrantyMonths": 24, "warrantyHandling": "credit", "doaHandling": "credit"}],
+              "articles": [{"number": "1948782", "description": "LOGITECH HD Webcam C930e", "brand": "LOGITECH",
+                            "manufacturerModel": "960-000972", "ean": "5099206045200", "serialised": true,
+                            "kind": "hardware", "specialOrder": false, "returnable": true, "warrantyMonths": null, "price": "71.50"}],
+              "invoices": [{"number": "0962405087", "company": "100200", "date": "2021-12-08",
+                            "customerOrderNumber": "PO-4411", "currency": "EUR",
+                            "lines": [{"position": 100, "article": "1948782", "quantity": 2, "unitPrice": "71.50",
+                                       "customerItemNumber": "WEBCAM-01",
+                                       "deliveryNote": {"number": "6071053724", "date": "2021-12-07"},
+                                       "order": {"number": "7045364094", "date": "2021-12-06"},
+                                       "deliveryAddress": {"street": "Stationsweg 1", "postcode": "3511 AA", "city": "Utrecht", "country": "NL"},
+                                       "serials": ["2119LZ90X2V9", "2119LZ90X2W0"]}]}]
+            }
+            """
+
+        @Test func importsAndCountsEverySection() async throws {
+            try await withRetour(demo: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                let response = try await app.postJSON("/api/v1/import", Self.valid, token: admin)
+                #expect(response.status == .ok, "\(response.body.string)")
+                let counts = try response.json()
+                #expect(counts["companies"] as? Int == 1)
+                #expect(counts["users"] as? Int == 1)
+                #expect(counts["brands"] as? Int == 2)
+                #expect(counts["lines"] as? Int == 1)
+                #expect(counts["serials"] as? Int == 2)
+                // The demo's webcam line now carries the imported quantity and serials.
+                let jan = try await app.token("jan@pcpartner.nl", password: "at least 12 chars")
+                let found = try await app.get("/api/v1/lines?numberType=serial&number=2119LZ90X2W0", token: jan)
+                #expect(found.body.string.contains("\"quantity\":2"))
+                #expect(found.body.string.contains("\"invoiceDate\":\"2021-12-08\""))
+            }
+        }
+
+        @Test func reimportingChangesNothing() async throws {
+            try await withRetour { app in
+                let admin = try await seedAdmin(app)
+                let first = try await app.postJSON("/api/v1/import", Self.valid, token: admin)
+                #expect(first.status == .ok)
+                let before = try await tableSizes(app)
+                let second = try await app.postJSON("/api/v1/import", Self.valid, token: admin)
+                #expect(second.status == .ok)
+                #expect(try second.json()["lines"] as? Int == 1)
+                #expect(try await tableSizes(app) == before)
+                #expect(before == [1, 2, 2, 1, 1, 1, 2])
+            }
+        }
+
+        @Test(arguments: [
+            ("unknown company", #"{"invoices":[{"number":"X1","company":"999999","date":"2021-12-08","lines":[]}]}"#,
+             "/invoices/0/company"),
+            ("unknown brand", #"{"articles":[{"number":"A1","description":"d","brand":"NOBRAND"}]}"#, "/articles/0/brand"),
+            ("unknown article", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"nope","quantity":1,"unitPrice":"1.00"}]}]}"#,
+             "/invoices/0/lines/0/article"),
+            ("negative quantity", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":-3,"unitPrice":"1.00"}]}]}"#,
+             "/invoices/0/lines/0/quantity"),
+            ("malformed date", #"{"invoices":[{"number":"X1","company":"100200","date":"8-12-2021","lines":[]}]}"#, "/invoices/0/date"),
+            ("malformed money", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":"1,50"}]}]}"#,
+             "/invoices/0/lines/0/unitPrice"),
+            ("money as a float", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":1.5}]}]}"#,
+             "/invoices/0/lines/0/unitPrice"),
+            ("duplicate position", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00"},{"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00"}]}]}"#,
+             "/invoices/0/lines/1/position"),
+            ("more serials than quantity", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00","serials":["A","B"]}]}]}"#,
+             "/invoices/0/lines/0/serials"),
+            ("bad role", #"{"users":[{"email":"x@y.nl","name":"X","role":"boss","password":"long enough pass"}]}"#, "/users/0/role"),
+            ("short password", #"{"users":[{"email":"x@y.nl","name":"X","company":"100200","role":"reseller_user","password":"short"}]}"#,
+             "/users/0/password"),
+            ("bad enum", #"{"brands":[{"name":"B","warrantyHandling":"sometimes"}]}"#, "/brands/0/warrantyHandling"),
+            ("invalid EAN", #"{"articles":[{"number":"A1","description":"d","brand":"LOGITECH","ean":"12AB"}]}"#, "/articles/0/ean"),
+        ])
+        func refusesEachKindOfBadRecord(_ kind: String, _ document: String, _ pointer: String) async throws {
+            try await withRetour(demo: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                let before = try await tableSizes(app)
+                let response = try await app.postJSON("/api/v1/import", document, token: admin)
+                #expect(response.status == .unprocessableEntity, "\(kind)")
+                #expect(response.headers.contentType?.description.contains("problem+json") == true)
+                #expect(try response.problemFields().contains(pointer), "\(kind): \(response.body.string)")
+                #expect(try await tableSizes(app) == before, "\(kind): something was stored")
+            }
+        }
+
+        @Test func reportsEveryBadRecordAtOnceAndStoresNothing() async throws {
+            try await withRetour(demo: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                let before = try await tableSizes(app)
+                let document = """
+                    {"companies":[{"number":"555","name":"New BV"}],
+                     "invoices":[{"number":"X1","company":"nope","date":"2021-13-01",
+                                  "lines":[{"position":1,"article":"zz","quantity":0,"unitPrice":"x"},
+                                           {"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00"}]}]}
+                    """
+                let response = try await app.postJSON("/api/v1/import", document, token: admin)
+                #expect(response.status == .unprocessableEntity)
+                let fields = Set(try response.problemFields())
+                #expect(
+                    fields.isSuperset(of: [
+                        "/invoices/0/company", "/invoices/0/date", "/invoices/0/lines/0/article",
+                        "/invoices/0/lines/0/quantity", "/invoices/0/lines/0/unitPrice", "/invoices/0/lines/1/position",
+                    ]), "\(fields)")
+                #expect(try await tableSizes(app) == before)
+            }
+        }
+
+        @Test func malformedJSONIsA400AndOnlyAdminsImport() async throws {
+            try await withRetour(demo: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                #expect(try await app.postJSON("/api/v1/import", "{not json", token: admin).status == .badRequest)
+                let reseller = try await app.token("jan@pcpartner.nl")
+                #expect(try await app.postJSON("/api/v1/import", Self.valid, token: reseller).status == .forbidden)
+                let agent = try await app.token("rma@retour.example")
+                #expect(try await app.postJSON("/api/v1/import", Self.valid, token: agent).status == .forbidden)
+                #expect(try await app.postJSON("/api/v1/import", Self.valid, token: nil).status == .unauthorized)
+                #expect(try await app.postJSON("/api/v1/import", Self.valid, token: "rt_forged").status == .unauthorized)
+            }
+        }
+
+        @Test func theCommandLineImportsTheSameWay() async throws {
+            try await withRetour { app in
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("retour-import-\(UUID()).json")
+                try Data(Self.valid.utf8).write(to: file)
+                defer { try? FileManager.default.removeItem(at: file) }
+                let importer = Importer(database: app.db, hashPassword: { try await app.password.async.hash($0) })
+                let counts = try await importer.run(json: try Data(contentsOf: file))
+                #expect(counts.invoices == 1)
+                #expect(counts.serials == 2)
+                let line = try await InvoiceLine.query(on: app.db).first()
+                #expect(line?.unitPriceCents == 7150)
+                #expect(line?.invoiceDate == "2021-12-08")
+            }
+        }
+    }
+}
+
+/// An admin account and its token, for tests that start from an empty database.
+func seedAdmin(_ app: Application) async throws -> String {
+    let hash = try await app.password.async.hash("admin password 1")
+    try await User(email: "root@retour.example", name: "Root", passwordHash: hash, role: .admin, companyID: nil).create(on: app.db)
+    return try await app.token("root@retour.example", password: "admin password 1")
+}
+
+/// Row counts of companies, users, brands, articles, invoices, lines and serials.
+func tableSizes(_ app: Application) async throws -> [Int] {
+    [
+        try await Company.query(on: app.db).count(),
+        try await User.query(on: app.db).count(),
+        try await Brand.query(on: app.db).count(),
+        try await Article.query(on: app.db).count(),
+        try await Invoice.query(on: app.db).count(),
+        try await InvoiceLine.query(on: app.db).count(),
+        try await SerialNumber.query(on: app.db).count(),
+    ]
+}

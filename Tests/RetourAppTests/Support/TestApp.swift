@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import RetourApp
+
+/// The day every app test lives on; demo data is dated relative to it.
+let testDay = CalendarDay(iso: "2026-03-16")!
+
+/// Runs `body` against a freshly migrated application: in-memory SQLite by default, the
+/// PostgreSQL of `DATABASE_URL` when set (then reset to an empty schema first).
+func withRetour(demo: Bool = false, _ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    do {
+        let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let config = AppConfig(databaseURL: databaseURL, sqlitePath: ":memory:", bcryptCost: 4)
+        try await configure(app, config: config)
+        app.clock = FixedClock(day: testDay, timeZone: config.timeZone)
+        if databaseURL != nil {
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("DROP SCHEMA public CASCADE").run()
+            try await sql.raw("CREATE SCHEMA public").run()
+        }
+        try await migrateGuarded(app)
+        if demo { _ = try await loadDemoData(app) }
+        try await body(app)
+    } catch {
+        try await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
+
+extension Application {
+    /// A bearer token for `email` (demo password).
+    func token(_ email: String, password: String = DemoData.password) async throws -> String {
+        let response = try await testing().sendRequest(
+            .POST, "/api/v1/auth/token", headers: ["Content-Type": "application/json"],
+            body: ByteBuffer(string: #"{"email":"\#(email)","password":"\#(password)"}"#))
+        #expect(response.status == .ok, "login of \(email) failed: \(response.body.string)")
+        return try JSONDecoder().decode([String: String].self, from: response.body)["token"] ?? ""
+    }
+
+    func get(_ path: String, token: String?) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        return try await testing().sendRequest(.GET, path, headers: headers)
+    }
+
+    func postJSON(_ path: String, _ json: String, token: String?) async throws -> TestingHTTPResponse {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        return try await testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: json))
+    }
+}
+
+extension TestingHTTPResponse {
+    func json() throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: body))
+        return object as? [String: Any] ?? [:]
+    }
+
+    /// The `field`s of a problem+json answer.
+    func problemFields() throws -> [String] {
+        ((try json()["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String }
+    }
+}
+
+/// A browser for the HTML side: keeps the session cookie and reads the CSRF token from pages.
+final class Browser: @unchecked Sendable {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var csrf: String?
+
+    init(_ app: Application) { self.app = app }
+
+    @discardableResult
+    func get(_ path: String) async throws -> TestingHTTPResponse {
+        let response = try await app.testing().sendRequest(.GET, path, headers: cookieHeaders())
+        remember(response)
+        return response
+    }
+
+    @discardableResult
+    func post(_ path: String, _ form: [String: String], csrf overriding: String?? = nil) async throws -> TestingHTTPResponse {
+        var fields = form
+        let token: String? = overriding ?? csrf
+        if let token { fields["_csrf"] = token }
+        var headers = cookieHeaders()
+        headers.contentType = .urlEncodedForm
+        let body = fields.map { "\(encode($0.key))=\(encode($0.value))" }.joined(separator: "&")
+        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
+    /// Logs in through the login form; returns the answer to the form.
+    @discardableResult
+    func login(_ email: String, password: String = DemoData.password) async throws -> TestingHTTPResponse {
+        try await get("/login")
+        let answer = try await post("/login", ["email": email, "password": password, "next": "/search"])
+        // Like a browser, follow the redirect: the new page carries the session's new CSRF token.
+        if answer.status == .seeOther, let location = answer.headers.first(name: .location) { try await get(location) }
+        return answer
+    }
+
+    private func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
+    private func cookieHeaders() -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if !cookies.isEmpty {
+            headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+        return headers
+    }
+
+    private func remember(_ response: TestingHTTPResponse) {
+        for header in response.headers[.setCookie] {
+            let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { cookies[String(pair[0])] = String(pair[1]) }
+        }
+        let body = response.body.string
+        if let range = body.range(of: #"name="_csrf" value=""#) {
+            csrf = String(body[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Testing
+
+@testable import RetourCore
+
+@Suite struct MoneyTests {
+    @Test(arguments: [("63.21", 6321), ("0.5", 50), ("2000", 200_000), ("-4.50", -450), ("0.00", 0)])
+    func parsesContractAmounts(_ text: String, _ cents: Int64) {
+        #expect(Money(decimal: text)?.cents == cents)
+    }
+
+    @Test(arguments: ["1,50", "1.505", "", "-", "1e3", " 1.00", "1.", ".5", "abc", "1.0.0", "99999999999999999999"])
+    func refusesAnythingElse(_ text: String) {
+        #expect(Money(decimal: text) == nil)
+    }
+
+    @Test func writesTwoDecimals() {
+        #expect(Money(cents: 6321).decimalString == "63.21")
+        #expect(Money(cents: 5).decimalString == "0.05")
+        #expect(Money(cents: -450).decimalString == "-4.50")
+        #expect((Money(cents: 1001) * 3).decimalString == "30.03")
+    }
+
+    @Test func formatsPerLanguage() {
+        #expect(Language.nl.format(Money(cents: 6321)) == "63,21 EUR")
+        #expect(Language.nl.format(Money(cents: 106_321)) == "1.063,21 EUR")
+        #expect(Language.en.format(Money(cents: 106_321)) == "1,063.21 EUR")
+        #expect(Language.nl.format(Money(cents: 123_456_789)) == "1.234.567,89 EUR")
+    }
+}
+
+@Suite struct CalendarDayTests {
+    @Test func parsesAndWritesISODates() {
+        let day = CalendarDay(iso: "2021-12-08")
+        #expect(day?.year == 2021 && day?.month == 12 && day?.day == 8)
+        #expect(day?.iso == "2021-12-08")
+        #expect(CalendarDay(iso: "2021-02-29") == nil)
+        #expect(CalendarDay(iso: "2020-02-29") != nil)
+        #expect(CalendarDay(iso: "2021-13-01") == nil)
+        #expect(CalendarDay(iso: "8-12-2021") == nil)
+        #expect(CalendarDay(iso: "2021-1-08") == nil)
+    }
+
+    @Test func dayNumbersRoundTrip() {
+        var day = CalendarDay(iso: "1999-12-25")!
+        for _ in 0..<1000 {
+            #expect(CalendarDay(dayNumber: day.dayNumber) == day)
+            let next = day.adding(days: 1)
+            #expect(next.dayNumber == day.dayNumber + 1)
+            day = next
+        }
+        #expect(CalendarDay(iso: "1970-01-01")!.dayNumber == 0)
+        #expect(CalendarDay(iso: "2021-12-08")!.adding(days: 15).iso == "2021-12-23")
+        #expect(CalendarDay(iso: "2021-12-20")!.adding(days: 15).iso == "2022-01-04")
+    }
+
+    @Test func monthsClampToTheMonthsEnd() {
+        #expect(CalendarDay(iso: "2021-03-31")!.adding(months: -1).iso == "2021-02-28")
+        #expect(CalendarDay(iso: "2024-03-31")!.adding(months: -1).iso == "2024-02-29")
+        #expect(CalendarDay(iso: "2021-01-15")!.adding(months: -2).iso == "2020-11-15")
+    }
+
+    @Test func dutchDatesHaveNoLeadingZeros() {
+        #expect(Language.nl.format(CalendarDay(iso: "2021-12-08")!) == "8-12-2021")
+        #expect(Language.nl.format(CalendarDay(iso: "2021-01-05")!) == "5-1-2021")
+    }
+
+    @Test func todayDependsOnTheTimeZone() {
+        // 23:30 UTC on 7 December is already 8 December in Amsterdam.
+        let instant = Date(timeIntervalSince1970: 1_638_919_800)
+        #expect(CalendarDay(instant, in: TimeZone(identifier: "UTC")!).iso == "2021-12-07")
+        #expect(CalendarDay(instant, in: TimeZone(identifier: "Europe/Amsterdam")!).iso == "2021-12-08")
+    }
+}
+
+@Suite struct LoginThrottleTests {
+    let throttle = LoginThrottle(maximumFailures: 3, windowSeconds: 600)
+
+    @Test func allowsUpToTheLimit() {
+        #expect(throttle.waitSeconds(failures: [100, 200], now: 300) == nil)
+    }
+
+    @Test func blocksAtTheLimitUntilTheOldestFailureLeavesTheWindow() {
+        #expect(throttle.waitSeconds(failures: [100, 200, 300], now: 400) == 300)
+        #expect(throttle.waitSeconds(failures: [100, 200, 300], now: 700) == nil)
+        #expect(throttle.waitSeconds(failures: [100, 200, 300, 350], now: 700) == 100)
+    }
+
+    @Test func passwordsNeedTwelveCharacters() {
+        #expect(PasswordPolicy.problems(with: "elevenchars").count == 1)
+        #expect(PasswordPolicy.problems(with: "twelve chars").isEmpty)
+        #expect(PasswordPolicy.problems(with: String(repeating: "x", count: 73)).count == 1)
+    }
+}
+
+import Foundation
