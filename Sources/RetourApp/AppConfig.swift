@@ -49,7 +49,9 @@ public struct AppConfig: Sendable {
             config.bcryptCost = value
         }
         if let days = Environment.get("RETOUR_TOKEN_DAYS") {
-            guard let value = Int(days), value > 0 else { throw ConfigError("RETOUR_TOKEN_DAYS must be a positive number") }
+            guard let value = Int(days), value > 0 else {
+                throw ConfigError("RETOUR_TOKEN_DAYS must be a positive number")
+            }
             config.tokenLifetimeDays = value
         }
         config.secureCookies = Environment.get("RETOUR_SECURE_COOKIES") == "1"

@@ -23,6 +23,17 @@ extension AppTests {
             }
         }
 
+        @Test func unknownPagesAnswer404WithAPage() async throws {
+            try await withRetour { app in
+                let page = try await Browser(app).get("/favicon.ico")
+                #expect(page.status == .notFound)
+                #expect(page.body.string.contains("<h1>"))
+                let api = try await app.get("/api/v1/nothing-here", token: nil)
+                #expect(api.status == .notFound)
+                #expect(api.headers.contentType?.description.contains("problem+json") == true)
+            }
+        }
+
         @Test func wrongPasswordIsRefusedWithAMessage() async throws {
             try await withRetour(demo: true) { app in
                 let browser = Browser(app)
@@ -62,7 +73,9 @@ extension AppTests {
             try await withRetour(demo: true) { app in
                 let browser = Browser(app)
                 for _ in 0..<app.config.loginThrottle.maximumFailures {
-                    #expect(try await browser.login("piet@pcpartner.nl", password: "guess guess guess").status == .unauthorized)
+                    #expect(
+                        try await browser.login("piet@pcpartner.nl", password: "guess guess guess").status
+                            == .unauthorized)
                 }
                 let blocked = try await browser.login("piet@pcpartner.nl")
                 #expect(blocked.status == .tooManyRequests)
@@ -92,20 +105,25 @@ extension AppTests {
                 #expect(bad.body.string.contains("minstens 12 tekens"))
                 let created = try await admin.post(
                     "/users",
-                    ["name": "Kees Klant", "email": "kees@pcpartner.nl", "password": "kees his password", "role": "reseller_user"])
+                    [
+                        "name": "Kees Klant", "email": "kees@pcpartner.nl", "password": "kees his password",
+                        "role": "reseller_user",
+                    ])
                 #expect(created.status == .ok)
                 #expect(created.body.string.contains("kees@pcpartner.nl"))
                 let duplicate = try await admin.post(
                     "/users", ["name": "Kees", "email": "kees@pcpartner.nl", "password": "kees his password"])
                 #expect(duplicate.status == .unprocessableEntity)
 
-                let kees = try #require(try await User.query(on: app.db).filter(\.$email == "kees@pcpartner.nl").first())
+                let kees = try #require(
+                    try await User.query(on: app.db).filter(\.$email == "kees@pcpartner.nl").first())
                 #expect(kees.role == .resellerUser)
                 let jan = try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()
                 #expect(kees.companyID != nil)
                 #expect(kees.companyID == jan?.companyID)
                 let keesBrowser = Browser(app)
-                #expect(try await keesBrowser.login("kees@pcpartner.nl", password: "kees his password").status == .seeOther)
+                #expect(
+                    try await keesBrowser.login("kees@pcpartner.nl", password: "kees his password").status == .seeOther)
                 let token = try await app.token("kees@pcpartner.nl", password: "kees his password")
                 #expect(try await app.get("/api/v1/lines", token: token).status == .ok)
                 // A reseller user cannot manage sub-logins.
@@ -127,7 +145,9 @@ extension AppTests {
                 let marker = try #require(html.range(of: "<code id=\"new-password\">"))
                 let newPassword = String(html[marker.upperBound...].prefix { $0 != "<" })
                 #expect(newPassword.count >= 12)
-                #expect(try await Browser(app).login("kees@pcpartner.nl", password: "kees his password").status == .unauthorized)
+                #expect(
+                    try await Browser(app).login("kees@pcpartner.nl", password: "kees his password").status
+                        == .unauthorized)
                 #expect(try await Browser(app).login("kees@pcpartner.nl", password: newPassword).status == .seeOther)
 
                 // Another company's admin cannot touch Kees.
@@ -140,7 +160,8 @@ extension AppTests {
 
         @Test func theCommandLineTokenWorksForTheAPI() async throws {
             try await withRetour(demo: true) { app in
-                let user = try #require(try await User.query(on: app.db).filter(\.$email == "rma@retour.example").first())
+                let user = try #require(
+                    try await User.query(on: app.db).filter(\.$email == "rma@retour.example").first())
                 let issued = try await Tokens.issue(for: user, on: app.db, now: app.clock.now, lifetimeDays: 1)
                 #expect(try await app.get("/api/v1/lines", token: issued.token).status == .ok)
                 // Only a hash is stored.

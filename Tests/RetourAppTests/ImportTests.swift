@@ -67,27 +67,62 @@ extension AppTests {
         }
 
         @Test(arguments: [
-            ("unknown company", #"{"invoices":[{"number":"X1","company":"999999","date":"2021-12-08","lines":[]}]}"#,
-             "/invoices/0/company"),
-            ("unknown brand", #"{"articles":[{"number":"A1","description":"d","brand":"NOBRAND"}]}"#, "/articles/0/brand"),
-            ("unknown article", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"nope","quantity":1,"unitPrice":"1.00"}]}]}"#,
-             "/invoices/0/lines/0/article"),
-            ("negative quantity", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":-3,"unitPrice":"1.00"}]}]}"#,
-             "/invoices/0/lines/0/quantity"),
-            ("malformed date", #"{"invoices":[{"number":"X1","company":"100200","date":"8-12-2021","lines":[]}]}"#, "/invoices/0/date"),
-            ("malformed money", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":"1,50"}]}]}"#,
-             "/invoices/0/lines/0/unitPrice"),
-            ("money as a float", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":1.5}]}]}"#,
-             "/invoices/0/lines/0/unitPrice"),
-            ("duplicate position", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00"},{"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00"}]}]}"#,
-             "/invoices/0/lines/1/position"),
-            ("more serials than quantity", #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00","serials":["A","B"]}]}]}"#,
-             "/invoices/0/lines/0/serials"),
-            ("bad role", #"{"users":[{"email":"x@y.nl","name":"X","role":"boss","password":"long enough pass"}]}"#, "/users/0/role"),
-            ("short password", #"{"users":[{"email":"x@y.nl","name":"X","company":"100200","role":"reseller_user","password":"short"}]}"#,
-             "/users/0/password"),
+            (
+                "unknown company", #"{"invoices":[{"number":"X1","company":"999999","date":"2021-12-08","lines":[]}]}"#,
+                "/invoices/0/company"
+            ),
+            (
+                "unknown brand", #"{"articles":[{"number":"A1","description":"d","brand":"NOBRAND"}]}"#,
+                "/articles/0/brand"
+            ),
+            (
+                "unknown article",
+                #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"nope","quantity":1,"unitPrice":"1.00"}]}]}"#,
+                "/invoices/0/lines/0/article"
+            ),
+            (
+                "negative quantity",
+                #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":-3,"unitPrice":"1.00"}]}]}"#,
+                "/invoices/0/lines/0/quantity"
+            ),
+            (
+                "malformed date", #"{"invoices":[{"number":"X1","company":"100200","date":"8-12-2021","lines":[]}]}"#,
+                "/invoices/0/date"
+            ),
+            (
+                "malformed money",
+                #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":"1,50"}]}]}"#,
+                "/invoices/0/lines/0/unitPrice"
+            ),
+            (
+                "money as a float",
+                #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":1.5}]}]}"#,
+                "/invoices/0/lines/0/unitPrice"
+            ),
+            (
+                "duplicate position",
+                #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00"},{"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00"}]}]}"#,
+                "/invoices/0/lines/1/position"
+            ),
+            (
+                "more serials than quantity",
+                #"{"invoices":[{"number":"X1","company":"100200","date":"2021-12-08","lines":[{"position":1,"article":"1948782","quantity":1,"unitPrice":"1.00","serials":["A","B"]}]}]}"#,
+                "/invoices/0/lines/0/serials"
+            ),
+            (
+                "bad role", #"{"users":[{"email":"x@y.nl","name":"X","role":"boss","password":"long enough pass"}]}"#,
+                "/users/0/role"
+            ),
+            (
+                "short password",
+                #"{"users":[{"email":"x@y.nl","name":"X","company":"100200","role":"reseller_user","password":"short"}]}"#,
+                "/users/0/password"
+            ),
             ("bad enum", #"{"brands":[{"name":"B","warrantyHandling":"sometimes"}]}"#, "/brands/0/warrantyHandling"),
-            ("invalid EAN", #"{"articles":[{"number":"A1","description":"d","brand":"LOGITECH","ean":"12AB"}]}"#, "/articles/0/ean"),
+            (
+                "invalid EAN", #"{"articles":[{"number":"A1","description":"d","brand":"LOGITECH","ean":"12AB"}]}"#,
+                "/articles/0/ean"
+            ),
         ])
         func refusesEachKindOfBadRecord(_ kind: String, _ document: String, _ pointer: String) async throws {
             try await withRetour(demo: true) { app in
@@ -132,7 +167,8 @@ extension AppTests {
                 let agent = try await app.token("rma@retour.example")
                 #expect(try await app.postJSON("/api/v1/import", Self.valid, token: agent).status == .forbidden)
                 #expect(try await app.postJSON("/api/v1/import", Self.valid, token: nil).status == .unauthorized)
-                #expect(try await app.postJSON("/api/v1/import", Self.valid, token: "rt_forged").status == .unauthorized)
+                #expect(
+                    try await app.postJSON("/api/v1/import", Self.valid, token: "rt_forged").status == .unauthorized)
             }
         }
 
@@ -156,7 +192,8 @@ extension AppTests {
 /// An admin account and its token, for tests that start from an empty database.
 func seedAdmin(_ app: Application) async throws -> String {
     let hash = try await app.password.async.hash("admin password 1")
-    try await User(email: "root@retour.example", name: "Root", passwordHash: hash, role: .admin, companyID: nil).create(on: app.db)
+    try await User(email: "root@retour.example", name: "Root", passwordHash: hash, role: .admin, companyID: nil).create(
+        on: app.db)
     return try await app.token("root@retour.example", password: "admin password 1")
 }
 

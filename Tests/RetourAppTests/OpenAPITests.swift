@@ -24,7 +24,8 @@ extension AppTests {
                     #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is missing from openapi.json")
                 }
                 // And nothing is described that does not exist.
-                let described = paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } }
+                let described = paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" }
+                }
                 let real = Set(
                     routes.map { route in
                         "\(route.method.rawValue) /"
@@ -33,7 +34,9 @@ extension AppTests {
                                 return component.description
                             }.joined(separator: "/")
                     })
-                for operation in described { #expect(real.contains(operation), "\(operation) is described but has no route") }
+                for operation in described {
+                    #expect(real.contains(operation), "\(operation) is described but has no route")
+                }
             }
         }
     }

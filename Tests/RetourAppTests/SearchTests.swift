@@ -62,7 +62,8 @@ extension AppTests {
                 let all = try await Self.find(app, "from=2000-01-01&to=\(testDay.iso)&per=500", token: jan)
                 let expected = all.documents.filter {
                     let age = testDay.dayNumber - CalendarDay(iso: $0.date)!.dayNumber
-                    return age >= 0 && CalendarDay(iso: $0.date)! >= Period(rawValue: period)!.range(endingOn: testDay).lowerBound
+                    return age >= 0
+                        && CalendarDay(iso: $0.date)! >= Period(rawValue: period)!.range(endingOn: testDay).lowerBound
                 }
                 #expect(Set(found.documents.map(\.number)) == Set(expected.map(\.number)))
             }
@@ -91,7 +92,8 @@ extension AppTests {
                 #expect(range.invoices.contains("0962350553"))
                 #expect(range.documents.allSatisfy { $0.date == from })
 
-                let notes = try await Self.find(app, "kind=delivery_note&numberType=invoice&number=0962405087", token: jan)
+                let notes = try await Self.find(
+                    app, "kind=delivery_note&numberType=invoice&number=0962405087", token: jan)
                 #expect(notes.documents.map(\.number) == ["6071053724"])
                 #expect(notes.documents.first?.date == testDay.adding(days: -4).iso)
                 let orders = try await Self.find(app, "kind=order&numberType=invoice&number=0962405087", token: jan)
@@ -152,7 +154,9 @@ extension AppTests {
                 // Bytewise's own two months hold no line of PC Partner's invoices.
                 let theirs = try await Self.find(app, "period=2m&per=500", token: bytewise)
                 #expect(theirs.total > 0)
-                #expect(theirs.invoices.isDisjoint(with: try await Self.find(app, "period=2m&per=500", token: jan).invoices))
+                #expect(
+                    theirs.invoices.isDisjoint(with: try await Self.find(app, "period=2m&per=500", token: jan).invoices)
+                )
                 // The HTML side shows nothing of it either.
                 let browser = Browser(app)
                 try await browser.login("inkoop@bytewise.nl")

@@ -36,7 +36,8 @@ import Testing
         #expect(errors.isEmpty)
         #expect(references.isEmpty)
         let missing = ImportParser.missing(
-            [ImportReference(kind: .brand, key: "Q", pointer: JSONPointer(["articles", "0", "brand"]))]) { _, _ in false }
+            [ImportReference(kind: .brand, key: "Q", pointer: JSONPointer(["articles", "0", "brand"]))]) { _, _ in false
+            }
         #expect(missing.map(\.pointer.description) == ["/articles/0/brand"])
         #expect(missing.first?.message.en == "Unknown brand \"Q\".")
     }
@@ -62,7 +63,8 @@ import Testing
     }
 
     @Test func theContractsDocumentsSectionIsAccepted() throws {
-        let (batch, errors, _) = try parse(#"{"documents":[{"number":"I","company":"1","date":"2021-12-08","lines":[]}]}"#)
+        let (batch, errors, _) = try parse(
+            #"{"documents":[{"number":"I","company":"1","date":"2021-12-08","lines":[]}]}"#)
         #expect(errors.isEmpty)
         #expect(batch.invoices.count == 1)
         let (_, bad, _) = try parse(#"{"documents":[{"number":"I","company":"1","date":"x","lines":[]}]}"#)

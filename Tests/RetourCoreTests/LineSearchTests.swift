@@ -36,7 +36,9 @@ import Testing
     }
 
     @Test func allEightNumberTypesAreKnown() {
-        for type in ["invoice", "customer_order", "manufacturer_model", "ean", "delivery_note", "order", "serial", "article"] {
+        for type in [
+            "invoice", "customer_order", "manufacturer_model", "ean", "delivery_note", "order", "serial", "article",
+        ] {
             #expect(search(LineSearchInput(number: "1", numberType: type))?.numberType?.rawValue == type)
         }
         #expect(errors(LineSearchInput(number: "1", numberType: "phone")) == ["numberType"])
@@ -45,7 +47,9 @@ import Testing
     @Test func aFreeRangeIsInclusiveAndOrdered() {
         let range = search(LineSearchInput(period: "custom", from: "2021-12-01", to: "2021-12-08"))
         #expect(range?.dates == CalendarDay(iso: "2021-12-01")!...CalendarDay(iso: "2021-12-08")!)
-        #expect(search(LineSearchInput(from: "2021-12-08", to: "2021-12-08"))?.dates == CalendarDay(iso: "2021-12-08")!...CalendarDay(iso: "2021-12-08")!)
+        #expect(
+            search(LineSearchInput(from: "2021-12-08", to: "2021-12-08"))?.dates == CalendarDay(
+                iso: "2021-12-08")!...CalendarDay(iso: "2021-12-08")!)
         #expect(errors(LineSearchInput(from: "2021-12-09", to: "2021-12-08")) == ["to"])
         #expect(errors(LineSearchInput(period: "custom", from: "2021-12-01")) == ["to"])
         #expect(errors(LineSearchInput(period: "custom", from: "yesterday", to: "2021-12-08")) == ["from"])
@@ -60,7 +64,8 @@ import Testing
     }
 
     @Test func messagesComeInDutchAndEnglish() throws {
-        guard case .failure(let problems) = LineSearchInput(from: "2021-12-09", to: "2021-12-08").validated(today: today)
+        guard
+            case .failure(let problems) = LineSearchInput(from: "2021-12-09", to: "2021-12-08").validated(today: today)
         else {
             Issue.record("expected a failure")
             return

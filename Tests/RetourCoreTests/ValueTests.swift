@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RetourCore
@@ -91,5 +92,3 @@ import Testing
         #expect(PasswordPolicy.problems(with: String(repeating: "x", count: 73)).count == 1)
     }
 }
-
-import Foundation

@@ -18,14 +18,16 @@ enum OpenAPIDocument {
             "openapi": "3.0.3",
             "info": [
                 "title": "Retour API", "version": "1.0.0",
-                "description": "Returns and claims (RMA) portal: import of master data and invoices, finding invoice lines.",
+                "description":
+                    "Returns and claims (RMA) portal: import of master data and invoices, finding invoice lines.",
             ],
             "servers": [["url": "/"]],
             "components": components,
             "security": [["bearer": [String]()]],
             "paths": [
                 "/api/v1/openapi.json": [
-                    "get": operation("openapi", "This document", security: false, responses: ["200": json(["type": "object"])])
+                    "get": operation(
+                        "openapi", "This document", security: false, responses: ["200": json(["type": "object"])])
                 ],
                 "/api/v1/auth/token": [
                     "post": operation(
@@ -35,10 +37,12 @@ enum OpenAPIDocument {
                 ],
                 "/api/v1/import": [
                     "post": operation(
-                        "importDocument", "Import companies, users, brands, articles and invoices (admin; all or nothing)",
+                        "importDocument",
+                        "Import companies, users, brands, articles and invoices (admin; all or nothing)",
                         body: ref("ImportDocument"),
                         responses: [
-                            "200": json(ref("ImportCounts")), "400": problem, "401": problem, "403": problem, "413": problem,
+                            "200": json(ref("ImportCounts")), "400": problem, "401": problem, "403": problem,
+                            "413": problem,
                             "422": problem,
                         ])
                 ],
@@ -84,7 +88,9 @@ enum OpenAPIDocument {
 
     private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
 
-    private static func query(_ name: String, type: String = "string", format: String? = nil, enumValues: [String]? = nil)
+    private static func query(
+        _ name: String, type: String = "string", format: String? = nil, enumValues: [String]? = nil
+    )
         -> [String: Any]
     {
         var schema: [String: Any] = ["type": type]
@@ -99,7 +105,9 @@ enum OpenAPIDocument {
     ) -> [String: Any] {
         var operation: [String: Any] = ["operationId": id, "summary": summary, "responses": responses]
         if !parameters.isEmpty { operation["parameters"] = parameters }
-        if let body { operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]] }
+        if let body {
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
+        }
         if !security { operation["security"] = [[String: Any]]() }
         return operation
     }
@@ -147,7 +155,8 @@ enum OpenAPIDocument {
                     "currency": string, "customerOrderNumber": nullableString, "customerItemNumber": nullableString,
                     "deliveryNote": nullableString, "deliveryDate": nullableString, "order": nullableString,
                     "orderDate": nullableString, "deliveryAddress": address,
-                    "serials": ["type": "array", "items": string], "claimableSerials": ["type": "array", "items": string],
+                    "serials": ["type": "array", "items": string],
+                    "claimableSerials": ["type": "array", "items": string],
                 ]),
                 "LineSearchResult": object([
                     "documents": [

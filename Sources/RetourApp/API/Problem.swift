@@ -78,12 +78,14 @@ struct ProblemMiddleware: AsyncMiddleware {
             request.logger.report(error: error)
         }
         if status.code >= 500 {
-            request.logger.error("answered \(status.code) for \(request.method) \(request.url.path): \(String(reflecting: error))")
+            request.logger.error(
+                "answered \(status.code) for \(request.method) \(request.url.path): \(String(reflecting: error))")
         }
 
         if request.url.path.hasPrefix("/api/") {
             let document = ProblemDocument(
-                type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, errors: items)
+                type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, errors: items
+            )
             let response = Response(status: status, headers: headers)
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json")
             let encoder = JSONEncoder()
@@ -99,7 +101,8 @@ struct ProblemMiddleware: AsyncMiddleware {
             let errors: [String]
         }
         let content = ErrorContent(status: Int(status.code), detail: detail, errors: items.map(\.message))
-        if let page = try? await request.renderPage("error", title: "\(status.code)", content: content, status: status) {
+        if let page = try? await request.renderPage("error", title: "\(status.code)", content: content, status: status)
+        {
             page.headers.add(contentsOf: headers)
             return page
         }

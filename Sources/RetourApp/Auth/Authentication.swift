@@ -31,7 +31,8 @@ enum Authentication {
             let minutes = max(1, (wait + 59) / 60)
             throw Problem(
                 .tooManyRequests,
-                nl: "Te veel mislukte inlogpogingen. Probeer het over \(minutes) \(minutes == 1 ? "minuut" : "minuten") opnieuw.",
+                nl:
+                    "Te veel mislukte inlogpogingen. Probeer het over \(minutes) \(minutes == 1 ? "minuut" : "minuten") opnieuw.",
                 en: "Too many failed login attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").")
         }
 
@@ -53,7 +54,8 @@ enum Authentication {
                     en: "This login has been disabled. Please contact your purchasing department.")
             }
             throw Problem(
-                .unauthorized, nl: "E-mailadres of wachtwoord is onjuist.", en: "E-mail address or password is incorrect.")
+                .unauthorized, nl: "E-mailadres of wachtwoord is onjuist.",
+                en: "E-mail address or password is incorrect.")
         }
         try await LoginFailure.query(on: request.db).filter(\.$subject == emailSubject).delete()
         return user

@@ -12,7 +12,8 @@ struct DemoCommand: AsyncCommand {
         try await migrateGuarded(app)
         let counts = try await loadDemoData(app)
         context.console.print(
-            "Demo data: \(counts.companies) companies, \(counts.invoices) invoices, \(counts.lines) lines (dated relative to \(app.today.iso)).")
+            "Demo data: \(counts.companies) companies, \(counts.invoices) invoices, \(counts.lines) lines (dated relative to \(app.today.iso))."
+        )
         context.console.print("Demo logins (password for all: \(DemoData.password)):")
         for login in DemoData.logins {
             let role = login.role.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)
@@ -22,6 +23,7 @@ struct DemoCommand: AsyncCommand {
 }
 
 func loadDemoData(_ app: Application) async throws -> ImportCounts {
-    let importer = Importer(database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
+    let importer = Importer(
+        database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
     return try await importer.store(DemoData.batch(today: app.today))
 }

@@ -23,7 +23,8 @@ struct ImportCommand: AsyncCommand {
             throw ExitCode(2)
         }
         let onTerminal = isatty(STDERR_FILENO) == 1
-        var importer = Importer(database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
+        var importer = Importer(
+            database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
         if onTerminal {
             importer.progress = { done, total in
                 let width = 30
@@ -45,7 +46,8 @@ struct ImportCommand: AsyncCommand {
         } catch Importer.Failure.invalid(let errors) {
             context.console.error("Nothing was imported: \(errors.count) error(s).")
             for error in errors.prefix(200) {
-                context.console.error("  \(error.pointer.description.isEmpty ? "/" : error.pointer.description): \(error.message.en)")
+                context.console.error(
+                    "  \(error.pointer.description.isEmpty ? "/" : error.pointer.description): \(error.message.en)")
             }
             if errors.count > 200 { context.console.error("  … and \(errors.count - 200) more.") }
             throw ExitCode(1)

@@ -15,7 +15,8 @@ struct ImportController: RouteCollection {
         guard let body = req.body.data, body.readableBytes > 0 else {
             throw Problem(.badRequest, nl: "Stuur een JSON-document mee.", en: "Send a JSON document in the body.")
         }
-        let importer = Importer(database: req.db, hashPassword: { [password = req.password.async] in try await password.hash($0) })
+        let importer = Importer(
+            database: req.db, hashPassword: { [password = req.password.async] in try await password.hash($0) })
         do {
             let counts = try await importer.run(json: Data(buffer: body))
             return try await counts.encodeResponse(status: .ok, for: req)

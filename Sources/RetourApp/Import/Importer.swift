@@ -44,7 +44,8 @@ struct Importer {
         }
         let passwordHashes = hashes
         return try await database.transaction { db in
-            try await Writer(sql: db as! any SQLDatabase, progress: progress).write(batch, passwordHashes: passwordHashes)
+            try await Writer(sql: db as! any SQLDatabase, progress: progress).write(
+                batch, passwordHashes: passwordHashes)
         }
     }
 
@@ -53,7 +54,8 @@ struct Importer {
         let sql = database as! any SQLDatabase
         var known: [ImportReference.Kind: Set<String>] = [:]
         for (kind, table, column) in [
-            (ImportReference.Kind.company, "companies", "number"), (.brand, "brands", "name"), (.article, "articles", "number"),
+            (ImportReference.Kind.company, "companies", "number"), (.brand, "brands", "name"),
+            (.article, "articles", "number"),
         ] {
             let keys = Array(Set(references.filter { $0.kind == kind }.map(\.key)))
             var found: Set<String> = []
@@ -76,7 +78,8 @@ struct Importer {
         return missing.filter { !existing.contains($0.email) }.map {
             ImportError(
                 pointer: $0.pointer.appending("password"),
-                message: Message(nl: "Een nieuwe gebruiker heeft een wachtwoord nodig.", en: "A new user needs a password."))
+                message: Message(
+                    nl: "Een nieuwe gebruiker heeft een wachtwoord nodig.", en: "A new user needs a password."))
         }
     }
 }
@@ -116,8 +119,10 @@ private struct Writer {
                         SQLBind(companyID), SQLBind(true)
                     )
                     .onConflict(with: ["email"]) {
-                        $0.set(excludedValueOf: "name").set(excludedValueOf: "password_hash").set(excludedValueOf: "role")
-                            .set(excludedValueOf: "company_id")
+                        $0.set(excludedValueOf: "name").set(excludedValueOf: "password_hash").set(
+                            excludedValueOf: "role"
+                        )
+                        .set(excludedValueOf: "company_id")
                     }.run()
             } else {
                 try await sql.update("users").set("name", to: user.name).set("role", to: user.role.rawValue)
@@ -132,8 +137,10 @@ private struct Writer {
                 "service_street", "service_postcode", "service_city", "service_url")
             for b in chunk {
                 _ = insert.values(
-                    SQLBind(b.name), SQLBind(b.doaDays), SQLBind(b.warrantyMonths), SQLBind(b.warrantyHandling.rawValue),
-                    SQLBind(b.doaHandling.rawValue), SQLBind(b.serviceCentre?.company), SQLBind(b.serviceCentre?.street),
+                    SQLBind(b.name), SQLBind(b.doaDays), SQLBind(b.warrantyMonths),
+                    SQLBind(b.warrantyHandling.rawValue),
+                    SQLBind(b.doaHandling.rawValue), SQLBind(b.serviceCentre?.company),
+                    SQLBind(b.serviceCentre?.street),
                     SQLBind(b.serviceCentre?.postcode), SQLBind(b.serviceCentre?.city), SQLBind(b.serviceCentre?.url))
             }
             try await insert.onConflict(with: ["name"]) { update in
@@ -172,14 +179,16 @@ private struct Writer {
             }.run()
             counts.articles += chunk.count
         }
-        let articleIDs = try await ids("articles", key: "number", for: batch.invoices.flatMap { $0.lines.map(\.article) })
+        let articleIDs = try await ids(
+            "articles", key: "number", for: batch.invoices.flatMap { $0.lines.map(\.article) })
 
         for chunk in batch.invoices.chunked(Importer.batchSize) {
             let insert = sql.insert(into: "invoices")
                 .columns("number", "company_id", "date", "customer_order_number", "currency")
             for i in chunk {
                 _ = insert.values(
-                    SQLBind(i.number), SQLBind(companyIDs[i.company]), SQLBind(i.date.iso), SQLBind(i.customerOrderNumber),
+                    SQLBind(i.number), SQLBind(companyIDs[i.company]), SQLBind(i.date.iso),
+                    SQLBind(i.customerOrderNumber),
                     SQLBind(i.currency))
             }
             try await insert.onConflict(with: ["number"]) {
@@ -204,7 +213,8 @@ private struct Writer {
         for chunk in pending.chunked(Importer.batchSize) {
             let insert = sql.insert(into: "invoice_lines").columns(
                 "invoice_id", "company_id", "invoice_number", "invoice_date", "customer_order_number", "position",
-                "article_id", "quantity", "unit_price_cents", "currency", "customer_item_number", "delivery_note_number",
+                "article_id", "quantity", "unit_price_cents", "currency", "customer_item_number",
+                "delivery_note_number",
                 "delivery_note_date", "order_number", "order_date", "delivery_street", "delivery_postcode",
                 "delivery_city", "delivery_country")
             for p in chunk {
@@ -222,7 +232,8 @@ private struct Writer {
                 var update = update
                 for column in [
                     "company_id", "invoice_number", "invoice_date", "customer_order_number", "article_id", "quantity",
-                    "unit_price_cents", "currency", "customer_item_number", "delivery_note_number", "delivery_note_date",
+                    "unit_price_cents", "currency", "customer_item_number", "delivery_note_number",
+                    "delivery_note_date",
                     "order_number", "order_date", "delivery_street", "delivery_postcode", "delivery_city",
                     "delivery_country",
                 ] {

@@ -6,11 +6,13 @@ struct FollowUpPlaceholderController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("status") { req in
             try await req.renderPage(
-                "placeholder", title: req.texts["nav.status"], nav: "status", content: Text(text: req.texts["status.empty"]))
+                "placeholder", title: req.texts["nav.status"], nav: "status",
+                content: Text(text: req.texts["status.empty"]))
         }
         routes.get("archive") { req in
             try await req.renderPage(
-                "placeholder", title: req.texts["nav.archive"], nav: "archive", content: Text(text: req.texts["archive.empty"]))
+                "placeholder", title: req.texts["nav.archive"], nav: "archive",
+                content: Text(text: req.texts["archive.empty"]))
         }
     }
 

@@ -70,10 +70,14 @@ struct SearchPageController: RouteCollection {
                     Option(value: $0, label: t["search.period.\($0)"], selected: $0 == selectedPeriod)
                 },
             numberTypes: NumberType.allCases.map {
-                Option(value: $0.rawValue, label: t["search.numberType.\($0.rawValue)"], selected: $0.rawValue == input.numberType)
+                Option(
+                    value: $0.rawValue, label: t["search.numberType.\($0.rawValue)"],
+                    selected: $0.rawValue == input.numberType)
             },
             kinds: DocumentKind.allCases.map {
-                Option(value: $0.rawValue, label: t["search.kind.\($0.rawValue)"], selected: $0.rawValue == (input.kind ?? "invoice"))
+                Option(
+                    value: $0.rawValue, label: t["search.kind.\($0.rawValue)"],
+                    selected: $0.rawValue == (input.kind ?? "invoice"))
             },
             customPeriod: selectedPeriod == "custom", errors: [:], groups: [], summary: "", empty: false)
 
@@ -91,7 +95,8 @@ struct SearchPageController: RouteCollection {
             if !content.empty {
                 let first = search.offset + 1
                 let last = min(search.offset + search.per, result.total)
-                content.summary = t("search.summary", ["first": "\(first)", "last": "\(last)", "total": "\(result.total)"])
+                content.summary = t(
+                    "search.summary", ["first": "\(first)", "last": "\(last)", "total": "\(result.total)"])
             }
             if search.page > 1 { content.previousPage = pageLink(req, page: search.page - 1) }
             if search.offset + search.per < result.total { content.nextPage = pageLink(req, page: search.page + 1) }

@@ -117,7 +117,8 @@ struct CreateMasterData: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         for table in [
-            "login_failures", "api_tokens", "serial_numbers", "invoice_lines", "invoices", "articles", "brands", "users",
+            "login_failures", "api_tokens", "serial_numbers", "invoice_lines", "invoices", "articles", "brands",
+            "users",
             "companies",
         ] {
             try await database.schema(table).delete()

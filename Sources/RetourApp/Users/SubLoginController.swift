@@ -55,31 +55,42 @@ struct SubLoginController: RouteCollection {
         let role = Role(rawValue: form.role ?? Role.resellerUser.rawValue)
         var errors: [FieldError] = []
         if name.isEmpty || name.count > 200 {
-            errors.append(FieldError("name", nl: "Vul een naam in (hoogstens 200 tekens).", en: "Enter a name (at most 200 characters)."))
+            errors.append(
+                FieldError(
+                    "name", nl: "Vul een naam in (hoogstens 200 tekens).", en: "Enter a name (at most 200 characters).")
+            )
         }
         if !EmailAddress.isPlausible(email) {
-            errors.append(FieldError("email", nl: "Vul een geldig e-mailadres in.", en: "Enter a valid e-mail address."))
+            errors.append(
+                FieldError("email", nl: "Vul een geldig e-mailadres in.", en: "Enter a valid e-mail address."))
         } else if try await User.query(on: req.db).filter(\.$email == email).count() > 0 {
-            errors.append(FieldError("email", nl: "Er bestaat al een login met dit e-mailadres.", en: "A login with this e-mail address already exists."))
+            errors.append(
+                FieldError(
+                    "email", nl: "Er bestaat al een login met dit e-mailadres.",
+                    en: "A login with this e-mail address already exists."))
         }
         errors += PasswordPolicy.problems(with: password)
         if role == nil || role?.belongsToCompany == false {
             errors.append(FieldError("role", nl: "Kies gebruiker of beheerder.", en: "Choose user or administrator."))
         }
         guard errors.isEmpty, let role else {
-            let shown = Dictionary(errors.map { ($0.field, $0.message.text(in: req.language)) }, uniquingKeysWith: { a, _ in a })
+            let shown = Dictionary(
+                errors.map { ($0.field, $0.message.text(in: req.language)) }, uniquingKeysWith: { a, _ in a })
             return try await render(
-                req, form: ["name": name, "email": email, "role": form.role ?? ""], errors: shown, status: .unprocessableEntity)
+                req, form: ["name": name, "email": email, "role": form.role ?? ""], errors: shown,
+                status: .unprocessableEntity)
         }
         let hash = try await req.password.async.hash(password)
-        try await User(email: email, name: name, passwordHash: hash, role: role, companyID: admin.companyID).create(on: req.db)
+        try await User(email: email, name: name, passwordHash: hash, role: role, companyID: admin.companyID).create(
+            on: req.db)
         return try await render(req, form: [:], errors: [:], notice: req.texts("users.created", ["email": email]))
     }
 
     @Sendable func disable(req: Request) async throws -> Response {
         let (admin, user) = try await colleague(req)
         guard user.id != admin.id else {
-            return try await render(req, form: [:], errors: [:], notice: req.texts["users.cannotDisableSelf"], status: .unprocessableEntity)
+            return try await render(
+                req, form: [:], errors: [:], notice: req.texts["users.cannotDisableSelf"], status: .unprocessableEntity)
         }
         user.active = false
         try await user.save(on: req.db)
@@ -103,7 +114,8 @@ struct SubLoginController: RouteCollection {
         try await user.save(on: req.db)
         try await APIToken.query(on: req.db).filter(\.$user.$id == user.requireID()).delete()
         return try await render(
-            req, form: [:], errors: [:], notice: req.texts("users.passwordReset", ["email": user.email]), newPassword: password)
+            req, form: [:], errors: [:], notice: req.texts("users.passwordReset", ["email": user.email]),
+            newPassword: password)
     }
 
     /// The user named in the path, if it belongs to the admin's own company; 404 otherwise.
@@ -127,13 +139,15 @@ struct SubLoginController: RouteCollection {
             .paginate(PageRequest(page: page, per: Self.perPage))
         let entries = result.items.map {
             Entry(
-                id: $0.id ?? 0, name: $0.name, email: $0.email, role: req.texts["role.\($0.roleName)"], active: $0.active,
+                id: $0.id ?? 0, name: $0.name, email: $0.email, role: req.texts["role.\($0.roleName)"],
+                active: $0.active,
                 isSelf: $0.id == admin.id)
         }
         let content = Content(
             users: entries, form: form, errors: errors, notice: notice, newPassword: newPassword,
             previousPage: page > 1 ? "/users?page=\(page - 1)" : nil,
             nextPage: result.metadata.pageCount > page ? "/users?page=\(page + 1)" : nil)
-        return try await req.renderPage("users", title: req.texts["users.title"], nav: "users", content: content, status: status)
+        return try await req.renderPage(
+            "users", title: req.texts["users.title"], nav: "users", content: content, status: status)
     }
 }

@@ -40,8 +40,9 @@ extension Request {
         let page = Page(
             t: application.translationCatalog.forTemplates[texts.language] ?? [:], lang: texts.language.rawValue,
             otherLang: texts.language == .nl ? "en" : "nl",
-            here: (url.path + (url.query.map { "?" + $0 } ?? "")).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/",
-            title: title, nav: nav, csrf: csrfToken(), user: signedIn, content: content)
+            here: (url.path + (url.query.map { "?" + $0 } ?? "")).addingPercentEncoding(
+                withAllowedCharacters: .alphanumerics) ?? "/",
+            title: title, nav: nav, csrf: hasSession ? csrfToken() : "", user: signedIn, content: content)
         let view = try await self.view.render(template, page)
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")

@@ -21,7 +21,9 @@ struct TranslationCatalog: Sendable {
         var catalog = TranslationCatalog(byLanguage: byLanguage)
         for (language, translations) in byLanguage {
             catalog.forTemplates[language] = Dictionary(
-                uniqueKeysWithValues: translations.texts.map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) })
+                uniqueKeysWithValues: translations.texts.map {
+                    ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value)
+                })
         }
         return catalog
     }

@@ -94,7 +94,9 @@ public struct ImportParser {
         var password = p.optionalText(f, "password", at, trim: false, maximum: 200)
         if let given = password {
             let problems = PasswordPolicy.problems(with: given)
-            for problem in problems { p.errors.append(ImportError(pointer: at.appending("password"), message: problem.message)) }
+            for problem in problems {
+                p.errors.append(ImportError(pointer: at.appending("password"), message: problem.message))
+            }
             if !problems.isEmpty { password = nil }
         }
         if let role {
@@ -115,7 +117,8 @@ public struct ImportParser {
             password: password, pointer: at)
     }
 
-    private static func parseBrand(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> BrandRecord? {
+    private static func parseBrand(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> BrandRecord?
+    {
         let name = p.requiredText(f, "name", at)
         let doaDays = p.optionalInteger(f, "doaDays", at, range: 0...3650)
         let warrantyMonths = p.optionalInteger(f, "warrantyMonths", at, range: 0...240)
@@ -131,7 +134,8 @@ public struct ImportParser {
                 let city = p.requiredText(c, "city", centreAt)
                 let url = p.optionalURL(c, "url", centreAt)
                 if let company, let street, let postcode, let city {
-                    serviceCentre = ServiceCentre(company: company, street: street, postcode: postcode, city: city, url: url)
+                    serviceCentre = ServiceCentre(
+                        company: company, street: street, postcode: postcode, city: city, url: url)
                 }
             } else {
                 p.fail(centreAt, nl: "Moet een object zijn.", en: "Must be an object.")
@@ -158,7 +162,8 @@ public struct ImportParser {
         let model = p.optionalText(f, "manufacturerModel", at)
         let ean = p.optionalText(f, "ean", at)
         if let ean, !(ean.count >= 8 && ean.count <= 14 && ean.allSatisfy(\.isASCIIDigit)) {
-            p.fail(at.appending("ean"), nl: "Een EAN-code bestaat uit 8 tot 14 cijfers.", en: "An EAN has 8 to 14 digits.")
+            p.fail(
+                at.appending("ean"), nl: "Een EAN-code bestaat uit 8 tot 14 cijfers.", en: "An EAN has 8 to 14 digits.")
         }
         let serialised = p.optionalBool(f, "serialised", at) ?? false
         let kind: ArticleKind = p.optionalEnum(f, "kind", at) ?? .hardware
@@ -183,7 +188,9 @@ public struct ImportParser {
         let customerOrder = p.optionalText(f, "customerOrderNumber", at)
         let currency = p.optionalText(f, "currency", at) ?? "EUR"
         if !(currency.count == 3 && currency.allSatisfy { $0.isUppercase && $0.isASCII }) {
-            p.fail(at.appending("currency"), nl: "Valuta is een ISO-code zoals EUR.", en: "Currency is an ISO code like EUR.")
+            p.fail(
+                at.appending("currency"), nl: "Valuta is een ISO-code zoals EUR.",
+                en: "Currency is an ISO code like EUR.")
         }
         var lines: [LineRecord] = []
         var positions: [Int: Int] = [:]
@@ -193,7 +200,8 @@ public struct ImportParser {
                 for (index, item) in items.enumerated() {
                     let lineAt = linesAt.appending(index)
                     guard case .object(let l) = item else {
-                        p.fail(lineAt, nl: "Elke regel moet een JSON-object zijn.", en: "Each line must be a JSON object.")
+                        p.fail(
+                            lineAt, nl: "Elke regel moet een JSON-object zijn.", en: "Each line must be a JSON object.")
                         continue
                     }
                     var duplicate = false
@@ -228,7 +236,9 @@ public struct ImportParser {
         let quantity = p.requiredInteger(f, "quantity", at, range: 1...1_000_000)
         let unitPrice = p.requiredMoney(f, "unitPrice", at)
         if let unitPrice, unitPrice.cents < 0 {
-            p.fail(at.appending("unitPrice"), nl: "Een eenheidsprijs is niet negatief.", en: "A unit price is not negative.")
+            p.fail(
+                at.appending("unitPrice"), nl: "Een eenheidsprijs is niet negatief.",
+                en: "A unit price is not negative.")
         }
         let customerItem = p.optionalText(f, "customerItemNumber", at)
         let deliveryNote = p.optionalNumberedDate(f, "deliveryNote", at)
@@ -300,9 +310,11 @@ public struct ImportParser {
             guard !known(reference.kind, reference.key) else { return nil }
             let (nl, en): (String, String)
             switch reference.kind {
-            case .company: (nl, en) = ("Onbekend bedrijf \"\(reference.key)\".", "Unknown company \"\(reference.key)\".")
+            case .company:
+                (nl, en) = ("Onbekend bedrijf \"\(reference.key)\".", "Unknown company \"\(reference.key)\".")
             case .brand: (nl, en) = ("Onbekend merk \"\(reference.key)\".", "Unknown brand \"\(reference.key)\".")
-            case .article: (nl, en) = ("Onbekend artikel \"\(reference.key)\".", "Unknown article \"\(reference.key)\".")
+            case .article:
+                (nl, en) = ("Onbekend artikel \"\(reference.key)\".", "Unknown article \"\(reference.key)\".")
             }
             return ImportError(pointer: reference.pointer, message: Message(nl: nl, en: en))
         }
@@ -319,7 +331,9 @@ public struct ImportParser {
     }
 
     private mutating func wrongType(_ at: JSONPointer, _ key: String, expected: String, got value: JSONValue) {
-        fail(at.appending(key), nl: "\"\(key)\" moet \(expected) zijn.", en: "\"\(key)\" must be \(expected), not \(value.typeName).")
+        fail(
+            at.appending(key), nl: "\"\(key)\" moet \(expected) zijn.",
+            en: "\"\(key)\" must be \(expected), not \(value.typeName).")
     }
 
     mutating func optionalText(
@@ -333,7 +347,9 @@ public struct ImportParser {
         }
         let text = trim ? raw.trimmingWhitespace() : raw
         if text.count > maximum {
-            fail(at.appending(key), nl: "\"\(key)\" is langer dan \(maximum) tekens.", en: "\"\(key)\" is longer than \(maximum) characters.")
+            fail(
+                at.appending(key), nl: "\"\(key)\" is langer dan \(maximum) tekens.",
+                en: "\"\(key)\" is longer than \(maximum) characters.")
             return nil
         }
         return text.isEmpty ? nil : text
@@ -371,7 +387,9 @@ public struct ImportParser {
     mutating func optionalURL(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> String? {
         guard let text = optionalText(f, key, at, maximum: 500) else { return nil }
         guard text.hasPrefix("https://") || text.hasPrefix("http://") else {
-            fail(at.appending(key), nl: "Een webadres begint met http:// of https://.", en: "A web address starts with http:// or https://.")
+            fail(
+                at.appending(key), nl: "Een webadres begint met http:// of https://.",
+                en: "A web address starts with http:// or https://.")
             return nil
         }
         return text
@@ -400,10 +418,13 @@ public struct ImportParser {
         }
         guard number >= Int64(range.lowerBound), number <= Int64(range.upperBound) else {
             if number < 0 {
-                fail(at.appending(key), nl: "\"\(key)\" mag niet negatief zijn (\(number)).", en: "\"\(key)\" must not be negative (\(number)).")
+                fail(
+                    at.appending(key), nl: "\"\(key)\" mag niet negatief zijn (\(number)).",
+                    en: "\"\(key)\" must not be negative (\(number)).")
             } else {
                 fail(
-                    at.appending(key), nl: "\"\(key)\" moet tussen \(range.lowerBound) en \(range.upperBound) liggen (\(number)).",
+                    at.appending(key),
+                    nl: "\"\(key)\" moet tussen \(range.lowerBound) en \(range.upperBound) liggen (\(number)).",
                     en: "\"\(key)\" must be from \(range.lowerBound) to \(range.upperBound) (got \(number)).")
             }
             return nil
@@ -451,25 +472,33 @@ public struct ImportParser {
     mutating func optionalDate(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> CalendarDay? {
         guard let value = f[key], value != .null else { return nil }
         guard case .string(let text) = value, let day = CalendarDay(iso: text) else {
-            fail(at.appending(key), nl: "\"\(key)\" moet een datum als JJJJ-MM-DD zijn.", en: "\"\(key)\" must be a date as YYYY-MM-DD.")
+            fail(
+                at.appending(key), nl: "\"\(key)\" moet een datum als JJJJ-MM-DD zijn.",
+                en: "\"\(key)\" must be a date as YYYY-MM-DD.")
             return nil
         }
         return day
     }
 
-    mutating func optionalEnum<E: RawRepresentable & CaseIterable>(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer)
+    mutating func optionalEnum<E: RawRepresentable & CaseIterable>(
+        _ f: [String: JSONValue], _ key: String, _ at: JSONPointer
+    )
         -> E? where E.RawValue == String
     {
         guard let value = f[key], value != .null else { return nil }
         let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
         guard case .string(let text) = value, let parsed = E(rawValue: text) else {
-            fail(at.appending(key), nl: "\"\(key)\" moet een van deze zijn: \(allowed).", en: "\"\(key)\" must be one of: \(allowed).")
+            fail(
+                at.appending(key), nl: "\"\(key)\" moet een van deze zijn: \(allowed).",
+                en: "\"\(key)\" must be one of: \(allowed).")
             return nil
         }
         return parsed
     }
 
-    mutating func requiredEnum<E: RawRepresentable & CaseIterable>(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer)
+    mutating func requiredEnum<E: RawRepresentable & CaseIterable>(
+        _ f: [String: JSONValue], _ key: String, _ at: JSONPointer
+    )
         -> E? where E.RawValue == String
     {
         if f[key] == nil || f[key] == .null {

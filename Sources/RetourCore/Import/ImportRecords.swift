@@ -86,7 +86,10 @@ public struct BrandRecord: Sendable, Hashable {
     public var doaHandling: Handling
     public var serviceCentre: ServiceCentre?
 
-    public init(name: String, doaDays: Int?, warrantyMonths: Int?, warrantyHandling: Handling, doaHandling: Handling, serviceCentre: ServiceCentre?) {
+    public init(
+        name: String, doaDays: Int?, warrantyMonths: Int?, warrantyHandling: Handling, doaHandling: Handling,
+        serviceCentre: ServiceCentre?
+    ) {
         self.name = name
         self.doaDays = doaDays
         self.warrantyMonths = warrantyMonths
@@ -116,7 +119,10 @@ public struct ArticleRecord: Sendable, Hashable {
     public var warrantyMonths: Int?
     public var price: Money?
 
-    public init(number: String, description: String, brand: String, manufacturerModel: String?, ean: String?, serialised: Bool, kind: ArticleKind, specialOrder: Bool, returnable: Bool, warrantyMonths: Int?, price: Money?) {
+    public init(
+        number: String, description: String, brand: String, manufacturerModel: String?, ean: String?, serialised: Bool,
+        kind: ArticleKind, specialOrder: Bool, returnable: Bool, warrantyMonths: Int?, price: Money?
+    ) {
         self.number = number
         self.description = description
         self.brand = brand
@@ -152,7 +158,10 @@ public struct LineRecord: Sendable, Hashable {
     public var deliveryAddress: Address?
     public var serials: [String]
 
-    public init(position: Int, article: String, quantity: Int, unitPrice: Money, customerItemNumber: String?, deliveryNote: NumberedDate?, order: NumberedDate?, deliveryAddress: Address?, serials: [String]) {
+    public init(
+        position: Int, article: String, quantity: Int, unitPrice: Money, customerItemNumber: String?,
+        deliveryNote: NumberedDate?, order: NumberedDate?, deliveryAddress: Address?, serials: [String]
+    ) {
         self.position = position
         self.article = article
         self.quantity = quantity
@@ -173,7 +182,10 @@ public struct InvoiceRecord: Sendable, Hashable {
     public var currency: String
     public var lines: [LineRecord]
 
-    public init(number: String, company: String, date: CalendarDay, customerOrderNumber: String?, currency: String, lines: [LineRecord]) {
+    public init(
+        number: String, company: String, date: CalendarDay, customerOrderNumber: String?, currency: String,
+        lines: [LineRecord]
+    ) {
         self.number = number
         self.company = company
         self.date = date

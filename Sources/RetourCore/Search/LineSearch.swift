@@ -55,7 +55,8 @@ public struct LineSearch: Hashable, Sendable {
     public var offset: Int { (page - 1) * per }
 
     public init(
-        dates: ClosedRange<CalendarDay>?, number: String?, numberType: NumberType?, kind: DocumentKind, page: Int, per: Int
+        dates: ClosedRange<CalendarDay>?, number: String?, numberType: NumberType?, kind: DocumentKind, page: Int,
+        per: Int
     ) {
         self.dates = dates
         self.number = number
@@ -180,7 +181,9 @@ public struct LineSearchInput: Sendable {
             } else {
                 errors.append(
                     FieldError(
-                        "period", nl: "Onbekende periode. Kies Vandaag, 1 week, 2 weken, 1 maand, 2 maanden of een vrij datumbereik.",
+                        "period",
+                        nl:
+                            "Onbekende periode. Kies Vandaag, 1 week, 2 weken, 1 maand, 2 maanden of een vrij datumbereik.",
                         en: "Unknown period. Choose today, 1 week, 2 weeks, 1 month, 2 months or a free date range."))
             }
         } else if number == nil {

@@ -107,7 +107,8 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let day = CalendarDay(iso: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not a date like 2021-12-08")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "\"\(text)\" is not a date like 2021-12-08")
         }
         self = day
     }

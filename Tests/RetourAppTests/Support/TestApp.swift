@@ -85,14 +85,17 @@ final class Browser: @unchecked Sendable {
     }
 
     @discardableResult
-    func post(_ path: String, _ form: [String: String], csrf overriding: String?? = nil) async throws -> TestingHTTPResponse {
+    func post(_ path: String, _ form: [String: String], csrf overriding: String?? = nil) async throws
+        -> TestingHTTPResponse
+    {
         var fields = form
         let token: String? = overriding ?? csrf
         if let token { fields["_csrf"] = token }
         var headers = cookieHeaders()
         headers.contentType = .urlEncodedForm
         let body = fields.map { "\(encode($0.key))=\(encode($0.value))" }.joined(separator: "&")
-        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        let response = try await app.testing().sendRequest(
+            .POST, path, headers: headers, body: ByteBuffer(string: body))
         remember(response)
         return response
     }

@@ -1,0 +1,40 @@
+# Retour — `make run` serves the demo, `make test` runs every test stage.
+SHELL := /bin/bash
+BIN := .build/debug/retour
+SWIFT_SOURCES := Sources Tests Package.swift
+
+.PHONY: run test deps build lint format test-sqlite test-postgres test-e2e clean
+
+run: deps build
+	$(BIN) migrate
+	$(BIN) demo
+	@echo "Retour is at http://localhost:8080 — log in with one of the demo logins above."
+	$(BIN) serve --hostname 0.0.0.0 --port 8080
+
+test: deps lint build test-sqlite test-postgres test-e2e
+	@echo "All test stages passed."
+
+deps:
+	@scripts/install-deps.sh
+
+# One debug build (app and tests) serves every stage.
+build:
+	swift build --build-tests
+
+lint:
+	swift format lint --strict --recursive $(SWIFT_SOURCES)
+
+format:
+	swift format format --in-place --recursive $(SWIFT_SOURCES)
+
+test-sqlite:
+	swift test --skip-build
+
+test-postgres:
+	scripts/with-postgres.sh swift test --skip-build
+
+test-e2e:
+	scripts/e2e.sh
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,45 @@
+"""Headless Chromium for the browser tests, with a few helpers."""
+import os
+import unittest
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ.get("RETOUR_URL", "http://127.0.0.1:8080")
+PASSWORD = "retour-demo-2026"
+
+
+def chromium(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+class BrowserTest(unittest.TestCase):
+    width, height = 1280, 900
+
+    def setUp(self):
+        self.driver = chromium(self.width, self.height)
+        self.wait = WebDriverWait(self.driver, 10)
+
+    def tearDown(self):
+        self.driver.quit()
+
+    def open(self, path):
+        self.driver.get(BASE + path)
+
+    def find(self, css):
+        return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def login(self, email):
+        self.open("/login")
+        self.find("#email").send_keys(email)
+        self.find("#password").send_keys(PASSWORD)
+        self.find("#login-submit").click()
+        self.wait.until(EC.url_contains("/search"))

@@ -1,0 +1,75 @@
+"""A reseller logs in, finds the manual's webcam line by its serial number and opens it."""
+import unittest
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
+
+from browser import BrowserTest
+
+
+class SearchBySerial(BrowserTest):
+    def search_serial(self):
+        Select(self.find("#numberType")).select_by_value("serial")
+        number = self.find("#number")
+        number.clear()
+        number.send_keys("2119LZ90X2V9")
+        self.find("#search-submit").click()
+        return self.find("section.document h2")
+
+    def test_login_search_and_expand(self):
+        self.login("jan@pcpartner.nl")
+        self.assertIn("RMA-registratie", self.driver.title)
+        # The default period is one week, as in the manual's screenshot.
+        self.assertEqual(Select(self.find("#period")).first_selected_option.text, "1 week")
+
+        header = self.search_serial()
+        self.assertRegex(header.text, r"^Nummer: 0962405087 - Factuur van \d{1,2}-\d{1,2}-\d{4}")
+        rows = self.driver.find_elements(By.CSS_SELECTOR, "tr.summary")
+        self.assertEqual(len(rows), 1)
+        self.assertIn("LOGITECH HD Webcam C930e", rows[0].text)
+
+        details = self.driver.find_element(By.CSS_SELECTOR, "tr.details")
+        self.assertFalse(details.is_displayed())
+        url = self.driver.current_url
+        rows[0].click()
+        self.wait.until(EC.visibility_of(details))
+        self.assertEqual(self.driver.current_url, url, "opening a row must not load another page")
+        self.assertIn("2119LZ90X2V9", details.text)
+        self.assertIn("Geleverde serienummers", details.text)
+        self.assertIn("71,50 EUR (Eenheidsprijs 71,50 EUR)", details.text)
+        rows[0].click()
+        self.wait.until(EC.invisibility_of_element(details))
+
+    def test_invalid_range_is_explained_inline(self):
+        self.login("jan@pcpartner.nl")
+        self.open("/search?period=custom&from=2021-12-10&to=2021-12-01")
+        error = self.find("#to-error")
+        self.assertIn("einddatum", error.text)
+        self.assertTrue(self.find("#range").is_displayed())
+
+    def test_english_is_one_click_away(self):
+        self.login("jan@pcpartner.nl")
+        self.search_serial()
+        self.find("a.lang").click()
+        header = self.find("section.document h2")
+        self.assertTrue(header.text.startswith("Number: 0962405087 - Invoice of"), header.text)
+        self.find("a.lang").click()
+        self.assertTrue(self.find("section.document h2").text.startswith("Nummer: 0962405087"))
+
+
+class SearchOnAPhone(BrowserTest):
+    width, height = 390, 844
+
+    def test_page_fits_a_phone_screen(self):
+        self.login("piet@pcpartner.nl")
+        self.open("/search?numberType=serial&number=2119LZ90X2V9")
+        self.find("tr.summary").click()
+        overflow = self.driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        self.assertLessEqual(overflow, 1, "the page scrolls sideways on a phone")
+        self.assertIn("2119LZ90X2V9", self.find("tr.details").text)
+
+
+if __name__ == "__main__":
+    unittest.main()
