@@ -3,7 +3,7 @@ SHELL := /bin/bash
 BIN := .build/debug/retour
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: run test deps build lint format test-sqlite test-postgres test-e2e clean
+.PHONY: run test deps build lint format test-sqlite test-postgres test-e2e bench clean
 
 run: deps build
 	$(BIN) migrate
@@ -35,6 +35,11 @@ test-postgres:
 
 test-e2e:
 	scripts/e2e.sh
+
+# Release build (about 16 minutes here), then the benchmarks of docs/benchmarks.md.
+bench: deps
+	swift build -c release --product retour
+	python3 bench/import_bench.py .build/release/retour 100000
 
 clean:
 	rm -rf .build var

@@ -43,7 +43,10 @@ public func migrateGuarded(_ app: Application) async throws {
         let descriptor = open(path, O_CREAT | O_RDWR, 0o644)
         guard descriptor >= 0 else { throw ConfigError("cannot open \(path)") }
         defer { close(descriptor) }
-        flock(descriptor, LOCK_EX)
+        // Poll rather than block: a blocked thread would be one of the few the async runtime has.
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         defer { flock(descriptor, LOCK_UN) }
         try await app.autoMigrate()
     }

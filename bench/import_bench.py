@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Measures `retour import` of a generated document: wall time and peak memory (max RSS).
+
+usage: bench/import_bench.py BINARY [LINES]   (default 100000 lines, 10 per invoice, 1 serial each)
+"""
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def document(lines):
+    articles = [{"number": f"B{n:05d}", "description": f"Bench article {n}", "brand": "BENCH",
+                 "manufacturerModel": f"M-{n}", "ean": f"{8700000000000 + n}", "serialised": True,
+                 "kind": "hardware", "price": "10.00"} for n in range(200)]
+    invoices = []
+    for i in range(lines // 10):
+        invoices.append({
+            "number": f"9{i:09d}", "company": "900000", "date": "2026-01-%02d" % (i % 28 + 1),
+            "customerOrderNumber": f"PO-{i}", "currency": "EUR",
+            "lines": [{"position": (p + 1) * 10, "article": f"B{(i + p) % 200:05d}", "quantity": 1,
+                       "unitPrice": "12.34", "customerItemNumber": f"CI-{p}",
+                       "deliveryNote": {"number": f"6{i:09d}", "date": "2026-01-01"},
+                       "order": {"number": f"7{i:09d}", "date": "2026-01-01"},
+                       "deliveryAddress": {"street": "Benchstraat 1", "postcode": "1234 AB", "city": "Utrecht",
+                                           "country": "NL"},
+                       "serials": [f"S{i:08d}{p:02d}"]} for p in range(10)]})
+    return {"companies": [{"number": "900000", "name": "Bench BV"}],
+            "brands": [{"name": "BENCH", "doaDays": 14}], "articles": articles, "invoices": invoices}
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    lines = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, "import.json")
+        with open(path, "w") as f:
+            json.dump(document(lines), f)
+        env = dict(os.environ, RETOUR_SQLITE=os.path.join(work, "bench.sqlite"), LOG_LEVEL="warning")
+        subprocess.run([binary, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+        for attempt in ("first import", "re-import (all upserts)"):
+            start = time.monotonic()
+            subprocess.run([binary, "import", path], env=env, check=True)
+            elapsed = time.monotonic() - start
+            peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(f"{attempt}: {lines} lines, {os.path.getsize(path) / 1e6:.1f} MB JSON, "
+                  f"{elapsed:.1f} s, peak RSS so far {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
