@@ -1,12 +1,38 @@
-// Small helpers only; every page works without them except the row expansion.
+// Small helpers only: the server decides every rule; this script fetches and shows its answers.
 document.addEventListener("DOMContentLoaded", () => {
-  // Search rows open and close in place.
+  // A row's reasons are loaded once, when the row is opened or its reason list is used.
+  const loadReasons = (lineId) => {
+    const box = document.querySelector(`#details-${lineId} .reasons`);
+    if (!box || box.dataset.state === "loading" || box.dataset.state === "done") return;
+    box.dataset.state = "loading";
+    box.textContent = box.dataset.loading;
+    fetch(box.dataset.src, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+      .then((response) => { if (!response.ok) throw new Error(response.status); return response.text(); })
+      .then((html) => {
+        box.innerHTML = html;
+        box.dataset.state = "done";
+        const select = document.querySelector(`select.reason-select[data-line="${lineId}"]`);
+        if (!select) return;
+        box.querySelectorAll("li.reason").forEach((item) => {
+          const option = document.createElement("option");
+          option.value = item.dataset.reason;
+          option.textContent = item.querySelector(".label").textContent;
+          option.disabled = item.dataset.enabled !== "true";
+          option.title = item.dataset.note;
+          option.dataset.note = item.dataset.note;
+          select.appendChild(option);
+        });
+      })
+      .catch(() => { box.dataset.state = ""; box.textContent = box.dataset.failed; });
+  };
+
   const toggle = (summary, open) => {
     const details = document.getElementById(summary.getAttribute("aria-controls"));
     if (!details) return;
     const expand = open === undefined ? details.hidden : open;
     details.hidden = !expand;
     summary.setAttribute("aria-expanded", String(expand));
+    if (expand) loadReasons(details.id.replace("details-", ""));
   };
   document.querySelectorAll("tr.summary").forEach((row) => {
     row.addEventListener("click", (event) => {
@@ -14,7 +40,18 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle(row);
     });
     row.addEventListener("keydown", (event) => {
+      if (event.target.closest("select")) return;
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(row); }
+    });
+  });
+  // The reason list of a row fills itself when used; choosing shows the reason's help or deadline.
+  document.querySelectorAll("select.reason-select").forEach((select) => {
+    select.addEventListener("focus", () => loadReasons(select.dataset.line));
+    select.addEventListener("change", () => {
+      const note = select.parentElement.querySelector(".reason-note");
+      const chosen = select.selectedOptions[0];
+      note.textContent = chosen && chosen.dataset.note ? chosen.dataset.note : "";
+      note.hidden = !note.textContent;
     });
   });
   // "[Details]" opens every line of its document.

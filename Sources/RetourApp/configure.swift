@@ -28,6 +28,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
         app.migrations.add(CreateMasterData())
         app.migrations.add(CreateSearchIndexes())
         app.migrations.add(SessionRecord.migration)
+        app.migrations.add(CreatePolicyVersions())
     }
 
     do {  // Passwords, sessions

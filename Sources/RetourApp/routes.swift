@@ -13,6 +13,8 @@ func routes(_ app: Application) throws {
         try signedIn.register(collection: SearchPageController())
         try signedIn.register(collection: FollowUpPlaceholderController())
         try signedIn.register(collection: SubLoginController())
+        try signedIn.register(collection: ReasonsFragmentController())
+        try signedIn.register(collection: PolicyAdminController())
     }
 
     do {  // JSON API v1: bearer tokens
@@ -21,6 +23,8 @@ func routes(_ app: Application) throws {
         try api.register(collection: TokenController())
         try api.register(collection: ImportController())
         try api.register(collection: LinesController())
+        try api.register(collection: ReasonsAPIController())
+        try api.register(collection: PolicyAPIController())
     }
 }
 

@@ -63,6 +63,36 @@ enum OpenAPIDocument {
                         ],
                         responses: ["200": json(ref("LineSearchResult")), "401": problem, "422": problem])
                 ],
+                "/api/v1/lines/{id}/reasons": [
+                    "get": operation(
+                        "lineReasons", "All 14 reasons for one line: enabled or why not, deadline, outcome, keep offer",
+                        parameters: [
+                            ["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]]
+                        ],
+                        responses: ["200": json(ref("Reasons")), "401": problem, "404": problem])
+                ],
+                "/api/v1/policies": [
+                    "get": operation(
+                        "listPolicies", "The policy in force and its versions (admin)",
+                        responses: ["200": json(["type": "object"]), "401": problem, "403": problem]),
+                    "post": operation(
+                        "createPolicy", "A new policy version (admin), in force from effectiveFrom (default today)",
+                        body: object(["policy": ["type": "object"], "effectiveFrom": date, "note": string]),
+                        responses: [
+                            "201": json(["type": "object"]), "400": problem, "401": problem, "403": problem,
+                            "422": problem,
+                        ]),
+                ],
+                "/api/v1/policies/what-if": [
+                    "post": operation(
+                        "policyWhatIf",
+                        "How a draft policy would change the decisions on the lines of the last N days (admin)",
+                        body: object(["policy": ["type": "object"], "days": integer]),
+                        responses: [
+                            "200": json(["type": "object"]), "400": problem, "401": problem, "403": problem,
+                            "422": problem,
+                        ])
+                ],
                 "/api/v1/lines/{id}": [
                     "get": operation(
                         "getLine", "One invoice line of the caller's company",
@@ -157,6 +187,20 @@ enum OpenAPIDocument {
                     "orderDate": nullableString, "deliveryAddress": address,
                     "serials": ["type": "array", "items": string],
                     "claimableSerials": ["type": "array", "items": string],
+                ]),
+                "Reasons": object([
+                    "line": integer, "policyVersion": integer,
+                    "reasons": [
+                        "type": "array",
+                        "items": object([
+                            "id": string, "label": string, "category": string, "enabled": ["type": "boolean"],
+                            "explanation": nullableString, "deadline": nullableString, "outcome": string,
+                            "shipsDirectly": ["type": "boolean"], "handling": string,
+                            "serviceCentre": ["type": "object", "nullable": true],
+                            "keepOffer": ["type": "object", "nullable": true], "help": string,
+                            "alternative": nullableString,
+                        ]),
+                    ],
                 ]),
                 "LineSearchResult": object([
                     "documents": [

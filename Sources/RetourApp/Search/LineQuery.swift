@@ -191,3 +191,39 @@ enum LineQuery {
         return Dictionary(grouping: rows, by: \.line_id).mapValues { $0.map(\.number) }
     }
 }
+
+extension LineView {
+    enum CodingKeys: String, CodingKey {
+        case id, invoice, invoiceDate, position, article, description, brand, manufacturerModel, ean, quantity,
+            claimableQuantity, unitPrice, netAmount, currency, customerOrderNumber, customerItemNumber, deliveryNote,
+            deliveryDate, order, orderDate, deliveryAddress, serials, claimableSerials
+    }
+
+    /// Writes absent values as `null`: the contract names every field, present or not.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(invoice, forKey: .invoice)
+        try container.encode(invoiceDate, forKey: .invoiceDate)
+        try container.encode(position, forKey: .position)
+        try container.encode(article, forKey: .article)
+        try container.encode(description, forKey: .description)
+        try container.encode(brand, forKey: .brand)
+        try container.encode(manufacturerModel, forKey: .manufacturerModel)
+        try container.encode(ean, forKey: .ean)
+        try container.encode(quantity, forKey: .quantity)
+        try container.encode(claimableQuantity, forKey: .claimableQuantity)
+        try container.encode(unitPrice, forKey: .unitPrice)
+        try container.encode(netAmount, forKey: .netAmount)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(customerOrderNumber, forKey: .customerOrderNumber)
+        try container.encode(customerItemNumber, forKey: .customerItemNumber)
+        try container.encode(deliveryNote, forKey: .deliveryNote)
+        try container.encode(deliveryDate, forKey: .deliveryDate)
+        try container.encode(order, forKey: .order)
+        try container.encode(orderDate, forKey: .orderDate)
+        try container.encode(deliveryAddress, forKey: .deliveryAddress)
+        try container.encode(serials, forKey: .serials)
+        try container.encode(claimableSerials, forKey: .claimableSerials)
+    }
+}

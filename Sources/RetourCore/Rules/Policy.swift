@@ -1,4 +1,4 @@
-/// How long a reason stays open.
+/// How long a reason stays open. Written in JSON as a number of days, `"warranty"` or `"brand_doa"`.
 public enum Window: Sendable, Hashable, Codable {
     /// Calendar days after the invoice date, the last day included.
     case days(Int)
@@ -6,6 +6,31 @@ public enum Window: Sendable, Hashable, Codable {
     case warranty
     /// The brand's DOA days; a brand without them has no DOA.
     case brandDOA
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let days = try? container.decode(Int.self) {
+            self = .days(days)
+        } else {
+            switch try container.decode(String.self) {
+            case "warranty": self = .warranty
+            case "brand_doa": self = .brandDOA
+            case let other:
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "window \"\(other)\" is not a number of days, warranty or brand_doa")
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .days(let days): try container.encode(days)
+        case .warranty: try container.encode("warranty")
+        case .brandDOA: try container.encode("brand_doa")
+        }
+    }
 }
 
 /// The changeable rules of one reason. Every value the rulebook marks [default] lives here.
@@ -108,5 +133,62 @@ extension Money {
         let scaled = cents * Int64(10_000 - basisPoints)
         let rounded = scaled >= 0 ? (scaled + 5_000) / 10_000 : -((-scaled + 5_000) / 10_000)
         return Money(cents: rounded)
+    }
+}
+
+extension Policy {
+    /// Every value an administrator could set wrongly, named by `reasons.<id>.<field>` or the global field.
+    public func problems() -> [FieldError] {
+        var errors: [FieldError] = []
+        if !(1...240).contains(defaultWarrantyMonths) {
+            errors.append(
+                FieldError(
+                    "defaultWarrantyMonths", nl: "De standaard garantietermijn is 1 tot 240 maanden.",
+                    en: "The default warranty is 1 to 240 months."))
+        }
+        for reason in ReasonID.allCases {
+            let field = "reasons.\(reason.rawValue)"
+            guard let rules = reasons[reason] else {
+                errors.append(FieldError(field, nl: "Deze reden heeft geen regels.", en: "This reason has no rules."))
+                continue
+            }
+            if case .days(let days) = rules.window, !(0...3650).contains(days) {
+                errors.append(
+                    FieldError(
+                        field + ".window", nl: "Een termijn is 0 tot 3650 dagen.", en: "A window is 0 to 3650 days."))
+            }
+            for (name, amount) in [("minimumValue", rules.minimumValue), ("maximumValue", rules.maximumValue)] {
+                if let amount, amount.cents < 0 {
+                    errors.append(
+                        FieldError(
+                            field + "." + name, nl: "Een bedrag is niet negatief.", en: "An amount is not negative."))
+                }
+            }
+            if let minimum = rules.minimumValue, let maximum = rules.maximumValue, minimum > maximum {
+                errors.append(
+                    FieldError(
+                        field + ".maximumValue", nl: "Het maximum ligt onder het minimum.",
+                        en: "The maximum is below the minimum."))
+            }
+            for (name, points) in [
+                ("keepDiscountBasisPoints", rules.keepDiscountBasisPoints),
+                ("returnFeeBasisPoints", rules.returnFeeBasisPoints),
+            ] {
+                if let points, !(0...10_000).contains(points) {
+                    errors.append(
+                        FieldError(
+                            field + "." + name, nl: "Een percentage ligt tussen 0 en 100.",
+                            en: "A percentage lies between 0 and 100."))
+                }
+            }
+            if !(0...20).contains(rules.requiredImages) {
+                errors.append(
+                    FieldError(
+                        field + ".requiredImages", nl: "Het aantal foto's is 0 tot 20.",
+                        en: "The number of photos is 0 to 20."
+                    ))
+            }
+        }
+        return errors
     }
 }

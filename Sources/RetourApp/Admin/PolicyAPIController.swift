@@ -1,0 +1,109 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// Policies for administrators through the API: the version in force, the versions, a new
+/// version, and a what-if of a draft.
+struct PolicyAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("policies", use: list)
+        routes.post("policies", use: create)
+        routes.post("policies", "what-if", use: whatIf)
+    }
+
+    struct VersionView: Content {
+        var version: Int
+        var effectiveFrom: String
+        var note: String?
+        var createdAt: Date
+    }
+
+    struct PolicyList: Content {
+        var current: Int
+        var policy: Policy
+        var versions: [VersionView]
+    }
+
+    struct NewVersion: Content {
+        var policy: Policy
+        var effectiveFrom: String?
+        var note: String?
+    }
+
+    struct WhatIfRequest: Content {
+        var policy: Policy
+        var days: Int?
+    }
+
+    struct WhatIfAnswer: Content {
+        struct Change: Content {
+            var reason: String
+            var allowedToRefused: Int
+            var refusedToAllowed: Int
+        }
+
+        var lines: Int
+        var changes: [Change]
+    }
+
+    @Sendable func list(req: Request) async throws -> PolicyList {
+        _ = try req.requireUser([.admin])
+        let (version, policy) = try await PolicyStore.current(on: req.db, day: req.today)
+        let versions = try await PolicyVersion.query(on: req.db).sort(\.$version, .descending).limit(100).all()
+        return PolicyList(
+            current: version, policy: policy,
+            versions: versions.map {
+                VersionView(
+                    version: $0.version, effectiveFrom: $0.effectiveFrom, note: $0.note, createdAt: $0.createdAt)
+            })
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let admin = try req.requireUser([.admin])
+        let body = try req.content.decode(NewVersion.self)
+        var errors = body.policy.problems()
+        var effectiveFrom = req.today
+        if let raw = body.effectiveFrom {
+            if let day = CalendarDay(iso: raw), day >= req.today {
+                effectiveFrom = day
+            } else {
+                errors.append(
+                    FieldError(
+                        "effectiveFrom", nl: "Kies vandaag of later, als JJJJ-MM-DD.",
+                        en: "Choose today or later, as YYYY-MM-DD."))
+            }
+        }
+        if let note = body.note, note.count > 500 {
+            errors.append(FieldError("note", nl: "Hoogstens 500 tekens.", en: "At most 500 characters."))
+        }
+        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        let record = try await PolicyStore.create(
+            body.policy, effectiveFrom: effectiveFrom, note: body.note, actor: admin, now: req.now, on: req.db)
+        return try await VersionView(
+            version: record.version, effectiveFrom: record.effectiveFrom, note: record.note, createdAt: record.createdAt
+        ).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func whatIf(req: Request) async throws -> WhatIfAnswer {
+        _ = try req.requireUser([.admin])
+        let body = try req.content.decode(WhatIfRequest.self)
+        let days = body.days ?? 30
+        var errors = body.policy.problems()
+        if !(1...730).contains(days) { errors.append(FieldError("days", nl: "1 tot 730 dagen.", en: "1 to 730 days.")) }
+        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        let (_, current) = try await PolicyStore.current(on: req.db, day: req.today)
+        let lines = try await LineFactsQuery.invoiced(
+            since: req.today.adding(days: -days), limit: PolicyAdminController.whatIfLineLimit, on: req.db)
+        let result = WhatIf.compare(lines, current: current, draft: body.policy, today: req.today)
+        return WhatIfAnswer(
+            lines: result.lines,
+            changes: result.changes.map {
+                .init(
+                    reason: $0.reason.rawValue, allowedToRefused: $0.allowedToRefused,
+                    refusedToAllowed: $0.refusedToAllowed)
+            })
+    }
+}
+
+extension Policy: Content {}

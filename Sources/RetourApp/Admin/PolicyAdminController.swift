@@ -1,0 +1,265 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// The administrator's page for the rules: the policy in force per reason and per brand, a new
+/// version with validation and an audit entry, and a what-if over recent lines before activating.
+struct PolicyAdminController: RouteCollection {
+    static let brandsPerPage = 50
+    static let whatIfLineLimit = 200_000
+
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("admin")
+        admin.get("policies", use: show)
+        admin.post("policies", use: activate)
+        admin.post("policies", "what-if", use: whatIf)
+        admin.post("brands", ":id", use: updateBrand)
+    }
+
+    struct ReasonRow: Encodable {
+        var id: String
+        var label: String
+        var fixedWindow: String?
+        var window: String
+        var min: String
+        var max: String
+        var keep: String
+        var fee: String
+        var images: String
+        var error: String?
+    }
+
+    struct BrandRow: Encodable {
+        var id: Int
+        var name: String
+        var doaDays: String
+        var warrantyMonths: String
+        var warrantyHandling: String
+        var doaHandling: String
+        var serviceCentre: String
+    }
+
+    struct VersionRow: Encodable {
+        var version: Int
+        var effectiveFrom: String
+        var note: String
+        var inForce: Bool
+    }
+
+    struct ChangeRow: Encodable {
+        var label: String
+        var allowedToRefused: Int
+        var refusedToAllowed: Int
+    }
+
+    struct Content: Encodable {
+        var version: Int
+        var reasons: [ReasonRow]
+        var defaultWarrantyMonths: String
+        var doaStart: String
+        var effectiveFrom: String
+        var note: String
+        var days: String
+        var brands: [BrandRow]
+        var versions: [VersionRow]
+        var errors: [String: String]
+        var errorList: [String]
+        var notice: String?
+        var whatIfLines: Int?
+        var changes: [ChangeRow]
+        var previousPage: String?
+        var nextPage: String?
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        _ = try req.requireUser([.admin])
+        let (version, policy) = try await PolicyStore.current(on: req.db, day: req.today)
+        return try await render(req, version: version, fields: PolicyForm.fields(of: policy))
+    }
+
+    @Sendable func activate(req: Request) async throws -> Response {
+        let admin = try req.requireUser([.admin])
+        let fields = try req.content.decode([String: String].self)
+        let (version, current) = try await PolicyStore.current(on: req.db, day: req.today)
+        var errors: [FieldError] = []
+        let effective = (fields["effectiveFrom"] ?? "").trimmingWhitespace()
+        let effectiveFrom = effective.isEmpty ? req.today : CalendarDay(iso: effective)
+        if effectiveFrom == nil || effectiveFrom! < req.today {
+            errors.append(
+                FieldError(
+                    "effectiveFrom", nl: "Kies vandaag of een latere datum.", en: "Choose today or a later date."))
+        }
+        let note = (fields["note"] ?? "").trimmingWhitespace()
+        if note.count > 500 {
+            errors.append(FieldError("note", nl: "Hoogstens 500 tekens.", en: "At most 500 characters."))
+        }
+        switch PolicyForm.parse(fields, base: current) {
+        case .failure(let problems):
+            errors += problems.errors
+        case .success(let draft):
+            errors += draft.problems()
+            if errors.isEmpty, let effectiveFrom {
+                let record = try await PolicyStore.create(
+                    draft, effectiveFrom: effectiveFrom, note: note.isEmpty ? nil : note, actor: admin, now: req.now,
+                    on: req.db)
+                let (inForce, policy) = try await PolicyStore.current(on: req.db, day: req.today)
+                return try await render(
+                    req, version: inForce, fields: PolicyForm.fields(of: policy),
+                    notice: req.texts(
+                        "admin.policy.created",
+                        ["version": "\(record.version)", "date": req.language.format(effectiveFrom)]))
+            }
+        }
+        return try await render(
+            req, version: version, fields: fields, errors: errors, status: .unprocessableEntity)
+    }
+
+    @Sendable func whatIf(req: Request) async throws -> Response {
+        _ = try req.requireUser([.admin])
+        let fields = try req.content.decode([String: String].self)
+        let (version, current) = try await PolicyStore.current(on: req.db, day: req.today)
+        var errors: [FieldError] = []
+        let days = Int((fields["days"] ?? "").trimmingWhitespace())
+        if days == nil || !(1...730).contains(days!) {
+            errors.append(FieldError("days", nl: "Kies 1 tot 730 dagen.", en: "Choose 1 to 730 days."))
+        }
+        switch PolicyForm.parse(fields, base: current) {
+        case .failure(let problems):
+            errors += problems.errors
+        case .success(let draft):
+            errors += draft.problems()
+            if errors.isEmpty, let days {
+                let lines = try await LineFactsQuery.invoiced(
+                    since: req.today.adding(days: -days), limit: Self.whatIfLineLimit, on: req.db)
+                let result = WhatIf.compare(lines, current: current, draft: draft, today: req.today)
+                return try await render(req, version: version, fields: fields, whatIf: result)
+            }
+        }
+        return try await render(req, version: version, fields: fields, errors: errors, status: .unprocessableEntity)
+    }
+
+    struct BrandForm: Codable {
+        var doaDays: String?
+        var warrantyMonths: String?
+        var warrantyHandling: String?
+        var doaHandling: String?
+    }
+
+    @Sendable func updateBrand(req: Request) async throws -> Response {
+        let admin = try req.requireUser([.admin])
+        guard let id = req.parameters.get("id", as: Int.self), let brand = try await Brand.find(id, on: req.db) else {
+            throw Problem.notFound()
+        }
+        let form = try req.content.decode(BrandForm.self)
+        var errors: [FieldError] = []
+        func optionalNumber(_ raw: String?, _ field: String, _ range: ClosedRange<Int>) -> Int?? {
+            let text = (raw ?? "").trimmingWhitespace()
+            if text.isEmpty { return .some(nil) }
+            guard let value = Int(text), range.contains(value) else {
+                errors.append(
+                    FieldError(
+                        "brand.\(field)",
+                        nl: "\(brand.name): vul \(range.lowerBound) tot \(range.upperBound) in of laat leeg.",
+                        en: "\(brand.name): enter \(range.lowerBound) to \(range.upperBound) or leave empty."))
+                return nil
+            }
+            return .some(value)
+        }
+        let doaDays = optionalNumber(form.doaDays, "doaDays", 0...3650)
+        let warrantyMonths = optionalNumber(form.warrantyMonths, "warrantyMonths", 0...240)
+        let warrantyHandling = Handling(rawValue: form.warrantyHandling ?? "")
+        let doaHandling = Handling(rawValue: form.doaHandling ?? "")
+        if warrantyHandling == nil || doaHandling == nil {
+            errors.append(
+                FieldError(
+                    "brand.handling", nl: "Kies Credit of Direct Service.", en: "Choose credit or Direct Service."))
+        }
+        if (warrantyHandling == .directService || doaHandling == .directService) && brand.serviceCompany == nil {
+            errors.append(
+                FieldError(
+                    "brand.handling", nl: "\(brand.name) heeft geen service-center; laad dat eerst via de import.",
+                    en: "\(brand.name) has no service centre; load one through the import first."))
+        }
+        let (version, policy) = try await PolicyStore.current(on: req.db, day: req.today)
+        guard errors.isEmpty, let doaDays, let warrantyMonths, let warrantyHandling, let doaHandling else {
+            return try await render(
+                req, version: version, fields: PolicyForm.fields(of: policy), errors: errors,
+                status: .unprocessableEntity)
+        }
+        let before =
+            "doa \(brand.doaDays.map(String.init) ?? "none"), warranty \(brand.warrantyMonths.map(String.init) ?? "default"), \(brand.warrantyHandling)/\(brand.doaHandling)"
+        brand.doaDays = doaDays
+        brand.warrantyMonths = warrantyMonths
+        brand.warrantyHandling = warrantyHandling.rawValue
+        brand.doaHandling = doaHandling.rawValue
+        let after =
+            "doa \(doaDays.map(String.init) ?? "none"), warranty \(warrantyMonths.map(String.init) ?? "default"), \(warrantyHandling.rawValue)/\(doaHandling.rawValue)"
+        try await req.db.transaction { db in
+            try await brand.save(on: db)
+            try await AuditEvent(
+                at: req.now, actorID: admin.id, action: "brand.update", subject: "brand \(brand.name)",
+                detail: "\(before) → \(after)"
+            ).create(on: db)
+        }
+        return try await render(
+            req, version: version, fields: PolicyForm.fields(of: policy),
+            notice: req.texts("admin.brand.updated", ["brand": brand.name]))
+    }
+
+    private func render(
+        _ req: Request, version: Int, fields: [String: String], errors: [FieldError] = [], notice: String? = nil,
+        whatIf: WhatIfResult? = nil, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let language = req.language
+        let t = req.texts
+        let reasons = Reason.catalogue.map { reason -> ReasonRow in
+            func value(_ field: String) -> String { fields[PolicyForm.fieldName(field, reason.id)] ?? "" }
+            var fixed: String?
+            if reason.id == .defect { fixed = t["admin.policy.window.warranty"] }
+            if reason.id == .doa { fixed = t["admin.policy.window.brandDOA"] }
+            let rowErrors = errors.filter {
+                $0.field.hasSuffix("_" + reason.id.rawValue) || $0.field.hasPrefix("reasons.\(reason.id.rawValue).")
+            }
+            return ReasonRow(
+                id: reason.id.rawValue, label: reason.label.text(in: language), fixedWindow: fixed,
+                window: value("window"),
+                min: value("min"), max: value("max"), keep: value("keep"), fee: value("fee"), images: value("images"),
+                error: rowErrors.isEmpty ? nil : rowErrors.map { $0.message.text(in: language) }.joined(separator: " "))
+        }
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let brandPage = try await Brand.query(on: req.db).sort(\.$name).paginate(
+            PageRequest(page: page, per: Self.brandsPerPage))
+        let brands = brandPage.items.map {
+            BrandRow(
+                id: $0.id ?? 0, name: $0.name, doaDays: $0.doaDays.map(String.init) ?? "",
+                warrantyMonths: $0.warrantyMonths.map(String.init) ?? "", warrantyHandling: $0.warrantyHandling,
+                doaHandling: $0.doaHandling, serviceCentre: $0.serviceCompany ?? "")
+        }
+        let versions = try await PolicyVersion.query(on: req.db).sort(\.$version, .descending).limit(20).all().map {
+            VersionRow(
+                version: $0.version,
+                effectiveFrom: CalendarDay(iso: $0.effectiveFrom).map(language.format) ?? $0.effectiveFrom,
+                note: $0.note ?? "", inForce: $0.version == version)
+        }
+        var shownErrors: [String: String] = [:]
+        for error in errors where shownErrors[error.field] == nil {
+            shownErrors[error.field] = error.message.text(in: language)
+        }
+        let content = Content(
+            version: version, reasons: reasons, defaultWarrantyMonths: fields["defaultWarrantyMonths"] ?? "",
+            doaStart: fields["doaStart"] ?? "", effectiveFrom: fields["effectiveFrom"] ?? req.today.iso,
+            note: fields["note"] ?? "", days: fields["days"] ?? "30", brands: brands, versions: versions,
+            errors: shownErrors, errorList: errors.map { $0.message.text(in: language) }, notice: notice,
+            whatIfLines: whatIf?.lines,
+            changes: whatIf?.changes.map {
+                ChangeRow(
+                    label: Reason.named($0.reason).label.text(in: language), allowedToRefused: $0.allowedToRefused,
+                    refusedToAllowed: $0.refusedToAllowed)
+            } ?? [],
+            previousPage: page > 1 ? "/admin/policies?page=\(page - 1)" : nil,
+            nextPage: brandPage.metadata.pageCount > page ? "/admin/policies?page=\(page + 1)" : nil)
+        return try await req.renderPage(
+            "policies", title: t["admin.policy.title"], nav: "admin", content: content, status: status)
+    }
+}

@@ -1,0 +1,77 @@
+import Fluent
+import RetourCore
+import SQLKit
+
+/// Loads what the rules need to know of invoice lines.
+enum LineFactsQuery {
+    struct Row: Decodable {
+        var id: Int
+        var company_id: Int
+        var invoice_date: String
+        var delivery_note_date: String?
+        var quantity: Int
+        var unit_price_cents: Int64
+        var kind: String
+        var special_order: Bool
+        var returnable: Bool
+        var article_warranty: Int?
+        var brand: String
+        var doa_days: Int?
+        var brand_warranty: Int?
+        var warranty_handling: String
+        var doa_handling: String
+        var service_company: String?
+        var service_street: String?
+        var service_postcode: String?
+        var service_city: String?
+        var service_url: String?
+
+        var facts: LineFacts? {
+            guard let invoiceDate = CalendarDay(iso: invoice_date) else { return nil }
+            var centre: ServiceCentre?
+            if let service_company {
+                centre = ServiceCentre(
+                    company: service_company, street: service_street ?? "", postcode: service_postcode ?? "",
+                    city: service_city ?? "", url: service_url)
+            }
+            return LineFacts(
+                invoiceDate: invoiceDate, deliveryDate: delivery_note_date.flatMap(CalendarDay.init(iso:)),
+                quantity: quantity, claimedQuantity: 0, unitPrice: Money(cents: unit_price_cents),
+                article: ArticleFacts(
+                    kind: ArticleKind(rawValue: kind) ?? .hardware, specialOrder: special_order, returnable: returnable,
+                    warrantyMonths: article_warranty),
+                brand: BrandFacts(
+                    name: brand, doaDays: doa_days, warrantyMonths: brand_warranty,
+                    warrantyHandling: Handling(rawValue: warranty_handling) ?? .credit,
+                    doaHandling: Handling(rawValue: doa_handling) ?? .credit, serviceCentre: centre))
+        }
+    }
+
+    static let select: SQLQueryString = """
+        SELECT l.id, l.company_id, l.invoice_date, l.delivery_note_date, l.quantity, l.unit_price_cents,
+               a.kind, a.special_order, a.returnable, a.warranty_months AS article_warranty,
+               b.name AS brand, b.doa_days, b.warranty_months AS brand_warranty, b.warranty_handling, b.doa_handling,
+               b.service_company, b.service_street, b.service_postcode, b.service_city, b.service_url
+        FROM invoice_lines l
+        JOIN articles a ON a.id = l.article_id
+        JOIN brands b ON b.id = a.brand_id
+        """
+
+    /// One line's facts, if `companyID` (nil: any) may see it.
+    static func line(_ id: Int, companyID: Int?, on database: any Database) async throws -> LineFacts? {
+        let sql = database as! any SQLDatabase
+        guard let row = try await sql.raw(select + " WHERE l.id = \(bind: id)").first(decoding: Row.self),
+            companyID == nil || row.company_id == companyID
+        else { return nil }
+        return row.facts
+    }
+
+    /// The facts of every line invoiced from `since` on, at most `limit`.
+    static func invoiced(since: CalendarDay, limit: Int, on database: any Database) async throws -> [LineFacts] {
+        let sql = database as! any SQLDatabase
+        let rows = try await sql.raw(
+            select + " WHERE l.invoice_date >= \(bind: since.iso) ORDER BY l.id LIMIT \(literal: limit)"
+        ).all(decoding: Row.self)
+        return rows.compactMap(\.facts)
+    }
+}

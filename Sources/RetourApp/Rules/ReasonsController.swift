@@ -1,0 +1,144 @@
+import Fluent
+import RetourCore
+import Vapor
+
+/// One reason for one line, as the API contract names its fields.
+struct ReasonView: Content {
+    struct Offer: Content {
+        var normalPrice: String
+        var unitPrice: String
+    }
+
+    var id: String
+    var label: String
+    var category: String
+    var enabled: Bool
+    var explanation: String?
+    var deadline: String?
+    var outcome: String
+    var shipsDirectly: Bool
+    var handling: String
+    var serviceCentre: ServiceCentre?
+    var keepOffer: Offer?
+    var help: String
+    var alternative: String?
+}
+
+struct ReasonsAnswer: Content {
+    var line: Int
+    var policyVersion: Int
+    var reasons: [ReasonView]
+}
+
+extension ServiceCentre: Content {}
+
+/// Which reasons a line allows today, and why not the others.
+enum LineReasons {
+    static func evaluate(lineID: Int, for user: User, on request: Request) async throws -> ReasonsAnswer {
+        guard let facts = try await LineFactsQuery.line(lineID, companyID: user.visibleCompanyID, on: request.db) else {
+            throw Problem.notFound()
+        }
+        let today = request.today
+        let (version, policy) = try await PolicyStore.current(on: request.db, day: today)
+        let language = request.language
+        let verdicts = Eligibility.evaluate(facts, policy: policy, today: today)
+        let views = verdicts.map { verdict -> ReasonView in
+            let reason = Reason.named(verdict.reason)
+            return ReasonView(
+                id: reason.id.rawValue, label: reason.label.text(in: language),
+                category: reason.category.label.text(in: language), enabled: verdict.enabled,
+                explanation: verdict.explanation?.text(in: language), deadline: verdict.deadline?.iso,
+                outcome: reason.outcome.rawValue, shipsDirectly: reason.shipsDirectly,
+                handling: verdict.handling.rawValue,
+                serviceCentre: verdict.serviceCentre,
+                keepOffer: verdict.keepOffer.map {
+                    ReasonView.Offer(normalPrice: $0.normalPrice.decimalString, unitPrice: $0.unitPrice.decimalString)
+                },
+                help: reason.help.text(in: language), alternative: verdict.alternative?.rawValue)
+        }
+        return ReasonsAnswer(line: lineID, policyVersion: version, reasons: views)
+    }
+}
+
+/// `GET /api/v1/lines/{id}/reasons`.
+struct ReasonsAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("lines", ":id", "reasons", use: reasons)
+    }
+
+    @Sendable func reasons(req: Request) async throws -> ReasonsAnswer {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        return try await LineReasons.evaluate(lineID: id, for: user, on: req)
+    }
+}
+
+/// The reason list of one search row, loaded when the row is opened (not for every row up front:
+/// each costs a rule evaluation, and fourteen options per row would bloat the page).
+struct ReasonsFragmentController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("search", "lines", ":id", "reasons", use: fragment)
+    }
+
+    struct Item: Encodable {
+        var id: String
+        var label: String
+        var category: String
+        var enabled: Bool
+        var note: String
+    }
+
+    @Sendable func fragment(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        let answer = try await LineReasons.evaluate(lineID: id, for: user, on: req)
+        let t = req.texts
+        let items = answer.reasons.map { reason -> Item in
+            var note = reason.explanation ?? reason.help
+            if reason.enabled, let deadline = reason.deadline.flatMap(CalendarDay.init(iso:)) {
+                note += " " + t("reasons.until", ["date": t.language.format(deadline)])
+            }
+            if reason.enabled, let centre = reason.serviceCentre {
+                note += " " + t("reasons.directService", ["company": centre.company])
+            }
+            return Item(
+                id: reason.id, label: reason.label, category: reason.category, enabled: reason.enabled, note: note)
+        }
+        struct Fragment: Encodable {
+            var t: [String: String]
+            var line: Int
+            var items: [Item]
+        }
+        let view = try await req.view.render(
+            "reasons",
+            Fragment(t: req.application.translationCatalog.forTemplates[t.language] ?? [:], line: id, items: items))
+        let response = try await view.encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
+
+extension ReasonView {
+    enum CodingKeys: String, CodingKey {
+        case id, label, category, enabled, explanation, deadline, outcome, shipsDirectly, handling, serviceCentre,
+            keepOffer, help, alternative
+    }
+
+    /// Writes absent values as `null`: the contract names every field, present or not.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(label, forKey: .label)
+        try container.encode(category, forKey: .category)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(explanation, forKey: .explanation)
+        try container.encode(deadline, forKey: .deadline)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(shipsDirectly, forKey: .shipsDirectly)
+        try container.encode(handling, forKey: .handling)
+        try container.encode(serviceCentre, forKey: .serviceCentre)
+        try container.encode(keepOffer, forKey: .keepOffer)
+        try container.encode(help, forKey: .help)
+        try container.encode(alternative, forKey: .alternative)
+    }
+}
