@@ -38,6 +38,8 @@ test-e2e:
 
 # Release build (about 16 minutes here), then the benchmarks of docs/benchmarks.md.
 bench: deps
+	swift build -c release --product retour-bench
+	.build/release/retour-bench 2000000
 	swift build -c release --product retour
 	python3 bench/import_bench.py .build/release/retour 100000
 

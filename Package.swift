@@ -5,7 +5,8 @@ let package = Package(
     name: "retour",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "retour", targets: ["retour"])
+        .executable(name: "retour", targets: ["retour"]),
+        .executable(name: "retour-bench", targets: ["retour-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -31,6 +32,7 @@ let package = Package(
             name: "retour",
             dependencies: ["RetourApp", .product(name: "Vapor", package: "vapor")]
         ),
+        .executableTarget(name: "retour-bench", dependencies: ["RetourCore"]),
         .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore"]),
         .testTarget(
             name: "RetourAppTests",

@@ -88,7 +88,7 @@ public struct Verdict: Sendable, Hashable {
     public let reason: ReasonID
     public let refusal: Refusal?
     /// The reason to use instead, where the rulebook names one and it is open for this line.
-    public let alternative: ReasonID?
+    public internal(set) var alternative: ReasonID?
     /// The last day the reason can be used; nil where no window applies.
     public let deadline: CalendarDay?
     public let handling: Handling
@@ -100,19 +100,18 @@ public struct Verdict: Sendable, Hashable {
 }
 
 public enum Eligibility {
+    private static let order = ReasonID.allCases
+
     /// Decides every reason for `line` on `today`, in the screen's order.
     public static func evaluate(_ line: LineFacts, policy: Policy, today: CalendarDay) -> [Verdict] {
         var verdicts: [Verdict] = []
-        verdicts.reserveCapacity(ReasonID.allCases.count)
-        var refusals: [ReasonID: Refusal] = [:]
-        for reason in ReasonID.allCases {
+        verdicts.reserveCapacity(order.count)
+        for reason in order {
             let (refusal, deadline) = decide(reason, line, policy, today)
-            refusals[reason] = refusal
-            let rules = policy[reason]
             var handling = Handling.credit
             if reason == .defect { handling = line.brand.warrantyHandling }
             if reason == .doa { handling = line.brand.doaHandling }
-            let keepOffer = rules.keepDiscountBasisPoints.map {
+            let keepOffer = policy[reason].keepDiscountBasisPoints.map {
                 KeepOffer(normalPrice: line.unitPrice, unitPrice: line.unitPrice.discounted(byBasisPoints: $0))
             }
             verdicts.append(
@@ -120,15 +119,16 @@ public enum Eligibility {
                     reason: reason, refusal: refusal, alternative: nil, deadline: deadline, handling: handling,
                     serviceCentre: handling == .directService ? line.brand.serviceCentre : nil, keepOffer: keepOffer))
         }
-        // Point a refused reason to the one the manual names instead, when that one is open.
-        return verdicts.map { verdict in
-            guard let refusal = verdict.refusal, let alternative = alternative(for: verdict.reason, refusal),
-                refusals[alternative] == nil
-            else { return verdict }
-            return Verdict(
-                reason: verdict.reason, refusal: refusal, alternative: alternative, deadline: verdict.deadline,
-                handling: verdict.handling, serviceCentre: verdict.serviceCentre, keepOffer: verdict.keepOffer)
+        // Point a refused reason to the one the manual names instead, when that one is open
+        // (verdicts are in `order`, so a reason's index is its position there).
+        for index in verdicts.indices {
+            guard let refusal = verdicts[index].refusal,
+                let alternative = alternative(for: verdicts[index].reason, refusal),
+                let other = order.firstIndex(of: alternative), verdicts[other].enabled
+            else { continue }
+            verdicts[index].alternative = alternative
         }
+        return verdicts
     }
 
     /// The rulebook's "use instead": DOA → Defect; commercial return and wrongly ordered → Buy back
