@@ -238,3 +238,29 @@ import Testing
             !Self.verdict(.commercialReturn, Self.line(price: "63.21"), daysAfterInvoice: 1, policy: policy).enabled)
     }
 }
+
+@Suite struct ExplanationTests {
+    static let day = CalendarDay(iso: "2021-12-08")!
+
+    @Test(arguments: [
+        Refusal.windowEnded(days: 15, on: day), .warrantyEnded(months: 24, on: day), .brandHasNoDOA(brand: "NETGEAR"),
+        .doaEnded(days: 14, on: day),
+        .valueOutsideLimits(unitPrice: Money(cents: 999), claimable: 2, minimum: Money(cents: 2_500), maximum: nil),
+        .excludedKind(.software), .excludedKind(.threeDPrinter), .specialOrder, .notReturnable, .licenceArticle,
+        .notALicence, .fullyClaimed(quantity: 4),
+    ])
+    func everyRefusalIsExplainedInBothLanguages(_ refusal: Refusal) {
+        let message = refusal.message
+        #expect(!message.nl.isEmpty && !message.en.isEmpty)
+        #expect(message.nl != message.en)
+        if case .windowEnded = refusal {
+            #expect(message.nl.contains("8-12-2021"))
+            #expect(message.en.contains("8 Dec 2021"))
+        }
+        if case .valueOutsideLimits = refusal {
+            #expect(message.nl.contains("niet lager dan 25,00 EUR"))
+            #expect(message.en.contains("at least 25.00 EUR"))
+            #expect(message.nl.contains("2 stuks: 19,98 EUR"))
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Testing
+
+@testable import RetourCore
+
+@Suite struct PositionValidatorTests {
+    static let day = CalendarDay(iso: "2021-12-08")!
+    static let serials = (1...10).map { "ZTT2YCBT\($0)" }
+
+    static func context(
+        quantity: Int = 10, claimed: Int = 0, price: Int64 = 6_321, serialised: Bool = true,
+        claimedSerials: Set<String> = []
+    ) -> PositionContext {
+        PositionContext(
+            line: LineFacts(
+                invoiceDate: day, quantity: quantity, claimedQuantity: claimed, unitPrice: Money(cents: price),
+                article: ArticleFacts(), brand: BrandFacts(name: "SEAGATE", doaDays: 14)),
+            serialised: serialised, deliveredSerials: serialised ? Array(serials.prefix(quantity)) : [],
+            claimedSerials: claimedSerials, knowsMaterial: { $0 == "3660619040438" || $0 == "STKP10000400" })
+    }
+
+    static func fields(_ input: PositionInput, _ context: PositionContext = context()) -> Set<String> {
+        switch PositionValidator.check(input, context: context, policy: .standard) {
+        case .invalid(let errors): return Set(errors.map(\.field))
+        case .conflict(let errors): return Set(errors.map { "conflict:" + $0.field })
+        case .valid: return []
+        }
+    }
+
+    /// For each reason: an empty form names its required fields; a complete one passes.
+    @Test(arguments: [
+        (
+            ReasonID.defect, ["fault", "description", "serials"],
+            ["fault": JSONValue.string("no_response"), "description": .string("Geen beeld")]
+        ),
+        (
+            .doa, ["fault", "description", "serials"],
+            ["fault": .string("no_function"), "description": .string("Dood")]
+        ),
+        (.commercialReturn, ["sealedDeclaration", "serials"], ["sealedDeclaration": .bool(true)]),
+        (
+            .wronglyOrdered, ["sealedDeclaration", "serials"],
+            ["sealedDeclaration": .bool(true), "comment": .string("Verkeerd")]
+        ),
+        (.buyback, ["condition", "comment"], ["condition": .string("unopened"), "comment": .string("Niet nodig")]),
+        (.wrongDelivery, ["variant"], ["variant": .string("match"), "keep": .bool(false)]),
+        (.productComplaint, ["condition"], ["condition": .string("opened")]),
+        (.tooMuchDelivered, ["totalDelivered", "keep"], ["totalDelivered": .integer(12), "keep": .bool(true)]),
+        (
+            .transportDamage, ["damageNoted", "keep", "comment", "attachments"],
+            ["damageNoted": .bool(true), "keep": .bool(false), "comment": .string("Doos ingedeukt")]
+        ),
+        (.concealedDamage, ["comment", "attachments"], ["comment": .string("Scherm gebarsten")]),
+        (.shortage, ["procedure"], ["procedure": .string("credit")]),
+        (.missingAccessories, ["comment"], ["comment": .string("Voeding ontbreekt")]),
+        (
+            .wrongInvoicing, ["subReason", "comment"],
+            ["subReason": .string("price"), "comment": .string("Prijs te hoog")]
+        ),
+        (.licenseReturn, ["notActivatedDeclaration"], ["notActivatedDeclaration": .bool(true)]),
+    ])
+    func requiredFieldsPerReason(_ reason: ReasonID, _ required: [String], _ complete: [String: JSONValue]) {
+        #expect(Self.fields(PositionInput(reason: reason)) == Set(required), "\(reason)")
+        let serials = FormSchema.of(reason).serials == .requiredWhenSerialised ? ["ZTT2YCBT1"] : []
+        let images = Policy.standard[reason].requiredImages
+        let check = PositionValidator.check(
+            PositionInput(reason: reason, serials: serials, fields: complete, images: images), context: Self.context(),
+            policy: .standard)
+        guard case .valid(let position) = check else {
+            Issue.record("\(reason): \(check)")
+            return
+        }
+        #expect(position.quantity == (reason == .tooMuchDelivered ? 2 : 1))
+    }
+
+    @Test func allowedValuesAndDeclarations() {
+        #expect(
+            Self.fields(
+                PositionInput(
+                    reason: .defect, serials: ["ZTT2YCBT1"],
+                    fields: ["fault": .string("broken"), "description": .string("x")]))
+                == ["fault"])
+        #expect(
+            Self.fields(
+                PositionInput(
+                    reason: .commercialReturn, serials: ["ZTT2YCBT1"], fields: ["sealedDeclaration": .bool(false)]))
+                == ["sealedDeclaration"])
+        #expect(
+            Self.fields(
+                PositionInput(
+                    reason: .wrongInvoicing, fields: ["subReason": .string("weather"), "comment": .integer(3)]))
+                == ["subReason", "comment"])
+        #expect(
+            Self.fields(
+                PositionInput(
+                    reason: .missingAccessories, fields: ["comment": .string(String(repeating: "x", count: 2_001))]))
+                == ["comment"])
+    }
+
+    @Test func buybackOnlyTakesUnopenedGoods() {
+        for condition in ["opened", "damaged", "unclear"] {
+            let check = PositionValidator.check(
+                PositionInput(reason: .buyback, fields: ["condition": .string(condition), "comment": .string("x")]),
+                context: Self.context(), policy: .standard)
+            guard case .invalid(let errors) = check else {
+                Issue.record("\(condition) was accepted")
+                continue
+            }
+            #expect(errors.map(\.message.nl) == ["Wij accepteren alleen ongeopende / onbeschadigde goederen."])
+        }
+    }
+
+    @Test func wrongDeliveryVariants() {
+        #expect(Self.fields(PositionInput(reason: .wrongDelivery, fields: ["variant": .string("match")])) == ["keep"])
+        #expect(
+            Self.fields(PositionInput(reason: .wrongDelivery, fields: ["variant": .string("mismatch")]))
+                == ["materialCode", "keepReceived", "wantOriginal"])
+        #expect(
+            Self.fields(
+                PositionInput(
+                    reason: .wrongDelivery,
+                    fields: [
+                        "variant": .string("mismatch"), "materialCode": .string("0000000000000"),
+                        "keepReceived": .bool(true),
+                        "wantOriginal": .bool(false),
+                    ])) == ["materialCode"])
+        #expect(
+            Self.fields(
+                PositionInput(
+                    reason: .wrongDelivery,
+                    fields: [
+                        "variant": .string("mismatch"), "materialCode": .string("3660619040438"),
+                        "keepReceived": .bool(true),
+                        "wantOriginal": .bool(false),
+                    ])
+            ).isEmpty)
+    }
+
+    @Test func quantitiesHaveBounds() {
+        let shortage: [String: JSONValue] = ["procedure": .string("credit_and_redeliver")]
+        #expect(Self.fields(PositionInput(reason: .shortage, quantity: 10, fields: shortage)).isEmpty)
+        #expect(Self.fields(PositionInput(reason: .shortage, quantity: 0, fields: shortage)) == ["quantity"])
+        #expect(Self.fields(PositionInput(reason: .shortage, quantity: 11, fields: shortage)) == ["quantity"])
+        // Claimed already: a conflict, not a mistake.
+        #expect(
+            Self.fields(PositionInput(reason: .shortage, quantity: 4, fields: shortage), Self.context(claimed: 7))
+                == ["conflict:quantity"])
+        // Too much delivered: the total must exceed the invoiced quantity.
+        #expect(
+            Self.fields(
+                PositionInput(reason: .tooMuchDelivered, fields: ["totalDelivered": .integer(10), "keep": .bool(true)]))
+                == ["totalDelivered"])
+    }
+
+    @Test func theValueLimitsNameTheAllowedQuantities() {
+        // 10.00 each, 5 claimable: 3 to 5 qualify for a commercial return.
+        let context = Self.context(quantity: 5, price: 1_000, serialised: false)
+        let check = PositionValidator.check(
+            PositionInput(reason: .commercialReturn, quantity: 2, fields: ["sealedDeclaration": .bool(true)]),
+            context: context,
+            policy: .standard)
+        guard case .invalid(let errors) = check else {
+            Issue.record("2 × 10.00 was accepted")
+            return
+        }
+        #expect(errors.first?.message.nl.hasSuffix("kies een hoeveelheid van 3 tot en met 5.") == true)
+        #expect(errors.first?.message.en.hasSuffix("choose a quantity from 3 to 5.") == true)
+        #expect(
+            Self.fields(
+                PositionInput(reason: .commercialReturn, quantity: 3, fields: ["sealedDeclaration": .bool(true)]),
+                context
+            )
+            .isEmpty)
+    }
+
+    @Test func serialsMustBeTheLinesAndUnclaimed() {
+        let fields: [String: JSONValue] = ["fault": .string("noise"), "description": .string("Tikt")]
+        #expect(
+            Self.fields(PositionInput(reason: .defect, serials: ["ZTT2YCBT1", "NOTMINE"], fields: fields)) == [
+                "serials[1]"
+            ])
+        #expect(
+            Self.fields(PositionInput(reason: .defect, serials: ["ZTT2YCBT1", "ZTT2YCBT1"], fields: fields)) == [
+                "serials[1]"
+            ])
+        #expect(
+            Self.fields(
+                PositionInput(reason: .defect, serials: ["ZTT2YCBT2"], fields: fields),
+                Self.context(claimedSerials: ["ZTT2YCBT2"]))
+                == ["conflict:serials[0]"])
+        #expect(
+            Self.fields(PositionInput(reason: .defect, quantity: 3, serials: ["ZTT2YCBT1"], fields: fields)) == [
+                "quantity"
+            ])
+        // Licence keys are free text, never checked against the line.
+        #expect(
+            Self.fields(
+                PositionInput(
+                    reason: .licenseReturn, serials: ["KEY-1234"], fields: ["notActivatedDeclaration": .bool(true)])
+            ).isEmpty)
+    }
+
+    @Test func photosAreCountedAgainstThePolicy() {
+        let fields: [String: JSONValue] = [
+            "damageNoted": .bool(true), "keep": .bool(true), "comment": .string("Pallet kapot"),
+        ]
+        #expect(Self.fields(PositionInput(reason: .transportDamage, fields: fields, images: 2)) == ["attachments"])
+        #expect(Self.fields(PositionInput(reason: .transportDamage, fields: fields, images: 3)).isEmpty)
+        var policy = Policy.standard
+        policy.reasons[.transportDamage]?.requiredImages = 5
+        let check = PositionValidator.check(
+            PositionInput(reason: .transportDamage, fields: fields, images: 3), context: Self.context(), policy: policy)
+        #expect(check != .valid(ValidPosition(reason: .transportDamage, quantity: 1, serials: [])))
+    }
+}
