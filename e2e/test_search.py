@@ -14,7 +14,10 @@ class SearchBySerial(BrowserTest):
         number = self.find("#number")
         number.clear()
         number.send_keys("2119LZ90X2V9")
+        page = self.driver.find_element(By.TAG_NAME, "html")
         self.find("#search-submit").click()
+        # Wait for the new page: the week's results of the old one carry the same selectors.
+        self.wait.until(EC.staleness_of(page))
         return self.find("section.document h2")
 
     def test_login_search_and_expand(self):
@@ -51,10 +54,14 @@ class SearchBySerial(BrowserTest):
     def test_english_is_one_click_away(self):
         self.login("jan@pcpartner.nl")
         self.search_serial()
+        page = self.driver.find_element(By.TAG_NAME, "html")
         self.find("a.lang").click()
+        self.wait.until(EC.staleness_of(page))
         header = self.find("section.document h2")
         self.assertTrue(header.text.startswith("Number: 0962405087 - Invoice of"), header.text)
+        page = self.driver.find_element(By.TAG_NAME, "html")
         self.find("a.lang").click()
+        self.wait.until(EC.staleness_of(page))
         self.assertTrue(self.find("section.document h2").text.startswith("Nummer: 0962405087"))
 
 

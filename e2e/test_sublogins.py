@@ -3,6 +3,8 @@ import unittest
 import uuid
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from browser import BrowserTest, chromium, BASE
 
@@ -25,10 +27,12 @@ class SubLogins(BrowserTest):
             colleague.find_element(By.ID, "email").send_keys(email)
             colleague.find_element(By.ID, "password").send_keys("collega wachtwoord")
             colleague.find_element(By.ID, "login-submit").click()
-            self.assertIn("/search", colleague.current_url)
+            WebDriverWait(colleague, 10).until(EC.url_contains("/search"))
 
             row = self.driver.find_element(By.XPATH, f"//tr[td[text()='{email}']]")
+            page = self.driver.find_element(By.TAG_NAME, "html")
             row.find_element(By.XPATH, ".//button[text()='Uitschakelen']").click()
+            self.wait.until(EC.staleness_of(page))
             self.assertIn("uitgeschakeld", self.find("#notice").text)
 
             colleague.get(BASE + "/search")

@@ -7,6 +7,8 @@ packages=(
   chromium chromium-driver python3-selenium   # browser tests
   postgresql-15                               # the PostgreSQL test stage
   libsqlite3-dev                              # sqlite3 headers for the embedded database driver
+  libqrencode-dev                             # QR codes for the phone upload
+  python3-aiosmtpd                            # a real SMTP server for the mail tests
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -50,10 +50,49 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => {
       const note = select.parentElement.querySelector(".reason-note");
       const chosen = select.selectedOptions[0];
+      // An open reason leads to its registration form.
+      if (chosen && chosen.value && !chosen.disabled && select.dataset.register === "true") {
+        window.location.href = `/register/${select.dataset.line}?reason=${encodeURIComponent(chosen.value)}`;
+        return;
+      }
       note.textContent = chosen && chosen.dataset.note ? chosen.dataset.note : "";
       note.hidden = !note.textContent;
     });
   });
+  // Wrong delivery, option B: the material code is looked up on Enter and the article shown.
+  document.querySelectorAll("input[data-material]").forEach((input) => {
+    input.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const found = document.getElementById("material-found");
+      fetch(`${input.dataset.material}?code=${encodeURIComponent(input.value)}`, { credentials: "same-origin" })
+        .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
+        .then(({ ok, body }) => {
+          found.textContent = ok ? [body.text, body.normal, body.special].filter(Boolean).join(" · ") : body.detail;
+          found.className = ok ? "found" : "error";
+        });
+    });
+  });
+  // Files sent from a phone appear on the form without a reload.
+  const uploaded = document.getElementById("uploaded");
+  if (uploaded) {
+    const known = new Set(Array.from(uploaded.querySelectorAll("input")).map((input) => input.value));
+    const poll = () => fetch(uploaded.dataset.src, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : []))
+      .then((files) => files.forEach((file) => {
+        if (known.has(file.id)) return;
+        known.add(file.id);
+        const item = document.createElement("li");
+        const hidden = document.createElement("input");
+        hidden.type = "hidden"; hidden.name = "attachments[]"; hidden.value = file.id;
+        item.appendChild(hidden);
+        item.appendChild(document.createTextNode(file.filename));
+        item.className = "from-phone";
+        uploaded.appendChild(item);
+      }))
+      .catch(() => {});
+    setInterval(poll, 3000);
+  }
   // "[Details]" opens every line of its document.
   document.querySelectorAll("button.details-all").forEach((button) => {
     button.addEventListener("click", () => {

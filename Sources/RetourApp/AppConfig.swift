@@ -13,6 +13,20 @@ public struct AppConfig: Sendable {
     public var loginThrottle: LoginThrottle
     /// Failed logins from one address before it waits, whatever e-mail it tries.
     public var addressFailureLimit: Int
+    /// Where uploaded files are kept, outside the web root.
+    public var filesDirectory = "var/files"
+    /// Where the file mail transport writes `.eml` files.
+    public var mailDirectory = "var/mail"
+    public var mailTransport = MailSettings.Transport.file
+    public var smtp = MailSettings.SMTP()
+    public var mailFrom = "Retour RMA <rma@retour.example>"
+    /// The address phones reach the portal at, for the QR upload link; the request's Host otherwise.
+    public var publicURL: String?
+    /// The distributor's return address, printed on confirmations [manual, configurable].
+    public var returnAddress = "ALSO · Att. RMA department · Inundatiedok 18 · 3439 JJ Nieuwegein · The Netherlands"
+    public var rmaMailbox = "rma.nl@also.com"
+    /// Seconds between two rounds of the background worker inside `serve`; 0 switches it off.
+    public var workerInterval = 5
 
     public init(
         databaseURL: String? = nil, sqlitePath: String = "var/retour.sqlite",
@@ -55,7 +69,52 @@ public struct AppConfig: Sendable {
             config.tokenLifetimeDays = value
         }
         config.secureCookies = Environment.get("RETOUR_SECURE_COOKIES") == "1"
+        if let value = Environment.get("RETOUR_FILES"), !value.isEmpty { config.filesDirectory = value }
+        if let value = Environment.get("RETOUR_MAIL_DIR"), !value.isEmpty { config.mailDirectory = value }
+        if let value = Environment.get("RETOUR_MAIL_FROM"), !value.isEmpty { config.mailFrom = value }
+        if let value = Environment.get("RETOUR_PUBLIC_URL"), !value.isEmpty { config.publicURL = value }
+        if let value = Environment.get("RETOUR_RETURN_ADDRESS"), !value.isEmpty { config.returnAddress = value }
+        if let value = Environment.get("RETOUR_RMA_MAILBOX"), !value.isEmpty { config.rmaMailbox = value }
+        if let value = Environment.get("RETOUR_WORKER_INTERVAL") {
+            guard let seconds = Int(value), seconds >= 0 else {
+                throw ConfigError("RETOUR_WORKER_INTERVAL must be seconds ≥ 0")
+            }
+            config.workerInterval = seconds
+        }
+        if let value = Environment.get("RETOUR_MAIL"), !value.isEmpty {
+            guard let transport = MailSettings.Transport(rawValue: value) else {
+                throw ConfigError("RETOUR_MAIL must be file or smtp")
+            }
+            config.mailTransport = transport
+        }
+        if let host = Environment.get("RETOUR_SMTP_HOST"), !host.isEmpty { config.smtp.host = host }
+        if let port = Environment.get("RETOUR_SMTP_PORT") {
+            guard let number = Int(port), (1...65535).contains(number) else {
+                throw ConfigError("RETOUR_SMTP_PORT must be a port")
+            }
+            config.smtp.port = number
+        }
+        config.smtp.startTLS = Environment.get("RETOUR_SMTP_STARTTLS") == "1"
+        config.smtp.username = Environment.get("RETOUR_SMTP_USER").flatMap { $0.isEmpty ? nil : $0 }
+        config.smtp.password = Environment.get("RETOUR_SMTP_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
         return config
+    }
+}
+
+public enum MailSettings {
+    public enum Transport: String, Sendable {
+        case file
+        case smtp
+    }
+
+    public struct SMTP: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 25
+        public var startTLS = false
+        public var username: String?
+        public var password: String?
+
+        public init() {}
     }
 }
 

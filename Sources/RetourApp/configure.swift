@@ -29,6 +29,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
         app.migrations.add(CreateSearchIndexes())
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(CreatePolicyVersions())
+        app.migrations.add(CreateRegistration())
     }
 
     do {  // Passwords, sessions
@@ -75,5 +76,10 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
         app.asyncCommands.use(ImportCommand(), as: "import")
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(TokenCommand(), as: "token")
+        app.asyncCommands.use(WorkerCommand(), as: "worker")
+    }
+
+    do {  // Background work inside `serve` (the entrypoint switches it off for other commands)
+        app.lifecycle.use(WorkerLifecycle())
     }
 }

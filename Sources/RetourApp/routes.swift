@@ -15,6 +15,11 @@ func routes(_ app: Application) throws {
         try signedIn.register(collection: SubLoginController())
         try signedIn.register(collection: ReasonsFragmentController())
         try signedIn.register(collection: PolicyAdminController())
+        try signedIn.register(collection: RegistrationPageController())
+        try signedIn.register(collection: CartPageController())
+
+        // The phone upload page: no login; the secret key in its address is the credential.
+        try app.register(collection: PhoneUploadController())
     }
 
     do {  // JSON API v1: bearer tokens
@@ -25,6 +30,8 @@ func routes(_ app: Application) throws {
         try api.register(collection: LinesController())
         try api.register(collection: ReasonsAPIController())
         try api.register(collection: PolicyAPIController())
+        try api.register(collection: AttachmentsAPIController())
+        try api.register(collection: CartAPIController())
     }
 }
 

@@ -16,6 +16,8 @@ enum Entrypoint {
             let command = environment.arguments.dropFirst().first
             if command == nil || command == "serve" || command?.hasPrefix("-") == true {
                 try await migrateGuarded(app)
+            } else {
+                app.config.workerInterval = 0
             }
             try await app.execute()
         } catch let failure as ExitCode {

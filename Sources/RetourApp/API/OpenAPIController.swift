@@ -93,6 +93,64 @@ enum OpenAPIDocument {
                             "422": problem,
                         ])
                 ],
+                "/api/v1/lines/{id}/material": [
+                    "get": operation(
+                        "identifyMaterial", "Wrong delivery, option B: the article with this EAN or manufacturer model",
+                        parameters: [
+                            ["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]],
+                            query("code"),
+                        ],
+                        responses: ["200": json(["type": "object"]), "401": problem, "404": problem, "422": problem])
+                ],
+                "/api/v1/attachments": [
+                    "post": operation(
+                        "uploadAttachment",
+                        "Upload one file (multipart field file): DOC, DOCX, PDF, JPG, PNG by content, ≤ 20 MB",
+                        body: nil,
+                        responses: [
+                            "201": json(["type": "object"]), "400": problem, "401": problem, "413": problem,
+                            "415": problem,
+                        ])
+                ],
+                "/api/v1/attachments/{id}": [
+                    "get": operation(
+                        "downloadAttachment", "An attachment of the caller's company",
+                        parameters: [["name": "id", "in": "path", "required": true, "schema": ["type": "string"]]],
+                        responses: ["200": ["description": "The file"], "401": problem, "404": problem])
+                ],
+                "/api/v1/cart": [
+                    "get": operation(
+                        "getCart", "The caller's cart, with deadline warnings",
+                        responses: ["200": json(["type": "object"]), "401": problem])
+                ],
+                "/api/v1/cart/positions": [
+                    "post": operation(
+                        "addPosition",
+                        "Add a position (line, reason, quantity, serials, fields, attachments, returnAddress)",
+                        body: ["type": "object"],
+                        responses: [
+                            "201": json(["type": "object"]), "400": problem, "401": problem, "403": problem,
+                            "404": problem,
+                            "409": problem, "422": problem,
+                        ])
+                ],
+                "/api/v1/cart/positions/{id}": [
+                    "delete": operation(
+                        "removePosition", "Remove a position from the cart",
+                        parameters: [["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]]],
+                        responses: ["204": ["description": "Removed"], "401": problem, "404": problem])
+                ],
+                "/api/v1/cart/submit": [
+                    "post": operation(
+                        "submitCart", "Submit the cart: one request per position (Idempotency-Key header supported)",
+                        parameters: [
+                            [
+                                "name": "Idempotency-Key", "in": "header", "required": false,
+                                "schema": ["type": "string"],
+                            ]
+                        ],
+                        responses: ["201": json(["type": "object"]), "401": problem, "409": problem, "422": problem])
+                ],
                 "/api/v1/lines/{id}": [
                     "get": operation(
                         "getLine", "One invoice line of the caller's company",

@@ -52,6 +52,8 @@ struct SearchPageController: RouteCollection {
         var empty: Bool
         var previousPage: String?
         var nextPage: String?
+        /// Resellers go from a chosen reason to its form; the distributor's staff only look.
+        var canRegister = false
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -79,7 +81,8 @@ struct SearchPageController: RouteCollection {
                     value: $0.rawValue, label: t["search.kind.\($0.rawValue)"],
                     selected: $0.rawValue == (input.kind ?? "invoice"))
             },
-            customPeriod: selectedPeriod == "custom", errors: [:], groups: [], summary: "", empty: false)
+            customPeriod: selectedPeriod == "custom", errors: [:], groups: [], summary: "", empty: false,
+            canRegister: user.role.belongsToCompany)
 
         switch input.validated(today: today) {
         case .failure(let problems):

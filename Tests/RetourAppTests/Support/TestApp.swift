@@ -16,7 +16,11 @@ func withRetour(demo: Bool = false, _ body: (Application) async throws -> Void) 
     let app = try await Application.make(.testing)
     do {
         let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        let config = AppConfig(databaseURL: databaseURL, sqlitePath: ":memory:", bcryptCost: 4)
+        var config = AppConfig(databaseURL: databaseURL, sqlitePath: ":memory:", bcryptCost: 4)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("retour-test-\(UUID())").path
+        config.filesDirectory = scratch + "/files"
+        config.mailDirectory = scratch + "/mail"
+        config.workerInterval = 0
         try await configure(app, config: config)
         app.clock = FixedClock(day: testDay, timeZone: config.timeZone)
         if databaseURL != nil {

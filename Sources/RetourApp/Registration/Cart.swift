@@ -1,0 +1,231 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+import Vapor
+
+/// A position as a client sends it (API contract, "Cart").
+struct PositionBody: Content {
+    var line: Int
+    var reason: String
+    var quantity: Int?
+    var serials: [String]?
+    var fields: [String: JSONValue]?
+    var attachments: [String]?
+    var returnAddress: Address?
+}
+
+/// A position in the cart, as the API shows it.
+struct PositionView: Content {
+    var id: Int
+    var line: Int
+    var reason: String
+    var quantity: Int
+    var serials: [String]
+    var fields: [String: JSONValue]
+    var attachments: [String]
+    var returnAddress: Address
+    var deadline: String?
+    var warning: String?
+}
+
+/// Adding to, reading and emptying a user's cart, with every rule checked on the way in.
+enum Cart {
+    /// Days before a deadline from which the cart warns "submit before D" [default].
+    static let warningDays = 3
+
+    static func add(_ body: PositionBody, for user: User, on request: Request) async throws -> CartPosition {
+        let userID = try user.requireID()
+        guard let companyID = user.companyID else {
+            throw Problem(
+                .forbidden, nl: "Alleen resellers vragen retouren aan.", en: "Only resellers register returns.")
+        }
+        let prepared = try await check(body, cartOwner: userID, companyID: companyID, on: request)
+        let position = CartPosition()
+        position.userID = userID
+        position.companyID = companyID
+        position.lineID = body.line
+        position.reason = prepared.position.reason.rawValue
+        position.quantity = prepared.position.quantity
+        position.serials = JSONText.encode(prepared.position.serials)
+        position.fields = JSONText.encode(body.fields ?? [:])
+        position.attachments = JSONText.encode(prepared.attachments)
+        position.returnAddress = JSONText.encode(prepared.returnAddress)
+        position.createdAt = request.now
+        try await position.create(on: request.db)
+        return position
+    }
+
+    struct Prepared {
+        var position: ValidPosition
+        var attachments: [String]
+        var returnAddress: Address
+        var policyVersion: Int
+    }
+
+    /// Every check a position must pass, against the claims of requests, of `cartOwner`'s cart
+    /// (nil: no cart counts) and `extraClaims`.
+    static func check(
+        _ body: PositionBody, cartOwner: Int?, companyID: Int, extraClaims: LineClaims = LineClaims(),
+        on request: Request, database: (any Database)? = nil
+    ) async throws -> Prepared {
+        let db = database ?? request.db
+        guard let reason = ReasonID(rawValue: body.reason) else {
+            throw Problem.invalid([
+                FieldError(
+                    "reason", nl: "Onbekende reden \"\(body.reason.prefix(40))\".",
+                    en: "Unknown reason \"\(body.reason.prefix(40))\".")
+            ])
+        }
+        guard var facts = try await LineFactsQuery.line(body.line, companyID: companyID, on: db),
+            let line = try await InvoiceLine.find(body.line, on: db)
+        else { throw Problem.notFound() }
+        var claims = try await LineClaims.requests(onLine: body.line, on: db) + extraClaims
+        if let cartOwner { claims = claims + (try await LineClaims.cart(of: cartOwner, onLine: body.line, on: db)) }
+        facts.claimedQuantity = claims.quantity
+        let today = request.today
+        let (version, policy) = try await PolicyStore.current(on: db, day: today)
+        let verdict = Eligibility.evaluate(facts, policy: policy, today: today).first { $0.reason == reason }!
+        if verdict.handling == .directService {
+            throw Problem.invalid([
+                FieldError(
+                    "reason",
+                    nl:
+                        "De garantieafhandeling van dit artikel verloopt rechtstreeks via de fabrikant (Direct Service). Neem contact op met \(verdict.serviceCentre?.company ?? "de fabrikant").",
+                    en:
+                        "Warranty for this article is handled by the manufacturer (Direct Service). Please contact \(verdict.serviceCentre?.company ?? "the manufacturer")."
+                )
+            ])
+        }
+        if let refusal = verdict.refusal {
+            let error = FieldError(field: "reason", message: verdict.explanation ?? refusal.message)
+            if case .fullyClaimed = refusal {
+                throw Problem(.conflict, nl: "Al aangevraagd.", en: "Already claimed.", errors: [error])
+            }
+            throw Problem.invalid([error])
+        }
+
+        var errors: [FieldError] = []
+        let attachmentIDs = Array(Set(body.attachments ?? [])).sorted()
+        var images = 0
+        for id in attachmentIDs {
+            if let attachment = try await Attachment.find(String(id.prefix(64)), on: db),
+                attachment.companyID == companyID
+            {
+                if attachment.isImage { images += 1 }
+            } else {
+                errors.append(
+                    FieldError(
+                        "attachments", nl: "Onbekende bijlage \(id.prefix(40)).",
+                        en: "Unknown attachment \(id.prefix(40))."))
+            }
+        }
+        let address: Address
+        if let given = body.returnAddress {
+            errors += addressProblems(given)
+            address = given
+        } else if let company = try await Company.find(companyID, on: db), let street = company.street {
+            address = Address(
+                street: street, postcode: company.postcode ?? "", city: company.city ?? "",
+                country: company.country ?? "NL")
+        } else {
+            errors.append(
+                FieldError("returnAddress", nl: "Vul een retouradres in.", en: "Enter a return address."))
+            address = Address(street: "", postcode: "", city: "", country: "")
+        }
+
+        let materialKnown: Bool
+        if case .string(let code)? = body.fields?["materialCode"] {
+            materialKnown = try await Material.find(code.trimmingWhitespace(), on: db) != nil
+        } else {
+            materialKnown = false
+        }
+        let delivered = try await SerialNumber.query(on: db).filter(\.$line.$id == body.line).sort(\.$id).all().map(
+            \.number)
+        let article = try await Article.find(line.$article.id, on: db)
+        let context = PositionContext(
+            line: facts, serialised: article?.serialised ?? false, deliveredSerials: delivered,
+            claimedSerials: claims.serials,
+            knowsMaterial: { _ in materialKnown })
+        let input = PositionInput(
+            reason: reason, quantity: body.quantity, serials: body.serials ?? [], fields: body.fields ?? [:],
+            images: images)
+        switch PositionValidator.check(input, context: context, policy: policy) {
+        case .invalid(let problems):
+            throw Problem.invalid(problems + errors)
+        case .conflict(let problems):
+            guard errors.isEmpty else { throw Problem.invalid(errors) }
+            throw Problem(
+                .conflict, nl: "Deze hoeveelheid of serienummers zijn al aangevraagd.",
+                en: "This quantity or these serial numbers are already claimed.", errors: problems)
+        case .valid(let position):
+            guard errors.isEmpty else { throw Problem.invalid(errors) }
+            return Prepared(
+                position: position, attachments: attachmentIDs, returnAddress: address, policyVersion: version)
+        }
+    }
+
+    static func addressProblems(_ address: Address) -> [FieldError] {
+        var errors: [FieldError] = []
+        for (name, value, maximum) in [
+            ("street", address.street, 200), ("postcode", address.postcode, 20), ("city", address.city, 100),
+        ] {
+            let text = value.trimmingWhitespace()
+            if text.isEmpty || text.count > maximum {
+                errors.append(
+                    FieldError(
+                        "returnAddress.\(name)", nl: "Vul dit deel van het adres in (hoogstens \(maximum) tekens).",
+                        en: "Fill in this part of the address (at most \(maximum) characters)."))
+            }
+        }
+        if !(address.country.count == 2 && address.country.allSatisfy { $0.isLetter && $0.isASCII }) {
+            errors.append(
+                FieldError(
+                    "returnAddress.country", nl: "Land als code van twee letters, zoals NL.",
+                    en: "Country as a two-letter code, like NL."))
+        }
+        return errors
+    }
+
+    static func view(_ position: CartPosition, on request: Request) async throws -> PositionView {
+        var deadline: CalendarDay?
+        var warning: String?
+        if let reason = ReasonID(rawValue: position.reason),
+            let facts = try await LineFactsQuery.line(position.lineID, companyID: position.companyID, on: request.db)
+        {
+            let today = request.today
+            let (_, policy) = try await PolicyStore.current(on: request.db, day: today)
+            deadline = Eligibility.evaluate(facts, policy: policy, today: today).first { $0.reason == reason }?.deadline
+            if let deadline {
+                let t = request.texts
+                let date = request.language.format(deadline)
+                if deadline < today {
+                    warning = t("cart.warning.ended", ["date": date])
+                } else if today.days(until: deadline) <= warningDays {
+                    warning = t("cart.warning.soon", ["date": date])
+                }
+            }
+        }
+        return PositionView(
+            id: try position.requireID(), line: position.lineID, reason: position.reason, quantity: position.quantity,
+            serials: JSONText.decode([String].self, position.serials) ?? [],
+            fields: JSONText.decode([String: JSONValue].self, position.fields) ?? [:],
+            attachments: JSONText.decode([String].self, position.attachments) ?? [],
+            returnAddress: JSONText.decode(Address.self, position.returnAddress)
+                ?? Address(street: "", postcode: "", city: "", country: ""),
+            deadline: deadline?.iso, warning: warning)
+    }
+}
+
+extension Address: Content {}
+
+/// Finding an article by EAN or manufacturer model (wrong delivery, option B).
+enum Material {
+    static func find(_ code: String, on database: any Database) async throws -> Article? {
+        guard !code.isEmpty, code.count <= 64 else { return nil }
+        return try await Article.query(on: database)
+            .group(.or) { $0.filter(\.$ean == code).filter(\.$manufacturerModel == code) }
+            .with(\.$brand)
+            .first()
+    }
+}

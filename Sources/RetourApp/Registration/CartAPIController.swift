@@ -1,0 +1,98 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// The cart and submission through the API, and material identification for wrong deliveries.
+struct CartAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("cart", use: list)
+        routes.post("cart", "positions", use: add)
+        routes.delete("cart", "positions", ":id", use: remove)
+        routes.post("cart", "submit", use: submit)
+        routes.get("lines", ":id", "material", use: material)
+    }
+
+    struct CartAnswer: Content {
+        var positions: [PositionView]
+    }
+
+    @Sendable func list(req: Request) async throws -> CartAnswer {
+        let user = try req.requireUser()
+        let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID()).sort(\.$id).all()
+        var views: [PositionView] = []
+        for position in positions { views.append(try await Cart.view(position, on: req)) }
+        return CartAnswer(positions: views)
+    }
+
+    @Sendable func add(req: Request) async throws -> Response {
+        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let body = try req.content.decode(PositionBody.self)
+        let position = try await Cart.add(body, for: user, on: req)
+        return try await Cart.view(position, on: req).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func remove(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: Int.self),
+            let position = try await CartPosition.find(id, on: req.db),
+            position.userID == user.id
+        else { throw Problem.notFound() }
+        try await position.delete(on: req.db)
+        return .noContent
+    }
+
+    @Sendable func submit(req: Request) async throws -> Response {
+        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let (status, body) = try await Submission.submit(
+            for: user, idempotencyKey: req.headers.first(name: "Idempotency-Key"), on: req)
+        let response = Response(status: status, body: .init(string: body))
+        response.headers.contentType = .json
+        return response
+    }
+
+    struct MaterialAnswer: Content {
+        var article: String
+        var description: String
+        var brand: String
+        var keepOffer: ReasonView.Offer?
+
+        enum CodingKeys: String, CodingKey { case article, description, brand, keepOffer }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(article, forKey: .article)
+            try container.encode(description, forKey: .description)
+            try container.encode(brand, forKey: .brand)
+            try container.encode(keepOffer, forKey: .keepOffer)
+        }
+    }
+
+    @Sendable func material(req: Request) async throws -> MaterialAnswer {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: Int.self),
+            try await LineFactsQuery.line(id, companyID: user.visibleCompanyID, on: req.db) != nil
+        else { throw Problem.notFound() }
+        let code = (req.query[String.self, at: "code"] ?? "").trimmingWhitespace()
+        guard !code.isEmpty, code.count <= 64 else {
+            throw Problem.invalid([
+                FieldError("code", nl: "Vul een EAN of fabrikantcode in.", en: "Enter an EAN or manufacturer code.")
+            ])
+        }
+        guard let article = try await Material.find(code, on: req.db) else {
+            throw Problem(
+                .notFound, nl: "Geen artikel gevonden met EAN of fabrikantcode \(code).",
+                en: "No article found with EAN or manufacturer code \(code).")
+        }
+        let (_, policy) = try await PolicyStore.current(on: req.db, day: req.today)
+        let discount = policy[.wrongDelivery].keepDiscountBasisPoints
+        let offer = article.priceCents.flatMap { cents -> ReasonView.Offer? in
+            guard let discount else { return nil }
+            let price = Money(cents: cents)
+            return ReasonView.Offer(
+                normalPrice: price.decimalString, unitPrice: price.discounted(byBasisPoints: discount).decimalString)
+        }
+        return MaterialAnswer(
+            article: article.number, description: article.description, brand: article.brand.name, keepOffer: offer)
+    }
+}

@@ -1,0 +1,193 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// The steps after the form: the return address, "position added", the cart, the confirmation.
+struct CartPageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("cart", use: cart)
+        routes.get("cart", "positions", ":id", "address", use: address)
+        routes.post("cart", "positions", ":id", "address", use: saveAddress)
+        routes.get("cart", "positions", ":id", "added", use: added)
+        routes.post("cart", "positions", ":id", "delete", use: remove)
+        routes.post("cart", "submit", use: submit)
+    }
+
+    private func ownPosition(_ req: Request) async throws -> (User, CartPosition) {
+        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        guard let id = req.parameters.get("id", as: Int.self),
+            let position = try await CartPosition.find(id, on: req.db),
+            position.userID == user.id
+        else { throw Problem.notFound() }
+        return (user, position)
+    }
+
+    struct AddressContent: Encodable {
+        var id: Int
+        var address: Address
+        var errors: [String: String]
+    }
+
+    @Sendable func address(req: Request) async throws -> Response {
+        let (_, position) = try await ownPosition(req)
+        let address =
+            JSONText.decode(Address.self, position.returnAddress)
+            ?? Address(street: "", postcode: "", city: "", country: "NL")
+        return try await req.renderPage(
+            "address", title: req.texts["address.title"], nav: "search",
+            content: AddressContent(id: try position.requireID(), address: address, errors: [:]))
+    }
+
+    @Sendable func saveAddress(req: Request) async throws -> Response {
+        let (_, position) = try await ownPosition(req)
+        let form = try req.content.decode(Address.self)
+        let address = Address(
+            street: form.street.trimmingWhitespace(), postcode: form.postcode.trimmingWhitespace(),
+            city: form.city.trimmingWhitespace(), country: form.country.trimmingWhitespace().uppercased())
+        let problems = Cart.addressProblems(address)
+        guard problems.isEmpty else {
+            var errors: [String: String] = [:]
+            for problem in problems {
+                errors[String(problem.field.dropFirst("returnAddress.".count))] = problem.message.text(in: req.language)
+            }
+            return try await req.renderPage(
+                "address", title: req.texts["address.title"], nav: "search",
+                content: AddressContent(id: try position.requireID(), address: address, errors: errors),
+                status: .unprocessableEntity)
+        }
+        position.returnAddress = JSONText.encode(address)
+        try await position.save(on: req.db)
+        return req.redirect(to: "/cart/positions/\(try position.requireID())/added")
+    }
+
+    @Sendable func added(req: Request) async throws -> Response {
+        _ = try await ownPosition(req)
+        return try await req.renderPage("added", title: req.texts["added.title"], nav: "search", content: NoContent())
+    }
+
+    @Sendable func remove(req: Request) async throws -> Response {
+        let (_, position) = try await ownPosition(req)
+        try await position.delete(on: req.db)
+        return req.redirect(to: "/cart")
+    }
+
+    struct Row: Encodable {
+        var id: Int
+        var reason: String
+        var line: String
+        var quantity: Int
+        var serials: String
+        var address: String
+        var attachments: Int
+        var warning: String?
+    }
+
+    struct CartContent: Encodable {
+        var rows: [Row]
+        var idempotencyKey: String
+        var error: String?
+        var errors: [String]
+    }
+
+    @Sendable func cart(req: Request) async throws -> Response {
+        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        return try await renderCart(req, user: user)
+    }
+
+    private func renderCart(_ req: Request, user: User, problem: Problem? = nil) async throws -> Response {
+        let language = req.language
+        let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID()).sort(\.$id).all()
+        var rows: [Row] = []
+        for position in positions {
+            let view = try await Cart.view(position, on: req)
+            let line = try await InvoiceLine.find(position.lineID, on: req.db)
+            let article = try await line?.articleRecord(on: req.db)
+            rows.append(
+                Row(
+                    id: view.id,
+                    reason: ReasonID(rawValue: view.reason).map { Reason.named($0).label.text(in: language) }
+                        ?? view.reason,
+                    line:
+                        "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0) · \(article?.number ?? "") \(article?.description ?? "")",
+                    quantity: view.quantity, serials: view.serials.joined(separator: ", "),
+                    address: "\(view.returnAddress.street), \(view.returnAddress.postcode) \(view.returnAddress.city)",
+                    attachments: view.attachments.count, warning: view.warning))
+        }
+        return try await req.renderPage(
+            "cart", title: req.texts["cart.title"], nav: "cart",
+            content: CartContent(
+                rows: rows, idempotencyKey: randomToken(bytes: 16), error: problem?.detail.text(in: language),
+                errors: problem?.errors.map { $0.message.text(in: language) } ?? []),
+            status: problem.map { $0.status == .conflict ? .conflict : .unprocessableEntity } ?? .ok)
+    }
+
+    struct SubmitForm: Codable {
+        var idempotencyKey: String?
+    }
+
+    struct ConfirmationRow: Encodable {
+        var number: String
+        var reason: String
+        var rmaNumber: String?
+        var validUntil: String?
+        var outcome: String
+        var message: String
+    }
+
+    struct ConfirmationContent: Encodable {
+        var rows: [ConfirmationRow]
+        var shipsAny: Bool
+        var returnAddress: [String]
+        var noEntitlement: String
+        var contact: String
+    }
+
+    @Sendable func submit(req: Request) async throws -> Response {
+        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let form = try req.content.decode(SubmitForm.self)
+        let answer: SubmissionAnswer
+        do {
+            let (_, body) = try await Submission.submit(
+                for: user, idempotencyKey: form.idempotencyKey.flatMap { $0.isEmpty ? nil : "web-" + $0 }, on: req)
+            answer = try JSONDecoder().decode(SubmissionAnswer.self, from: Data(body.utf8))
+        } catch let problem as Problem {
+            return try await renderCart(req, user: user, problem: problem)
+        }
+        let language = req.language
+        var rows: [ConfirmationRow] = []
+        for submitted in answer.requests {
+            let record = try await ReturnRequest.query(on: req.db).filter(\.$number == submitted.number).first()
+            rows.append(
+                ConfirmationRow(
+                    number: submitted.number,
+                    reason: record.flatMap { ReasonID(rawValue: $0.reason) }.map {
+                        Reason.named($0).label.text(in: language)
+                    } ?? "",
+                    rmaNumber: submitted.rmaNumber,
+                    validUntil: submitted.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
+                    outcome: submitted.outcome, message: submitted.message))
+        }
+        let content = ConfirmationContent(
+            rows: rows, shipsAny: rows.contains { $0.rmaNumber != nil },
+            returnAddress: req.config.returnAddress.components(separatedBy: " · "),
+            noEntitlement: Outcome.noEntitlement.text(in: language),
+            contact: req.texts("confirmation.contact", ["mailbox": req.config.rmaMailbox]))
+        return try await req.renderPage(
+            "confirmation", title: req.texts["confirmation.title"], nav: "cart", content: content, status: .created)
+    }
+}
+
+extension SubmittedRequest {
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(String.self, forKey: .number)
+        rmaNumber = try container.decodeIfPresent(String.self, forKey: .rmaNumber)
+        validUntil = try container.decodeIfPresent(String.self, forKey: .validUntil)
+        status = try container.decode(String.self, forKey: .status)
+        outcome = try container.decode(String.self, forKey: .outcome)
+        shipDirectly = try container.decode(Bool.self, forKey: .shipDirectly)
+        message = try container.decode(String.self, forKey: .message)
+        position = try container.decode(Int.self, forKey: .position)
+    }
+}

@@ -1,0 +1,69 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+
+/// What is already claimed on a line: by requests that hold their claim, and by a user's cart.
+struct LineClaims {
+    var quantity = 0
+    var serials: Set<String> = []
+
+    static func requests(onLine lineID: Int, on database: any Database) async throws -> LineClaims {
+        let sql = database as! any SQLDatabase
+        struct Sum: Decodable { var total: Int? }
+        let statuses = RequestStatus.holdingClaims.map(\.rawValue)
+        let total =
+            try await sql.select().column(SQLFunction("SUM", args: SQLColumn("quantity")), as: "total").from("requests")
+            .where("line_id", .equal, lineID).where("status", .in, statuses).first(decoding: Sum.self)?.total ?? 0
+        struct Serial: Decodable { var serial: String }
+        let serials = try await sql.select().column("serial").from("claimed_serials").where("line_id", .equal, lineID)
+            .all(decoding: Serial.self)
+        return LineClaims(quantity: total, serials: Set(serials.map(\.serial)))
+    }
+
+    /// Claimed quantity per line for many lines at once (the search list).
+    static func requestQuantities(forLines ids: [Int], on database: any Database) async throws -> [Int: Int] {
+        guard !ids.isEmpty else { return [:] }
+        let sql = database as! any SQLDatabase
+        struct Row: Decodable {
+            var line_id: Int
+            var total: Int
+        }
+        let rows = try await sql.select().column("line_id").column(
+            SQLFunction("SUM", args: SQLColumn("quantity")), as: "total"
+        )
+        .from("requests").where("line_id", .in, ids)
+        .where("status", .in, RequestStatus.holdingClaims.map(\.rawValue)).groupBy("line_id")
+        .all(decoding: Row.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.line_id, $0.total) })
+    }
+
+    static func cart(of userID: Int, onLine lineID: Int, on database: any Database) async throws -> LineClaims {
+        var claims = LineClaims()
+        let positions = try await CartPosition.query(on: database).filter(\.$userID == userID).filter(
+            \.$lineID == lineID
+        ).all()
+        for position in positions {
+            claims.quantity += position.quantity
+            claims.serials.formUnion(JSONText.decode([String].self, position.serials) ?? [])
+        }
+        return claims
+    }
+
+    static func + (lhs: LineClaims, rhs: LineClaims) -> LineClaims {
+        LineClaims(quantity: lhs.quantity + rhs.quantity, serials: lhs.serials.union(rhs.serials))
+    }
+}
+
+/// JSON kept in a text column.
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
+        try? JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

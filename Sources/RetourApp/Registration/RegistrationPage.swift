@@ -1,0 +1,241 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// The view of the registration page: every text from the translation files, every rule from
+/// the reason catalogue and the eligibility of the line.
+extension RegistrationPageController {
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct FieldView: Encodable {
+        var name: String
+        var kind: String
+        var label: String
+        var required: Bool
+        var options: [Option]
+        var value: String
+        var placeholder: String
+        var help: String
+        var error: String?
+        var yesLabel: String
+        var noLabel: String
+    }
+
+    struct ReasonItem: Encodable {
+        var id: String
+        var label: String
+        var category: String
+        var enabled: Bool
+        var chosen: Bool
+        var note: String
+    }
+
+    struct Centre: Encodable {
+        var company: String
+        var street: String
+        var postcode: String
+        var city: String
+        var url: String
+    }
+
+    struct Uploaded: Encodable {
+        var id: String
+        var filename: String
+    }
+
+    struct PageContent: Encodable {
+        var line: Int
+        var header: String
+        var reasons: [ReasonItem]
+        var reason: String
+        var reasonLabel: String
+        var intro: [String]
+        var handlingCredit: Bool
+        var directService: Centre?
+        var fields: [FieldView]
+        var quantityLabel: String
+        var quantity: String
+        var quantityMax: Int
+        var quantityShown: Bool
+        var serialMode: String
+        var serialOptions: [Option]
+        var serialText: String
+        var keepNormal: String?
+        var keepSpecial: String?
+        var creditPreview: String?
+        var uploadToken: String
+        var uploadURL: String
+        var qr: String
+        var uploaded: [Uploaded]
+        var photosRequired: Int
+        var transportWarning: Bool
+        var errors: [String: String]
+        var errorList: [String]
+        var refusal: String?
+    }
+
+    func render(
+        _ req: Request, user: User, lineID: Int, reason chosen: ReasonID?, form: Form, errors: [FieldError],
+        status: HTTPStatus = .ok
+    ) async throws -> Response {
+        guard var facts = try await LineFactsQuery.line(lineID, companyID: user.companyID, on: req.db),
+            let line = try await InvoiceLine.find(lineID, on: req.db),
+            let article = try await Article.find(line.$article.id, on: req.db)
+        else { throw Problem.notFound() }
+        let t = req.texts
+        let language = req.language
+        let today = req.today
+        let userID = try user.requireID()
+        let claims =
+            try await LineClaims.requests(onLine: lineID, on: req.db)
+            + LineClaims.cart(of: userID, onLine: lineID, on: req.db)
+        facts.claimedQuantity = claims.quantity
+        let (_, policy) = try await PolicyStore.current(on: req.db, day: today)
+        let verdicts = Eligibility.evaluate(facts, policy: policy, today: today)
+        let reason = chosen ?? verdicts.first(where: \.enabled)?.reason ?? .defect
+        let verdict = verdicts.first { $0.reason == reason }!
+        let catalogue = Reason.named(reason)
+
+        var shownErrors: [String: String] = [:]
+        for error in errors {
+            let field = error.field.hasPrefix("serials") ? "serials" : error.field
+            shownErrors[field] = [shownErrors[field], error.message.text(in: language)].compactMap { $0 }.joined(
+                separator: " ")
+        }
+
+        let reasons = verdicts.map { verdict -> ReasonItem in
+            let info = Reason.named(verdict.reason)
+            var note = verdict.explanation?.text(in: language) ?? info.help.text(in: language)
+            if verdict.enabled, let deadline = verdict.deadline {
+                note += " " + t("reasons.until", ["date": language.format(deadline)])
+            }
+            return ReasonItem(
+                id: info.id.rawValue, label: info.label.text(in: language),
+                category: info.category.label.text(in: language),
+                enabled: verdict.enabled, chosen: verdict.reason == reason, note: note)
+        }
+
+        let posted = form.f ?? [:]
+        let fields = FormSchema.of(reason).fields.map { field -> FieldView in
+            func text(_ suffix: String) -> String {
+                for key in ["field.\(reason.rawValue).\(field.name).\(suffix)", "field.\(field.name).\(suffix)"] {
+                    if let value = t.texts[key] { return value }
+                }
+                return ""
+            }
+            var kind = "text"
+            var options: [Option] = []
+            let value = posted[field.name] ?? ""
+            switch field.kind {
+            case .choice(let values):
+                kind = values.count <= 4 ? "radio" : "select"
+                options = values.map { choice in
+                    let label =
+                        t.texts["choice.\(reason.rawValue).\(field.name).\(choice)"] ?? t.texts[
+                            "choice.\(field.name).\(choice)"]
+                        ?? choice
+                    return Option(value: choice, label: label, selected: choice == value)
+                }
+            case .text(let maximum): kind = maximum > 100 ? "textarea" : "text"
+            case .flag: kind = "yesno"
+            case .declaration: kind = "declaration"
+            case .integer: kind = "number"
+            }
+            let yes = text("yes")
+            let no = text("no")
+            return FieldView(
+                name: field.name, kind: kind, label: text("label"), required: field.required, options: options,
+                value: value,
+                placeholder: text("placeholder"), help: text("help"), error: shownErrors[field.name],
+                yesLabel: yes.isEmpty ? t["register.yes"] : yes, noLabel: no.isEmpty ? t["register.no"] : no)
+        }
+
+        let schema = FormSchema.of(reason)
+        let delivered = try await SerialNumber.query(on: req.db).filter(\.$line.$id == lineID).sort(\.$id).all().map(
+            \.number)
+        let chosenSerials = Set(form.serials ?? [])
+        let serialMode: String
+        switch schema.serials {
+        case .freeText: serialMode = "free"
+        case .requiredWhenSerialised, .optional: serialMode = article.serialised && !delivered.isEmpty ? "pick" : "none"
+        }
+        let serialOptions = delivered.filter { !claims.serials.contains($0) }.map {
+            Option(value: $0, label: $0, selected: chosenSerials.contains($0))
+        }
+        let quantityShown =
+            schema.quantity != .excessOverInvoiced && !(schema.quantity == .serialsOrEntered && serialMode == "pick")
+
+        var keepNormal: String?
+        var keepSpecial: String?
+        if let offer = verdict.keepOffer {
+            keepNormal = t("register.offer.normal", ["price": language.format(offer.normalPrice)])
+            keepSpecial = t("register.offer.special", ["price": language.format(offer.unitPrice)])
+        }
+        var creditPreview: String?
+        if let fee = policy[reason].returnFeeBasisPoints {
+            let quantity = Int(form.quantity ?? "") ?? max(1, chosenSerials.count)
+            let value = facts.unitPrice * quantity
+            creditPreview = t(
+                "register.creditPreview",
+                [
+                    "value": language.format(value),
+                    "fee": Money(cents: Int64(fee)).decimalString.replacingOccurrences(of: ".00", with: ""),
+                    "credit": language.format(value.discounted(byBasisPoints: fee)), "quantity": "\(quantity)",
+                ])
+        }
+
+        // A fresh phone-upload key for this page, valid for half an hour.
+        let uploadToken = (form.uploadToken?.isEmpty == false ? form.uploadToken : nil) ?? randomToken(bytes: 18)
+        if try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(uploadToken)).first() == nil {
+            let record = UploadToken()
+            record.tokenHash = Tokens.hash(uploadToken)
+            record.userID = userID
+            record.companyID = user.companyID ?? 0
+            record.lineID = lineID
+            record.expiresAt = req.now.addingTimeInterval(Double(Self.uploadTokenMinutes * 60))
+            try await record.create(on: req.db)
+        }
+        let base = req.config.publicURL ?? "http://\(req.headers.first(name: .host) ?? "localhost:8080")"
+        let uploadURL = "\(base)/m/\(uploadToken)"
+        var uploaded: [Uploaded] = []
+        for id in form.attachments ?? [] {
+            if let attachment = try await Attachment.find(id, on: req.db), attachment.companyID == user.companyID {
+                uploaded.append(Uploaded(id: id, filename: attachment.filename))
+            }
+        }
+
+        var centre: Centre?
+        if verdict.handling == .directService, let service = verdict.serviceCentre {
+            centre = Centre(
+                company: service.company, street: service.street, postcode: service.postcode, city: service.city,
+                url: service.url ?? "")
+        }
+        let header = t(
+            "register.header",
+            [
+                "invoice": line.invoiceNumber,
+                "date": CalendarDay(iso: line.invoiceDate).map(language.format) ?? line.invoiceDate,
+                "article": article.number, "description": article.description, "quantity": "\(line.quantity)",
+            ])
+        let intro = (1...6).compactMap { t.texts["intro.\(reason.rawValue).\($0)"] }
+        let content = PageContent(
+            line: lineID, header: header, reasons: reasons, reason: reason.rawValue,
+            reasonLabel: catalogue.label.text(in: language), intro: intro,
+            handlingCredit: (reason == .defect || reason == .doa) && verdict.handling == .credit, directService: centre,
+            fields: fields, quantityLabel: t.texts["quantity.\(reason.rawValue)"] ?? t["register.quantity"],
+            quantity: form.quantity ?? "", quantityMax: facts.claimableQuantity, quantityShown: quantityShown,
+            serialMode: serialMode, serialOptions: serialOptions, serialText: form.serialText ?? "",
+            keepNormal: keepNormal,
+            keepSpecial: keepSpecial, creditPreview: creditPreview, uploadToken: uploadToken, uploadURL: uploadURL,
+            qr: QRCode.svg(uploadURL) ?? "", uploaded: uploaded, photosRequired: policy[reason].requiredImages,
+            transportWarning: reason == .transportDamage, errors: shownErrors,
+            errorList: errors.map { $0.message.text(in: language) }, refusal: verdict.explanation?.text(in: language))
+        return try await req.renderPage(
+            "register", title: t["nav.registration"], nav: "search", content: content, status: status)
+    }
+}

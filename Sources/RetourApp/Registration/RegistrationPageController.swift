@@ -1,0 +1,173 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// The registration page of one line: the reasons on the left, the chosen reason's form, evidence
+/// from the computer or a phone, then the return address and the cart.
+struct RegistrationPageController: RouteCollection {
+    static let uploadTokenMinutes = 30
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("register", ":line", use: show)
+        routes.on(.POST, "register", ":line", body: .collect(maxSize: "120mb"), use: add)
+        routes.get("register", "uploads", ":token", use: uploads)
+        routes.get("register", ":line", "material", use: material)
+        routes.get("attachments", ":id", use: download)
+    }
+
+    /// What the form posts. Reason fields arrive as `f[name]`, files as `files[]`.
+    struct Form: Content {
+        var reason: String?
+        var switchTo: String?
+        var quantity: String?
+        var serials: [String]?
+        var serialText: String?
+        var f: [String: String]?
+        var attachments: [String]?
+        var uploadToken: String?
+        var files: [File]?
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let lineID = try lineParameter(req)
+        let reason = ReasonID(rawValue: req.query[String.self, at: "reason"] ?? "")
+        return try await render(req, user: user, lineID: lineID, reason: reason, form: Form(), errors: [])
+    }
+
+    @Sendable func add(req: Request) async throws -> Response {
+        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let lineID = try lineParameter(req)
+        var form = try req.content.decode(Form.self)
+        // Switching reasons re-renders the form with what was typed, where the fields coincide.
+        if let target = form.switchTo.flatMap(ReasonID.init(rawValue:)) {
+            return try await render(req, user: user, lineID: lineID, reason: target, form: form, errors: [])
+        }
+        guard let reason = form.reason.flatMap(ReasonID.init(rawValue:)) else {
+            return try await render(req, user: user, lineID: lineID, reason: nil, form: form, errors: [])
+        }
+        var errors: [FieldError] = []
+        // Files from the computer are stored first, so a form with a mistake keeps them.
+        var attachmentIDs = Set(form.attachments ?? [])
+        for file in form.files ?? [] where file.data.readableBytes > 0 {
+            do {
+                let stored = try await AttachmentStore.store(
+                    file.data, filename: file.filename, userID: try user.requireID(), companyID: user.companyID,
+                    request: req)
+                attachmentIDs.insert(stored.id ?? "")
+            } catch let problem as Problem {
+                errors += problem.errors.map {
+                    FieldError(
+                        field: "attachments",
+                        message: Message(
+                            nl: "\(file.filename): \($0.message.nl)", en: "\(file.filename): \($0.message.en)"))
+                }
+            }
+        }
+        if let token = form.uploadToken, !token.isEmpty {
+            let fromPhone = try await Attachment.query(on: req.db).filter(\.$uploadToken == Tokens.hash(token))
+                .filter(\.$userID == user.requireID()).all()
+            attachmentIDs.formUnion(fromPhone.compactMap(\.id))
+        }
+        form.attachments = attachmentIDs.sorted()
+        form.files = nil
+        guard errors.isEmpty else {
+            return try await render(
+                req, user: user, lineID: lineID, reason: reason, form: form, errors: errors,
+                status: .unprocessableEntity)
+        }
+        let body = positionBody(form, reason: reason, lineID: lineID)
+        do {
+            let position = try await Cart.add(body, for: user, on: req)
+            return req.redirect(to: "/cart/positions/\(try position.requireID())/address")
+        } catch let problem as Problem where problem.status != .notFound {
+            let shown = problem.errors.isEmpty ? [FieldError(field: "form", message: problem.detail)] : problem.errors
+            return try await render(
+                req, user: user, lineID: lineID, reason: reason, form: form, errors: shown,
+                status: problem.status == .conflict ? .conflict : .unprocessableEntity)
+        }
+    }
+
+    /// Files uploaded from the phone for this page, for the form to show without a reload.
+    @Sendable func uploads(req: Request) async throws -> [AttachmentStore.Stored] {
+        let user = try req.requireUser()
+        let token = req.parameters.get("token") ?? ""
+        let files = try await Attachment.query(on: req.db).filter(\.$uploadToken == Tokens.hash(token))
+            .filter(\.$userID == user.requireID()).sort(\.$createdAt).all()
+        return files.map { .init(id: $0.id ?? "", filename: $0.filename, size: $0.size, contentType: $0.contentType) }
+    }
+
+    @Sendable func material(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let lineID = try lineParameter(req)
+        guard try await LineFactsQuery.line(lineID, companyID: user.visibleCompanyID, on: req.db) != nil else {
+            throw Problem.notFound()
+        }
+        let code = (req.query[String.self, at: "code"] ?? "").trimmingWhitespace()
+        guard let article = try await Material.find(code, on: req.db) else {
+            throw Problem(.notFound, nl: "Geen artikel gevonden met deze code.", en: "No article found with this code.")
+        }
+        let (_, policy) = try await PolicyStore.current(on: req.db, day: req.today)
+        struct Found: Content {
+            var text: String
+            var normal: String?
+            var special: String?
+        }
+        let language = req.language
+        var found = Found(text: "\(article.number) - \(article.description)")
+        if let cents = article.priceCents, let discount = policy[.wrongDelivery].keepDiscountBasisPoints {
+            let price = Money(cents: cents)
+            found.normal = req.texts("register.offer.normal", ["price": language.format(price)])
+            found.special = req.texts(
+                "register.offer.special", ["price": language.format(price.discounted(byBasisPoints: discount))])
+        }
+        return try await found.encodeResponse(for: req)
+    }
+
+    @Sendable func download(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id"),
+            let attachment = try await AttachmentStore.visible(id, to: user, on: req.db)
+        else { throw Problem.notFound() }
+        return try await AttachmentStore.download(attachment, request: req)
+    }
+
+    private func lineParameter(_ req: Request) throws -> Int {
+        guard let id = req.parameters.get("line", as: Int.self) else { throw Problem.notFound() }
+        return id
+    }
+
+    /// The form as the API's position body: one shape, one set of checks.
+    func positionBody(_ form: Form, reason: ReasonID, lineID: Int) -> PositionBody {
+        var fields: [String: JSONValue] = [:]
+        let posted = form.f ?? [:]
+        for field in FormSchema.of(reason).fields {
+            let raw = (posted[field.name] ?? "").trimmingWhitespace()
+            switch field.kind {
+            case .flag:
+                if raw == "yes" { fields[field.name] = .bool(true) }
+                if raw == "no" { fields[field.name] = .bool(false) }
+            case .declaration:
+                fields[field.name] = .bool(raw == "on" || raw == "true" || raw == "yes")
+            case .integer:
+                if let number = Int64(raw) {
+                    fields[field.name] = .integer(number)
+                } else if !raw.isEmpty {
+                    fields[field.name] = .string(raw)
+                }
+            case .choice, .text:
+                if !raw.isEmpty { fields[field.name] = .string(raw) }
+            }
+        }
+        var serials = form.serials ?? []
+        if FormSchema.of(reason).serials == .freeText {
+            serials = (form.serialText ?? "").split(whereSeparator: { $0 == "," || $0.isNewline || $0 == ";" })
+                .map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+        let quantity = Int((form.quantity ?? "").trimmingWhitespace())
+        return PositionBody(
+            line: lineID, reason: reason.rawValue, quantity: quantity, serials: serials, fields: fields,
+            attachments: form.attachments, returnAddress: nil)
+    }
+}

@@ -1,0 +1,252 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+import Vapor
+
+/// One submitted request, as the API contract answers it.
+struct SubmittedRequest: Content {
+    var number: String
+    var rmaNumber: String?
+    var validUntil: String?
+    var status: String
+    var outcome: String
+    var shipDirectly: Bool
+    var message: String
+    var position: Int
+
+    enum CodingKeys: String, CodingKey {
+        case number, rmaNumber, validUntil, status, outcome, shipDirectly, message, position
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(number, forKey: .number)
+        try container.encode(rmaNumber, forKey: .rmaNumber)
+        try container.encode(validUntil, forKey: .validUntil)
+        try container.encode(status, forKey: .status)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(shipDirectly, forKey: .shipDirectly)
+        try container.encode(message, forKey: .message)
+        try container.encode(position, forKey: .position)
+    }
+}
+
+struct SubmissionAnswer: Content {
+    var requests: [SubmittedRequest]
+}
+
+/// Submitting a cart: every position re-checked as of now, the claimed quantities and serials
+/// locked so that parallel submissions can never over-claim a line, one request per position,
+/// and the confirmation mail queued in the same transaction.
+enum Submission {
+    /// SQLite has one writer; submissions of this process queue here instead of failing on a busy database.
+    static let sqliteGate = AsyncGate()
+
+    static func submit(for user: User, idempotencyKey: String?, on request: Request) async throws -> (
+        HTTPStatus, String
+    ) {
+        let userID = try user.requireID()
+        if let key = idempotencyKey {
+            guard !key.isEmpty, key.count <= 200 else {
+                throw Problem.invalid([
+                    FieldError(
+                        "Idempotency-Key", nl: "Een sleutel is 1 tot 200 tekens.", en: "A key is 1 to 200 characters.")
+                ])
+            }
+            if let stored = try await storedAnswer(userID: userID, key: key, on: request.db) { return stored }
+        }
+        let isPostgres = request.config.databaseURL != nil
+        if !isPostgres { await sqliteGate.enter() }
+        let outcome: Result<(HTTPStatus, String), any Error>
+        do {
+            outcome = .success(
+                try await request.db.transaction { db in
+                    try await submitLocked(
+                        user: user, userID: userID, idempotencyKey: idempotencyKey, db: db, request: request)
+                })
+        } catch {
+            outcome = .failure(error)
+        }
+        if !isPostgres { await sqliteGate.leave() }
+        do {
+            return try outcome.get()
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Either a parallel submission with the same key won, or a serial was claimed in between.
+            if let key = idempotencyKey, let stored = try await storedAnswer(userID: userID, key: key, on: request.db) {
+                return stored
+            }
+            throw Problem(
+                .conflict, nl: "Een deel van deze aanvraag is intussen al aangevraagd. Controleer uw winkelwagen.",
+                en: "Part of this request was claimed in the meantime. Please check your cart.")
+        }
+    }
+
+    private static func storedAnswer(userID: Int, key: String, on database: any Database) async throws -> (
+        HTTPStatus, String
+    )? {
+        struct Row: Decodable {
+            var status: Int
+            var response: String
+        }
+        let sql = database as! any SQLDatabase
+        guard
+            let row = try await sql.select().columns("status", "response").from("idempotency_keys")
+                .where("user_id", .equal, userID).where("key", .equal, key).first(decoding: Row.self)
+        else { return nil }
+        return (HTTPStatus(statusCode: row.status), row.response)
+    }
+
+    private static func submitLocked(
+        user: User, userID: Int, idempotencyKey: String?, db: any Database, request: Request
+    ) async throws -> (HTTPStatus, String) {
+        let sql = db as! any SQLDatabase
+        let positions = try await CartPosition.query(on: db).filter(\.$userID == userID).sort(\.$id).all()
+        guard !positions.isEmpty, let companyID = user.companyID else {
+            throw Problem.invalid([
+                FieldError("cart", nl: "Uw winkelwagen is leeg.", en: "Your cart is empty.")
+            ])
+        }
+        if request.config.databaseURL != nil {
+            // Lock the lines in a fixed order: submissions on the same lines wait for each other.
+            let lineIDs = Array(Set(positions.map(\.lineID))).sorted()
+            try await sql.raw("SELECT id FROM invoice_lines WHERE id IN (\(binds: lineIDs)) ORDER BY id FOR UPDATE")
+                .run()
+        }
+
+        // Re-check every position as of now, against requests and the positions before it.
+        var accepted: [(CartPosition, Cart.Prepared)] = []
+        var problems: [FieldError] = []
+        var conflict = false
+        var claimedHere: [Int: LineClaims] = [:]
+        for position in positions {
+            let body = PositionBody(
+                line: position.lineID, reason: position.reason, quantity: position.quantity,
+                serials: JSONText.decode([String].self, position.serials),
+                fields: JSONText.decode([String: JSONValue].self, position.fields),
+                attachments: JSONText.decode([String].self, position.attachments),
+                returnAddress: JSONText.decode(Address.self, position.returnAddress))
+            do {
+                // Only requests and the positions of this submission before it count, not the cart.
+                var prepared = try await Cart.check(
+                    body, cartOwner: nil, companyID: companyID,
+                    extraClaims: claimedHere[position.lineID] ?? LineClaims(),
+                    on: request, database: db)
+                prepared.position.quantity = position.quantity
+                accepted.append((position, prepared))
+                var claims = claimedHere[position.lineID] ?? LineClaims()
+                claims.quantity += prepared.position.quantity
+                claims.serials.formUnion(prepared.position.serials)
+                claimedHere[position.lineID] = claims
+            } catch let problem as Problem {
+                if problem.status == .conflict { conflict = true }
+                let id = try position.requireID()
+                let reasons = problem.errors.map { $0.message }
+                let detail = reasons.isEmpty ? [problem.detail] : reasons
+                for message in detail {
+                    problems.append(
+                        FieldError(
+                            field: "positions/\(id)",
+                            message: Message(nl: "Positie \(id): \(message.nl)", en: "Position \(id): \(message.en)")))
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            throw Problem(
+                conflict ? .conflict : .unprocessableEntity,
+                nl: "Niet ingediend: een of meer posities voldoen niet meer aan de regels. Er is niets ingediend.",
+                en: "Not submitted: one or more positions no longer meet the rules. Nothing was submitted.",
+                errors: problems)
+        }
+
+        let now = request.now
+        let today = request.today
+        let language = request.language
+        var answers: [SubmittedRequest] = []
+        var created: [(ReturnRequest, Reason)] = []
+        for (position, prepared) in accepted {
+            let reason = Reason.named(prepared.position.reason)
+            let record = ReturnRequest()
+            record.number = RequestNumbers.requestNumber(
+                category: reason.category, sequence: try await nextNumber("request", sql))
+            if reason.shipsDirectly {
+                record.rmaNumber = RequestNumbers.rmaNumber(sequence: try await nextNumber("rma", sql))
+                record.validUntil = today.adding(days: RequestNumbers.rmaValidityDays).iso
+            }
+            record.status = RequestStatus.initial(for: reason.outcome).rawValue
+            record.outcome = reason.outcome.rawValue
+            record.reason = reason.id.rawValue
+            record.lineID = position.lineID
+            record.companyID = companyID
+            record.userID = userID
+            record.quantity = prepared.position.quantity
+            record.serials = JSONText.encode(prepared.position.serials)
+            record.fields = position.fields
+            record.attachments = JSONText.encode(prepared.attachments)
+            record.returnAddress = JSONText.encode(prepared.returnAddress)
+            record.policyVersion = prepared.policyVersion
+            record.submittedAt = now
+            record.submittedOn = today.iso
+            try await record.create(on: db)
+            let requestID = try record.requireID()
+            if FormSchema.of(reason.id).serials != .freeText {
+                for serial in prepared.position.serials {
+                    try await sql.insert(into: "claimed_serials").columns("line_id", "serial", "request_id")
+                        .values(SQLBind(position.lineID), SQLBind(serial), SQLBind(requestID)).run()
+                }
+            }
+            try await position.delete(on: db)
+            created.append((record, reason))
+            answers.append(
+                SubmittedRequest(
+                    number: record.number, rmaNumber: record.rmaNumber, validUntil: record.validUntil,
+                    status: record.status,
+                    outcome: record.outcome, shipDirectly: reason.shipsDirectly,
+                    message: reason.outcome.confirmation.text(in: language), position: try position.requireID()))
+        }
+
+        let mail = try await ConfirmationMail.compose(
+            created, user: user, language: language, db: db, config: request.config)
+        try await OutboxMail(recipient: user.email, subject: mail.subject, body: mail.body, now: now).create(on: db)
+
+        let answer = JSONText.encode(SubmissionAnswer(requests: answers))
+        if let key = idempotencyKey {
+            try await sql.insert(into: "idempotency_keys").columns("user_id", "key", "status", "response", "created_at")
+                .values(SQLBind(userID), SQLBind(key), SQLBind(201), SQLBind(answer), SQLBind(now)).run()
+        }
+        return (.created, answer)
+    }
+
+    /// The next number of a gap-free sequence, inside the caller's transaction.
+    private static func nextNumber(_ name: String, _ sql: any SQLDatabase) async throws -> Int64 {
+        struct Row: Decodable { var value: Int64 }
+        guard
+            let row = try await sql.raw(
+                "UPDATE number_sequences SET value = value + 1 WHERE name = \(bind: name) RETURNING value"
+            ).first(decoding: Row.self)
+        else { throw Abort(.internalServerError, reason: "number sequence \(name) is missing") }
+        return row.value
+    }
+}
+
+/// A first-come, first-served gate for one task at a time.
+actor AsyncGate {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// The statuses of a request, named as in the API contract.
+public enum RequestStatus: String, CaseIterable, Sendable, Codable {
+    case inReview = "in_review"
+    case approved
+    case awaitingGoods = "awaiting_goods"
+    case expired
+    case received
+    case rejected
+    case credited
+    case closed
+
+    /// Open and granted requests hold their quantity and serials; refused and lapsed ones do not.
+    public var holdsClaim: Bool { self != .rejected && self != .expired }
+
+    public static let holdingClaims: [RequestStatus] = allCases.filter(\.holdsClaim)
+
+    /// The first status of a request with this outcome: goods that ship directly are awaited at
+    /// once (with an RMA number); everything else waits for review.
+    public static func initial(for outcome: Outcome) -> RequestStatus {
+        outcome == .shipDirectly ? .awaitingGoods : .inReview
+    }
+}
+
+public enum RequestNumbers {
+    /// Days an RMA number stays valid [manual: 5].
+    public static let rmaValidityDays = 5
+
+    /// "RMA, retour of claimnummer" [manual]: the number shows its kind.
+    public static func requestNumber(category: ReasonCategory, sequence: Int64) -> String {
+        let prefix =
+            switch category {
+            case .defect: "RMA"
+            case .return: "RET"
+            case .claim: "CLM"
+            }
+        return "\(prefix)-\(padded(sequence, 7))"
+    }
+
+    public static func rmaNumber(sequence: Int64) -> String { "RMA\(padded(sequence, 8))" }
+
+    private static func padded(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
+
+extension Outcome {
+    /// The on-screen and e-mail text of this outcome (rulebook §4; `labels-nl.md` §I).
+    public var confirmation: Message {
+        switch self {
+        case .shipDirectly:
+            return Message(
+                nl:
+                    "U ontvangt per e-mail een RMA-bevestiging met daarin het RMA-nummer. Hiermee kunt u uw RMA artikelen direct opsturen naar ALSO. Een RMA nummer is 05 dagen geldig.",
+                en:
+                    "You will receive an RMA confirmation by e-mail with the RMA number. With it you can send your RMA articles to ALSO at once. An RMA number is valid for 5 days."
+            )
+        case .inReview:
+            return Message(
+                nl:
+                    "Uw aanvraag is gelukt maar u kunt uw retour NIET DIRECT opsturen. Uw aanvraag wordt in behandeling genomen en wij zullen u z.s.m. contacteren met verdere informatie.",
+                en:
+                    "Your request was received, but do NOT ship your return yet. Your request is being reviewed and we will contact you as soon as possible with further information."
+            )
+        case .claim:
+            return Message(
+                nl:
+                    "Uw aanvraag is gelukt. Uw melding wordt in behandeling genomen en wij zullen u z.s.m. contacteren met verdere informatie.",
+                en:
+                    "Your request was received. Your claim is being handled and we will contact you as soon as possible with further information."
+            )
+        }
+    }
+
+    /// Shown on every confirmation [manual].
+    public static let noEntitlement = Message(
+        nl:
+            "Het door ALSO uitgegeven RMA, retour of claimnummer geeft niet automatisch recht op een credit. De kwalificatie van de case ligt bij ALSO.",
+        en:
+            "The RMA, return or claim number issued by ALSO does not by itself entitle you to a credit. ALSO qualifies the case."
+    )
+}
