@@ -54,6 +54,11 @@ enum LanguageController {
             throw Problem.notFound()
         }
         let back = safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
+        // Remembered for the user too: e-mails and the API answer in it.
+        if let user = req.auth.get(User.self) {
+            user.language = language.rawValue
+            try await user.save(on: req.db)
+        }
         let response = req.redirect(to: back)
         response.cookies["lang"] = HTTPCookies.Value(
             string: language.rawValue, maxAge: 60 * 60 * 24 * 365, path: "/", isHTTPOnly: true, sameSite: .lax)

@@ -8,12 +8,15 @@ struct LineClaims {
     var quantity = 0
     var serials: Set<String> = []
 
+    /// SUM of a bigint is NUMERIC on PostgreSQL: cast it back to an integer.
+    private static let total = SQLRaw("CAST(SUM(quantity) AS BIGINT)")
+
     static func requests(onLine lineID: Int, on database: any Database) async throws -> LineClaims {
         let sql = database as! any SQLDatabase
         struct Sum: Decodable { var total: Int? }
         let statuses = RequestStatus.holdingClaims.map(\.rawValue)
         let total =
-            try await sql.select().column(SQLFunction("SUM", args: SQLColumn("quantity")), as: "total").from("requests")
+            try await sql.select().column(Self.total, as: "total").from("requests")
             .where("line_id", .equal, lineID).where("status", .in, statuses).first(decoding: Sum.self)?.total ?? 0
         struct Serial: Decodable { var serial: String }
         let serials = try await sql.select().column("serial").from("claimed_serials").where("line_id", .equal, lineID)
@@ -30,7 +33,7 @@ struct LineClaims {
             var total: Int
         }
         let rows = try await sql.select().column("line_id").column(
-            SQLFunction("SUM", args: SQLColumn("quantity")), as: "total"
+            Self.total, as: "total"
         )
         .from("requests").where("line_id", .in, ids)
         .where("status", .in, RequestStatus.holdingClaims.map(\.rawValue)).groupBy("line_id")

@@ -161,7 +161,7 @@ enum Submission {
 
         let now = request.now
         let today = request.today
-        let language = request.language
+        let language = user.language.flatMap(Language.init(rawValue:)) ?? request.language
         var answers: [SubmittedRequest] = []
         var created: [(ReturnRequest, Reason)] = []
         for (position, prepared) in accepted {

@@ -111,6 +111,8 @@ enum LineQuery {
         ).all(decoding: Row.self)
 
         let serials = try await serialsByLine(rows.map(\.id), on: sql)
+        let claimedQuantities = try await LineClaims.requestQuantities(forLines: rows.map(\.id), on: database)
+        let claimedSerials = try await claimedSerialsByLine(rows.map(\.id), on: sql)
         var documents: [DocumentView] = []
         for row in rows {
             let price = Money(cents: row.unit_price_cents)
@@ -125,12 +127,13 @@ enum LineQuery {
                 id: row.id, invoice: row.invoice_number, invoiceDate: row.invoice_date, position: row.position,
                 article: row.article_number, description: row.description, brand: row.brand,
                 manufacturerModel: row.manufacturer_model, ean: row.ean, quantity: row.quantity,
-                claimableQuantity: row.quantity, unitPrice: price.decimalString,
+                claimableQuantity: max(0, row.quantity - (claimedQuantities[row.id] ?? 0)),
+                unitPrice: price.decimalString,
                 netAmount: (price * row.quantity).decimalString, currency: row.currency,
                 customerOrderNumber: row.customer_order_number, customerItemNumber: row.customer_item_number,
                 deliveryNote: row.delivery_note_number, deliveryDate: row.delivery_note_date, order: row.order_number,
                 orderDate: row.order_date, deliveryAddress: address, serials: lineSerials,
-                claimableSerials: lineSerials)
+                claimableSerials: lineSerials.filter { !(claimedSerials[row.id]?.contains($0) ?? false) })
             let (number, date): (String, String)
             switch search.kind {
             case .invoice: (number, date) = (row.invoice_number, row.invoice_date)
@@ -178,6 +181,19 @@ enum LineQuery {
         case .ean: return "l.article_id IN (SELECT id FROM articles WHERE ean = \(bind: number))"
         case .serial: return "l.id IN (SELECT line_id FROM serial_numbers WHERE number = \(bind: number))"
         }
+    }
+
+    private static func claimedSerialsByLine(_ ids: [Int], on sql: any SQLDatabase) async throws -> [Int: Set<String>] {
+        guard !ids.isEmpty else { return [:] }
+        struct Row: Decodable {
+            var line_id: Int
+            var serial: String
+        }
+        let rows = try await sql.select().columns("line_id", "serial").from("claimed_serials").where(
+            "line_id", .in, ids
+        )
+        .all(decoding: Row.self)
+        return Dictionary(grouping: rows, by: \.line_id).mapValues { Set($0.map(\.serial)) }
     }
 
     private static func serialsByLine(_ ids: [Int], on sql: any SQLDatabase) async throws -> [Int: [String]] {

@@ -48,13 +48,16 @@ extension Request {
     /// The language of this request: the `lang` cookie set by the switch, else the user's own,
     /// else Dutch. The API also honours `Accept-Language`.
     var language: Language {
+        if url.path.hasPrefix("/api/") {
+            // The API: the header when given, else the user's own language, else English.
+            if let accept = headers.first(name: .acceptLanguage)?.lowercased(), !accept.isEmpty {
+                return accept.hasPrefix("nl") ? .nl : .en
+            }
+            return auth.get(User.self)?.language.flatMap(Language.init(rawValue:)) ?? .en
+        }
         if let cookie = cookies["lang"]?.string, let language = Language(rawValue: cookie) { return language }
         if let user = auth.get(User.self), let stored = user.language, let language = Language(rawValue: stored) {
             return language
-        }
-        if url.path.hasPrefix("/api/") {
-            let accept = headers.first(name: .acceptLanguage)?.lowercased() ?? ""
-            return accept.hasPrefix("nl") ? .nl : .en
         }
         return .default
     }
