@@ -8,6 +8,10 @@ work=$(mktemp -d /tmp/retour-e2e.XXXXXX)
 port=$("$root/scripts/free-port.sh")
 export RETOUR_SQLITE="$work/retour.sqlite"
 export RETOUR_BCRYPT_COST=8
+export RETOUR_FILES="$work/files" RETOUR_MAIL_DIR="$work/mail"
+# No worker inside serve: the tests run `retour worker --once` themselves, with each transport.
+export RETOUR_WORKER_INTERVAL=0
+export RETOUR_BINARY="$binary"
 
 cleanup() {
   [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true

@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
         try signedIn.register(collection: PolicyAdminController())
         try signedIn.register(collection: RegistrationPageController())
         try signedIn.register(collection: CartPageController())
+        try signedIn.register(collection: MailAdminController())
 
         // The phone upload page: no login; the secret key in its address is the credential.
         try app.register(collection: PhoneUploadController())

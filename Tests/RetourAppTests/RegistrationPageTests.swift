@@ -25,13 +25,16 @@ extension AppTests {
                     ))
                 #expect(html.contains("Garantieafhandeling: Credit"))
                 #expect(html.contains("Device/part does not respond"))
-                #expect(html.contains("Geef een gedetailleerde klachtomschrijving. Het artikel dient technisch defect te zijn."))
+                #expect(
+                    html.contains(
+                        "Geef een gedetailleerde klachtomschrijving. Het artikel dient technisch defect te zijn."))
                 #expect(html.contains("<svg"))
                 #expect(html.components(separatedBy: "name=\"switchTo\"").count - 1 == 14)
 
                 // Switching keeps what coincides: the comment typed for buy back survives on product complaint.
                 let switched = try await browser.post(
-                    "/register/\(line)", ["reason": "buyback", "switchTo": "product_complaint", "f[comment]": "Bewaard"])
+                    "/register/\(line)",
+                    ["reason": "buyback", "switchTo": "product_complaint", "f[comment]": "Bewaard"])
                 #expect(switched.body.string.contains(">Bewaard</textarea>"))
                 #expect(switched.body.string.contains("id=\"reason-product_complaint\""))
 
@@ -49,14 +52,17 @@ extension AppTests {
                 let addressPath = try #require(added.headers.first(name: .location))
                 let address = try await browser.get(addressPath)
                 #expect(address.body.string.contains("value=\"Stationsweg 1\""))
-                let badAddress = try await browser.post(addressPath, ["street": "", "postcode": "3511 AA", "city": "Utrecht", "country": "NL"])
+                let badAddress = try await browser.post(
+                    addressPath, ["street": "", "postcode": "3511 AA", "city": "Utrecht", "country": "NL"])
                 #expect(badAddress.status == .unprocessableEntity)
                 #expect(badAddress.body.string.contains("id=\"street-error\""))
                 let saved = try await browser.post(
                     addressPath, ["street": "Magazijnweg 7", "postcode": "3542 AB", "city": "Utrecht", "country": "nl"])
                 #expect(saved.status == .seeOther)
                 let confirmation = try await browser.get(try #require(saved.headers.first(name: .location)))
-                #expect(confirmation.body.string.contains("De positie is succesvol toegevoegd - huidige status: Toegevoegd in de winkelmand."))
+                #expect(
+                    confirmation.body.string.contains(
+                        "De positie is succesvol toegevoegd - huidige status: Toegevoegd in de winkelmand."))
 
                 let cart = try await browser.get("/cart")
                 #expect(cart.body.string.contains("Magazijnweg 7"))
@@ -93,13 +99,15 @@ extension AppTests {
                 var body = ByteBuffer()
                 for index in 1...3 {
                     body.writeString(
-                        "--\(boundary)\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"photo\(index).jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+                        "--\(boundary)\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"photo\(index).jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                    )
                     body.writeBytes([0xFF, 0xD8, 0xFF, 0xE0, UInt8(index)])
                     body.writeString("\r\n")
                 }
                 body.writeString("--\(boundary)--\r\n")
                 let uploaded = try await app.testing().sendRequest(
-                    .POST, "/m/\(token)", headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"], body: body)
+                    .POST, "/m/\(token)", headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"],
+                    body: body)
                 #expect(uploaded.status == .ok)
                 #expect(uploaded.body.string.contains("3 bestand(en) ontvangen."))
 

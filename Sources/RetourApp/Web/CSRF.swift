@@ -16,6 +16,12 @@ extension Request {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.method != .GET, request.method != .HEAD else { return try await next.respond(to: request) }
+        // A streamed body (file uploads) is read here already, to find the token in it; forms
+        // with files are bounded by the largest upload route, other forms by a small limit.
+        if request.body.data == nil {
+            let multipart = request.headers.contentType?.subType == "form-data"
+            _ = try await request.body.collect(max: multipart ? 120 * 1024 * 1024 : 1024 * 1024).get()
+        }
         let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
         guard let expected = request.session.data["csrf"], let sent, constantTimeEqual(sent, expected) else {
             throw Abort(.forbidden, reason: request.texts["error.csrf"])

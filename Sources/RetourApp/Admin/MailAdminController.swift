@@ -1,0 +1,74 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// Recent mails for administrators: what was sent, what waits, what failed and why; a mail can
+/// be sent again.
+struct MailAdminController: RouteCollection {
+    static let perPage = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("admin", "mails", use: list)
+        routes.post("admin", "mails", ":id", "resend", use: resend)
+    }
+
+    struct Row: Encodable {
+        var id: Int
+        var recipient: String
+        var subject: String
+        var status: String
+        var attempts: Int
+        var lastError: String
+        var created: String
+        var body: String
+    }
+
+    struct Content: Encodable {
+        var rows: [Row]
+        var transport: String
+        var notice: String?
+        var previousPage: String?
+        var nextPage: String?
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        try await render(req, notice: nil)
+    }
+
+    @Sendable func resend(req: Request) async throws -> Response {
+        let admin = try req.requireUser([.admin])
+        guard let id = req.parameters.get("id", as: Int.self), let mail = try await OutboxMail.find(id, on: req.db)
+        else {
+            throw Problem.notFound()
+        }
+        mail.status = "pending"
+        mail.attempts = 0
+        mail.nextAttemptAt = req.now
+        try await req.db.transaction { db in
+            try await mail.save(on: db)
+            try await AuditEvent(
+                at: req.now, actorID: admin.id, action: "mail.resend", subject: "mail \(id)", detail: mail.recipient
+            ).create(on: db)
+        }
+        return try await render(req, notice: req.texts("admin.mails.resent", ["recipient": mail.recipient]))
+    }
+
+    private func render(_ req: Request, notice: String?) async throws -> Response {
+        _ = try req.requireUser([.admin])
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let result = try await OutboxMail.query(on: req.db).sort(\.$id, .descending)
+            .paginate(PageRequest(page: page, per: Self.perPage))
+        let formatter = ISO8601DateFormatter()
+        let rows = result.items.map {
+            Row(
+                id: $0.id ?? 0, recipient: $0.recipient, subject: $0.subject, status: $0.status, attempts: $0.attempts,
+                lastError: $0.lastError ?? "", created: formatter.string(from: $0.createdAt), body: $0.body)
+        }
+        let content = Content(
+            rows: rows, transport: req.config.mailTransport.rawValue, notice: notice,
+            previousPage: page > 1 ? "/admin/mails?page=\(page - 1)" : nil,
+            nextPage: result.metadata.pageCount > page ? "/admin/mails?page=\(page + 1)" : nil)
+        return try await req.renderPage("mails", title: req.texts["admin.mails.title"], nav: "mails", content: content)
+    }
+}
