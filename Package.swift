@@ -21,11 +21,13 @@ let package = Package(
     targets: [
         .target(name: "RetourCore"),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .target(
             name: "RetourApp",
             dependencies: [
                 "RetourCore",
                 "CQRencode",
+                "CCairo",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -3,6 +3,7 @@ import os
 import unittest
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -33,6 +34,16 @@ class BrowserTest(unittest.TestCase):
 
     def open(self, path):
         self.driver.get(BASE + path)
+
+    def left(self, element):
+        """Waits until `element`'s page has been replaced (any error reaching it means it has)."""
+        def gone(_):
+            try:
+                element.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+        self.wait.until(gone)
 
     def find(self, css):
         return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))

@@ -125,10 +125,14 @@ class RegisterSubmitAndMail(BrowserTest):
 
         # File transport: the worker writes the confirmation as .eml.
         worker_once()
-        files = glob.glob(os.path.join(os.environ["RETOUR_MAIL_DIR"], "*.eml"))
-        self.assertEqual(len(files), 1)
-        with open(files[0], "rb") as f:
-            to, subject, body = mail_text(f.read())
+        confirmations = []
+        for path in glob.glob(os.path.join(os.environ["RETOUR_MAIL_DIR"], "*.eml")):
+            with open(path, "rb") as f:
+                parsed = mail_text(f.read())
+            if rma_numbers[0] in parsed[2] and "RMA-bevestiging" in parsed[1]:
+                confirmations.append(parsed)
+        self.assertEqual(len(confirmations), 1)
+        to, subject, body = confirmations[0]
         self.assertEqual(to, "jan@pcpartner.nl")
         self.assertIn("RMA-bevestiging", subject)
         for number in rma_numbers:

@@ -17,7 +17,7 @@ class SearchBySerial(BrowserTest):
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.find("#search-submit").click()
         # Wait for the new page: the week's results of the old one carry the same selectors.
-        self.wait.until(EC.staleness_of(page))
+        self.left(page)
         return self.find("section.document h2")
 
     def test_login_search_and_expand(self):
@@ -56,12 +56,12 @@ class SearchBySerial(BrowserTest):
         self.search_serial()
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.find("a.lang").click()
-        self.wait.until(EC.staleness_of(page))
+        self.left(page)
         header = self.find("section.document h2")
         self.assertTrue(header.text.startswith("Number: 0962405087 - Invoice of"), header.text)
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.find("a.lang").click()
-        self.wait.until(EC.staleness_of(page))
+        self.left(page)
         self.assertTrue(self.find("section.document h2").text.startswith("Nummer: 0962405087"))
 
 

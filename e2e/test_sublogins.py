@@ -32,7 +32,7 @@ class SubLogins(BrowserTest):
             row = self.driver.find_element(By.XPATH, f"//tr[td[text()='{email}']]")
             page = self.driver.find_element(By.TAG_NAME, "html")
             row.find_element(By.XPATH, ".//button[text()='Uitschakelen']").click()
-            self.wait.until(EC.staleness_of(page))
+            self.left(page)
             self.assertIn("uitgeschakeld", self.find("#notice").text)
 
             colleague.get(BASE + "/search")

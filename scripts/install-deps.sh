@@ -7,7 +7,9 @@ packages=(
   chromium chromium-driver python3-selenium   # browser tests
   postgresql-15                               # the PostgreSQL test stage
   libsqlite3-dev                              # sqlite3 headers for the embedded database driver
-  libqrencode-dev                             # QR codes for the phone upload
+  libqrencode-dev                             # QR codes for the phone upload and return forms
+  libcairo2-dev fonts-dejavu-core             # PDF credit notes and return forms
+  poppler-utils                               # pdftotext, to read the PDFs back in tests
   python3-aiosmtpd                            # a real SMTP server for the mail tests
 )
 missing=()

@@ -10,6 +10,10 @@ import Vapor
 public func configure(_ app: Application, config: AppConfig? = nil) async throws {
     let config = try config ?? AppConfig.fromEnvironment()
     app.config = config
+    if let days = Environment.get("RETOUR_CLOCK_OFFSET_DAYS"), let offset = Double(days), app.environment != .testing {
+        // Lets a demo or test server live some days ahead, e.g. to see the archive fill.
+        app.clock = OffsetClock(base: SystemClock(), seconds: offset * 86_400)
+    }
 
     do {  // Storage
         if let url = config.databaseURL {
@@ -30,6 +34,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(CreatePolicyVersions())
         app.migrations.add(CreateRegistration())
+        app.migrations.add(CreateFollowUp())
     }
 
     do {  // Passwords, sessions

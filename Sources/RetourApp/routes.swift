@@ -11,7 +11,7 @@ func routes(_ app: Application) throws {
         let signedIn = web.grouped(RedirectToLoginMiddleware())
         signedIn.get { req in req.redirect(to: "/search") }
         try signedIn.register(collection: SearchPageController())
-        try signedIn.register(collection: FollowUpPlaceholderController())
+        try signedIn.register(collection: FollowUpPageController())
         try signedIn.register(collection: SubLoginController())
         try signedIn.register(collection: ReasonsFragmentController())
         try signedIn.register(collection: PolicyAdminController())
@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
         try api.register(collection: PolicyAPIController())
         try api.register(collection: AttachmentsAPIController())
         try api.register(collection: CartAPIController())
+        try api.register(collection: RequestsAPIController())
     }
 }
 

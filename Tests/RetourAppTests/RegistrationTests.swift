@@ -236,6 +236,45 @@ extension AppTests {
             }
         }
 
+        @Test func theCartWarnsBeforeAWindowEnds() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await Self.webcam(app, jan)  // 3 days old: transport damage ends tomorrow
+                let images = try await (1...3).asyncMap { index -> String in
+                    var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=b"]
+                    headers.bearerAuthorization = BearerAuthorization(token: jan)
+                    var body = ByteBuffer(
+                        string:
+                            "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p\(index).png\"\r\n\r\n")
+                    body.writeBytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, UInt8(index)])
+                    body.writeString("\r\n--b--\r\n")
+                    let response = try await app.testing().sendRequest(
+                        .POST, "/api/v1/attachments", headers: headers, body: body)
+                    return try response.json()["id"] as? String ?? ""
+                }
+                let attachments = images.map { "\"\($0)\"" }.joined(separator: ",")
+                let added = try await Self.add(
+                    app,
+                    #"{"line": \#(line), "reason": "transport_damage", "attachments": [\#(attachments)], "fields": {"damageNoted": true, "keep": false, "comment": "Deuk"}}"#,
+                    token: jan)
+                #expect(added.status == .created, "\(added.body.string)")
+                let cart = try await app.get("/api/v1/cart", token: jan).json()
+                let position = try #require((cart["positions"] as? [[String: Any]])?.first)
+                #expect(position["deadline"] as? String == testDay.adding(days: 1).iso)
+                #expect((position["warning"] as? String)?.contains("submit this position before") == true)
+                // Two days later the window has ended: the cart says so, and submitting refuses it.
+                app.clock = FixedClock(app.clock.now.addingTimeInterval(2 * 86_400))
+                let later = try await app.get("/api/v1/cart", token: jan).json()
+                #expect(
+                    ((later["positions"] as? [[String: Any]])?.first?["warning"] as? String)?.contains("ended") == true)
+                let refused = try await Self.submit(app, token: jan)
+                #expect(refused.status == .unprocessableEntity)
+                #expect(try refused.problemFields().allSatisfy { $0.hasPrefix("positions/") })
+                #expect(try await ReturnRequest.query(on: app.db).count() == 0)
+                #expect(try await CartPosition.query(on: app.db).count() == 1)
+            }
+        }
+
         @Test func aFailedSendIsRetriedLaterAndNeverLost() async throws {
             try await withRetour { app in
                 app.config.mailTransport = .smtp
@@ -291,5 +330,13 @@ extension AppTests {
                 #expect(Set(claimed.map(\.number)).count == claimed.count)
             }
         }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }

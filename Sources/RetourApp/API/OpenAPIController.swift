@@ -151,6 +151,82 @@ enum OpenAPIDocument {
                         ],
                         responses: ["201": json(["type": "object"]), "401": problem, "409": problem, "422": problem])
                 ],
+                "/api/v1/requests": [
+                    "get": operation(
+                        "listRequests", "The caller's requests (state=open|archived, status, number, page, per)",
+                        parameters: [
+                            query("state", enumValues: ["open", "archived"]), query("status"), query("number"),
+                            query("page", type: "integer"), query("per", type: "integer"),
+                        ],
+                        responses: ["200": json(["type": "object"]), "401": problem, "422": problem])
+                ],
+                "/api/v1/requests/{number}": [
+                    "get": operation(
+                        "getRequest", "One request with its events and credit note", parameters: [numberParameter],
+                        responses: ["200": json(["type": "object"]), "401": problem, "404": problem])
+                ],
+                "/api/v1/requests/{number}/credit-note.pdf": [
+                    "get": operation(
+                        "creditNotePDF", "The credit note as PDF (404 until there is one)",
+                        parameters: [numberParameter],
+                        responses: ["200": ["description": "PDF"], "401": problem, "404": problem])
+                ],
+                "/api/v1/requests/{number}/return-form.pdf": [
+                    "get": operation(
+                        "returnFormPDF", "The return form with the RMA number as QR code",
+                        parameters: [numberParameter],
+                        responses: ["200": ["description": "PDF"], "401": problem, "404": problem])
+                ],
+                "/api/v1/requests/{number}/decision": [
+                    "post": operation(
+                        "decide", "Agent: approve, reject or request_info with a message",
+                        parameters: [numberParameter], body: object(["decision": string, "message": string]),
+                        responses: [
+                            "200": json(["type": "object"]), "403": problem, "404": problem, "409": problem,
+                            "422": problem,
+                        ])
+                ],
+                "/api/v1/requests/{number}/receipt": [
+                    "post": operation(
+                        "receiveGoods",
+                        "Agent: goods received (quantity, serials, condition, note); differences are flagged",
+                        parameters: [numberParameter],
+                        body: object([
+                            "quantity": integer, "serials": ["type": "array", "items": string], "condition": string,
+                            "note": string,
+                        ]),
+                        responses: [
+                            "200": json(["type": "object"]), "403": problem, "404": problem, "409": problem,
+                            "422": problem,
+                        ])
+                ],
+                "/api/v1/requests/{number}/credit": [
+                    "post": operation(
+                        "credit", "Agent: issue the credit note (default: the computed amount)",
+                        parameters: [numberParameter], body: object(["amount": money, "reason": string]),
+                        responses: [
+                            "200": json(["type": "object"]), "403": problem, "404": problem, "409": problem,
+                            "422": problem,
+                        ])
+                ],
+                "/api/v1/requests/{number}/extend": [
+                    "post": operation(
+                        "extend", "Renew an RMA number for 5 days (a reseller once, after expiry)",
+                        parameters: [numberParameter],
+                        responses: ["200": json(["type": "object"]), "403": problem, "404": problem, "409": problem])
+                ],
+                "/api/v1/requests/{number}/close": [
+                    "post": operation(
+                        "close", "Agent: close a request", parameters: [numberParameter],
+                        responses: ["200": json(["type": "object"]), "403": problem, "404": problem, "409": problem])
+                ],
+                "/api/v1/requests/{number}/messages": [
+                    "post": operation(
+                        "message", "A message on the request's thread (reseller or agent)",
+                        parameters: [numberParameter],
+                        body: object(["message": string, "attachments": ["type": "array", "items": string]]),
+                        responses: ["200": json(["type": "object"]), "404": problem, "409": problem, "422": problem])
+                ],
                 "/api/v1/lines/{id}": [
                     "get": operation(
                         "getLine", "One invoice line of the caller's company",
@@ -161,6 +237,10 @@ enum OpenAPIDocument {
                 ],
             ],
         ]
+    }
+
+    private static var numberParameter: [String: Any] {
+        ["name": "number", "in": "path", "required": true, "schema": ["type": "string"]]
     }
 
     private static var problem: [String: Any] {

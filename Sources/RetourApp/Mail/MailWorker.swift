@@ -74,6 +74,7 @@ enum MailWorker {
     static func loop(_ app: Application, interval: Int) async {
         while !Task.isCancelled {
             do {
+                try await ExpiryWorker.runOnce(app)
                 try await runOnce(app)
             } catch {
                 app.logger.error("mail worker round failed: \(error)")
@@ -112,8 +113,9 @@ struct WorkerCommand: AsyncCommand {
         let app = context.application
         try await migrateGuarded(app)
         if signature.once {
+            let (expired, reminded) = try await ExpiryWorker.runOnce(app)
             let sent = try await MailWorker.runOnce(app)
-            context.console.print("Sent \(sent) mail(s).")
+            context.console.print("Expired \(expired) RMA number(s), sent \(reminded) reminder(s) and \(sent) mail(s).")
         } else {
             context.console.print("Worker running; stop with Ctrl-C.")
             await MailWorker.loop(app, interval: max(1, app.config.workerInterval))

@@ -187,8 +187,19 @@ enum Submission {
             record.policyVersion = prepared.policyVersion
             record.submittedAt = now
             record.submittedOn = today.iso
+            record.lastChangeAt = now
             try await record.create(on: db)
             let requestID = try record.requireID()
+            let event = RequestEvent()
+            event.requestID = requestID
+            event.at = now
+            event.actorID = userID
+            event.actor = Actor.reseller.rawValue
+            event.action = "submit"
+            event.fromStatus = record.status
+            event.toStatus = record.status
+            event.attachments = record.attachments
+            try await event.create(on: db)
             if FormSchema.of(reason.id).serials != .freeText {
                 for serial in prepared.position.serials {
                     try await sql.insert(into: "claimed_serials").columns("line_id", "serial", "request_id")

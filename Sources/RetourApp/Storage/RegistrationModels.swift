@@ -61,6 +61,38 @@ final class ReturnRequest: Model, @unchecked Sendable {
     @Field(key: "policy_version") var policyVersion: Int
     @Field(key: "submitted_at") var submittedAt: Date
     @Field(key: "submitted_on") var submittedOn: String
+    @OptionalField(key: "received_quantity") var receivedQuantity: Int?
+    @OptionalField(key: "received_serials") var receivedSerials: String?
+    @OptionalField(key: "received_condition") var receivedCondition: String?
+    @OptionalField(key: "receipt_note") var receiptNote: String?
+    @OptionalField(key: "discrepancy") var discrepancy: String?
+    @OptionalField(key: "credit_note_number") var creditNoteNumber: String?
+    @OptionalField(key: "credit_amount_cents") var creditAmountCents: Int64?
+    @OptionalField(key: "credit_kind") var creditKind: String?
+    @OptionalField(key: "credit_reason") var creditReason: String?
+    @OptionalField(key: "credit_note_date") var creditNoteDate: String?
+    @OptionalField(key: "closed_on") var closedOn: String?
+    @OptionalField(key: "reseller_extensions") var resellerExtensions: Int?
+    @OptionalField(key: "reminder_sent") var reminderSent: Bool?
+    @OptionalField(key: "last_change_at") var lastChangeAt: Date?
+
+    init() {}
+}
+
+/// One step in a request's life: who did what, when, from which status to which, with a message.
+final class RequestEvent: Model, @unchecked Sendable {
+    static let schema = "request_events"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "request_id") var requestID: Int
+    @Field(key: "at") var at: Date
+    @OptionalField(key: "actor_id") var actorID: Int?
+    @Field(key: "actor") var actor: String
+    @Field(key: "action") var action: String
+    @Field(key: "from_status") var fromStatus: String
+    @Field(key: "to_status") var toStatus: String
+    @OptionalField(key: "message") var message: String?
+    @Field(key: "attachments") var attachments: String
 
     init() {}
 }

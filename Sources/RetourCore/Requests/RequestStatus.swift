@@ -9,8 +9,11 @@ public enum RequestStatus: String, CaseIterable, Sendable, Codable {
     case credited
     case closed
 
-    /// Open and granted requests hold their quantity and serials; refused and lapsed ones do not.
-    public var holdsClaim: Bool { self != .rejected && self != .expired }
+    /// Open and granted requests hold their quantity and serials; only a rejection frees them.
+    /// (An expired RMA number can be renewed, so its goods stay claimed.)
+    public var holdsClaim: Bool { self != .rejected }
+
+    public var isOpen: Bool { self != .closed && self != .rejected }
 
     public static let holdingClaims: [RequestStatus] = allCases.filter(\.holdsClaim)
 

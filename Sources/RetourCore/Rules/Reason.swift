@@ -38,9 +38,6 @@ public enum Outcome: String, Sendable, Codable {
     case claim
 }
 
-/// How a reason is settled: by the distributor with a credit, or by the manufacturer itself.
-public typealias Settlement = Handling
-
 /// One reason of the catalogue: its fixed facts. Everything that may change (windows, limits,
 /// fees, discounts) is policy data, in `ReasonPolicy`.
 public struct Reason: Sendable, Hashable {

@@ -22,3 +22,16 @@ public struct FixedClock: Clock {
         self.now = calendar.date(from: components)!
     }
 }
+
+/// Another clock moved by a fixed amount: for a demo or a test server that lives in the future.
+public struct OffsetClock: Clock {
+    public let base: any Clock
+    public let seconds: Double
+
+    public init(base: any Clock, seconds: Double) {
+        self.base = base
+        self.seconds = seconds
+    }
+
+    public var now: Date { base.now.addingTimeInterval(seconds) }
+}

@@ -1,0 +1,136 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// The credit note and the return form of a request, rendered from what is stored, so the same
+/// request always gives the same document.
+enum Documents {
+    static func creditNote(for record: ReturnRequest, language: Language, config: AppConfig, db: any Database)
+        async throws
+        -> Data
+    {
+        guard let number = record.creditNoteNumber, let cents = record.creditAmountCents else {
+            throw Problem.notFound()
+        }
+        let nl = language == .nl
+        let line = try await InvoiceLine.find(record.lineID, on: db)
+        let article = try await line?.articleRecord(on: db)
+        let company = try await Company.find(record.companyID, on: db)
+        let settlement = try await BackOffice.settlement(for: record, db: db)
+        let amount = Money(cents: cents)
+        let vat = CreditNotes.vat(on: amount)
+        let charge = record.creditKind == Settlement.Kind.charge.rawValue
+        let pdf = PDFDocument()
+        var y = 60.0
+        for (index, part) in config.returnAddress.components(separatedBy: " · ").enumerated() {
+            pdf.text(part, x: 50, y: y, size: 9, bold: index == 0)
+            y += 12
+        }
+        y = 150
+        pdf.text(company?.name ?? "", x: 320, y: y, size: 10, bold: true)
+        pdf.text(company?.street ?? "", x: 320, y: y + 13, size: 10)
+        pdf.text("\(company?.postcode ?? "") \(company?.city ?? "")", x: 320, y: y + 26, size: 10)
+        pdf.text("\(nl ? "Klantnummer" : "Customer number"): \(company?.number ?? "")", x: 320, y: y + 39, size: 9)
+        y = 240
+        let title = charge ? (nl ? "Factuur (doorbelasting)" : "Invoice (charge)") : (nl ? "Creditnota" : "Credit note")
+        pdf.text("\(title) \(number)", x: 50, y: y, size: 18, bold: true)
+        let date = CalendarDay(iso: record.creditNoteDate ?? "").map(language.format) ?? ""
+        pdf.text("\(nl ? "Datum" : "Date"): \(date)", x: 50, y: y + 22, size: 10)
+        pdf.text("\(nl ? "Aanvraag" : "Request"): \(record.number)", x: 50, y: y + 36, size: 10)
+        pdf.text(
+            "\(nl ? "Factuur" : "Invoice"): \(line?.invoiceNumber ?? "") #\(line?.position ?? 0) (\(CalendarDay(iso: line?.invoiceDate ?? "").map(language.format) ?? ""))",
+            x: 50, y: y + 50, size: 10)
+        if let rma = record.rmaNumber { pdf.text("RMA: \(rma)", x: 50, y: y + 64, size: 10) }
+        y += 95
+        pdf.rule(y: y)
+        pdf.text(nl ? "Omschrijving" : "Description", x: 50, y: y + 14, size: 9, bold: true)
+        pdf.rightAligned(nl ? "Aantal" : "Qty", x: 380, y: y + 14, size: 9, bold: true)
+        pdf.rightAligned(nl ? "Prijs" : "Price", x: 460, y: y + 14, size: 9, bold: true)
+        pdf.rightAligned(nl ? "Bedrag" : "Amount", x: 545, y: y + 14, size: 9, bold: true)
+        pdf.rule(y: y + 20)
+        let quantity = record.receivedQuantity.map { min($0, record.quantity) } ?? record.quantity
+        pdf.text("\(article?.number ?? "") \(article?.description ?? "")", x: 50, y: y + 36, size: 9)
+        pdf.rightAligned("\(quantity)", x: 380, y: y + 36, size: 9)
+        pdf.rightAligned(language.format(Money(cents: line?.unitPriceCents ?? 0)), x: 460, y: y + 36, size: 9)
+        pdf.rightAligned(language.format(settlement.value), x: 545, y: y + 36, size: 9)
+        var rowY = y + 52
+        if settlement.fee.cents > 0 {
+            pdf.text(nl ? "Return fee" : "Return fee", x: 50, y: rowY, size: 9)
+            pdf.rightAligned("-" + language.format(settlement.fee), x: 545, y: rowY, size: 9)
+            rowY += 16
+        }
+        if amount != settlement.amount {
+            pdf.text(
+                "\(nl ? "Aangepast door de RMA-afdeling" : "Adjusted by the RMA department"): \(record.creditReason ?? "")",
+                x: 50, y: rowY, size: 9)
+            rowY += 16
+        }
+        pdf.rule(y: rowY)
+        pdf.text(nl ? "Totaal excl. btw" : "Total excl. VAT", x: 300, y: rowY + 16, size: 10)
+        pdf.rightAligned(language.format(amount), x: 545, y: rowY + 16, size: 10, bold: true)
+        pdf.text("\(nl ? "Btw" : "VAT") \(CreditNotes.vatBasisPoints / 100)%", x: 300, y: rowY + 32, size: 10)
+        pdf.rightAligned(language.format(vat), x: 545, y: rowY + 32, size: 10)
+        pdf.text(nl ? "Totaal incl. btw" : "Total incl. VAT", x: 300, y: rowY + 48, size: 10, bold: true)
+        pdf.rightAligned(language.format(amount + vat), x: 545, y: rowY + 48, size: 10, bold: true)
+        pdf.text(Outcome.noEntitlement.text(in: language), x: 50, y: 800, size: 7)
+        return try pdf.finish()
+    }
+
+    static func returnForm(for record: ReturnRequest, language: Language, config: AppConfig, db: any Database)
+        async throws
+        -> Data
+    {
+        guard let rma = record.rmaNumber else { throw Problem.notFound() }
+        let nl = language == .nl
+        let line = try await InvoiceLine.find(record.lineID, on: db)
+        let article = try await line?.articleRecord(on: db)
+        let company = try await Company.find(record.companyID, on: db)
+        let pdf = PDFDocument()
+        pdf.text(nl ? "Retourformulier" : "Return form", x: 50, y: 70, size: 20, bold: true)
+        pdf.text(nl ? "Stop dit formulier in de doos." : "Put this form in the box.", x: 50, y: 92, size: 10)
+        pdf.text("RMA \(rma)", x: 50, y: 150, size: 28, bold: true)
+        pdf.qrCode(rma, x: 400, y: 100, size: 140)
+        if let until = record.validUntil.flatMap(CalendarDay.init(iso:)) {
+            pdf.text("\(nl ? "Geldig tot en met" : "Valid until") \(language.format(until))", x: 50, y: 175, size: 11)
+        }
+        pdf.text(nl ? "Retouradres" : "Return address", x: 50, y: 270, size: 11, bold: true)
+        var y = 288.0
+        for part in config.returnAddress.components(separatedBy: " · ") {
+            pdf.text(part, x: 50, y: y, size: 12)
+            y += 16
+        }
+        y += 20
+        pdf.rule(y: y)
+        let rows: [(String, String)] = [
+            (nl ? "Aanvraag" : "Request", record.number),
+            (nl ? "Afzender" : "Sender", "\(company?.name ?? "") (\(company?.number ?? ""))"),
+            (nl ? "Factuur" : "Invoice", "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0)"),
+            (nl ? "Artikel" : "Article", "\(article?.number ?? "") \(article?.description ?? "")"),
+            (nl ? "Hoeveelheid" : "Quantity", "\(record.quantity)"),
+            (
+                nl ? "Serienummers" : "Serial numbers",
+                (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", ")
+            ),
+            (
+                nl ? "Reden" : "Reason",
+                ReasonID(rawValue: record.reason).map { Reason.named($0).label.text(in: language) } ?? record.reason
+            ),
+        ]
+        for (label, value) in rows {
+            y += 18
+            pdf.text(label, x: 50, y: y, size: 10, bold: true)
+            pdf.text(value, x: 170, y: y, size: 10)
+        }
+        pdf.text(Outcome.noEntitlement.text(in: language), x: 50, y: 800, size: 7)
+        return try pdf.finish()
+    }
+
+    static func response(_ data: Data, filename: String) -> Response {
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(filename)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+}

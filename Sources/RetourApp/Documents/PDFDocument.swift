@@ -1,0 +1,70 @@
+import CCairo
+import CQRencode
+import Foundation
+
+/// A one-page A4 PDF drawn with cairo: text in DejaVu Sans (€ included), rules and QR codes.
+final class PDFDocument {
+    static let width = 595.0
+    static let height = 842.0
+
+    private let path: String
+    private let surface: OpaquePointer
+    private let context: OpaquePointer
+
+    init() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("retour-\(UUID().uuidString).pdf").path
+        surface = cairo_pdf_surface_create(path, Self.width, Self.height)
+        context = cairo_create(surface)
+        cairo_set_source_rgb(context, 0, 0, 0)
+    }
+
+    func text(_ text: String, x: Double, y: Double, size: Double = 10, bold: Bool = false) {
+        cairo_select_font_face(
+            context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(context, size)
+        cairo_move_to(context, x, y)
+        cairo_show_text(context, text)
+    }
+
+    /// Text whose right edge is at `x`, for amounts.
+    func rightAligned(_ text: String, x: Double, y: Double, size: Double = 10, bold: Bool = false) {
+        cairo_select_font_face(
+            context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(context, size)
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(context, text, &extents)
+        cairo_move_to(context, x - extents.x_advance, y)
+        cairo_show_text(context, text)
+    }
+
+    func rule(y: Double, from x1: Double = 50, to x2: Double = 545) {
+        cairo_set_line_width(context, 0.6)
+        cairo_move_to(context, x1, y)
+        cairo_line_to(context, x2, y)
+        cairo_stroke(context)
+    }
+
+    /// A QR code of `content` with its top-left corner at (x, y), `size` points wide.
+    func qrCode(_ content: String, x: Double, y: Double, size: Double) {
+        guard let code = QRcode_encodeString(content, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else { return }
+        defer { QRcode_free(code) }
+        let width = Int(code.pointee.width)
+        let module = size / Double(width)
+        for row in 0..<width {
+            for column in 0..<width where code.pointee.data[row * width + column] & 1 == 1 {
+                cairo_rectangle(context, x + Double(column) * module, y + Double(row) * module, module, module)
+            }
+        }
+        cairo_fill(context)
+    }
+
+    /// Ends the page and returns the PDF's bytes.
+    func finish() throws -> Data {
+        cairo_show_page(context)
+        cairo_destroy(context)
+        cairo_surface_finish(surface)
+        cairo_surface_destroy(surface)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+}

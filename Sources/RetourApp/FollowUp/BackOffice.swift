@@ -1,0 +1,185 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+import Vapor
+
+/// Goods receipt and credits: the agent's work after a decision.
+enum BackOffice {
+    struct Receipt: Content {
+        var quantity: Int
+        var serials: [String]?
+        var condition: String
+        var note: String?
+    }
+
+    static let conditions = ["as_expected", "opened", "damaged", "incomplete", "other_article"]
+
+    /// Records what arrived and flags every difference with the request, re-checked against the rules.
+    static func receive(_ receipt: Receipt, on record: ReturnRequest, context: RequestActions.Context, db: any Database)
+        async throws
+    {
+        var errors: [FieldError] = []
+        if receipt.quantity < 0 || receipt.quantity > 1_000_000 {
+            errors.append(
+                FieldError("quantity", nl: "Vul de ontvangen hoeveelheid in.", en: "Enter the quantity received."))
+        }
+        if !conditions.contains(receipt.condition) {
+            errors.append(
+                FieldError(
+                    "condition", nl: "Kies een van: \(conditions.joined(separator: ", ")).",
+                    en: "Choose one of: \(conditions.joined(separator: ", ")).")
+            )
+        }
+        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        let expectedSerials = Set(JSONText.decode([String].self, record.serials) ?? [])
+        let receivedSerials = Set((receipt.serials ?? []).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty })
+        var differences: [String] = []
+        if receipt.quantity != record.quantity {
+            differences.append("quantity \(receipt.quantity) received, \(record.quantity) requested")
+        }
+        if !expectedSerials.isEmpty || !receivedSerials.isEmpty {
+            let missing = expectedSerials.subtracting(receivedSerials).sorted()
+            let unexpected = receivedSerials.subtracting(expectedSerials).sorted()
+            if !missing.isEmpty { differences.append("serials not received: \(missing.joined(separator: ", "))") }
+            if !unexpected.isEmpty {
+                differences.append("serials not in the request: \(unexpected.joined(separator: ", "))")
+            }
+        }
+        // Sealed returns must come back unopened; anything else is not as requested.
+        let reason = ReasonID(rawValue: record.reason)
+        if receipt.condition != "as_expected" {
+            let sealed = reason == .commercialReturn || reason == .wronglyOrdered || reason == .buyback
+            differences.append(
+                sealed
+                    ? "condition \(receipt.condition): a sealed return must arrive unopened and new"
+                    : "condition \(receipt.condition)")
+        }
+        let discrepancy = differences.isEmpty ? nil : differences.joined(separator: "; ")
+        let message = [receipt.note, discrepancy.map { "Discrepancy: \($0)" }].compactMap { $0 }.joined(separator: "\n")
+        try await RequestActions.perform(
+            .receive, on: record, context: context, message: message.isEmpty ? nil : message, database: db
+        ) { record, _ in
+            record.receivedQuantity = receipt.quantity
+            record.receivedSerials = JSONText.encode(receivedSerials.sorted())
+            record.receivedCondition = receipt.condition
+            record.receiptNote = receipt.note
+            record.discrepancy = discrepancy
+        }
+    }
+
+    /// The default settlement of a request, under the policy version it was decided under.
+    static func settlement(for record: ReturnRequest, db: any Database) async throws -> Settlement {
+        let reason = ReasonID(rawValue: record.reason) ?? .defect
+        let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
+        let policy: Policy
+        if let version = try await PolicyVersion.query(on: db).filter(\.$version == record.policyVersion).first() {
+            policy = try PolicyStore.decode(version.document)
+        } else {
+            policy = .standard
+        }
+        let line = try await InvoiceLine.find(record.lineID, on: db)
+        let quantity = record.receivedQuantity.map { min($0, record.quantity) } ?? record.quantity
+        return Settlement.compute(
+            reason: reason, fields: fields, unitPrice: Money(cents: line?.unitPriceCents ?? 0), quantity: quantity,
+            policy: policy)
+    }
+
+    /// Issues the credit note: the computed amount, or the agent's own with a reason; numbered without gaps.
+    static func credit(
+        amount: Money?, reasonText: String?, on record: ReturnRequest, context: RequestActions.Context, db: any Database
+    ) async throws {
+        let computed = try await settlement(for: record, db: db)
+        var errors: [FieldError] = []
+        if let amount {
+            if amount.cents < 0 {
+                errors.append(
+                    FieldError("amount", nl: "Een bedrag is niet negatief.", en: "An amount is not negative."))
+            }
+            if amount != computed.amount && (reasonText ?? "").trimmingWhitespace().isEmpty {
+                errors.append(
+                    FieldError(
+                        "reason", nl: "Geef een reden voor een ander bedrag dan \(computed.amount.decimalString).",
+                        en: "Give a reason for an amount other than \(computed.amount.decimalString)."))
+            }
+        }
+        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        let final = amount ?? computed.amount
+        try await RequestActions.perform(
+            .credit, on: record, context: context, message: reasonText.flatMap { $0.isEmpty ? nil : $0 }, database: db
+        ) { record, db in
+            let sequence = try await RequestActions.nextNumber("credit_note", db)
+            record.creditNoteNumber = CreditNotes.number(year: context.today.year, sequence: sequence)
+            record.creditAmountCents = final.cents
+            record.creditKind = computed.kind.rawValue
+            record.creditReason = reasonText
+            record.creditNoteDate = context.today.iso
+        }
+    }
+}
+
+/// Expires RMA numbers whose five days have passed and reminds the reseller the day before.
+/// Several workers on one PostgreSQL never take the same request: rows are claimed with
+/// `FOR UPDATE SKIP LOCKED` inside the transaction that changes them.
+enum ExpiryWorker {
+    @discardableResult
+    static func runOnce(_ app: Application) async throws -> (expired: Int, reminded: Int) {
+        let today = app.today
+        let context = RequestActions.Context(
+            actor: .system, actorID: nil, now: app.clock.now, today: today, config: app.config)
+        let skipLocked = app.config.databaseURL != nil ? " FOR UPDATE SKIP LOCKED" : ""
+        struct Row: Decodable { var id: Int }
+        var expired = 0
+        while true {
+            let done = try await app.db.transaction { db -> Bool in
+                let sql = db as! any SQLDatabase
+                guard
+                    let row = try await sql.raw(
+                        """
+                        SELECT id FROM requests WHERE status = 'awaiting_goods' AND valid_until < \(bind: today.iso)
+                        ORDER BY id LIMIT 1\(unsafeRaw: skipLocked)
+                        """
+                    ).first(decoding: Row.self), let record = try await ReturnRequest.find(row.id, on: db)
+                else { return true }
+                try await RequestActions.perform(.expire, on: record, context: context, database: db)
+                return false
+            }
+            if done { break }
+            expired += 1
+        }
+        var reminded = 0
+        let tomorrow = today.adding(days: 1).iso
+        while true {
+            let done = try await app.db.transaction { db -> Bool in
+                let sql = db as! any SQLDatabase
+                guard
+                    let row = try await sql.raw(
+                        """
+                        SELECT id FROM requests WHERE status = 'awaiting_goods' AND valid_until = \(bind: tomorrow)
+                        AND (reminder_sent IS NULL OR reminder_sent = \(bind: false)) ORDER BY id LIMIT 1\(unsafeRaw: skipLocked)
+                        """
+                    ).first(decoding: Row.self), let record = try await ReturnRequest.find(row.id, on: db),
+                    let user = try await User.find(record.userID, on: db)
+                else { return true }
+                record.reminderSent = true
+                try await record.save(on: db)
+                let nl = (user.language ?? "nl") == "nl"
+                let day = Language(rawValue: user.language ?? "nl")?.format(today.adding(days: 1)) ?? tomorrow
+                try await OutboxMail(
+                    recipient: user.email,
+                    subject: nl
+                        ? "Herinnering: RMA-nummer \(record.rmaNumber ?? record.number) verloopt morgen"
+                        : "Reminder: RMA number \(record.rmaNumber ?? record.number) expires tomorrow",
+                    body: nl
+                        ? "Beste \(user.name),\n\nUw RMA-nummer \(record.rmaNumber ?? "") voor aanvraag \(record.number) is geldig tot en met \(day). Stuur de goederen vóór die dag op, of verleng het nummer in het portaal."
+                        : "Dear \(user.name),\n\nYour RMA number \(record.rmaNumber ?? "") for request \(record.number) is valid until \(day). Please send the goods before then, or renew the number in the portal.",
+                    now: context.now
+                ).create(on: db)
+                return false
+            }
+            if done { break }
+            reminded += 1
+        }
+        return (expired, reminded)
+    }
+}

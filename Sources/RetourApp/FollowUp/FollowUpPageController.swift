@@ -1,0 +1,302 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// "RMA-statusoverzicht", "Archief", the agent's review queue, and one request's page with its
+/// timeline, message thread, documents and actions.
+struct FollowUpPageController: RouteCollection {
+    static let perPage = 25
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("status", use: status)
+        routes.get("archive", use: archive)
+        routes.get("backoffice", use: queue)
+        routes.get("requests", ":number", use: detail)
+        routes.get("requests", ":number", "credit-note.pdf", use: creditNote)
+        routes.get("requests", ":number", "return-form.pdf", use: returnForm)
+        routes.on(.POST, "requests", ":number", "messages", body: .collect(maxSize: "120mb"), use: message)
+        routes.post("requests", ":number", "extend", use: extend)
+        routes.post("requests", ":number", "decision", use: decision)
+        routes.post("requests", ":number", "receipt", use: receipt)
+        routes.post("requests", ":number", "credit", use: credit)
+        routes.post("requests", ":number", "close", use: close)
+    }
+
+    struct Row: Encodable {
+        var number: String
+        var rmaNumber: String
+        var validUntil: String
+        var reason: String
+        var article: String
+        var quantity: Int
+        var status: String
+        var statusLabel: String
+        var lastChange: String
+        var creditNote: Bool
+        var company: String
+        var age: String
+        var overdue: Bool
+    }
+
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct ListContent: Encodable {
+        var kind: String
+        var rows: [Row]
+        var number: String
+        var statuses: [Option]
+        var reasons: [Option]
+        var minimumAge: String
+        var summary: String
+        var previousPage: String?
+        var nextPage: String?
+    }
+
+    @Sendable func status(req: Request) async throws -> Response {
+        try await list(req, kind: "status", state: .open, oldestFirst: false)
+    }
+
+    @Sendable func archive(req: Request) async throws -> Response {
+        try await list(req, kind: "archive", state: .archived, oldestFirst: false)
+    }
+
+    @Sendable func queue(req: Request) async throws -> Response {
+        _ = try req.requireUser([.agent, .admin])
+        return try await list(req, kind: "backoffice", state: .open, oldestFirst: true)
+    }
+
+    private func list(_ req: Request, kind: String, state: RequestQueries.State, oldestFirst: Bool) async throws
+        -> Response
+    {
+        let user = try req.requireUser()
+        let language = req.language
+        let t = req.texts
+        var filter = RequestQueries.Filter(state: state, companyID: user.visibleCompanyID, oldestFirst: oldestFirst)
+        let statusText = req.query[String.self, at: "status"] ?? ""
+        let reasonText = req.query[String.self, at: "reason"] ?? ""
+        filter.status = RequestStatus(rawValue: statusText)
+        filter.reason = ReasonID(rawValue: reasonText)
+        let number = (req.query[String.self, at: "number"] ?? "").trimmingWhitespace()
+        filter.number = number.isEmpty ? nil : String(number.prefix(40))
+        let minimumAge = max(0, req.query[Int.self, at: "age"] ?? 0)
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        var (records, total) = try await RequestQueries.list(
+            filter, today: req.today, page: page, per: Self.perPage, on: req.db)
+        let today = req.today
+        var rows: [Row] = []
+        for record in records {
+            let submitted = CalendarDay(iso: record.submittedOn) ?? today
+            let age = submitted.workingDays(until: today)
+            if minimumAge > 0 && age < minimumAge { continue }
+            let line = try await InvoiceLine.find(record.lineID, on: req.db)
+            let article = try await line?.articleRecord(on: req.db)
+            let company =
+                user.role.seesAllCompanies ? try await Company.find(record.companyID, on: req.db)?.name ?? "" : ""
+            let status = RequestStatus(rawValue: record.status) ?? .inReview
+            rows.append(
+                Row(
+                    number: record.number, rmaNumber: record.rmaNumber ?? "",
+                    validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format) ?? "",
+                    reason: ReasonID(rawValue: record.reason).map { Reason.named($0).label.text(in: language) }
+                        ?? record.reason,
+                    article: "\(article?.number ?? "") \(article?.description ?? "")", quantity: record.quantity,
+                    status: record.status, statusLabel: StatusLabels.label(status, language),
+                    lastChange: language.format(
+                        CalendarDay(record.lastChangeAt ?? record.submittedAt, in: req.config.timeZone)),
+                    creditNote: record.creditNoteNumber != nil, company: company,
+                    age: t("backoffice.age", ["days": "\(age)", "target": "\(Lifecycle.reviewTargetWorkingDays)"]),
+                    overdue: status == .inReview && age > Lifecycle.reviewTargetWorkingDays))
+        }
+        records = []
+        func link(_ page: Int) -> String {
+            var components = URLComponents()
+            components.path = "/\(kind)"
+            var items = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "page" }
+            items.append(URLQueryItem(name: "page", value: String(page)))
+            components.queryItems = items
+            return components.string ?? "/\(kind)"
+        }
+        let content = ListContent(
+            kind: kind, rows: rows, number: number,
+            statuses: RequestStatus.allCases.map {
+                Option(value: $0.rawValue, label: StatusLabels.label($0, language), selected: $0.rawValue == statusText)
+            },
+            reasons: Reason.catalogue.map {
+                Option(
+                    value: $0.id.rawValue, label: $0.label.text(in: language), selected: $0.id.rawValue == reasonText)
+            },
+            minimumAge: minimumAge > 0 ? "\(minimumAge)" : "",
+            summary: total == 0 ? "" : t("requests.summary", ["total": "\(total)"]),
+            previousPage: page > 1 ? link(page - 1) : nil,
+            nextPage: page * Self.perPage < total ? link(page + 1) : nil)
+        let title = t[kind == "status" ? "nav.status" : kind == "archive" ? "nav.archive" : "nav.backoffice"]
+        return try await req.renderPage("requests", title: title, nav: kind, content: content)
+    }
+
+    private func found(_ req: Request) async throws -> (User, ReturnRequest) {
+        let user = try req.requireUser()
+        guard let number = req.parameters.get("number"),
+            let record = try await RequestQueries.find(number, for: user, on: req.db)
+        else { throw Problem.notFound() }
+        return (user, record)
+    }
+
+    @Sendable func detail(req: Request) async throws -> Response {
+        let (user, record) = try await found(req)
+        return try await RequestPage.render(req, user: user, record: record)
+    }
+
+    @Sendable func creditNote(req: Request) async throws -> Response {
+        let (_, record) = try await found(req)
+        guard let number = record.creditNoteNumber else { throw Problem.notFound() }
+        let data = try await Documents.creditNote(for: record, language: req.language, config: req.config, db: req.db)
+        return Documents.response(data, filename: "\(number).pdf")
+    }
+
+    @Sendable func returnForm(req: Request) async throws -> Response {
+        let (_, record) = try await found(req)
+        guard let rma = record.rmaNumber else { throw Problem.notFound() }
+        let data = try await Documents.returnForm(for: record, language: req.language, config: req.config, db: req.db)
+        return Documents.response(data, filename: "\(rma).pdf")
+    }
+
+    /// Runs an action and shows the request again, with the outcome or the reason it was refused.
+    private func act(_ req: Request, _ work: (User, ReturnRequest) async throws -> Void) async throws -> Response {
+        let (user, record) = try await found(req)
+        do {
+            try await work(user, record)
+        } catch let problem as Problem where problem.status != .notFound && problem.status != .forbidden {
+            let messages = problem.errors.isEmpty ? [problem.detail] : problem.errors.map(\.message)
+            return try await RequestPage.render(
+                req, user: user, record: record,
+                error: messages.map { $0.text(in: req.language) }.joined(separator: " "),
+                status: problem.status == .conflict ? .conflict : .unprocessableEntity)
+        }
+        return req.redirect(to: "/requests/\(record.number)")
+    }
+
+    struct MessageForm: Codable {
+        var message: String?
+        var files: [File]?
+    }
+
+    @Sendable func message(req: Request) async throws -> Response {
+        try await act(req) { user, record in
+            let form = try req.content.decode(MessageForm.self)
+            let text = (form.message ?? "").trimmingWhitespace()
+            guard !text.isEmpty, text.count <= 4_000 else {
+                throw Problem.invalid([FieldError("message", nl: "Schrijf een bericht.", en: "Write a message.")])
+            }
+            var ids: [String] = []
+            for file in form.files ?? [] where file.data.readableBytes > 0 {
+                let stored = try await AttachmentStore.store(
+                    file.data, filename: file.filename, userID: try user.requireID(),
+                    companyID: user.companyID ?? record.companyID, request: req)
+                ids.append(stored.id ?? "")
+            }
+            try await RequestActions.perform(
+                .message, on: record, context: RequestActions.context(req, user: user), message: text, attachments: ids,
+                database: req.db)
+        }
+    }
+
+    @Sendable func extend(req: Request) async throws -> Response {
+        try await act(req) { user, record in
+            try await RequestActions.perform(
+                .extend, on: record, context: RequestActions.context(req, user: user), database: req.db)
+        }
+    }
+
+    struct DecisionForm: Codable {
+        var decision: String?
+        var message: String?
+    }
+
+    @Sendable func decision(req: Request) async throws -> Response {
+        _ = try req.requireUser([.agent, .admin])
+        return try await act(req) { user, record in
+            let form = try req.content.decode(DecisionForm.self)
+            guard let action = form.decision.flatMap(RequestAction.init(rawValue:)),
+                [.approve, .reject, .requestInfo].contains(action)
+            else {
+                throw Problem.invalid([FieldError("decision", nl: "Kies een beslissing.", en: "Choose a decision.")])
+            }
+            let message = (form.message ?? "").trimmingWhitespace()
+            if action != .approve && message.isEmpty {
+                throw Problem.invalid([
+                    FieldError("message", nl: "Schrijf de reseller waarom.", en: "Tell the reseller why.")
+                ])
+            }
+            try await RequestActions.perform(
+                action, on: record, context: RequestActions.context(req, user: user),
+                message: message.isEmpty ? nil : message,
+                database: req.db)
+        }
+    }
+
+    struct ReceiptForm: Codable {
+        var quantity: String?
+        var serials: String?
+        var condition: String?
+        var note: String?
+    }
+
+    @Sendable func receipt(req: Request) async throws -> Response {
+        _ = try req.requireUser([.agent, .admin])
+        return try await act(req) { user, record in
+            let form = try req.content.decode(ReceiptForm.self)
+            guard let quantity = Int((form.quantity ?? "").trimmingWhitespace()) else {
+                throw Problem.invalid([
+                    FieldError("quantity", nl: "Vul de ontvangen hoeveelheid in.", en: "Enter the quantity received.")
+                ])
+            }
+            let serials = (form.serials ?? "").split(whereSeparator: { $0 == "," || $0.isNewline || $0 == " " }).map(
+                String.init)
+            let note = (form.note ?? "").trimmingWhitespace()
+            try await BackOffice.receive(
+                .init(
+                    quantity: quantity, serials: serials, condition: form.condition ?? "",
+                    note: note.isEmpty ? nil : note),
+                on: record, context: RequestActions.context(req, user: user), db: req.db)
+        }
+    }
+
+    struct CreditForm: Codable {
+        var amount: String?
+        var reason: String?
+    }
+
+    @Sendable func credit(req: Request) async throws -> Response {
+        _ = try req.requireUser([.agent, .admin])
+        return try await act(req) { user, record in
+            let form = try req.content.decode(CreditForm.self)
+            let raw = (form.amount ?? "").trimmingWhitespace().replacingOccurrences(of: ",", with: ".")
+            var amount: Money?
+            if !raw.isEmpty {
+                guard let parsed = Money(decimal: raw) else {
+                    throw Problem.invalid([
+                        FieldError("amount", nl: "Vul een bedrag in, zoals 98,91.", en: "Enter an amount, like 98.91.")
+                    ])
+                }
+                amount = parsed
+            }
+            let reason = (form.reason ?? "").trimmingWhitespace()
+            try await BackOffice.credit(
+                amount: amount, reasonText: reason.isEmpty ? nil : reason, on: record,
+                context: RequestActions.context(req, user: user), db: req.db)
+        }
+    }
+
+    @Sendable func close(req: Request) async throws -> Response {
+        _ = try req.requireUser([.agent, .admin])
+        return try await act(req) { user, record in
+            try await RequestActions.perform(
+                .close, on: record, context: RequestActions.context(req, user: user), database: req.db)
+        }
+    }
+}

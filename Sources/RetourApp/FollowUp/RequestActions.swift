@@ -1,0 +1,158 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+import Vapor
+
+/// Moves requests through their lifecycle: checks the transition, applies it, records the event
+/// and tells the reseller by e-mail, all in one transaction.
+enum RequestActions {
+    struct Context {
+        var actor: Actor
+        var actorID: Int?
+        var now: Date
+        var today: CalendarDay
+        var config: AppConfig
+    }
+
+    static func context(_ request: Request, user: User) -> Context {
+        Context(
+            actor: user.role.belongsToCompany ? .reseller : .agent, actorID: user.id, now: request.now,
+            today: request.today,
+            config: request.config)
+    }
+
+    /// Applies `action`; `change` updates the request's own fields inside the same transaction.
+    @discardableResult
+    static func perform(
+        _ action: RequestAction, on record: ReturnRequest, context: Context, message: String? = nil,
+        attachments: [String] = [], database: any Database,
+        change: @escaping @Sendable (ReturnRequest, any Database) async throws -> Void = { _, _ in }
+    ) async throws -> RequestStatus {
+        guard let status = RequestStatus(rawValue: record.status), let reason = ReasonID(rawValue: record.reason) else {
+            throw Problem(
+                .conflict, nl: "Deze aanvraag heeft een onbekende status.", en: "This request has an unknown status.")
+        }
+        let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
+        let decision = Lifecycle.decide(
+            action, from: status, by: context.actor, expectsGoods: Lifecycle.expectsGoods(reason, fields: fields),
+            resellerExtensions: record.resellerExtensions ?? 0)
+        let next: RequestStatus
+        switch decision {
+        case .success(let status): next = status
+        case .failure(let refusal):
+            if case .notYourRole = refusal { throw Problem(.forbidden, detail: refusal.message) }
+            throw Problem(.conflict, detail: refusal.message)
+        }
+        try await database.transaction { db in
+            record.status = next.rawValue
+            record.lastChangeAt = context.now
+            if (next == .closed || next == .rejected) && record.closedOn == nil { record.closedOn = context.today.iso }
+            if (action == .approve && next == .awaitingGoods) || action == .extend {
+                if record.rmaNumber == nil {
+                    record.rmaNumber = RequestNumbers.rmaNumber(sequence: try await nextNumber("rma", db))
+                }
+                record.validUntil = context.today.adding(days: RequestNumbers.rmaValidityDays).iso
+                record.reminderSent = false
+                if action == .extend && context.actor == .reseller {
+                    record.resellerExtensions = (record.resellerExtensions ?? 0) + 1
+                }
+            }
+            try await change(record, db)
+            try await record.save(on: db)
+            if next == .rejected {
+                // A rejected request frees its serials for a new request.
+                let sql = db as! any SQLDatabase
+                try await sql.delete(from: "claimed_serials").where("request_id", .equal, try record.requireID()).run()
+            }
+            let event = RequestEvent()
+            event.requestID = try record.requireID()
+            event.at = context.now
+            event.actorID = context.actorID
+            event.actor = context.actor.rawValue
+            event.action = action.rawValue
+            event.fromStatus = status.rawValue
+            event.toStatus = next.rawValue
+            event.message = message
+            event.attachments = JSONText.encode(attachments)
+            try await event.create(on: db)
+            if Lifecycle.notifiesReseller(action, by: context.actor) {
+                try await StatusMail.enqueue(for: record, action: action, message: message, context: context, db: db)
+            }
+        }
+        return next
+    }
+
+    static func nextNumber(_ name: String, _ database: any Database) async throws -> Int64 {
+        struct Row: Decodable { var value: Int64 }
+        let sql = database as! any SQLDatabase
+        guard
+            let row = try await sql.raw(
+                "UPDATE number_sequences SET value = value + 1 WHERE name = \(bind: name) RETURNING value"
+            ).first(decoding: Row.self)
+        else { throw Abort(.internalServerError, reason: "number sequence \(name) is missing") }
+        return row.value
+    }
+}
+
+/// The e-mail that tells a reseller what changed.
+enum StatusMail {
+    static func enqueue(
+        for record: ReturnRequest, action: RequestAction, message: String?, context: RequestActions.Context,
+        db: any Database
+    ) async throws {
+        guard let user = try await User.find(record.userID, on: db) else { return }
+        let language = user.language.flatMap(Language.init(rawValue:)) ?? .nl
+        let nl = language == .nl
+        let status = RequestStatus(rawValue: record.status) ?? .inReview
+        let label = StatusLabels.label(status, language)
+        var lines = [nl ? "Beste \(user.name)," : "Dear \(user.name),", ""]
+        lines.append(
+            nl
+                ? "De status van uw aanvraag \(record.number) is nu: \(label)."
+                : "The status of your request \(record.number) is now: \(label).")
+        if let rma = record.rmaNumber, let until = record.validUntil.flatMap(CalendarDay.init(iso:)),
+            status == .awaitingGoods
+        {
+            lines.append(
+                nl
+                    ? "RMA-nummer \(rma), geldig tot en met \(language.format(until)). U kunt de goederen nu opsturen naar:"
+                    : "RMA number \(rma), valid until \(language.format(until)). You can now send the goods to:")
+            lines.append(context.config.returnAddress.replacingOccurrences(of: " · ", with: "\n"))
+        }
+        if let message, !message.isEmpty {
+            lines.append("")
+            lines.append(nl ? "Bericht van de RMA-afdeling:" : "Message from the RMA department:")
+            lines.append(message)
+        }
+        if let number = record.creditNoteNumber, status == .credited {
+            lines.append(
+                nl
+                    ? "Creditnota \(number) staat voor u klaar in het portaal."
+                    : "Credit note \(number) is ready in the portal.")
+        }
+        lines.append("")
+        lines.append(Outcome.noEntitlement.text(in: language))
+        let subject = nl ? "Aanvraag \(record.number): \(label)" : "Request \(record.number): \(label)"
+        try await OutboxMail(
+            recipient: user.email, subject: subject, body: lines.joined(separator: "\n"), now: context.now
+        )
+        .create(on: db)
+    }
+}
+
+enum StatusLabels {
+    static func label(_ status: RequestStatus, _ language: Language) -> String {
+        let nl = language == .nl
+        switch status {
+        case .inReview: return nl ? "In behandeling" : "In review"
+        case .approved: return nl ? "Goedgekeurd" : "Approved"
+        case .awaitingGoods: return nl ? "Wacht op goederen" : "Awaiting goods"
+        case .expired: return nl ? "RMA-nummer verlopen" : "RMA number expired"
+        case .received: return nl ? "Goederen ontvangen" : "Goods received"
+        case .rejected: return nl ? "Afgewezen" : "Rejected"
+        case .credited: return nl ? "Gecrediteerd" : "Credited"
+        case .closed: return nl ? "Afgesloten" : "Closed"
+        }
+    }
+}

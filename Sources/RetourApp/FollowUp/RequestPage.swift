@@ -1,0 +1,128 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// One request's page: what was asked, the evidence, the timeline and the thread, the documents,
+/// and the actions the viewer may take now.
+enum RequestPage {
+    struct Item: Encodable {
+        var label: String
+        var value: String
+    }
+
+    struct Event: Encodable {
+        var at: String
+        var who: String
+        var what: String
+        var message: String?
+        var attachments: [Item]
+    }
+
+    struct Content: Encodable {
+        var number: String
+        var rmaNumber: String?
+        var validUntil: String?
+        var status: String
+        var statusLabel: String
+        var reason: String
+        var header: String
+        var quantity: Int
+        var serials: String
+        var fields: [Item]
+        var attachments: [Item]
+        var events: [Event]
+        var discrepancy: String?
+        var creditNote: String?
+        var creditAmount: String?
+        var returnForm: Bool
+        var isAgent: Bool
+        var canApprove: Bool
+        var canReceive: Bool
+        var canCredit: Bool
+        var canClose: Bool
+        var canExtend: Bool
+        var canMessage: Bool
+        var computedCredit: String
+        var error: String?
+    }
+
+    static func render(
+        _ req: Request, user: User, record: ReturnRequest, error: String? = nil, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let language = req.language
+        let t = req.texts
+        let actor: Actor = user.role.belongsToCompany ? .reseller : .agent
+        let current = RequestStatus(rawValue: record.status) ?? .inReview
+        let reason = ReasonID(rawValue: record.reason) ?? .defect
+        let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
+        let goods = Lifecycle.expectsGoods(reason, fields: fields)
+        func allowed(_ action: RequestAction) -> Bool {
+            if case .success = Lifecycle.decide(
+                action, from: current, by: actor, expectsGoods: goods,
+                resellerExtensions: record.resellerExtensions ?? 0)
+            {
+                return true
+            }
+            return false
+        }
+        let line = try await InvoiceLine.find(record.lineID, on: req.db)
+        let article = try await line?.articleRecord(on: req.db)
+        let fieldItems = fields.keys.sorted().map { key -> Item in
+            let label = t.texts["field.\(key).label"] ?? key
+            let value: String
+            switch fields[key]! {
+            case .bool(let flag): value = flag ? t["register.yes"] : t["register.no"]
+            case .string(let text): value = t.texts["choice.\(key).\(text)"] ?? text
+            case .integer(let number): value = "\(number)"
+            default: value = ""
+            }
+            return Item(label: label, value: value)
+        }
+        var attachments: [Item] = []
+        for id in JSONText.decode([String].self, record.attachments) ?? [] {
+            if let attachment = try await Attachment.find(id, on: req.db) {
+                attachments.append(Item(label: attachment.filename, value: "/attachments/\(id)"))
+            }
+        }
+        let stored = try await RequestEvent.query(on: req.db).filter(\.$requestID == record.requireID()).sort(\.$at)
+            .sort(\.$id).all()
+        var events: [Event] = []
+        for event in stored {
+            var who = t["requests.actor.\(event.actor)"]
+            if let id = event.actorID, let person = try await User.find(id, on: req.db) { who += " (\(person.name))" }
+            let to = RequestStatus(rawValue: event.toStatus).map { StatusLabels.label($0, language) } ?? event.toStatus
+            var files: [Item] = []
+            for id in JSONText.decode([String].self, event.attachments) ?? [] {
+                if let attachment = try await Attachment.find(id, on: req.db) {
+                    files.append(Item(label: attachment.filename, value: "/attachments/\(id)"))
+                }
+            }
+            events.append(
+                Event(
+                    at: language.format(CalendarDay(event.at, in: req.config.timeZone)), who: who,
+                    what: t("requests.event", ["action": t["requests.action.\(event.action)"], "status": to]),
+                    message: event.message, attachments: files))
+        }
+        let computed = try await BackOffice.settlement(for: record, db: req.db)
+        let content = Content(
+            number: record.number, rmaNumber: record.rmaNumber,
+            validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format), status: record.status,
+            statusLabel: StatusLabels.label(current, language), reason: Reason.named(reason).label.text(in: language),
+            header:
+                "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0) · \(article?.number ?? "") \(article?.description ?? "")",
+            quantity: record.quantity,
+            serials: (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", "),
+            fields: fieldItems, attachments: attachments, events: events, discrepancy: record.discrepancy,
+            creditNote: record.creditNoteNumber,
+            creditAmount: record.creditAmountCents.map { language.format(Money(cents: $0)) },
+            returnForm: record.rmaNumber != nil, isAgent: actor == .agent,
+            canApprove: allowed(.approve) || allowed(.reject),
+            canReceive: allowed(.receive), canCredit: allowed(.credit), canClose: allowed(.close),
+            canExtend: allowed(.extend), canMessage: allowed(.message),
+            computedCredit: computed.amount.decimalString, error: error)
+        return try await req.renderPage(
+            "request", title: record.number, nav: actor == .agent ? "backoffice" : "status", content: content,
+            status: status)
+    }
+}

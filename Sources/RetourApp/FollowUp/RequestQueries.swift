@@ -1,0 +1,174 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+import Vapor
+
+/// A request as the API contract shows it.
+struct RequestView: Content {
+    struct Event: Content {
+        var at: Date
+        var actor: String
+        var action: String
+        var from: String
+        var to: String
+        var message: String?
+        var attachments: [String]
+    }
+
+    struct CreditNoteView: Content {
+        var number: String
+        var amount: String
+        var url: String
+    }
+
+    var number: String
+    var rmaNumber: String?
+    var validUntil: String?
+    var status: String
+    var reason: String
+    var outcome: String
+    var line: Int
+    var invoice: String
+    var article: String
+    var description: String
+    var quantity: Int
+    var serials: [String]
+    var fields: [String: JSONValue]
+    var attachments: [String]
+    var submittedAt: Date
+    var lastChangeAt: Date
+    var discrepancy: String?
+    var events: [Event]
+    var creditNote: CreditNoteView?
+    var returnForm: String?
+
+    enum CodingKeys: String, CodingKey {
+        case number, rmaNumber, validUntil, status, reason, outcome, line, invoice, article, description, quantity,
+            serials
+        case fields, attachments, submittedAt, lastChangeAt, discrepancy, events, creditNote, returnForm
+    }
+
+    /// Absent values are written as `null`: the contract names every field.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(number, forKey: .number)
+        try c.encode(rmaNumber, forKey: .rmaNumber)
+        try c.encode(validUntil, forKey: .validUntil)
+        try c.encode(status, forKey: .status)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(line, forKey: .line)
+        try c.encode(invoice, forKey: .invoice)
+        try c.encode(article, forKey: .article)
+        try c.encode(description, forKey: .description)
+        try c.encode(quantity, forKey: .quantity)
+        try c.encode(serials, forKey: .serials)
+        try c.encode(fields, forKey: .fields)
+        try c.encode(attachments, forKey: .attachments)
+        try c.encode(submittedAt, forKey: .submittedAt)
+        try c.encode(lastChangeAt, forKey: .lastChangeAt)
+        try c.encode(discrepancy, forKey: .discrepancy)
+        try c.encode(events, forKey: .events)
+        try c.encode(creditNote, forKey: .creditNote)
+        try c.encode(returnForm, forKey: .returnForm)
+    }
+}
+
+struct RequestList: Content {
+    var requests: [RequestView]
+    var page: Int
+    var per: Int
+    var total: Int
+}
+
+enum RequestQueries {
+    enum State: String {
+        case open
+        case archived
+        case all
+    }
+
+    struct Filter {
+        var state = State.open
+        var companyID: Int?
+        var status: RequestStatus?
+        var reason: ReasonID?
+        var number: String?
+        var oldestFirst = false
+    }
+
+    /// The requests `filter` selects, a page at a time.
+    static func list(_ filter: Filter, today: CalendarDay, page: Int, per: Int, on db: any Database) async throws
+        -> (records: [ReturnRequest], total: Int)
+    {
+        let archiveDay = today.adding(days: -Lifecycle.archiveAfterDays).iso
+        func apply(_ query: QueryBuilder<ReturnRequest>) -> QueryBuilder<ReturnRequest> {
+            var query = query
+            if let company = filter.companyID { query = query.filter(\.$companyID == company) }
+            if let status = filter.status { query = query.filter(\.$status == status.rawValue) }
+            if let reason = filter.reason { query = query.filter(\.$reason == reason.rawValue) }
+            if let number = filter.number, !number.isEmpty {
+                query = query.group(.or) { $0.filter(\.$number == number).filter(\.$rmaNumber == number) }
+            }
+            switch filter.state {
+            case .archived:
+                query = query.filter(\.$status ~~ [RequestStatus.closed.rawValue, RequestStatus.rejected.rawValue])
+                    .filter(\.$closedOn < archiveDay)
+            case .open:
+                query = query.group(.or) { group in
+                    group.filter(\.$status !~ [RequestStatus.closed.rawValue, RequestStatus.rejected.rawValue])
+                        .filter(\.$closedOn >= archiveDay)
+                }
+            case .all:
+                break
+            }
+            return query
+        }
+        let total = try await apply(ReturnRequest.query(on: db)).count()
+        let records = try await apply(ReturnRequest.query(on: db))
+            .sort(\.$submittedAt, filter.oldestFirst ? .ascending : .descending).sort(
+                \.$id, filter.oldestFirst ? .ascending : .descending
+            )
+            .range((page - 1) * per..<(page * per)).all()
+        return (records, total)
+    }
+
+    /// The request with this number, if `user` may see it.
+    static func find(_ number: String, for user: User, on db: any Database) async throws -> ReturnRequest? {
+        guard number.count <= 40, let record = try await ReturnRequest.query(on: db).filter(\.$number == number).first()
+        else { return nil }
+        if user.role.seesAllCompanies { return record }
+        return record.companyID == user.companyID ? record : nil
+    }
+
+    static func view(_ record: ReturnRequest, withEvents: Bool, on db: any Database) async throws -> RequestView {
+        let line = try await InvoiceLine.find(record.lineID, on: db)
+        let article = try await line?.articleRecord(on: db)
+        var events: [RequestView.Event] = []
+        if withEvents {
+            let stored = try await RequestEvent.query(on: db).filter(\.$requestID == record.requireID()).sort(\.$at)
+                .sort(\.$id).all()
+            events = stored.map {
+                .init(
+                    at: $0.at, actor: $0.actor, action: $0.action, from: $0.fromStatus, to: $0.toStatus,
+                    message: $0.message,
+                    attachments: JSONText.decode([String].self, $0.attachments) ?? [])
+            }
+        }
+        return RequestView(
+            number: record.number, rmaNumber: record.rmaNumber, validUntil: record.validUntil, status: record.status,
+            reason: record.reason, outcome: record.outcome, line: record.lineID, invoice: line?.invoiceNumber ?? "",
+            article: article?.number ?? "", description: article?.description ?? "", quantity: record.quantity,
+            serials: JSONText.decode([String].self, record.serials) ?? [],
+            fields: JSONText.decode([String: JSONValue].self, record.fields) ?? [:],
+            attachments: JSONText.decode([String].self, record.attachments) ?? [], submittedAt: record.submittedAt,
+            lastChangeAt: record.lastChangeAt ?? record.submittedAt, discrepancy: record.discrepancy, events: events,
+            creditNote: record.creditNoteNumber.map {
+                .init(
+                    number: $0, amount: Money(cents: record.creditAmountCents ?? 0).decimalString,
+                    url: "/api/v1/requests/\(record.number)/credit-note.pdf")
+            },
+            returnForm: record.rmaNumber == nil ? nil : "/api/v1/requests/\(record.number)/return-form.pdf")
+    }
+}

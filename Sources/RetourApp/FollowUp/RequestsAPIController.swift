@@ -1,0 +1,181 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// Following up through the API: lists, details, documents, and the agent's actions.
+struct RequestsAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let requests = routes.grouped("requests")
+        requests.get(use: list)
+        requests.get(":number", use: show)
+        requests.get(":number", "credit-note.pdf", use: creditNote)
+        requests.get(":number", "return-form.pdf", use: returnForm)
+        requests.post(":number", "decision", use: decision)
+        requests.post(":number", "receipt", use: receipt)
+        requests.post(":number", "credit", use: credit)
+        requests.post(":number", "extend", use: extend)
+        requests.post(":number", "close", use: close)
+        requests.post(":number", "messages", use: message)
+    }
+
+    private func record(_ req: Request, _ user: User) async throws -> ReturnRequest {
+        guard let number = req.parameters.get("number"),
+            let record = try await RequestQueries.find(number, for: user, on: req.db)
+        else { throw Problem.notFound() }
+        return record
+    }
+
+    @Sendable func list(req: Request) async throws -> RequestList {
+        let user = try req.requireUser()
+        let rawState = req.query[String.self, at: "state"] ?? "open"
+        guard let state = RequestQueries.State(rawValue: rawState), state != .all else {
+            throw Problem.invalid([FieldError("state", nl: "Kies open of archived.", en: "Choose open or archived.")])
+        }
+        var filter = RequestQueries.Filter(state: state, companyID: user.visibleCompanyID)
+        if let status = req.query[String.self, at: "status"] {
+            guard let parsed = RequestStatus(rawValue: status) else {
+                throw Problem.invalid([FieldError("status", nl: "Onbekende status.", en: "Unknown status.")])
+            }
+            filter.status = parsed
+        }
+        filter.number = req.query[String.self, at: "number"]
+        let page = req.query[Int.self, at: "page"] ?? 1
+        let per = req.query[Int.self, at: "per"] ?? 50
+        guard page >= 1, (1...500).contains(per) else {
+            throw Problem.invalid([FieldError("per", nl: "page ≥ 1, per 1 tot 500.", en: "page ≥ 1, per 1 to 500.")])
+        }
+        let (records, total) = try await RequestQueries.list(filter, today: req.today, page: page, per: per, on: req.db)
+        var views: [RequestView] = []
+        for record in records { views.append(try await RequestQueries.view(record, withEvents: false, on: req.db)) }
+        return RequestList(requests: views, page: page, per: per, total: total)
+    }
+
+    @Sendable func show(req: Request) async throws -> RequestView {
+        let user = try req.requireUser()
+        return try await RequestQueries.view(try await record(req, user), withEvents: true, on: req.db)
+    }
+
+    @Sendable func creditNote(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let found = try await record(req, user)
+        guard let number = found.creditNoteNumber else { throw Problem.notFound() }
+        let data = try await Documents.creditNote(for: found, language: req.language, config: req.config, db: req.db)
+        return Documents.response(data, filename: "\(number).pdf")
+    }
+
+    @Sendable func returnForm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let found = try await record(req, user)
+        guard let rma = found.rmaNumber else { throw Problem.notFound() }
+        let data = try await Documents.returnForm(for: found, language: req.language, config: req.config, db: req.db)
+        return Documents.response(data, filename: "\(rma).pdf")
+    }
+
+    struct DecisionBody: Content {
+        var decision: String
+        var message: String?
+    }
+
+    @Sendable func decision(req: Request) async throws -> RequestView {
+        let user = try req.requireUser([.agent, .admin])
+        let body = try req.content.decode(DecisionBody.self)
+        guard let action = RequestAction(rawValue: body.decision), [.approve, .reject, .requestInfo].contains(action)
+        else {
+            throw Problem.invalid([
+                FieldError(
+                    "decision", nl: "Kies approve, reject of request_info.",
+                    en: "Choose approve, reject or request_info.")
+            ])
+        }
+        if action != .approve && (body.message ?? "").trimmingWhitespace().isEmpty {
+            throw Problem.invalid([
+                FieldError("message", nl: "Schrijf de reseller waarom.", en: "Tell the reseller why.")
+            ])
+        }
+        let found = try await record(req, user)
+        try await RequestActions.perform(
+            action, on: found, context: RequestActions.context(req, user: user), message: body.message, database: req.db
+        )
+        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+    }
+
+    @Sendable func receipt(req: Request) async throws -> RequestView {
+        let user = try req.requireUser([.agent, .admin])
+        let body = try req.content.decode(BackOffice.Receipt.self)
+        let found = try await record(req, user)
+        try await BackOffice.receive(body, on: found, context: RequestActions.context(req, user: user), db: req.db)
+        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+    }
+
+    struct CreditBody: Content {
+        var amount: String?
+        var reason: String?
+    }
+
+    @Sendable func credit(req: Request) async throws -> RequestView {
+        let user = try req.requireUser([.agent, .admin])
+        let body = (try? req.content.decode(CreditBody.self)) ?? CreditBody()
+        var amount: Money?
+        if let raw = body.amount {
+            guard let parsed = Money(decimal: raw) else {
+                throw Problem.invalid([
+                    FieldError("amount", nl: "Een bedrag zoals \"54.95\".", en: "An amount like \"54.95\".")
+                ])
+            }
+            amount = parsed
+        }
+        let found = try await record(req, user)
+        try await BackOffice.credit(
+            amount: amount, reasonText: body.reason, on: found, context: RequestActions.context(req, user: user),
+            db: req.db)
+        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+    }
+
+    @Sendable func extend(req: Request) async throws -> RequestView {
+        let user = try req.requireUser()
+        let found = try await record(req, user)
+        try await RequestActions.perform(
+            .extend, on: found, context: RequestActions.context(req, user: user), database: req.db)
+        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+    }
+
+    @Sendable func close(req: Request) async throws -> RequestView {
+        let user = try req.requireUser([.agent, .admin])
+        let found = try await record(req, user)
+        try await RequestActions.perform(
+            .close, on: found, context: RequestActions.context(req, user: user), database: req.db)
+        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+    }
+
+    struct MessageBody: Content {
+        var message: String
+        var attachments: [String]?
+    }
+
+    @Sendable func message(req: Request) async throws -> RequestView {
+        let user = try req.requireUser()
+        let body = try req.content.decode(MessageBody.self)
+        let text = body.message.trimmingWhitespace()
+        guard !text.isEmpty, text.count <= 4_000 else {
+            throw Problem.invalid([
+                FieldError(
+                    "message", nl: "Schrijf een bericht (hoogstens 4000 tekens).",
+                    en: "Write a message (at most 4000 characters).")
+            ])
+        }
+        let found = try await record(req, user)
+        var attachments: [String] = []
+        for id in body.attachments ?? [] {
+            guard try await AttachmentStore.visible(id, to: user, on: req.db) != nil else {
+                throw Problem.invalid([FieldError("attachments", nl: "Onbekende bijlage.", en: "Unknown attachment.")])
+            }
+            attachments.append(id)
+        }
+        try await RequestActions.perform(
+            .message, on: found, context: RequestActions.context(req, user: user), message: text,
+            attachments: attachments,
+            database: req.db)
+        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+    }
+}

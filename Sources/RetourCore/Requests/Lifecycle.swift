@@ -1,0 +1,135 @@
+/// Who acts on a request.
+public enum Actor: String, Sendable, Codable, CaseIterable {
+    case reseller
+    case agent
+    case system
+}
+
+/// Everything that can happen to a request.
+public enum RequestAction: String, Sendable, Codable, CaseIterable {
+    case approve
+    case reject
+    case requestInfo = "request_info"
+    case message
+    case receive
+    case credit
+    case close
+    case expire
+    case extend
+}
+
+/// The request lifecycle as an explicit table: from which status an action is allowed, by whom,
+/// and where it leads. Every transition is stored as an event with actor, time and message.
+public enum Lifecycle {
+    public enum Refusal: Error, Sendable, Hashable {
+        case notAllowed(action: RequestAction, status: RequestStatus)
+        case notYourRole(action: RequestAction, actor: Actor)
+        case alreadyExtended
+
+        public var message: Message {
+            switch self {
+            case .notAllowed(let action, let status):
+                return Message(
+                    nl: "Actie \(action.rawValue) is niet mogelijk in status \(status.rawValue).",
+                    en: "Action \(action.rawValue) is not possible in status \(status.rawValue).")
+            case .notYourRole(let action, _):
+                return Message(
+                    nl: "U mag actie \(action.rawValue) niet uitvoeren.",
+                    en: "You may not perform action \(action.rawValue).")
+            case .alreadyExtended:
+                return Message(
+                    nl: "U heeft het RMA-nummer al eens verlengd; neem contact op met de RMA-afdeling.",
+                    en: "You have already renewed this RMA number once; please contact the RMA department.")
+            }
+        }
+    }
+
+    /// Who may take each action.
+    static let actors: [RequestAction: Set<Actor>] = [
+        .approve: [.agent], .reject: [.agent], .requestInfo: [.agent], .message: [.agent, .reseller],
+        .receive: [.agent], .credit: [.agent], .close: [.agent], .expire: [.system], .extend: [.agent, .reseller],
+    ]
+
+    /// The status an action leads to from `status`, or nil when it is not allowed there.
+    /// `expectsGoods` decides where an approval goes: goods to come back wait for them.
+    public static func target(
+        of action: RequestAction, from status: RequestStatus, expectsGoods: Bool
+    ) -> RequestStatus? {
+        switch (action, status) {
+        case (.approve, .inReview): return expectsGoods ? .awaitingGoods : .approved
+        case (.reject, .inReview), (.reject, .received), (.reject, .approved): return .rejected
+        case (.requestInfo, .inReview): return .inReview
+        case (.message, let current) where current != .closed: return current
+        case (.receive, .awaitingGoods), (.receive, .expired): return .received
+        case (.credit, .approved), (.credit, .received): return .credited
+        case (.close, .credited), (.close, .approved), (.close, .received), (.close, .rejected): return .closed
+        case (.expire, .awaitingGoods): return .expired
+        case (.extend, .expired), (.extend, .awaitingGoods): return .awaitingGoods
+        default: return nil
+        }
+    }
+
+    /// Decides one action: the new status, or why not.
+    public static func decide(
+        _ action: RequestAction, from status: RequestStatus, by actor: Actor, expectsGoods: Bool,
+        resellerExtensions: Int = 0
+    ) -> Result<RequestStatus, Refusal> {
+        guard actors[action]?.contains(actor) == true else {
+            return .failure(.notYourRole(action: action, actor: actor))
+        }
+        guard let next = target(of: action, from: status, expectsGoods: expectsGoods) else {
+            return .failure(.notAllowed(action: action, status: status))
+        }
+        // A reseller may renew an expired RMA number once; after that only an agent can.
+        if action == .extend && actor == .reseller && (resellerExtensions >= 1 || status != .expired) {
+            return .failure(resellerExtensions >= 1 ? .alreadyExtended : .notAllowed(action: action, status: status))
+        }
+        return .success(next)
+    }
+
+    /// Whether the reseller must be told of this change by e-mail.
+    public static func notifiesReseller(_ action: RequestAction, by actor: Actor) -> Bool {
+        actor != .reseller
+    }
+
+    /// Whether goods come back for this request once approved (rulebook §3 "Settling a kept article").
+    public static func expectsGoods(_ reason: ReasonID, fields: [String: JSONValue]) -> Bool {
+        switch reason {
+        case .defect, .doa, .commercialReturn, .wronglyOrdered, .buyback, .productComplaint, .concealedDamage:
+            return true
+        case .wrongDelivery:
+            if fields["variant"] == .string("match") { return fields["keep"] != .bool(true) }
+            return fields["keepReceived"] != .bool(true)
+        case .tooMuchDelivered, .transportDamage:
+            return fields["keep"] != .bool(true)
+        case .missingAccessories, .shortage, .wrongInvoicing, .licenseReturn:
+            return false
+        }
+    }
+
+    /// Closed requests move to the archive after this many days [default].
+    public static let archiveAfterDays = 30
+    /// Target for the first decision on a request in review, in working days [default].
+    public static let reviewTargetWorkingDays = 2
+}
+
+extension CalendarDay {
+    /// Monday to Friday.
+    public var isWorkingDay: Bool {
+        // 1970-01-01 was a Thursday.
+        let weekday = ((dayNumber % 7) + 7 + 3) % 7  // 0 = Monday
+        return weekday < 5
+    }
+
+    /// Working days from this day (exclusive) up to `other` (inclusive).
+    public func workingDays(until other: CalendarDay) -> Int {
+        guard other > self else { return 0 }
+        var count = 0
+        var day = adding(days: 1)
+        while day <= other {
+            if day.isWorkingDay { count += 1 }
+            day = day.adding(days: 1)
+        }
+        return count
+    }
+}

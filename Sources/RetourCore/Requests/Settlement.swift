@@ -1,0 +1,63 @@
+/// What a granted request is worth (rulebook §3 "Settling a kept article" and the return fee).
+public struct Settlement: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        /// Money back to the reseller.
+        case credit
+        /// The reseller keeps extra goods and pays for them.
+        case charge
+    }
+
+    public var kind: Kind
+    /// Goods value before fees: unit price × quantity.
+    public var value: Money
+    public var fee: Money
+    /// What the credit note (or charge) says, net of VAT.
+    public var amount: Money
+
+    /// The default amount for a request; an agent may change it, with a reason.
+    public static func compute(
+        reason: ReasonID, fields: [String: JSONValue], unitPrice: Money, quantity: Int, policy: Policy
+    ) -> Settlement {
+        let value = unitPrice * quantity
+        let rules = policy[reason]
+        func keepDiscount() -> Money {
+            let special = unitPrice.discounted(byBasisPoints: rules.keepDiscountBasisPoints ?? 0)
+            return (unitPrice - special) * quantity
+        }
+        switch reason {
+        case .commercialReturn, .wronglyOrdered:
+            let net = value.discounted(byBasisPoints: rules.returnFeeBasisPoints ?? 0)
+            return Settlement(kind: .credit, value: value, fee: value - net, amount: net)
+        case .transportDamage where fields["keep"] == .bool(true),
+            .wrongDelivery where fields["variant"] == .string("match") && fields["keep"] == .bool(true):
+            let credit = keepDiscount()
+            return Settlement(kind: .credit, value: value, fee: .zero, amount: credit)
+        case .tooMuchDelivered:
+            guard fields["keep"] == .bool(true) else {
+                return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)
+            }
+            let special = unitPrice.discounted(byBasisPoints: rules.keepDiscountBasisPoints ?? 0)
+            return Settlement(kind: .charge, value: value, fee: .zero, amount: special * quantity)
+        case .wrongDelivery where fields["wantOriginal"] == .bool(true):
+            // The ordered article is delivered again instead of credited.
+            return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)
+        default:
+            return Settlement(kind: .credit, value: value, fee: .zero, amount: value)
+        }
+    }
+}
+
+public enum CreditNotes {
+    /// VAT shown on credit notes, in basis points [default: Dutch 21 %].
+    public static let vatBasisPoints = 2_100
+
+    public static func vat(on amount: Money) -> Money {
+        let scaled = amount.cents * Int64(vatBasisPoints)
+        return Money(cents: (scaled + 5_000) / 10_000)
+    }
+
+    public static func number(year: Int, sequence: Int64) -> String {
+        let text = String(sequence)
+        return "CN\(year)-" + String(repeating: "0", count: max(0, 6 - text.count)) + text
+    }
+}
