@@ -7,6 +7,7 @@ import time
 import unittest
 import urllib.request
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -44,6 +45,14 @@ class CommercialReturnToArchive(BrowserTest):
             self.assertEqual(response.headers["Content-Type"], "application/pdf")
             return response.read()
 
+    def status_becomes(self, driver, status):
+        def shows(d):
+            try:
+                return d.find_element(By.ID, "request-status").get_attribute("data-status") == status
+            except WebDriverException:
+                return False
+        WebDriverWait(driver, 10).until(shows)
+
     def test_submit_receive_credit_archive(self):
         self.login("jan@pcpartner.nl")
         self.open("/search?numberType=invoice&number=0962350553")
@@ -68,10 +77,10 @@ class CommercialReturnToArchive(BrowserTest):
             self.assertIn(number, agent.find_element(By.TAG_NAME, "main").text)
             agent.get(BASE + f"/requests/{number}")
             agent.find_element(By.ID, "receive").click()
-            WebDriverWait(agent, 10).until(EC.presence_of_element_located((By.ID, "credit-amount")))
+            self.status_becomes(agent, "received")
             self.assertEqual(agent.find_element(By.ID, "credit-amount").get_attribute("value"), "98.91")
             agent.find_element(By.ID, "credit").click()
-            WebDriverWait(agent, 10).until(EC.presence_of_element_located((By.ID, "close")))
+            self.status_becomes(agent, "credited")
 
             # The reseller sees the change and downloads the credit note.
             self.open("/status")
@@ -88,8 +97,7 @@ class CommercialReturnToArchive(BrowserTest):
 
             agent.get(BASE + f"/requests/{number}")
             agent.find_element(By.ID, "close").click()
-            WebDriverWait(agent, 10).until(
-                lambda d: d.find_element(By.ID, "request-status").get_attribute("data-status") == "closed")
+            self.status_becomes(agent, "closed")
         finally:
             agent.quit()
 

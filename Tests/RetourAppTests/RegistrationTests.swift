@@ -118,6 +118,50 @@ extension AppTests {
             }
         }
 
+        @Test func aPositionCanBeEditedWithoutClashingWithItself() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await Self.webcam(app, jan)
+                let first =
+                    #"{"line": \#(line), "reason": "defect", "serials": ["2119LZ90X2V9"], "fields": {"fault": "noise", "description": "Kraakt"}}"#
+                let added = try await Self.add(app, first, token: jan)
+                let id = try #require(try added.json()["id"] as? Int)
+                var headers: HTTPHeaders = ["Content-Type": "application/json"]
+                headers.bearerAuthorization = BearerAuthorization(token: jan)
+                let edited = try await app.testing().sendRequest(
+                    .PUT, "/api/v1/cart/positions/\(id)", headers: headers,
+                    body: ByteBuffer(string: first.replacingOccurrences(of: "Kraakt", with: "Kraakt en piept")))
+                #expect(edited.status == .ok, "\(edited.body.string)")
+                #expect((try edited.json()["fields"] as? [String: Any])?["description"] as? String == "Kraakt en piept")
+                #expect(try await CartPosition.query(on: app.db).count() == 1)
+                // Another position for the same serial still clashes.
+                #expect(try await Self.add(app, first, token: jan).status == .conflict)
+                // The form opens prefilled for the edit.
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let page = try await browser.get("/register/\(line)?reason=defect&edit=\(id)").body.string
+                #expect(page.contains(">Kraakt en piept</textarea>"))
+                #expect(page.contains("name=\"edit\" value=\"\(id)\""))
+                let saved = try await browser.post(
+                    "/register/\(line)",
+                    [
+                        "reason": "defect", "edit": "\(id)", "f[fault]": "noise", "f[description]": "Nu stil",
+                        "serials[]": "2119LZ90X2V9",
+                    ])
+                #expect(saved.status == .seeOther, "\(saved.body.string.prefix(1500))")
+                #expect(try await CartPosition.find(id, on: app.db)?.fields.contains("Nu stil") == true)
+                // Someone else's position cannot be edited.
+                let piet = try await app.token("piet@pcpartner.nl")
+                var other: HTTPHeaders = ["Content-Type": "application/json"]
+                other.bearerAuthorization = BearerAuthorization(token: piet)
+                #expect(
+                    try await app.testing().sendRequest(
+                        .PUT, "/api/v1/cart/positions/\(id)", headers: other, body: ByteBuffer(string: first)
+                    )
+                    .status == .notFound)
+            }
+        }
+
         @Test func uploadsAreJudgedByContentAndSize() async throws {
             try await withRetour(demo: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")

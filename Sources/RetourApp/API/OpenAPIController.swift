@@ -135,10 +135,18 @@ enum OpenAPIDocument {
                         ])
                 ],
                 "/api/v1/cart/positions/{id}": [
+                    "put": operation(
+                        "replacePosition", "Edit a position: its whole new content, checked as when added",
+                        parameters: [["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]]],
+                        body: ["type": "object"],
+                        responses: [
+                            "200": json(["type": "object"]), "401": problem, "404": problem, "409": problem,
+                            "422": problem,
+                        ]),
                     "delete": operation(
                         "removePosition", "Remove a position from the cart",
                         parameters: [["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]]],
-                        responses: ["204": ["description": "Removed"], "401": problem, "404": problem])
+                        responses: ["204": ["description": "Removed"], "401": problem, "404": problem]),
                 ],
                 "/api/v1/cart/submit": [
                     "post": operation(

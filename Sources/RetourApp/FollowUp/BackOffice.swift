@@ -108,7 +108,7 @@ enum BackOffice {
         try await RequestActions.perform(
             .credit, on: record, context: context, message: reasonText.flatMap { $0.isEmpty ? nil : $0 }, database: db
         ) { record, db in
-            let sequence = try await RequestActions.nextNumber("credit_note", db)
+            let sequence = try await NumberSequence.next("credit_note", db)
             record.creditNoteNumber = CreditNotes.number(year: context.today.year, sequence: sequence)
             record.creditAmountCents = final.cents
             record.creditKind = computed.kind.rawValue

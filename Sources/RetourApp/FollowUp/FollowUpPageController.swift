@@ -39,11 +39,7 @@ struct FollowUpPageController: RouteCollection {
         var overdue: Bool
     }
 
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = SelectOption
 
     struct ListContent: Encodable {
         var kind: String

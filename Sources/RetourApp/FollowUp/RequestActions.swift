@@ -50,7 +50,7 @@ enum RequestActions {
             if (next == .closed || next == .rejected) && record.closedOn == nil { record.closedOn = context.today.iso }
             if (action == .approve && next == .awaitingGoods) || action == .extend {
                 if record.rmaNumber == nil {
-                    record.rmaNumber = RequestNumbers.rmaNumber(sequence: try await nextNumber("rma", db))
+                    record.rmaNumber = RequestNumbers.rmaNumber(sequence: try await NumberSequence.next("rma", db))
                 }
                 record.validUntil = context.today.adding(days: RequestNumbers.rmaValidityDays).iso
                 record.reminderSent = false
@@ -81,17 +81,6 @@ enum RequestActions {
             }
         }
         return next
-    }
-
-    static func nextNumber(_ name: String, _ database: any Database) async throws -> Int64 {
-        struct Row: Decodable { var value: Int64 }
-        let sql = database as! any SQLDatabase
-        guard
-            let row = try await sql.raw(
-                "UPDATE number_sequences SET value = value + 1 WHERE name = \(bind: name) RETURNING value"
-            ).first(decoding: Row.self)
-        else { throw Abort(.internalServerError, reason: "number sequence \(name) is missing") }
-        return row.value
     }
 }
 
@@ -154,5 +143,20 @@ enum StatusLabels {
         case .credited: return nl ? "Gecrediteerd" : "Credited"
         case .closed: return nl ? "Afgesloten" : "Closed"
         }
+    }
+}
+
+/// Gap-free numbers (requests, RMA numbers, credit notes): the counter moves inside the caller's
+/// transaction, so a rolled-back submission leaves no hole.
+enum NumberSequence {
+    static func next(_ name: String, _ database: any Database) async throws -> Int64 {
+        struct Row: Decodable { var value: Int64 }
+        let sql = database as! any SQLDatabase
+        guard
+            let row = try await sql.raw(
+                "UPDATE number_sequences SET value = value + 1 WHERE name = \(bind: name) RETURNING value"
+            ).first(decoding: Row.self)
+        else { throw Abort(.internalServerError, reason: "number sequence \(name) is missing") }
+        return row.value
     }
 }

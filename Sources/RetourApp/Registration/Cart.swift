@@ -34,14 +34,19 @@ enum Cart {
     /// Days before a deadline from which the cart warns "submit before D" [default].
     static let warningDays = 3
 
-    static func add(_ body: PositionBody, for user: User, on request: Request) async throws -> CartPosition {
+    /// Adds a position, or replaces `replacing` (an edit) with the new content.
+    static func add(_ body: PositionBody, for user: User, replacing: CartPosition? = nil, on request: Request)
+        async throws
+        -> CartPosition
+    {
         let userID = try user.requireID()
         guard let companyID = user.companyID else {
             throw Problem(
                 .forbidden, nl: "Alleen resellers vragen retouren aan.", en: "Only resellers register returns.")
         }
-        let prepared = try await check(body, cartOwner: userID, companyID: companyID, on: request)
-        let position = CartPosition()
+        let prepared = try await check(
+            body, cartOwner: userID, companyID: companyID, replacing: replacing?.id, on: request)
+        let position = replacing ?? CartPosition()
         position.userID = userID
         position.companyID = companyID
         position.lineID = body.line
@@ -51,8 +56,8 @@ enum Cart {
         position.fields = JSONText.encode(body.fields ?? [:])
         position.attachments = JSONText.encode(prepared.attachments)
         position.returnAddress = JSONText.encode(prepared.returnAddress)
-        position.createdAt = request.now
-        try await position.create(on: request.db)
+        if replacing == nil { position.createdAt = request.now }
+        try await position.save(on: request.db)
         return position
     }
 
@@ -66,7 +71,8 @@ enum Cart {
     /// Every check a position must pass, against the claims of requests, of `cartOwner`'s cart
     /// (nil: no cart counts) and `extraClaims`.
     static func check(
-        _ body: PositionBody, cartOwner: Int?, companyID: Int, extraClaims: LineClaims = LineClaims(),
+        _ body: PositionBody, cartOwner: Int?, companyID: Int, replacing: Int? = nil,
+        extraClaims: LineClaims = LineClaims(),
         on request: Request, database: (any Database)? = nil
     ) async throws -> Prepared {
         let db = database ?? request.db
@@ -81,7 +87,9 @@ enum Cart {
             let line = try await InvoiceLine.find(body.line, on: db)
         else { throw Problem.notFound() }
         var claims = try await LineClaims.requests(onLine: body.line, on: db) + extraClaims
-        if let cartOwner { claims = claims + (try await LineClaims.cart(of: cartOwner, onLine: body.line, on: db)) }
+        if let cartOwner {
+            claims = claims + (try await LineClaims.cart(of: cartOwner, onLine: body.line, except: replacing, on: db))
+        }
         facts.claimedQuantity = claims.quantity
         let today = request.today
         let (version, policy) = try await PolicyStore.current(on: db, day: today)

@@ -9,6 +9,7 @@ struct CartAPIController: RouteCollection {
         routes.get("cart", use: list)
         routes.post("cart", "positions", use: add)
         routes.delete("cart", "positions", ":id", use: remove)
+        routes.put("cart", "positions", ":id", use: replace)
         routes.post("cart", "submit", use: submit)
         routes.get("lines", ":id", "material", use: material)
     }
@@ -30,6 +31,18 @@ struct CartAPIController: RouteCollection {
         let body = try req.content.decode(PositionBody.self)
         let position = try await Cart.add(body, for: user, on: req)
         return try await Cart.view(position, on: req).encodeResponse(status: .created, for: req)
+    }
+
+    /// Edits a position: the whole new content, checked as if it were added.
+    @Sendable func replace(req: Request) async throws -> PositionView {
+        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        guard let id = req.parameters.get("id", as: Int.self),
+            let position = try await CartPosition.find(id, on: req.db),
+            position.userID == user.id
+        else { throw Problem.notFound() }
+        let body = try req.content.decode(PositionBody.self)
+        let updated = try await Cart.add(body, for: user, replacing: position, on: req)
+        return try await Cart.view(updated, on: req)
     }
 
     @Sendable func remove(req: Request) async throws -> HTTPStatus {

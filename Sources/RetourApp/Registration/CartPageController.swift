@@ -74,6 +74,8 @@ struct CartPageController: RouteCollection {
 
     struct Row: Encodable {
         var id: Int
+        var lineID: Int
+        var reasonID: String
         var reason: String
         var line: String
         var quantity: Int
@@ -105,7 +107,7 @@ struct CartPageController: RouteCollection {
             let article = try await line?.articleRecord(on: req.db)
             rows.append(
                 Row(
-                    id: view.id,
+                    id: view.id, lineID: view.line, reasonID: view.reason,
                     reason: ReasonID(rawValue: view.reason).map { Reason.named($0).label.text(in: language) }
                         ?? view.reason,
                     line:

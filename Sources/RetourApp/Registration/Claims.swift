@@ -41,12 +41,15 @@ struct LineClaims {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.line_id, $0.total) })
     }
 
-    static func cart(of userID: Int, onLine lineID: Int, on database: any Database) async throws -> LineClaims {
+    /// The claims of `userID`'s cart on a line, leaving out the position being edited.
+    static func cart(of userID: Int, onLine lineID: Int, except positionID: Int? = nil, on database: any Database)
+        async throws -> LineClaims
+    {
         var claims = LineClaims()
         let positions = try await CartPosition.query(on: database).filter(\.$userID == userID).filter(
             \.$lineID == lineID
         ).all()
-        for position in positions {
+        for position in positions where position.id != positionID {
             claims.quantity += position.quantity
             claims.serials.formUnion(JSONText.decode([String].self, position.serials) ?? [])
         }

@@ -6,11 +6,7 @@ import Vapor
 /// The view of the registration page: every text from the translation files, every rule from
 /// the reason catalogue and the eligibility of the line.
 extension RegistrationPageController {
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = SelectOption
 
     struct FieldView: Encodable {
         var name: String
@@ -77,6 +73,7 @@ extension RegistrationPageController {
         var errors: [String: String]
         var errorList: [String]
         var refusal: String?
+        var edit: Int?
     }
 
     func render(
@@ -93,7 +90,7 @@ extension RegistrationPageController {
         let userID = try user.requireID()
         let claims =
             try await LineClaims.requests(onLine: lineID, on: req.db)
-            + LineClaims.cart(of: userID, onLine: lineID, on: req.db)
+            + LineClaims.cart(of: userID, onLine: lineID, except: form.edit, on: req.db)
         facts.claimedQuantity = claims.quantity
         let (_, policy) = try await PolicyStore.current(on: req.db, day: today)
         let verdicts = Eligibility.evaluate(facts, policy: policy, today: today)
@@ -234,7 +231,8 @@ extension RegistrationPageController {
             keepSpecial: keepSpecial, creditPreview: creditPreview, uploadToken: uploadToken, uploadURL: uploadURL,
             qr: QRCode.svg(uploadURL) ?? "", uploaded: uploaded, photosRequired: policy[reason].requiredImages,
             transportWarning: reason == .transportDamage, errors: shownErrors,
-            errorList: errors.map { $0.message.text(in: language) }, refusal: verdict.explanation?.text(in: language))
+            errorList: errors.map { $0.message.text(in: language) }, refusal: verdict.explanation?.text(in: language),
+            edit: form.edit)
         return try await req.renderPage(
             "register", title: t["nav.registration"], nav: "search", content: content, status: status)
     }

@@ -27,13 +27,20 @@ struct RegistrationPageController: RouteCollection {
         var attachments: [String]?
         var uploadToken: String?
         var files: [File]?
+        /// The cart position being edited, if any.
+        var edit: Int?
     }
 
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.requireUser([.resellerUser, .resellerAdmin])
         let lineID = try lineParameter(req)
         let reason = ReasonID(rawValue: req.query[String.self, at: "reason"] ?? "")
-        return try await render(req, user: user, lineID: lineID, reason: reason, form: Form(), errors: [])
+        var form = Form()
+        if let id = req.query[Int.self, at: "edit"] {
+            let position = try await ownPosition(id, user: user, lineID: lineID, on: req)
+            form = Self.form(from: position)
+        }
+        return try await render(req, user: user, lineID: lineID, reason: reason, form: form, errors: [])
     }
 
     @Sendable func add(req: Request) async throws -> Response {
@@ -79,7 +86,9 @@ struct RegistrationPageController: RouteCollection {
         }
         let body = positionBody(form, reason: reason, lineID: lineID)
         do {
-            let position = try await Cart.add(body, for: user, on: req)
+            var replacing: CartPosition?
+            if let id = form.edit { replacing = try await ownPosition(id, user: user, lineID: lineID, on: req) }
+            let position = try await Cart.add(body, for: user, replacing: replacing, on: req)
             return req.redirect(to: "/cart/positions/\(try position.requireID())/address")
         } catch let problem as Problem where problem.status != .notFound {
             let shown = problem.errors.isEmpty ? [FieldError(field: "form", message: problem.detail)] : problem.errors
@@ -131,6 +140,33 @@ struct RegistrationPageController: RouteCollection {
             let attachment = try await AttachmentStore.visible(id, to: user, on: req.db)
         else { throw Problem.notFound() }
         return try await AttachmentStore.download(attachment, request: req)
+    }
+
+    private func ownPosition(_ id: Int, user: User, lineID: Int, on req: Request) async throws -> CartPosition {
+        guard let position = try await CartPosition.find(id, on: req.db), position.userID == user.id,
+            position.lineID == lineID
+        else { throw Problem.notFound() }
+        return position
+    }
+
+    /// A stored position as the form would post it, to edit it.
+    static func form(from position: CartPosition) -> Form {
+        var fields: [String: String] = [:]
+        let schema = ReasonID(rawValue: position.reason).map(FormSchema.of)
+        for (name, value) in JSONText.decode([String: JSONValue].self, position.fields) ?? [:] {
+            let kind = schema?.fields.first { $0.name == name }?.kind
+            switch value {
+            case .bool(let flag): fields[name] = kind == .declaration ? (flag ? "on" : "") : (flag ? "yes" : "no")
+            case .integer(let number): fields[name] = String(number)
+            case .string(let text): fields[name] = text
+            default: break
+            }
+        }
+        let serials = JSONText.decode([String].self, position.serials) ?? []
+        return Form(
+            reason: position.reason, quantity: String(position.quantity), serials: serials,
+            serialText: serials.joined(separator: ", "), f: fields,
+            attachments: JSONText.decode([String].self, position.attachments), edit: position.id)
     }
 
     private func lineParameter(_ req: Request) throws -> Int {

@@ -168,9 +168,9 @@ enum Submission {
             let reason = Reason.named(prepared.position.reason)
             let record = ReturnRequest()
             record.number = RequestNumbers.requestNumber(
-                category: reason.category, sequence: try await nextNumber("request", sql))
+                category: reason.category, sequence: try await NumberSequence.next("request", db))
             if reason.shipsDirectly {
-                record.rmaNumber = RequestNumbers.rmaNumber(sequence: try await nextNumber("rma", sql))
+                record.rmaNumber = RequestNumbers.rmaNumber(sequence: try await NumberSequence.next("rma", db))
                 record.validUntil = today.adding(days: RequestNumbers.rmaValidityDays).iso
             }
             record.status = RequestStatus.initial(for: reason.outcome).rawValue
@@ -226,17 +226,6 @@ enum Submission {
                 .values(SQLBind(userID), SQLBind(key), SQLBind(201), SQLBind(answer), SQLBind(now)).run()
         }
         return (.created, answer)
-    }
-
-    /// The next number of a gap-free sequence, inside the caller's transaction.
-    private static func nextNumber(_ name: String, _ sql: any SQLDatabase) async throws -> Int64 {
-        struct Row: Decodable { var value: Int64 }
-        guard
-            let row = try await sql.raw(
-                "UPDATE number_sequences SET value = value + 1 WHERE name = \(bind: name) RETURNING value"
-            ).first(decoding: Row.self)
-        else { throw Abort(.internalServerError, reason: "number sequence \(name) is missing") }
-        return row.value
     }
 }
 

@@ -8,11 +8,7 @@ struct SearchPageController: RouteCollection {
         routes.get("search", use: show)
     }
 
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = SelectOption
 
     struct Row: Encodable {
         var id: Int

@@ -24,6 +24,13 @@ struct SignedInUser: Encodable {
 
 struct NoContent: Encodable {}
 
+/// One entry of a `<select>` or a group of radio buttons.
+struct SelectOption: Encodable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
 extension Request {
     /// Renders `template` inside the layout with the texts of the request's language.
     func renderPage<Content: Encodable>(
