@@ -39,6 +39,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
 
     do {  // Passwords, sessions
         app.passwords.use(.bcrypt(cost: config.bcryptCost))
+        app.decoyHash = try Bcrypt.hash(randomToken(bytes: 16), cost: config.bcryptCost)
         app.sessions.use(.fluent)
         app.sessions.configuration.cookieName = "retour_session"
         let secure = config.secureCookies

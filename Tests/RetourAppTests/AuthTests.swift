@@ -40,6 +40,11 @@ extension AppTests {
                 let answer = try await browser.login("jan@pcpartner.nl", password: "not the password")
                 #expect(answer.status == .unauthorized)
                 #expect(answer.body.string.contains("E-mailadres of wachtwoord is onjuist."))
+                // An unknown account gets the same answer, so the page does not tell which e-mails exist.
+                let unknown = try await Browser(app).login("nobody@pcpartner.nl", password: "not the password")
+                #expect(unknown.status == .unauthorized)
+                #expect(unknown.body.string.contains("E-mailadres of wachtwoord is onjuist."))
+                #expect(app.decoyHash.hasPrefix("$2b$04$"))
                 let api = try await app.postJSON(
                     "/api/v1/auth/token", #"{"email":"jan@pcpartner.nl","password":"nope nope nope"}"#, token: nil)
                 #expect(api.status == .unauthorized)

@@ -42,7 +42,7 @@ enum Authentication {
             passwordMatches = (try? await request.password.async.verify(password, created: user.passwordHash)) ?? false
         } else {
             // Spend the same time as for a real account, so timing does not tell which e-mails exist.
-            _ = try? await request.password.async.verify(password, created: Self.decoyHash)
+            _ = try? await request.password.async.verify(password, created: request.application.decoyHash)
             passwordMatches = false
         }
         guard let user, passwordMatches, user.active else {
@@ -60,9 +60,6 @@ enum Authentication {
         try await LoginFailure.query(on: request.db).filter(\.$subject == emailSubject).delete()
         return user
     }
-
-    /// A bcrypt hash of a random password, cost 4.
-    private static let decoyHash = "$2b$04$5bJ6a1Z4lqQy3S8f0yJbKeL8a9z4z7Q3xwVqkP2e2n7sP9kq4mY0u"
 }
 
 enum Tokens {
@@ -130,5 +127,18 @@ extension Request {
     /// The client's address, as nginx passes it on, else the socket's.
     var clientAddress: String {
         headers.first(name: "X-Real-IP") ?? remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
+extension Application {
+    private struct DecoyHashKey: StorageKey {
+        typealias Value = String
+    }
+
+    /// A real bcrypt hash of a random password at the configured cost, made once at start-up:
+    /// checking an unknown e-mail against it costs as much as checking a real account.
+    var decoyHash: String {
+        get { storage[DecoyHashKey.self] ?? "" }
+        set { storage[DecoyHashKey.self] = newValue }
     }
 }
