@@ -124,6 +124,8 @@ extension AppTests {
                 #expect(html.components(separatedBy: "<li class=\"reason").count - 1 == 14)
                 #expect(html.contains("data-reason=\"commercial_return\" data-enabled=\"false\""))
                 #expect(html.contains("data-reason=\"buyback\" data-enabled=\"true\""))
+                #expect(html.contains("href=\"/register/\(id)?reason=buyback\""))
+                #expect(!html.contains("href=\"/register/\(id)?reason=commercial_return\""))
                 let until = testDay.adding(days: -20 + 30)
                 #expect(html.contains("Aan te vragen tot en met \(until.day)-\(until.month)-\(until.year)."))
             }

@@ -234,6 +234,27 @@ extension AppTests {
             }
         }
 
+        @Test func aDoubleClickWithoutAKeyStillSubmitsOnce() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
+                #expect(
+                    try await Self.add(
+                        app,
+                        #"{"line": \#(line), "reason": "product_complaint", "quantity": 2, "fields": {"condition": "opened"}}"#,
+                        token: jan
+                    ).status == .created)
+                let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for _ in 0..<4 { group.addTask { try await Self.submit(app, token: jan).status } }
+                    var all: [HTTPStatus] = []
+                    for try await status in group { all.append(status) }
+                    return all
+                }
+                #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses.map(\.code))")
+                #expect(try await ReturnRequest.query(on: app.db).count() == 1)
+            }
+        }
+
         @Test func theThreeOutcomesAndTheConfirmationMail() async throws {
             try await withRetour(demo: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")

@@ -108,10 +108,14 @@ struct ReasonsFragmentController: RouteCollection {
             var t: [String: String]
             var line: Int
             var items: [Item]
+            /// Resellers go from an open reason to its form; the distributor's staff only look.
+            var canRegister: Bool
         }
         let view = try await req.view.render(
             "reasons",
-            Fragment(t: req.application.translationCatalog.forTemplates[t.language] ?? [:], line: id, items: items))
+            Fragment(
+                t: req.application.translationCatalog.forTemplates[t.language] ?? [:], line: id, items: items,
+                canRegister: user.role.belongsToCompany))
         let response = try await view.encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
