@@ -208,6 +208,15 @@ extension AppTests {
                 #expect(try await ExpiryWorker.runOnce(app).expired == 1)
                 #expect(try await Self.post(app, "/api/v1/requests/\(number)/extend", token: jan).status == .conflict)
                 #expect(try await Self.post(app, "/api/v1/requests/\(number)/extend", token: agent).status == .ok)
+                // Renewed on day 12 (valid to day 17): goods arriving on day 21 are late (3 transit days).
+                app.clock = FixedClock(day: testDay.adding(days: 21), timeZone: app.config.timeZone)
+                let late = try await Self.post(
+                    app, "/api/v1/requests/\(number)/receipt",
+                    #"{"quantity": 2, "serials": ["S4EVNM0R820837", "S4EVNM0R820838"], "condition": "as_expected"}"#,
+                    token: try await app.token("rma@retour.example"))
+                #expect(
+                    (try late.json()["discrepancy"] as? String)?.contains("transit days") == true, "\(late.body.string)"
+                )
             }
         }
 

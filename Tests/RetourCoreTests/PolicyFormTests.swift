@@ -62,6 +62,38 @@ import Testing
         #expect(changes[.defect]?.refusedToAllowed == 0)
     }
 
+    @Test func versionsStoredBeforeNewValuesGetTheDefaults() throws {
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy.standard)) as! [String: Any]
+        old["archiveAfterDays"] = nil
+        old["cartWarningDays"] = nil
+        var reasons = old["reasons"] as! [String: [String: Any]]
+        for key in reasons.keys { reasons[key]?["reviewTargetWorkingDays"] = nil }
+        old["reasons"] = reasons
+        let policy = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(policy.archiveDays == 30)
+        #expect(policy.cartWarning == 3)
+        #expect(policy[.productComplaint].reviewTarget == 2)
+    }
+
+    @Test func theFollowUpValuesAreOnTheForm() throws {
+        var fields = PolicyForm.fields(of: .standard)
+        #expect(fields["archiveAfterDays"] == "30")
+        #expect(fields["target_buyback"] == "2")
+        fields["archiveAfterDays"] = "45"
+        fields["cartWarningDays"] = "5"
+        fields["target_buyback"] = "4"
+        let policy = try PolicyForm.parse(fields, base: .standard).get()
+        #expect(policy.archiveDays == 45)
+        #expect(policy.cartWarning == 5)
+        #expect(policy[.buyback].reviewTarget == 4)
+        fields["target_buyback"] = "0"
+        guard case .failure(let errors) = PolicyForm.parse(fields, base: .standard) else {
+            Issue.record("a target of 0 was accepted")
+            return
+        }
+        #expect(errors.errors.map(\.field) == ["target_buyback"])
+    }
+
     @Test func policiesSurviveJSON() throws {
         let data = try JSONEncoder().encode(Policy.standard)
         let text = String(decoding: data, as: UTF8.self)

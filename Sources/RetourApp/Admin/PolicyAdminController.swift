@@ -27,6 +27,7 @@ struct PolicyAdminController: RouteCollection {
         var keep: String
         var fee: String
         var images: String
+        var target: String
         var error: String?
     }
 
@@ -57,6 +58,9 @@ struct PolicyAdminController: RouteCollection {
         var version: Int
         var reasons: [ReasonRow]
         var defaultWarrantyMonths: String
+        var archiveAfterDays: String
+        var cartWarningDays: String
+        var transitGraceDays: String
         var doaStart: String
         var effectiveFrom: String
         var note: String
@@ -225,6 +229,7 @@ struct PolicyAdminController: RouteCollection {
                 id: reason.id.rawValue, label: reason.label.text(in: language), fixedWindow: fixed,
                 window: value("window"),
                 min: value("min"), max: value("max"), keep: value("keep"), fee: value("fee"), images: value("images"),
+                target: value("target"),
                 error: rowErrors.isEmpty ? nil : rowErrors.map { $0.message.text(in: language) }.joined(separator: " "))
         }
         let page = max(1, req.query[Int.self, at: "page"] ?? 1)
@@ -248,6 +253,8 @@ struct PolicyAdminController: RouteCollection {
         }
         let content = Content(
             version: version, reasons: reasons, defaultWarrantyMonths: fields["defaultWarrantyMonths"] ?? "",
+            archiveAfterDays: fields["archiveAfterDays"] ?? "", cartWarningDays: fields["cartWarningDays"] ?? "",
+            transitGraceDays: fields["transitGraceDays"] ?? "",
             doaStart: fields["doaStart"] ?? "", effectiveFrom: fields["effectiveFrom"] ?? req.today.iso,
             note: fields["note"] ?? "", days: fields["days"] ?? "30", brands: brands, versions: versions,
             errors: shownErrors, errorList: errors.map { $0.message.text(in: language) }, notice: notice,

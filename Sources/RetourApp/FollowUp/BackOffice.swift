@@ -55,6 +55,15 @@ enum BackOffice {
                     ? "condition \(receipt.condition): a sealed return must arrive unopened and new"
                     : "condition \(receipt.condition)")
         }
+        // Goods must be sent within the RMA number's days; they may travel a few days more.
+        let (_, policy) = try await PolicyStore.current(on: db, day: context.today)
+        if let last = record.validUntil.flatMap(CalendarDay.init(iso:)),
+            context.today > last.adding(days: policy.transitGrace)
+        {
+            differences.append(
+                "arrived \(context.today.iso), after the RMA number's last day \(last.iso) plus \(policy.transitGrace) transit days"
+            )
+        }
         let discrepancy = differences.isEmpty ? nil : differences.joined(separator: "; ")
         let message = [receipt.note, discrepancy.map { "Discrepancy: \($0)" }].compactMap { $0 }.joined(separator: "\n")
         try await RequestActions.perform(

@@ -84,6 +84,7 @@ struct FollowUpPageController: RouteCollection {
         var (records, total) = try await RequestQueries.list(
             filter, today: req.today, page: page, per: Self.perPage, on: req.db)
         let today = req.today
+        let (_, policy) = try await PolicyStore.current(on: req.db, day: today)
         var rows: [Row] = []
         for record in records {
             let submitted = CalendarDay(iso: record.submittedOn) ?? today
@@ -94,6 +95,7 @@ struct FollowUpPageController: RouteCollection {
             let company =
                 user.role.seesAllCompanies ? try await Company.find(record.companyID, on: req.db)?.name ?? "" : ""
             let status = RequestStatus(rawValue: record.status) ?? .inReview
+            let target = ReasonID(rawValue: record.reason).map { policy[$0].reviewTarget } ?? 2
             rows.append(
                 Row(
                     number: record.number, rmaNumber: record.rmaNumber ?? "",
@@ -105,8 +107,8 @@ struct FollowUpPageController: RouteCollection {
                     lastChange: language.format(
                         CalendarDay(record.lastChangeAt ?? record.submittedAt, in: req.config.timeZone)),
                     creditNote: record.creditNoteNumber != nil, company: company,
-                    age: t("backoffice.age", ["days": "\(age)", "target": "\(Lifecycle.reviewTargetWorkingDays)"]),
-                    overdue: status == .inReview && age > Lifecycle.reviewTargetWorkingDays))
+                    age: t("backoffice.age", ["days": "\(age)", "target": "\(target)"]),
+                    overdue: status == .inReview && age > target))
         }
         records = []
         func link(_ page: Int) -> String {

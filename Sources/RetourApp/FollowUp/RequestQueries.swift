@@ -102,7 +102,8 @@ enum RequestQueries {
     static func list(_ filter: Filter, today: CalendarDay, page: Int, per: Int, on db: any Database) async throws
         -> (records: [ReturnRequest], total: Int)
     {
-        let archiveDay = today.adding(days: -Lifecycle.archiveAfterDays).iso
+        let (_, policy) = try await PolicyStore.current(on: db, day: today)
+        let archiveDay = today.adding(days: -policy.archiveDays).iso
         func apply(_ query: QueryBuilder<ReturnRequest>) -> QueryBuilder<ReturnRequest> {
             var query = query
             if let company = filter.companyID { query = query.filter(\.$companyID == company) }

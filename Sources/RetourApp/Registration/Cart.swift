@@ -31,9 +31,6 @@ struct PositionView: Content {
 
 /// Adding to, reading and emptying a user's cart, with every rule checked on the way in.
 enum Cart {
-    /// Days before a deadline from which the cart warns "submit before D" [default].
-    static let warningDays = 3
-
     /// Adds a position, or replaces `replacing` (an edit) with the new content.
     static func add(_ body: PositionBody, for user: User, replacing: CartPosition? = nil, on request: Request)
         async throws
@@ -209,7 +206,7 @@ enum Cart {
                 let date = request.language.format(deadline)
                 if deadline < today {
                     warning = t("cart.warning.ended", ["date": date])
-                } else if today.days(until: deadline) <= warningDays {
+                } else if today.days(until: deadline) <= policy.cartWarning {
                     warning = t("cart.warning.soon", ["date": date])
                 }
             }

@@ -106,11 +106,6 @@ public enum Lifecycle {
             return false
         }
     }
-
-    /// Closed requests move to the archive after this many days [default].
-    public static let archiveAfterDays = 30
-    /// Target for the first decision on a request in review, in working days [default].
-    public static let reviewTargetWorkingDays = 2
 }
 
 extension CalendarDay {

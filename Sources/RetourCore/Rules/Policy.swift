@@ -48,11 +48,16 @@ public struct ReasonPolicy: Sendable, Hashable, Codable {
     public var returnFeeBasisPoints: Int?
     /// Image attachments a position needs.
     public var requiredImages: Int
+    /// Working days within which a request in review should get its first decision [default 2];
+    /// nil in versions stored before this value existed.
+    public var reviewTargetWorkingDays: Int?
+
+    public var reviewTarget: Int { reviewTargetWorkingDays ?? 2 }
 
     public init(
         window: Window, minimumValue: Money? = nil, maximumValue: Money? = nil, excludedKinds: Set<ArticleKind> = [],
         excludeSpecialOrders: Bool = false, excludeNonReturnable: Bool = false, keepDiscountBasisPoints: Int? = nil,
-        returnFeeBasisPoints: Int? = nil, requiredImages: Int = 0
+        returnFeeBasisPoints: Int? = nil, requiredImages: Int = 0, reviewTargetWorkingDays: Int? = 2
     ) {
         self.window = window
         self.minimumValue = minimumValue
@@ -63,6 +68,7 @@ public struct ReasonPolicy: Sendable, Hashable, Codable {
         self.keepDiscountBasisPoints = keepDiscountBasisPoints
         self.returnFeeBasisPoints = returnFeeBasisPoints
         self.requiredImages = requiredImages
+        self.reviewTargetWorkingDays = reviewTargetWorkingDays
     }
 }
 
@@ -81,17 +87,33 @@ public struct Policy: Sendable, Hashable, Codable {
     public var licenceReasons: Set<ReasonID>
     /// Reasons only licence articles may use.
     public var licenceOnlyReasons: Set<ReasonID>
+    /// Days after closing that a request moves to the archive [default 30]; nil in older versions.
+    public var archiveAfterDays: Int?
+    /// Days before a deadline from which the cart warns "submit before D" [default 3]; nil in older versions.
+    public var cartWarningDays: Int?
+
+    /// Days goods may travel after the RMA number's last day before their arrival is flagged late
+    /// [default 3]; nil in older versions.
+    public var transitGraceDays: Int?
+
+    public var archiveDays: Int { archiveAfterDays ?? 30 }
+    public var transitGrace: Int { transitGraceDays ?? 3 }
+    public var cartWarning: Int { cartWarningDays ?? 3 }
 
     public init(
         reasons: [ReasonID: ReasonPolicy], defaultWarrantyMonths: Int = 24, doaStart: DOAStart = .invoiceDate,
         licenceReasons: Set<ReasonID> = [.licenseReturn, .wrongInvoicing],
-        licenceOnlyReasons: Set<ReasonID> = [.licenseReturn]
+        licenceOnlyReasons: Set<ReasonID> = [.licenseReturn], archiveAfterDays: Int? = 30, cartWarningDays: Int? = 3,
+        transitGraceDays: Int? = 3
     ) {
         self.reasons = reasons
         self.defaultWarrantyMonths = defaultWarrantyMonths
         self.doaStart = doaStart
         self.licenceReasons = licenceReasons
         self.licenceOnlyReasons = licenceOnlyReasons
+        self.archiveAfterDays = archiveAfterDays
+        self.cartWarningDays = cartWarningDays
+        self.transitGraceDays = transitGraceDays
     }
 
     public subscript(reason: ReasonID) -> ReasonPolicy {
@@ -140,6 +162,19 @@ extension Policy {
     /// Every value an administrator could set wrongly, named by `reasons.<id>.<field>` or the global field.
     public func problems() -> [FieldError] {
         var errors: [FieldError] = []
+        if !(1...3650).contains(archiveDays) {
+            errors.append(
+                FieldError(
+                    "archiveAfterDays", nl: "Archiveren na 1 tot 3650 dagen.", en: "Archive after 1 to 3650 days."))
+        }
+        if !(0...60).contains(transitGrace) {
+            errors.append(
+                FieldError("transitGraceDays", nl: "Transittijd 0 tot 60 dagen.", en: "Transit grace 0 to 60 days."))
+        }
+        if !(0...60).contains(cartWarning) {
+            errors.append(
+                FieldError("cartWarningDays", nl: "Waarschuwen 0 tot 60 dagen vooraf.", en: "Warn 0 to 60 days ahead."))
+        }
         if !(1...240).contains(defaultWarrantyMonths) {
             errors.append(
                 FieldError(
@@ -180,6 +215,12 @@ extension Policy {
                             field + "." + name, nl: "Een percentage ligt tussen 0 en 100.",
                             en: "A percentage lies between 0 and 100."))
                 }
+            }
+            if !(1...60).contains(rules.reviewTarget) {
+                errors.append(
+                    FieldError(
+                        field + ".reviewTargetWorkingDays", nl: "Een doel is 1 tot 60 werkdagen.",
+                        en: "A target is 1 to 60 working days."))
             }
             if !(0...20).contains(rules.requiredImages) {
                 errors.append(

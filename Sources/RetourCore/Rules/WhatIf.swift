@@ -39,6 +39,8 @@ public enum PolicyForm {
     public static func fields(of policy: Policy) -> [String: String] {
         var fields: [String: String] = [
             "defaultWarrantyMonths": String(policy.defaultWarrantyMonths), "doaStart": policy.doaStart.rawValue,
+            "archiveAfterDays": String(policy.archiveDays), "cartWarningDays": String(policy.cartWarning),
+            "transitGraceDays": String(policy.transitGrace),
         ]
         for reason in ReasonID.allCases {
             let rules = policy[reason]
@@ -50,6 +52,7 @@ public enum PolicyForm {
             fields[fieldName("fee", reason)] =
                 rules.returnFeeBasisPoints.map { Money(cents: Int64($0)).decimalString } ?? ""
             fields[fieldName("images", reason)] = String(rules.requiredImages)
+            fields[fieldName("target", reason)] = String(rules.reviewTarget)
         }
         return fields
     }
@@ -95,6 +98,9 @@ public enum PolicyForm {
         }
 
         if let months = integer("defaultWarrantyMonths", 1...240) { policy.defaultWarrantyMonths = months }
+        if let days = integer("archiveAfterDays", 1...3650) { policy.archiveAfterDays = days }
+        if let days = integer("cartWarningDays", 0...60) { policy.cartWarningDays = days }
+        if let days = integer("transitGraceDays", 0...60) { policy.transitGraceDays = days }
         if let start = DOAStart(rawValue: text("doaStart")) {
             policy.doaStart = start
         } else {
@@ -112,6 +118,7 @@ public enum PolicyForm {
             if let keep = percentage(fieldName("keep", reason)) { rules.keepDiscountBasisPoints = keep }
             if let fee = percentage(fieldName("fee", reason)) { rules.returnFeeBasisPoints = fee }
             if let images = integer(fieldName("images", reason), 0...20) { rules.requiredImages = images }
+            if let target = integer(fieldName("target", reason), 1...60) { rules.reviewTargetWorkingDays = target }
             if let minimum = rules.minimumValue, let maximum = rules.maximumValue, minimum > maximum {
                 errors.append(
                     FieldError(
