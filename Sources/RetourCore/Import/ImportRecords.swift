@@ -78,6 +78,7 @@ public struct ServiceCentre: Sendable, Hashable, Codable {
     }
 }
 
+/// A brand and its DOA and warranty arrangements: what the import stores and what the rules read.
 public struct BrandRecord: Sendable, Hashable {
     public var name: String
     public var doaDays: Int?
@@ -87,8 +88,8 @@ public struct BrandRecord: Sendable, Hashable {
     public var serviceCentre: ServiceCentre?
 
     public init(
-        name: String, doaDays: Int?, warrantyMonths: Int?, warrantyHandling: Handling, doaHandling: Handling,
-        serviceCentre: ServiceCentre?
+        name: String, doaDays: Int? = nil, warrantyMonths: Int? = nil, warrantyHandling: Handling = .credit,
+        doaHandling: Handling = .credit, serviceCentre: ServiceCentre? = nil
     ) {
         self.name = name
         self.doaDays = doaDays

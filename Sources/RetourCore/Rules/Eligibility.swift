@@ -41,26 +41,8 @@ public struct ArticleFacts: Sendable, Hashable {
     }
 }
 
-public struct BrandFacts: Sendable, Hashable {
-    public var name: String
-    public var doaDays: Int?
-    public var warrantyMonths: Int?
-    public var warrantyHandling: Handling
-    public var doaHandling: Handling
-    public var serviceCentre: ServiceCentre?
-
-    public init(
-        name: String, doaDays: Int? = nil, warrantyMonths: Int? = nil, warrantyHandling: Handling = .credit,
-        doaHandling: Handling = .credit, serviceCentre: ServiceCentre? = nil
-    ) {
-        self.name = name
-        self.doaDays = doaDays
-        self.warrantyMonths = warrantyMonths
-        self.warrantyHandling = warrantyHandling
-        self.doaHandling = doaHandling
-        self.serviceCentre = serviceCentre
-    }
-}
+/// The brand facts the rules read are the brand as imported.
+public typealias BrandFacts = BrandRecord
 
 /// A keep offer: the normal purchase price and the special price for keeping the goods.
 public struct KeepOffer: Sendable, Hashable {
