@@ -25,8 +25,20 @@ public struct AppConfig: Sendable {
     /// The distributor's return address, printed on confirmations [manual, configurable].
     public var returnAddress = "ALSO · Att. RMA department · Inundatiedok 18 · 3439 JJ Nieuwegein · The Netherlands"
     public var rmaMailbox = "rma.nl@also.com"
-    /// Seconds between two rounds of the background worker inside `serve`; 0 switches it off.
+    /// Seconds between two rounds of the background worker (inside `serve` and for `retour worker`).
     public var workerInterval = 5
+    /// Whether `serve` runs the background worker itself; `retour worker` and other commands do not.
+    public var workerInServe = true
+    /// A signed-in browser is forgotten after this long without a request, and this long after login.
+    public var sessionIdleSeconds = 2 * 60 * 60
+    public var sessionAbsoluteSeconds = 12 * 60 * 60
+    /// Proxies whose `X-Forwarded-For` / `X-Real-IP` are believed (addresses, e.g. nginx's 127.0.0.1).
+    public var trustedProxies: Set<String> = []
+    /// Whether a production server may start while a demo login with the published password exists.
+    public var allowDemo = false
+    /// Anonymous phone uploads and own uploads: bytes per user and day, files per phone link.
+    public var uploadBytesPerUserDay = 200 * 1024 * 1024
+    public var filesPerPhoneLink = 20
 
     public init(
         databaseURL: String? = nil, sqlitePath: String = "var/retour.sqlite",
@@ -69,10 +81,39 @@ public struct AppConfig: Sendable {
             config.tokenLifetimeDays = value
         }
         config.secureCookies = Environment.get("RETOUR_SECURE_COOKIES") == "1"
+        if let minutes = Environment.get("RETOUR_SESSION_IDLE_MINUTES") {
+            guard let value = Int(minutes), (1...10_080).contains(value) else {
+                throw ConfigError("RETOUR_SESSION_IDLE_MINUTES must be 1…10080")
+            }
+            config.sessionIdleSeconds = value * 60
+        }
+        if let hours = Environment.get("RETOUR_SESSION_MAX_HOURS") {
+            guard let value = Int(hours), (1...720).contains(value) else {
+                throw ConfigError("RETOUR_SESSION_MAX_HOURS must be 1…720")
+            }
+            config.sessionAbsoluteSeconds = value * 3600
+        }
+        if let proxies = Environment.get("RETOUR_TRUSTED_PROXIES") {
+            config.trustedProxies = Set(
+                proxies.split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0) }.filter { !$0.isEmpty })
+        }
+        config.allowDemo = Environment.get("RETOUR_ALLOW_DEMO") == "1"
+        if let megabytes = Environment.get("RETOUR_UPLOAD_MB_PER_DAY") {
+            guard let value = Int(megabytes), (1...100_000).contains(value) else {
+                throw ConfigError("RETOUR_UPLOAD_MB_PER_DAY must be 1…100000")
+            }
+            config.uploadBytesPerUserDay = value * 1024 * 1024
+        }
         if let value = Environment.get("RETOUR_FILES"), !value.isEmpty { config.filesDirectory = value }
         if let value = Environment.get("RETOUR_MAIL_DIR"), !value.isEmpty { config.mailDirectory = value }
         if let value = Environment.get("RETOUR_MAIL_FROM"), !value.isEmpty { config.mailFrom = value }
-        if let value = Environment.get("RETOUR_PUBLIC_URL"), !value.isEmpty { config.publicURL = value }
+        if let value = Environment.get("RETOUR_PUBLIC_URL"), !value.isEmpty {
+            guard let url = URLComponents(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil
+            else { throw ConfigError("RETOUR_PUBLIC_URL must be an http(s) address, like https://rma.example.com") }
+            config.publicURL = value.hasSuffix("/") ? String(value.dropLast()) : value
+            // Behind https the cookies are always Secure.
+            if url.scheme == "https" { config.secureCookies = true }
+        }
         if let value = Environment.get("RETOUR_RETURN_ADDRESS"), !value.isEmpty { config.returnAddress = value }
         if let value = Environment.get("RETOUR_RMA_MAILBOX"), !value.isEmpty { config.rmaMailbox = value }
         if let value = Environment.get("RETOUR_WORKER_INTERVAL") {

@@ -6,13 +6,21 @@ import Leaf
 import RetourCore
 import Vapor
 
+/// Every migration, in the order they run.
+let retourMigrations: [any Migration] = [
+    CreateMasterData(), CreateSearchIndexes(), SessionRecord.migration, CreatePolicyVersions(), CreateRegistration(),
+    CreateFollowUp(), CreateHardening(),
+]
+
 /// Sets up storage, sessions, views, middleware, routes and commands.
 public func configure(_ app: Application, config: AppConfig? = nil) async throws {
     let config = try config ?? AppConfig.fromEnvironment()
     app.config = config
-    if let days = Environment.get("RETOUR_CLOCK_OFFSET_DAYS"), let offset = Double(days), app.environment != .testing {
+    if let days = Environment.get("RETOUR_CLOCK_OFFSET_DAYS"), let offset = Int(days), (-3650...3650).contains(offset),
+        app.environment != .testing, app.environment != .production
+    {
         // Lets a demo or test server live some days ahead, e.g. to see the archive fill.
-        app.clock = OffsetClock(base: SystemClock(), seconds: offset * 86_400)
+        app.clock = OffsetClock(base: SystemClock(), seconds: Double(offset) * 86_400)
     }
 
     do {  // Storage
@@ -28,24 +36,23 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             app.databases.use(.sqlite(.file(config.sqlitePath)), as: .sqlite)
+            try await SQLiteServer.prepare(app)
         }
-        app.migrations.add(CreateMasterData())
-        app.migrations.add(CreateSearchIndexes())
-        app.migrations.add(SessionRecord.migration)
-        app.migrations.add(CreatePolicyVersions())
-        app.migrations.add(CreateRegistration())
-        app.migrations.add(CreateFollowUp())
+        app.migrations.add(retourMigrations)
     }
 
     do {  // Passwords, sessions
         app.passwords.use(.bcrypt(cost: config.bcryptCost))
         app.decoyHash = try Bcrypt.hash(randomToken(bytes: 16), cost: config.bcryptCost)
-        app.sessions.use(.fluent)
-        app.sessions.configuration.cookieName = "retour_session"
+        app.sessions.use { _ in WebSessionDriver() }
         let secure = config.secureCookies
+        // Over https the cookie is `__Host-` prefixed: the browser then refuses it from any
+        // sub-domain or over plain http.
+        app.sessions.configuration.cookieName = secure ? "__Host-retour_session" : "retour_session"
+        let lifetime = config.sessionAbsoluteSeconds
         app.sessions.configuration.cookieFactory = { sessionID in
             HTTPCookies.Value(
-                string: sessionID.string, expires: nil, maxAge: 60 * 60 * 12, path: "/", isSecure: secure,
+                string: sessionID.string, expires: nil, maxAge: lifetime, path: "/", isSecure: secure,
                 isHTTPOnly: true, sameSite: .lax)
         }
     }
@@ -70,6 +77,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     do {  // Middleware, in the order requests meet them
         app.middleware = Middlewares()
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+        app.middleware.use(SecurityHeadersMiddleware())
         app.middleware.use(ProblemMiddleware())
         app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
         app.routes.defaultMaxBodySize = "1mb"

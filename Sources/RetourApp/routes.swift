@@ -3,8 +3,11 @@ import RetourCore
 import Vapor
 
 func routes(_ app: Application) throws {
+    OperationsController.register(on: app)
+
     do {  // HTML pages: sessions, CSRF, the signed-in user
-        let web = app.grouped(app.sessions.middleware, SessionUserMiddleware(), CSRFMiddleware())
+        let web = app.grouped(
+            app.sessions.middleware, SessionUserMiddleware(), AnonymousBodyLimitMiddleware(), CSRFMiddleware())
         try web.register(collection: LoginController())
         web.get("lang", ":code", use: LanguageController.switchLanguage)
 
@@ -24,7 +27,7 @@ func routes(_ app: Application) throws {
     }
 
     do {  // JSON API v1: bearer tokens
-        let api = app.grouped("api", "v1").grouped(BearerAuthenticator())
+        let api = app.grouped("api", "v1").grouped(BearerAuthenticator(), AnonymousBodyLimitMiddleware())
         api.get("openapi.json", use: OpenAPIController.document)
         try api.register(collection: TokenController())
         try api.register(collection: ImportController())
@@ -69,9 +72,26 @@ enum LanguageController {
 }
 
 /// Only same-site paths are followed after login or a language switch, never another host.
+/// The candidate is judged as a browser would read it: percent-decoded (repeatedly), with tabs,
+/// newlines and other control characters removed, and backslashes read as slashes.
 func safeLocalPath(_ candidate: String?) -> String? {
-    guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.contains("\\"),
-        candidate.count < 2000
+    guard let candidate, candidate.utf8.count < 2000 else { return nil }
+    var decoded = candidate
+    for _ in 0..<3 {
+        guard let once = decoded.removingPercentEncoding, once != decoded else { break }
+        decoded = once
+    }
+    let seenByBrowser = String(
+        String.UnicodeScalarView(decoded.unicodeScalars.filter { !$0.properties.generalCategory.isControl })
+    )
+    .replacingOccurrences(of: "\\", with: "/")
+    guard seenByBrowser.hasPrefix("/"), !seenByBrowser.hasPrefix("//"),
+        !candidate.unicodeScalars.contains(where: { $0.properties.generalCategory.isControl }),
+        !candidate.contains("\\"), candidate.hasPrefix("/"), !candidate.hasPrefix("//")
     else { return nil }
     return candidate
+}
+
+extension Unicode.GeneralCategory {
+    fileprivate var isControl: Bool { self == .control || self == .format }
 }

@@ -15,9 +15,11 @@ enum Entrypoint {
             // `serve` (also the default command) brings the schema up to date before listening.
             let command = environment.arguments.dropFirst().first
             if command == nil || command == "serve" || command?.hasPrefix("-") == true {
+                try SQLiteServer.claimServeLock(app)
                 try await migrateGuarded(app)
+                try await ProductionSafety.check(app)
             } else {
-                app.config.workerInterval = 0
+                app.config.workerInServe = false
             }
             try await app.execute()
         } catch let failure as ExitCode {

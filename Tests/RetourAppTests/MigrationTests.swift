@@ -40,7 +40,7 @@ extension AppTests {
                 struct Count: Decodable { var total: Int }
                 let applied = try await sql.raw("SELECT COUNT(*) AS total FROM _fluent_migrations").first(
                     decoding: Count.self)
-                #expect(applied?.total == 6)
+                #expect(applied?.total == retourMigrations.count)
                 #expect(try await Company.query(on: second.db).count() == 0)
             } catch {
                 for app in apps { try? await app.asyncShutdown() }

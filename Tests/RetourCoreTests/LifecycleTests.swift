@@ -96,8 +96,8 @@ import Testing
 }
 
 @Suite struct SettlementTests {
-    @Test func commercialReturnPaysTheValueLessTheFee() {
-        let settlement = Settlement.compute(
+    @Test func commercialReturnPaysTheValueLessTheFee() throws {
+        let settlement = try Settlement.compute(
             reason: .commercialReturn, fields: [:], unitPrice: Money(cents: 5_495), quantity: 2, policy: .standard)
         #expect(settlement.value == Money(cents: 10_990))
         #expect(settlement.fee == Money(cents: 1_099))
@@ -105,26 +105,26 @@ import Testing
         #expect(settlement.kind == .credit)
     }
 
-    @Test func keptGoodsAreSettledAtTheDiscount() {
+    @Test func keptGoodsAreSettledAtTheDiscount() throws {
         // Transport damage kept: (333.97 − 300.57) × 2 = 66.80.
-        let kept = Settlement.compute(
+        let kept = try Settlement.compute(
             reason: .transportDamage, fields: ["keep": .bool(true)], unitPrice: Money(cents: 33_397), quantity: 2,
             policy: .standard)
         #expect(kept.amount == Money(cents: 6_680))
-        let returned = Settlement.compute(
+        let returned = try Settlement.compute(
             reason: .transportDamage, fields: ["keep": .bool(false)], unitPrice: Money(cents: 33_397), quantity: 2,
             policy: .standard)
         #expect(returned.amount == Money(cents: 66_794))
         // Too much delivered and kept: a charge at the special price, 332.30 each.
-        let charge = Settlement.compute(
+        let charge = try Settlement.compute(
             reason: .tooMuchDelivered, fields: ["keep": .bool(true)], unitPrice: Money(cents: 33_397), quantity: 1,
             policy: .standard)
         #expect(charge.kind == .charge)
         #expect(charge.amount == Money(cents: 33_230))
     }
 
-    @Test func creditNoteNumbersAndVAT() {
+    @Test func creditNoteNumbersAndVAT() throws {
         #expect(CreditNotes.number(year: 2026, sequence: 42) == "CN2026-000042")
-        #expect(CreditNotes.vat(on: Money(cents: 9_891)) == Money(cents: 2_077))
+        #expect(try CreditNotes.vat(on: Money(cents: 9_891)) == Money(cents: 2_077))
     }
 }

@@ -71,6 +71,19 @@ struct ProblemMiddleware: AsyncMiddleware {
             if status == .payloadTooLarge {
                 detail = language == .nl ? "De aanvraag is te groot." : "The request is too large."
             }
+        case let unavailable where DatabaseUnavailable.matches(unavailable):
+            status = .serviceUnavailable
+            headers.replaceOrAdd(name: .retryAfter, value: String(DatabaseUnavailable.retryAfterSeconds))
+            detail =
+                language == .nl
+                ? "Retour is even niet bereikbaar. Probeer het over enkele seconden opnieuw; er is niets verloren."
+                : "Retour is briefly unavailable. Please try again in a few seconds; nothing was lost."
+            request.logger.warning("database unavailable: \(String(reflecting: unavailable))")
+        case is MoneyOverflow:
+            status = .unprocessableEntity
+            detail =
+                language == .nl
+                ? "Het bedrag is te groot om mee te rekenen." : "The amount is too large to compute with."
         case let decoding as DecodingError:
             status = .badRequest
             detail = (language == .nl ? "Ongeldige invoer: " : "Malformed input: ") + decoding.plainDescription
@@ -101,14 +114,29 @@ struct ProblemMiddleware: AsyncMiddleware {
             let errors: [String]
         }
         let content = ErrorContent(status: Int(status.code), detail: detail, errors: items.map(\.message))
-        if let page = try? await request.renderPage("error", title: "\(status.code)", content: content, status: status)
+        // Without a database the layout cannot be filled in (it reads the user): a plain page then.
+        if status != .serviceUnavailable,
+            let page = try? await request.renderPage("error", title: "\(status.code)", content: content, status: status)
         {
             page.headers.add(contentsOf: headers)
             return page
         }
-        let response = Response(status: status, headers: headers, body: .init(string: detail))
-        response.headers.contentType = .plainText
+        let response = Response(status: status, headers: headers, body: .init(string: Self.plainPage(status, detail)))
+        response.headers.contentType = .html
         return response
+    }
+}
+
+extension ProblemMiddleware {
+    /// A page that needs nothing but the message itself.
+    static func plainPage(_ status: HTTPResponseStatus, _ detail: String) -> String {
+        let escaped = detail.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        return """
+            <!doctype html><html lang="nl"><head><meta charset="utf-8"><title>\(status.code)</title>\
+            <meta name="viewport" content="width=device-width, initial-scale=1"></head>\
+            <body><h1>Retour</h1><p>\(escaped)</p></body></html>
+            """
     }
 }
 

@@ -56,7 +56,7 @@ struct MailAdminController: RouteCollection {
 
     private func render(_ req: Request, notice: String?) async throws -> Response {
         _ = try req.requireUser([.admin])
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let result = try await OutboxMail.query(on: req.db).sort(\.$id, .descending)
             .paginate(PageRequest(page: page, per: Self.perPage))
         let formatter = ISO8601DateFormatter()

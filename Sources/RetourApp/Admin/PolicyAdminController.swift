@@ -232,7 +232,7 @@ struct PolicyAdminController: RouteCollection {
                 target: value("target"),
                 error: rowErrors.isEmpty ? nil : rowErrors.map { $0.message.text(in: language) }.joined(separator: " "))
         }
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let brandPage = try await Brand.query(on: req.db).sort(\.$name).paginate(
             PageRequest(page: page, per: Self.brandsPerPage))
         let brands = brandPage.items.map {

@@ -25,16 +25,19 @@ enum Authentication {
         let byAddress = failures.filter { $0.subject == addressSubject }.map(\.at)
         let addressThrottle = LoginThrottle(
             maximumFailures: config.addressFailureLimit, windowSeconds: config.loginThrottle.windowSeconds)
-        if let wait = config.loginThrottle.waitSeconds(failures: byEmail, now: now)
+        if let wait = config.loginThrottle.growingDelay(failures: byEmail, now: now)
             ?? addressThrottle.waitSeconds(failures: byAddress, now: now)
         {
-            let minutes = max(1, (wait + 59) / 60)
+            let (amount, nlUnit, enUnit) =
+                wait < 60 ? (wait, "seconden", "seconds") : (max(1, (wait + 59) / 60), "minuten", "minutes")
             throw Problem(
                 .tooManyRequests,
-                nl:
-                    "Te veel mislukte inlogpogingen. Probeer het over \(minutes) \(minutes == 1 ? "minuut" : "minuten") opnieuw.",
-                en: "Too many failed login attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").")
+                nl: "Te veel mislukte inlogpogingen. Probeer het over \(amount) \(nlUnit) opnieuw.",
+                en: "Too many failed login attempts. Try again in \(amount) \(enUnit).")
         }
+        // Failures older than the window count for nothing; forget them.
+        try await LoginFailure.query(on: request.db).filter(\.$subject ~~ [emailSubject, addressSubject])
+            .filter(\.$at <= since).delete()
 
         let user = try await User.query(on: request.db).filter(\.$email == email).first()
         let passwordMatches: Bool
@@ -58,6 +61,12 @@ enum Authentication {
                 en: "E-mail address or password is incorrect.")
         }
         try await LoginFailure.query(on: request.db).filter(\.$subject == emailSubject).delete()
+        // A reseller login must belong to a company: without one it could never be scoped.
+        guard user.mayActAsItsRole else {
+            throw Problem(
+                .forbidden, nl: "Deze login hoort bij geen bedrijf. Neem contact op met de RMA-afdeling.",
+                en: "This login belongs to no company. Please contact the RMA department.")
+        }
         return user
     }
 }
@@ -90,7 +99,7 @@ struct BearerAuthenticator: AsyncBearerAuthenticator {
                 .filter(\.$tokenHash == Tokens.hash(bearer.token))
                 .with(\.$user)
                 .first(),
-            token.expiresAt > request.now, token.user.active
+            token.expiresAt > request.now, token.user.active, token.user.mayActAsItsRole
         else { return }
         request.auth.login(token.user)
     }
@@ -99,8 +108,10 @@ struct BearerAuthenticator: AsyncBearerAuthenticator {
 /// Logs in the user whose id the session holds, as long as the account is still active.
 struct SessionUserMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let raw = request.session.data["userID"], let id = Int(raw) {
-            if let user = try await User.find(id, on: request.db), user.active {
+        // Only an existing session is read: touching `request.session` would create one for every
+        // anonymous page view.
+        if request.hasSession, let raw = request.session.data["userID"], let id = Int(raw) {
+            if let user = try await User.find(id, on: request.db), user.active, user.mayActAsItsRole {
                 request.auth.login(user)
             } else {
                 request.session.data["userID"] = nil
@@ -110,7 +121,11 @@ struct SessionUserMiddleware: AsyncMiddleware {
     }
 }
 
-extension User: Authenticatable {}
+extension User: Authenticatable {
+    /// Reseller roles see one company's data only; a reseller login without a company is refused
+    /// everywhere rather than shown nothing, or everything.
+    var mayActAsItsRole: Bool { !role.belongsToCompany || companyID != nil }
+}
 
 extension Request {
     /// The signed-in user, or 401.
@@ -124,9 +139,20 @@ extension Request {
         return user
     }
 
-    /// The client's address, as nginx passes it on, else the socket's.
+    /// The client's address. `X-Real-IP` / `X-Forwarded-For` are believed only when the request
+    /// comes from a configured proxy (`RETOUR_TRUSTED_PROXIES`); anyone else could write them.
     var clientAddress: String {
-        headers.first(name: "X-Real-IP") ?? remoteAddress?.ipAddress ?? "unknown"
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        guard application.config.trustedProxies.contains(peer) else { return peer }
+        if let real = headers.first(name: "X-Real-IP")?.trimmingWhitespace(), !real.isEmpty, real.count <= 64 {
+            return real
+        }
+        // The last address not itself a trusted proxy is the client's.
+        let chain = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        return chain.last(where: { !application.config.trustedProxies.contains($0) && !$0.isEmpty && $0.count <= 64 })
+            ?? peer
     }
 }
 

@@ -43,6 +43,12 @@ struct LoginController: RouteCollection {
             }
             let user = try await Authentication.verify(
                 email: email, password: password, from: req.clientAddress, on: req)
+            // A new session id at login: an id planted before it (session fixation) is worth nothing.
+            if req.hasSession, let old = req.session.id {
+                try await req.application.sessions.driver.deleteSession(old, for: req).get()
+                req.session.id = nil
+            }
+            req.session.data = SessionData()
             req.session.data["userID"] = String(try user.requireID())
             req.session.data["csrf"] = randomToken(bytes: 24)
             return req.redirect(to: next)
@@ -55,6 +61,10 @@ struct LoginController: RouteCollection {
     }
 
     @Sendable func logout(req: Request) async throws -> Response {
+        // Logging out ends every session and token of the user, not only this browser's.
+        if let user = req.auth.get(User.self) {
+            try await SessionsOfUser.endAll(userID: try user.requireID(), on: req.db)
+        }
         req.auth.logout(User.self)
         req.session.destroy()
         return req.redirect(to: "/login")

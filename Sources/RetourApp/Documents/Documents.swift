@@ -19,7 +19,7 @@ enum Documents {
         let company = try await Company.find(record.companyID, on: db)
         let settlement = try await BackOffice.settlement(for: record, db: db)
         let amount = Money(cents: cents)
-        let vat = CreditNotes.vat(on: amount)
+        let vat = try CreditNotes.vat(on: amount)
         let charge = record.creditKind == Settlement.Kind.charge.rawValue
         let pdf = PDFDocument()
         var y = 60.0
@@ -72,7 +72,7 @@ enum Documents {
         pdf.text("\(nl ? "Btw" : "VAT") \(CreditNotes.vatBasisPoints / 100)%", x: 300, y: rowY + 32, size: 10)
         pdf.rightAligned(language.format(vat), x: 545, y: rowY + 32, size: 10)
         pdf.text(nl ? "Totaal incl. btw" : "Total incl. VAT", x: 300, y: rowY + 48, size: 10, bold: true)
-        pdf.rightAligned(language.format(amount + vat), x: 545, y: rowY + 48, size: 10, bold: true)
+        pdf.rightAligned(language.format(try amount + vat), x: 545, y: rowY + 48, size: 10, bold: true)
         pdf.text(Outcome.noEntitlement.text(in: language), x: 50, y: 800, size: 7)
         return try pdf.finish()
     }

@@ -16,13 +16,16 @@ enum BackOffice {
     static let conditions = ["as_expected", "opened", "damaged", "incomplete", "other_article"]
 
     /// Records what arrived and flags every difference with the request, re-checked against the rules.
+    @discardableResult
     static func receive(_ receipt: Receipt, on record: ReturnRequest, context: RequestActions.Context, db: any Database)
-        async throws
+        async throws -> ReturnRequest
     {
         var errors: [FieldError] = []
-        if receipt.quantity < 0 || receipt.quantity > 1_000_000 {
+        if !Limits.quantity.contains(receipt.quantity) {
             errors.append(
-                FieldError("quantity", nl: "Vul de ontvangen hoeveelheid in.", en: "Enter the quantity received."))
+                WholeNumber.error(
+                    .outOfRange(Int64(Limits.quantity.lowerBound)...Int64(Limits.quantity.upperBound)),
+                    field: "quantity"))
         }
         if !conditions.contains(receipt.condition) {
             errors.append(
@@ -66,7 +69,7 @@ enum BackOffice {
         }
         let discrepancy = differences.isEmpty ? nil : differences.joined(separator: "; ")
         let message = [receipt.note, discrepancy.map { "Discrepancy: \($0)" }].compactMap { $0 }.joined(separator: "\n")
-        try await RequestActions.perform(
+        return try await RequestActions.perform(
             .receive, on: record, context: context, message: message.isEmpty ? nil : message, database: db
         ) { record, _ in
             record.receivedQuantity = receipt.quantity
@@ -89,41 +92,55 @@ enum BackOffice {
         }
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let quantity = record.receivedQuantity.map { min($0, record.quantity) } ?? record.quantity
-        return Settlement.compute(
+        return try Settlement.compute(
             reason: reason, fields: fields, unitPrice: Money(cents: line?.unitPriceCents ?? 0), quantity: quantity,
             policy: policy)
     }
 
-    /// Issues the credit note: the computed amount, or the agent's own with a reason; numbered without gaps.
+    /// Issues the credit note: the computed amount, or the agent's own with a reason; numbered without
+    /// gaps. The amount is checked against the request as locked for the credit: from 0 up to the
+    /// goods' value, more only when `mayExceedValue` (administrators).
+    @discardableResult
     static func credit(
-        amount: Money?, reasonText: String?, on record: ReturnRequest, context: RequestActions.Context, db: any Database
-    ) async throws {
-        let computed = try await settlement(for: record, db: db)
-        var errors: [FieldError] = []
-        if let amount {
-            if amount.cents < 0 {
-                errors.append(
-                    FieldError("amount", nl: "Een bedrag is niet negatief.", en: "An amount is not negative."))
-            }
-            if amount != computed.amount && (reasonText ?? "").trimmingWhitespace().isEmpty {
-                errors.append(
-                    FieldError(
-                        "reason", nl: "Geef een reden voor een ander bedrag dan \(computed.amount.decimalString).",
-                        en: "Give a reason for an amount other than \(computed.amount.decimalString)."))
-            }
-        }
-        guard errors.isEmpty else { throw Problem.invalid(errors) }
-        let final = amount ?? computed.amount
-        try await RequestActions.perform(
+        amount: Money?, reasonText: String?, mayExceedValue: Bool, on record: ReturnRequest,
+        context: RequestActions.Context, db: any Database
+    ) async throws -> ReturnRequest {
+        let reasonText = reasonText?.trimmingWhitespace()
+        return try await RequestActions.perform(
             .credit, on: record, context: context, message: reasonText.flatMap { $0.isEmpty ? nil : $0 }, database: db
         ) { record, db in
+            let computed = try await settlement(for: record, db: db)
+            try checkCredit(amount, reasonText: reasonText, computed: computed, mayExceedValue: mayExceedValue)
+            let final = amount ?? computed.amount
             let sequence = try await NumberSequence.next("credit_note", db)
             record.creditNoteNumber = CreditNotes.number(year: context.today.year, sequence: sequence)
             record.creditAmountCents = final.cents
             record.creditKind = computed.kind.rawValue
-            record.creditReason = reasonText
+            record.creditReason = reasonText.flatMap { $0.isEmpty ? nil : $0 }
             record.creditNoteDate = context.today.iso
         }
+    }
+
+    /// Refuses an amount below 0 or above the goods' value, and a changed amount without a reason.
+    static func checkCredit(_ amount: Money?, reasonText: String?, computed: Settlement, mayExceedValue: Bool) throws {
+        guard let amount else { return }
+        var errors: [FieldError] = []
+        let ceiling = max(computed.value, computed.amount)
+        if amount.cents < 0 {
+            errors.append(FieldError("amount", nl: "Een bedrag is niet negatief.", en: "An amount is not negative."))
+        } else if amount > ceiling && !mayExceedValue {
+            errors.append(
+                FieldError(
+                    "amount", nl: "Het bedrag is hoogstens de waarde van de goederen, \(ceiling.decimalString).",
+                    en: "The amount is at most the value of the goods, \(ceiling.decimalString)."))
+        }
+        if amount != computed.amount && (reasonText ?? "").isEmpty {
+            errors.append(
+                FieldError(
+                    "reason", nl: "Geef een reden voor een ander bedrag dan \(computed.amount.decimalString).",
+                    en: "Give a reason for an amount other than \(computed.amount.decimalString)."))
+        }
+        guard errors.isEmpty else { throw Problem.invalid(errors) }
     }
 }
 

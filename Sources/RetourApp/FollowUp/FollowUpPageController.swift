@@ -16,6 +16,7 @@ struct FollowUpPageController: RouteCollection {
         routes.get("requests", ":number", "credit-note.pdf", use: creditNote)
         routes.get("requests", ":number", "return-form.pdf", use: returnForm)
         routes.on(.POST, "requests", ":number", "messages", body: .collect(maxSize: "120mb"), use: message)
+            .userInfo[BodyLimit.userInfoKey] = 120 * 1024 * 1024
         routes.post("requests", ":number", "extend", use: extend)
         routes.post("requests", ":number", "decision", use: decision)
         routes.post("requests", ":number", "receipt", use: receipt)
@@ -79,8 +80,8 @@ struct FollowUpPageController: RouteCollection {
         filter.reason = ReasonID(rawValue: reasonText)
         let number = (req.query[String.self, at: "number"] ?? "").trimmingWhitespace()
         filter.number = number.isEmpty ? nil : String(number.prefix(40))
-        let minimumAge = max(0, req.query[Int.self, at: "age"] ?? 0)
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let minimumAge = try req.boundedQuery("age", in: Limits.days, default: 0)
+        let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         var (records, total) = try await RequestQueries.list(
             filter, today: req.today, page: page, per: Self.perPage, on: req.db)
         let today = req.today
@@ -164,15 +165,20 @@ struct FollowUpPageController: RouteCollection {
     }
 
     /// Runs an action and shows the request again, with the outcome or the reason it was refused.
+    /// A refused form comes back as it was typed: an agent who forgot a reason must not find the
+    /// amount reset to the proposal.
     private func act(_ req: Request, _ work: (User, ReturnRequest) async throws -> Void) async throws -> Response {
         let (user, record) = try await found(req)
         do {
             try await work(user, record)
         } catch let problem as Problem where problem.status != .notFound && problem.status != .forbidden {
             let messages = problem.errors.isEmpty ? [problem.detail] : problem.errors.map(\.message)
+            var typed = (try? req.content.decode([String: String].self)) ?? [:]
+            typed["_csrf"] = nil
+            guard let current = try await ReturnRequest.find(record.id, on: req.db) else { throw Problem.notFound() }
             return try await RequestPage.render(
-                req, user: user, record: record,
-                error: messages.map { $0.text(in: req.language) }.joined(separator: " "),
+                req, user: user, record: current,
+                error: messages.map { $0.text(in: req.language) }.joined(separator: " "), typed: typed,
                 status: problem.status == .conflict ? .conflict : .unprocessableEntity)
         }
         return req.redirect(to: "/requests/\(record.number)")
@@ -248,10 +254,9 @@ struct FollowUpPageController: RouteCollection {
         _ = try req.requireUser([.agent, .admin])
         return try await act(req) { user, record in
             let form = try req.content.decode(ReceiptForm.self)
-            guard let quantity = Int((form.quantity ?? "").trimmingWhitespace()) else {
-                throw Problem.invalid([
-                    FieldError("quantity", nl: "Vul de ontvangen hoeveelheid in.", en: "Enter the quantity received.")
-                ])
+            var errors: [FieldError] = []
+            guard let quantity = boundedField(form.quantity, "quantity", in: Limits.quantity, errors: &errors) else {
+                throw Problem.invalid(errors)
             }
             let serials = (form.serials ?? "").split(whereSeparator: { $0 == "," || $0.isNewline || $0 == " " }).map(
                 String.init)
@@ -285,7 +290,8 @@ struct FollowUpPageController: RouteCollection {
             }
             let reason = (form.reason ?? "").trimmingWhitespace()
             try await BackOffice.credit(
-                amount: amount, reasonText: reason.isEmpty ? nil : reason, on: record,
+                amount: amount, reasonText: reason.isEmpty ? nil : reason, mayExceedValue: user.role == .admin,
+                on: record,
                 context: RequestActions.context(req, user: user), db: req.db)
         }
     }

@@ -22,29 +22,22 @@ enum RequestActions {
             config: request.config)
     }
 
-    /// Applies `action`; `change` updates the request's own fields inside the same transaction.
+    /// Applies `action` to the request as it is stored now: the row is locked and read again inside
+    /// one write transaction, and the transition is decided on that reading, so two agents clicking
+    /// at once cannot both act. `change` updates the request's own fields in the same transaction
+    /// and may refuse by throwing. Returns the request as stored afterwards.
     @discardableResult
     static func perform(
         _ action: RequestAction, on record: ReturnRequest, context: Context, message: String? = nil,
         attachments: [String] = [], database: any Database,
         change: @escaping @Sendable (ReturnRequest, any Database) async throws -> Void = { _, _ in }
-    ) async throws -> RequestStatus {
-        guard let status = RequestStatus(rawValue: record.status), let reason = ReasonID(rawValue: record.reason) else {
-            throw Problem(
-                .conflict, nl: "Deze aanvraag heeft een onbekende status.", en: "This request has an unknown status.")
-        }
-        let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
-        let decision = Lifecycle.decide(
-            action, from: status, by: context.actor, expectsGoods: Lifecycle.expectsGoods(reason, fields: fields),
-            resellerExtensions: record.resellerExtensions ?? 0)
-        let next: RequestStatus
-        switch decision {
-        case .success(let status): next = status
-        case .failure(let refusal):
-            if case .notYourRole = refusal { throw Problem(.forbidden, detail: refusal.message) }
-            throw Problem(.conflict, detail: refusal.message)
-        }
-        try await database.transaction { db in
+    ) async throws -> ReturnRequest {
+        let id = try record.requireID()
+        return try await database.writeTransaction { db in
+            try await db.lockForUpdate("requests", ids: [id])
+            guard let record = try await ReturnRequest.find(id, on: db) else { throw Problem.notFound() }
+            let next = try decide(action, on: record, context: context)
+            let status = RequestStatus(rawValue: record.status) ?? .inReview
             record.status = next.rawValue
             record.lastChangeAt = context.now
             if (next == .closed || next == .rejected) && record.closedOn == nil { record.closedOn = context.today.iso }
@@ -79,8 +72,28 @@ enum RequestActions {
             if Lifecycle.notifiesReseller(action, by: context.actor) {
                 try await StatusMail.enqueue(for: record, action: action, message: message, context: context, db: db)
             }
+            return record
         }
-        return next
+    }
+
+    /// The status `action` leads to from the request's stored status, or the refusal as a problem.
+    private static func decide(_ action: RequestAction, on record: ReturnRequest, context: Context) throws
+        -> RequestStatus
+    {
+        guard let status = RequestStatus(rawValue: record.status), let reason = ReasonID(rawValue: record.reason) else {
+            throw Problem(
+                .conflict, nl: "Deze aanvraag heeft een onbekende status.", en: "This request has an unknown status.")
+        }
+        let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
+        let decision = Lifecycle.decide(
+            action, from: status, by: context.actor, expectsGoods: Lifecycle.expectsGoods(reason, fields: fields),
+            resellerExtensions: record.resellerExtensions ?? 0)
+        switch decision {
+        case .success(let next): return next
+        case .failure(let refusal):
+            if case .notYourRole = refusal { throw Problem(.forbidden, detail: refusal.message) }
+            throw Problem(.conflict, detail: refusal.message)
+        }
     }
 }
 

@@ -44,11 +44,14 @@ enum RequestPage {
         var canExtend: Bool
         var canMessage: Bool
         var computedCredit: String
+        /// What the action forms show: what the agent typed when an action was refused, else the defaults.
+        var typed: [String: String]
         var error: String?
     }
 
     static func render(
-        _ req: Request, user: User, record: ReturnRequest, error: String? = nil, status: HTTPStatus = .ok
+        _ req: Request, user: User, record: ReturnRequest, error: String? = nil, typed: [String: String] = [:],
+        status: HTTPStatus = .ok
     ) async throws -> Response {
         let language = req.language
         let t = req.texts
@@ -120,7 +123,13 @@ enum RequestPage {
             canApprove: allowed(.approve) || allowed(.reject),
             canReceive: allowed(.receive), canCredit: allowed(.credit), canClose: allowed(.close),
             canExtend: allowed(.extend), canMessage: allowed(.message),
-            computedCredit: computed.amount.decimalString, error: error)
+            computedCredit: computed.amount.decimalString,
+            typed: [
+                "quantity": String(record.quantity),
+                "serials": (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", "),
+                "amount": computed.amount.decimalString,
+            ].merging(typed) { _, typed in typed },
+            error: error)
         return try await req.renderPage(
             "request", title: record.number, nav: actor == .agent ? "backoffice" : "status", content: content,
             status: status)

@@ -40,11 +40,8 @@ struct RequestsAPIController: RouteCollection {
             filter.status = parsed
         }
         filter.number = req.query[String.self, at: "number"]
-        let page = req.query[Int.self, at: "page"] ?? 1
-        let per = req.query[Int.self, at: "per"] ?? 50
-        guard page >= 1, (1...500).contains(per) else {
-            throw Problem.invalid([FieldError("per", nl: "page ≥ 1, per 1 tot 500.", en: "page ≥ 1, per 1 to 500.")])
-        }
+        let page = try req.boundedQuery("page", in: Limits.page, default: 1)
+        let per = try req.boundedQuery("per", in: 1...500, default: 50)
         let (records, total) = try await RequestQueries.list(filter, today: req.today, page: page, per: per, on: req.db)
         var views: [RequestView] = []
         for record in records { views.append(try await RequestQueries.view(record, withEvents: false, on: req.db)) }
@@ -93,18 +90,17 @@ struct RequestsAPIController: RouteCollection {
                 FieldError("message", nl: "Schrijf de reseller waarom.", en: "Tell the reseller why.")
             ])
         }
-        let found = try await record(req, user)
-        try await RequestActions.perform(
-            action, on: found, context: RequestActions.context(req, user: user), message: body.message, database: req.db
-        )
+        let found = try await RequestActions.perform(
+            action, on: try await record(req, user), context: RequestActions.context(req, user: user),
+            message: body.message, database: req.db)
         return try await RequestQueries.view(found, withEvents: true, on: req.db)
     }
 
     @Sendable func receipt(req: Request) async throws -> RequestView {
         let user = try req.requireUser([.agent, .admin])
         let body = try req.content.decode(BackOffice.Receipt.self)
-        let found = try await record(req, user)
-        try await BackOffice.receive(body, on: found, context: RequestActions.context(req, user: user), db: req.db)
+        let found = try await BackOffice.receive(
+            body, on: try await record(req, user), context: RequestActions.context(req, user: user), db: req.db)
         return try await RequestQueries.view(found, withEvents: true, on: req.db)
     }
 
@@ -115,7 +111,10 @@ struct RequestsAPIController: RouteCollection {
 
     @Sendable func credit(req: Request) async throws -> RequestView {
         let user = try req.requireUser([.agent, .admin])
-        let body = (try? req.content.decode(CreditBody.self)) ?? CreditBody()
+        // No body at all means "the computed amount"; a body that cannot be read is an error, never
+        // a silent full credit.
+        let body =
+            req.body.data.map { $0.readableBytes > 0 } == true ? try req.content.decode(CreditBody.self) : CreditBody()
         var amount: Money?
         if let raw = body.amount {
             guard let parsed = Money(decimal: raw) else {
@@ -125,26 +124,25 @@ struct RequestsAPIController: RouteCollection {
             }
             amount = parsed
         }
-        let found = try await record(req, user)
-        try await BackOffice.credit(
-            amount: amount, reasonText: body.reason, on: found, context: RequestActions.context(req, user: user),
-            db: req.db)
+        let found = try await BackOffice.credit(
+            amount: amount, reasonText: body.reason, mayExceedValue: user.role == .admin,
+            on: try await record(req, user), context: RequestActions.context(req, user: user), db: req.db)
         return try await RequestQueries.view(found, withEvents: true, on: req.db)
     }
 
     @Sendable func extend(req: Request) async throws -> RequestView {
         let user = try req.requireUser()
-        let found = try await record(req, user)
-        try await RequestActions.perform(
-            .extend, on: found, context: RequestActions.context(req, user: user), database: req.db)
+        let found = try await RequestActions.perform(
+            .extend, on: try await record(req, user), context: RequestActions.context(req, user: user),
+            database: req.db)
         return try await RequestQueries.view(found, withEvents: true, on: req.db)
     }
 
     @Sendable func close(req: Request) async throws -> RequestView {
         let user = try req.requireUser([.agent, .admin])
-        let found = try await record(req, user)
-        try await RequestActions.perform(
-            .close, on: found, context: RequestActions.context(req, user: user), database: req.db)
+        let found = try await RequestActions.perform(
+            .close, on: try await record(req, user), context: RequestActions.context(req, user: user),
+            database: req.db)
         return try await RequestQueries.view(found, withEvents: true, on: req.db)
     }
 
@@ -167,15 +165,19 @@ struct RequestsAPIController: RouteCollection {
         let found = try await record(req, user)
         var attachments: [String] = []
         for id in body.attachments ?? [] {
-            guard try await AttachmentStore.visible(id, to: user, on: req.db) != nil else {
+            // Only files of the request's own company, whoever attaches them: an agent sees every
+            // company's files, but must never hand one company's file to another.
+            guard let file = try await AttachmentStore.visible(id, to: user, on: req.db),
+                file.companyID == found.companyID
+            else {
                 throw Problem.invalid([FieldError("attachments", nl: "Onbekende bijlage.", en: "Unknown attachment.")])
             }
             attachments.append(id)
         }
-        try await RequestActions.perform(
+        let changed = try await RequestActions.perform(
             .message, on: found, context: RequestActions.context(req, user: user), message: text,
             attachments: attachments,
             database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+        return try await RequestQueries.view(changed, withEvents: true, on: req.db)
     }
 }

@@ -90,7 +90,7 @@ final class WorkerLifecycle: LifecycleHandler, @unchecked Sendable {
 
     func didBootAsync(_ application: Application) async throws {
         let interval = application.config.workerInterval
-        guard interval > 0 else { return }
+        guard interval > 0, application.config.workerInServe else { return }
         task = Task { await MailWorker.loop(application, interval: interval) }
     }
 
@@ -118,6 +118,7 @@ struct WorkerCommand: AsyncCommand {
             context.console.print("Expired \(expired) RMA number(s), sent \(reminded) reminder(s) and \(sent) mail(s).")
         } else {
             context.console.print("Worker running; stop with Ctrl-C.")
+            // RETOUR_WORKER_INTERVAL sets the rhythm here too; 0 would spin, so it means one second.
             await MailWorker.loop(app, interval: max(1, app.config.workerInterval))
         }
     }

@@ -175,15 +175,19 @@ extension RegistrationPageController {
         }
         var creditPreview: String?
         if let fee = policy[reason].returnFeeBasisPoints {
-            let quantity = Int(form.quantity ?? "") ?? max(1, chosenSerials.count)
-            let value = facts.unitPrice * quantity
-            creditPreview = t(
-                "register.creditPreview",
-                [
-                    "value": language.format(value),
-                    "fee": Money(cents: Int64(fee)).decimalString.replacingOccurrences(of: ".00", with: ""),
-                    "credit": language.format(value.discounted(byBasisPoints: fee)), "quantity": "\(quantity)",
-                ])
+            // Only a quantity that passes the bounds is previewed; the form shows the error otherwise.
+            let typed = form.quantity.flatMap { try? WholeNumber.parse($0, in: Limits.quantity).get() }
+            let quantity = typed ?? max(1, chosenSerials.count)
+            if let value = try? facts.unitPrice * quantity {
+                let credit = value.discounted(byBasisPoints: fee)
+                creditPreview = t(
+                    "register.creditPreview",
+                    [
+                        "value": language.format(value),
+                        "fee": Money(cents: Int64(fee)).decimalString.replacingOccurrences(of: ".00", with: ""),
+                        "credit": language.format(credit), "quantity": "\(quantity)",
+                    ])
+            }
         }
 
         // A fresh phone-upload key for this page, valid for half an hour.

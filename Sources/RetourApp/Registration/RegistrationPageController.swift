@@ -11,6 +11,7 @@ struct RegistrationPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("register", ":line", use: show)
         routes.on(.POST, "register", ":line", body: .collect(maxSize: "120mb"), use: add)
+            .userInfo[BodyLimit.userInfoKey] = 120 * 1024 * 1024
         routes.get("register", "uploads", ":token", use: uploads)
         routes.get("register", ":line", "material", use: material)
         routes.get("attachments", ":id", use: download)
@@ -84,7 +85,12 @@ struct RegistrationPageController: RouteCollection {
                 req, user: user, lineID: lineID, reason: reason, form: form, errors: errors,
                 status: .unprocessableEntity)
         }
-        let body = positionBody(form, reason: reason, lineID: lineID)
+        let (body, inputErrors) = positionBody(form, reason: reason, lineID: lineID)
+        guard inputErrors.isEmpty else {
+            return try await render(
+                req, user: user, lineID: lineID, reason: reason, form: form, errors: inputErrors,
+                status: .unprocessableEntity)
+        }
         do {
             var replacing: CartPosition?
             if let id = form.edit { replacing = try await ownPosition(id, user: user, lineID: lineID, on: req) }
@@ -174,8 +180,10 @@ struct RegistrationPageController: RouteCollection {
         return id
     }
 
-    /// The form as the API's position body: one shape, one set of checks.
-    func positionBody(_ form: Form, reason: ReasonID, lineID: Int) -> PositionBody {
+    /// The form as the API's position body: one shape, one set of checks. Numbers that are not
+    /// whole numbers within bounds are errors here, never a silent default.
+    func positionBody(_ form: Form, reason: ReasonID, lineID: Int) -> (PositionBody, [FieldError]) {
+        var errors: [FieldError] = []
         var fields: [String: JSONValue] = [:]
         let posted = form.f ?? [:]
         for field in FormSchema.of(reason).fields {
@@ -187,10 +195,8 @@ struct RegistrationPageController: RouteCollection {
             case .declaration:
                 fields[field.name] = .bool(raw == "on" || raw == "true" || raw == "yes")
             case .integer:
-                if let number = Int64(raw) {
-                    fields[field.name] = .integer(number)
-                } else if !raw.isEmpty {
-                    fields[field.name] = .string(raw)
+                if !raw.isEmpty, let number = boundedField(raw, field.name, in: Limits.quantity, errors: &errors) {
+                    fields[field.name] = .integer(Int64(number))
                 }
             case .choice, .text:
                 if !raw.isEmpty { fields[field.name] = .string(raw) }
@@ -201,9 +207,13 @@ struct RegistrationPageController: RouteCollection {
             serials = (form.serialText ?? "").split(whereSeparator: { $0 == "," || $0.isNewline || $0 == ";" })
                 .map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
         }
-        let quantity = Int((form.quantity ?? "").trimmingWhitespace())
-        return PositionBody(
+        // A field the page did not show is not posted at all; one it showed must hold a number.
+        let quantity = form.quantity.flatMap {
+            boundedField($0, "quantity", in: 1...Limits.quantity.upperBound, errors: &errors)
+        }
+        let body = PositionBody(
             line: lineID, reason: reason.rawValue, quantity: quantity, serials: serials, fields: fields,
             attachments: form.attachments, returnAddress: nil)
+        return (body, errors)
     }
 }

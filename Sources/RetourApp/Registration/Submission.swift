@@ -40,9 +40,6 @@ struct SubmissionAnswer: Content {
 /// locked so that parallel submissions can never over-claim a line, one request per position,
 /// and the confirmation mail queued in the same transaction.
 enum Submission {
-    /// SQLite has one writer; submissions of this process queue here instead of failing on a busy database.
-    static let sqliteGate = AsyncGate()
-
     static func submit(for user: User, idempotencyKey: String?, on request: Request) async throws -> (
         HTTPStatus, String
     ) {
@@ -56,21 +53,11 @@ enum Submission {
             }
             if let stored = try await storedAnswer(userID: userID, key: key, on: request.db) { return stored }
         }
-        let isPostgres = request.config.databaseURL != nil
-        if !isPostgres { await sqliteGate.enter() }
-        let outcome: Result<(HTTPStatus, String), any Error>
         do {
-            outcome = .success(
-                try await request.db.transaction { db in
-                    try await submitLocked(
-                        user: user, userID: userID, idempotencyKey: idempotencyKey, db: db, request: request)
-                })
-        } catch {
-            outcome = .failure(error)
-        }
-        if !isPostgres { await sqliteGate.leave() }
-        do {
-            return try outcome.get()
+            return try await request.db.writeTransaction { db in
+                try await submitLocked(
+                    user: user, userID: userID, idempotencyKey: idempotencyKey, db: db, request: request)
+            }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Either a parallel submission with the same key won, or a serial was claimed in between.
             if let key = idempotencyKey, let stored = try await storedAnswer(userID: userID, key: key, on: request.db) {
@@ -101,10 +88,15 @@ enum Submission {
         user: User, userID: Int, idempotencyKey: String?, db: any Database, request: Request
     ) async throws -> (HTTPStatus, String) {
         let sql = db as! any SQLDatabase
-        if request.config.databaseURL != nil {
-            // The user's own cart first: a second submission of it waits here, then finds it empty.
+        if !db.isSQLite {
+            // The user's own cart first: a second submission of it waits here.
             try await sql.raw("SELECT id FROM cart_positions WHERE user_id = \(bind: userID) ORDER BY id FOR UPDATE")
                 .run()
+        }
+        // A second click with the same key waited for the first: it gets the first one's answer,
+        // not "your cart is empty".
+        if let key = idempotencyKey, let stored = try await storedAnswer(userID: userID, key: key, on: db) {
+            return stored
         }
         let positions = try await CartPosition.query(on: db).filter(\.$userID == userID).sort(\.$id).all()
         guard !positions.isEmpty, let companyID = user.companyID else {
@@ -112,12 +104,8 @@ enum Submission {
                 FieldError("cart", nl: "Uw winkelwagen is leeg.", en: "Your cart is empty.")
             ])
         }
-        if request.config.databaseURL != nil {
-            // Lock the lines in a fixed order: submissions on the same lines wait for each other.
-            let lineIDs = Array(Set(positions.map(\.lineID))).sorted()
-            try await sql.raw("SELECT id FROM invoice_lines WHERE id IN (\(binds: lineIDs)) ORDER BY id FOR UPDATE")
-                .run()
-        }
+        // Lock the lines in a fixed order: submissions on the same lines wait for each other.
+        try await db.lockForUpdate("invoice_lines", ids: Array(Set(positions.map(\.lineID))))
 
         // Re-check every position as of now, against requests and the positions before it.
         var accepted: [(CartPosition, Cart.Prepared)] = []
@@ -231,27 +219,5 @@ enum Submission {
                 .values(SQLBind(userID), SQLBind(key), SQLBind(201), SQLBind(answer), SQLBind(now)).run()
         }
         return (.created, answer)
-    }
-}
-
-/// A first-come, first-served gate for one task at a time.
-actor AsyncGate {
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    func enter() async {
-        if !busy {
-            busy = true
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func leave() {
-        if waiting.isEmpty {
-            busy = false
-        } else {
-            waiting.removeFirst().resume()
-        }
     }
 }

@@ -129,7 +129,7 @@ enum LineQuery {
                 manufacturerModel: row.manufacturer_model, ean: row.ean, quantity: row.quantity,
                 claimableQuantity: max(0, row.quantity - (claimedQuantities[row.id] ?? 0)),
                 unitPrice: price.decimalString,
-                netAmount: (price * row.quantity).decimalString, currency: row.currency,
+                netAmount: ((try? price * row.quantity)?.decimalString ?? ""), currency: row.currency,
                 customerOrderNumber: row.customer_order_number, customerItemNumber: row.customer_item_number,
                 deliveryNote: row.delivery_note_number, deliveryDate: row.delivery_note_date, order: row.order_number,
                 orderDate: row.order_date, deliveryAddress: address, serials: lineSerials,

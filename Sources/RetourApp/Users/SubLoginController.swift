@@ -94,8 +94,7 @@ struct SubLoginController: RouteCollection {
         }
         user.active = false
         try await user.save(on: req.db)
-        // Its API tokens stop working at once; its sessions are refused by SessionUserMiddleware.
-        try await APIToken.query(on: req.db).filter(\.$user.$id == user.requireID()).delete()
+        try await SessionsOfUser.endAll(userID: try user.requireID(), on: req.db)
         return try await render(req, form: [:], errors: [:], notice: req.texts("users.disabled", ["email": user.email]))
     }
 
@@ -112,7 +111,7 @@ struct SubLoginController: RouteCollection {
         let password = randomToken(bytes: 12)
         user.passwordHash = try await req.password.async.hash(password)
         try await user.save(on: req.db)
-        try await APIToken.query(on: req.db).filter(\.$user.$id == user.requireID()).delete()
+        try await SessionsOfUser.endAll(userID: try user.requireID(), on: req.db)
         return try await render(
             req, form: [:], errors: [:], notice: req.texts("users.passwordReset", ["email": user.email]),
             newPassword: password)
@@ -132,7 +131,7 @@ struct SubLoginController: RouteCollection {
         newPassword: String? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let admin = try req.requireUser([.resellerAdmin])
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let result = try await User.query(on: req.db)
             .filter(\.$company.$id == admin.companyID)
             .sort(\.$email)

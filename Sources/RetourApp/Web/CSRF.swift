@@ -2,29 +2,102 @@ import Foundation
 import Vapor
 
 extension Request {
-    /// The session's anti-forgery token, made on first use. Every HTML form carries it as `_csrf`.
+    /// The anti-forgery token every HTML form carries as `_csrf`: the session's, or for a visitor
+    /// without a session (the login page) a token kept in a cookie, so that looking at a page
+    /// never creates a session row.
     func csrfToken() -> String {
-        if let token = session.data["csrf"] { return token }
+        if hasSession {
+            if let token = session.data["csrf"] { return token }
+            let token = randomToken(bytes: 24)
+            session.data["csrf"] = token
+            return token
+        }
+        if let token = cookies[CSRFMiddleware.cookieName]?.string, token.count == 32 { return token }
+        if let token = storage[AnonymousCSRFKey.self] { return token }
         let token = randomToken(bytes: 24)
-        session.data["csrf"] = token
+        storage[AnonymousCSRFKey.self] = token
         return token
+    }
+
+    /// A token made for this visitor during this request, to be set as a cookie on the answer.
+    var newAnonymousCSRFToken: String? { storage[AnonymousCSRFKey.self] }
+}
+
+private struct AnonymousCSRFKey: StorageKey {
+    typealias Value = String
+}
+
+/// Refuses every state-changing request of the HTML side that another site could have made:
+/// first by what the browser says about its origin (`Sec-Fetch-Site`, `Origin`), before any
+/// of the body is read; then by the `_csrf` field, read from the body only within the route's own
+/// bound (64 KB for anyone not signed in).
+struct CSRFMiddleware: AsyncMiddleware {
+    static let cookieName = "retour_csrf"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.method != .GET, request.method != .HEAD else { return try await next.respond(to: request) }
+        guard Self.isSameSite(request) else {
+            throw Abort(.forbidden, reason: request.texts["error.csrf"])
+        }
+        if request.body.data == nil {
+            let limit = BodyLimit.allowed(for: request)
+            if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
+                throw Abort(.payloadTooLarge)
+            }
+            _ = try await request.body.collect(max: limit).get()
+        }
+        let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
+        let expected =
+            request.hasSession ? request.session.data["csrf"] : request.cookies[Self.cookieName]?.string
+        guard let expected, let sent, constantTimeEqual(sent, expected) else {
+            throw Abort(.forbidden, reason: request.texts["error.csrf"])
+        }
+        return try await next.respond(to: request)
+    }
+
+    /// What the browser tells: a request from another site is refused; one without these headers
+    /// (older browsers, tests, curl) is left to the token.
+    static func isSameSite(_ request: Request) -> Bool {
+        if let site = request.headers.first(name: "Sec-Fetch-Site")?.lowercased(),
+            site != "same-origin", site != "none"
+        {
+            return false
+        }
+        if let origin = request.headers.first(name: .origin), origin != "null" {
+            guard let host = URLComponents(string: origin)?.host else { return false }
+            let expected =
+                request.application.config.publicURL.flatMap { URLComponents(string: $0)?.host }
+                ?? request.headers.first(name: .host).map { String($0.split(separator: ":").first ?? "") }
+            return host.lowercased() == expected?.lowercased()
+        }
+        return true
     }
 }
 
-/// Refuses every state-changing request of the HTML side whose `_csrf` field does not match the
-/// session's token.
-struct CSRFMiddleware: AsyncMiddleware {
+/// How much of a request body the server reads: 64 KB for anyone not signed in, whatever the
+/// route; the route's own limit otherwise.
+enum BodyLimit {
+    static let anonymous = 64 * 1024
+    static let signedInDefault = 1024 * 1024
+    /// Set on routes that take file uploads from signed-in users.
+    static let userInfoKey = "retour.maxBody"
+
+    static func allowed(for request: Request) -> Int {
+        guard request.auth.has(User.self) else { return anonymous }
+        return request.route?.userInfo[userInfoKey] as? Int ?? signedInDefault
+    }
+}
+
+/// Reads no more than 64 KB of any request whose sender is not signed in. Requests with a larger
+/// `Content-Length` are refused before a byte of the body is read.
+struct AnonymousBodyLimitMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.method != .GET, request.method != .HEAD else { return try await next.respond(to: request) }
-        // A streamed body (file uploads) is read here already, to find the token in it; forms
-        // with files are bounded by the largest upload route, other forms by a small limit.
-        if request.body.data == nil {
-            let multipart = request.headers.contentType?.subType == "form-data"
-            _ = try await request.body.collect(max: multipart ? 120 * 1024 * 1024 : 1024 * 1024).get()
-        }
-        let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
-        guard let expected = request.session.data["csrf"], let sent, constantTimeEqual(sent, expected) else {
-            throw Abort(.forbidden, reason: request.texts["error.csrf"])
+        if !request.auth.has(User.self), request.body.data == nil, request.method != .GET, request.method != .HEAD {
+            if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > BodyLimit.anonymous
+            {
+                throw Abort(.payloadTooLarge)
+            }
+            _ = try await request.body.collect(max: BodyLimit.anonymous).get()
         }
         return try await next.respond(to: request)
     }

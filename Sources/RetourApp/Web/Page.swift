@@ -49,13 +49,15 @@ extension Request {
             otherLang: texts.language == .nl ? "en" : "nl",
             here: (url.path + (url.query.map { "?" + $0 } ?? "")).addingPercentEncoding(
                 withAllowedCharacters: .alphanumerics) ?? "/",
-            title: title, nav: nav, csrf: hasSession ? csrfToken() : "", user: signedIn, content: content)
+            title: title, nav: nav, csrf: csrfToken(), user: signedIn, content: content)
         let view = try await self.view.render(template, page)
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        if let token = newAnonymousCSRFToken {
+            response.cookies[CSRFMiddleware.cookieName] = HTTPCookies.Value(
+                string: token, maxAge: 60 * 60 * 12, path: "/", isSecure: application.config.secureCookies,
+                isHTTPOnly: true, sameSite: .strict)
+        }
         return response
     }
 }

@@ -58,4 +58,16 @@ public struct LoginThrottle: Sendable {
         let oldestCounted = recent[recent.count - maximumFailures]
         return max(1, Int(oldestCounted + Int64(windowSeconds) - now))
     }
+
+    /// For one account: from `maximumFailures` failures on, each attempt waits after the latest
+    /// failure, 2 s, 4 s, 8 s … up to `longestDelaySeconds`. An attacker guessing one reseller's
+    /// password only slows down; the reseller is never locked out for the whole window.
+    public func growingDelay(failures: [Int64], now: Int64, longestDelaySeconds: Int = 120) -> Int? {
+        let recent = failures.filter { now - $0 < Int64(windowSeconds) }.sorted()
+        guard recent.count >= maximumFailures, let latest = recent.last else { return nil }
+        let doublings = min(recent.count - maximumFailures + 1, 30)
+        let delay = min(Int64(longestDelaySeconds), Int64(1) << doublings)
+        let until = latest + delay
+        return until > now ? Int(until - now) : nil
+    }
 }

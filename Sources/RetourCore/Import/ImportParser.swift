@@ -100,7 +100,7 @@ public struct ImportParser {
             if !problems.isEmpty { password = nil }
         }
         if let role {
-            if role.belongsToCompany && company == nil && f["company"] == nil {
+            if role.belongsToCompany && company == nil {
                 p.fail(
                     at.appending("company"), nl: "Een reseller-gebruiker hoort bij een bedrijf.",
                     en: "A reseller user needs a company.")

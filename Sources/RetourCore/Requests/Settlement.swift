@@ -17,27 +17,27 @@ public struct Settlement: Sendable, Hashable {
     /// The default amount for a request; an agent may change it, with a reason.
     public static func compute(
         reason: ReasonID, fields: [String: JSONValue], unitPrice: Money, quantity: Int, policy: Policy
-    ) -> Settlement {
-        let value = unitPrice * quantity
+    ) throws(MoneyOverflow) -> Settlement {
+        let value = try unitPrice * quantity
         let rules = policy[reason]
-        func keepDiscount() -> Money {
+        func keepDiscount() throws(MoneyOverflow) -> Money {
             let special = unitPrice.discounted(byBasisPoints: rules.keepDiscountBasisPoints ?? 0)
-            return (unitPrice - special) * quantity
+            return try (unitPrice - special) * quantity
         }
         switch reason {
         case .commercialReturn, .wronglyOrdered:
             let net = value.discounted(byBasisPoints: rules.returnFeeBasisPoints ?? 0)
-            return Settlement(kind: .credit, value: value, fee: value - net, amount: net)
+            return Settlement(kind: .credit, value: value, fee: try value - net, amount: net)
         case .transportDamage where fields["keep"] == .bool(true),
             .wrongDelivery where fields["variant"] == .string("match") && fields["keep"] == .bool(true):
-            let credit = keepDiscount()
+            let credit = try keepDiscount()
             return Settlement(kind: .credit, value: value, fee: .zero, amount: credit)
         case .tooMuchDelivered:
             guard fields["keep"] == .bool(true) else {
                 return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)
             }
             let special = unitPrice.discounted(byBasisPoints: rules.keepDiscountBasisPoints ?? 0)
-            return Settlement(kind: .charge, value: value, fee: .zero, amount: special * quantity)
+            return Settlement(kind: .charge, value: value, fee: .zero, amount: try special * quantity)
         case .wrongDelivery where fields["wantOriginal"] == .bool(true):
             // The ordered article is delivered again instead of credited.
             return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)
@@ -51,9 +51,8 @@ public enum CreditNotes {
     /// VAT shown on credit notes, in basis points [default: Dutch 21 %].
     public static let vatBasisPoints = 2_100
 
-    public static func vat(on amount: Money) -> Money {
-        let scaled = amount.cents * Int64(vatBasisPoints)
-        return Money(cents: (scaled + 5_000) / 10_000)
+    public static func vat(on amount: Money) throws(MoneyOverflow) -> Money {
+        try amount.scaled(by: Int64(vatBasisPoints), over: 10_000)
     }
 
     public static func number(year: Int, sequence: Int64) -> String {

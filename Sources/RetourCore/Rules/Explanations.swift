@@ -36,7 +36,7 @@ extension Refusal {
                 nl: "De DOA-termijn van \(days) dagen is verlopen op \(nl.format(day)).",
                 en: "The DOA period of \(days) days ended on \(en.format(day)).")
         case .valueOutsideLimits(let unitPrice, let claimable, let minimum, let maximum):
-            let value = unitPrice * claimable
+            let value = (try? unitPrice * claimable) ?? unitPrice
             var nlLimits: [String] = []
             var enLimits: [String] = []
             if let minimum {

@@ -152,9 +152,9 @@ extension ReasonID: CodingKeyRepresentable {}
 extension Money {
     /// This amount less `basisPoints` (50 = 0.5 %), rounded half-up to the cent.
     public func discounted(byBasisPoints basisPoints: Int) -> Money {
-        let scaled = cents * Int64(10_000 - basisPoints)
-        let rounded = scaled >= 0 ? (scaled + 5_000) / 10_000 : -((-scaled + 5_000) / 10_000)
-        return Money(cents: rounded)
+        // A discount of 0–100 % never makes an amount larger, so this cannot overflow.
+        let kept = Int64(10_000 - min(max(basisPoints, 0), 10_000))
+        return (try? scaled(by: kept, over: 10_000)) ?? self
     }
 }
 

@@ -8,7 +8,7 @@ public struct Money: Hashable, Comparable, Sendable, Codable {
     }
 
     /// Parses "63.21", "63.2", "63" or "-4.50". Anything else (exponents, commas, spaces,
-    /// more than two decimals) is refused rather than guessed.
+    /// more than two decimals, amounts beyond `Limits.moneyCents`) is refused rather than guessed.
     public init?(decimal text: String) {
         var digits = Substring(text)
         var negative = false
@@ -20,7 +20,7 @@ public struct Money: Hashable, Comparable, Sendable, Codable {
         guard parts.count == 1 || parts.count == 2 else { return nil }
         let whole = parts[0]
         let fraction = parts.count == 2 ? parts[1] : ""
-        guard !whole.isEmpty, whole.count <= 15, whole.allSatisfy(\.isASCIIDigit),
+        guard !whole.isEmpty, whole.count <= 12, whole.allSatisfy(\.isASCIIDigit),
             fraction.count <= 2, fraction.allSatisfy(\.isASCIIDigit),
             parts.count == 1 || !fraction.isEmpty
         else { return nil }
@@ -28,6 +28,7 @@ public struct Money: Hashable, Comparable, Sendable, Codable {
         let paddedFraction = fraction.padding(toLength: 2, withPad: "0", startingAt: 0)
         guard let hundredths = Int64(paddedFraction) else { return nil }
         let value = units * 100 + hundredths
+        guard Limits.moneyCents.contains(negative ? -value : value) else { return nil }
         cents = negative ? -value : value
     }
 
@@ -42,9 +43,38 @@ public struct Money: Hashable, Comparable, Sendable, Codable {
     }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.cents < rhs.cents }
-    public static func + (lhs: Money, rhs: Money) -> Money { Money(cents: lhs.cents + rhs.cents) }
-    public static func - (lhs: Money, rhs: Money) -> Money { Money(cents: lhs.cents - rhs.cents) }
-    public static func * (lhs: Money, rhs: Int) -> Money { Money(cents: lhs.cents * Int64(rhs)) }
+
+    // Arithmetic reports overflow instead of trapping: a trap would take the whole server down.
+    public static func + (lhs: Money, rhs: Money) throws(MoneyOverflow) -> Money {
+        let (sum, overflow) = lhs.cents.addingReportingOverflow(rhs.cents)
+        guard !overflow else { throw MoneyOverflow() }
+        return Money(cents: sum)
+    }
+
+    public static func - (lhs: Money, rhs: Money) throws(MoneyOverflow) -> Money {
+        let (difference, overflow) = lhs.cents.subtractingReportingOverflow(rhs.cents)
+        guard !overflow else { throw MoneyOverflow() }
+        return Money(cents: difference)
+    }
+
+    public static func * (lhs: Money, rhs: Int) throws(MoneyOverflow) -> Money {
+        let (product, overflow) = lhs.cents.multipliedReportingOverflow(by: Int64(rhs))
+        guard !overflow else { throw MoneyOverflow() }
+        return Money(cents: product)
+    }
+
+    /// `self × numerator / denominator`, rounded half away from zero, computed at double width so
+    /// that no intermediate product can overflow.
+    public func scaled(by numerator: Int64, over denominator: Int64) throws(MoneyOverflow) -> Money {
+        precondition(denominator > 0)
+        let negative = (cents < 0) != (numerator < 0)
+        let product = cents.magnitude.multipliedFullWidth(by: numerator.magnitude)
+        guard product.high < denominator.magnitude else { throw MoneyOverflow() }
+        var (quotient, remainder) = denominator.magnitude.dividingFullWidth(product)
+        if remainder >= denominator.magnitude - remainder { quotient += 1 }
+        guard quotient <= UInt64(Int64.max) else { throw MoneyOverflow() }
+        return Money(cents: negative ? -Int64(quotient) : Int64(quotient))
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -60,6 +90,11 @@ public struct Money: Hashable, Comparable, Sendable, Codable {
         var container = encoder.singleValueContainer()
         try container.encode(decimalString)
     }
+}
+
+/// An amount too large to compute with; callers answer it as an input error.
+public struct MoneyOverflow: Error, Hashable, Sendable {
+    public init() {}
 }
 
 extension Character {

@@ -1,0 +1,27 @@
+import RetourCore
+import Vapor
+
+extension Request {
+    /// A whole-number query parameter within `range`; `fallback` when it is absent or blank.
+    /// Anything else is a 400 that names the parameter, never a silent default.
+    func boundedQuery(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
+        guard let raw = query[String.self, at: name], !raw.trimmingWhitespace().isEmpty else { return fallback }
+        switch WholeNumber.parse(raw, in: range) {
+        case .success(let value): return value
+        case .failure(let refusal):
+            throw Problem(
+                .badRequest, nl: "De parameter \(name) is ongeldig.", en: "The parameter \(name) is not valid.",
+                errors: [WholeNumber.error(refusal, field: name)])
+        }
+    }
+}
+
+/// Reads a whole number typed into a form field, or adds the field's error.
+func boundedField(_ raw: String?, _ field: String, in range: ClosedRange<Int>, errors: inout [FieldError]) -> Int? {
+    switch WholeNumber.parse(raw ?? "", in: range) {
+    case .success(let value): return value
+    case .failure(let refusal):
+        errors.append(WholeNumber.error(refusal, field: field))
+        return nil
+    }
+}

@@ -1,0 +1,69 @@
+import AsyncKit
+import Fluent
+import NIOCore
+import PostgresNIO
+import SQLKit
+import SQLiteNIO
+import Vapor
+
+/// `GET /healthz` and `GET /readyz` (contract "Operations"): liveness without the database,
+/// readiness with it.
+enum OperationsController {
+    static func register(on app: Application) {
+        app.get("healthz") { _ in HealthAnswer(status: "ok") }
+        app.get("readyz") { req async throws -> HealthAnswer in
+            do {
+                struct Row: Decodable { var total: Int }
+                let sql = req.db as! any SQLDatabase
+                let row = try await sql.raw(
+                    "SELECT COUNT(*) AS total FROM _fluent_migrations WHERE name = \(bind: CreateHardening().name)"
+                ).first(decoding: Row.self)
+                guard row?.total == 1 else {
+                    throw Problem(
+                        .serviceUnavailable, nl: "Het databaseschema is nog niet bijgewerkt.",
+                        en: "The database schema is not migrated yet.")
+                }
+                return HealthAnswer(status: "ready")
+            } catch let problem as Problem {
+                throw problem
+            } catch {
+                throw DatabaseUnavailable()
+            }
+        }
+    }
+
+    struct HealthAnswer: Content {
+        var status: String
+    }
+}
+
+/// The database cannot be reached: answered 503 with `Retry-After`, never 500.
+struct DatabaseUnavailable: Error {
+    static let retryAfterSeconds = 5
+
+    /// Whether `error` means the database is unreachable or restarting, rather than a fault of
+    /// the request or of Retour.
+    static func matches(_ error: any Error) -> Bool {
+        switch error {
+        case is DatabaseUnavailable, is NIOConnectionError, is ChannelError, is ConnectionPoolTimeoutError:
+            return true
+        case let pool as ConnectionPoolError:
+            return pool == .shutdown
+        case let io as IOError:
+            return [ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH].contains(io.errnoCode)
+        case let postgres as PSQLError:
+            if [.connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed, .clientClosedConnection]
+                .contains(postgres.code)
+            {
+                return true
+            }
+            // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
+            let state = postgres.serverInfo?[.sqlState] ?? ""
+            return ["57P01", "57P02", "57P03", "53300"].contains(state)
+        case let sqlite as SQLiteError:
+            return sqlite.reason == .busy || sqlite.reason == .locked
+        default:
+            return false
+        }
+    }
+}

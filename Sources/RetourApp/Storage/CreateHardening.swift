@@ -1,0 +1,33 @@
+import Fluent
+import SQLKit
+
+/// Migration 007 — unique RMA and credit-note numbers, and web sessions kept by the hash of their id.
+struct CreateHardening: AsyncMigration {
+    var name: String { "007-hardening" }
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        // A number handed out twice would send two resellers' goods to one box; the database refuses it.
+        try await sql.create(index: "requests_rma_unique").on("requests").column("rma_number").unique().run()
+        try await sql.create(index: "requests_credit_note_unique").on("requests").column("credit_note_number")
+            .unique().run()
+        try await database.schema("web_sessions")
+            .field("id", .int, .identifier(auto: true))
+            .field("id_hash", .string, .required)
+            .field("user_id", .int)
+            .field("data", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .unique(on: "id_hash")
+            .create()
+        try await sql.create(index: "web_sessions_user").on("web_sessions").column("user_id").run()
+        try await sql.create(index: "web_sessions_seen").on("web_sessions").column("last_seen_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await database.schema("web_sessions").delete()
+        try await sql.drop(index: "requests_credit_note_unique").run()
+        try await sql.drop(index: "requests_rma_unique").run()
+    }
+}
