@@ -95,7 +95,7 @@ struct ProblemMiddleware: AsyncMiddleware {
                 "answered \(status.code) for \(request.method) \(request.url.path): \(String(reflecting: error))")
         }
 
-        if request.url.path.hasPrefix("/api/") {
+        if request.url.path.hasPrefix("/api/") || request.url.path == "/readyz" {
             let document = ProblemDocument(
                 type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, errors: items
             )

@@ -142,17 +142,20 @@ extension Request {
     /// The client's address. `X-Real-IP` / `X-Forwarded-For` are believed only when the request
     /// comes from a configured proxy (`RETOUR_TRUSTED_PROXIES`); anyone else could write them.
     var clientAddress: String {
-        let peer = remoteAddress?.ipAddress ?? "unknown"
-        guard application.config.trustedProxies.contains(peer) else { return peer }
-        if let real = headers.first(name: "X-Real-IP")?.trimmingWhitespace(), !real.isEmpty, real.count <= 64 {
-            return real
-        }
-        // The last address not itself a trusted proxy is the client's.
-        let chain = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }.map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
-        return chain.last(where: { !application.config.trustedProxies.contains($0) && !$0.isEmpty && $0.count <= 64 })
-            ?? peer
+        ClientAddress.resolve(
+            peer: remoteAddress?.ipAddress ?? "unknown", realIP: headers.first(name: "X-Real-IP"),
+            forwardedFor: headers[.xForwardedFor], trusted: application.config.trustedProxies)
+    }
+}
+
+enum ClientAddress {
+    /// The peer's address, unless the peer is a trusted proxy: then `X-Real-IP`, or else the last
+    /// address in `X-Forwarded-For` that is not itself a trusted proxy.
+    static func resolve(peer: String, realIP: String?, forwardedFor: [String], trusted: Set<String>) -> String {
+        guard trusted.contains(peer) else { return peer }
+        if let real = realIP?.trimmingWhitespace(), !real.isEmpty, real.count <= 64 { return real }
+        let chain: [String] = forwardedFor.flatMap { $0.split(separator: ",") }.map { String($0).trimmingWhitespace() }
+        return chain.last(where: { !trusted.contains($0) && !$0.isEmpty && $0.count <= 64 }) ?? peer
     }
 }
 

@@ -24,6 +24,9 @@ struct WebSessionDriver: SessionDriver {
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         request.eventLoop.makeFutureWithTask {
             let id = SessionID(string: randomToken(bytes: 32))
+            // A visitor whose old cookie is no longer known gets nothing stored until there is
+            // something to keep.
+            guard !data.snapshot.isEmpty else { return id }
             let record = WebSession()
             record.idHash = Tokens.hash(id.string)
             record.userID = data["userID"].flatMap(Int.init)

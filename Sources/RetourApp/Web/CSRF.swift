@@ -39,13 +39,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard Self.isSameSite(request) else {
             throw Abort(.forbidden, reason: request.texts["error.csrf"])
         }
-        if request.body.data == nil {
-            let limit = BodyLimit.allowed(for: request)
-            if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
-                throw Abort(.payloadTooLarge)
-            }
-            _ = try await request.body.collect(max: limit).get()
-        }
+        try await BodyLimit.collect(request, max: BodyLimit.allowed(for: request))
         let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
         let expected =
             request.hasSession ? request.session.data["csrf"] : request.cookies[Self.cookieName]?.string
@@ -82,6 +76,19 @@ enum BodyLimit {
     /// Set on routes that take file uploads from signed-in users.
     static let userInfoKey = "retour.maxBody"
 
+    /// Reads the body into memory, refusing it with 413 as soon as it passes `max`: at once when
+    /// its declared length is larger, without reading a byte of it.
+    static func collect(_ request: Request, max: Int) async throws {
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > max {
+            throw Abort(.payloadTooLarge)
+        }
+        if let data = request.body.data {
+            guard data.readableBytes <= max else { throw Abort(.payloadTooLarge) }
+            return
+        }
+        _ = try await request.body.collect(max: max).get()
+    }
+
     static func allowed(for request: Request) -> Int {
         guard request.auth.has(User.self) else { return anonymous }
         return request.route?.userInfo[userInfoKey] as? Int ?? signedInDefault
@@ -92,12 +99,8 @@ enum BodyLimit {
 /// `Content-Length` are refused before a byte of the body is read.
 struct AnonymousBodyLimitMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if !request.auth.has(User.self), request.body.data == nil, request.method != .GET, request.method != .HEAD {
-            if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > BodyLimit.anonymous
-            {
-                throw Abort(.payloadTooLarge)
-            }
-            _ = try await request.body.collect(max: BodyLimit.anonymous).get()
+        if !request.auth.has(User.self), request.method != .GET, request.method != .HEAD {
+            try await BodyLimit.collect(request, max: BodyLimit.anonymous)
         }
         return try await next.respond(to: request)
     }

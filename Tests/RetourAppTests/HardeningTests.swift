@@ -1,0 +1,353 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import RetourApp
+
+extension AppTests {
+    /// Issue 9: no input takes Retour down, no action runs twice, no open doors.
+    @Suite struct HardeningTests {
+        @Test func hugePageNumbersAreRefusedNotTrapped() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                for query in [
+                    "page=9223372036854775807", "page=-9223372036854775808", "page=0", "page=abc", "page=1.5",
+                    "per=0", "per=501", "per=1e30", "page=NaN",
+                ] {
+                    let answer = try await app.get("/api/v1/requests?\(query)", token: jan)
+                    #expect(answer.status == .badRequest, "\(query): \(answer.body.string)")
+                    let field = String(query.prefix { $0 != "=" })
+                    #expect(try answer.problemFields() == [field], "\(query) names its field")
+                }
+                // The server is still there, and a sane page still works.
+                #expect(try await app.get("/api/v1/requests?page=%201%20&per=10", token: jan).status == .ok)
+                let browser = Browser(app)
+                try await browser.login("rma@retour.example")
+                #expect(try await browser.get("/backoffice?page=99999999999999999999").status == .badRequest)
+                #expect(try await browser.get("/backoffice?age=-1").status == .badRequest)
+            }
+        }
+
+        @Test(arguments: ["abc", "2abc", "1.5", "", "9223372036854775807", "-1", "0"])
+        func aQuantityThatIsNotAWholeNumberIsAnErrorNeverOne(_ typed: String) async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                try await browser.get("/register/\(line)?reason=missing_accessories")
+                let answer = try await browser.post(
+                    "/register/\(line)",
+                    ["reason": "missing_accessories", "f[comment]": "Kabel mist", "quantity": typed])
+                #expect(answer.status == .unprocessableEntity, "quantity \(typed)")
+                #expect(answer.body.string.contains("id=\"quantity-error\""))
+                #expect(try await CartPosition.query(on: app.db).count() == 0)
+            }
+        }
+
+        @Test func aQuantityWithSpacesAroundIsThatNumber() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                try await browser.get("/register/\(line)?reason=missing_accessories")
+                let answer = try await browser.post(
+                    "/register/\(line)",
+                    ["reason": "missing_accessories", "f[comment]": "Kabel mist", "quantity": " 1 "])
+                #expect(answer.status == .seeOther, "\(answer.body.string.prefix(500))")
+                #expect(try await CartPosition.query(on: app.db).first()?.quantity == 1)
+            }
+        }
+
+        /// A received commercial return of two SSDs, ready for its credit; returns its number.
+        static func receivedReturn(_ app: Application, agent: String) async throws -> String {
+            let jan = try await app.token("jan@pcpartner.nl")
+            let number = try await FollowUpTests.submitCommercialReturn(app, jan)
+            let received = try await FollowUpTests.post(
+                app, "/api/v1/requests/\(number)/receipt",
+                #"{"quantity":2,"serials":["S4EVNM0R820837","S4EVNM0R820838"],"condition":"as_expected"}"#, token: agent
+            )
+            #expect(received.status == .ok, "\(received.body.string)")
+            return number
+        }
+
+        @Test func twentyCreditsAtOnceMakeOneCreditNote() async throws {
+            try await withRetour(demo: true) { app in
+                let agent = try await app.token("rma@retour.example")
+                let number = try await Self.receivedReturn(app, agent: agent)
+                let mailsBefore = try await OutboxMail.query(on: app.db).count()
+                let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for _ in 0..<20 {
+                        group.addTask {
+                            try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent).status
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+                #expect(statuses.filter { $0 == .conflict }.count == 19, "\(statuses)")
+                let notes = try await ReturnRequest.query(on: app.db).filter(\.$creditNoteNumber != nil).all()
+                #expect(notes.map(\.creditNoteNumber) == ["CN\(testDay.year)-000001"])
+                struct Row: Decodable { var value: Int }
+                let sequence = try await (app.db as! any SQLDatabase).raw(
+                    "SELECT value FROM number_sequences WHERE name = 'credit_note'"
+                ).first(decoding: Row.self)
+                #expect(sequence?.value == 1, "no number was drawn and thrown away")
+                #expect(try await OutboxMail.query(on: app.db).count() == mailsBefore + 1)
+            }
+        }
+
+        @Test func twentyApprovalsAtOnceMakeOneRMANumber() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let buyback =
+                    #"{"line": \#(line), "reason": "buyback", "serials": ["2119LZ90X2V9"], "fields": {"condition": "unopened", "comment": "Over"}}"#
+                #expect(try await RegistrationTests.add(app, buyback, token: jan).status == .created)
+                let answer = try await RegistrationTests.submit(app, token: jan).json()
+                let number = try #require((answer["requests"] as? [[String: Any]])?.first?["number"] as? String)
+                let mailsBefore = try await OutboxMail.query(on: app.db).count()
+                let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for _ in 0..<20 {
+                        group.addTask {
+                            try await FollowUpTests.post(
+                                app, "/api/v1/requests/\(number)/decision", #"{"decision":"approve"}"#, token: agent
+                            ).status
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+                let events = try await RequestEvent.query(on: app.db).filter(\.$action == "approve").count()
+                #expect(events == 1)
+                #expect(try await OutboxMail.query(on: app.db).count() == mailsBefore + 1)
+                struct Row: Decodable { var value: Int }
+                let before = try await ReturnRequest.query(on: app.db).filter(\.$rmaNumber != nil).count()
+                let sequence = try await (app.db as! any SQLDatabase).raw(
+                    "SELECT value FROM number_sequences WHERE name = 'rma'"
+                ).first(decoding: Row.self)
+                #expect(sequence?.value == before, "one RMA number per request that has one, no gaps")
+            }
+        }
+
+        @Test func theCreditIsBoundedByTheGoodsValueExceptForAdmins() async throws {
+            try await withRetour(demo: true) { app in
+                let agent = try await app.token("rma@retour.example")
+                let number = try await Self.receivedReturn(app, agent: agent)
+                // Two SSDs of 54.95: the goods are worth 109.90.
+                let tooMuch = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/credit", #"{"amount":"109.91","reason":"Goodwill"}"#, token: agent)
+                #expect(tooMuch.status == .unprocessableEntity)
+                #expect(try tooMuch.problemFields() == ["amount"])
+                for amount in ["99999999999999999999", "-1.00", "1e30", "NaN", "12,5"] {
+                    let bad = try await FollowUpTests.post(
+                        app, "/api/v1/requests/\(number)/credit", #"{"amount":"\#(amount)","reason":"x"}"#, token: agent
+                    )
+                    #expect(bad.status == .unprocessableEntity, "\(amount)")
+                }
+                let admin = try await app.token("admin@retour.example")
+                let goodwill = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/credit", #"{"amount":"120.00","reason":"Goodwill"}"#, token: admin)
+                #expect(goodwill.status == .ok, "\(goodwill.body.string)")
+            }
+        }
+
+        @Test func theCreditFormKeepsWhatWasTypedAndCreditsThatAmount() async throws {
+            try await withRetour(demo: true) { app in
+                let agent = try await app.token("rma@retour.example")
+                let number = try await Self.receivedReturn(app, agent: agent)
+                let browser = Browser(app)
+                try await browser.login("rma@retour.example")
+                try await browser.get("/requests/\(number)")
+                let forgot = try await browser.post("/requests/\(number)/credit", ["amount": "50,00", "reason": ""])
+                #expect(forgot.status == .unprocessableEntity)
+                #expect(forgot.body.string.contains(#"value="50,00" id="credit-amount""#))
+                let fixed = try await browser.post(
+                    "/requests/\(number)/credit", ["amount": "50,00", "reason": "Doos beschadigd"])
+                #expect(fixed.status == .seeOther)
+                let record = try #require(try await ReturnRequest.query(on: app.db).filter(\.$number == number).first())
+                #expect(record.creditAmountCents == 5_000)
+                #expect(record.creditReason == "Doos beschadigd")
+            }
+        }
+
+        @Test func anAgentCannotAttachAnotherCompanysFile() async throws {
+            try await withRetour(demo: true) { app in
+                let agent = try await app.token("rma@retour.example")
+                let number = try await Self.receivedReturn(app, agent: agent)
+                let bytewise = try #require(
+                    try await Company.query(on: app.db).filter(\.$name == "Bytewise Systems BV").first())
+                let foreign = Attachment()
+                foreign.id = "foreign-file"
+                foreign.userID = 0
+                foreign.companyID = try bytewise.requireID()
+                foreign.filename = "invoice.pdf"
+                foreign.contentType = "application/pdf"
+                foreign.size = 10
+                foreign.sha256 = String(repeating: "0", count: 64)
+                foreign.isImage = false
+                foreign.createdAt = Date()
+                try await foreign.create(on: app.db)
+                let answer = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/messages",
+                    #"{"message":"Zie bijlage","attachments":["foreign-file"]}"#,
+                    token: agent)
+                #expect(answer.status == .unprocessableEntity)
+                #expect(try answer.problemFields() == ["attachments"])
+            }
+        }
+
+        @Test(arguments: [
+            "/%09/evil.example", "/\t/x", "//x", "/\\x", "%2F%2Fx", "/%2F/x", "https:x", "/%5Cevil.example",
+            "http://evil.example", "/\r\n/x", "/%0d%0a/x",
+        ])
+        func redirectsStayOnThisSite(_ next: String) {
+            #expect(safeLocalPath(next) == nil, "\(next.debugDescription) must not be followed")
+        }
+
+        @Test func plainPathsAreFollowed() {
+            #expect(safeLocalPath("/search?period=1w&number=0962405087") == "/search?period=1w&number=0962405087")
+            #expect(safeLocalPath("/requests/RMA-0000001") == "/requests/RMA-0000001")
+        }
+
+        @Test func loginWithAnOffSiteNextStaysHere() async throws {
+            try await withRetour(demo: true) { app in
+                let browser = Browser(app)
+                try await browser.get("/login")
+                let answer = try await browser.post(
+                    "/login", ["email": "jan@pcpartner.nl", "password": DemoData.password, "next": "/\t/evil.example"])
+                #expect(answer.status == .seeOther)
+                #expect(answer.headers.first(name: .location) == "/search")
+            }
+        }
+
+        @Test func everyHTMLAnswerCarriesTheSecurityHeaders() async throws {
+            try await withRetour(demo: true) { app in
+                for path in ["/login", "/does-not-exist", "/m/unknown-token"] {
+                    let answer = try await app.testing().sendRequest(.GET, path)
+                    #expect(
+                        answer.headers.first(name: .contentSecurityPolicy)
+                            == "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+                        "\(path)")
+                    #expect(answer.headers.first(name: "Referrer-Policy") == "same-origin")
+                    #expect(answer.headers.first(name: "X-Content-Type-Options") == "nosniff")
+                    #expect(answer.headers.first(name: "Permissions-Policy")?.contains("camera=()") == true)
+                    #expect(answer.headers.first(name: "Strict-Transport-Security") == nil, "no HSTS over http")
+                }
+            }
+        }
+
+        @Test func aPageViewCreatesNoSessionAndLoginGetsAFreshOne() async throws {
+            try await withRetour(demo: true) { app in
+                for _ in 0..<5 { _ = try await app.testing().sendRequest(.GET, "/login") }
+                #expect(try await WebSession.query(on: app.db).count() == 0)
+                let browser = Browser(app)
+                try await browser.get("/login")
+                browser.cookies["retour_session"] = "planted-by-an-attacker"
+                try await browser.login("jan@pcpartner.nl")
+                let session = try #require(browser.cookies["retour_session"])
+                #expect(session != "planted-by-an-attacker")
+                let stored = try await WebSession.query(on: app.db).all()
+                #expect(stored.count == 1)
+                #expect(stored.first?.idHash == Tokens.hash(session), "only the hash of the id is stored")
+                #expect(try await browser.get("/search").status == .ok)
+            }
+        }
+
+        @Test func anIdleSessionEndsAndLogoutEndsEverySessionAndToken() async throws {
+            try await withRetour(demo: true) { app in
+                let token = try await app.token("jan@pcpartner.nl")
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let other = Browser(app)
+                try await other.login("jan@pcpartner.nl")
+                // Idle beyond two hours: the server forgets it, whatever the cookie says.
+                let start = app.clock.now
+                app.clock = FixedClock(start.addingTimeInterval(2 * 3600 + 60))
+                #expect(try await browser.get("/search").status == .seeOther)
+                app.clock = FixedClock(start)
+                #expect(try await other.get("/search").status == .ok)
+                #expect(try await other.post("/logout", [:]).status == .seeOther)
+                #expect(try await WebSession.query(on: app.db).count() == 0)
+                #expect(try await app.get("/api/v1/requests", token: token).status == .unauthorized)
+            }
+        }
+
+        @Test func aFormFromAnotherSiteIsRefusedBeforeItsBodyIsRead() async throws {
+            try await withRetour(demo: true) { app in
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                var headers = HTTPHeaders()
+                headers.add(
+                    name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+                headers.add(name: "Sec-Fetch-Site", value: "cross-site")
+                headers.contentType = .urlEncodedForm
+                let answer = try await app.testing().sendRequest(
+                    .POST, "/logout", headers: headers, body: ByteBuffer(string: "_csrf=\(browser.csrf ?? "")"))
+                #expect(answer.status == .forbidden)
+                headers.replaceOrAdd(name: "Sec-Fetch-Site", value: "same-origin")
+                headers.add(name: .origin, value: "https://evil.example")
+                let fromOrigin = try await app.testing().sendRequest(
+                    .POST, "/logout", headers: headers, body: ByteBuffer(string: "_csrf=\(browser.csrf ?? "")"))
+                #expect(fromOrigin.status == .forbidden)
+            }
+        }
+
+        @Test func anAnonymousBodyOver64KBIsRefused() async throws {
+            try await withRetour(demo: true) { app in
+                let big = String(repeating: "a", count: 70 * 1024)
+                for path in ["/login", "/api/v1/auth/token", "/api/v1/import", "/api/v1/attachments"] {
+                    let answer = try await app.testing().sendRequest(
+                        .POST, path, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                        body: ByteBuffer(string: "email=\(big)"))
+                    #expect(answer.status == .payloadTooLarge, "\(path): \(answer.status)")
+                }
+            }
+        }
+
+        @Test func healthAndReadiness() async throws {
+            try await withRetour { app in
+                let health = try await app.testing().sendRequest(.GET, "/healthz")
+                #expect(health.status == .ok)
+                let ready = try await app.testing().sendRequest(.GET, "/readyz")
+                #expect(ready.status == .ok)
+                try await app.autoRevert()
+                let notMigrated = try await app.testing().sendRequest(.GET, "/readyz")
+                #expect(notMigrated.status == .serviceUnavailable)
+                #expect(notMigrated.headers.contentType?.subType == "problem+json")
+            }
+        }
+
+        @Test func aResellerWithoutACompanyCannotLogIn() async throws {
+            try await withRetour(demo: true) { app in
+                let user = try #require(
+                    try await User.query(on: app.db).filter(\.$email == "piet@pcpartner.nl").first())
+                user.$company.id = nil
+                try await user.save(on: app.db)
+                let answer = try await app.postJSON(
+                    "/api/v1/auth/token", #"{"email":"piet@pcpartner.nl","password":"\#(DemoData.password)"}"#,
+                    token: nil)
+                #expect(answer.status == .forbidden)
+            }
+        }
+
+        @Test func forwardedAddressesAreBelievedOnlyFromTrustedProxies() {
+            let trusted: Set<String> = ["127.0.0.1"]
+            #expect(
+                ClientAddress.resolve(peer: "203.0.113.9", realIP: "1.2.3.4", forwardedFor: [], trusted: trusted)
+                    == "203.0.113.9")
+            #expect(
+                ClientAddress.resolve(peer: "127.0.0.1", realIP: "198.51.100.7", forwardedFor: [], trusted: trusted)
+                    == "198.51.100.7")
+            #expect(
+                ClientAddress.resolve(
+                    peer: "127.0.0.1", realIP: nil, forwardedFor: ["6.6.6.6, 198.51.100.7"], trusted: trusted)
+                    == "198.51.100.7")
+        }
+    }
+}
