@@ -19,5 +19,9 @@ as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
   -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
 "$bin/createdb" -h 127.0.0.1 -p "$port" -U retour retour
 export DATABASE_URL="postgres://retour@127.0.0.1:$port/retour?sslmode=disable"
+# For tests that take the database away and bring it back (the hostile stage).
+runner=""; [ "$(id -u)" -eq 0 ] && runner="runuser -u postgres --"
+export RETOUR_PG_STOP="$runner $bin/pg_ctl -D $dir/data -m fast -w stop"
+export RETOUR_PG_START="$runner $bin/pg_ctl -D $dir/data -l $dir/server.log -w -o '-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off' start"
 echo "PostgreSQL 15 on port $port"
 "$@"

@@ -79,6 +79,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
         app.middleware.use(SecurityHeadersMiddleware())
         app.middleware.use(ProblemMiddleware())
+        app.middleware.use(InputSanityMiddleware())
         app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
         app.routes.defaultMaxBodySize = "1mb"
     }

@@ -5,7 +5,17 @@ extension Request {
     /// A whole-number query parameter within `range`; `fallback` when it is absent or blank.
     /// Anything else is a 400 that names the parameter, never a silent default.
     func boundedQuery(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
-        guard let raw = query[String.self, at: name], !raw.trimmingWhitespace().isEmpty else { return fallback }
+        guard let raw = query[String.self, at: name] else {
+            // Present but unreadable (bytes that are not UTF-8) is not the same as absent.
+            let present = (url.query ?? "").split(separator: "&").contains { $0.hasPrefix(name + "=") }
+            if present {
+                throw Problem(
+                    .badRequest, nl: "De parameter \(name) is ongeldig.", en: "The parameter \(name) is not valid.",
+                    errors: [WholeNumber.error(.notWhole, field: name)])
+            }
+            return fallback
+        }
+        guard !raw.trimmingWhitespace().isEmpty else { return fallback }
         switch WholeNumber.parse(raw, in: range) {
         case .success(let value): return value
         case .failure(let refusal):

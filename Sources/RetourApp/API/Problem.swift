@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import RetourCore
 import Vapor
 
@@ -59,6 +60,12 @@ struct ProblemMiddleware: AsyncMiddleware {
         var detail = language == .nl ? "Er ging iets mis aan onze kant." : "Something went wrong on our side."
         var items: [ProblemDocument.Item] = []
         var headers = HTTPHeaders()
+        var error = error
+        if let postgres = error as? PSQLError,
+            ["22021", "22P05", "54000"].contains(postgres.serverInfo?[.sqlState] ?? "")
+        {
+            error = Problem.unstorableText
+        }
         switch error {
         case let problem as Problem:
             status = problem.status
@@ -90,7 +97,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         default:
             request.logger.report(error: error)
         }
-        if status.code >= 500 {
+        if status.code >= 500 && status != .serviceUnavailable {
             request.logger.error(
                 "answered \(status.code) for \(request.method) \(request.url.path): \(String(reflecting: error))")
         }

@@ -52,8 +52,12 @@ struct RegistrationPageController: RouteCollection {
         if let target = form.switchTo.flatMap(ReasonID.init(rawValue:)) {
             return try await render(req, user: user, lineID: lineID, reason: target, form: form, errors: [])
         }
-        guard let reason = form.reason.flatMap(ReasonID.init(rawValue:)) else {
-            return try await render(req, user: user, lineID: lineID, reason: nil, form: form, errors: [])
+        guard let reason = form.reason.flatMap(ReasonID.init(rawValue:)), form.switchTo == nil else {
+            // No reason, or one that does not exist: the choice is shown again, as a mistake.
+            let error = FieldError("reason", nl: "Kies een reden van retour.", en: "Choose a reason for the return.")
+            return try await render(
+                req, user: user, lineID: lineID, reason: nil, form: form, errors: [error],
+                status: .unprocessableEntity)
         }
         var errors: [FieldError] = []
         // Files from the computer are stored first, so a form with a mistake keeps them.

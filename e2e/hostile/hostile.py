@@ -1,0 +1,522 @@
+"""Black-box hostile stage (issue 9): drives a running `retour serve` on PostgreSQL the way an
+attacker or a careless client would, and checks what they would see. Standard library only.
+
+It owns the server process (it kills and restarts it); the database is started by
+scripts/hostile.sh, which passes RETOUR_PG_STOP / RETOUR_PG_START to stop and start it.
+Every failure names what a user or an attacker would have seen."""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from html.parser import HTMLParser
+
+BINARY = os.environ["RETOUR_BINARY"]
+PORT = int(os.environ["RETOUR_PORT"])
+DATABASE_URL = os.environ["DATABASE_URL"]
+PASSWORD = "retour-demo-2026"
+LOG = open(os.environ.get("RETOUR_SERVE_LOG", "/tmp/retour-hostile-serve.log"), "ab")
+
+failures = []
+checks = 0
+
+
+def check(condition, message):
+    global checks
+    checks += 1
+    if not condition:
+        failures.append(message)
+        print("FAIL:", message, flush=True)
+
+
+# --- the server -----------------------------------------------------------------------------
+
+server = None
+
+
+def start_server():
+    global server
+    server = subprocess.Popen(
+        [BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(PORT)], stdout=LOG, stderr=LOG)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if request("GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("retour serve did not come up")
+
+
+def rss_kb():
+    with open(f"/proc/{server.pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+# --- HTTP -------------------------------------------------------------------------------------
+
+def request(method, path, body=None, headers=None, timeout=30):
+    """Sends raw bytes, so that invalid UTF-8 and odd paths reach the server as they are."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
+    try:
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogateescape")
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        if body is not None:
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, dict((k.lower(), v) for k, v in response.getheaders()), data
+    finally:
+        connection.close()
+
+
+def alive():
+    try:
+        return request("GET", "/healthz", timeout=10)[0] == 200
+    except OSError:
+        return False
+
+
+def token(email):
+    status, _, data = request("POST", "/api/v1/auth/token", json.dumps({"email": email, "password": PASSWORD}),
+                              {"Content-Type": "application/json"})
+    if status != 200:
+        raise SystemExit(f"cannot get a token for {email}: {status} {data[:200]!r}")
+    return json.loads(data)["token"]
+
+
+class Browser:
+    """Cookies and the CSRF token of a signed-in browser."""
+
+    def __init__(self):
+        self.cookies = {}
+        self.csrf = ""
+
+    def headers(self, extra=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        headers.update(extra or {})
+        return headers
+
+    def remember(self, headers, body):
+        for key, value in headers.items():
+            if key == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        match = re.search(rb'name="_csrf" value="([^"]*)"', body or b"")
+        if match:
+            self.csrf = match.group(1).decode()
+
+    def get(self, path):
+        status, headers, body = request("GET", path, headers=self.headers())
+        self.remember(headers, body)
+        return status, headers, body
+
+    def post(self, path, fields, raw=None):
+        body = raw if raw is not None else urllib.parse.urlencode(fields, encoding="utf-8", errors="surrogateescape")
+        status, headers, data = request("POST", path, body, self.headers(
+            {"Content-Type": "application/x-www-form-urlencoded"}))
+        self.remember(headers, data)
+        return status, headers, data
+
+    def login(self, email):
+        self.get("/login")
+        status, headers, _ = self.post("/login", {"email": email, "password": PASSWORD, "next": "/search",
+                                                  "_csrf": self.csrf})
+        if status != 303:
+            raise SystemExit(f"cannot log in {email} through the form: {status}")
+        self.get(headers.get("location", "/search"))
+
+
+# --- hostile values ---------------------------------------------------------------------------
+
+NUMBERS = ["9223372036854775807", "-9223372036854775808", "-1", "0", "1e30", "NaN"]
+STRINGS = ["x" * 10000, "a\x00b", "\x01\x02\x1b[31m\x7f", "\udcff\udcfe\udcc3(", "' OR 1=1 --", "<script>x</script>"]
+VALUES = NUMBERS + STRINGS
+JSON_WRONG_TYPES = [{}, [], True, None, 1e30, -1, 9223372036854775807, -9223372036854775808, "string", "x" * 10000]
+
+
+def quote(value):
+    return urllib.parse.quote(value, safe="", encoding="utf-8", errors="surrogateescape")
+
+
+def judged(what, status, value):
+    check(status < 500, f"{what} with {value[:40]!r}: answered {status}; a user would see a server error")
+
+
+# --- 1. every operation of the OpenAPI document -----------------------------------------------
+
+def resolve(schema, components):
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = components["schemas"][schema["$ref"].split("/")[-1]]
+    return schema or {}
+
+
+def fuzz_api(tokens):
+    status, _, data = request("GET", "/api/v1/openapi.json")
+    document = json.loads(data)
+    components = document.get("components", {})
+    operations = 0
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            operations += 1
+            parameters = operation.get("parameters", [])
+            body_schema = resolve(
+                operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema"),
+                components)
+            for who, bearer in tokens.items():
+                auth = {"Authorization": f"Bearer {bearer}", "Content-Type": "application/json"}
+                what = f"{method.upper()} {path} as {who}"
+                for value in VALUES:
+                    concrete = re.sub(r"\{[^}]+\}", quote(value), path)
+                    judged(what + " (path)", request(method.upper(), concrete, "{}" if method != "get" else None,
+                                                     auth)[0], value)
+                    plain = re.sub(r"\{[^}]+\}", "1", path)
+                    for parameter in parameters:
+                        if parameter.get("in") != "query":
+                            continue
+                        status = request(method.upper(), f"{plain}?{parameter['name']}={quote(value)}",
+                                         "{}" if method != "get" else None, auth)[0]
+                        judged(f"{what} ?{parameter['name']}", status, value)
+                        kind = resolve(parameter.get("schema"), components).get("type")
+                        if kind == "integer" and value not in ("0", "-1"):
+                            check(400 <= status < 500, f"{what} ?{parameter['name']}={value[:30]!r}: "
+                                  f"answered {status}, not a 4xx naming the parameter")
+                if method == "get":
+                    continue
+                plain = re.sub(r"\{[^}]+\}", "1", path)
+                properties = list(body_schema.get("properties", {}).keys()) or ["x"]
+                for wrong in JSON_WRONG_TYPES + NUMBERS + STRINGS:
+                    body = json.dumps({name: wrong for name in properties}, ensure_ascii=False) \
+                        if not isinstance(wrong, str) or True else None
+                    status = request(method.upper(), plain, body.encode("utf-8", "surrogateescape"), auth)[0]
+                    judged(what + " (body fields)", status, str(wrong))
+                for raw in [b"", b"{", b"[]", b'"x"', b"1e999", b"\xff\xfe\x00{}", b'{"a":' * 5000,
+                            json.dumps(["x"] * 20000).encode()]:
+                    status = request(method.upper(), plain, raw, auth)[0]
+                    judged(what + " (raw body)", status, repr(raw[:20]))
+            check(alive(), f"after {method.upper()} {path} the server no longer answers")
+    check(operations >= 20, f"only {operations} operations in the OpenAPI document")
+    print(f"api: {operations} operations driven", flush=True)
+
+
+# --- 2. every HTML form ---------------------------------------------------------------------
+
+class Forms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
+            self.forms.append({"action": attrs.get("action") or "", "fields": []})
+        elif tag in ("input", "select", "textarea") and self.forms and attrs.get("name"):
+            if attrs.get("type") not in ("submit", "file"):
+                self.forms[-1]["fields"].append(attrs["name"])
+        elif tag == "a" and (attrs.get("href") or "").startswith("/"):
+            self.links.append(attrs["href"])
+
+
+DANGEROUS = ("/logout", "/disable", "/enable", "/reset", "/delete")
+
+
+def fuzz_forms(browser, pages):
+    seen = set()
+    forms_driven = 0
+    for page in pages:
+        status, _, body = browser.get(page)
+        check(status < 500, f"GET {page}: {status}")
+        parser = Forms()
+        parser.feed(body.decode("utf-8", "replace"))
+        for form in parser.forms:
+            action = form["action"] or page
+            key = (re.sub(r"\d+", "N", action), tuple(sorted(form["fields"])))
+            if key in seen or any(word in action for word in DANGEROUS):
+                continue
+            seen.add(key)
+            forms_driven += 1
+            for value in VALUES:
+                fields = {name: value for name in form["fields"] if name != "_csrf"}
+                fields["_csrf"] = browser.csrf
+                status = browser.post(action, fields)[0]
+                judged(f"form {action} ({page})", status, value)
+                # A form with fields of its own must refuse nonsense in them; one that is only a
+                # button (resend, extend) has nothing to refuse.
+                inputs = [name for name in form["fields"] if name != "_csrf"]
+                check(status != 200 or not inputs,
+                      f"form {action} accepted {value[:30]!r} in {inputs} as if it were valid (200)")
+            raw = b"_csrf=" + browser.csrf.encode() + b"&" + b"&".join(
+                name.encode() + b"=%FF%FE%00" for name in form["fields"] if name != "_csrf")
+            judged(f"form {action} (invalid UTF-8)", browser.post(action, {}, raw=raw)[0], "%FF%FE%00")
+            check(alive(), f"after form {action} the server no longer answers")
+    print(f"forms: {forms_driven} forms driven", flush=True)
+    return forms_driven
+
+
+# --- 3. bodies, redirects, headers ----------------------------------------------------------
+
+def big_anonymous_post(path, megabytes=100):
+    """Sends up to `megabytes` of multipart to `path` without being asked to; returns the status
+    the server answered and how many bytes it took before answering."""
+    boundary = "hostileboundary"
+    total = megabytes * 1024 * 1024
+    sock = socket.create_connection(("127.0.0.1", PORT), timeout=30)
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {total}\r\n\r\n").encode()
+    sock.sendall(head)
+    chunk = b"A" * 65536
+    sent = 0
+    status = None
+    sock.settimeout(0.001)
+    try:
+        while sent < total:
+            try:
+                answer = sock.recv(4096)
+                if answer:
+                    status = int(answer.split(b" ")[1])
+                    break
+            except (socket.timeout, BlockingIOError):
+                pass
+            try:
+                sock.settimeout(5)
+                sock.sendall(chunk)
+                sock.settimeout(0.001)
+                sent += len(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        if status is None:
+            sock.settimeout(10)
+            try:
+                answer = sock.recv(4096)
+                status = int(answer.split(b" ")[1]) if answer else None
+            except (OSError, IndexError, ValueError):
+                pass
+    finally:
+        sock.close()
+    return status, sent
+
+
+def bodies_and_doors():
+    before = rss_kb()
+    for path in ["/login", "/api/v1/auth/token", "/api/v1/import", "/m/not-a-valid-link", "/api/v1/attachments"]:
+        status, sent = big_anonymous_post(path)
+        check(status in (401, 403, 404, 413), f"anonymous 100 MB POST {path}: answered {status}")
+        check(alive(), f"after an anonymous 100 MB POST to {path} the server no longer answers")
+    grown = rss_kb() - before
+    check(grown < 10 * 1024, f"anonymous 100 MB POSTs grew the server by {grown} KB (limit 10 MB)")
+    print(f"bodies: server grew by {grown} KB over five anonymous 100 MB posts", flush=True)
+
+    for target in ["/%09/evil.example", "/\t/x", "//x", "/\\x", "%2F%2Fx", "/%2F/x", "https:x", "/%5C/evil"]:
+        status, headers, _ = request("GET", "/lang/en?next=" + quote(target))
+        location = headers.get("location", "")
+        check(status == 400 or (status in (302, 303) and location == "/"),
+              f"/lang/en?next={target!r} sent the browser to {location!r} ({status}), off this site")
+
+    status, headers, _ = request("GET", "/login")
+    expected = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+    check(headers.get("content-security-policy") == expected, f"/login CSP is {headers.get('content-security-policy')!r}")
+    for name, value in [("referrer-policy", "same-origin"), ("x-content-type-options", "nosniff")]:
+        check(headers.get(name) == value, f"/login {name} is {headers.get(name)!r}")
+    check("permissions-policy" in headers, "/login has no Permissions-Policy")
+    check("retour_session" not in headers.get("set-cookie", ""), "looking at /login created a session")
+
+
+# --- 4. the database goes away and comes back --------------------------------------------
+
+def database_down(jan_token, browser):
+    stop, start = os.environ["RETOUR_PG_STOP"], os.environ["RETOUR_PG_START"]
+    results = []
+    running = threading.Event()
+    running.set()
+
+    def load():
+        while running.is_set():
+            try:
+                results.append(request("GET", "/api/v1/requests", headers={"Authorization": f"Bearer {jan_token}"},
+                                       timeout=30)[0])
+            except OSError:
+                results.append("connection")
+            time.sleep(0.02)
+
+    workers = [threading.Thread(target=load) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    time.sleep(1)
+    subprocess.run(stop, shell=True, check=True)
+    time.sleep(2)
+    status, headers, body = request("GET", "/api/v1/requests", headers={"Authorization": f"Bearer {jan_token}"})
+    check(status == 503 and "retry-after" in headers,
+          f"API while the database is down: {status} {headers.get('retry-after')!r}; expected 503 with Retry-After")
+    check(headers.get("content-type", "").startswith("application/problem+json"), "API 503 is not problem+json")
+    status, headers, body = request("GET", "/status", headers=browser.headers())
+    check(status == 503 and "retry-after" in headers and b"<" in body,
+          f"page while the database is down: {status}; expected a plain 503 page with Retry-After")
+    check(request("GET", "/healthz")[0] == 200, "/healthz failed while only the database was down")
+    check(request("GET", "/readyz")[0] == 503, "/readyz said ready while the database was down")
+    subprocess.run(start, shell=True, check=True)
+    deadline = time.time() + 30
+    while time.time() < deadline and request("GET", "/readyz")[0] != 200:
+        time.sleep(0.5)
+    time.sleep(1)
+    running.clear()
+    for worker in workers:
+        worker.join()
+    check(request("GET", "/readyz")[0] == 200, "Retour did not recover by itself after the database came back")
+    status = request("GET", "/api/v1/requests", headers={"Authorization": f"Bearer {jan_token}"})[0]
+    check(status == 200, f"after the database came back the API answers {status}")
+    errors = [s for s in results if s not in (200, 503)]
+    check(not errors, f"under load while the database restarted, answers other than 200/503: {sorted(set(map(str, errors)))}")
+    print(f"database down: {len(results)} requests under load, {results.count(503)} answered 503", flush=True)
+
+
+# --- 5. kill -9 during a burst of submissions -------------------------------------------
+
+def psql(query):
+    return subprocess.run(["psql", DATABASE_URL, "-At", "-c", query], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+# Reasons whose form needs no photo: what each needs besides a quantity of 1.
+SIMPLE_FORMS = {"missing_accessories": {"comment": "hostile"},
+                "product_complaint": {"condition": "opened", "comment": "hostile"}}
+
+
+def registrable(bearer):
+    """(line, reason) pairs a reseller may register with a quantity of 1 and a comment."""
+    auth = {"Authorization": f"Bearer {bearer}"}
+    status, _, data = request("GET", "/api/v1/lines?period=2m&per=200", headers=auth)
+    pairs = []
+    for document in json.loads(data)["documents"]:
+        for line in document["lines"]:
+            if line["claimableQuantity"] < 1:
+                continue
+            _, _, reasons = request("GET", f"/api/v1/lines/{line['id']}/reasons", headers=auth)
+            for reason in json.loads(reasons)["reasons"]:
+                if reason["enabled"] and reason["id"] in SIMPLE_FORMS:
+                    pairs.append((line["id"], reason["id"]))
+    return pairs
+
+
+def kill_during_burst(tokens):
+    answered = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def reseller(email, bearer, pairs):
+        auth = {"Authorization": f"Bearer {bearer}", "Content-Type": "application/json"}
+        index = 0
+        while not stop.is_set() and index < len(pairs) * 20:
+            line, reason = pairs[index % len(pairs)]
+            index += 1
+            try:
+                body = {"line": line, "reason": reason, "quantity": 1, "fields": SIMPLE_FORMS[reason]}
+                if request("POST", "/api/v1/cart/positions", json.dumps(body), auth, timeout=10)[0] != 201:
+                    continue
+                key = f"burst-{email}-{index}"
+                status, _, data = request("POST", "/api/v1/cart/submit", "{}",
+                                          dict(auth, **{"Idempotency-Key": key}), timeout=10)
+                if status == 201:
+                    with lock:
+                        answered.extend((email, r["number"]) for r in json.loads(data)["requests"])
+            except (OSError, http.client.HTTPException, ValueError, KeyError):
+                pass
+
+    threads = []
+    for email, bearer in tokens.items():
+        pairs = registrable(bearer)
+        if pairs:
+            threads.append(threading.Thread(target=reseller, args=(email, bearer, pairs)))
+    check(threads, "no reseller had a line to register for the kill -9 test")
+    for thread in threads:
+        thread.start()
+    time.sleep(3)
+    server.send_signal(signal.SIGKILL)
+    server.wait()
+    stop.set()
+    for thread in threads:
+        thread.join()
+    start_server()
+    check(len(answered) > 0, "no submission was answered 201 before the kill")
+    for email, number in answered:
+        status = request("GET", f"/api/v1/requests/{number}", headers={"Authorization": f"Bearer {tokens[email]}"})[0]
+        check(status == 200, f"request {number} was answered 201 to {email} but is gone after kill -9 ({status})")
+    orphans = {
+        "events without a request": "SELECT COUNT(*) FROM request_events e LEFT JOIN requests r ON r.id = e.request_id "
+                                    "WHERE r.id IS NULL",
+        "claimed serials without a request": "SELECT COUNT(*) FROM claimed_serials c LEFT JOIN requests r "
+                                             "ON r.id = c.request_id WHERE r.id IS NULL",
+        "requests without their submission event": "SELECT COUNT(*) FROM requests r WHERE NOT EXISTS "
+                                                   "(SELECT 1 FROM request_events e WHERE e.request_id = r.id)",
+        "lines claimed beyond their quantity": "SELECT COUNT(*) FROM invoice_lines l WHERE l.quantity < "
+                                               "(SELECT COALESCE(SUM(r.quantity), 0) FROM requests r WHERE "
+                                               "r.line_id = l.id AND r.status <> 'rejected')",
+    }
+    for what, query in orphans.items():
+        count = psql(query)
+        check(count == "0", f"after kill -9: {count} {what}")
+    print(f"kill -9: {len(answered)} answered submissions all kept", flush=True)
+
+
+def main():
+    start_server()
+    # Every login first: the hostile part fails logins from this address on purpose.
+    resellers = {email: token(email) for email in
+                 ["jan@pcpartner.nl", "inkoop@bytewise.nl", "inkoop@netwerkdirect.be"]}
+    tokens = {"reseller": resellers["jan@pcpartner.nl"], "admin": token("admin@retour.example"),
+              "agent": token("rma@retour.example")}
+    jan, admin = Browser(), Browser()
+    jan.login("jan@pcpartner.nl")
+    admin.login("admin@retour.example")
+
+    bodies_and_doors()
+    fuzz_api(tokens)
+    _, _, data = request("GET", "/api/v1/lines?period=2m&per=5", headers={"Authorization": f"Bearer {tokens['reseller']}"})
+    line = json.loads(data)["documents"][0]["lines"][0]["id"]
+    # One submitted request and one position left in the cart, so that their forms exist too.
+    auth = {"Authorization": f"Bearer {tokens['reseller']}", "Content-Type": "application/json"}
+    (first_line, first_reason), (second_line, second_reason) = registrable(tokens["reseller"])[:2]
+    body = {"line": first_line, "reason": first_reason, "quantity": 1, "fields": SIMPLE_FORMS[first_reason]}
+    status, _, data = request("POST", "/api/v1/cart/positions", json.dumps(body), auth)
+    check(status == 201, f"a valid position was refused after the hostile inputs: {status} {data[:300]!r}")
+    status, _, data = request("POST", "/api/v1/cart/submit", "{}", auth)
+    check(status == 201, f"a valid submission was refused after the hostile inputs: {status} {data[:300]!r}")
+    number = json.loads(data)["requests"][0]["number"]
+    body = {"line": second_line, "reason": second_reason, "quantity": 1, "fields": SIMPLE_FORMS[second_reason]}
+    _, _, data = request("POST", "/api/v1/cart/positions", json.dumps(body), auth)
+    position = json.loads(data)["id"]
+    jan_pages = ["/search", "/cart", "/status", "/archive", "/users", f"/requests/{number}",
+                 f"/cart/positions/{position}/address", f"/register/{second_line}?edit={position}"] + [
+        f"/register/{line}?reason={reason}" for reason in
+        ["defect", "commercial_return", "wrong_delivery", "too_much_delivered", "transport_damage", "license_return"]]
+    forms = fuzz_forms(jan, jan_pages)
+    forms += fuzz_forms(admin, ["/backoffice", "/admin/policies", "/admin/mails", f"/requests/{number}", "/login"])
+    check(forms >= 8, f"only {forms} HTML forms were driven")
+    check(alive(), "the server no longer answers after the hostile inputs")
+
+    database_down(tokens["reseller"], jan)
+    kill_during_burst(resellers)
+    server.terminate()
+    server.wait()
+    print(f"hostile stage: {checks} checks, {len(failures)} failed", flush=True)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
