@@ -336,6 +336,131 @@ extension AppTests {
             }
         }
 
+        static func multipart(_ parts: [(name: String, filename: String?, bytes: [UInt8])], boundary: String = "b")
+            -> ByteBuffer
+        {
+            var body = ByteBuffer()
+            for part in parts {
+                let file = part.filename.map { "; filename=\"\($0)\"" } ?? ""
+                body.writeString(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\"\(file)\r\n\r\n")
+                body.writeBytes(part.bytes)
+                body.writeString("\r\n")
+            }
+            body.writeString("--\(boundary)--\r\n")
+            return body
+        }
+
+        static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]
+
+        @Test func aFileOver20MBIsRefusedAndLeavesNothingBehind() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=b"]
+                headers.bearerAuthorization = BearerAuthorization(token: jan)
+                let big = Self.jpeg + [UInt8](repeating: 0, count: FileKind.maximumBytes)
+                let answer = try await app.testing().sendRequest(
+                    .POST, "/api/v1/attachments", headers: headers,
+                    body: Self.multipart([(name: "file", filename: "big.jpg", bytes: big)]))
+                #expect(answer.status == .payloadTooLarge)
+                #expect(try await Attachment.query(on: app.db).count() == 0)
+                let waiting = AttachmentStore.temporaryDirectory(app.config)
+                #expect((try? FileManager.default.contentsOfDirectory(atPath: waiting))?.isEmpty ?? true)
+            }
+        }
+
+        @Test func aFormWithAFileBeforeItsTokenIsRefusedBeforeTheFileIsWritten() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                try await browser.get("/register/\(line)?reason=transport_damage")
+                var headers = HTTPHeaders()
+                headers.add(
+                    name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+                headers.add(name: .contentType, value: "multipart/form-data; boundary=b")
+                let forged = try await app.testing().sendRequest(
+                    .POST, "/register/\(line)", headers: headers,
+                    body: Self.multipart([
+                        (name: "files[]", filename: "a.jpg", bytes: Self.jpeg),
+                        (name: "_csrf", filename: nil, bytes: Array((browser.csrf ?? "").utf8)),
+                    ]))
+                #expect(forged.status == .forbidden)
+                #expect(try await Attachment.query(on: app.db).count() == 0)
+            }
+        }
+
+        @Test func aPhoneLinkFollowsItsPositionAndEndsWithIt() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let html = try await browser.get("/register/\(line)?reason=missing_accessories").body.string
+                let marker = try #require(html.range(of: "name=\"uploadToken\" value=\""))
+                let token = String(html[marker.upperBound...].prefix { $0 != "\"" })
+                let added = try await browser.post(
+                    "/register/\(line)",
+                    ["reason": "missing_accessories", "uploadToken": token, "quantity": "1", "f[comment]": "Kabel"])
+                #expect(added.status == .seeOther)
+                let headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=b"]
+                // Sent after the form went into the cart: the photo joins the position.
+                let late = try await app.testing().sendRequest(
+                    .POST, "/m/\(token)", headers: headers,
+                    body: Self.multipart([(name: "files[]", filename: "late.jpg", bytes: Self.jpeg)]))
+                #expect(late.status == .ok)
+                let position = try #require(try await CartPosition.query(on: app.db).first())
+                #expect((JSONText.decode([String].self, position.attachments) ?? []).count == 1)
+                // Removed from the cart: the link says so instead of swallowing files.
+                try await position.delete(on: app.db)
+                let gone = try await app.testing().sendRequest(
+                    .POST, "/m/\(token)", headers: headers,
+                    body: Self.multipart([(name: "files[]", filename: "lost.jpg", bytes: Self.jpeg)]))
+                #expect(gone.status == .gone)
+                #expect(gone.body.string.contains("Deze link is niet meer geldig"))
+            }
+        }
+
+        @Test func aPhoneLinkTakesTwentyFilesAndTheDayHasAQuota() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let html = try await browser.get("/register/\(line)?reason=transport_damage").body.string
+                let marker = try #require(html.range(of: "name=\"uploadToken\" value=\""))
+                let token = String(html[marker.upperBound...].prefix { $0 != "\"" })
+                let headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=b"]
+                let twenty = (1...20).map {
+                    (name: "files[]", filename: Optional("p\($0).jpg"), bytes: Self.jpeg + [UInt8($0)])
+                }
+                let first = try await app.testing().sendRequest(
+                    .POST, "/m/\(token)", headers: headers, body: Self.multipart(twenty))
+                #expect(first.status == .ok)
+                let more = try await app.testing().sendRequest(
+                    .POST, "/m/\(token)", headers: headers,
+                    body: Self.multipart([(name: "files[]", filename: "21.jpg", bytes: Self.jpeg)]))
+                #expect(more.status == .tooManyRequests)
+
+                app.config.uploadBytesPerUserDay = 1_000
+                var api: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=b"]
+                api.bearerAuthorization = BearerAuthorization(token: jan)
+                let overQuota = try await app.testing().sendRequest(
+                    .POST, "/api/v1/attachments", headers: api,
+                    body: Self.multipart([
+                        (name: "file", filename: "x.jpg", bytes: Self.jpeg + [UInt8](repeating: 1, count: 1_000))
+                    ]))
+                #expect(overQuota.status == .tooManyRequests)
+            }
+        }
+
+        @Test func downloadsAreAttachmentsWithTheirRealName() {
+            let header = AttachmentStore.contentDisposition("Pakbon €12 \"x\".pdf")
+            #expect(header.hasPrefix("attachment; filename=\"Pakbon _12 _x_.pdf\""))
+            #expect(header.hasSuffix("filename*=UTF-8''Pakbon%20%E2%82%AC12%20%22x%22.pdf"))
+        }
+
         @Test func forwardedAddressesAreBelievedOnlyFromTrustedProxies() {
             let trusted: Set<String> = ["127.0.0.1"]
             #expect(

@@ -129,7 +129,7 @@ enum Documents {
     static func response(_ data: Data, filename: String) -> Response {
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(filename)\"")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: AttachmentStore.contentDisposition(filename))
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
     }

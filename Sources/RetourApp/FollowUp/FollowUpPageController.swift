@@ -15,8 +15,8 @@ struct FollowUpPageController: RouteCollection {
         routes.get("requests", ":number", use: detail)
         routes.get("requests", ":number", "credit-note.pdf", use: creditNote)
         routes.get("requests", ":number", "return-form.pdf", use: returnForm)
-        routes.on(.POST, "requests", ":number", "messages", body: .collect(maxSize: "120mb"), use: message)
-            .userInfo[BodyLimit.userInfoKey] = 120 * 1024 * 1024
+        routes.on(.POST, "requests", ":number", "messages", body: .stream, use: message)
+            .userInfo[BodyLimit.streamsUploadKey] = true
         routes.post("requests", ":number", "extend", use: extend)
         routes.post("requests", ":number", "decision", use: decision)
         routes.post("requests", ":number", "receipt", use: receipt)
@@ -186,23 +186,24 @@ struct FollowUpPageController: RouteCollection {
 
     struct MessageForm: Codable {
         var message: String?
-        var files: [File]?
     }
 
     @Sendable func message(req: Request) async throws -> Response {
         try await act(req) { user, record in
-            let form = try req.content.decode(MessageForm.self)
+            let streamed = try await UploadStream.read(
+                req, csrf: req.expectedCSRF, maximumFiles: 20,
+                directory: AttachmentStore.temporaryDirectory(req.config))
+            defer { streamed.discard() }
+            let form = try streamed.decode(MessageForm.self)
             let text = (form.message ?? "").trimmingWhitespace()
             guard !text.isEmpty, text.count <= 4_000 else {
                 throw Problem.invalid([FieldError("message", nl: "Schrijf een bericht.", en: "Write a message.")])
             }
-            var ids: [String] = []
-            for file in form.files ?? [] where file.data.readableBytes > 0 {
-                let stored = try await AttachmentStore.store(
-                    file.data, filename: file.filename, userID: try user.requireID(),
-                    companyID: user.companyID ?? record.companyID, request: req)
-                ids.append(stored.id ?? "")
-            }
+            let (stored, errors) = try await AttachmentStore.storeAll(
+                streamed.files, userID: try user.requireID(), companyID: user.companyID ?? record.companyID,
+                request: req)
+            guard errors.isEmpty else { throw Problem.invalid(errors) }
+            let ids = stored.compactMap(\.id)
             try await RequestActions.perform(
                 .message, on: record, context: RequestActions.context(req, user: user), message: text, attachments: ids,
                 database: req.db)

@@ -14,20 +14,17 @@ enum AttachmentStore {
         var contentType: String
     }
 
-    /// Checks and stores one file; 413 when too large, 415 when not an accepted type.
+    /// Where streamed uploads wait, on the same file system as the stored files so that keeping one
+    /// is a rename.
+    static func temporaryDirectory(_ config: AppConfig) -> String { config.filesDirectory + "/tmp" }
+
+    /// Checks and stores one streamed file; 415 when it is not an accepted type. The file is moved
+    /// into place by a rename, so a crash never leaves a half-written file under a content address.
     static func store(
-        _ data: ByteBuffer, filename rawName: String?, userID: Int, companyID: Int?, uploadToken: String? = nil,
-        request: Request
+        _ file: StreamedFile, userID: Int, companyID: Int?, uploadToken: String? = nil, request: Request
     ) async throws -> Attachment {
-        guard data.readableBytes <= FileKind.maximumBytes else {
-            throw Problem(
-                .payloadTooLarge, nl: "Een bestand is hoogstens 20 MB.", en: "A file may be at most 20 MB.",
-                errors: [
-                    FieldError("file", nl: "Het bestand is groter dan 20 MB.", en: "The file is larger than 20 MB.")
-                ])
-        }
-        let bytes = Array(data.readableBytesView)
-        guard !bytes.isEmpty, let kind = FileKind.detect(bytes) else {
+        defer { try? FileManager.default.removeItem(atPath: file.temporaryPath) }
+        guard file.size > 0, let kind = try detect(file.temporaryPath) else {
             throw Problem(
                 .unsupportedMediaType, nl: "Geaccepteerde bestandsformaten: DOC, DOCX, PDF, JPG, JPEG, PNG.",
                 en: "Accepted file types: DOC, DOCX, PDF, JPG, JPEG, PNG.",
@@ -37,26 +34,87 @@ enum AttachmentStore {
                         en: "This file is not a DOC, DOCX, PDF, JPG or PNG.")
                 ])
         }
-        let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        let directory = request.config.filesDirectory + "/" + hash.prefix(2)
-        let path = directory + "/" + hash
+        let directory = request.config.filesDirectory + "/" + file.sha256.prefix(2)
+        let path = directory + "/" + file.sha256
         if !FileManager.default.fileExists(atPath: path) {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try await request.fileio.writeFile(data, at: path)
+            if rename(file.temporaryPath, path) != 0 && !FileManager.default.fileExists(atPath: path) {
+                throw Abort(.internalServerError, reason: "cannot store \(path)")
+            }
         }
         let attachment = Attachment()
         attachment.id = UUID().uuidString.lowercased()
         attachment.companyID = companyID
         attachment.userID = userID
         attachment.uploadToken = uploadToken
-        attachment.sha256 = hash
-        attachment.filename = cleanName(rawName, kind: kind)
-        attachment.size = bytes.count
+        attachment.sha256 = file.sha256
+        attachment.filename = cleanName(file.filename, kind: kind)
+        attachment.size = file.size
         attachment.contentType = kind.contentType
         attachment.isImage = kind.isImage
         attachment.createdAt = request.now
         try await attachment.create(on: request.db)
         return attachment
+    }
+
+    /// The kind of the file at `path`, judged by its bytes. The file is mapped, not read, so a
+    /// 20 MB container costs no 20 MB of memory.
+    private static func detect(_ path: String) throws -> FileKind? {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        return data.withUnsafeBytes { FileKind.detect(Array($0.bindMemory(to: UInt8.self))) }
+    }
+
+    /// Bytes uploaded by `userID` since the start of the day, for the daily quota.
+    static func uploadedToday(by userID: Int, request: Request) async throws -> Int {
+        let since = Calendar.current.startOfDay(for: request.now)
+        let files = try await Attachment.query(on: request.db).filter(\.$userID == userID)
+            .filter(\.$createdAt >= since).all(\.$size)
+        return files.reduce(0, +)
+    }
+
+    /// Stores the streamed files of one form for `userID`, within the daily quota; the refusals are
+    /// returned per file, so that the form can show them and keep what was stored.
+    static func storeAll(
+        _ files: [StreamedFile], userID: Int, companyID: Int?, uploadToken: String? = nil, request: Request
+    ) async throws -> (stored: [Attachment], errors: [FieldError]) {
+        var stored: [Attachment] = []
+        var errors: [FieldError] = []
+        var used = try await uploadedToday(by: userID, request: request)
+        for file in files {
+            guard used + file.size <= request.config.uploadBytesPerUserDay else {
+                try? FileManager.default.removeItem(atPath: file.temporaryPath)
+                let megabytes = request.config.uploadBytesPerUserDay / (1024 * 1024)
+                errors.append(
+                    FieldError(
+                        "attachments",
+                        nl: "\(file.filename): u heeft vandaag al \(megabytes) MB aan bestanden geüpload.",
+                        en: "\(file.filename): you have uploaded \(megabytes) MB of files today already."))
+                continue
+            }
+            do {
+                stored.append(
+                    try await store(
+                        file, userID: userID, companyID: companyID, uploadToken: uploadToken, request: request))
+                used += file.size
+            } catch let problem as Problem {
+                errors += problem.errors.map {
+                    FieldError(
+                        field: "attachments",
+                        message: Message(
+                            nl: "\(file.filename): \($0.message.nl)", en: "\(file.filename): \($0.message.en)"))
+                }
+            }
+        }
+        return (stored, errors)
+    }
+
+    /// RFC 6266: an ASCII fallback name and the real one in UTF-8 (`filename*`).
+    static func contentDisposition(_ filename: String, inline: Bool = false) -> String {
+        let ascii = String(filename.map { $0.isASCII && $0 != "\"" && $0 != "\\" && !$0.isNewline ? $0 : "_" })
+        let encoded =
+            filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: ".-_")))
+            ?? ascii
+        return "\(inline ? "inline" : "attachment"); filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 
     /// A display name without paths or control characters.
@@ -77,9 +135,9 @@ enum AttachmentStore {
         let path = request.config.filesDirectory + "/" + attachment.sha256.prefix(2) + "/" + attachment.sha256
         let response = try await request.fileio.asyncStreamFile(at: path)
         response.headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
-        let ascii = attachment.filename.filter { $0.isASCII && $0 != "\"" }
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: contentDisposition(attachment.filename))
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
     }
 }
@@ -87,7 +145,7 @@ enum AttachmentStore {
 /// `POST /api/v1/attachments` and `GET /api/v1/attachments/{id}`.
 struct AttachmentsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.on(.POST, "attachments", body: .collect(maxSize: "21mb"), use: upload)
+        routes.on(.POST, "attachments", body: .stream, use: upload)
         routes.get("attachments", ":id", use: download)
     }
 
@@ -97,16 +155,27 @@ struct AttachmentsAPIController: RouteCollection {
 
     @Sendable func upload(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard let upload = try? req.content.decode(Upload.self) else {
+        let userID = try user.requireID()
+        let form = try await UploadStream.read(
+            req, csrf: nil, maximumFiles: 1, directory: AttachmentStore.temporaryDirectory(req.config))
+        guard let file = form.files.first(where: { $0.field == "file" }) else {
+            form.discard()
             throw Problem(
                 .badRequest, nl: "Stuur het bestand als multipart-veld \"file\".",
                 en: "Send the file as multipart field \"file\".")
         }
-        let stored = try await AttachmentStore.store(
-            upload.file.data, filename: upload.file.filename, userID: try user.requireID(), companyID: user.companyID,
-            request: req)
+        let (stored, errors) = try await AttachmentStore.storeAll(
+            [file], userID: userID, companyID: user.companyID, request: req)
+        guard let attachment = stored.first else {
+            let quota = errors.contains { $0.message.en.contains("today already") }
+            throw Problem(
+                quota ? .tooManyRequests : .unsupportedMediaType,
+                nl: errors.first?.message.nl ?? "Bestand geweigerd.", en: errors.first?.message.en ?? "File refused.",
+                errors: errors)
+        }
         return try await AttachmentStore.Stored(
-            id: stored.id ?? "", filename: stored.filename, size: stored.size, contentType: stored.contentType
+            id: attachment.id ?? "", filename: attachment.filename, size: attachment.size,
+            contentType: attachment.contentType
         ).encodeResponse(status: .created, for: req)
     }
 

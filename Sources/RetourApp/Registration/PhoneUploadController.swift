@@ -5,11 +5,12 @@ import Vapor
 
 /// The page a phone opens by scanning the form's QR code: it uploads photos and documents for
 /// one registration without logging in, for half an hour. The unguessable key in the address is
-/// the only credential, so it also stands in for the CSRF token.
+/// the only credential, so it also stands in for the CSRF token. The key is checked before a byte
+/// of the body is read; the files then stream to disk within their limits.
 struct PhoneUploadController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("m", ":token", use: show)
-        routes.on(.POST, "m", ":token", body: .collect(maxSize: "120mb"), use: upload)
+        routes.on(.POST, "m", ":token", body: .stream, use: upload)
     }
 
     struct Content: Encodable {
@@ -19,10 +20,6 @@ struct PhoneUploadController: RouteCollection {
         var error: String?
     }
 
-    struct UploadForm: Codable {
-        var files: [File]?
-    }
-
     @Sendable func show(req: Request) async throws -> Response {
         let (token, record) = try await valid(req)
         return try await render(req, token: token, record: record)
@@ -30,24 +27,37 @@ struct PhoneUploadController: RouteCollection {
 
     @Sendable func upload(req: Request) async throws -> Response {
         let (token, record) = try await valid(req)
-        let form = (try? req.content.decode(UploadForm.self)) ?? UploadForm()
-        var stored = 0
-        var problems: [String] = []
-        for file in form.files ?? [] where file.data.readableBytes > 0 {
-            do {
-                _ = try await AttachmentStore.store(
-                    file.data, filename: file.filename, userID: record.userID, companyID: record.companyID,
-                    uploadToken: record.tokenHash, request: req)
-                stored += 1
-            } catch let problem as Problem {
-                problems.append("\(file.filename): \(problem.detail.text(in: req.language))")
+        let already = try await Attachment.query(on: req.db).filter(\.$uploadToken == record.tokenHash).count()
+        let room = req.config.filesPerPhoneLink - already
+        guard room > 0 else {
+            throw Problem(
+                .tooManyRequests,
+                nl: "Via deze link zijn al \(req.config.filesPerPhoneLink) bestanden ontvangen; meer kan niet.",
+                en: "This link has received \(req.config.filesPerPhoneLink) files already; no more can be added.")
+        }
+        let streamed = try await UploadStream.read(
+            req, csrf: nil, maximumFiles: room, directory: AttachmentStore.temporaryDirectory(req.config))
+        defer { streamed.discard() }
+        let (stored, errors) = try await AttachmentStore.storeAll(
+            streamed.files, userID: record.userID, companyID: record.companyID, uploadToken: record.tokenHash,
+            request: req)
+        if let positionID = record.positionID, !stored.isEmpty {
+            // The form is in the cart already: the files join its position.
+            try await req.db.writeTransaction { db in
+                try await db.lockForUpdate("cart_positions", ids: [positionID])
+                guard let position = try await CartPosition.find(positionID, on: db) else { return }
+                let ids = (JSONText.decode([String].self, position.attachments) ?? []) + stored.compactMap(\.id)
+                position.attachments = JSONText.encode(ids)
+                try await position.save(on: db)
             }
         }
         let t = req.texts
+        let problems = errors.map { $0.message.text(in: req.language) }
         return try await render(
-            req, token: token, record: record, notice: stored > 0 ? t("phone.uploaded", ["count": "\(stored)"]) : nil,
-            error: problems.isEmpty ? (stored == 0 ? t["phone.none"] : nil) : problems.joined(separator: " "),
-            status: problems.isEmpty && stored > 0 ? .ok : .unprocessableEntity)
+            req, token: token, record: record,
+            notice: stored.isEmpty ? nil : t("phone.uploaded", ["count": "\(stored.count)"]),
+            error: problems.isEmpty ? (stored.isEmpty ? t["phone.none"] : nil) : problems.joined(separator: " "),
+            status: problems.isEmpty && !stored.isEmpty ? .ok : .unprocessableEntity)
     }
 
     private func valid(_ req: Request) async throws -> (String, UploadToken) {
@@ -55,10 +65,14 @@ struct PhoneUploadController: RouteCollection {
         guard token.count <= 64,
             let record = try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token)).first()
         else { throw Problem.notFound() }
-        guard record.expiresAt > req.now else {
+        var positionGone = false
+        if let positionID = record.positionID {
+            positionGone = try await CartPosition.find(positionID, on: req.db) == nil
+        }
+        guard record.expiresAt > req.now, !positionGone else {
             throw Problem(
-                .gone, nl: "Deze uploadlink is verlopen. Scan de QR-code op het formulier opnieuw.",
-                en: "This upload link has expired. Scan the QR code on the form again.")
+                .gone, nl: "Deze link is niet meer geldig. Scan de QR-code op het formulier opnieuw.",
+                en: "This link is no longer valid. Scan the QR code on the form again.")
         }
         return (token, record)
     }

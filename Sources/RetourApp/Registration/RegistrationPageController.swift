@@ -10,8 +10,8 @@ struct RegistrationPageController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("register", ":line", use: show)
-        routes.on(.POST, "register", ":line", body: .collect(maxSize: "120mb"), use: add)
-            .userInfo[BodyLimit.userInfoKey] = 120 * 1024 * 1024
+        routes.on(.POST, "register", ":line", body: .stream, use: add)
+            .userInfo[BodyLimit.streamsUploadKey] = true
         routes.get("register", "uploads", ":token", use: uploads)
         routes.get("register", ":line", "material", use: material)
         routes.get("attachments", ":id", use: download)
@@ -27,7 +27,6 @@ struct RegistrationPageController: RouteCollection {
         var f: [String: String]?
         var attachments: [String]?
         var uploadToken: String?
-        var files: [File]?
         /// The cart position being edited, if any.
         var edit: Int?
     }
@@ -47,43 +46,40 @@ struct RegistrationPageController: RouteCollection {
     @Sendable func add(req: Request) async throws -> Response {
         let user = try req.requireUser([.resellerUser, .resellerAdmin])
         let lineID = try lineParameter(req)
-        var form = try req.content.decode(Form.self)
+        let streamed = try await UploadStream.read(
+            req, csrf: req.expectedCSRF, maximumFiles: 20, directory: AttachmentStore.temporaryDirectory(req.config))
+        var form: Form
+        do { form = try streamed.decode(Form.self) } catch {
+            streamed.discard()
+            throw error
+        }
         // Switching reasons re-renders the form with what was typed, where the fields coincide.
         if let target = form.switchTo.flatMap(ReasonID.init(rawValue:)) {
+            streamed.discard()
             return try await render(req, user: user, lineID: lineID, reason: target, form: form, errors: [])
         }
         guard let reason = form.reason.flatMap(ReasonID.init(rawValue:)), form.switchTo == nil else {
+            streamed.discard()
             // No reason, or one that does not exist: the choice is shown again, as a mistake.
             let error = FieldError("reason", nl: "Kies een reden van retour.", en: "Choose a reason for the return.")
             return try await render(
                 req, user: user, lineID: lineID, reason: nil, form: form, errors: [error],
                 status: .unprocessableEntity)
         }
-        var errors: [FieldError] = []
         // Files from the computer are stored first, so a form with a mistake keeps them.
         var attachmentIDs = Set(form.attachments ?? [])
-        for file in form.files ?? [] where file.data.readableBytes > 0 {
-            do {
-                let stored = try await AttachmentStore.store(
-                    file.data, filename: file.filename, userID: try user.requireID(), companyID: user.companyID,
-                    request: req)
-                attachmentIDs.insert(stored.id ?? "")
-            } catch let problem as Problem {
-                errors += problem.errors.map {
-                    FieldError(
-                        field: "attachments",
-                        message: Message(
-                            nl: "\(file.filename): \($0.message.nl)", en: "\(file.filename): \($0.message.en)"))
-                }
-            }
-        }
+        let (stored, storeErrors) = try await AttachmentStore.storeAll(
+            streamed.files.filter { $0.field.hasPrefix("files") }, userID: try user.requireID(),
+            companyID: user.companyID, request: req)
+        streamed.discard()
+        let errors = storeErrors
+        attachmentIDs.formUnion(stored.compactMap(\.id))
         if let token = form.uploadToken, !token.isEmpty {
             let fromPhone = try await Attachment.query(on: req.db).filter(\.$uploadToken == Tokens.hash(token))
                 .filter(\.$userID == user.requireID()).all()
             attachmentIDs.formUnion(fromPhone.compactMap(\.id))
         }
         form.attachments = attachmentIDs.sorted()
-        form.files = nil
         guard errors.isEmpty else {
             return try await render(
                 req, user: user, lineID: lineID, reason: reason, form: form, errors: errors,
@@ -99,6 +95,10 @@ struct RegistrationPageController: RouteCollection {
             var replacing: CartPosition?
             if let id = form.edit { replacing = try await ownPosition(id, user: user, lineID: lineID, on: req) }
             let position = try await Cart.add(body, for: user, replacing: replacing, on: req)
+            if let token = form.uploadToken, !token.isEmpty {
+                try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token))
+                    .filter(\.$userID == user.requireID()).set(\.$positionID, to: try position.requireID()).update()
+            }
             return req.redirect(to: "/cart/positions/\(try position.requireID())/address")
         } catch let problem as Problem where problem.status != .notFound {
             let shown = problem.errors.isEmpty ? [FieldError(field: "form", message: problem.detail)] : problem.errors

@@ -22,11 +22,14 @@ struct CreateHardening: AsyncMigration {
             .create()
         try await sql.create(index: "web_sessions_user").on("web_sessions").column("user_id").run()
         try await sql.create(index: "web_sessions_seen").on("web_sessions").column("last_seen_at").run()
+        // A phone link follows its form into the cart, and ends with the position.
+        try await database.schema("upload_tokens").field("position_id", .int).update()
     }
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         try await database.schema("web_sessions").delete()
+        try await database.schema("upload_tokens").deleteField("position_id").update()
         try await sql.drop(index: "requests_credit_note_unique").run()
         try await sql.drop(index: "requests_rma_unique").run()
     }

@@ -135,6 +135,8 @@ final class UploadToken: Model, @unchecked Sendable {
     @Field(key: "company_id") var companyID: Int
     @Field(key: "line_id") var lineID: Int
     @Field(key: "expires_at") var expiresAt: Date
+    /// The cart position the form became; files sent later are added to it.
+    @OptionalField(key: "position_id") var positionID: Int?
 
     init() {}
 }

@@ -21,6 +21,13 @@ extension Request {
 
     /// A token made for this visitor during this request, to be set as a cookie on the answer.
     var newAnonymousCSRFToken: String? { storage[AnonymousCSRFKey.self] }
+
+    /// The token a streamed upload form must carry, left by `CSRFMiddleware` for the route.
+    var expectedCSRF: String? { storage[ExpectedCSRFKey.self] }
+}
+
+private struct ExpectedCSRFKey: StorageKey {
+    typealias Value = String
 }
 
 private struct AnonymousCSRFKey: StorageKey {
@@ -39,10 +46,17 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard Self.isSameSite(request) else {
             throw Abort(.forbidden, reason: request.texts["error.csrf"])
         }
-        try await BodyLimit.collect(request, max: BodyLimit.allowed(for: request))
-        let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
         let expected =
             request.hasSession ? request.session.data["csrf"] : request.cookies[Self.cookieName]?.string
+        // A form with files is streamed by its route, which checks the token (the form's first
+        // field) before it writes a byte of any file.
+        if request.route?.userInfo[BodyLimit.streamsUploadKey] as? Bool == true, request.auth.has(User.self) {
+            guard let expected else { throw Abort(.forbidden, reason: request.texts["error.csrf"]) }
+            request.storage[ExpectedCSRFKey.self] = expected
+            return try await next.respond(to: request)
+        }
+        try await BodyLimit.collect(request, max: BodyLimit.allowed(for: request))
+        let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
         guard let expected, let sent, constantTimeEqual(sent, expected) else {
             throw Abort(.forbidden, reason: request.texts["error.csrf"])
         }
@@ -73,8 +87,10 @@ struct CSRFMiddleware: AsyncMiddleware {
 enum BodyLimit {
     static let anonymous = 64 * 1024
     static let signedInDefault = 1024 * 1024
-    /// Set on routes that take file uploads from signed-in users.
+    /// Set on routes that take larger bodies from signed-in users.
     static let userInfoKey = "retour.maxBody"
+    /// Set on routes that stream file uploads to disk themselves (`UploadStream`).
+    static let streamsUploadKey = "retour.streamsUpload"
 
     /// Reads the body into memory, refusing it with 413 as soon as it passes `max`: at once when
     /// its declared length is larger, without reading a byte of it.
