@@ -37,6 +37,21 @@ extension AppTests {
             return try #require((try submitted.json()["requests"] as? [[String: Any]])?.first?["number"] as? String)
         }
 
+        /// Jan's buy back of the webcam, approved: a second request awaiting goods; returns its number.
+        static func submitCommercialReturnOfAnotherLine(_ app: Application, _ jan: String) async throws -> String {
+            let line = try await RegistrationTests.webcam(app, jan)
+            let buyback =
+                #"{"line": \#(line), "reason": "buyback", "serials": ["2119LZ90X2V9"], "fields": {"condition": "unopened", "comment": "Over"}}"#
+            #expect(try await RegistrationTests.add(app, buyback, token: jan).status == .created)
+            let answer = try await RegistrationTests.submit(app, token: jan).json()
+            let number = try #require((answer["requests"] as? [[String: Any]])?.first?["number"] as? String)
+            let agent = try await app.token("rma@retour.example")
+            let approved = try await post(
+                app, "/api/v1/requests/\(number)/decision", #"{"decision":"approve"}"#, token: agent)
+            #expect(approved.status == .ok)
+            return number
+        }
+
         static func post(
             _ app: Application, _ path: String, _ json: String = "{}", token: String, language: String = "en"
         )

@@ -461,6 +461,55 @@ extension AppTests {
             #expect(header.hasSuffix("filename*=UTF-8''Pakbon%20%E2%82%AC12%20%22x%22.pdf"))
         }
 
+        @Test func aReminderWhoseUserIsGoneIsMarkedAndHoldsUpNoOther() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let first = try await FollowUpTests.submitCommercialReturn(app, jan)
+                let user = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
+                let record = try #require(try await ReturnRequest.query(on: app.db).filter(\.$number == first).first())
+                // The reseller's login is gone: its reminder cannot be sent.
+                let ghost = record.userID + 10_000
+                record.userID = ghost
+                try await record.save(on: app.db)
+                let second = try await FollowUpTests.submitCommercialReturnOfAnotherLine(app, jan)
+                app.clock = FixedClock(day: testDay.adding(days: 4), timeZone: app.config.timeZone)
+                #expect(try await ExpiryWorker.runOnce(app).reminded == 1)
+                #expect(try await ExpiryWorker.runOnce(app).reminded == 0, "the marked reminder is not picked again")
+                let reminders = try await OutboxMail.query(on: app.db).filter(\.$subject ~~ "verloopt morgen").all()
+                #expect(reminders.map(\.recipient) == [user.email])
+                #expect(reminders.first?.subject.contains(second) == false)
+                let ghostRecord = try await ReturnRequest.query(on: app.db).filter(\.$number == first).first()
+                #expect(ghostRecord?.reminderSent == true)
+            }
+        }
+
+        @Test func housekeepingRemovesLeftoversAndKeepsWhatIsUsed() async throws {
+            try await withRetour(demo: true) { app in
+                let manager = FileManager.default
+                let temporary = AttachmentStore.temporaryDirectory(app.config)
+                try manager.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+                let crashed = temporary + "/upload-crashed"
+                manager.createFile(atPath: crashed, contents: Data([1, 2, 3]))
+                let orphanDigest = String(repeating: "a", count: 64)
+                try manager.createDirectory(
+                    atPath: app.config.filesDirectory + "/aa", withIntermediateDirectories: true)
+                let orphan = app.config.filesDirectory + "/aa/" + orphanDigest
+                manager.createFile(atPath: orphan, contents: Data([4]))
+                let old = app.clock.now.addingTimeInterval(-2 * 3600)
+                for path in [crashed, orphan] {
+                    try manager.setAttributes([.modificationDate: old], ofItemAtPath: path)
+                }
+                let fresh = temporary + "/upload-in-progress"
+                manager.createFile(atPath: fresh, contents: Data([5]))
+                try manager.setAttributes([.modificationDate: app.clock.now], ofItemAtPath: fresh)
+                let result = try await Housekeeping.runOnce(app)
+                #expect(result.files == 2)
+                #expect(!manager.fileExists(atPath: crashed))
+                #expect(!manager.fileExists(atPath: orphan))
+                #expect(manager.fileExists(atPath: fresh), "an upload still being stored is left alone")
+            }
+        }
+
         @Test func forwardedAddressesAreBelievedOnlyFromTrustedProxies() {
             let trusted: Set<String> = ["127.0.0.1"]
             #expect(

@@ -176,7 +176,7 @@ enum ExpiryWorker {
         var reminded = 0
         let tomorrow = today.adding(days: 1).iso
         while true {
-            let done = try await app.db.transaction { db -> Bool in
+            let outcome = try await app.db.transaction { db -> Bool? in
                 let sql = db as! any SQLDatabase
                 guard
                     let row = try await sql.raw(
@@ -184,11 +184,15 @@ enum ExpiryWorker {
                         SELECT id FROM requests WHERE status = 'awaiting_goods' AND valid_until = \(bind: tomorrow)
                         AND (reminder_sent IS NULL OR reminder_sent = \(bind: false)) ORDER BY id LIMIT 1\(unsafeRaw: skipLocked)
                         """
-                    ).first(decoding: Row.self), let record = try await ReturnRequest.find(row.id, on: db),
-                    let user = try await User.find(record.userID, on: db)
-                else { return true }
+                    ).first(decoding: Row.self), let record = try await ReturnRequest.find(row.id, on: db)
+                else { return nil }
                 record.reminderSent = true
                 try await record.save(on: db)
+                guard let user = try await User.find(record.userID, on: db), user.active else {
+                    // Marked, so that it is not picked again and the others are not held up.
+                    app.logger.warning("no reminder for \(record.number): its user is gone or disabled")
+                    return false  // not sent, but done with
+                }
                 let nl = (user.language ?? "nl") == "nl"
                 let day = Language(rawValue: user.language ?? "nl")?.format(today.adding(days: 1)) ?? tomorrow
                 try await OutboxMail(
@@ -201,10 +205,10 @@ enum ExpiryWorker {
                         : "Dear \(user.name),\n\nYour RMA number \(record.rmaNumber ?? "") for request \(record.number) is valid until \(day). Please send the goods before then, or renew the number in the portal.",
                     now: context.now
                 ).create(on: db)
-                return false
+                return true
             }
-            if done { break }
-            reminded += 1
+            guard let sent = outcome else { break }
+            if sent { reminded += 1 }
         }
         return (expired, reminded)
     }

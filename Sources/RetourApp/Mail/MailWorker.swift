@@ -70,14 +70,30 @@ enum MailWorker {
         }
     }
 
-    /// Runs rounds every `interval` seconds until the task is cancelled.
+    /// Runs rounds every `interval` seconds until the task is cancelled. Mail delivery has a loop
+    /// of its own: a stalled mail server never delays RMA expiry, reminders or housekeeping.
     static func loop(_ app: Application, interval: Int) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await repeating(every: interval, app, "expiry and housekeeping") {
+                    try await ExpiryWorker.runOnce(app)
+                    try await Housekeeping.runOnce(app)
+                }
+            }
+            group.addTask {
+                await repeating(every: interval, app, "mail delivery") { try await runOnce(app) }
+            }
+        }
+    }
+
+    private static func repeating(
+        every interval: Int, _ app: Application, _ name: String, _ round: @Sendable () async throws -> Void
+    ) async {
         while !Task.isCancelled {
             do {
-                try await ExpiryWorker.runOnce(app)
-                try await runOnce(app)
+                try await round()
             } catch {
-                app.logger.error("mail worker round failed: \(error)")
+                app.logger.error("\(name) round failed: \(error)")
             }
             try? await Task.sleep(for: .seconds(interval))
         }
@@ -114,6 +130,7 @@ struct WorkerCommand: AsyncCommand {
         try await migrateGuarded(app)
         if signature.once {
             let (expired, reminded) = try await ExpiryWorker.runOnce(app)
+            try await Housekeeping.runOnce(app)
             let sent = try await MailWorker.runOnce(app)
             context.console.print("Expired \(expired) RMA number(s), sent \(reminded) reminder(s) and \(sent) mail(s).")
         } else {

@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// What the worker tidies each round: sessions and tokens past their life, old login failures and
+/// idempotency answers, upload links that ended, and files nothing refers to any more.
+enum Housekeeping {
+    /// An upload that never became part of a position or request is kept this long for the form.
+    static let unusedUploadSeconds: TimeInterval = 2 * 86_400
+    /// A temporary upload file older than this was left by a crash.
+    static let temporarySeconds: TimeInterval = 3_600
+    static let batchSize = 200
+
+    @discardableResult
+    static func runOnce(_ app: Application) async throws -> (files: Int, rows: Int) {
+        let now = app.clock.now
+        let db = app.db
+        var rows = 0
+        try await SessionsOfUser.prune(now: now, config: app.config, on: db)
+        rows += try await deleted(APIToken.query(on: db).filter(\.$expiresAt < now))
+        rows += try await deleted(UploadToken.query(on: db).filter(\.$expiresAt < now.addingTimeInterval(-86_400)))
+        let windowStart = Int64(now.timeIntervalSince1970) - Int64(app.config.loginThrottle.windowSeconds)
+        rows += try await deleted(LoginFailure.query(on: db).filter(\.$at < windowStart))
+        let sql = db as! any SQLDatabase
+        try await sql.delete(from: "idempotency_keys").where(
+            "created_at", .lessThan, now.addingTimeInterval(-7 * 86_400)
+        )
+        .run()
+        rows += try await unusedUploads(before: now.addingTimeInterval(-unusedUploadSeconds), on: db)
+        let files = try removeOrphanFiles(app, now: now, known: try await knownDigests(on: db))
+        return (files, rows)
+    }
+
+    private static func deleted<M: Model>(_ query: QueryBuilder<M>) async throws -> Int {
+        let count = try await query.count()
+        if count > 0 { try await query.delete() }
+        return count
+    }
+
+    /// Uploads older than `before` that no cart position, request or message refers to.
+    private static func unusedUploads(before: Date, on db: any Database) async throws -> Int {
+        let candidates = try await Attachment.query(on: db).filter(\.$createdAt < before).sort(\.$createdAt)
+            .limit(batchSize).all()
+        let sql = db as! any SQLDatabase
+        var removed = 0
+        for attachment in candidates {
+            guard let id = attachment.id else { continue }
+            struct Row: Decodable { var used: Int }
+            let pattern = "%\"\(id)\"%"
+            let used = try await sql.raw(
+                """
+                SELECT (SELECT COUNT(*) FROM cart_positions WHERE attachments LIKE \(bind: pattern))
+                     + (SELECT COUNT(*) FROM requests WHERE attachments LIKE \(bind: pattern))
+                     + (SELECT COUNT(*) FROM request_events WHERE attachments LIKE \(bind: pattern)) AS used
+                """
+            ).first(decoding: Row.self)
+            if used?.used == 0 {
+                try await attachment.delete(on: db)
+                removed += 1
+            }
+        }
+        return removed
+    }
+
+    private static func knownDigests(on db: any Database) async throws -> Set<String> {
+        Set(try await Attachment.query(on: db).all(\.$sha256))
+    }
+
+    /// Files on disk that no attachment names, and temporary files a crash left behind.
+    private static func removeOrphanFiles(_ app: Application, now: Date, known: Set<String>) throws -> Int {
+        let manager = FileManager.default
+        let root = app.config.filesDirectory
+        guard let folders = try? manager.contentsOfDirectory(atPath: root) else { return 0 }
+        var removed = 0
+        for folder in folders {
+            let directory = root + "/" + folder
+            let isTemporary = directory == AttachmentStore.temporaryDirectory(app.config)
+            for name in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] {
+                let path = directory + "/" + name
+                let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
+                // Recent files may belong to an upload still being stored.
+                guard now.timeIntervalSince(modified) > temporarySeconds else { continue }
+                if isTemporary || (name.count == 64 && !known.contains(name)) {
+                    try? manager.removeItem(atPath: path)
+                    removed += 1
+                }
+            }
+        }
+        return removed
+    }
+}
