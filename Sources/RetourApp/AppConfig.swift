@@ -20,6 +20,8 @@ public struct AppConfig: Sendable {
     public var mailTransport = MailSettings.Transport.file
     public var smtp = MailSettings.SMTP()
     public var mailFrom = "Retour RMA <rma@retour.example>"
+    /// A mail that keeps failing for a passing reason is retried this long, then marked failed.
+    public var mailRetryHours = 48
     /// The address phones reach the portal at, for the QR upload link; the request's Host otherwise.
     public var publicURL: String?
     /// The distributor's return address, printed on confirmations [manual, configurable].
@@ -136,6 +138,26 @@ public struct AppConfig: Sendable {
             config.smtp.port = number
         }
         config.smtp.startTLS = Environment.get("RETOUR_SMTP_STARTTLS") == "1"
+        config.smtp.implicitTLS = Environment.get("RETOUR_SMTP_TLS") == "1" || config.smtp.port == 465
+        config.smtp.allowPlainAuth = Environment.get("RETOUR_SMTP_ALLOW_PLAIN_AUTH") == "1"
+        config.smtp.caFile = Environment.get("RETOUR_SMTP_CA_FILE").flatMap { $0.isEmpty ? nil : $0 }
+        for (name, range, keyPath) in [
+            ("RETOUR_SMTP_CONNECT_TIMEOUT", 1...600, \MailSettings.SMTP.connectTimeoutSeconds),
+            ("RETOUR_SMTP_READ_TIMEOUT", 1...600, \MailSettings.SMTP.readTimeoutSeconds),
+            ("RETOUR_SMTP_TOTAL_TIMEOUT", 1...3600, \MailSettings.SMTP.totalTimeoutSeconds),
+        ] {
+            guard let value = Environment.get(name) else { continue }
+            guard let seconds = Int(value), range.contains(seconds) else {
+                throw ConfigError("\(name) must be \(range.lowerBound)…\(range.upperBound) seconds")
+            }
+            config.smtp[keyPath: keyPath] = seconds
+        }
+        if let hours = Environment.get("RETOUR_MAIL_RETRY_HOURS") {
+            guard let value = Int(hours), (1...720).contains(value) else {
+                throw ConfigError("RETOUR_MAIL_RETRY_HOURS must be 1…720")
+            }
+            config.mailRetryHours = value
+        }
         config.smtp.username = Environment.get("RETOUR_SMTP_USER").flatMap { $0.isEmpty ? nil : $0 }
         config.smtp.password = Environment.get("RETOUR_SMTP_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
         return config
@@ -152,8 +174,17 @@ public enum MailSettings {
         public var host = "127.0.0.1"
         public var port = 25
         public var startTLS = false
+        /// TLS from the first byte (port 465).
+        public var implicitTLS = false
+        /// Only for a mail server on the same machine or a trusted network.
+        public var allowPlainAuth = false
+        /// A CA certificate (PEM) to trust besides the system's, e.g. a company CA.
+        public var caFile: String?
         public var username: String?
         public var password: String?
+        public var connectTimeoutSeconds = 10
+        public var readTimeoutSeconds = 30
+        public var totalTimeoutSeconds = 120
 
         public init() {}
     }

@@ -26,9 +26,11 @@ enum Entrypoint {
             try? await app.asyncShutdown()
             exit(failure.code)
         } catch {
+            // A clear message and exit status 1, not a crash report: this is what an operator reads.
             app.logger.report(error: error)
+            FileHandle.standardError.write(Data("retour: \(error)\n".utf8))
             try? await app.asyncShutdown()
-            throw error
+            exit(1)
         }
         try await app.asyncShutdown()
     }

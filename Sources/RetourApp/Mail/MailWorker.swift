@@ -8,7 +8,6 @@ import Vapor
 /// failing is marked failed and kept, never dropped.
 enum MailWorker {
     static let batchSize = 20
-    static let maximumAttempts = 10
     /// How long a claimed mail is reserved for its worker before another may try it.
     static let leaseSeconds: Double = 300
 
@@ -43,11 +42,13 @@ enum MailWorker {
             } catch {
                 mail.attempts += 1
                 mail.lastError = String(describing: error).prefix(500).description
-                if mail.attempts >= maximumAttempts {
+                let permanent = (error as? SMTPClient.Failure)?.permanent == true
+                let retryUntil = mail.createdAt.addingTimeInterval(Double(app.config.mailRetryHours) * 3_600)
+                if permanent || app.clock.now >= retryUntil {
                     mail.status = "failed"
                 } else {
-                    let delay = min(3_600.0, 30.0 * pow(2.0, Double(mail.attempts - 1)))
-                    mail.nextAttemptAt = app.clock.now.addingTimeInterval(delay)
+                    let delay = min(3_600.0, 30.0 * pow(2.0, Double(min(mail.attempts, 20) - 1)))
+                    mail.nextAttemptAt = min(app.clock.now.addingTimeInterval(delay), retryUntil)
                 }
                 app.logger.warning("mail \(row.id) to \(mail.recipient) not sent (attempt \(mail.attempts)): \(error)")
             }
