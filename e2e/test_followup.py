@@ -1,6 +1,7 @@
 """A commercial return from submission to credit note, status change, PDF and archive."""
 import os
 import re
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -101,9 +102,13 @@ class CommercialReturnToArchive(BrowserTest):
         finally:
             agent.quit()
 
-        # After the archive period: the same database seen by a server 31 days ahead.
+        # After the archive period: a copy of the database seen by a server 31 days ahead (one
+        # SQLite file serves one `retour serve`).
         port = free_port()
-        env = dict(os.environ, RETOUR_CLOCK_OFFSET_DAYS="31")
+        copy = os.path.join(tempfile.mkdtemp(), "later.sqlite")
+        with sqlite3.connect(os.environ["RETOUR_SQLITE"]) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        env = dict(os.environ, RETOUR_CLOCK_OFFSET_DAYS="31", RETOUR_SQLITE=copy)
         server = subprocess.Popen(
             [os.environ["RETOUR_BINARY"], "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -48,5 +48,54 @@ extension AppTests {
             }
             for app in apps { try await app.asyncShutdown() }
         }
+
+        /// The embedded database done right: WAL, writers at once on two connection pools all succeed
+        /// with distinct numbers (an immediate write transaction waits instead of failing with
+        /// "database is locked"), and a second `serve` on the same file is refused with a pointer to
+        /// PostgreSQL.
+        @Test func sqliteWritersWaitForEachOtherAndOneServerOwnsTheFile() async throws {
+            guard ProcessInfo.processInfo.environment["DATABASE_URL"]?.isEmpty ?? true else { return }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-sqlite-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            var config = AppConfig(sqlitePath: directory.appendingPathComponent("retour.sqlite").path, bcryptCost: 4)
+            config.workerInterval = 0
+            var apps: [Application] = []
+            for _ in 0..<2 {
+                let app = try await Application.make(.testing)
+                try await configure(app, config: config)
+                apps.append(app)
+            }
+            do {
+                try await migrateGuarded(apps[0])
+                struct Mode: Decodable { var journal_mode: String }
+                let mode = try await (apps[0].db as! any SQLDatabase).raw("PRAGMA journal_mode").first(
+                    decoding: Mode.self)
+                #expect(mode?.journal_mode == "wal")
+                // Forty writers on two connection pools.
+                let numbers = try await withThrowingTaskGroup(of: Int64.self) { group in
+                    for index in 0..<40 {
+                        let app = apps[index % 2]
+                        group.addTask {
+                            try await app.db.writeTransaction { db in try await NumberSequence.next("rma", db) }
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(numbers.sorted() == Array(1...40))
+
+                try SQLiteServer.claimServeLock(apps[0])
+                #expect(throws: ConfigError.self) { try SQLiteServer.claimServeLock(apps[1]) }
+                do {
+                    try SQLiteServer.claimServeLock(apps[1])
+                } catch {
+                    #expect("\(error)".contains("DATABASE_URL"), "the refusal points to PostgreSQL")
+                }
+            } catch {
+                for app in apps { try? await app.asyncShutdown() }
+                throw error
+            }
+            for app in apps { try await app.asyncShutdown() }
+        }
     }
 }

@@ -229,7 +229,10 @@ extension RegistrationPageController {
             reasonLabel: catalogue.label.text(in: language), intro: intro,
             handlingCredit: (reason == .defect || reason == .doa) && verdict.handling == .credit, directService: centre,
             fields: fields, quantityLabel: t.texts["quantity.\(reason.rawValue)"] ?? t["register.quantity"],
-            quantity: form.quantity ?? "", quantityMax: facts.claimableQuantity, quantityShown: quantityShown,
+            // With one piece left there is nothing to choose: the field shows it. Otherwise the
+            // reseller types the quantity; an empty field is an error, never a silent 1.
+            quantity: form.quantity ?? (facts.claimableQuantity == 1 ? "1" : ""), quantityMax: facts.claimableQuantity,
+            quantityShown: quantityShown,
             serialMode: serialMode, serialOptions: serialOptions, serialText: form.serialText ?? "",
             keepNormal: keepNormal,
             keepSpecial: keepSpecial, creditPreview: creditPreview, uploadToken: uploadToken, uploadURL: uploadURL,
