@@ -20,6 +20,8 @@ public struct AppConfig: Sendable {
     public var mailTransport = MailSettings.Transport.file
     public var smtp = MailSettings.SMTP()
     public var mailFrom = "Retour RMA <rma@retour.example>"
+    /// The largest import document accepted.
+    public var importMaximumBytes = 512 * 1024 * 1024
     /// A mail that keeps failing for a passing reason is retried this long, then marked failed.
     public var mailRetryHours = 48
     /// The address phones reach the portal at, for the QR upload link; the request's Host otherwise.
@@ -100,6 +102,12 @@ public struct AppConfig: Sendable {
                 proxies.split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0) }.filter { !$0.isEmpty })
         }
         config.allowDemo = Environment.get("RETOUR_ALLOW_DEMO") == "1"
+        if let megabytes = Environment.get("RETOUR_IMPORT_MAX_MB") {
+            guard let value = Int(megabytes), (1...4_096).contains(value) else {
+                throw ConfigError("RETOUR_IMPORT_MAX_MB must be 1…4096")
+            }
+            config.importMaximumBytes = value * 1024 * 1024
+        }
         if let megabytes = Environment.get("RETOUR_UPLOAD_MB_PER_DAY") {
             guard let value = Int(megabytes), (1...100_000).contains(value) else {
                 throw ConfigError("RETOUR_UPLOAD_MB_PER_DAY must be 1…100000")

@@ -30,7 +30,7 @@ func routes(_ app: Application) throws {
         let api = app.grouped("api", "v1").grouped(BearerAuthenticator(), AnonymousBodyLimitMiddleware())
         api.get("openapi.json", use: OpenAPIController.document)
         try api.register(collection: TokenController())
-        try api.register(collection: ImportController())
+        try api.register(collection: ImportController(maximumBytes: app.config.importMaximumBytes))
         try api.register(collection: LinesController())
         try api.register(collection: ReasonsAPIController())
         try api.register(collection: PolicyAPIController())

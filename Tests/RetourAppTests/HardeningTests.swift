@@ -510,6 +510,72 @@ extension AppTests {
             }
         }
 
+        @Test func aChangeOfRightsByTheImportEndsTheUsersSessions() async throws {
+            try await withRetour(demo: true) { app in
+                let piet = try await app.token("piet@pcpartner.nl")
+                let browser = Browser(app)
+                try await browser.login("piet@pcpartner.nl")
+                let admin = try await app.token("admin@retour.example")
+                let promoted =
+                    #"{"users": [{"email": "piet@pcpartner.nl", "name": "Piet", "company": "100200", "role": "reseller_admin"}]}"#
+                let answer = try await app.postJSON("/api/v1/import", promoted, token: admin)
+                #expect(answer.status == .ok, "\(answer.body.string)")
+                #expect(try await app.get("/api/v1/requests", token: piet).status == .unauthorized)
+                #expect(try await browser.get("/search").status == .seeOther, "the old session ended")
+                // Importing the same rights again ends nothing.
+                let again = try await app.token("piet@pcpartner.nl")
+                #expect(try await app.postJSON("/api/v1/import", promoted, token: admin).status == .ok)
+                #expect(try await app.get("/api/v1/requests", token: again).status == .ok)
+            }
+        }
+
+        @Test func productionRefusesTheDemoPasswordAWeakCostAndAMissingAddress() async throws {
+            let app = try await Application.make(.production)
+            do {
+                var config = AppConfig(sqlitePath: ":memory:", bcryptCost: 4)
+                config.workerInterval = 0
+                try await configure(app, config: config)
+                try await app.autoMigrate()
+                _ = try await loadDemoData(app)
+                do {
+                    try await ProductionSafety.check(app)
+                    Issue.record("production started with the demo logins")
+                } catch {
+                    let text = "\(error)"
+                    #expect(text.contains("RETOUR_BCRYPT_COST"))
+                    #expect(text.contains("RETOUR_PUBLIC_URL"))
+                    #expect(text.contains("jan@pcpartner.nl"))
+                }
+                app.config.bcryptCost = 12
+                app.config.publicURL = "https://rma.example.com"
+                app.config.allowDemo = true
+                try await ProductionSafety.check(app)
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
+            try await app.asyncShutdown()
+        }
+
+        @Test func twoSubmissionsWithOneKeyAtOnceGetTheSameAnswer() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let position =
+                    #"{"line": \#(line), "reason": "missing_accessories", "quantity": 1, "fields": {"comment": "Kabel"}}"#
+                #expect(try await RegistrationTests.add(app, position, token: jan).status == .created)
+                let answers = try await withThrowingTaskGroup(of: TestingHTTPResponse.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask { try await RegistrationTests.submit(app, token: jan, key: "double-click") }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(answers.map(\.status) == Array(repeating: .created, count: 8), "never 422 \"cart empty\"")
+                #expect(Set(answers.map(\.body.string)).count == 1, "every click gets the first answer")
+                #expect(try await ReturnRequest.query(on: app.db).count() == 1)
+            }
+        }
+
         @Test func forwardedAddressesAreBelievedOnlyFromTrustedProxies() {
             let trusted: Set<String> = ["127.0.0.1"]
             #expect(

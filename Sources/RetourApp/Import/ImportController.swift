@@ -4,10 +4,12 @@ import Vapor
 
 /// `POST /api/v1/import` for administrators and the ERP.
 struct ImportController: RouteCollection {
-    static let maximumBody: ByteCount = "512mb"
+    /// The largest import document read (`RETOUR_IMPORT_MAX_MB`), only ever from an administrator.
+    let maximumBytes: Int
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.on(.POST, "import", body: .collect(maxSize: Self.maximumBody), use: importDocument)
+        routes.on(.POST, "import", body: .collect(maxSize: ByteCount(value: maximumBytes)), use: importDocument)
+            .userInfo[BodyLimit.userInfoKey] = maximumBytes
     }
 
     @Sendable func importDocument(req: Request) async throws -> Response {

@@ -36,6 +36,23 @@ struct Importer {
         return try await store(batch)
     }
 
+    private struct Rights: Equatable {
+        var id: Int
+        var role: String
+        var companyID: Int?
+    }
+
+    private static func rights(of emails: [String], on db: any Database) async throws -> [String: Rights] {
+        var found: [String: Rights] = [:]
+        for chunk in emails.chunked(batchSize) {
+            for user in try await User.query(on: db).filter(\.$email ~~ Array(chunk)).all() {
+                found[user.email] = Rights(
+                    id: try user.requireID(), role: user.role.rawValue, companyID: user.companyID)
+            }
+        }
+        return found
+    }
+
     /// Stores an already checked batch (the demo data uses this directly).
     func store(_ batch: ImportBatch) async throws -> ImportCounts {
         var hashes: [String: String] = [:]
@@ -44,8 +61,16 @@ struct Importer {
         }
         let passwordHashes = hashes
         return try await database.transaction { db in
-            try await Writer(sql: db as! any SQLDatabase, progress: progress).write(
+            let before = try await Self.rights(of: batch.users.map(\.email), on: db)
+            let counts = try await Writer(sql: db as! any SQLDatabase, progress: progress).write(
                 batch, passwordHashes: passwordHashes)
+            // A user whose role, company or password the ERP changed signs in again: sessions and
+            // tokens made under the old rights end.
+            let after = try await Self.rights(of: Array(before.keys), on: db)
+            for (email, old) in before where after[email] != old || passwordHashes[email] != nil {
+                try await SessionsOfUser.endAll(userID: old.id, on: db)
+            }
+            return counts
         }
     }
 

@@ -201,7 +201,11 @@ extension RegistrationPageController {
             record.expiresAt = req.now.addingTimeInterval(Double(Self.uploadTokenMinutes * 60))
             try await record.create(on: req.db)
         }
-        let base = req.config.publicURL ?? "http://\(req.headers.first(name: .host) ?? "localhost:8080")"
+        // In production the configured address only (`serve` refuses to start without it): a Host
+        // header is written by the client. The demo on a laptop may follow the Host the phone used.
+        let host = req.application.environment == .production ? nil : req.headers.first(name: .host)
+        let base =
+            req.config.publicURL ?? "http://\(host ?? "localhost:\(req.application.http.server.configuration.port)")"
         let uploadURL = "\(base)/m/\(uploadToken)"
         var uploaded: [Uploaded] = []
         for id in form.attachments ?? [] {
