@@ -73,7 +73,7 @@ struct FollowUpPageController: RouteCollection {
         let user = try req.requireUser()
         let language = req.language
         let t = req.texts
-        var filter = RequestQueries.Filter(state: state, companyID: user.visibleCompanyID, oldestFirst: oldestFirst)
+        var filter = RequestQueries.Filter(state: state, scope: try user.companyScope(), oldestFirst: oldestFirst)
         let statusText = req.query[String.self, at: "status"] ?? ""
         let reasonText = req.query[String.self, at: "reason"] ?? ""
         filter.status = RequestStatus(rawValue: statusText)

@@ -91,7 +91,7 @@ enum RequestQueries {
 
     struct Filter {
         var state = State.open
-        var companyID: Int?
+        var scope: CompanyScope
         var status: RequestStatus?
         var reason: ReasonID?
         var number: String?
@@ -106,7 +106,7 @@ enum RequestQueries {
         let archiveDay = today.adding(days: -policy.archiveDays).iso
         func apply(_ query: QueryBuilder<ReturnRequest>) -> QueryBuilder<ReturnRequest> {
             var query = query
-            if let company = filter.companyID { query = query.filter(\.$companyID == company) }
+            if case .company(let company) = filter.scope { query = query.filter(\.$companyID == company) }
             if let status = filter.status { query = query.filter(\.$status == status.rawValue) }
             if let reason = filter.reason { query = query.filter(\.$reason == reason.rawValue) }
             if let number = filter.number, !number.isEmpty {
@@ -139,8 +139,7 @@ enum RequestQueries {
     static func find(_ number: String, for user: User, on db: any Database) async throws -> ReturnRequest? {
         guard number.count <= 40, let record = try await ReturnRequest.query(on: db).filter(\.$number == number).first()
         else { return nil }
-        if user.role.seesAllCompanies { return record }
-        return record.companyID == user.companyID ? record : nil
+        return try user.companyScope().allows(record.companyID) ? record : nil
     }
 
     static func view(_ record: ReturnRequest, withEvents: Bool, on db: any Database) async throws -> RequestView {

@@ -32,7 +32,7 @@ struct RequestsAPIController: RouteCollection {
         guard let state = RequestQueries.State(rawValue: rawState), state != .all else {
             throw Problem.invalid([FieldError("state", nl: "Kies open of archived.", en: "Choose open or archived.")])
         }
-        var filter = RequestQueries.Filter(state: state, companyID: user.visibleCompanyID)
+        var filter = RequestQueries.Filter(state: state, scope: try user.companyScope())
         if let status = req.query[String.self, at: "status"] {
             guard let parsed = RequestStatus(rawValue: status) else {
                 throw Problem.invalid([FieldError("status", nl: "Onbekende status.", en: "Unknown status.")])

@@ -127,8 +127,10 @@ enum AttachmentStore {
     /// The attachment if `user` may see it: its company's, or any for the distributor's staff.
     static func visible(_ id: String, to user: User, on database: any Database) async throws -> Attachment? {
         guard id.count <= 64, let attachment = try await Attachment.find(id, on: database) else { return nil }
-        if user.role.seesAllCompanies { return attachment }
-        return attachment.companyID != nil && attachment.companyID == user.companyID ? attachment : nil
+        switch try user.companyScope() {
+        case .allCompanies: return attachment
+        case .company(let own): return attachment.companyID == own ? attachment : nil
+        }
     }
 
     static func download(_ attachment: Attachment, request: Request) async throws -> Response {

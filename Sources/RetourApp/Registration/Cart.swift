@@ -80,7 +80,7 @@ enum Cart {
                     en: "Unknown reason \"\(body.reason.prefix(40))\".")
             ])
         }
-        guard var facts = try await LineFactsQuery.line(body.line, companyID: companyID, on: db),
+        guard var facts = try await LineFactsQuery.line(body.line, scope: .company(companyID), on: db),
             let line = try await InvoiceLine.find(body.line, on: db)
         else { throw Problem.notFound() }
         var claims = try await LineClaims.requests(onLine: body.line, on: db) + extraClaims
@@ -196,7 +196,8 @@ enum Cart {
         var deadline: CalendarDay?
         var warning: String?
         if let reason = ReasonID(rawValue: position.reason),
-            let facts = try await LineFactsQuery.line(position.lineID, companyID: position.companyID, on: request.db)
+            let facts = try await LineFactsQuery.line(
+                position.lineID, scope: .company(position.companyID), on: request.db)
         {
             let today = request.today
             let (_, policy) = try await PolicyStore.current(on: request.db, day: today)

@@ -84,7 +84,7 @@ struct CartAPIController: RouteCollection {
     @Sendable func material(req: Request) async throws -> MaterialAnswer {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
-            try await LineFactsQuery.line(id, companyID: user.visibleCompanyID, on: req.db) != nil
+            try await LineFactsQuery.line(id, scope: try user.companyScope(), on: req.db) != nil
         else { throw Problem.notFound() }
         let code = (req.query[String.self, at: "code"] ?? "").trimmingWhitespace()
         guard !code.isEmpty, code.count <= 64 else {

@@ -80,7 +80,7 @@ extension RegistrationPageController {
         _ req: Request, user: User, lineID: Int, reason chosen: ReasonID?, form: Form, errors: [FieldError],
         status: HTTPStatus = .ok
     ) async throws -> Response {
-        guard var facts = try await LineFactsQuery.line(lineID, companyID: user.companyID, on: req.db),
+        guard var facts = try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: req.db),
             let line = try await InvoiceLine.find(lineID, on: req.db),
             let article = try await Article.find(line.$article.id, on: req.db)
         else { throw Problem.notFound() }

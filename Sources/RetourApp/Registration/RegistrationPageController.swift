@@ -120,7 +120,7 @@ struct RegistrationPageController: RouteCollection {
     @Sendable func material(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let lineID = try lineParameter(req)
-        guard try await LineFactsQuery.line(lineID, companyID: user.visibleCompanyID, on: req.db) != nil else {
+        guard try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: req.db) != nil else {
             throw Problem.notFound()
         }
         let code = (req.query[String.self, at: "code"] ?? "").trimmingWhitespace()

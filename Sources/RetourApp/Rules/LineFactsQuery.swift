@@ -57,11 +57,11 @@ enum LineFactsQuery {
         JOIN brands b ON b.id = a.brand_id
         """
 
-    /// One line's facts, if `companyID` (nil: any) may see it.
-    static func line(_ id: Int, companyID: Int?, on database: any Database) async throws -> LineFacts? {
+    /// One line's facts, if `scope` may see it.
+    static func line(_ id: Int, scope: CompanyScope, on database: any Database) async throws -> LineFacts? {
         let sql = database as! any SQLDatabase
         guard let row = try await sql.raw(select + " WHERE l.id = \(bind: id)").first(decoding: Row.self),
-            companyID == nil || row.company_id == companyID
+            scope.allows(row.company_id)
         else { return nil }
         return row.facts
     }

@@ -35,7 +35,7 @@ extension ServiceCentre: Content {}
 /// Which reasons a line allows today, and why not the others.
 enum LineReasons {
     static func evaluate(lineID: Int, for user: User, on request: Request) async throws -> ReasonsAnswer {
-        guard let facts = try await LineFactsQuery.line(lineID, companyID: user.visibleCompanyID, on: request.db) else {
+        guard let facts = try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: request.db) else {
             throw Problem.notFound()
         }
         let today = request.today

@@ -46,13 +46,14 @@ struct LineSearchResult: Content {
 
 /// The one query behind the search page and `GET /api/v1/lines`.
 enum LineQuery {
-    /// `companyID` nil means every company (the distributor's staff).
-    static func run(_ search: LineSearch, companyID: Int?, on database: any Database) async throws -> LineSearchResult {
+    static func run(_ search: LineSearch, scope: CompanyScope, on database: any Database) async throws
+        -> LineSearchResult
+    {
         let sql = database as! any SQLDatabase
         let (numberColumn, dateColumn) = columns(for: search.kind)
 
         var conditions: [SQLQueryString] = []
-        if let companyID { conditions.append("l.company_id = \(bind: companyID)") }
+        if case .company(let companyID) = scope { conditions.append("l.company_id = \(bind: companyID)") }
         if let dates = search.dates {
             conditions.append(
                 "\(unsafeRaw: dateColumn) >= \(bind: dates.lowerBound.iso) AND \(unsafeRaw: dateColumn) <= \(bind: dates.upperBound.iso)"
@@ -149,15 +150,13 @@ enum LineQuery {
         return LineSearchResult(documents: documents, page: search.page, per: search.per, total: total)
     }
 
-    /// One line, if `companyID` may see it.
-    static func line(id: Int, companyID: Int?, on database: any Database) async throws -> LineView? {
-        guard let line = try await InvoiceLine.find(id, on: database),
-            companyID == nil || line.companyID == companyID
-        else { return nil }
+    /// One line, if `scope` may see it.
+    static func line(id: Int, scope: CompanyScope, on database: any Database) async throws -> LineView? {
+        guard let line = try await InvoiceLine.find(id, on: database), scope.allows(line.companyID) else { return nil }
         let search = LineSearch(
             dates: nil, number: line.invoiceNumber, numberType: .invoice, kind: .invoice, page: 1,
             per: LineSearch.maximumPer)
-        let result = try await run(search, companyID: line.companyID, on: database)
+        let result = try await run(search, scope: .company(line.companyID), on: database)
         return result.documents.flatMap(\.lines).first { $0.id == id }
     }
 

@@ -12,22 +12,15 @@ struct LinesController: RouteCollection {
     @Sendable func search(req: Request) async throws -> LineSearchResult {
         let user = try req.requireUser()
         let search = try LineSearchInput(query: req).validated(today: req.today).orProblem()
-        return try await LineQuery.run(search, companyID: user.visibleCompanyID, on: req.db)
+        return try await LineQuery.run(search, scope: try user.companyScope(), on: req.db)
     }
 
     @Sendable func show(req: Request) async throws -> LineView {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
-            let line = try await LineQuery.line(id: id, companyID: user.visibleCompanyID, on: req.db)
+            let line = try await LineQuery.line(id: id, scope: try user.companyScope(), on: req.db)
         else { throw Problem.notFound() }
         return line
-    }
-}
-
-extension User {
-    /// The company whose documents this user may see; nil for the distributor's staff, who see all.
-    var visibleCompanyID: Int? {
-        role.seesAllCompanies ? nil : (companyID ?? -1)
     }
 }
 

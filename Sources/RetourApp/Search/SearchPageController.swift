@@ -88,7 +88,7 @@ struct SearchPageController: RouteCollection {
             return try await req.renderPage(
                 "search", title: t["nav.registration"], nav: "search", content: content, status: .unprocessableEntity)
         case .success(let search):
-            let result = try await LineQuery.run(search, companyID: user.visibleCompanyID, on: req.db)
+            let result = try await LineQuery.run(search, scope: try user.companyScope(), on: req.db)
             content.groups = result.documents.map { group(for: $0, kind: search.kind, texts: t) }
             content.empty = result.total == 0
             if !content.empty {
