@@ -239,6 +239,9 @@ extension AppTests {
                     #expect(answer.headers.first(name: "Permissions-Policy")?.contains("camera=()") == true)
                     #expect(answer.headers.first(name: "Strict-Transport-Security") == nil, "no HSTS over http")
                 }
+                app.config.publicURL = "https://rma.example.com"
+                let secure = try await app.testing().sendRequest(.GET, "/login")
+                #expect(secure.headers.first(name: "Strict-Transport-Security")?.hasPrefix("max-age=") == true)
             }
         }
 

@@ -132,7 +132,13 @@ struct WorkerCommand: AsyncCommand {
         if signature.once {
             let (expired, reminded) = try await ExpiryWorker.runOnce(app)
             try await Housekeeping.runOnce(app)
-            let sent = try await MailWorker.runOnce(app)
+            // One round delivers everything due, a batch at a time, until a batch sends nothing.
+            var sent = 0
+            while true {
+                let batch = try await MailWorker.runOnce(app)
+                sent += batch
+                if batch == 0 { break }
+            }
             context.console.print("Expired \(expired) RMA number(s), sent \(reminded) reminder(s) and \(sent) mail(s).")
         } else {
             context.console.print("Worker running; stop with Ctrl-C.")
