@@ -31,8 +31,6 @@ public struct AppConfig: Sendable {
     public var rmaMailbox = "rma.nl@also.com"
     /// Seconds between two rounds of the background worker (inside `serve` and for `retour worker`).
     public var workerInterval = 5
-    /// Whether `serve` runs the background worker itself; `retour worker` and other commands do not.
-    public var workerInServe = true
     /// A signed-in browser is forgotten after this long without a request, and this long after login.
     public var sessionIdleSeconds = 2 * 60 * 60
     public var sessionAbsoluteSeconds = 12 * 60 * 60

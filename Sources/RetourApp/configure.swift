@@ -7,13 +7,16 @@ import RetourCore
 import Vapor
 
 /// Every migration, in the order they run.
-let retourMigrations: [any Migration] = [
+public let retourMigrations: [any Migration] = [
     CreateMasterData(), CreateSearchIndexes(), SessionRecord.migration, CreatePolicyVersions(), CreateRegistration(),
     CreateFollowUp(), CreateHardening(),
 ]
 
-/// Sets up storage, sessions, views, middleware, routes and commands.
-public func configure(_ app: Application, config: AppConfig? = nil) async throws {
+/// Sets up storage, sessions, views, middleware, routes and commands. `migrations` is every
+/// migration except in tests that build yesterday's schema.
+public func configure(
+    _ app: Application, config: AppConfig? = nil, migrations: [any Migration] = retourMigrations
+) async throws {
     let config = try config ?? AppConfig.fromEnvironment()
     app.config = config
     if let days = Environment.get("RETOUR_CLOCK_OFFSET_DAYS"), let offset = Int(days), (-3650...3650).contains(offset),
@@ -36,9 +39,8 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             app.databases.use(.sqlite(.file(config.sqlitePath)), as: .sqlite)
-            try await SQLiteServer.prepare(app)
         }
-        app.migrations.add(retourMigrations)
+        app.migrations.add(migrations)
     }
 
     do {  // Passwords, sessions
@@ -87,6 +89,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     try routes(app)
 
     do {  // Commands
+        await app.asyncCommands.use(RetourServeCommand(vapor: app.servers.asyncCommand), as: "serve", isDefault: true)
         app.asyncCommands.use(MigrateCommand(), as: "migrate")
         app.asyncCommands.use(ImportCommand(), as: "import")
         app.asyncCommands.use(DemoCommand(), as: "demo")

@@ -12,15 +12,6 @@ enum Entrypoint {
         let app = try await Application.make(environment)
         do {
             try await configure(app)
-            // `serve` (also the default command) brings the schema up to date before listening.
-            let command = environment.arguments.dropFirst().first
-            if command == nil || command == "serve" || command?.hasPrefix("-") == true {
-                try SQLiteServer.claimServeLock(app)
-                try await migrateGuarded(app)
-                try await ProductionSafety.check(app)
-            } else {
-                app.config.workerInServe = false
-            }
             try await app.execute()
         } catch let failure as ExitCode {
             try? await app.asyncShutdown()

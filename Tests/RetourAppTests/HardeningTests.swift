@@ -534,11 +534,15 @@ extension AppTests {
 
         @Test func productionRefusesTheDemoPasswordAWeakCostAndAMissingAddress() async throws {
             let app = try await Application.make(.production)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-prod-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
             do {
-                var config = AppConfig(sqlitePath: ":memory:", bcryptCost: 4)
+                var config = AppConfig(
+                    sqlitePath: directory.appendingPathComponent("retour.sqlite").path, bcryptCost: 4)
                 config.workerInterval = 0
                 try await configure(app, config: config)
-                try await app.autoMigrate()
+                try await migrateGuarded(app)
                 _ = try await loadDemoData(app)
                 do {
                     try await ProductionSafety.check(app)

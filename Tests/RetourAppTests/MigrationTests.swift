@@ -97,5 +97,76 @@ extension AppTests {
             }
             for app in apps { try await app.asyncShutdown() }
         }
+
+        /// `retour migrate`, `retour migrate --revert` and again: the schema comes and goes cleanly.
+        /// And a database made by yesterday's schema (every migration but the newest), full of demo
+        /// data, is brought up to date without losing a row; reverting the newest keeps them too.
+        @Test func migrateRevertMigrateAndUpgradeKeepEveryRow() async throws {
+            let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-upgrade-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            var config = AppConfig(
+                databaseURL: databaseURL, sqlitePath: directory.appendingPathComponent("retour.sqlite").path,
+                bcryptCost: 4)
+            config.workerInterval = 0
+            config.filesDirectory = directory.appendingPathComponent("files").path
+
+            func rowCounts(_ app: Application) async throws -> [String: Int] {
+                struct Count: Decodable { var total: Int }
+                var counts: [String: Int] = [:]
+                for table in ["companies", "users", "invoices", "invoice_lines", "serial_numbers", "policy_versions"] {
+                    counts[table] = try await (app.db as! any SQLDatabase).raw(
+                        "SELECT COUNT(*) AS total FROM \(ident: table)"
+                    ).first(decoding: Count.self)?.total
+                }
+                return counts
+            }
+
+            let yesterday = try await Application.make(.testing)
+            do {
+                try await configure(yesterday, config: config, migrations: Array(retourMigrations.dropLast()))
+                if databaseURL != nil {
+                    let sql = yesterday.db as! any SQLDatabase
+                    try await sql.raw("DROP SCHEMA public CASCADE").run()
+                    try await sql.raw("CREATE SCHEMA public").run()
+                }
+                try await migrateGuarded(yesterday)
+                _ = try await loadDemoData(yesterday)
+            } catch {
+                try? await yesterday.asyncShutdown()
+                throw error
+            }
+            let before = try await rowCounts(yesterday)
+            try await yesterday.asyncShutdown()
+            #expect(before["invoice_lines"] ?? 0 > 0)
+
+            let today = try await Application.make(.testing)
+            do {
+                try await configure(today, config: config)
+                try await migrateGuarded(today)
+                #expect(try await rowCounts(today) == before, "the upgrade lost rows")
+                #expect(try await revertGuarded(today) == [CreateHardening().name])
+                #expect(try await rowCounts(today) == before, "reverting the newest migration lost rows")
+                try await migrateGuarded(today)
+                #expect(try await rowCounts(today) == before)
+
+                // All the way down and up again.
+                try await today.autoRevert()
+                struct Count: Decodable { var total: Int }
+                let tables = try await (today.db as! any SQLDatabase).raw(
+                    databaseURL == nil
+                        ? "SELECT COUNT(*) AS total FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_fluent_migrations'"
+                        : "SELECT COUNT(*) AS total FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_fluent_migrations'"
+                ).first(decoding: Count.self)
+                #expect(tables?.total == 0, "a revert left tables behind")
+                try await migrateGuarded(today)
+                #expect(try await Company.query(on: today.db).count() == 0)
+            } catch {
+                try? await today.asyncShutdown()
+                throw error
+            }
+            try await today.asyncShutdown()
+        }
     }
 }

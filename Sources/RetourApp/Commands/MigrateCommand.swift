@@ -10,12 +10,36 @@ import Vapor
 
 /// `retour migrate`: brings the schema up to date. `serve` does the same before it listens.
 struct MigrateCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
-    var help: String { "Brings the database schema up to date (also done by serve)." }
+    struct Signature: CommandSignature {
+        @Flag(name: "revert", help: "Reverts the last batch of migrations instead")
+        var revert: Bool
+    }
+
+    var help: String { "Brings the database schema up to date (also done by serve); --revert undoes the last batch." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        try await migrateGuarded(context.application)
-        context.console.print("Database schema is up to date.")
+        if signature.revert {
+            let reverted = try await revertGuarded(context.application)
+            context.console.print(
+                reverted.isEmpty ? "Nothing to revert." : "Reverted: \(reverted.joined(separator: ", ")).")
+        } else {
+            try await migrateGuarded(context.application)
+            context.console.print("Database schema is up to date.")
+        }
+    }
+}
+
+/// Reverts the last batch of migrations under the same lock as `migrateGuarded`; returns their names.
+func revertGuarded(_ app: Application) async throws -> [String] {
+    try await withMigrationLock(app) {
+        struct Row: Decodable { var name: String }
+        try await app.migrator.setupIfNeeded().get()
+        let sql = app.db as! any SQLDatabase
+        let names = try await sql.raw(
+            "SELECT name FROM _fluent_migrations WHERE batch = (SELECT MAX(batch) FROM _fluent_migrations) ORDER BY name"
+        ).all(decoding: Row.self).map(\.name)
+        try await app.migrator.revertLastBatch().get()
+        return names
     }
 }
 
@@ -23,21 +47,28 @@ struct MigrateCommand: AsyncCommand {
 /// never run the same migration twice: a PostgreSQL advisory lock, or a file lock beside the
 /// SQLite file.
 public func migrateGuarded(_ app: Application) async throws {
+    try await withMigrationLock(app) { try await app.autoMigrate() }
+}
+
+private func withMigrationLock<T: Sendable>(_ app: Application, _ work: @escaping @Sendable () async throws -> T)
+    async throws -> T
+{
     if app.config.databaseURL != nil {
         // Session-level advisory locks belong to one connection: hold one for the whole run.
-        try await app.db.withConnection { connection in
+        return try await app.db.withConnection { connection in
             let locked = connection as! any SQLDatabase
             try await locked.raw("SELECT pg_advisory_lock(7204161)").run()
             do {
-                try await app.autoMigrate()
+                let result = try await work()
+                try await locked.raw("SELECT pg_advisory_unlock(7204161)").run()
+                return result
             } catch {
                 try? await locked.raw("SELECT pg_advisory_unlock(7204161)").run()
                 throw error
             }
-            try await locked.raw("SELECT pg_advisory_unlock(7204161)").run()
         }
     } else if app.config.sqlitePath == ":memory:" {
-        try await app.autoMigrate()
+        return try await work()
     } else {
         let path = app.config.sqlitePath + ".migrate.lock"
         let descriptor = open(path, O_CREAT | O_RDWR, 0o644)
@@ -48,6 +79,7 @@ public func migrateGuarded(_ app: Application) async throws {
             try await Task.sleep(for: .milliseconds(50))
         }
         defer { flock(descriptor, LOCK_UN) }
-        try await app.autoMigrate()
+        try await SQLiteServer.prepare(app)
+        return try await work()
     }
 }

@@ -101,19 +101,23 @@ enum MailWorker {
     }
 }
 
-/// Starts the worker inside `serve` and stops it on shutdown.
-final class WorkerLifecycle: LifecycleHandler, @unchecked Sendable {
-    private var task: Task<Void, Never>?
+/// The background jobs inside `serve`: started by the serve command (no other command runs
+/// them), stopped on shutdown after the round in progress.
+struct WorkerLifecycle: LifecycleHandler {
+    private struct TaskKey: StorageKey {
+        typealias Value = Task<Void, Never>
+    }
 
-    func didBootAsync(_ application: Application) async throws {
+    static func start(_ application: Application) {
         let interval = application.config.workerInterval
-        guard interval > 0, application.config.workerInServe else { return }
-        task = Task { await MailWorker.loop(application, interval: interval) }
+        guard interval > 0, application.storage[TaskKey.self] == nil else { return }
+        application.storage[TaskKey.self] = Task { await MailWorker.loop(application, interval: interval) }
     }
 
     func shutdownAsync(_ application: Application) async {
-        task?.cancel()
-        await task?.value
+        guard let task = application.storage[TaskKey.self] else { return }
+        task.cancel()
+        await task.value
     }
 }
 

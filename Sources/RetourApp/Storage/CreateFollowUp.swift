@@ -3,6 +3,16 @@ import SQLKit
 
 /// Migration 006 — the request timeline (events), goods receipt, credit notes, expiry bookkeeping.
 struct CreateFollowUp: AsyncMigration {
+    var name: String { "RetourApp.CreateFollowUp" }
+
+    static let requestColumns: [(String, DatabaseSchema.DataType)] = [
+        ("received_quantity", .int), ("received_serials", .string), ("received_condition", .string),
+        ("receipt_note", .string), ("discrepancy", .string), ("credit_note_number", .string),
+        ("credit_amount_cents", .int64), ("credit_kind", .string), ("credit_reason", .string),
+        ("credit_note_date", .string), ("closed_on", .string), ("reseller_extensions", .int), ("reminder_sent", .bool),
+        ("last_change_at", .datetime),
+    ]
+
     func prepare(on database: any Database) async throws {
         try await database.schema("request_events")
             .field("id", .int, .identifier(auto: true))
@@ -17,14 +27,7 @@ struct CreateFollowUp: AsyncMigration {
             .field("attachments", .string, .required)
             .create()
 
-        for (name, type) in [
-            ("received_quantity", DatabaseSchema.DataType.int), ("received_serials", .string),
-            ("received_condition", .string),
-            ("receipt_note", .string), ("discrepancy", .string), ("credit_note_number", .string),
-            ("credit_amount_cents", .int64),
-            ("credit_kind", .string), ("credit_reason", .string), ("credit_note_date", .string), ("closed_on", .string),
-            ("reseller_extensions", .int), ("reminder_sent", .bool), ("last_change_at", .datetime),
-        ] {
+        for (name, type) in Self.requestColumns {
             // One column per statement: SQLite adds columns one at a time.
             try await database.schema("requests").field(FieldKey(stringLiteral: name), type).update()
         }
@@ -47,6 +50,16 @@ struct CreateFollowUp: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
         try await database.schema("request_events").delete()
+        for index in [
+            "requests_status_valid", "requests_company_closed", "requests_credit_note", "requests_status_submitted",
+        ] {
+            try await sql.drop(index: index).run()
+        }
+        for column in Self.requestColumns.map(\.0).reversed() {
+            try await database.schema("requests").deleteField(FieldKey(stringLiteral: column)).update()
+        }
+        try await sql.delete(from: "number_sequences").where("name", .equal, "credit_note").run()
     }
 }

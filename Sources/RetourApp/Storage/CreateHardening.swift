@@ -3,7 +3,7 @@ import SQLKit
 
 /// Migration 007 — unique RMA and credit-note numbers, and web sessions kept by the hash of their id.
 struct CreateHardening: AsyncMigration {
-    var name: String { "007-hardening" }
+    var name: String { "RetourApp.CreateHardening" }
 
     func prepare(on database: any Database) async throws {
         let sql = database as! any SQLDatabase

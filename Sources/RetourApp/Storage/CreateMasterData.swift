@@ -2,6 +2,9 @@ import Fluent
 
 /// Migration 001 — companies, users, brands, articles, invoices, lines, serials, tokens.
 struct CreateMasterData: AsyncMigration {
+    /// Stable: databases record migrations by this name.
+    var name: String { "RetourApp.CreateMasterData" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema("companies")
             .field("id", .int, .identifier(auto: true))

@@ -4,6 +4,9 @@ import RetourCore
 
 /// Migration 004 — versioned policies, seeded with the rulebook's values, and the audit log.
 struct CreatePolicyVersions: AsyncMigration {
+    /// Stable: databases record migrations by this name.
+    var name: String { "RetourApp.CreatePolicyVersions" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema("policy_versions")
             .field("id", .int, .identifier(auto: true))

@@ -4,6 +4,9 @@ import SQLKit
 /// Migration 005 — attachments, carts, requests with their claimed serials, idempotency keys,
 /// number sequences, the mail outbox and phone-upload tokens.
 struct CreateRegistration: AsyncMigration {
+    /// Stable: databases record migrations by this name.
+    var name: String { "RetourApp.CreateRegistration" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema("attachments")
             .field("id", .string, .identifier(auto: false))

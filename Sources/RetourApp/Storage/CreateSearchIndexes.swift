@@ -3,6 +3,9 @@ import SQLKit
 
 /// Migration 002 — one index for every search key the search page and `GET /api/v1/lines` use.
 struct CreateSearchIndexes: AsyncMigration {
+    /// Stable: databases record migrations by this name.
+    var name: String { "RetourApp.CreateSearchIndexes" }
+
     static let indexes: [(name: String, table: String, columns: [String])] = [
         ("lines_company_invoice_date", "invoice_lines", ["company_id", "invoice_date"]),
         ("lines_company_delivery_date", "invoice_lines", ["company_id", "delivery_note_date"]),

@@ -10,7 +10,7 @@ import Vapor
 /// never wait for the writer), and a second `serve` on the same file is refused at start: two
 /// servers would each think they are the only writer.
 public enum SQLiteServer {
-    /// Switches the file to WAL; kept in the file, so once is enough, but harmless each start.
+    /// Switches the file to WAL (kept in the file; harmless each time), before any migration.
     static func prepare(_ app: Application) async throws {
         guard app.config.databaseURL == nil, app.config.sqlitePath != ":memory:" else { return }
         let sql = app.db as! any SQLDatabase
