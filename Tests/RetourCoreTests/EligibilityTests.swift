@@ -179,11 +179,18 @@ import Testing
         #expect(hardware.filter(\.enabled).count == 13)
     }
 
-    @Test func aFullyClaimedLineOnlyAllowsWrongInvoicing() {
-        let verdicts = Eligibility.evaluate(
-            Self.line(quantity: 3, claimed: 3), policy: .standard, today: Self.invoiceDay.adding(days: 1))
-        #expect(verdicts.filter(\.enabled).map(\.reason) == [.wrongInvoicing])
+    @Test func aFullyHeldLineLeavesOpenOnlyTheClaimsThatHoldNothing() {
+        // Rulebook §4.6: the goods reasons are held; the three on the right stay open.
+        var line = Self.line(quantity: 3, claimed: 3)
+        let verdicts = Eligibility.evaluate(line, policy: .standard, today: Self.invoiceDay.adding(days: 1))
+        #expect(verdicts.filter(\.enabled).map(\.reason) == [.tooMuchDelivered, .missingAccessories, .wrongInvoicing])
+        #expect(verdicts.filter(\.enabled).allSatisfy { !$0.reason.holdsGoods })
         #expect(verdicts.first?.explanation?.nl == "De volledige hoeveelheid (3) van deze regel is al aangevraagd.")
+        line.heldBy = "RET-0000012"
+        let named = Eligibility.evaluate(line, policy: .standard, today: Self.invoiceDay.adding(days: 1))
+        #expect(
+            named.first?.explanation?.nl == "De volledige hoeveelheid (3) van deze regel is al aangevraagd: RET-0000012"
+        )
         // Partly claimed: the remaining quantity decides the value limits (2 × 10.00 < 25.00).
         let partly = Self.verdict(
             .commercialReturn, Self.line(price: "10.00", quantity: 5, claimed: 3), daysAfterInvoice: 1)
@@ -247,7 +254,7 @@ import Testing
         .doaEnded(days: 14, on: day),
         .valueOutsideLimits(unitPrice: Money(cents: 999), claimable: 2, minimum: Money(cents: 2_500), maximum: nil),
         .excludedKind(.software), .excludedKind(.threeDPrinter), .specialOrder, .notReturnable, .licenceArticle,
-        .notALicence, .fullyClaimed(quantity: 4),
+        .notALicence, .fullyClaimed(quantity: 4, by: "RET-0000012"), .fullyClaimed(quantity: 4, by: nil),
     ])
     func everyRefusalIsExplainedInBothLanguages(_ refusal: Refusal) {
         let message = refusal.message

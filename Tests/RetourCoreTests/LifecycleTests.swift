@@ -123,6 +123,14 @@ import Testing
         #expect(charge.amount == Money(cents: 33_230))
     }
 
+    @Test func anInvoiceClaimIsCreditedWhatTheAgentFindsNotTheLinesValue() throws {
+        let claim = try Settlement.compute(
+            reason: .wrongInvoicing, fields: ["subReason": .string("price")], unitPrice: Money(cents: 5_495),
+            quantity: 15, policy: .standard)
+        #expect(claim.value == Money(cents: 82_425))
+        #expect(claim.amount == .zero)
+    }
+
     @Test func creditNoteNumbersAndVAT() throws {
         #expect(CreditNotes.number(year: 2026, sequence: 42) == "CN2026-000042")
         #expect(try CreditNotes.vat(on: Money(cents: 9_891)) == Money(cents: 2_077))

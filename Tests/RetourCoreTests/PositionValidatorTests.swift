@@ -69,7 +69,45 @@ import Testing
             Issue.record("\(reason): \(check)")
             return
         }
-        #expect(position.quantity == (reason == .tooMuchDelivered ? 2 : 1))
+        // Too much delivered: the excess; wrong invoicing: the invoice line as a whole (not asked).
+        let expected = reason == .tooMuchDelivered ? 2 : reason == .wrongInvoicing ? Self.context().line.quantity : 1
+        #expect(position.quantity == expected)
+    }
+
+    @Test func wrongInvoicingAsksNoQuantityOrSerialsAndIgnoresThem() {
+        var context = Self.context()
+        context.line.claimedQuantity = context.line.quantity
+        let check = PositionValidator.check(
+            PositionInput(
+                reason: .wrongInvoicing, quantity: 999, serials: ["not-on-the-line"],
+                fields: ["subReason": .string("price"), "comment": .string("Prijs te hoog")]),
+            context: context, policy: .standard)
+        guard case .valid(let position) = check else {
+            Issue.record("\(check)")
+            return
+        }
+        #expect(position.quantity == context.line.quantity)
+        #expect(position.serials.isEmpty)
+    }
+
+    @Test func claimsThatHoldNothingMayUseHeldSerials() {
+        var context = Self.context()
+        context.claimedSerials = Set(context.deliveredSerials)
+        let serial = context.deliveredSerials[0]
+        let held = PositionValidator.check(
+            PositionInput(reason: .productComplaint, serials: [serial], fields: ["condition": .string("opened")]),
+            context: context, policy: .standard)
+        guard case .conflict = held else {
+            Issue.record("a goods reason must not take a held serial: \(held)")
+            return
+        }
+        let accessory = PositionValidator.check(
+            PositionInput(reason: .missingAccessories, serials: [serial], fields: ["comment": .string("Kabel")]),
+            context: context, policy: .standard)
+        guard case .valid = accessory else {
+            Issue.record("missing accessories holds nothing: \(accessory)")
+            return
+        }
     }
 
     @Test func allowedValuesAndDeclarations() {

@@ -65,6 +65,35 @@ enum Cart {
         var policyVersion: Int
     }
 
+    /// Rulebook §4.6: one open wrong invoicing per line and sub-reason, one open too-much-delivered
+    /// per line — in requests, or in the cart of the user adding it.
+    private static func checkOneOpenPerLine(
+        _ reason: ReasonID, subReason: JSONValue?, lineID: Int, cartOwner: Int?, replacing: Int?, on db: any Database
+    ) async throws {
+        func sameSubReason(_ fields: String) -> Bool {
+            reason != .wrongInvoicing || JSONText.decode([String: JSONValue].self, fields)?["subReason"] == subReason
+        }
+        let open = try await ReturnRequest.query(on: db).filter(\.$lineID == lineID)
+            .filter(\.$reason == reason.rawValue)
+            .filter(\.$status !~ [RequestStatus.rejected.rawValue, RequestStatus.closed.rawValue]).all()
+        var holder = open.first { sameSubReason($0.fields) }?.number
+        if holder == nil, let cartOwner {
+            let positions = try await CartPosition.query(on: db).filter(\.$userID == cartOwner)
+                .filter(\.$lineID == lineID).filter(\.$reason == reason.rawValue).all()
+            if positions.contains(where: { $0.id != replacing && sameSubReason($0.fields) }) { holder = "" }
+        }
+        guard let holder else { return }
+        let by = holder.isEmpty ? "" : " (\(holder))"
+        throw Problem(
+            .conflict, nl: "Er loopt al zo'n aanvraag voor deze regel\(by).",
+            en: "Such a request is already open for this line\(by).",
+            errors: [
+                FieldError(
+                    "reason", nl: "Er loopt al zo'n aanvraag voor deze regel\(by).",
+                    en: "Such a request is already open for this line\(by).")
+            ])
+    }
+
     /// Every check a position must pass, against the claims of requests, of `cartOwner`'s cart
     /// (nil: no cart counts) and `extraClaims`.
     static func check(
@@ -87,7 +116,7 @@ enum Cart {
         if let cartOwner {
             claims = claims + (try await LineClaims.cart(of: cartOwner, onLine: body.line, except: replacing, on: db))
         }
-        facts.claimedQuantity = claims.quantity
+        facts.hold(claims)
         let today = request.today
         let (version, policy) = try await PolicyStore.current(on: db, day: today)
         let verdict = Eligibility.evaluate(facts, policy: policy, today: today).first { $0.reason == reason }!
@@ -108,6 +137,12 @@ enum Cart {
                 throw Problem(.conflict, nl: "Al aangevraagd.", en: "Already claimed.", errors: [error])
             }
             throw Problem.invalid([error])
+        }
+
+        if reason.oneOpenPerLine {
+            try await checkOneOpenPerLine(
+                reason, subReason: body.fields?["subReason"], lineID: body.line, cartOwner: cartOwner,
+                replacing: replacing, on: db)
         }
 
         var errors: [FieldError] = []

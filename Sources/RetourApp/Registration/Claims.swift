@@ -3,10 +3,15 @@ import Foundation
 import RetourCore
 import SQLKit
 
-/// What is already claimed on a line: by requests that hold their claim, and by a user's cart.
+/// What is already held on a line (rulebook §4.6): by requests about the goods that are not
+/// rejected, and by a user's cart. Claims that send nothing back hold nothing.
 struct LineClaims {
     var quantity = 0
     var serials: Set<String> = []
+    /// A request that holds part of the line, to name it.
+    var holder: String?
+
+    private static var holdingReasons: [String] { ReasonID.holdingGoods.map(\.rawValue) }
 
     /// SUM of a bigint is NUMERIC on PostgreSQL: cast it back to an integer.
     private static let total = SQLRaw("CAST(SUM(quantity) AS BIGINT)")
@@ -17,11 +22,16 @@ struct LineClaims {
         let statuses = RequestStatus.holdingClaims.map(\.rawValue)
         let total =
             try await sql.select().column(Self.total, as: "total").from("requests")
-            .where("line_id", .equal, lineID).where("status", .in, statuses).first(decoding: Sum.self)?.total ?? 0
+            .where("line_id", .equal, lineID).where("status", .in, statuses).where("reason", .in, holdingReasons)
+            .first(decoding: Sum.self)?.total ?? 0
         struct Serial: Decodable { var serial: String }
         let serials = try await sql.select().column("serial").from("claimed_serials").where("line_id", .equal, lineID)
             .all(decoding: Serial.self)
-        return LineClaims(quantity: total, serials: Set(serials.map(\.serial)))
+        struct Number: Decodable { var number: String }
+        let holder = try await sql.select().column("number").from("requests").where("line_id", .equal, lineID)
+            .where("status", .in, statuses).where("reason", .in, holdingReasons).orderBy("id", .descending).limit(1)
+            .first(decoding: Number.self)?.number
+        return LineClaims(quantity: total, serials: Set(serials.map(\.serial)), holder: holder)
     }
 
     /// Claimed quantity per line for many lines at once (the search list).
@@ -36,7 +46,8 @@ struct LineClaims {
             Self.total, as: "total"
         )
         .from("requests").where("line_id", .in, ids)
-        .where("status", .in, RequestStatus.holdingClaims.map(\.rawValue)).groupBy("line_id")
+        .where("status", .in, RequestStatus.holdingClaims.map(\.rawValue)).where("reason", .in, holdingReasons)
+        .groupBy("line_id")
         .all(decoding: Row.self)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.line_id, $0.total) })
     }
@@ -49,7 +60,8 @@ struct LineClaims {
         let positions = try await CartPosition.query(on: database).filter(\.$userID == userID).filter(
             \.$lineID == lineID
         ).all()
-        for position in positions where position.id != positionID {
+        for position in positions
+        where position.id != positionID && ReasonID(rawValue: position.reason)?.holdsGoods ?? true {
             claims.quantity += position.quantity
             claims.serials.formUnion(JSONText.decode([String].self, position.serials) ?? [])
         }
@@ -57,7 +69,17 @@ struct LineClaims {
     }
 
     static func + (lhs: LineClaims, rhs: LineClaims) -> LineClaims {
-        LineClaims(quantity: lhs.quantity + rhs.quantity, serials: lhs.serials.union(rhs.serials))
+        LineClaims(
+            quantity: lhs.quantity + rhs.quantity, serials: lhs.serials.union(rhs.serials),
+            holder: lhs.holder ?? rhs.holder)
+    }
+}
+
+extension LineFacts {
+    /// These facts with what `claims` hold of the line.
+    mutating func hold(_ claims: LineClaims) {
+        claimedQuantity = claims.quantity
+        heldBy = claims.holder
     }
 }
 

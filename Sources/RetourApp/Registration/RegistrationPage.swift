@@ -91,7 +91,7 @@ extension RegistrationPageController {
         let claims =
             try await LineClaims.requests(onLine: lineID, on: req.db)
             + LineClaims.cart(of: userID, onLine: lineID, except: form.edit, on: req.db)
-        facts.claimedQuantity = claims.quantity
+        facts.hold(claims)
         let (_, policy) = try await PolicyStore.current(on: req.db, day: today)
         let verdicts = Eligibility.evaluate(facts, policy: policy, today: today)
         let reason = chosen ?? verdicts.first(where: \.enabled)?.reason ?? .defect
@@ -159,13 +159,15 @@ extension RegistrationPageController {
         let serialMode: String
         switch schema.serials {
         case .freeText: serialMode = "free"
+        case .notAsked: serialMode = "none"
         case .requiredWhenSerialised, .optional: serialMode = article.serialised && !delivered.isEmpty ? "pick" : "none"
         }
-        let serialOptions = delivered.filter { !claims.serials.contains($0) }.map {
+        let serialOptions = delivered.filter { !reason.holdsGoods || !claims.serials.contains($0) }.map {
             Option(value: $0, label: $0, selected: chosenSerials.contains($0))
         }
         let quantityShown =
-            schema.quantity != .excessOverInvoiced && !(schema.quantity == .serialsOrEntered && serialMode == "pick")
+            schema.quantity != .excessOverInvoiced && schema.quantity != .notAsked
+            && !(schema.quantity == .serialsOrEntered && serialMode == "pick")
 
         var keepNormal: String?
         var keepSpecial: String?

@@ -127,10 +127,12 @@ enum Submission {
                     on: request, database: db)
                 prepared.position.quantity = position.quantity
                 accepted.append((position, prepared))
-                var claims = claimedHere[position.lineID] ?? LineClaims()
-                claims.quantity += prepared.position.quantity
-                claims.serials.formUnion(prepared.position.serials)
-                claimedHere[position.lineID] = claims
+                if ReasonID(rawValue: position.reason)?.holdsGoods ?? true {
+                    var claims = claimedHere[position.lineID] ?? LineClaims()
+                    claims.quantity += prepared.position.quantity
+                    claims.serials.formUnion(prepared.position.serials)
+                    claimedHere[position.lineID] = claims
+                }
             } catch let problem as Problem {
                 if problem.status == .conflict { conflict = true }
                 let id = try position.requireID()
@@ -193,7 +195,8 @@ enum Submission {
             event.toStatus = record.status
             event.attachments = record.attachments
             try await event.create(on: db)
-            if FormSchema.of(reason.id).serials != .freeText {
+            // Only requests about the goods hold serials (rulebook §4.6).
+            if FormSchema.of(reason.id).serials != .freeText && reason.id.holdsGoods {
                 for serial in prepared.position.serials {
                     try await sql.insert(into: "claimed_serials").columns("line_id", "serial", "request_id")
                         .values(SQLBind(position.lineID), SQLBind(serial), SQLBind(requestID)).run()

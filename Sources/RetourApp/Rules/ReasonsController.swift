@@ -35,9 +35,15 @@ extension ServiceCentre: Content {}
 /// Which reasons a line allows today, and why not the others.
 enum LineReasons {
     static func evaluate(lineID: Int, for user: User, on request: Request) async throws -> ReasonsAnswer {
-        guard let facts = try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: request.db) else {
+        guard var facts = try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: request.db) else {
             throw Problem.notFound()
         }
+        // What requests hold, and for a reseller what their own cart holds (rulebook §4.6).
+        var claims = try await LineClaims.requests(onLine: lineID, on: request.db)
+        if user.role.belongsToCompany {
+            claims = claims + (try await LineClaims.cart(of: try user.requireID(), onLine: lineID, on: request.db))
+        }
+        facts.hold(claims)
         let today = request.today
         let (version, policy) = try await PolicyStore.current(on: request.db, day: today)
         let language = request.language

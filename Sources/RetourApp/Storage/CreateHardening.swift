@@ -22,6 +22,13 @@ struct CreateHardening: AsyncMigration {
             .create()
         try await sql.create(index: "web_sessions_user").on("web_sessions").column("user_id").run()
         try await sql.create(index: "web_sessions_seen").on("web_sessions").column("last_seen_at").run()
+        // Claims that send nothing back never held serials (rulebook §4.6, revised): release them.
+        try await sql.raw(
+            """
+            DELETE FROM claimed_serials WHERE request_id IN
+                (SELECT id FROM requests WHERE reason IN ('wrong_invoicing', 'missing_accessories', 'too_much_delivered'))
+            """
+        ).run()
         // A phone link follows its form into the cart, and ends with the position.
         try await database.schema("upload_tokens").field("position_id", .int).update()
     }

@@ -38,6 +38,10 @@ public struct Settlement: Sendable, Hashable {
             }
             let special = unitPrice.discounted(byBasisPoints: rules.keepDiscountBasisPoints ?? 0)
             return Settlement(kind: .charge, value: value, fee: .zero, amount: try special * quantity)
+        case .wrongInvoicing:
+            // An invoice claim concerns the whole line; what is owed is the difference the agent
+            // finds, never the line's value by default.
+            return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)
         case .wrongDelivery where fields["wantOriginal"] == .bool(true):
             // The ordered article is delivered again instead of credited.
             return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)

@@ -3,8 +3,10 @@ public struct LineFacts: Sendable, Hashable {
     public var invoiceDate: CalendarDay
     public var deliveryDate: CalendarDay?
     public var quantity: Int
-    /// Quantity already in open or granted requests (and carts).
+    /// Quantity held by open or granted requests about the goods (and carts), rulebook §4.6.
     public var claimedQuantity: Int
+    /// The number of a request that holds the line, to name it when nothing is left.
+    public var heldBy: String?
     public var unitPrice: Money
     public var article: ArticleFacts
     public var brand: BrandFacts
@@ -23,6 +25,9 @@ public struct LineFacts: Sendable, Hashable {
     }
 
     public var claimableQuantity: Int { max(0, quantity - claimedQuantity) }
+
+    /// What `reason` may still claim: reasons that hold nothing see the whole line.
+    public func claimable(for reason: ReasonID) -> Int { reason.holdsGoods ? claimableQuantity : quantity }
 }
 
 public struct ArticleFacts: Sendable, Hashable {
@@ -62,7 +67,7 @@ public enum Refusal: Sendable, Hashable {
     case notReturnable
     case licenceArticle
     case notALicence
-    case fullyClaimed(quantity: Int)
+    case fullyClaimed(quantity: Int, by: String?)
 }
 
 /// The decision for one reason on one line.
@@ -155,18 +160,19 @@ public enum Eligibility {
             if today > last { windowRefusal = .doaEnded(days: days, on: last) }
         }
 
-        if reason != .wrongInvoicing && line.claimableQuantity == 0 {
-            return (.fullyClaimed(quantity: line.quantity), deadline)
+        if reason.holdsGoods && line.claimableQuantity == 0 {
+            return (.fullyClaimed(quantity: line.quantity, by: line.heldBy), deadline)
         }
         if rules.excludedKinds.contains(line.article.kind) { return (.excludedKind(line.article.kind), deadline) }
         if rules.excludeSpecialOrders && line.article.specialOrder { return (.specialOrder, deadline) }
         if rules.excludeNonReturnable && !line.article.returnable { return (.notReturnable, deadline) }
         if let windowRefusal { return (windowRefusal, deadline) }
         if rules.minimumValue != nil || rules.maximumValue != nil {
-            if allowedQuantities(unitPrice: line.unitPrice, claimable: line.claimableQuantity, rules: rules) == nil {
+            let claimable = line.claimable(for: reason)
+            if allowedQuantities(unitPrice: line.unitPrice, claimable: claimable, rules: rules) == nil {
                 return (
                     .valueOutsideLimits(
-                        unitPrice: line.unitPrice, claimable: line.claimableQuantity, minimum: rules.minimumValue,
+                        unitPrice: line.unitPrice, claimable: claimable, minimum: rules.minimumValue,
                         maximum: rules.maximumValue), deadline
                 )
             }

@@ -78,10 +78,11 @@ extension Refusal {
             return Message(
                 nl: "Licentie retour is alleen mogelijk voor licenties.",
                 en: "Licence return is only possible for licences.")
-        case .fullyClaimed(let quantity):
+        case .fullyClaimed(let quantity, let holder):
+            let by = holder.map { ": \($0)" } ?? "."
             return Message(
-                nl: "De volledige hoeveelheid (\(quantity)) van deze regel is al aangevraagd.",
-                en: "The full quantity (\(quantity)) of this line has already been claimed.")
+                nl: "De volledige hoeveelheid (\(quantity)) van deze regel is al aangevraagd\(by)",
+                en: "The full quantity (\(quantity)) of this line has already been claimed\(by)")
         }
     }
 }

@@ -22,6 +22,8 @@ public enum QuantityRule: Sendable, Hashable {
     case entered
     /// Too much delivered: total delivered − invoiced.
     case excessOverInvoiced
+    /// Not asked (wrong invoicing is about the invoice line as a whole): the line's quantity.
+    case notAsked
 }
 
 public enum SerialRule: Sendable, Hashable {
@@ -31,6 +33,8 @@ public enum SerialRule: Sendable, Hashable {
     case optional
     /// Free text, not checked against the line (licence keys; extra units not on the line).
     case freeText
+    /// Not asked; any sent are ignored (wrong invoicing).
+    case notAsked
 }
 
 public struct FormSchema: Sendable, Hashable {
@@ -108,7 +112,7 @@ public struct FormSchema: Sendable, Hashable {
             return FormSchema(fields: [comment(true), reference], quantity: .entered, serials: .optional)
         case .wrongInvoicing:
             return FormSchema(
-                fields: [choice("subReason", subReasons), comment(true)], quantity: .entered, serials: .optional)
+                fields: [choice("subReason", subReasons), comment(true)], quantity: .notAsked, serials: .notAsked)
         case .licenseReturn:
             return FormSchema(
                 fields: [

@@ -12,7 +12,10 @@ public enum PositionValidator {
 
         // Quantity.
         let line = context.line
+        let claimable = line.claimable(for: input.reason)
         var quantity = input.quantity ?? 1
+        // What the form does not ask is ignored, whatever a client sends.
+        let serials = schema.serials == .notAsked ? [] : input.serials
         switch schema.quantity {
         case .serialsOrEntered where context.serialised:
             if input.serials.isEmpty && schema.serials == .requiredWhenSerialised {
@@ -53,27 +56,29 @@ public enum PositionValidator {
                     }
                 }
             }
+        case .notAsked:
+            quantity = line.quantity
         default:
             break
         }
-        if schema.quantity != .excessOverInvoiced {
+        if schema.quantity != .excessOverInvoiced && schema.quantity != .notAsked {
             if quantity < 1 || quantity > line.quantity {
                 errors.append(
                     FieldError(
                         "quantity", nl: "Kies een hoeveelheid van 1 tot en met \(line.quantity).",
                         en: "Choose a quantity from 1 to \(line.quantity)."))
-            } else if quantity > line.claimableQuantity {
+            } else if quantity > claimable {
                 conflicts.append(
                     FieldError(
                         "quantity",
                         nl:
-                            "Er is nog \(line.claimableQuantity) van \(line.quantity) aan te vragen; de rest is al aangevraagd.",
+                            "Er is nog \(claimable) van \(line.quantity) aan te vragen; de rest is al aangevraagd.",
                         en:
-                            "\(line.claimableQuantity) of \(line.quantity) can still be claimed; the rest is claimed already."
+                            "\(claimable) of \(line.quantity) can still be claimed; the rest is claimed already."
                     ))
             } else if rules.minimumValue != nil || rules.maximumValue != nil {
                 let allowed = Eligibility.allowedQuantities(
-                    unitPrice: line.unitPrice, claimable: line.claimableQuantity, rules: rules)
+                    unitPrice: line.unitPrice, claimable: claimable, rules: rules)
                 if let allowed, !allowed.contains(quantity) {
                     errors.append(
                         FieldError(
@@ -94,7 +99,7 @@ public enum PositionValidator {
 
         // Serials.
         var seen: Set<String> = []
-        for (index, raw) in input.serials.enumerated() {
+        for (index, raw) in serials.enumerated() {
             let serial = raw.trimmingWhitespace()
             let field = "serials[\(index)]"
             if serial.isEmpty || serial.count > 64 {
@@ -116,7 +121,7 @@ public enum PositionValidator {
                     FieldError(
                         field, nl: "Serienummer \(serial) is niet op deze regel geleverd.",
                         en: "Serial number \(serial) was not delivered on this line."))
-            } else if context.claimedSerials.contains(serial) {
+            } else if input.reason.holdsGoods && context.claimedSerials.contains(serial) {
                 conflicts.append(
                     FieldError(
                         field, nl: "Serienummer \(serial) is al aangevraagd.",
@@ -127,8 +132,7 @@ public enum PositionValidator {
         if !errors.isEmpty { return .invalid(errors) }
         if !conflicts.isEmpty { return .conflict(conflicts) }
         return .valid(
-            ValidPosition(
-                reason: input.reason, quantity: quantity, serials: input.serials.map { $0.trimmingWhitespace() }))
+            ValidPosition(reason: input.reason, quantity: quantity, serials: serials.map { $0.trimmingWhitespace() }))
     }
 
     private static func checkField(_ field: FormField, _ value: JSONValue?, _ errors: inout [FieldError]) {

@@ -16,6 +16,24 @@ public enum ReasonID: String, CaseIterable, Sendable, Codable {
     case licenseReturn = "license_return"
 }
 
+extension ReasonID {
+    /// Whether a request for this reason holds the line's quantity and serials while it is not
+    /// rejected (rulebook §4.6): only requests about the goods themselves do. An invoice claim, a
+    /// missing accessory (the unit and its warranty stay with the reseller) and units delivered too
+    /// many (not on the invoice) hold nothing.
+    public var holdsGoods: Bool {
+        switch self {
+        case .wrongInvoicing, .missingAccessories, .tooMuchDelivered: return false
+        default: return true
+        }
+    }
+
+    /// Reasons of which a line has at most one open request (per sub-reason for wrong invoicing).
+    public var oneOpenPerLine: Bool { self == .wrongInvoicing || self == .tooMuchDelivered }
+
+    public static let holdingGoods: [ReasonID] = allCases.filter(\.holdsGoods)
+}
+
 public enum ReasonCategory: String, Sendable, Codable {
     case defect
     case `return`
