@@ -201,10 +201,25 @@ import Testing
                     maximum: Money(cents: 200_000)))
     }
 
-    @Test func transportDamagePointsToConcealedDamage() {
+    @Test func visibleTransportDamagePastItsWindowIsNotPointedToConcealedDamage() {
+        // Concealed damage is only for damage that could not be seen on delivery (issue 11, item 3).
         let verdict = Self.verdict(.transportDamage, Self.line(), daysAfterInvoice: 5)
-        #expect(verdict.alternative == .concealedDamage)
-        #expect(verdict.explanation?.nl.contains("Het artikel is beschadigd in een onbeschadigde buitendoos") == true)
+        #expect(verdict.refusal != nil)
+        #expect(verdict.alternative == nil)
+        #expect(verdict.explanation?.nl.contains("Het artikel is beschadigd in een onbeschadigde buitendoos") == false)
+    }
+
+    @Test func requestNumbersNeverLookLikeRMANumbers() {
+        for category in [ReasonCategory.defect, .return, .claim] {
+            #expect(!RequestNumbers.requestNumber(category: category, sequence: 5).hasPrefix("RMA"))
+        }
+        #expect(RequestNumbers.requestNumber(category: .defect, sequence: 5) == "DEF-0000005")
+        #expect(RequestNumbers.rmaNumber(sequence: 3).hasPrefix("RMA"))
+    }
+
+    @Test func theVerbAgreesWithTheExcludedKind() {
+        #expect(Refusal.excludedKind(.software).message.nl == "Software is uitgesloten voor deze reden.")
+        #expect(Refusal.excludedKind(.threeDPrinter).message.nl == "3D-printers zijn uitgesloten voor deze reden.")
     }
 
     @Test(arguments: [

@@ -28,11 +28,12 @@ public enum RequestNumbers {
     /// Days an RMA number stays valid [manual: 5].
     public static let rmaValidityDays = 5
 
-    /// "RMA, retour of claimnummer" [manual]: the number shows its kind.
+    /// "RMA, retour of claimnummer" [manual]: the number shows its kind, and only RMA numbers (the
+    /// number for the box) begin with "RMA" (rulebook §4.4).
     public static func requestNumber(category: ReasonCategory, sequence: Int64) -> String {
         let prefix =
             switch category {
-            case .defect: "RMA"
+            case .defect: "DEF"
             case .return: "RET"
             case .claim: "CLM"
             }

@@ -119,14 +119,14 @@ public enum Eligibility {
     }
 
     /// The rulebook's "use instead": DOA → Defect; commercial return and wrongly ordered → Buy back
-    /// when refused on date or value; transport damage → concealed damage.
+    /// when refused on date or value. Visible transport damage past its window is not pointed to
+    /// concealed damage: that reason is only for damage that could not be seen on delivery.
     static func alternative(for reason: ReasonID, _ refusal: Refusal) -> ReasonID? {
         switch (reason, refusal) {
         case (.doa, .brandHasNoDOA), (.doa, .doaEnded): return .defect
         case (.commercialReturn, .windowEnded), (.commercialReturn, .valueOutsideLimits),
             (.wronglyOrdered, .windowEnded), (.wronglyOrdered, .valueOutsideLimits):
             return .buyback
-        case (.transportDamage, .windowEnded): return .concealedDamage
         default: return nil
         }
     }

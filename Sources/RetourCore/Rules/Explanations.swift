@@ -54,15 +54,15 @@ extension Refusal {
                     "The return value must be \(enLimits.joined(separator: " and ")); this line is \(en.format(unitPrice)) each (\(claimable) pieces: \(en.format(value)))."
             )
         case .excludedKind(let kind):
+            // "Software is", "3D-printers zijn": the verb agrees with the noun.
             let (nlKind, enKind): (String, String) =
                 switch kind {
-                case .software: ("Software", "Software")
-                case .threeDPrinter: ("3D-printers", "3D printers")
-                case .licence: ("Licenties", "Licences")
-                case .hardware: ("Deze artikelen", "These articles")
+                case .software: ("Software is", "Software is")
+                case .threeDPrinter: ("3D-printers zijn", "3D printers are")
+                case .licence: ("Licenties zijn", "Licences are")
+                case .hardware: ("Deze artikelen zijn", "These articles are")
                 }
-            return Message(
-                nl: "\(nlKind) zijn uitgesloten voor deze reden.", en: "\(enKind) are excluded from this reason.")
+            return Message(nl: "\(nlKind) uitgesloten voor deze reden.", en: "\(enKind) excluded from this reason.")
         case .specialOrder:
             return Message(
                 nl: "Dit artikel is speciaal voor u besteld en is uitgesloten voor retour.",

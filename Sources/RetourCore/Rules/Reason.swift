@@ -42,7 +42,7 @@ public enum ReasonCategory: String, Sendable, Codable {
     public var label: Message {
         switch self {
         case .defect: return Message(nl: "Defect", en: "Defect")
-        case .return: return Message(nl: "Retour", en: "Return")
+        case .return: return Message(nl: "Return", en: "Return")
         case .claim: return Message(nl: "Claim", en: "Claim")
         }
     }
