@@ -105,6 +105,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const period = document.getElementById("period");
   const range = document.getElementById("range");
   if (period && range) {
-    period.addEventListener("change", () => { range.hidden = period.value !== "custom"; });
+    period.addEventListener("change", () => {
+      range.hidden = period.value !== "custom";
+      // A period the reseller chose applies to a number search too; the default week does not.
+      const chosen = document.getElementById("period-chosen");
+      if (chosen) chosen.value = "1";
+    });
   }
 });

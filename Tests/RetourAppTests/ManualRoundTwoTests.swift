@@ -39,5 +39,49 @@ extension AppTests {
                 #expect(rma.hasPrefix("RMA"))
             }
         }
+
+        @Test func numbersMatchWhateverTheirCaseAndSpaces() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let found = try await app.get("/api/v1/lines?numberType=serial&number=2119lz90x2v9%20", token: jan)
+                    .json()
+                let documents = try #require(found["documents"] as? [[String: Any]])
+                #expect(documents.first?["number"] as? String == "0962405087")
+            }
+        }
+
+        @Test func aNumberSearchOnThePageIgnoresTheDefaultWeek() async throws {
+            try await withRetour(demo: true) { app in
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                // 0962277446 is twenty days old: outside the week the search bar starts with.
+                let page = try await browser.get("/search?period=1w&numberType=invoice&number=0962277446")
+                #expect(page.body.string.contains("0962277446 - Factuur"), "the number search found the invoice")
+                let chosen = try await browser.get(
+                    "/search?period=1w&periodChosen=1&numberType=invoice&number=0962277446")
+                #expect(!chosen.body.string.contains("0962277446 - Factuur"), "a chosen week still applies")
+            }
+        }
+
+        @Test func theOverviewFindsARequestByEveryNumberItHas() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let defect =
+                    #"{"line": \#(line), "reason": "defect", "serials": ["2119LZ90X2V9"], "fields": {"fault": "noise", "description": "Kraakt"}}"#
+                #expect(try await RegistrationTests.add(app, defect, token: jan).status == .created)
+                let answer = try await RegistrationTests.submit(app, token: jan).json()
+                let request = try #require((answer["requests"] as? [[String: Any]])?.first)
+                let number = try #require(request["number"] as? String)
+                let rma = try #require(request["rmaNumber"] as? String)
+                for query in [number.lowercased(), rma, "0962405087", "2119lz90x2v9"] {
+                    let list = try await app.get("/api/v1/requests?number=\(query)", token: jan).json()
+                    let numbers = (list["requests"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? String }
+                    #expect(numbers == [number], "searching for \(query)")
+                }
+                let none = try await app.get("/api/v1/requests?number=0962350553", token: jan).json()
+                #expect((none["requests"] as? [[String: Any]])?.isEmpty == true)
+            }
+        }
     }
 }

@@ -98,9 +98,12 @@ extension AppTests {
             for app in apps { try await app.asyncShutdown() }
         }
 
+        /// The migrations of the last release (commit 9363287), whose databases are out there.
+        static let released = 6
+
         /// `retour migrate`, `retour migrate --revert` and again: the schema comes and goes cleanly.
-        /// And a database made by yesterday's schema (every migration but the newest), full of demo
-        /// data, is brought up to date without losing a row; reverting the newest keeps them too.
+        /// And a database made by the released schema (its six migrations), full of demo
+        /// data, is brought up to date without losing a row; reverting the newer ones keeps them too.
         @Test func migrateRevertMigrateAndUpgradeKeepEveryRow() async throws {
             let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-upgrade-\(UUID())")
@@ -125,7 +128,7 @@ extension AppTests {
 
             let yesterday = try await Application.make(.testing)
             do {
-                try await configure(yesterday, config: config, migrations: Array(retourMigrations.dropLast()))
+                try await configure(yesterday, config: config, migrations: Array(retourMigrations.prefix(Self.released)))
                 if databaseURL != nil {
                     let sql = yesterday.db as! any SQLDatabase
                     try await sql.raw("DROP SCHEMA public CASCADE").run()
@@ -146,7 +149,8 @@ extension AppTests {
                 try await configure(today, config: config)
                 try await migrateGuarded(today)
                 #expect(try await rowCounts(today) == before, "the upgrade lost rows")
-                #expect(try await revertGuarded(today) == [CreateHardening().name])
+                let newer = Set(retourMigrations.dropFirst(Self.released).map(\.name))
+                #expect(Set(try await revertGuarded(today)) == newer)
                 #expect(try await rowCounts(today) == before, "reverting the newest migration lost rows")
                 try await migrateGuarded(today)
                 #expect(try await rowCounts(today) == before)

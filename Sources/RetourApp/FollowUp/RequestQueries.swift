@@ -109,8 +109,26 @@ enum RequestQueries {
             if case .company(let company) = filter.scope { query = query.filter(\.$companyID == company) }
             if let status = filter.status { query = query.filter(\.$status == status.rawValue) }
             if let reason = filter.reason { query = query.filter(\.$reason == reason.rawValue) }
-            if let number = filter.number, !number.isEmpty {
-                query = query.group(.or) { $0.filter(\.$number == number).filter(\.$rmaNumber == number) }
+            if let typed = filter.number?.trimmingWhitespace(), !typed.isEmpty {
+                // Request number, RMA number, invoice number or serial, whatever their case.
+                let number = typed.uppercased()
+                // The serial as it stands, quoted, in the request's JSON list of serials.
+                let quotedSerial = "%\"" + number + "\"%"
+                query = query.group(.or) {
+                    $0.filter(.sql(unsafeRaw: "UPPER(requests.number)"), .equal, .bind(number))
+                        .filter(.sql(unsafeRaw: "UPPER(requests.rma_number)"), .equal, .bind(number))
+                        .filter(
+                            .sql(
+                                embed:
+                                    "requests.line_id IN (SELECT id FROM invoice_lines WHERE UPPER(invoice_number) = \(bind: number))"
+                            )
+                        )
+                        .filter(
+                            .sql(
+                                embed:
+                                    "requests.line_id IN (SELECT line_id FROM serial_numbers WHERE UPPER(number) = \(bind: number)) AND UPPER(requests.serials) LIKE \(bind: quotedSerial)"
+                            ))
+                }
             }
             switch filter.state {
             case .archived:

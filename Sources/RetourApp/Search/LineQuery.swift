@@ -168,17 +168,19 @@ enum LineQuery {
         }
     }
 
-    private static func numberCondition(_ type: NumberType, _ number: String) -> SQLQueryString {
+    /// Numbers match whatever their case; each comparison has its index on `UPPER(column)`.
+    private static func numberCondition(_ type: NumberType, _ typed: String) -> SQLQueryString {
+        let number = typed.uppercased()
         switch type {
-        case .invoice: return "l.invoice_number = \(bind: number)"
-        case .customerOrder: return "l.customer_order_number = \(bind: number)"
-        case .deliveryNote: return "l.delivery_note_number = \(bind: number)"
-        case .order: return "l.order_number = \(bind: number)"
-        case .article: return "l.article_id IN (SELECT id FROM articles WHERE number = \(bind: number))"
+        case .invoice: return "UPPER(l.invoice_number) = \(bind: number)"
+        case .customerOrder: return "UPPER(l.customer_order_number) = \(bind: number)"
+        case .deliveryNote: return "UPPER(l.delivery_note_number) = \(bind: number)"
+        case .order: return "UPPER(l.order_number) = \(bind: number)"
+        case .article: return "l.article_id IN (SELECT id FROM articles WHERE UPPER(number) = \(bind: number))"
         case .manufacturerModel:
-            return "l.article_id IN (SELECT id FROM articles WHERE manufacturer_model = \(bind: number))"
-        case .ean: return "l.article_id IN (SELECT id FROM articles WHERE ean = \(bind: number))"
-        case .serial: return "l.id IN (SELECT line_id FROM serial_numbers WHERE number = \(bind: number))"
+            return "l.article_id IN (SELECT id FROM articles WHERE UPPER(manufacturer_model) = \(bind: number))"
+        case .ean: return "l.article_id IN (SELECT id FROM articles WHERE UPPER(ean) = \(bind: number))"
+        case .serial: return "l.id IN (SELECT line_id FROM serial_numbers WHERE UPPER(number) = \(bind: number))"
         }
     }
 

@@ -42,6 +42,7 @@ struct SearchPageController: RouteCollection {
         var numberTypes: [Option]
         var kinds: [Option]
         var customPeriod: Bool
+        var periodChosen: String
         var errors: [String: String]
         var groups: [Group]
         var summary: String
@@ -55,8 +56,16 @@ struct SearchPageController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let t = req.texts
-        let input = LineSearchInput(query: req)
+        var input = LineSearchInput(query: req)
         let today = req.today
+        // The search bar always sends a period, the week it starts with included. A number search
+        // ignores that default week, as the API does, unless the reseller chose a period.
+        let periodChosen = req.query[String.self, at: "periodChosen"] == "1"
+        if input.number?.trimmingWhitespace().isEmpty == false, !periodChosen,
+            input.period == Period.default.rawValue
+        {
+            input.period = nil
+        }
         // A first visit has no query: it shows the last week, as the manual's screenshot does.
         let rawPeriod = input.period ?? ((input.from != nil || input.to != nil) ? "custom" : nil)
         let selectedPeriod = rawPeriod ?? (input.number?.isEmpty == false ? "" : Period.default.rawValue)
@@ -77,7 +86,8 @@ struct SearchPageController: RouteCollection {
                     value: $0.rawValue, label: t["search.kind.\($0.rawValue)"],
                     selected: $0.rawValue == (input.kind ?? "invoice"))
             },
-            customPeriod: selectedPeriod == "custom", errors: [:], groups: [], summary: "", empty: false,
+            customPeriod: selectedPeriod == "custom", periodChosen: periodChosen ? "1" : "", errors: [:], groups: [],
+            summary: "", empty: false,
             canRegister: user.role.belongsToCompany)
 
         switch input.validated(today: today) {
