@@ -128,7 +128,8 @@ extension AppTests {
 
             let yesterday = try await Application.make(.testing)
             do {
-                try await configure(yesterday, config: config, migrations: Array(retourMigrations.prefix(Self.released)))
+                try await configure(
+                    yesterday, config: config, migrations: Array(retourMigrations.prefix(Self.released)))
                 if databaseURL != nil {
                     let sql = yesterday.db as! any SQLDatabase
                     try await sql.raw("DROP SCHEMA public CASCADE").run()

@@ -466,7 +466,8 @@ def kill_during_burst(tokens):
                                                    "(SELECT 1 FROM request_events e WHERE e.request_id = r.id)",
         "lines claimed beyond their quantity": "SELECT COUNT(*) FROM invoice_lines l WHERE l.quantity < "
                                                "(SELECT COALESCE(SUM(r.quantity), 0) FROM requests r WHERE "
-                                               "r.line_id = l.id AND r.status <> 'rejected')",
+                                               "r.line_id = l.id AND r.status <> 'rejected' AND r.reason NOT IN "
+                                               "('wrong_invoicing', 'missing_accessories', 'too_much_delivered'))",
     }
     for what, query in orphans.items():
         count = psql(query)
