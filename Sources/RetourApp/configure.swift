@@ -76,6 +76,8 @@ public func configure(
             from: app.directory.resourcesDirectory + "Translations/")
     }
 
+    _ = RetourMetrics.registry  // before the first request is counted
+
     do {  // Middleware, in the order requests meet them
         app.middleware = Middlewares()
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))

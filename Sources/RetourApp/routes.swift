@@ -4,6 +4,7 @@ import Vapor
 
 func routes(_ app: Application) throws {
     OperationsController.register(on: app)
+    MetricsController.register(on: app)
 
     do {  // HTML pages: sessions, CSRF, the signed-in user
         let web = app.grouped(

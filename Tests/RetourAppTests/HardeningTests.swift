@@ -583,6 +583,33 @@ extension AppTests {
             }
         }
 
+        @Test func metricsAreForAdministratorsAndCountWhatOperatorsWatch() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let admin = try await app.token("admin@retour.example")
+                #expect(try await app.get("/metrics", token: nil).status == .unauthorized)
+                #expect(try await app.get("/metrics", token: jan).status == .forbidden)
+                let line = try await RegistrationTests.webcam(app, jan)
+                let position =
+                    #"{"line": \#(line), "reason": "missing_accessories", "quantity": 1, "fields": {"comment": "Kabel"}}"#
+                #expect(try await RegistrationTests.add(app, position, token: jan).status == .created)
+                #expect(try await RegistrationTests.submit(app, token: jan).status == .created)
+                let metrics = try await app.get("/metrics", token: admin)
+                #expect(metrics.status == .ok)
+                #expect(metrics.headers.contentType?.description.hasPrefix("text/plain") == true)
+                let text = metrics.body.string
+                for name in [
+                    "http_requests_total", "retour_submissions_total", "retour_outbox_pending",
+                    "retour_outbox_oldest_pending_seconds", "retour_requests_in_review",
+                ] {
+                    #expect(text.contains(name), "\(name) is missing from /metrics")
+                }
+                #expect(
+                    text.contains(#"retour_outbox_pending 1"#) || text.contains(#"retour_outbox_pending 1.0"#),
+                    "the confirmation waits in the outbox")
+            }
+        }
+
         @Test func forwardedAddressesAreBelievedOnlyFromTrustedProxies() {
             let trusted: Set<String> = ["127.0.0.1"]
             #expect(

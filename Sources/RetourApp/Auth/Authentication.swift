@@ -49,6 +49,7 @@ enum Authentication {
             passwordMatches = false
         }
         guard let user, passwordMatches, user.active else {
+            RetourMetrics.loginFailures.increment()
             try await LoginFailure(subject: emailSubject, at: now).create(on: request.db)
             try await LoginFailure(subject: addressSubject, at: now).create(on: request.db)
             if let user, passwordMatches, !user.active {

@@ -93,6 +93,7 @@ enum MailWorker {
         while !Task.isCancelled {
             do {
                 try await round()
+                RetourMetrics.roundFinished(name, at: app.clock.now)
             } catch {
                 app.logger.error("\(name) round failed: \(error)")
             }

@@ -54,11 +54,17 @@ enum Submission {
             if let stored = try await storedAnswer(userID: userID, key: key, on: request.db) { return stored }
         }
         do {
-            return try await request.db.writeTransaction { db in
+            let answer = try await request.db.writeTransaction { db in
                 try await submitLocked(
                     user: user, userID: userID, idempotencyKey: idempotencyKey, db: db, request: request)
             }
+            RetourMetrics.submissions("created").increment()
+            return answer
+        } catch let problem as Problem where problem.status == .conflict {
+            RetourMetrics.submissions("conflict").increment()
+            throw problem
         } catch let error as any DatabaseError where error.isConstraintFailure {
+            RetourMetrics.submissions("conflict").increment()
             // Either a parallel submission with the same key won, or a serial was claimed in between.
             if let key = idempotencyKey, let stored = try await storedAnswer(userID: userID, key: key, on: request.db) {
                 return stored

@@ -65,11 +65,11 @@ enum UploadStream {
         parser.onPartComplete = { state.complete() }
         do {
             if let collected = request.body.data {
-                try parser.execute(collected)
+                try feed(parser, collected)
                 if let failure = state.failure { throw failure }
             } else {
                 for try await chunk in request.body {
-                    try parser.execute(chunk)
+                    try feed(parser, chunk)
                     if let failure = state.failure { throw failure }
                 }
             }
@@ -77,12 +77,18 @@ enum UploadStream {
         } catch {
             state.abandon()
             if error is State.CSRFMismatch { throw csrfRefusal(request) }
-            if error is MultipartError {
-                throw Problem(.badRequest, nl: "Het formulier is onleesbaar.", en: "The form cannot be read.")
-            }
             throw error
         }
         return StreamedForm(fields: state.fields, files: state.files)
+    }
+
+    /// Bytes that break the multipart syntax are the client's mistake: 400.
+    private static func feed(_ parser: MultipartParser, _ chunk: ByteBuffer) throws {
+        do {
+            try parser.execute(chunk)
+        } catch {
+            throw Problem(.badRequest, nl: "Het formulier is onleesbaar.", en: "The form cannot be read.")
+        }
     }
 
     static func csrfRefusal(_ request: Request) -> Abort {
