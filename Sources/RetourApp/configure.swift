@@ -9,7 +9,7 @@ import Vapor
 /// Every migration, in the order they run.
 public let retourMigrations: [any Migration] = [
     CreateMasterData(), CreateSearchIndexes(), SessionRecord.migration, CreatePolicyVersions(), CreateRegistration(),
-    CreateFollowUp(), CreateHardening(), CreateCaseInsensitiveNumbers(),
+    CreateFollowUp(), CreateHardening(), CreateCaseInsensitiveNumbers(), CreateInformationRequested(),
 ]
 
 /// Sets up storage, sessions, views, middleware, routes and commands. `migrations` is every

@@ -83,5 +83,45 @@ extension AppTests {
                 #expect((none["requests"] as? [[String: Any]])?.isEmpty == true)
             }
         }
+
+        @Test func informationRequestedIsShownMailedAndClearedByTheAnswer() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                // An older request, so that the queue has something to put the answered one above.
+                _ = try await FollowUpTests.submitCommercialReturnOfAnotherLine(app, jan)
+                let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
+                let complaint =
+                    #"{"line": \#(line), "reason": "product_complaint", "quantity": 1, "fields": {"condition": "opened", "comment": "Werkt niet met mijn moederbord"}}"#
+                #expect(try await RegistrationTests.add(app, complaint, token: jan).status == .created)
+                let answer = try await RegistrationTests.submit(app, token: jan).json()
+                let number = try #require((answer["requests"] as? [[String: Any]])?.first?["number"] as? String)
+                #expect(
+                    try await app.get("/api/v1/requests/\(number)", token: jan).json()["informationRequested"] as? Bool
+                        == false)
+
+                let asked = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/decision",
+                    #"{"decision":"request_info","message":"Welk moederbord?"}"#, token: agent)
+                #expect(try asked.json()["informationRequested"] as? Bool == true)
+                let subjects = try await OutboxMail.query(on: app.db).filter(\.$recipient == "jan@pcpartner.nl").all()
+                    .map(\.subject)
+                #expect(subjects.contains("Aanvraag \(number): Informatie gevraagd"), "\(subjects)")
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                #expect(try await browser.get("/status").body.string.contains("Informatie gevraagd"))
+
+                // The reseller answers: the question is cleared and the request tops the agent's queue.
+                let answered = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/messages", #"{"message":"ASUS B650"}"#, token: jan)
+                #expect(try answered.json()["informationRequested"] as? Bool == false)
+                let staff = Browser(app)
+                try await staff.login("rma@retour.example")
+                let queue = try await staff.get("/backoffice").body.string
+                let top = try #require(queue.range(of: "<tr id=\"request-"))
+                #expect(queue[top.upperBound...].hasPrefix(number), "the answered request comes first")
+                #expect(queue.contains("Beantwoord door de reseller"))
+            }
+        }
     }
 }

@@ -38,6 +38,8 @@ struct FollowUpPageController: RouteCollection {
         var company: String
         var age: String
         var overdue: Bool
+        /// The reseller answered the agent's question.
+        var answered: Bool
     }
 
     typealias Option = SelectOption
@@ -104,12 +106,12 @@ struct FollowUpPageController: RouteCollection {
                     reason: ReasonID(rawValue: record.reason).map { Reason.named($0).label.text(in: language) }
                         ?? record.reason,
                     article: "\(article?.number ?? "") \(article?.description ?? "")", quantity: record.quantity,
-                    status: record.status, statusLabel: StatusLabels.label(status, language),
+                    status: record.status, statusLabel: StatusLabels.label(of: record, language),
                     lastChange: language.format(
                         CalendarDay(record.lastChangeAt ?? record.submittedAt, in: req.config.timeZone)),
                     creditNote: record.creditNoteNumber != nil, company: company,
                     age: t("backoffice.age", ["days": "\(age)", "target": "\(target)"]),
-                    overdue: status == .inReview && age > target))
+                    overdue: status == .inReview && age > target, answered: record.answeredAt != nil))
         }
         records = []
         func link(_ page: Int) -> String {

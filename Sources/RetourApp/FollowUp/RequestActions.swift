@@ -51,6 +51,20 @@ enum RequestActions {
                     record.resellerExtensions = (record.resellerExtensions ?? 0) + 1
                 }
             }
+            switch (action, context.actor) {
+            case (.requestInfo, _):
+                record.informationRequested = true
+                record.answeredAt = nil
+            case (.message, .reseller) where record.informationRequested == true:
+                // The answer: the agent's queue shows it on top until the agent acts on it.
+                record.informationRequested = false
+                record.answeredAt = context.now
+            case (.message, _):
+                break
+            default:
+                record.informationRequested = false
+                record.answeredAt = nil
+            }
             try await change(record, db)
             try await record.save(on: db)
             if next == .rejected {
@@ -107,7 +121,7 @@ enum StatusMail {
         let language = user.language.flatMap(Language.init(rawValue:)) ?? .nl
         let nl = language == .nl
         let status = RequestStatus(rawValue: record.status) ?? .inReview
-        let label = StatusLabels.label(status, language)
+        let label = StatusLabels.label(of: record, language)
         var lines = [nl ? "Beste \(user.name)," : "Dear \(user.name),", ""]
         lines.append(
             nl
@@ -144,6 +158,14 @@ enum StatusMail {
 }
 
 enum StatusLabels {
+    /// The request's status as the reseller reads it: "Informatie gevraagd" while the agent waits.
+    static func label(of record: ReturnRequest, _ language: Language) -> String {
+        if record.informationRequested == true {
+            return language == .nl ? "Informatie gevraagd" : "Information requested"
+        }
+        return label(RequestStatus(rawValue: record.status) ?? .inReview, language)
+    }
+
     static func label(_ status: RequestStatus, _ language: Language) -> String {
         let nl = language == .nl
         switch status {

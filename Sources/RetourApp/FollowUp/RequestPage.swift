@@ -111,7 +111,8 @@ enum RequestPage {
         let content = Content(
             number: record.number, rmaNumber: record.rmaNumber,
             validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format), status: record.status,
-            statusLabel: StatusLabels.label(current, language), reason: Reason.named(reason).label.text(in: language),
+            statusLabel: StatusLabels.label(of: record, language),
+            reason: Reason.named(reason).label.text(in: language),
             header:
                 "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0) · \(article?.number ?? "") \(article?.description ?? "")",
             quantity: record.quantity,

@@ -42,11 +42,14 @@ struct RequestView: Content {
     var events: [Event]
     var creditNote: CreditNoteView?
     var returnForm: String?
+    /// True while the agent waits for the reseller's answer (contract "Operations").
+    var informationRequested: Bool
 
     enum CodingKeys: String, CodingKey {
         case number, rmaNumber, validUntil, status, reason, outcome, line, invoice, article, description, quantity,
             serials
         case fields, attachments, submittedAt, lastChangeAt, discrepancy, events, creditNote, returnForm
+        case informationRequested
     }
 
     /// Absent values are written as `null`: the contract names every field.
@@ -72,6 +75,7 @@ struct RequestView: Content {
         try c.encode(events, forKey: .events)
         try c.encode(creditNote, forKey: .creditNote)
         try c.encode(returnForm, forKey: .returnForm)
+        try c.encode(informationRequested, forKey: .informationRequested)
     }
 }
 
@@ -145,7 +149,13 @@ enum RequestQueries {
             return query
         }
         let total = try await apply(ReturnRequest.query(on: db)).count()
-        let records = try await apply(ReturnRequest.query(on: db))
+        var ordered = apply(ReturnRequest.query(on: db))
+        if filter.oldestFirst {
+            // The agent's queue: requests the reseller has just answered come first.
+            ordered = ordered.sort(.sql(unsafeRaw: "CASE WHEN requests.answered_at IS NULL THEN 1 ELSE 0 END"))
+        }
+        let records =
+            try await ordered
             .sort(\.$submittedAt, filter.oldestFirst ? .ascending : .descending).sort(
                 \.$id, filter.oldestFirst ? .ascending : .descending
             )
@@ -187,6 +197,7 @@ enum RequestQueries {
                     number: $0, amount: Money(cents: record.creditAmountCents ?? 0).decimalString,
                     url: "/api/v1/requests/\(record.number)/credit-note.pdf")
             },
-            returnForm: record.rmaNumber == nil ? nil : "/api/v1/requests/\(record.number)/return-form.pdf")
+            returnForm: record.rmaNumber == nil ? nil : "/api/v1/requests/\(record.number)/return-form.pdf",
+            informationRequested: record.informationRequested == true)
     }
 }

@@ -74,6 +74,10 @@ final class ReturnRequest: Model, @unchecked Sendable {
     @OptionalField(key: "closed_on") var closedOn: String?
     @OptionalField(key: "reseller_extensions") var resellerExtensions: Int?
     @OptionalField(key: "reminder_sent") var reminderSent: Bool?
+    /// The agent asked the reseller for information and waits for the answer.
+    @OptionalField(key: "information_requested") var informationRequested: Bool?
+    /// When the reseller answered such a question; cleared by the agent's next step.
+    @OptionalField(key: "answered_at") var answeredAt: Date?
     @OptionalField(key: "last_change_at") var lastChangeAt: Date?
 
     init() {}
