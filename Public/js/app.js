@@ -1,12 +1,14 @@
 // Small helpers only: the server decides every rule; this script fetches and shows its answers.
 document.addEventListener("DOMContentLoaded", () => {
   // A row's reasons are loaded once, when the row is opened or its reason list is used.
+  const pending = {};
   const loadReasons = (lineId) => {
     const box = document.querySelector(`#details-${lineId} .reasons`);
-    if (!box || box.dataset.state === "loading" || box.dataset.state === "done") return;
+    if (!box || box.dataset.state === "done") return Promise.resolve();
+    if (box.dataset.state === "loading") return pending[lineId];
     box.dataset.state = "loading";
     box.textContent = box.dataset.loading;
-    fetch(box.dataset.src, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+    pending[lineId] = fetch(box.dataset.src, { headers: { Accept: "text/html" }, credentials: "same-origin" })
       .then((response) => { if (!response.ok) throw new Error(response.status); return response.text(); })
       .then((html) => {
         box.innerHTML = html;
@@ -24,6 +26,7 @@ document.addEventListener("DOMContentLoaded", () => {
         });
       })
       .catch(() => { box.dataset.state = ""; box.textContent = box.dataset.failed; });
+    return pending[lineId];
   };
 
   const toggle = (summary, open) => {
@@ -46,7 +49,20 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   // The reason list of a row fills itself when used; choosing shows the reason's help or deadline.
   document.querySelectorAll("select.reason-select").forEach((select) => {
+    // Loaded when the pointer comes near, so the first click opens a filled list; a click that
+    // still beats the answer waits for it and then opens the list.
+    select.addEventListener("pointerenter", () => loadReasons(select.dataset.line));
     select.addEventListener("focus", () => loadReasons(select.dataset.line));
+    select.addEventListener("pointerdown", (event) => {
+      if (select.options.length > 1) return;
+      event.preventDefault();
+      loadReasons(select.dataset.line).then(() => {
+        select.focus();
+        if (typeof select.showPicker === "function") {
+          try { select.showPicker(); } catch (error) { /* not allowed without a gesture: the list is filled anyway */ }
+        }
+      });
+    });
     select.addEventListener("change", () => {
       const note = select.parentElement.querySelector(".reason-note");
       const chosen = select.selectedOptions[0];

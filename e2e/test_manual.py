@@ -1,0 +1,60 @@
+"""Issue 11 in the browser: claims that send nothing back leave the goods reasons open on the search
+row (rulebook §4.6), a number search ignores the default week, and a row's reason list is filled
+on the first click."""
+import json
+import urllib.request
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from browser import BASE, PASSWORD, BrowserTest
+
+
+def api(method, path, token=None, body=None):
+    request = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body else None)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"{}")
+
+
+class ManualRoundTwo(BrowserTest):
+    def test_an_invoice_claim_leaves_the_warranty_open(self):
+        jan = api("POST", "/api/v1/auth/token", body={"email": "jan@pcpartner.nl", "password": PASSWORD})["token"]
+        found = api("GET", "/api/v1/lines?numberType=invoice&number=0962405087", jan)
+        line = found["documents"][0]["lines"][0]["id"]
+        api("POST", "/api/v1/cart/positions", jan, {
+            "line": line, "reason": "wrong_invoicing",
+            "fields": {"subReason": "payment_term", "comment": "Betaaltermijn klopt niet"}})
+        api("POST", "/api/v1/cart/submit", jan, {})
+
+        self.login("jan@pcpartner.nl")
+        self.open("/search?numberType=invoice&number=0962405087")
+        self.find("tr.summary").click()
+        defect = self.find("li.reason[data-reason='defect']")
+        self.assertIn("enabled", defect.get_attribute("class"), "an invoice claim must not block the warranty")
+
+    def test_a_number_search_ignores_the_default_week(self):
+        self.login("jan@pcpartner.nl")
+        self.open("/search")
+        self.assertEqual(Select(self.find("#period")).first_selected_option.get_attribute("value"), "1w")
+        Select(self.find("#numberType")).select_by_value("invoice")
+        self.find("#number").send_keys("0962277446")
+        self.find("#search-submit, #search-form button[type=submit]").click()
+        self.wait.until(EC.url_contains("number=0962277446"))
+        self.assertIn("0962277446", self.find("main").text)
+        self.assertEqual(len(self.driver.find_elements(By.CSS_SELECTOR, "tr.summary")) > 0, True)
+
+    def test_the_reason_list_is_filled_before_the_first_click(self):
+        self.login("jan@pcpartner.nl")
+        self.open("/search?numberType=invoice&number=0962350553")
+        select = self.find("select.reason-select")
+        # The pointer on its way to the list is enough: the options are there when it clicks.
+        ActionChains(self.driver).move_to_element(select).perform()
+        WebDriverWait(self.driver, 10).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "select.reason-select option[value]:not([value=''])")) == 14)
+        self.assertEqual(self.driver.switch_to.active_element.tag_name.lower() != "select", True,
+                         "nothing was clicked or focused")
