@@ -53,4 +53,4 @@ class BrowserTest(unittest.TestCase):
         self.find("#email").send_keys(email)
         self.find("#password").send_keys(PASSWORD)
         self.find("#login-submit").click()
-        self.wait.until(EC.url_contains("/search"))
+        self.wait.until(lambda d: "/login" not in d.current_url)

@@ -35,7 +35,7 @@ def login(driver, base, email):
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.ID, "login-submit").click()
-    WebDriverWait(driver, 10).until(EC.url_contains("/search"))
+    WebDriverWait(driver, 10).until(lambda d: "/login" not in d.current_url)
 
 
 class CommercialReturnToArchive(BrowserTest):

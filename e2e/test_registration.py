@@ -151,7 +151,7 @@ class RegisterSubmitAndMail(BrowserTest):
                 admin.find_element(By.ID, "email").send_keys("admin@retour.example")
                 admin.find_element(By.ID, "password").send_keys(PASSWORD)
                 admin.find_element(By.ID, "login-submit").click()
-                WebDriverWait(admin, 10).until(EC.url_contains("/search"))
+                WebDriverWait(admin, 10).until(lambda d: "/login" not in d.current_url)
                 admin.get(BASE + "/admin/mails")
                 self.assertIn("sent", admin.find_element(By.CSS_SELECTOR, "tr[id^=mail-] .status").text)
                 admin.find_element(By.CSS_SELECTOR, "button.resend").click()

@@ -22,6 +22,10 @@ class SearchBySerial(BrowserTest):
 
     def test_login_search_and_expand(self):
         self.login("jan@pcpartner.nl")
+        # The manual's start page: three buttons; the first leads to the search.
+        self.assertIn("Hier kunt u uw aanvraag in werking zetten", self.find("#start").text)
+        self.find("#start-registration").click()
+        self.wait.until(EC.url_contains("/search"))
         self.assertIn("RMA-registratie", self.driver.title)
         # The default period is one week, as in the manual's screenshot.
         self.assertEqual(Select(self.find("#period")).first_selected_option.text, "1 week")
@@ -53,6 +57,7 @@ class SearchBySerial(BrowserTest):
 
     def test_english_is_one_click_away(self):
         self.login("jan@pcpartner.nl")
+        self.open("/search")
         self.search_serial()
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.find("a.lang").click()

@@ -27,7 +27,7 @@ class SubLogins(BrowserTest):
             colleague.find_element(By.ID, "email").send_keys(email)
             colleague.find_element(By.ID, "password").send_keys("collega wachtwoord")
             colleague.find_element(By.ID, "login-submit").click()
-            WebDriverWait(colleague, 10).until(EC.url_contains("/search"))
+            WebDriverWait(colleague, 10).until(lambda d: "/login" not in d.current_url)
 
             row = self.driver.find_element(By.XPATH, f"//tr[td[text()='{email}']]")
             page = self.driver.find_element(By.TAG_NAME, "html")

@@ -13,7 +13,7 @@ func routes(_ app: Application) throws {
         web.get("lang", ":code", use: LanguageController.switchLanguage)
 
         let signedIn = web.grouped(RedirectToLoginMiddleware())
-        signedIn.get { req in req.redirect(to: "/search") }
+        signedIn.get(use: StartPage.show)
         try signedIn.register(collection: SearchPageController())
         try signedIn.register(collection: FollowUpPageController())
         try signedIn.register(collection: SubLoginController())
@@ -50,6 +50,19 @@ struct RedirectToLoginMiddleware: AsyncMiddleware {
             return request.redirect(to: "/login?next=\(encoded)")
         }
         return try await next.respond(to: request)
+    }
+}
+
+/// `/`: the manual's start page with its three buttons for resellers; the distributor's staff land
+/// on their own work — agents on the queue, administrators on the rules.
+enum StartPage {
+    @Sendable static func show(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        switch user.role {
+        case .agent: return req.redirect(to: "/backoffice")
+        case .admin: return req.redirect(to: "/admin/policies")
+        default: return try await req.renderPage("start", title: req.texts["start.title"], content: NoContent())
+        }
     }
 }
 

@@ -123,5 +123,29 @@ extension AppTests {
                 #expect(queue.contains("Beantwoord door de reseller"))
             }
         }
+
+        @Test func theStartPageHasTheManualsThreeButtonsAndStaffLandOnTheirWork() async throws {
+            try await withRetour(demo: true) { app in
+                let reseller = Browser(app)
+                try await reseller.get("/login")
+                let login = try await reseller.post(
+                    "/login", ["email": "jan@pcpartner.nl", "password": DemoData.password])
+                #expect(login.headers.first(name: .location) == "/")
+                let start = try await reseller.get("/").body.string
+                for text in [
+                    "RMA – registratie", "Hier kunt u uw aanvraag in werking zetten", "RMA – status overzicht",
+                    "Hier kunt de status van uw aanvragen zien", "klik dan op het PDF icoontje", "Archief status check",
+                ] {
+                    #expect(start.contains(text), "\(text)")
+                }
+                for (email, landing) in [
+                    ("rma@retour.example", "/backoffice"), ("admin@retour.example", "/admin/policies"),
+                ] {
+                    let staff = Browser(app)
+                    try await staff.login(email)
+                    #expect(try await staff.get("/").headers.first(name: .location) == landing, "\(email)")
+                }
+            }
+        }
     }
 }

@@ -23,8 +23,8 @@ struct LoginController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        if req.auth.has(User.self) { return req.redirect(to: "/search") }
-        let next = safeLocalPath(req.query[String.self, at: "next"]) ?? "/search"
+        if req.auth.has(User.self) { return req.redirect(to: "/") }
+        let next = safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
         return try await req.renderPage(
             "login", title: req.texts["login.title"], content: LoginContent(email: "", next: next))
     }
@@ -32,7 +32,7 @@ struct LoginController: RouteCollection {
     @Sendable func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
         let email = (form.email ?? "").trimmingWhitespace()
-        let next = safeLocalPath(form.next) ?? "/search"
+        let next = safeLocalPath(form.next) ?? "/"
         do {
             guard !email.isEmpty, let password = form.password, !password.isEmpty, email.count <= 254,
                 password.count <= 200
