@@ -147,5 +147,31 @@ extension AppTests {
                 }
             }
         }
+
+        @Test func receiptDifferencesReachADutchResellerInDutch() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                let number = try await FollowUpTests.submitCommercialReturn(app, jan)
+                let received = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/receipt",
+                    #"{"quantity":1,"serials":["S4EVNM0R820837"],"condition":"opened"}"#, token: agent)
+                #expect(received.status == .ok)
+                #expect(
+                    (try received.json()["discrepancy"] as? String)?.contains("quantity 1 received, 2 requested")
+                        == true)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let page = try await browser.get("/requests/\(number)").body.string
+                #expect(page.contains("hoeveelheid 1 ontvangen, 2 aangevraagd"))
+                #expect(page.contains("een gesloten retour moet ongeopend en nieuw binnenkomen"))
+                #expect(!page.contains("quantity 1 received"), "no English on a Dutch page")
+                let mail = try #require(
+                    try await OutboxMail.query(on: app.db).filter(\.$recipient == "jan@pcpartner.nl")
+                        .sort(\.$id, .descending).first())
+                #expect(mail.body.contains("Afwijking: hoeveelheid 1 ontvangen, 2 aangevraagd"))
+                #expect(!mail.body.contains("Discrepancy"))
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ enum BackOffice {
         var note: String?
     }
 
-    static let conditions = ["as_expected", "opened", "damaged", "incomplete", "other_article"]
+    static let conditions = ReceiptCondition.allCases.map(\.rawValue)
 
     /// Records what arrived and flags every difference with the request, re-checked against the rules.
     @discardableResult
@@ -37,38 +37,37 @@ enum BackOffice {
         guard errors.isEmpty else { throw Problem.invalid(errors) }
         let expectedSerials = Set(JSONText.decode([String].self, record.serials) ?? [])
         let receivedSerials = Set((receipt.serials ?? []).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty })
-        var differences: [String] = []
+        var differences: [Discrepancy] = []
         if receipt.quantity != record.quantity {
-            differences.append("quantity \(receipt.quantity) received, \(record.quantity) requested")
+            differences.append(.quantity(received: receipt.quantity, requested: record.quantity))
         }
         if !expectedSerials.isEmpty || !receivedSerials.isEmpty {
             let missing = expectedSerials.subtracting(receivedSerials).sorted()
             let unexpected = receivedSerials.subtracting(expectedSerials).sorted()
-            if !missing.isEmpty { differences.append("serials not received: \(missing.joined(separator: ", "))") }
-            if !unexpected.isEmpty {
-                differences.append("serials not in the request: \(unexpected.joined(separator: ", "))")
-            }
+            if !missing.isEmpty { differences.append(.serialsNotReceived(missing)) }
+            if !unexpected.isEmpty { differences.append(.serialsNotRequested(unexpected)) }
         }
         // Sealed returns must come back unopened; anything else is not as requested.
         let reason = ReasonID(rawValue: record.reason)
-        if receipt.condition != "as_expected" {
+        if let condition = ReceiptCondition(rawValue: receipt.condition), condition != .asExpected {
             let sealed = reason == .commercialReturn || reason == .wronglyOrdered || reason == .buyback
-            differences.append(
-                sealed
-                    ? "condition \(receipt.condition): a sealed return must arrive unopened and new"
-                    : "condition \(receipt.condition)")
+            differences.append(.condition(condition, sealed: sealed))
         }
         // Goods must be sent within the RMA number's days; they may travel a few days more.
         let (_, policy) = try await PolicyStore.current(on: db, day: context.today)
         if let last = record.validUntil.flatMap(CalendarDay.init(iso:)),
             context.today > last.adding(days: policy.transitGrace)
         {
-            differences.append(
-                "arrived \(context.today.iso), after the RMA number's last day \(last.iso) plus \(policy.transitGrace) transit days"
-            )
+            differences.append(.late(arrived: context.today, lastDay: last, transitDays: policy.transitGrace))
         }
-        let discrepancy = differences.isEmpty ? nil : differences.joined(separator: "; ")
-        let message = [receipt.note, discrepancy.map { "Discrepancy: \($0)" }].compactMap { $0 }.joined(separator: "\n")
+        let discrepancy = differences.isEmpty ? nil : JSONText.encode(differences)
+        // The event's message reaches the reseller (timeline and e-mail): in the reseller's language.
+        let readerLanguage =
+            try await User.find(record.userID, on: db).flatMap { $0.language }
+            .flatMap(Language.init(rawValue:)) ?? .nl
+        let difference = differences.isEmpty ? nil : Discrepancy.summary(differences).text(in: readerLanguage)
+        let heading = readerLanguage == .nl ? "Afwijking" : "Discrepancy"
+        let message = [receipt.note, difference.map { "\(heading): \($0)" }].compactMap { $0 }.joined(separator: "\n")
         return try await RequestActions.perform(
             .receive, on: record, context: context, message: message.isEmpty ? nil : message, database: db
         ) { record, _ in
@@ -78,6 +77,13 @@ enum BackOffice {
             record.receiptNote = receipt.note
             record.discrepancy = discrepancy
         }
+    }
+
+    /// The stored differences of a receipt in `language` (older rows hold the text itself).
+    static func discrepancyText(_ stored: String?, in language: Language) -> String? {
+        guard let stored else { return nil }
+        guard let differences = JSONText.decode([Discrepancy].self, stored) else { return stored }
+        return Discrepancy.summary(differences).text(in: language)
     }
 
     /// The default settlement of a request, under the policy version it was decided under.

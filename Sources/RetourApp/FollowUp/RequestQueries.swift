@@ -170,7 +170,9 @@ enum RequestQueries {
         return try user.companyScope().allows(record.companyID) ? record : nil
     }
 
-    static func view(_ record: ReturnRequest, withEvents: Bool, on db: any Database) async throws -> RequestView {
+    static func view(_ record: ReturnRequest, withEvents: Bool, language: Language, on db: any Database) async throws
+        -> RequestView
+    {
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let article = try await line?.articleRecord(on: db)
         var events: [RequestView.Event] = []
@@ -191,7 +193,8 @@ enum RequestQueries {
             serials: JSONText.decode([String].self, record.serials) ?? [],
             fields: JSONText.decode([String: JSONValue].self, record.fields) ?? [:],
             attachments: JSONText.decode([String].self, record.attachments) ?? [], submittedAt: record.submittedAt,
-            lastChangeAt: record.lastChangeAt ?? record.submittedAt, discrepancy: record.discrepancy, events: events,
+            lastChangeAt: record.lastChangeAt ?? record.submittedAt,
+            discrepancy: BackOffice.discrepancyText(record.discrepancy, in: language), events: events,
             creditNote: record.creditNoteNumber.map {
                 .init(
                     number: $0, amount: Money(cents: record.creditAmountCents ?? 0).decimalString,

@@ -44,13 +44,16 @@ struct RequestsAPIController: RouteCollection {
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
         let (records, total) = try await RequestQueries.list(filter, today: req.today, page: page, per: per, on: req.db)
         var views: [RequestView] = []
-        for record in records { views.append(try await RequestQueries.view(record, withEvents: false, on: req.db)) }
+        for record in records {
+            views.append(try await RequestQueries.view(record, withEvents: false, language: req.language, on: req.db))
+        }
         return RequestList(requests: views, page: page, per: per, total: total)
     }
 
     @Sendable func show(req: Request) async throws -> RequestView {
         let user = try req.requireUser()
-        return try await RequestQueries.view(try await record(req, user), withEvents: true, on: req.db)
+        return try await RequestQueries.view(
+            try await record(req, user), withEvents: true, language: req.language, on: req.db)
     }
 
     @Sendable func creditNote(req: Request) async throws -> Response {
@@ -93,7 +96,7 @@ struct RequestsAPIController: RouteCollection {
         let found = try await RequestActions.perform(
             action, on: try await record(req, user), context: RequestActions.context(req, user: user),
             message: body.message, database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
     }
 
     @Sendable func receipt(req: Request) async throws -> RequestView {
@@ -101,7 +104,7 @@ struct RequestsAPIController: RouteCollection {
         let body = try req.content.decode(BackOffice.Receipt.self)
         let found = try await BackOffice.receive(
             body, on: try await record(req, user), context: RequestActions.context(req, user: user), db: req.db)
-        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
     }
 
     struct CreditBody: Content {
@@ -127,7 +130,7 @@ struct RequestsAPIController: RouteCollection {
         let found = try await BackOffice.credit(
             amount: amount, reasonText: body.reason, mayExceedValue: user.role == .admin,
             on: try await record(req, user), context: RequestActions.context(req, user: user), db: req.db)
-        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
     }
 
     @Sendable func extend(req: Request) async throws -> RequestView {
@@ -135,7 +138,7 @@ struct RequestsAPIController: RouteCollection {
         let found = try await RequestActions.perform(
             .extend, on: try await record(req, user), context: RequestActions.context(req, user: user),
             database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
     }
 
     @Sendable func close(req: Request) async throws -> RequestView {
@@ -143,7 +146,7 @@ struct RequestsAPIController: RouteCollection {
         let found = try await RequestActions.perform(
             .close, on: try await record(req, user), context: RequestActions.context(req, user: user),
             database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
     }
 
     struct MessageBody: Content {
@@ -178,6 +181,6 @@ struct RequestsAPIController: RouteCollection {
             .message, on: found, context: RequestActions.context(req, user: user), message: text,
             attachments: attachments,
             database: req.db)
-        return try await RequestQueries.view(changed, withEvents: true, on: req.db)
+        return try await RequestQueries.view(changed, withEvents: true, language: req.language, on: req.db)
     }
 }
