@@ -136,3 +136,19 @@ import Testing
         #expect(try CreditNotes.vat(on: Money(cents: 9_891)) == Money(cents: 2_077))
     }
 }
+
+@Suite struct RefusalWordingTests {
+    @Test func refusalsNameActionsAndStatusesInWordsNotCodes() {
+        let refusal = Lifecycle.Refusal.notAllowed(action: .extend, status: .awaitingGoods)
+        #expect(
+            refusal.message.nl == "Het RMA-nummer verlengen kan niet bij een aanvraag met status \"Wacht op goederen\"."
+        )
+        for action in RequestAction.allCases {
+            for status in RequestStatus.allCases {
+                let text = Lifecycle.Refusal.notAllowed(action: action, status: status).message
+                #expect(!text.nl.contains(status.rawValue) || status.rawValue == status.label.nl.lowercased())
+                #expect(!text.nl.contains("_"), "\(text.nl)")
+            }
+        }
+    }
+}

@@ -167,17 +167,7 @@ enum StatusLabels {
     }
 
     static func label(_ status: RequestStatus, _ language: Language) -> String {
-        let nl = language == .nl
-        switch status {
-        case .inReview: return nl ? "In behandeling" : "In review"
-        case .approved: return nl ? "Goedgekeurd" : "Approved"
-        case .awaitingGoods: return nl ? "Wacht op goederen" : "Awaiting goods"
-        case .expired: return nl ? "RMA-nummer verlopen" : "RMA number expired"
-        case .received: return nl ? "Goederen ontvangen" : "Goods received"
-        case .rejected: return nl ? "Afgewezen" : "Rejected"
-        case .credited: return nl ? "Gecrediteerd" : "Credited"
-        case .closed: return nl ? "Afgesloten" : "Closed"
-        }
+        status.label.text(in: language)
     }
 }
 

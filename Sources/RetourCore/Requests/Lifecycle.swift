@@ -18,6 +18,39 @@ public enum RequestAction: String, Sendable, Codable, CaseIterable {
     case extend
 }
 
+extension RequestAction {
+    /// The action as a reader names it (refusals).
+    public var label: Message {
+        switch self {
+        case .approve: return Message(nl: "Goedkeuren", en: "Approving")
+        case .reject: return Message(nl: "Afwijzen", en: "Rejecting")
+        case .requestInfo: return Message(nl: "Informatie opvragen", en: "Asking for information")
+        case .message: return Message(nl: "Een bericht sturen", en: "Sending a message")
+        case .receive: return Message(nl: "Goederen ontvangen", en: "Receiving goods")
+        case .credit: return Message(nl: "Crediteren", en: "Crediting")
+        case .close: return Message(nl: "Afsluiten", en: "Closing")
+        case .expire: return Message(nl: "Laten verlopen", en: "Expiring")
+        case .extend: return Message(nl: "Het RMA-nummer verlengen", en: "Renewing the RMA number")
+        }
+    }
+}
+
+extension RequestStatus {
+    /// The status as a reader names it.
+    public var label: Message {
+        switch self {
+        case .inReview: return Message(nl: "In behandeling", en: "In review")
+        case .approved: return Message(nl: "Goedgekeurd", en: "Approved")
+        case .awaitingGoods: return Message(nl: "Wacht op goederen", en: "Awaiting goods")
+        case .expired: return Message(nl: "RMA-nummer verlopen", en: "RMA number expired")
+        case .received: return Message(nl: "Goederen ontvangen", en: "Goods received")
+        case .rejected: return Message(nl: "Afgewezen", en: "Rejected")
+        case .credited: return Message(nl: "Gecrediteerd", en: "Credited")
+        case .closed: return Message(nl: "Afgesloten", en: "Closed")
+        }
+    }
+}
+
 /// The request lifecycle as an explicit table: from which status an action is allowed, by whom,
 /// and where it leads. Every transition is stored as an event with actor, time and message.
 public enum Lifecycle {
@@ -30,12 +63,11 @@ public enum Lifecycle {
             switch self {
             case .notAllowed(let action, let status):
                 return Message(
-                    nl: "Actie \(action.rawValue) is niet mogelijk in status \(status.rawValue).",
-                    en: "Action \(action.rawValue) is not possible in status \(status.rawValue).")
+                    nl: "\(action.label.nl) kan niet bij een aanvraag met status \"\(status.label.nl)\".",
+                    en: "\(action.label.en) is not possible for a request with status \"\(status.label.en)\".")
             case .notYourRole(let action, _):
                 return Message(
-                    nl: "U mag actie \(action.rawValue) niet uitvoeren.",
-                    en: "You may not perform action \(action.rawValue).")
+                    nl: "\(action.label.nl) mag uw rol niet doen.", en: "\(action.label.en) is not for your role.")
             case .alreadyExtended:
                 return Message(
                     nl: "U heeft het RMA-nummer al eens verlengd; neem contact op met de RMA-afdeling.",
