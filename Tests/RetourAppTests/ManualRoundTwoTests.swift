@@ -173,5 +173,39 @@ extension AppTests {
                 #expect(!mail.body.contains("Discrepancy"))
             }
         }
+
+        @Test func theCountryIsChosenFromAListAndNeverCut() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                try await browser.get("/register/\(line)?reason=missing_accessories")
+                let added = try await browser.post(
+                    "/register/\(line)", ["reason": "missing_accessories", "quantity": "1", "f[comment]": "Kabel"])
+                let addressPath = try #require(added.headers.first(name: .location))
+                let page = try await browser.get(addressPath).body.string
+                #expect(page.contains(#"<select name="country""#))
+                #expect(page.contains(#"<option value="NL" selected>Nederland</option>"#))
+                #expect(page.contains(#"<option value="BE">België</option>"#))
+                let unknown = try await browser.post(
+                    addressPath, ["street": "Kerkstraat 1", "postcode": "2000", "city": "Antwerpen", "country": "XX"])
+                #expect(unknown.status == .unprocessableEntity)
+                #expect(unknown.body.string.contains("id=\"country-error\""))
+                let saved = try await browser.post(
+                    addressPath, ["street": "Kerkstraat 1", "postcode": "2000", "city": "Antwerpen", "country": "BE"])
+                #expect(saved.status == .seeOther)
+                let position = try #require(try await CartPosition.query(on: app.db).first())
+                #expect(JSONText.decode(Address.self, position.returnAddress)?.country == "BE")
+
+                // Through the API a country's name is taken as its code, never cut to "NE".
+                let named =
+                    #"{"line": \#(line), "reason": "wrong_invoicing", "fields": {"subReason": "price", "comment": "Prijs"}, "returnAddress": {"street": "Dorpsstraat 2", "postcode": "1234 AB", "city": "Utrecht", "country": "Nederland"}}"#
+                let answer = try await RegistrationTests.add(app, named, token: jan)
+                #expect(answer.status == .created, "\(answer.body.string)")
+                let address = try #require(try answer.json()["returnAddress"] as? [String: Any])
+                #expect(address["country"] as? String == "NL")
+            }
+        }
     }
 }

@@ -161,13 +161,15 @@ enum Cart {
             }
         }
         let address: Address
-        if let given = body.returnAddress {
+        if var given = body.returnAddress {
+            given.country = Country.find(given.country)?.code ?? given.country
             errors += addressProblems(given)
             address = given
         } else if let company = try await Company.find(companyID, on: db), let street = company.street {
+            // A company's country may be imported as a name ("Nederland"): stored as its code.
             address = Address(
                 street: street, postcode: company.postcode ?? "", city: company.city ?? "",
-                country: company.country ?? "NL")
+                country: company.country.flatMap(Country.find)?.code ?? company.country ?? "NL")
         } else {
             errors.append(
                 FieldError("returnAddress", nl: "Vul een retouradres in.", en: "Enter a return address."))
@@ -218,11 +220,11 @@ enum Cart {
                         en: "Fill in this part of the address (at most \(maximum) characters)."))
             }
         }
-        if !(address.country.count == 2 && address.country.allSatisfy { $0.isLetter && $0.isASCII }) {
+        if !Country.all.contains(where: { $0.code == address.country }) {
             errors.append(
                 FieldError(
-                    "returnAddress.country", nl: "Land als code van twee letters, zoals NL.",
-                    en: "Country as a two-letter code, like NL."))
+                    "returnAddress.country", nl: "Kies een land uit de lijst (landcode zoals NL).",
+                    en: "Choose a country from the list (a country code like NL)."))
         }
         return errors
     }

@@ -26,7 +26,18 @@ struct CartPageController: RouteCollection {
     struct AddressContent: Encodable {
         var id: Int
         var address: Address
+        var countries: [SelectOption]
         var errors: [String: String]
+
+        init(id: Int, address: Address, errors: [String: String], language: Language) {
+            self.id = id
+            self.address = address
+            self.errors = errors
+            let chosen = Country.find(address.country)?.code
+            countries = Country.all.map {
+                SelectOption(value: $0.code, label: $0.name.text(in: language), selected: $0.code == chosen)
+            }
+        }
     }
 
     @Sendable func address(req: Request) async throws -> Response {
@@ -36,7 +47,8 @@ struct CartPageController: RouteCollection {
             ?? Address(street: "", postcode: "", city: "", country: "NL")
         return try await req.renderPage(
             "address", title: req.texts["address.title"], nav: "search",
-            content: AddressContent(id: try position.requireID(), address: address, errors: [:]))
+            content: AddressContent(
+                id: try position.requireID(), address: address, errors: [:], language: req.language))
     }
 
     @Sendable func saveAddress(req: Request) async throws -> Response {
@@ -44,7 +56,8 @@ struct CartPageController: RouteCollection {
         let form = try req.content.decode(Address.self)
         let address = Address(
             street: form.street.trimmingWhitespace(), postcode: form.postcode.trimmingWhitespace(),
-            city: form.city.trimmingWhitespace(), country: form.country.trimmingWhitespace().uppercased())
+            city: form.city.trimmingWhitespace(),
+            country: Country.find(form.country)?.code ?? form.country.trimmingWhitespace())
         let problems = Cart.addressProblems(address)
         guard problems.isEmpty else {
             var errors: [String: String] = [:]
@@ -53,7 +66,8 @@ struct CartPageController: RouteCollection {
             }
             return try await req.renderPage(
                 "address", title: req.texts["address.title"], nav: "search",
-                content: AddressContent(id: try position.requireID(), address: address, errors: errors),
+                content: AddressContent(
+                    id: try position.requireID(), address: address, errors: errors, language: req.language),
                 status: .unprocessableEntity)
         }
         position.returnAddress = JSONText.encode(address)
