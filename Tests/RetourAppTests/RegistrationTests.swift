@@ -34,7 +34,7 @@ extension AppTests {
             ("defect", ["fault", "description", "serials"]), ("doa", ["fault", "description", "serials"]),
             ("commercial_return", ["sealedDeclaration", "serials"]),
             ("wrongly_ordered", ["sealedDeclaration", "serials"]),
-            ("buyback", ["condition", "comment"]), ("wrong_delivery", ["variant"]),
+            ("buyback", ["condition", "comment", "serials"]), ("wrong_delivery", ["variant"]),
             ("product_complaint", ["condition"]), ("too_much_delivered", ["totalDelivered", "keep"]),
             ("transport_damage", ["damageNoted", "keep", "comment", "attachments"]),
             ("concealed_damage", ["comment", "attachments"]), ("shortage", ["procedure"]),
@@ -263,7 +263,7 @@ extension AppTests {
                 #expect(
                     try await Self.add(
                         app,
-                        #"{"line": \#(line), "reason": "buyback", "fields": {"condition": "unopened", "comment": "Over"}}"#,
+                        #"{"line": \#(line), "reason": "buyback", "serials": ["2119LZ90X2V9"], "fields": {"condition": "unopened", "comment": "Over"}}"#,
                         token: jan
                     ).status == .created)
                 #expect(

@@ -41,7 +41,10 @@ import Testing
             .wronglyOrdered, ["sealedDeclaration", "serials"],
             ["sealedDeclaration": .bool(true), "comment": .string("Verkeerd")]
         ),
-        (.buyback, ["condition", "comment"], ["condition": .string("unopened"), "comment": .string("Niet nodig")]),
+        (
+            .buyback, ["condition", "comment", "serials"],
+            ["condition": .string("unopened"), "comment": .string("Niet nodig")]
+        ),
         (.wrongDelivery, ["variant"], ["variant": .string("match"), "keep": .bool(false)]),
         (.productComplaint, ["condition"], ["condition": .string("opened")]),
         (.tooMuchDelivered, ["totalDelivered", "keep"], ["totalDelivered": .integer(12), "keep": .bool(true)]),
@@ -137,7 +140,9 @@ import Testing
     @Test func buybackOnlyTakesUnopenedGoods() {
         for condition in ["opened", "damaged", "unclear"] {
             let check = PositionValidator.check(
-                PositionInput(reason: .buyback, fields: ["condition": .string(condition), "comment": .string("x")]),
+                PositionInput(
+                    reason: .buyback, serials: ["ZTT2YCBT1"],
+                    fields: ["condition": .string(condition), "comment": .string("x")]),
                 context: Self.context(), policy: .standard)
             guard case .invalid(let errors) = check else {
                 Issue.record("\(condition) was accepted")
@@ -145,6 +150,37 @@ import Testing
             }
             #expect(errors.map(\.message.nl) == ["Wij accepteren alleen ongeopende / onbeschadigde goederen."])
         }
+    }
+
+    @Test func aSerialisedBuybackTakesItsQuantityFromTheSerialsAndALineWithoutSerialsAnEnteredOne() {
+        let fields: [String: JSONValue] = ["condition": .string("unopened"), "comment": .string("Over")]
+        let none = PositionValidator.check(
+            PositionInput(reason: .buyback, quantity: 10, fields: fields), context: Self.context(), policy: .standard)
+        guard case .invalid(let errors) = none else {
+            Issue.record("a buy back without serials became quantity \(none)")
+            return
+        }
+        #expect(errors.map(\.field) == ["serials"])
+        let two = PositionValidator.check(
+            PositionInput(reason: .buyback, serials: ["ZTT2YCBT1", "ZTT2YCBT2"], fields: fields),
+            context: Self.context(), policy: .standard)
+        guard case .valid(let position) = two else {
+            Issue.record("\(two)")
+            return
+        }
+        #expect(position.quantity == 2)
+        // Serialised, but the import brought no serials for the line: the quantity is entered.
+        var bare = Self.context()
+        bare.deliveredSerials = []
+        let entered = PositionValidator.check(
+            PositionInput(
+                reason: .defect, quantity: 3, fields: ["fault": .string("noise"), "description": .string("x")]),
+            context: bare, policy: .standard)
+        guard case .valid(let defect) = entered else {
+            Issue.record("\(entered)")
+            return
+        }
+        #expect(defect.quantity == 3)
     }
 
     @Test func wrongDeliveryVariants() {

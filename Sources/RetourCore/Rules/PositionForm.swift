@@ -77,7 +77,7 @@ public struct FormSchema: Sendable, Hashable {
         case .buyback:
             return FormSchema(
                 fields: [choice("condition", ["unopened", "opened", "damaged", "unclear"]), comment(true), reference],
-                quantity: .serialsOrEntered, serials: .optional)
+                quantity: .serialsOrEntered, serials: .requiredWhenSerialised)
         case .wrongDelivery:
             return FormSchema(
                 fields: [

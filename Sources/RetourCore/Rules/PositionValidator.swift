@@ -17,12 +17,14 @@ public enum PositionValidator {
         // What the form does not ask is ignored, whatever a client sends.
         let serials = schema.serials == .notAsked ? [] : input.serials
         switch schema.quantity {
-        case .serialsOrEntered where context.serialised:
+        // A serialised article whose line has no delivered serials takes an entered quantity.
+        case .serialsOrEntered where context.serialised && !context.deliveredSerials.isEmpty:
+            // The quantity follows the serials chosen, at least one: never a silent 1 (buy back too).
             if input.serials.isEmpty && schema.serials == .requiredWhenSerialised {
                 errors.append(
                     FieldError(
-                        "serials", nl: "Selecteer de serienummers van de artikelen.",
-                        en: "Select the serial numbers of the articles."))
+                        "serials", nl: "Selecteer de serienummers van de artikelen (ten minste één).",
+                        en: "Select the serial numbers of the articles (at least one)."))
             }
             if !input.serials.isEmpty {
                 if let given = input.quantity, given != input.serials.count {
