@@ -11,7 +11,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import BASE, PASSWORD, BrowserTest, chromium
 
@@ -67,6 +67,7 @@ class TheCreditConfirmedIsTheCreditMade(BrowserTest):
 
         self.login("rma@retour.example")
         self.open(f"/requests/{number}")
+        Select(self.find("#decision")).select_by_value("approve")
         self.find("#decide").click()
         self.wait.until(status_is("approved"))
         proposed = self.find("#credit-amount").get_attribute("value")

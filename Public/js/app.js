@@ -1,5 +1,12 @@
 // Small helpers only: the server decides every rule; this script fetches and shows its answers.
 document.addEventListener("DOMContentLoaded", () => {
+  // Steps that cannot be undone ask first (close a request, remove a position, a new password).
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+
   // A row's reasons are loaded once, when the row is opened or its reason list is used.
   const pending = {};
   const loadReasons = (lineId) => {

@@ -207,5 +207,33 @@ extension AppTests {
                 #expect(address["country"] as? String == "NL")
             }
         }
+
+        @Test func theAgentsQueueIsAToDoListAndNothingIsPreselected() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let shipping = try await FollowUpTests.submitCommercialReturn(app, jan)  // awaiting goods
+                let line = try await ReasonsTests.lineID(app, invoice: "0962405087", token: jan)
+                let complaint =
+                    #"{"line": \#(line), "reason": "product_complaint", "quantity": 1, "fields": {"condition": "opened"}}"#
+                #expect(try await RegistrationTests.add(app, complaint, token: jan).status == .created)
+                let answer = try await RegistrationTests.submit(app, token: jan).json()
+                let review = try #require((answer["requests"] as? [[String: Any]])?.first?["number"] as? String)
+                let agent = Browser(app)
+                try await agent.login("rma@retour.example")
+                let todo = try await agent.get("/backoffice").body.string
+                #expect(todo.contains("id=\"request-\(review)\""))
+                #expect(!todo.contains("id=\"request-\(shipping)\""))
+                #expect(
+                    try await agent.get("/backoffice?status=open").body.string.contains("id=\"request-\(shipping)\""))
+                let page = try await agent.get("/requests/\(review)").body.string
+                #expect(page.contains(#"<option value="" selected disabled>Kies een beslissing…</option>"#))
+                // A decision that was not chosen is refused, not taken as an approval.
+                let none = try await agent.post("/requests/\(review)/decision", ["decision": ""])
+                #expect(none.status == .unprocessableEntity)
+                let reseller = Browser(app)
+                try await reseller.login("jan@pcpartner.nl")
+                #expect(try await reseller.get("/users").body.string.contains("data-confirm="))
+            }
+        }
     }
 }

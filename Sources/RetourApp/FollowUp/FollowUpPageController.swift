@@ -54,6 +54,8 @@ struct FollowUpPageController: RouteCollection {
         var summary: String
         var previousPage: String?
         var nextPage: String?
+        /// The queue shows every open request instead of the to-do list.
+        var allOpen = false
     }
 
     @Sendable func status(req: Request) async throws -> Response {
@@ -79,6 +81,8 @@ struct FollowUpPageController: RouteCollection {
         let statusText = req.query[String.self, at: "status"] ?? ""
         let reasonText = req.query[String.self, at: "reason"] ?? ""
         filter.status = RequestStatus(rawValue: statusText)
+        // The agent's queue is a to-do list: work waiting for the agent, unless another status is chosen.
+        if kind == "backoffice" && statusText.isEmpty { filter.statuses = [.inReview, .received] }
         filter.reason = ReasonID(rawValue: reasonText)
         let number = (req.query[String.self, at: "number"] ?? "").trimmingWhitespace()
         filter.number = number.isEmpty ? nil : String(number.prefix(40))
@@ -134,7 +138,7 @@ struct FollowUpPageController: RouteCollection {
             minimumAge: minimumAge > 0 ? "\(minimumAge)" : "",
             summary: total == 0 ? "" : t("requests.summary", ["total": "\(total)"]),
             previousPage: page > 1 ? link(page - 1) : nil,
-            nextPage: page * Self.perPage < total ? link(page + 1) : nil)
+            nextPage: page * Self.perPage < total ? link(page + 1) : nil, allOpen: statusText == "open")
         let title = t[kind == "status" ? "nav.status" : kind == "archive" ? "nav.archive" : "nav.backoffice"]
         return try await req.renderPage("requests", title: title, nav: kind, content: content)
     }

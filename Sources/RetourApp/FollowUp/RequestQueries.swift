@@ -97,6 +97,8 @@ enum RequestQueries {
         var state = State.open
         var scope: CompanyScope
         var status: RequestStatus?
+        /// Only these statuses (the agent's to-do list), when no single status is chosen.
+        var statuses: [RequestStatus]?
         var reason: ReasonID?
         var number: String?
         var oldestFirst = false
@@ -112,6 +114,9 @@ enum RequestQueries {
             var query = query
             if case .company(let company) = filter.scope { query = query.filter(\.$companyID == company) }
             if let status = filter.status { query = query.filter(\.$status == status.rawValue) }
+            if filter.status == nil, let statuses = filter.statuses {
+                query = query.filter(\.$status ~~ statuses.map(\.rawValue))
+            }
             if let reason = filter.reason { query = query.filter(\.$reason == reason.rawValue) }
             if let typed = filter.number?.trimmingWhitespace(), !typed.isEmpty {
                 // Request number, RMA number, invoice number or serial, whatever their case.
