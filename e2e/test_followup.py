@@ -80,7 +80,7 @@ class CommercialReturnToArchive(BrowserTest):
             agent.get(BASE + f"/requests/{number}")
             agent.find_element(By.ID, "receive").click()
             self.status_becomes(agent, "received")
-            self.assertEqual(agent.find_element(By.ID, "credit-amount").get_attribute("value"), "98.91")
+            self.assertEqual(agent.find_element(By.ID, "credit-amount").get_attribute("value"), "98,91")
             agent.find_element(By.ID, "credit").click()
             self.status_becomes(agent, "credited")
 

@@ -71,7 +71,7 @@ class TheCreditConfirmedIsTheCreditMade(BrowserTest):
         self.find("#decide").click()
         self.wait.until(status_is("approved"))
         proposed = self.find("#credit-amount").get_attribute("value")
-        typed = "1.00" if proposed != "1.00" else "0.50"
+        typed = "1,00" if proposed != "1,00" else "0,50"
         amount = self.find("#credit-amount")
         amount.clear()
         amount.send_keys(typed)
@@ -86,7 +86,7 @@ class TheCreditConfirmedIsTheCreditMade(BrowserTest):
         self.wait.until(status_is("credited"))
 
         shown = api("GET", f"/api/v1/requests/{number}", reseller)
-        self.assertEqual(shown["creditNote"]["amount"], typed, shown)
+        self.assertEqual(shown["creditNote"]["amount"], typed.replace(",", "."), shown)
         with sqlite3.connect(os.environ["RETOUR_SQLITE"], timeout=30) as db:
             bodies = [row[0] for row in db.execute(
                 "SELECT body FROM mail_outbox WHERE recipient = 'inkoop@bytewise.nl' AND subject LIKE ?",

@@ -37,6 +37,12 @@ extension AppTests {
                 let rma = try #require(request["rmaNumber"] as? String)
                 #expect(number.hasPrefix("DEF-"))
                 #expect(rma.hasPrefix("RMA"))
+                // The confirmation says which number goes on the box.
+                let mail = try #require(
+                    try await OutboxMail.query(on: app.db).filter(\.$recipient == "jan@pcpartner.nl").first())
+                #expect(
+                    mail.body.contains("Vermeld dit RMA-nummer (\(rma)) op de doos")
+                        || mail.body.contains("Put this RMA number (\(rma)) on the box"))
             }
         }
 

@@ -326,7 +326,7 @@ extension AppTests {
                 let cart = try await app.get("/api/v1/cart", token: jan).json()
                 let position = try #require((cart["positions"] as? [[String: Any]])?.first)
                 #expect(position["deadline"] as? String == testDay.adding(days: 1).iso)
-                #expect((position["warning"] as? String)?.contains("submit this position before") == true)
+                #expect((position["warning"] as? String)?.contains("submit this position by") == true)
                 // Two days later the window has ended: the cart says so, and submitting refuses it.
                 app.clock = FixedClock(app.clock.now.addingTimeInterval(2 * 86_400))
                 let later = try await app.get("/api/v1/cart", token: jan).json()

@@ -129,7 +129,10 @@ enum RequestPage {
             typed: [
                 "quantity": String(record.quantity),
                 "serials": (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", "),
-                "amount": computed.amount.decimalString,
+                // Dutch amounts are written with a decimal comma, and read back either way.
+                "amount": language == .nl
+                    ? computed.amount.decimalString.replacingOccurrences(of: ".", with: ",")
+                    : computed.amount.decimalString,
             ].merging(typed) { _, typed in typed },
             error: error)
         return try await req.renderPage(

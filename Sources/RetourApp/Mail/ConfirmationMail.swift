@@ -32,6 +32,11 @@ enum ConfirmationMail {
                 lines.append(
                     "\(nl ? "RMA-nummer" : "RMA number"): \(rma) — \(nl ? "geldig tot en met" : "valid until") \(language.format(until))"
                 )
+                lines.append(
+                    nl
+                        ? "Vermeld dit RMA-nummer (\(rma)) op de doos; het aanvraagnummer \(request.number) is alleen voor uw administratie."
+                        : "Put this RMA number (\(rma)) on the box; request number \(request.number) is for your records only."
+                )
             }
             lines.append(reason.outcome.confirmation.text(in: language))
         }
