@@ -62,86 +62,114 @@ public struct AppConfig: Sendable {
     /// `RETOUR_TOKEN_DAYS` and `RETOUR_SECURE_COOKIES`.
     public static func fromEnvironment() throws -> AppConfig {
         var config = AppConfig()
+        // Every bad setting is reported at once, not the first one per start.
+        var problems: [String] = []
+        func check(_ read: () throws -> Void) {
+            do { try read() } catch { problems.append("\(error)") }
+        }
         config.databaseURL = Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 }
         if let path = Environment.get("RETOUR_SQLITE"), !path.isEmpty { config.sqlitePath = path }
-        if let zone = Environment.get("RETOUR_TIMEZONE"), !zone.isEmpty {
-            guard let timeZone = TimeZone(identifier: zone) else {
-                throw ConfigError("RETOUR_TIMEZONE=\(zone) is not a time zone (try Europe/Amsterdam)")
+        check {
+            if let zone = Environment.get("RETOUR_TIMEZONE"), !zone.isEmpty {
+                guard let timeZone = TimeZone(identifier: zone) else {
+                    throw ConfigError("RETOUR_TIMEZONE=\(zone) is not a time zone (try Europe/Amsterdam)")
+                }
+                config.timeZone = timeZone
             }
-            config.timeZone = timeZone
         }
-        if let cost = Environment.get("RETOUR_BCRYPT_COST") {
-            guard let value = Int(cost), (4...31).contains(value) else {
-                throw ConfigError("RETOUR_BCRYPT_COST must be 4…31")
+        check {
+            if let cost = Environment.get("RETOUR_BCRYPT_COST") {
+                guard let value = Int(cost), (4...31).contains(value) else {
+                    throw ConfigError("RETOUR_BCRYPT_COST must be 4…31")
+                }
+                config.bcryptCost = value
             }
-            config.bcryptCost = value
         }
-        if let days = Environment.get("RETOUR_TOKEN_DAYS") {
-            guard let value = Int(days), value > 0 else {
-                throw ConfigError("RETOUR_TOKEN_DAYS must be a positive number")
+        check {
+            if let days = Environment.get("RETOUR_TOKEN_DAYS") {
+                guard let value = Int(days), value > 0 else {
+                    throw ConfigError("RETOUR_TOKEN_DAYS must be a positive number")
+                }
+                config.tokenLifetimeDays = value
             }
-            config.tokenLifetimeDays = value
         }
         config.secureCookies = Environment.get("RETOUR_SECURE_COOKIES") == "1"
-        if let minutes = Environment.get("RETOUR_SESSION_IDLE_MINUTES") {
-            guard let value = Int(minutes), (1...10_080).contains(value) else {
-                throw ConfigError("RETOUR_SESSION_IDLE_MINUTES must be 1…10080")
+        check {
+            if let minutes = Environment.get("RETOUR_SESSION_IDLE_MINUTES") {
+                guard let value = Int(minutes), (1...10_080).contains(value) else {
+                    throw ConfigError("RETOUR_SESSION_IDLE_MINUTES must be 1…10080")
+                }
+                config.sessionIdleSeconds = value * 60
             }
-            config.sessionIdleSeconds = value * 60
         }
-        if let hours = Environment.get("RETOUR_SESSION_MAX_HOURS") {
-            guard let value = Int(hours), (1...720).contains(value) else {
-                throw ConfigError("RETOUR_SESSION_MAX_HOURS must be 1…720")
+        check {
+            if let hours = Environment.get("RETOUR_SESSION_MAX_HOURS") {
+                guard let value = Int(hours), (1...720).contains(value) else {
+                    throw ConfigError("RETOUR_SESSION_MAX_HOURS must be 1…720")
+                }
+                config.sessionAbsoluteSeconds = value * 3600
             }
-            config.sessionAbsoluteSeconds = value * 3600
         }
         if let proxies = Environment.get("RETOUR_TRUSTED_PROXIES") {
             config.trustedProxies = Set(
                 proxies.split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0) }.filter { !$0.isEmpty })
         }
         config.allowDemo = Environment.get("RETOUR_ALLOW_DEMO") == "1"
-        if let megabytes = Environment.get("RETOUR_IMPORT_MAX_MB") {
-            guard let value = Int(megabytes), (1...4_096).contains(value) else {
-                throw ConfigError("RETOUR_IMPORT_MAX_MB must be 1…4096")
+        check {
+            if let megabytes = Environment.get("RETOUR_IMPORT_MAX_MB") {
+                guard let value = Int(megabytes), (1...4_096).contains(value) else {
+                    throw ConfigError("RETOUR_IMPORT_MAX_MB must be 1…4096")
+                }
+                config.importMaximumBytes = value * 1024 * 1024
             }
-            config.importMaximumBytes = value * 1024 * 1024
         }
-        if let megabytes = Environment.get("RETOUR_UPLOAD_MB_PER_DAY") {
-            guard let value = Int(megabytes), (1...100_000).contains(value) else {
-                throw ConfigError("RETOUR_UPLOAD_MB_PER_DAY must be 1…100000")
+        check {
+            if let megabytes = Environment.get("RETOUR_UPLOAD_MB_PER_DAY") {
+                guard let value = Int(megabytes), (1...100_000).contains(value) else {
+                    throw ConfigError("RETOUR_UPLOAD_MB_PER_DAY must be 1…100000")
+                }
+                config.uploadBytesPerUserDay = value * 1024 * 1024
             }
-            config.uploadBytesPerUserDay = value * 1024 * 1024
         }
         if let value = Environment.get("RETOUR_FILES"), !value.isEmpty { config.filesDirectory = value }
         if let value = Environment.get("RETOUR_MAIL_DIR"), !value.isEmpty { config.mailDirectory = value }
         if let value = Environment.get("RETOUR_MAIL_FROM"), !value.isEmpty { config.mailFrom = value }
-        if let value = Environment.get("RETOUR_PUBLIC_URL"), !value.isEmpty {
-            guard let url = URLComponents(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil
-            else { throw ConfigError("RETOUR_PUBLIC_URL must be an http(s) address, like https://rma.example.com") }
-            config.publicURL = value.hasSuffix("/") ? String(value.dropLast()) : value
-            // Behind https the cookies are always Secure.
-            if url.scheme == "https" { config.secureCookies = true }
+        check {
+            if let value = Environment.get("RETOUR_PUBLIC_URL"), !value.isEmpty {
+                guard let url = URLComponents(string: value), ["http", "https"].contains(url.scheme ?? ""),
+                    url.host != nil
+                else { throw ConfigError("RETOUR_PUBLIC_URL must be an http(s) address, like https://rma.example.com") }
+                config.publicURL = value.hasSuffix("/") ? String(value.dropLast()) : value
+                // Behind https the cookies are always Secure.
+                if url.scheme == "https" { config.secureCookies = true }
+            }
         }
         if let value = Environment.get("RETOUR_RETURN_ADDRESS"), !value.isEmpty { config.returnAddress = value }
         if let value = Environment.get("RETOUR_RMA_MAILBOX"), !value.isEmpty { config.rmaMailbox = value }
-        if let value = Environment.get("RETOUR_WORKER_INTERVAL") {
-            guard let seconds = Int(value), seconds >= 0 else {
-                throw ConfigError("RETOUR_WORKER_INTERVAL must be seconds ≥ 0")
+        check {
+            if let value = Environment.get("RETOUR_WORKER_INTERVAL") {
+                guard let seconds = Int(value), seconds >= 0 else {
+                    throw ConfigError("RETOUR_WORKER_INTERVAL must be seconds ≥ 0")
+                }
+                config.workerInterval = seconds
             }
-            config.workerInterval = seconds
         }
-        if let value = Environment.get("RETOUR_MAIL"), !value.isEmpty {
-            guard let transport = MailSettings.Transport(rawValue: value) else {
-                throw ConfigError("RETOUR_MAIL must be file or smtp")
+        check {
+            if let value = Environment.get("RETOUR_MAIL"), !value.isEmpty {
+                guard let transport = MailSettings.Transport(rawValue: value) else {
+                    throw ConfigError("RETOUR_MAIL must be file or smtp")
+                }
+                config.mailTransport = transport
             }
-            config.mailTransport = transport
         }
         if let host = Environment.get("RETOUR_SMTP_HOST"), !host.isEmpty { config.smtp.host = host }
-        if let port = Environment.get("RETOUR_SMTP_PORT") {
-            guard let number = Int(port), (1...65535).contains(number) else {
-                throw ConfigError("RETOUR_SMTP_PORT must be a port")
+        check {
+            if let port = Environment.get("RETOUR_SMTP_PORT") {
+                guard let number = Int(port), (1...65535).contains(number) else {
+                    throw ConfigError("RETOUR_SMTP_PORT must be a port")
+                }
+                config.smtp.port = number
             }
-            config.smtp.port = number
         }
         config.smtp.startTLS = Environment.get("RETOUR_SMTP_STARTTLS") == "1"
         config.smtp.implicitTLS = Environment.get("RETOUR_SMTP_TLS") == "1" || config.smtp.port == 465
@@ -158,14 +186,19 @@ public struct AppConfig: Sendable {
             }
             config.smtp[keyPath: keyPath] = seconds
         }
-        if let hours = Environment.get("RETOUR_MAIL_RETRY_HOURS") {
-            guard let value = Int(hours), (1...720).contains(value) else {
-                throw ConfigError("RETOUR_MAIL_RETRY_HOURS must be 1…720")
+        check {
+            if let hours = Environment.get("RETOUR_MAIL_RETRY_HOURS") {
+                guard let value = Int(hours), (1...720).contains(value) else {
+                    throw ConfigError("RETOUR_MAIL_RETRY_HOURS must be 1…720")
+                }
+                config.mailRetryHours = value
             }
-            config.mailRetryHours = value
         }
         config.smtp.username = Environment.get("RETOUR_SMTP_USER").flatMap { $0.isEmpty ? nil : $0 }
         config.smtp.password = Environment.get("RETOUR_SMTP_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
+        guard problems.isEmpty else {
+            throw ConfigError("Retour cannot start with these settings:\n- " + problems.joined(separator: "\n- "))
+        }
         return config
     }
 }

@@ -8,7 +8,17 @@ import Vapor
 enum Entrypoint {
     static func main() async throws {
         var environment = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &environment)
+        if ProcessInfo.processInfo.environment["LOG_FORMAT"] == "json" {
+            // One JSON object per line, each with its request id, for log collectors.
+            let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        } else {
+            try LoggingSystem.bootstrap(from: &environment)
+        }
         let app = try await Application.make(environment)
         do {
             try await configure(app)

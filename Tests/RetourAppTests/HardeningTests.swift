@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Logging
 import RetourCore
 import SQLKit
 import Testing
@@ -610,6 +611,30 @@ extension AppTests {
             }
         }
 
+        @Test func everyBadSettingIsReportedAtOnce() {
+            let bad = ["RETOUR_BCRYPT_COST": "99", "RETOUR_SMTP_PORT": "0", "RETOUR_TIMEZONE": "Mars/Base"]
+            for (name, value) in bad { setenv(name, value, 1) }
+            defer { for name in bad.keys { unsetenv(name) } }
+            do {
+                _ = try AppConfig.fromEnvironment()
+                Issue.record("bad settings were accepted")
+            } catch {
+                for name in bad.keys { #expect("\(error)".contains(name), "\(name) is not reported") }
+            }
+        }
+
+        @Test func jsonLogsCarryTheRequestID() throws {
+            let lines = LockedLines()
+            var logger = Logger(label: "retour.test") { JSONLogHandler(label: $0, write: { lines.append($0) }) }
+            logger[metadataKey: "request-id"] = "abc-123"
+            logger.info("GET /status")
+            let line = try #require(lines.all.first)
+            let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: String])
+            #expect(object["request-id"] == "abc-123")
+            #expect(object["message"] == "GET /status")
+            #expect(object["level"] == "info")
+        }
+
         @Test func forwardedAddressesAreBelievedOnlyFromTrustedProxies() {
             let trusted: Set<String> = ["127.0.0.1"]
             #expect(
@@ -624,4 +649,13 @@ extension AppTests {
                     == "198.51.100.7")
         }
     }
+}
+
+/// What a log handler wrote, one entry per line.
+final class LockedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [Data] = []
+
+    func append(_ line: Data) { lock.withLock { lines.append(line) } }
+    var all: [Data] { lock.withLock { lines } }
 }
