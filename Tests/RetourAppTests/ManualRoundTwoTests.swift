@@ -241,5 +241,21 @@ extension AppTests {
                 #expect(try await reseller.get("/users").body.string.contains("data-confirm="))
             }
         }
+
+        @Test func theRulesAreShownUpFrontOnTheFormAndInTheHelp() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
+                let reasons = try await ReasonsTests.reasons(app, line: line, token: jan)
+                let help = try #require(reasons["commercial_return"]?["help"] as? String)
+                #expect(help.contains("niet lager zijn dan € 25,- en niet hoger dan € 2000,-"))
+                #expect(help.contains("Er wordt 10% retourkosten in rekening gebracht."))
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let page = try await browser.get("/register/\(line)?reason=commercial_return").body.string
+                #expect(page.contains("Dit kan binnen 15 kalenderdagen na de factuurdatum."))
+                #expect(page.contains("De artikelen moeten 100% gesloten en nieuw zijn."))
+            }
+        }
     }
 }

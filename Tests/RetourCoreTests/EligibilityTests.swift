@@ -286,3 +286,25 @@ import Testing
         }
     }
 }
+
+@Suite struct RuleSentencesTests {
+    @Test func theCommercialReturnsRulesAreStatedUpFrontFromThePolicy() {
+        let nl = RuleSentences.of(.commercialReturn, policy: .standard).map(\.nl)
+        #expect(nl.contains("Dit kan binnen 15 kalenderdagen na de factuurdatum."))
+        #expect(nl.contains("Het te retourneren bedrag mag niet lager zijn dan € 25,- en niet hoger dan € 2000,-."))
+        #expect(nl.contains { $0.hasPrefix("Sommige artikelen zijn uitgesloten: software, 3D-printers") })
+        #expect(nl.contains("De artikelen moeten 100% gesloten en nieuw zijn."))
+        #expect(nl.contains("Er wordt 10% retourkosten in rekening gebracht."))
+        let buyback = RuleSentences.of(.buyback, policy: .standard).map(\.nl)
+        #expect(buyback.contains("Dit kan binnen 30 kalenderdagen na de factuurdatum."))
+        #expect(buyback.contains("De goederen moeten dan dus nog wel steeds 100% nieuw zijn."))
+    }
+
+    @Test func theFeeFollowsThePolicyNotATypedText() {
+        var policy = Policy.standard
+        policy.reasons[.commercialReturn]?.returnFeeBasisPoints = 1_250
+        #expect(
+            RuleSentences.of(.commercialReturn, policy: policy).map(\.nl)
+                .contains("Er wordt 12,50% retourkosten in rekening gebracht."))
+    }
+}

@@ -229,7 +229,10 @@ extension RegistrationPageController {
                 "date": CalendarDay(iso: line.invoiceDate).map(language.format) ?? line.invoiceDate,
                 "article": article.number, "description": article.description, "quantity": "\(line.quantity)",
             ])
-        let intro = (1...6).compactMap { t.texts["intro.\(reason.rawValue).\($0)"] }
+        // The manual's introduction of the form, then the reason's rules as the policy in force has them.
+        let intro =
+            (1...6).compactMap { t.texts["intro.\(reason.rawValue).\($0)"] }
+            + RuleSentences.of(reason, policy: policy).map { $0.text(in: language) }
         let content = PageContent(
             line: lineID, header: header, reasons: reasons, reason: reason.rawValue,
             reasonLabel: catalogue.label.text(in: language), intro: intro,

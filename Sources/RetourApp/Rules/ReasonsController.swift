@@ -60,7 +60,10 @@ enum LineReasons {
                 keepOffer: verdict.keepOffer.map {
                     ReasonView.Offer(normalPrice: $0.normalPrice.decimalString, unitPrice: $0.unitPrice.decimalString)
                 },
-                help: reason.help.text(in: language), alternative: verdict.alternative?.rawValue)
+                // The reason's help carries its rules as the manual states them (issue 11, item 4).
+                help: ([reason.help] + RuleSentences.of(reason.id, policy: policy)).map { $0.text(in: language) }
+                    .joined(separator: " "),
+                alternative: verdict.alternative?.rawValue)
         }
         return ReasonsAnswer(line: lineID, policyVersion: version, reasons: views)
     }
