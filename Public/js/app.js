@@ -88,12 +88,17 @@ document.addEventListener("DOMContentLoaded", () => {
       if (event.key !== "Enter") return;
       event.preventDefault();
       const found = document.getElementById("material-found");
-      fetch(`${input.dataset.material}?code=${encodeURIComponent(input.value)}`, { credentials: "same-origin" })
+      // An earlier match is cleared first: a failed lookup must never look like a found article.
+      found.textContent = "";
+      fetch(`${input.dataset.material}?code=${encodeURIComponent(input.value)}`, {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+      })
         .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
         .then(({ ok, body }) => {
           found.textContent = ok ? [body.text, body.normal, body.special].filter(Boolean).join(" · ") : body.detail;
           found.className = ok ? "found" : "error";
-        });
+        })
+        .catch(() => { found.textContent = found.dataset.failed || ""; found.className = "error"; });
     });
   });
   // Files sent from a phone appear on the form without a reload.

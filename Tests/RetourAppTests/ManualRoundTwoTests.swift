@@ -257,5 +257,18 @@ extension AppTests {
                 #expect(page.contains("De artikelen moeten 100% gesloten en nieuw zijn."))
             }
         }
+
+        @Test func theMaterialLookupAnswersJSONAlsoWhenNothingIsFound() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let missing = try await browser.get("/register/\(line)/material?code=NOPE-123")
+                #expect(missing.status == .notFound)
+                #expect(missing.headers.contentType?.subType == "problem+json")
+                #expect(try missing.json()["detail"] as? String == "Geen artikel gevonden voor NOPE-123.")
+            }
+        }
     }
 }

@@ -102,7 +102,9 @@ struct ProblemMiddleware: AsyncMiddleware {
                 "answered \(status.code) for \(request.method) \(request.url.path): \(String(reflecting: error))")
         }
 
-        if request.url.path.hasPrefix("/api/") || request.url.path == "/readyz" {
+        // Routes that answer JSON to the page's own script answer their errors as JSON too.
+        let answersJSON = request.url.path.hasPrefix("/register/") && request.url.path.hasSuffix("/material")
+        if request.url.path.hasPrefix("/api/") || request.url.path == "/readyz" || answersJSON {
             let document = ProblemDocument(
                 type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, errors: items
             )

@@ -125,7 +125,9 @@ struct RegistrationPageController: RouteCollection {
         }
         let code = (req.query[String.self, at: "code"] ?? "").trimmingWhitespace()
         guard let article = try await Material.find(code, on: req.db) else {
-            throw Problem(.notFound, nl: "Geen artikel gevonden met deze code.", en: "No article found with this code.")
+            throw Problem(
+                .notFound, nl: "Geen artikel gevonden voor \(code.prefix(60)).",
+                en: "No article found for \(code.prefix(60)).")
         }
         let (_, policy) = try await PolicyStore.current(on: req.db, day: req.today)
         struct Found: Content {

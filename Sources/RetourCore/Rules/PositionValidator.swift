@@ -221,14 +221,8 @@ public enum PositionValidator {
             if variant == "mismatch" {
                 requireFlag("keepReceived")
                 requireFlag("wantOriginal")
+                // An unknown code is kept as typed and makes no offer; it never blocks the position.
                 if case .string(let code) = fields["materialCode"], !code.trimmingWhitespace().isEmpty {
-                    if !context.knowsMaterial(code.trimmingWhitespace()) {
-                        errors.append(
-                            FieldError(
-                                "materialCode",
-                                nl: "Geen artikel gevonden met EAN of fabrikantcode \(code.trimmingWhitespace()).",
-                                en: "No article found with EAN or manufacturer code \(code.trimmingWhitespace())."))
-                    }
                 } else {
                     errors.append(
                         FieldError(
