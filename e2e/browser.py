@@ -1,6 +1,8 @@
 """Headless Chromium for the browser tests, with a few helpers."""
+import json
 import os
 import unittest
+import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -11,6 +13,20 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ.get("RETOUR_URL", "http://127.0.0.1:8080")
 PASSWORD = "retour-demo-2026"
+
+
+def api(method, path, token=None, body=None):
+    """The JSON API, as the ERP or a script would call it; HTTP errors raise urllib.error.HTTPError."""
+    request = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body else None)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def token(email):
+    return api("POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})["token"]
 
 
 def chromium(width=1280, height=900):

@@ -1,11 +1,9 @@
 """Issue 9 in the browser: the credit the agent confirms is the credit made, and a double click
 on "Aanvraag indienen" shows the confirmation, not an empty cart."""
-import json
 import os
 import sqlite3
 import threading
 import urllib.error
-import urllib.request
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -13,25 +11,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from browser import BASE, PASSWORD, BrowserTest, chromium
+from browser import PASSWORD, BrowserTest, api, token
 
 # Invoices the other browser tests work on; these tests keep off them.
 TAKEN = {"0962350553", "0962405087", "0962277446", "0962405086"}
 
 
-def api(method, path, token=None, body=None, headers=None):
-    request = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body else None)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"{}")
 
 
-def token(email):
-    return api("POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})["token"]
 
 
 def position_for(reseller, exclude=()):

@@ -1,29 +1,20 @@
 """Issue 11 in the browser: claims that send nothing back leave the goods reasons open on the search
 row (rulebook §4.6), a number search ignores the default week, and a row's reason list is filled
 on the first click."""
-import json
-import urllib.request
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from browser import BASE, PASSWORD, BrowserTest
+from browser import BrowserTest, api, token
 
 
-def api(method, path, token=None, body=None):
-    request = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body else None)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"{}")
 
 
 class ManualRoundTwo(BrowserTest):
     def test_an_invoice_claim_leaves_the_warranty_open(self):
-        jan = api("POST", "/api/v1/auth/token", body={"email": "jan@pcpartner.nl", "password": PASSWORD})["token"]
+        jan = token("jan@pcpartner.nl")
         found = api("GET", "/api/v1/lines?numberType=invoice&number=0962405087", jan)
         line = found["documents"][0]["lines"][0]["id"]
         api("POST", "/api/v1/cart/positions", jan, {

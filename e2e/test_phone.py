@@ -1,11 +1,9 @@
 """Issue 11, item 12: on a phone (390 × 844) the search results, the status overview, the cart and
 a request page have no element wider than the screen and no cells printed over each other."""
-import json
-import urllib.request
 
 from selenium.webdriver.common.by import By
 
-from browser import BASE, PASSWORD, BrowserTest
+from browser import BrowserTest, api, token
 
 WIDER_THAN_THE_SCREEN = """
 const width = document.documentElement.clientWidth;
@@ -29,13 +27,6 @@ return overlaps;
 """
 
 
-def api(method, path, token=None, body=None):
-    request = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body else None)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"{}")
 
 
 class OnAPhone(BrowserTest):
@@ -46,14 +37,14 @@ class OnAPhone(BrowserTest):
             "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
 
     def test_the_main_pages_fit_a_phone(self):
-        token = api("POST", "/api/v1/auth/token", body={"email": "inkoop@bytewise.nl", "password": PASSWORD})["token"]
-        document = api("GET", "/api/v1/lines?period=2m&per=5", token)["documents"][0]
+        bearer = token("inkoop@bytewise.nl")
+        document = api("GET", "/api/v1/lines?period=2m&per=5", bearer)["documents"][0]
         line = document["lines"][0]["id"]
-        api("POST", "/api/v1/cart/positions", token, {
+        api("POST", "/api/v1/cart/positions", bearer, {
             "line": line, "reason": "wrong_invoicing",
             "fields": {"subReason": "other", "comment": "Een lange toelichting over wat er op de factuur niet klopt"}})
-        number = api("POST", "/api/v1/cart/submit", token, {})["requests"][0]["number"]
-        api("POST", "/api/v1/cart/positions", token, {
+        number = api("POST", "/api/v1/cart/submit", bearer, {})["requests"][0]["number"]
+        api("POST", "/api/v1/cart/positions", bearer, {
             "line": line, "reason": "wrong_invoicing",
             "fields": {"subReason": "costs", "comment": "Nog een positie, in de winkelwagen"}})
 
