@@ -282,6 +282,19 @@ extension AppTests {
             }
         }
 
+        @Test func aSessionEndedMeanwhileIsNotBroughtBackByARequestUnderWay() async throws {
+            try await withRetour(demo: true) { app in
+                let request = Request(application: app, on: app.eventLoopGroup.next())
+                let driver = WebSessionDriver()
+                // Logged out in another browser while this request was running: its answer must not
+                // store the session again under the old user.
+                _ = try await driver.updateSession(
+                    SessionID(string: "ended-meanwhile"), to: SessionData(initialData: ["userID": "1"]), for: request
+                ).get()
+                #expect(try await WebSession.query(on: app.db).count() == 0)
+            }
+        }
+
         @Test func aFormFromAnotherSiteIsRefusedBeforeItsBodyIsRead() async throws {
             try await withRetour(demo: true) { app in
                 let browser = Browser(app)

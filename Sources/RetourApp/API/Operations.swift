@@ -16,7 +16,7 @@ enum OperationsController {
                 struct Row: Decodable { var total: Int }
                 let sql = req.db as! any SQLDatabase
                 let row = try await sql.raw(
-                    "SELECT COUNT(*) AS total FROM _fluent_migrations WHERE name = \(bind: CreateHardening().name)"
+                    "SELECT COUNT(*) AS total FROM _fluent_migrations WHERE name = \(bind: retourMigrations.last?.name ?? "")"
                 ).first(decoding: Row.self)
                 guard row?.total == 1 else {
                     throw Problem(

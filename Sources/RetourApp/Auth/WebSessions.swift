@@ -58,9 +58,9 @@ struct WebSessionDriver: SessionDriver {
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID>
     {
         request.eventLoop.makeFutureWithTask {
-            guard let record = try await find(sessionID, on: request.db) else {
-                return try await createSession(data, for: request).get()
-            }
+            // Ended meanwhile (logout elsewhere, expiry): never brought back to life by a request
+            // that was already under way; the browser's next request is simply anonymous.
+            guard let record = try await find(sessionID, on: request.db) else { return sessionID }
             record.userID = data["userID"].flatMap(Int.init)
             record.data = Self.encode(data)
             // Written at most once a minute: every page view need not be a database write.
