@@ -11,6 +11,21 @@ enum Housekeeping {
     /// A temporary upload file older than this was left by a crash.
     static let temporarySeconds: TimeInterval = 3_600
     static let batchSize = 200
+    /// Housekeeping inside the worker loop runs this often, not every round: it walks the files
+    /// directory and scans for unused uploads, which the seconds-apart rounds need not repeat.
+    static let intervalSeconds: TimeInterval = 3_600
+
+    private struct LastRunKey: StorageKey {
+        typealias Value = Date
+    }
+
+    /// Runs a round when the last one is `intervalSeconds` ago (or there was none in this process).
+    static func runIfDue(_ app: Application) async throws {
+        let now = app.clock.now
+        if let last = app.storage[LastRunKey.self], now.timeIntervalSince(last) < intervalSeconds { return }
+        try await runOnce(app)
+        app.storage[LastRunKey.self] = now
+    }
 
     @discardableResult
     static func runOnce(_ app: Application) async throws -> (files: Int, rows: Int) {
@@ -28,7 +43,7 @@ enum Housekeeping {
         )
         .run()
         rows += try await unusedUploads(before: now.addingTimeInterval(-unusedUploadSeconds), on: db)
-        let files = try removeOrphanFiles(app, now: now, known: try await knownDigests(on: db))
+        let files = try await removeOrphanFiles(app, now: now, on: db)
         return (files, rows)
     }
 
@@ -63,16 +78,14 @@ enum Housekeeping {
         return removed
     }
 
-    private static func knownDigests(on db: any Database) async throws -> Set<String> {
-        Set(try await Attachment.query(on: db).all(\.$sha256))
-    }
-
-    /// Files on disk that no attachment names, and temporary files a crash left behind.
-    private static func removeOrphanFiles(_ app: Application, now: Date, known: Set<String>) throws -> Int {
+    /// Files on disk that no attachment names, and temporary files a crash left behind. Only the
+    /// digests of old files on disk are looked up, not every attachment there is.
+    private static func removeOrphanFiles(_ app: Application, now: Date, on db: any Database) async throws -> Int {
         let manager = FileManager.default
         let root = app.config.filesDirectory
         guard let folders = try? manager.contentsOfDirectory(atPath: root) else { return 0 }
-        var removed = 0
+        var leftovers: [String] = []
+        var stored: [String: String] = [:]  // digest → path
         for folder in folders {
             let directory = root + "/" + folder
             let isTemporary = directory == AttachmentStore.temporaryDirectory(app.config)
@@ -81,12 +94,20 @@ enum Housekeeping {
                 let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
                 // Recent files may belong to an upload still being stored.
                 guard now.timeIntervalSince(modified) > temporarySeconds else { continue }
-                if isTemporary || (name.count == 64 && !known.contains(name)) {
-                    try? manager.removeItem(atPath: path)
-                    removed += 1
+                if isTemporary {
+                    leftovers.append(path)
+                } else if name.count == 64 {
+                    stored[name] = path
                 }
             }
         }
-        return removed
+        for chunk in Array(stored.keys).chunked(batchSize) {
+            for digest in try await Attachment.query(on: db).filter(\.$sha256 ~~ chunk).all(\.$sha256) {
+                stored[digest] = nil
+            }
+        }
+        let orphans = leftovers + stored.values
+        for path in orphans { try? manager.removeItem(atPath: path) }
+        return orphans.count
     }
 }

@@ -78,7 +78,7 @@ enum MailWorker {
             group.addTask {
                 await repeating(every: interval, app, "expiry and housekeeping") {
                     try await ExpiryWorker.runOnce(app)
-                    try await Housekeeping.runOnce(app)
+                    try await Housekeeping.runIfDue(app)
                 }
             }
             group.addTask {
