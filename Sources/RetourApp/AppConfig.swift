@@ -67,6 +67,15 @@ public struct AppConfig: Sendable {
         func check(_ read: () throws -> Void) {
             do { try read() } catch { problems.append("\(error)") }
         }
+        /// A whole-number setting within `range`; nil (and `problem` noted) when set to anything else.
+        func integer(_ name: String, in range: ClosedRange<Int>, _ problem: String) -> Int? {
+            guard let text = Environment.get(name) else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                problems.append(problem)
+                return nil
+            }
+            return value
+        }
         config.databaseURL = Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 }
         if let path = Environment.get("RETOUR_SQLITE"), !path.isEmpty { config.sqlitePath = path }
         check {
@@ -77,59 +86,32 @@ public struct AppConfig: Sendable {
                 config.timeZone = timeZone
             }
         }
-        check {
-            if let cost = Environment.get("RETOUR_BCRYPT_COST") {
-                guard let value = Int(cost), (4...31).contains(value) else {
-                    throw ConfigError("RETOUR_BCRYPT_COST must be 4…31")
-                }
-                config.bcryptCost = value
-            }
+        if let value = integer("RETOUR_BCRYPT_COST", in: 4...31, "RETOUR_BCRYPT_COST must be 4…31") {
+            config.bcryptCost = value
         }
-        check {
-            if let days = Environment.get("RETOUR_TOKEN_DAYS") {
-                guard let value = Int(days), value > 0 else {
-                    throw ConfigError("RETOUR_TOKEN_DAYS must be a positive number")
-                }
-                config.tokenLifetimeDays = value
-            }
+        if let value = integer("RETOUR_TOKEN_DAYS", in: 1...Int.max, "RETOUR_TOKEN_DAYS must be a positive number") {
+            config.tokenLifetimeDays = value
         }
         config.secureCookies = Environment.get("RETOUR_SECURE_COOKIES") == "1"
-        check {
-            if let minutes = Environment.get("RETOUR_SESSION_IDLE_MINUTES") {
-                guard let value = Int(minutes), (1...10_080).contains(value) else {
-                    throw ConfigError("RETOUR_SESSION_IDLE_MINUTES must be 1…10080")
-                }
-                config.sessionIdleSeconds = value * 60
-            }
+        if let value = integer(
+            "RETOUR_SESSION_IDLE_MINUTES", in: 1...10_080, "RETOUR_SESSION_IDLE_MINUTES must be 1…10080")
+        {
+            config.sessionIdleSeconds = value * 60
         }
-        check {
-            if let hours = Environment.get("RETOUR_SESSION_MAX_HOURS") {
-                guard let value = Int(hours), (1...720).contains(value) else {
-                    throw ConfigError("RETOUR_SESSION_MAX_HOURS must be 1…720")
-                }
-                config.sessionAbsoluteSeconds = value * 3600
-            }
+        if let value = integer("RETOUR_SESSION_MAX_HOURS", in: 1...720, "RETOUR_SESSION_MAX_HOURS must be 1…720") {
+            config.sessionAbsoluteSeconds = value * 3600
         }
         if let proxies = Environment.get("RETOUR_TRUSTED_PROXIES") {
             config.trustedProxies = Set(
                 proxies.split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0) }.filter { !$0.isEmpty })
         }
         config.allowDemo = Environment.get("RETOUR_ALLOW_DEMO") == "1"
-        check {
-            if let megabytes = Environment.get("RETOUR_IMPORT_MAX_MB") {
-                guard let value = Int(megabytes), (1...4_096).contains(value) else {
-                    throw ConfigError("RETOUR_IMPORT_MAX_MB must be 1…4096")
-                }
-                config.importMaximumBytes = value * 1024 * 1024
-            }
+        if let value = integer("RETOUR_IMPORT_MAX_MB", in: 1...4_096, "RETOUR_IMPORT_MAX_MB must be 1…4096") {
+            config.importMaximumBytes = value * 1024 * 1024
         }
-        check {
-            if let megabytes = Environment.get("RETOUR_UPLOAD_MB_PER_DAY") {
-                guard let value = Int(megabytes), (1...100_000).contains(value) else {
-                    throw ConfigError("RETOUR_UPLOAD_MB_PER_DAY must be 1…100000")
-                }
-                config.uploadBytesPerUserDay = value * 1024 * 1024
-            }
+        if let value = integer("RETOUR_UPLOAD_MB_PER_DAY", in: 1...100_000, "RETOUR_UPLOAD_MB_PER_DAY must be 1…100000")
+        {
+            config.uploadBytesPerUserDay = value * 1024 * 1024
         }
         if let value = Environment.get("RETOUR_FILES"), !value.isEmpty { config.filesDirectory = value }
         if let value = Environment.get("RETOUR_MAIL_DIR"), !value.isEmpty { config.mailDirectory = value }
@@ -146,13 +128,9 @@ public struct AppConfig: Sendable {
         }
         if let value = Environment.get("RETOUR_RETURN_ADDRESS"), !value.isEmpty { config.returnAddress = value }
         if let value = Environment.get("RETOUR_RMA_MAILBOX"), !value.isEmpty { config.rmaMailbox = value }
-        check {
-            if let value = Environment.get("RETOUR_WORKER_INTERVAL") {
-                guard let seconds = Int(value), seconds >= 0 else {
-                    throw ConfigError("RETOUR_WORKER_INTERVAL must be seconds ≥ 0")
-                }
-                config.workerInterval = seconds
-            }
+        if let value = integer("RETOUR_WORKER_INTERVAL", in: 0...Int.max, "RETOUR_WORKER_INTERVAL must be seconds ≥ 0")
+        {
+            config.workerInterval = value
         }
         check {
             if let value = Environment.get("RETOUR_MAIL"), !value.isEmpty {
@@ -163,13 +141,8 @@ public struct AppConfig: Sendable {
             }
         }
         if let host = Environment.get("RETOUR_SMTP_HOST"), !host.isEmpty { config.smtp.host = host }
-        check {
-            if let port = Environment.get("RETOUR_SMTP_PORT") {
-                guard let number = Int(port), (1...65535).contains(number) else {
-                    throw ConfigError("RETOUR_SMTP_PORT must be a port")
-                }
-                config.smtp.port = number
-            }
+        if let value = integer("RETOUR_SMTP_PORT", in: 1...65535, "RETOUR_SMTP_PORT must be a port") {
+            config.smtp.port = value
         }
         config.smtp.startTLS = Environment.get("RETOUR_SMTP_STARTTLS") == "1"
         config.smtp.implicitTLS = Environment.get("RETOUR_SMTP_TLS") == "1" || config.smtp.port == 465
@@ -180,19 +153,13 @@ public struct AppConfig: Sendable {
             ("RETOUR_SMTP_READ_TIMEOUT", 1...600, \MailSettings.SMTP.readTimeoutSeconds),
             ("RETOUR_SMTP_TOTAL_TIMEOUT", 1...3600, \MailSettings.SMTP.totalTimeoutSeconds),
         ] {
-            guard let value = Environment.get(name) else { continue }
-            guard let seconds = Int(value), range.contains(seconds) else {
-                throw ConfigError("\(name) must be \(range.lowerBound)…\(range.upperBound) seconds")
+            if let seconds = integer(name, in: range, "\(name) must be \(range.lowerBound)…\(range.upperBound) seconds")
+            {
+                config.smtp[keyPath: keyPath] = seconds
             }
-            config.smtp[keyPath: keyPath] = seconds
         }
-        check {
-            if let hours = Environment.get("RETOUR_MAIL_RETRY_HOURS") {
-                guard let value = Int(hours), (1...720).contains(value) else {
-                    throw ConfigError("RETOUR_MAIL_RETRY_HOURS must be 1…720")
-                }
-                config.mailRetryHours = value
-            }
+        if let value = integer("RETOUR_MAIL_RETRY_HOURS", in: 1...720, "RETOUR_MAIL_RETRY_HOURS must be 1…720") {
+            config.mailRetryHours = value
         }
         config.smtp.username = Environment.get("RETOUR_SMTP_USER").flatMap { $0.isEmpty ? nil : $0 }
         config.smtp.password = Environment.get("RETOUR_SMTP_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
