@@ -205,11 +205,11 @@ struct FollowUpPageController: RouteCollection {
             guard !text.isEmpty, text.count <= 4_000 else {
                 throw Problem.invalid([FieldError("message", nl: "Schrijf een bericht.", en: "Write a message.")])
             }
-            let (stored, errors) = try await AttachmentStore.storeAll(
+            let result = try await AttachmentStore.storeAll(
                 streamed.files, userID: try user.requireID(), companyID: user.companyID ?? record.companyID,
                 request: req)
-            guard errors.isEmpty else { throw Problem.invalid(errors) }
-            let ids = stored.compactMap(\.id)
+            guard result.errors.isEmpty else { throw Problem.invalid(result.errors) }
+            let ids = result.attachments.compactMap(\.id)
             try await RequestActions.perform(
                 .message, on: record, context: RequestActions.context(req, user: user), message: text, attachments: ids,
                 database: req.db)

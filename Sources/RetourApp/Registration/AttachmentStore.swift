@@ -72,19 +72,27 @@ enum AttachmentStore {
         return files.reduce(0, +)
     }
 
-    /// Stores the streamed files of one form for `userID`, within the daily quota; the refusals are
-    /// returned per file, so that the form can show them and keep what was stored.
+    /// What became of the files of one form.
+    struct StoredFiles {
+        var attachments: [Attachment] = []
+        /// One per refused file, so that the form can show them and keep what was stored.
+        var errors: [FieldError] = []
+        /// Whether a file was refused because the user's daily quota was used up.
+        var overQuota = false
+    }
+
+    /// Stores the streamed files of one form for `userID`, within the daily quota.
     static func storeAll(
         _ files: [StreamedFile], userID: Int, companyID: Int?, uploadToken: String? = nil, request: Request
-    ) async throws -> (stored: [Attachment], errors: [FieldError]) {
-        var stored: [Attachment] = []
-        var errors: [FieldError] = []
+    ) async throws -> StoredFiles {
+        var result = StoredFiles()
         var used = try await uploadedToday(by: userID, request: request)
         for file in files {
             guard used + file.size <= request.config.uploadBytesPerUserDay else {
                 try? FileManager.default.removeItem(atPath: file.temporaryPath)
                 let megabytes = request.config.uploadBytesPerUserDay / (1024 * 1024)
-                errors.append(
+                result.overQuota = true
+                result.errors.append(
                     FieldError(
                         "attachments",
                         nl: "\(file.filename): u heeft vandaag al \(megabytes) MB aan bestanden geüpload.",
@@ -92,12 +100,12 @@ enum AttachmentStore {
                 continue
             }
             do {
-                stored.append(
+                result.attachments.append(
                     try await store(
                         file, userID: userID, companyID: companyID, uploadToken: uploadToken, request: request))
                 used += file.size
             } catch let problem as Problem {
-                errors += problem.errors.map {
+                result.errors += problem.errors.map {
                     FieldError(
                         field: "attachments",
                         message: Message(
@@ -105,7 +113,7 @@ enum AttachmentStore {
                 }
             }
         }
-        return (stored, errors)
+        return result
     }
 
     /// RFC 6266: an ASCII fallback name and the real one in UTF-8 (`filename*`).
@@ -166,14 +174,13 @@ struct AttachmentsAPIController: RouteCollection {
                 .badRequest, nl: "Stuur het bestand als multipart-veld \"file\".",
                 en: "Send the file as multipart field \"file\".")
         }
-        let (stored, errors) = try await AttachmentStore.storeAll(
+        let result = try await AttachmentStore.storeAll(
             [file], userID: userID, companyID: user.companyID, request: req)
-        guard let attachment = stored.first else {
-            let quota = errors.contains { $0.message.en.contains("today already") }
+        guard let attachment = result.attachments.first else {
             throw Problem(
-                quota ? .tooManyRequests : .unsupportedMediaType,
-                nl: errors.first?.message.nl ?? "Bestand geweigerd.", en: errors.first?.message.en ?? "File refused.",
-                errors: errors)
+                result.overQuota ? .tooManyRequests : .unsupportedMediaType,
+                nl: result.errors.first?.message.nl ?? "Bestand geweigerd.",
+                en: result.errors.first?.message.en ?? "File refused.", errors: result.errors)
         }
         return try await AttachmentStore.Stored(
             id: attachment.id ?? "", filename: attachment.filename, size: attachment.size,

@@ -38,9 +38,10 @@ struct PhoneUploadController: RouteCollection {
         let streamed = try await UploadStream.read(
             req, csrf: nil, maximumFiles: room, directory: AttachmentStore.temporaryDirectory(req.config))
         defer { streamed.discard() }
-        let (stored, errors) = try await AttachmentStore.storeAll(
+        let result = try await AttachmentStore.storeAll(
             streamed.files, userID: record.userID, companyID: record.companyID, uploadToken: record.tokenHash,
             request: req)
+        let stored = result.attachments
         if let positionID = record.positionID, !stored.isEmpty {
             // The form is in the cart already: the files join its position.
             try await req.db.writeTransaction { db in
@@ -52,7 +53,7 @@ struct PhoneUploadController: RouteCollection {
             }
         }
         let t = req.texts
-        let problems = errors.map { $0.message.text(in: req.language) }
+        let problems = result.errors.map { $0.message.text(in: req.language) }
         return try await render(
             req, token: token, record: record,
             notice: stored.isEmpty ? nil : t("phone.uploaded", ["count": "\(stored.count)"]),

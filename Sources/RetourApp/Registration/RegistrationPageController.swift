@@ -68,12 +68,12 @@ struct RegistrationPageController: RouteCollection {
         }
         // Files from the computer are stored first, so a form with a mistake keeps them.
         var attachmentIDs = Set(form.attachments ?? [])
-        let (stored, storeErrors) = try await AttachmentStore.storeAll(
+        let result = try await AttachmentStore.storeAll(
             streamed.files.filter { $0.field.hasPrefix("files") }, userID: try user.requireID(),
             companyID: user.companyID, request: req)
         streamed.discard()
-        let errors = storeErrors
-        attachmentIDs.formUnion(stored.compactMap(\.id))
+        let errors = result.errors
+        attachmentIDs.formUnion(result.attachments.compactMap(\.id))
         if let token = form.uploadToken, !token.isEmpty {
             let fromPhone = try await Attachment.query(on: req.db).filter(\.$uploadToken == Tokens.hash(token))
                 .filter(\.$userID == user.requireID()).all()
