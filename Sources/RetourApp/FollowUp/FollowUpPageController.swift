@@ -129,7 +129,7 @@ struct FollowUpPageController: RouteCollection {
         let content = ListContent(
             kind: kind, rows: rows, number: number,
             statuses: RequestStatus.allCases.map {
-                Option(value: $0.rawValue, label: StatusLabels.label($0, language), selected: $0.rawValue == statusText)
+                Option(value: $0.rawValue, label: $0.label.text(in: language), selected: $0.rawValue == statusText)
             },
             reasons: Reason.catalogue.map {
                 Option(

@@ -163,11 +163,7 @@ enum StatusLabels {
         if record.informationRequested == true {
             return language == .nl ? "Informatie gevraagd" : "Information requested"
         }
-        return label(RequestStatus(rawValue: record.status) ?? .inReview, language)
-    }
-
-    static func label(_ status: RequestStatus, _ language: Language) -> String {
-        status.label.text(in: language)
+        return (RequestStatus(rawValue: record.status) ?? .inReview).label.text(in: language)
     }
 }
 

@@ -94,7 +94,7 @@ enum RequestPage {
         for event in stored {
             var who = t["requests.actor.\(event.actor)"]
             if let id = event.actorID, let person = try await User.find(id, on: req.db) { who += " (\(person.name))" }
-            let to = RequestStatus(rawValue: event.toStatus).map { StatusLabels.label($0, language) } ?? event.toStatus
+            let to = RequestStatus(rawValue: event.toStatus).map { $0.label.text(in: language) } ?? event.toStatus
             var files: [Item] = []
             for id in JSONText.decode([String].self, event.attachments) ?? [] {
                 if let attachment = try await Attachment.find(id, on: req.db) {

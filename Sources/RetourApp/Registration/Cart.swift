@@ -84,14 +84,10 @@ enum Cart {
         }
         guard let holder else { return }
         let by = holder.isEmpty ? "" : " (\(holder))"
-        throw Problem(
-            .conflict, nl: "Er loopt al zo'n aanvraag voor deze regel\(by).",
-            en: "Such a request is already open for this line\(by).",
-            errors: [
-                FieldError(
-                    "reason", nl: "Er loopt al zo'n aanvraag voor deze regel\(by).",
-                    en: "Such a request is already open for this line\(by).")
-            ])
+        let refusal = Message(
+            nl: "Er loopt al zo'n aanvraag voor deze regel\(by).",
+            en: "Such a request is already open for this line\(by).")
+        throw Problem(.conflict, detail: refusal, errors: [FieldError(field: "reason", message: refusal)])
     }
 
     /// Every check a position must pass, against the claims of requests, of `cartOwner`'s cart
