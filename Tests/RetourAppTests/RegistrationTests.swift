@@ -23,6 +23,14 @@ extension AppTests {
                 .POST, "/api/v1/cart/positions", headers: headers, body: ByteBuffer(string: json))
         }
 
+        /// Adds one position (it must be accepted) and submits the cart; returns the request's number.
+        static func submitOne(_ app: Application, _ json: String, token: String) async throws -> String {
+            let added = try await add(app, json, token: token)
+            #expect(added.status == .created, "\(added.body.string)")
+            let answer = try await submit(app, token: token).json()
+            return try #require((answer["requests"] as? [[String: Any]])?.first?["number"] as? String)
+        }
+
         static func submit(_ app: Application, token: String, key: String? = nil) async throws -> TestingHTTPResponse {
             var headers = HTTPHeaders()
             headers.bearerAuthorization = BearerAuthorization(token: token)

@@ -66,7 +66,10 @@ enum AttachmentStore {
 
     /// Bytes uploaded by `userID` since the start of the day, for the daily quota.
     static func uploadedToday(by userID: Int, request: Request) async throws -> Int {
-        let since = Calendar.current.startOfDay(for: request.now)
+        // The distributor's day, not the server's: the quota starts again at its midnight.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = request.config.timeZone
+        let since = calendar.startOfDay(for: request.now)
         let files = try await Attachment.query(on: request.db).filter(\.$userID == userID)
             .filter(\.$createdAt >= since).all(\.$size)
         return files.reduce(0, +)
