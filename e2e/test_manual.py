@@ -1,15 +1,15 @@
 """Issue 11 in the browser: claims that send nothing back leave the goods reasons open on the search
-row (rulebook §4.6), a number search ignores the default week, and a row's reason list is filled
-on the first click."""
+row (rulebook §4.6), a number search ignores the default week, a row's reason list is filled
+on the first click, and wrong delivery is the manual's form in two steps."""
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from selenium.webdriver.common.keys import Keys
+
 from browser import BrowserTest, api, token
-
-
 
 
 class ManualRoundTwo(BrowserTest):
@@ -49,3 +49,42 @@ class ManualRoundTwo(BrowserTest):
             lambda d: len(d.find_elements(By.CSS_SELECTOR, "select.reason-select option[value]:not([value=''])")) == 14)
         self.assertEqual(self.driver.switch_to.active_element.tag_name.lower() != "select", True,
                          "nothing was clicked or focused")
+
+    def test_wrong_delivery_in_two_steps_with_an_honest_lookup(self):
+        jan = token("jan@pcpartner.nl")
+        found = api("GET", "/api/v1/lines?numberType=invoice&number=0962405087", jan)
+        line = found["documents"][0]["lines"][0]["id"]
+        self.login("jan@pcpartner.nl")
+        self.open(f"/register/{line}?reason=wrong_delivery")
+        step_two = self.find("#step-two")
+        self.assertFalse(step_two.is_displayed(), "only the choice is asked first")
+        self.assertFalse(self.find("#next-step").is_displayed(), "with a script the choice itself goes on")
+        self.find("input[name='f[variant]'][value='mismatch']").click()
+        self.assertTrue(step_two.is_displayed())
+        self.assertTrue(self.find("#row-materialCode").is_displayed())
+        self.assertFalse(self.find("#row-keep").is_displayed(), "option 1's question is not shown")
+        self.assertFalse(self.find("#keep-offer").is_displayed(), "the offer at the top is option 1's")
+        code = self.find("#f-materialCode")
+        shown = self.find("#material-found")
+        code.send_keys("STKP10000400", Keys.ENTER)
+        self.wait.until(lambda d: "SEAGATE" in shown.text)
+        self.assertIn("153,84", shown.text)
+        self.assertIn("153,07", shown.text)
+        # A code that matches nothing replaces the earlier match: it must not look found.
+        code.clear()
+        code.send_keys("NOPE-123", Keys.ENTER)
+        self.wait.until(lambda d: "Geen artikel gevonden voor NOPE-123" in shown.text)
+        self.assertNotIn("SEAGATE", shown.text)
+        # An unknown article blocks nothing: the position is added without an offer.
+        self.find("input[name='f[keepReceived]'][value='yes']").click()
+        self.find("input[name='f[wantOriginal]'][value='no']").click()
+        quantity = self.driver.find_elements(By.ID, "quantity")
+        if quantity and not quantity[0].get_attribute("value"):
+            quantity[0].send_keys("1")
+        self.find("#add-position").click()
+        self.wait.until(EC.url_contains("/address"))
+        cart = api("GET", "/api/v1/cart", jan)
+        added = [p for p in cart["positions"] if p["reason"] == "wrong_delivery"]
+        self.assertEqual(added[0]["fields"]["materialCode"], "NOPE-123")
+        for position in cart["positions"]:
+            api("DELETE", f"/api/v1/cart/positions/{position['id']}", jan)

@@ -29,7 +29,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 export RETOUR_URL="http://127.0.0.1:$port"
-if ! /usr/bin/python3 -m unittest discover -s e2e -p 'test_*.py' -v; then
+if ! /usr/bin/python3 -m unittest discover -s e2e -p "${E2E_PATTERN:-test_*.py}" -v; then
   echo "--- server log ---"; tail -50 "$work/serve.log"
   exit 1
 fi

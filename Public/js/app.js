@@ -82,6 +82,22 @@ document.addEventListener("DOMContentLoaded", () => {
       note.hidden = !note.textContent;
     });
   });
+  // A form in two steps (wrong delivery): choosing an option shows its fields and the rest of the
+  // form at once; without a script the "next" button does the same with a reload.
+  document.querySelectorAll("[data-step]").forEach((step) => {
+    const name = `f[${step.dataset.step}]`;
+    const next = document.getElementById("next-step");
+    if (next) next.hidden = true;
+    const show = (value) => {
+      step.hidden = false;
+      document.querySelectorAll(`[data-when-field="${step.dataset.step}"]`).forEach((row) => {
+        row.hidden = row.dataset.whenValue !== value;
+      });
+    };
+    document.querySelectorAll(`input[type=radio][name="${name}"]`).forEach((radio) => {
+      radio.addEventListener("change", () => { if (radio.checked) show(radio.value); });
+    });
+  });
   // Wrong delivery, option B: the material code is looked up on Enter and the article shown.
   document.querySelectorAll("input[data-material]").forEach((input) => {
     input.addEventListener("keydown", (event) => {
@@ -95,7 +111,18 @@ document.addEventListener("DOMContentLoaded", () => {
       })
         .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
         .then(({ ok, body }) => {
-          found.textContent = ok ? [body.text, body.normal, body.special].filter(Boolean).join(" · ") : body.detail;
+          // The found article with its own offer, both prices, as the page shows it after a reload.
+          found.replaceChildren();
+          if (ok) {
+            found.append(body.text || "");
+            if (body.normal) {
+              const special = document.createElement("strong");
+              special.textContent = body.special;
+              found.append(document.createElement("br"), body.normal, document.createElement("br"), special);
+            }
+          } else {
+            found.append(body.detail || "");
+          }
           found.className = ok ? "found" : "error";
         })
         .catch(() => { found.textContent = found.dataset.failed || ""; found.className = "error"; });

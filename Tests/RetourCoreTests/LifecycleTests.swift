@@ -123,6 +123,35 @@ import Testing
         #expect(charge.amount == Money(cents: 33_230))
     }
 
+    @Test func wrongDeliveryOptionTwoChargesTheKeptArticleAtItsSpecialPrice() throws {
+        // Ordered 63.21; received the SEAGATE 10TB of 153.84, offered at 153.07 (manual L540–543).
+        let received = ReceivedArticle.fields(number: "4224506", unitPrice: Money(cents: 15_384))
+        func settle(keep: Bool, wantOriginal: Bool, _ extra: [String: JSONValue] = received) throws -> Settlement {
+            let fields: [String: JSONValue] = [
+                "variant": .string("mismatch"), "materialCode": .string("STKP10000400"),
+                "keepReceived": .bool(keep), "wantOriginal": .bool(wantOriginal),
+            ]
+            return try Settlement.compute(
+                reason: .wrongDelivery, fields: fields.merging(extra) { $1 }, unitPrice: Money(cents: 6_321),
+                quantity: 1, policy: .standard)
+        }
+        // Kept, and the ordered article is still wanted: the kept one is charged at 153.07.
+        let keptAndRedelivered = try settle(keep: true, wantOriginal: true)
+        #expect(keptAndRedelivered.kind == .charge)
+        #expect(keptAndRedelivered.amount == Money(cents: 15_307))
+        // Kept, ordered one not wanted: its 63.21 is set against the charge in one booking.
+        let keptInstead = try settle(keep: true, wantOriginal: false)
+        #expect(keptInstead.kind == .charge)
+        #expect(keptInstead.amount == Money(cents: 15_307 - 6_321))
+        // Returned: the ordered article is credited, or delivered again (nothing credited).
+        #expect(try settle(keep: false, wantOriginal: false).amount == Money(cents: 6_321))
+        #expect(try settle(keep: false, wantOriginal: true).amount == .zero)
+        // An unknown article has no price: nothing is charged for it.
+        let unknown = try settle(keep: true, wantOriginal: false, [:])
+        #expect(unknown.kind == .credit)
+        #expect(unknown.amount == Money(cents: 6_321))
+    }
+
     @Test func anInvoiceClaimIsCreditedWhatTheAgentFindsNotTheLinesValue() throws {
         let claim = try Settlement.compute(
             reason: .wrongInvoicing, fields: ["subReason": .string("price")], unitPrice: Money(cents: 5_495),

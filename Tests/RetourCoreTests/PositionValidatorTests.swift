@@ -15,7 +15,7 @@ import Testing
                 invoiceDate: day, quantity: quantity, claimedQuantity: claimed, unitPrice: Money(cents: price),
                 article: ArticleFacts(), brand: BrandFacts(name: "SEAGATE", doaDays: 14)),
             serialised: serialised, deliveredSerials: serialised ? Array(serials.prefix(quantity)) : [],
-            claimedSerials: claimedSerials, knowsMaterial: { $0 == "3660619040438" || $0 == "STKP10000400" })
+            claimedSerials: claimedSerials)
     }
 
     static func fields(_ input: PositionInput, _ context: PositionContext = context()) -> Set<String> {
@@ -184,6 +184,8 @@ import Testing
     }
 
     @Test func wrongDeliveryVariants() {
+        // Step one: only the choice is asked.
+        #expect(Self.fields(PositionInput(reason: .wrongDelivery)) == ["variant"])
         #expect(Self.fields(PositionInput(reason: .wrongDelivery, fields: ["variant": .string("match")])) == ["keep"])
         #expect(
             Self.fields(PositionInput(reason: .wrongDelivery, fields: ["variant": .string("mismatch")]))
@@ -207,6 +209,26 @@ import Testing
                         "wantOriginal": .bool(false),
                     ])
             ).isEmpty)
+    }
+
+    @Test func onlyTheChosenOptionsFieldsAreKept() {
+        let input = PositionInput(
+            reason: .wrongDelivery,
+            fields: [
+                "variant": .string("match"), "keep": .bool(true), "materialCode": .string("STKP10000400"),
+                "wantOriginal": .bool(true), "receivedUnitPriceCents": .integer(1), "comment": .string("Doos 2"),
+            ])
+        guard case .valid(let position) = PositionValidator.check(input, context: Self.context(), policy: .standard)
+        else {
+            Issue.record("a complete option 1 is valid")
+            return
+        }
+        #expect(position.fields == ["variant": .string("match"), "keep": .bool(true), "comment": .string("Doos 2")])
+        let schema = FormSchema.of(.wrongDelivery)
+        #expect(schema.active(given: [:]).map(\.name) == ["variant", "comment", "positionReference"])
+        #expect(
+            schema.active(given: ["variant": .string("mismatch")]).filter(\.required).map(\.name)
+                == ["variant", "materialCode", "keepReceived", "wantOriginal"])
     }
 
     @Test func quantitiesHaveBounds() {
@@ -283,6 +305,6 @@ import Testing
         policy.reasons[.transportDamage]?.requiredImages = 5
         let check = PositionValidator.check(
             PositionInput(reason: .transportDamage, fields: fields, images: 3), context: Self.context(), policy: policy)
-        #expect(check != .valid(ValidPosition(reason: .transportDamage, quantity: 1, serials: [])))
+        #expect(check != .valid(ValidPosition(reason: .transportDamage, quantity: 1, serials: [], fields: fields)))
     }
 }

@@ -19,6 +19,8 @@ struct RequestView: Content {
     struct CreditNoteView: Content {
         var number: String
         var amount: String
+        /// `credit` (money to the reseller) or `charge` (kept goods invoiced to the reseller).
+        var kind: String
         var url: String
     }
 
@@ -203,6 +205,7 @@ enum RequestQueries {
             creditNote: record.creditNoteNumber.map {
                 .init(
                     number: $0, amount: Money(cents: record.creditAmountCents ?? 0).decimalString,
+                    kind: record.creditKind ?? Settlement.Kind.credit.rawValue,
                     url: "/api/v1/requests/\(record.number)/credit-note.pdf")
             },
             returnForm: record.rmaNumber == nil ? nil : "/api/v1/requests/\(record.number)/return-form.pdf",

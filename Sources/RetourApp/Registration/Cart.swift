@@ -50,7 +50,7 @@ enum Cart {
         position.reason = prepared.position.reason.rawValue
         position.quantity = prepared.position.quantity
         position.serials = JSONText.encode(prepared.position.serials)
-        position.fields = JSONText.encode(body.fields ?? [:])
+        position.fields = JSONText.encode(prepared.position.fields)
         position.attachments = JSONText.encode(prepared.attachments)
         position.returnAddress = JSONText.encode(prepared.returnAddress)
         if replacing == nil { position.createdAt = request.now }
@@ -172,19 +172,12 @@ enum Cart {
             address = Address(street: "", postcode: "", city: "", country: "")
         }
 
-        let materialKnown: Bool
-        if case .string(let code)? = body.fields?["materialCode"] {
-            materialKnown = try await Material.find(code.trimmingWhitespace(), on: db) != nil
-        } else {
-            materialKnown = false
-        }
         let delivered = try await SerialNumber.query(on: db).filter(\.$line.$id == body.line).sort(\.$id).all().map(
             \.number)
         let article = try await Article.find(line.$article.id, on: db)
         let context = PositionContext(
             line: facts, serialised: article?.serialised ?? false, deliveredSerials: delivered,
-            claimedSerials: claims.serials,
-            knowsMaterial: { _ in materialKnown })
+            claimedSerials: claims.serials)
         let input = PositionInput(
             reason: reason, quantity: body.quantity, serials: body.serials ?? [], fields: body.fields ?? [:],
             images: images)
@@ -196,8 +189,17 @@ enum Cart {
             throw Problem(
                 .conflict, nl: "Deze hoeveelheid of serienummers zijn al aangevraagd.",
                 en: "This quantity or these serial numbers are already claimed.", errors: problems)
-        case .valid(let position):
+        case .valid(var position):
             guard errors.isEmpty else { throw Problem.invalid(errors) }
+            // Wrong delivery, option B: the received article as found now; an unknown code blocks nothing.
+            if case .string(let code)? = position.fields["materialCode"],
+                let received = try await Material.find(code.trimmingWhitespace(), on: db)
+            {
+                position.fields.merge(
+                    ReceivedArticle.fields(
+                        number: received.number, unitPrice: received.priceCents.map { Money(cents: $0) }),
+                    uniquingKeysWith: { _, found in found })
+            }
             return Prepared(
                 position: position, attachments: attachmentIDs, returnAddress: address, policyVersion: version)
         }
@@ -257,14 +259,3 @@ enum Cart {
 }
 
 extension Address: Content {}
-
-/// Finding an article by EAN or manufacturer model (wrong delivery, option B).
-enum Material {
-    static func find(_ code: String, on database: any Database) async throws -> Article? {
-        guard !code.isEmpty, code.count <= 64 else { return nil }
-        return try await Article.query(on: database)
-            .group(.or) { $0.filter(\.$ean == code).filter(\.$manufacturerModel == code) }
-            .with(\.$brand)
-            .first()
-    }
-}

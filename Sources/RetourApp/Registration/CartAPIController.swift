@@ -64,24 +64,7 @@ struct CartAPIController: RouteCollection {
         return response
     }
 
-    struct MaterialAnswer: Content {
-        var article: String
-        var description: String
-        var brand: String
-        var keepOffer: ReasonView.Offer?
-
-        enum CodingKeys: String, CodingKey { case article, description, brand, keepOffer }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(article, forKey: .article)
-            try container.encode(description, forKey: .description)
-            try container.encode(brand, forKey: .brand)
-            try container.encode(keepOffer, forKey: .keepOffer)
-        }
-    }
-
-    @Sendable func material(req: Request) async throws -> MaterialAnswer {
+    @Sendable func material(req: Request) async throws -> Material.Answer {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
             try await LineFactsQuery.line(id, scope: try user.companyScope(), on: req.db) != nil
@@ -92,20 +75,10 @@ struct CartAPIController: RouteCollection {
                 FieldError("code", nl: "Vul een EAN of fabrikantcode in.", en: "Enter an EAN or manufacturer code.")
             ])
         }
-        guard let article = try await Material.find(code, on: req.db) else {
-            throw Problem(
-                .notFound, nl: "Geen artikel gevonden met EAN of fabrikantcode \(code).",
-                en: "No article found with EAN or manufacturer code \(code).")
-        }
         let (_, policy) = try await PolicyStore.current(on: req.db, day: req.today)
-        let discount = policy[.wrongDelivery].keepDiscountBasisPoints
-        let offer = article.priceCents.flatMap { cents -> ReasonView.Offer? in
-            guard let discount else { return nil }
-            let price = Money(cents: cents)
-            return ReasonView.Offer(
-                normalPrice: price.decimalString, unitPrice: price.discounted(byBasisPoints: discount).decimalString)
+        guard let answer = try await Material.answer(code, policy: policy, on: req.db) else {
+            throw Material.notFound(code)
         }
-        return MaterialAnswer(
-            article: article.number, description: article.description, brand: article.brand.name, keepOffer: offer)
+        return answer
     }
 }

@@ -20,6 +20,20 @@ extension RegistrationPageController {
         var error: String?
         var yesLabel: String
         var noLabel: String
+        /// The option this field belongs to (wrong delivery's two steps): shown only when chosen.
+        var whenField: String?
+        var whenValue: String?
+        var hidden: Bool
+        /// The first field after the form's first step: the rest of the form begins here.
+        var startsStepTwo: Bool
+    }
+
+    /// The received article of wrong delivery's option B, as found by its code, or why not.
+    struct MaterialFound: Encodable {
+        var found: Bool
+        var text: String
+        var normal: String?
+        var special: String?
     }
 
     struct ReasonItem: Encodable {
@@ -63,6 +77,13 @@ extension RegistrationPageController {
         var serialText: String
         var keepNormal: String?
         var keepSpecial: String?
+        var keepWhenField: String?
+        var keepWhenValue: String?
+        var keepHidden: Bool
+        /// The field the form's first step asks (wrong delivery: whether note and goods match).
+        var stepField: String?
+        var stepChosen: Bool
+        var material: MaterialFound?
         var creditPreview: String?
         var uploadToken: String
         var uploadURL: String
@@ -118,7 +139,12 @@ extension RegistrationPageController {
         }
 
         let posted = form.f ?? [:]
-        let fields = FormSchema.of(reason).fields.map { field -> FieldView in
+        let chosenValues = posted.mapValues { JSONValue.string($0) }
+        let schema = FormSchema.of(reason)
+        // A form in two steps: the field the options depend on comes first, the rest once it is chosen.
+        let stepField = schema.fields.compactMap(\.when).first?.field
+        let stepChosen = stepField.map { !(posted[$0] ?? "").isEmpty } ?? true
+        let fields = schema.fields.enumerated().map { index, field -> FieldView in
             func text(_ suffix: String) -> String {
                 for key in ["field.\(reason.rawValue).\(field.name).\(suffix)", "field.\(field.name).\(suffix)"] {
                     if let value = t.texts[key] { return value }
@@ -149,10 +175,11 @@ extension RegistrationPageController {
                 name: field.name, kind: kind, label: text("label"), required: field.required, options: options,
                 value: value,
                 placeholder: text("placeholder"), help: text("help"), error: shownErrors[field.name],
-                yesLabel: yes.isEmpty ? t["register.yes"] : yes, noLabel: no.isEmpty ? t["register.no"] : no)
+                yesLabel: yes.isEmpty ? t["register.yes"] : yes, noLabel: no.isEmpty ? t["register.no"] : no,
+                whenField: field.when?.field, whenValue: field.when?.value, hidden: !field.applies(to: chosenValues),
+                startsStepTwo: stepField != nil && index > 0 && schema.fields[index - 1].name == stepField)
         }
 
-        let schema = FormSchema.of(reason)
         let delivered = try await SerialNumber.query(on: req.db).filter(\.$line.$id == lineID).sort(\.$id).all().map(
             \.number)
         let chosenSerials = Set(form.serials ?? [])
@@ -174,6 +201,17 @@ extension RegistrationPageController {
         if let offer = verdict.keepOffer {
             keepNormal = t("register.offer.normal", ["price": language.format(offer.normalPrice)])
             keepSpecial = t("register.offer.special", ["price": language.format(offer.unitPrice)])
+        }
+        // The offer at the top belongs to the "keep" question, and to its option when it has one.
+        let keepWhen = schema.fields.first { $0.name == "keep" }?.when
+        var material: MaterialFound?
+        if reason == .wrongDelivery, let code = posted["materialCode"]?.trimmingWhitespace(), !code.isEmpty {
+            if let answer = try await Material.answer(code, policy: policy, texts: t, on: req.db) {
+                material = MaterialFound(
+                    found: true, text: answer.text ?? "", normal: answer.normal, special: answer.special)
+            } else {
+                material = MaterialFound(found: false, text: Material.notFound(code).detail.text(in: language))
+            }
         }
         var creditPreview: String?
         if let fee = policy[reason].returnFeeBasisPoints {
@@ -244,7 +282,10 @@ extension RegistrationPageController {
             quantityShown: quantityShown,
             serialMode: serialMode, serialOptions: serialOptions, serialText: form.serialText ?? "",
             keepNormal: keepNormal,
-            keepSpecial: keepSpecial, creditPreview: creditPreview, uploadToken: uploadToken, uploadURL: uploadURL,
+            keepSpecial: keepSpecial, keepWhenField: keepWhen?.field, keepWhenValue: keepWhen?.value,
+            keepHidden: keepWhen.map { !$0.holds(in: chosenValues) } ?? false,
+            stepField: stepField, stepChosen: stepChosen, material: material, creditPreview: creditPreview,
+            uploadToken: uploadToken, uploadURL: uploadURL,
             qr: QRCode.svg(uploadURL) ?? "", uploaded: uploaded, photosRequired: policy[reason].requiredImages,
             transportWarning: reason == .transportDamage, errors: shownErrors,
             errorList: errors.map { $0.message.text(in: language) }, refusal: verdict.explanation?.text(in: language),

@@ -123,27 +123,13 @@ struct RegistrationPageController: RouteCollection {
         guard try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: req.db) != nil else {
             throw Problem.notFound()
         }
-        let code = (req.query[String.self, at: "code"] ?? "").trimmingWhitespace()
-        guard let article = try await Material.find(code, on: req.db) else {
-            throw Problem(
-                .notFound, nl: "Geen artikel gevonden voor \(code.prefix(60)).",
-                en: "No article found for \(code.prefix(60)).")
-        }
+        // Found or not, the answer is JSON: the page's script shows either, and clears an earlier match.
+        let code = req.query[String.self, at: "code"] ?? ""
         let (_, policy) = try await PolicyStore.current(on: req.db, day: req.today)
-        struct Found: Content {
-            var text: String
-            var normal: String?
-            var special: String?
+        guard let answer = try await Material.answer(code, policy: policy, texts: req.texts, on: req.db) else {
+            throw Material.notFound(code)
         }
-        let language = req.language
-        var found = Found(text: "\(article.number) - \(article.description)")
-        if let cents = article.priceCents, let discount = policy[.wrongDelivery].keepDiscountBasisPoints {
-            let price = Money(cents: cents)
-            found.normal = req.texts("register.offer.normal", ["price": language.format(price)])
-            found.special = req.texts(
-                "register.offer.special", ["price": language.format(price.discounted(byBasisPoints: discount))])
-        }
-        return try await found.encodeResponse(for: req)
+        return try await answer.encodeResponse(for: req)
     }
 
     @Sendable func download(req: Request) async throws -> Response {

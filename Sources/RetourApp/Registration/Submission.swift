@@ -182,7 +182,7 @@ enum Submission {
             record.userID = userID
             record.quantity = prepared.position.quantity
             record.serials = JSONText.encode(prepared.position.serials)
-            record.fields = position.fields
+            record.fields = JSONText.encode(prepared.position.fields)
             record.attachments = JSONText.encode(prepared.attachments)
             record.returnAddress = JSONText.encode(prepared.returnAddress)
             record.policyVersion = prepared.policyVersion

@@ -42,9 +42,18 @@ public struct Settlement: Sendable, Hashable {
             // An invoice claim concerns the whole line; what is owed is the difference the agent
             // finds, never the line's value by default.
             return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)
-        case .wrongDelivery where fields["wantOriginal"] == .bool(true):
-            // The ordered article is delivered again instead of credited.
-            return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)
+        case .wrongDelivery where fields["variant"] == .string("mismatch"):
+            // Option B: the ordered article is credited, or delivered again; the received one, when
+            // kept, is charged at its special price. One booking: what remains of the two.
+            let credit = fields["wantOriginal"] == .bool(true) ? Money.zero : value
+            var charge = Money.zero
+            if fields["keepReceived"] == .bool(true), let received = ReceivedArticle.unitPrice(in: fields) {
+                charge = try received.discounted(byBasisPoints: rules.keepDiscountBasisPoints ?? 0) * quantity
+            }
+            if charge > credit {
+                return Settlement(kind: .charge, value: value, fee: .zero, amount: try charge - credit)
+            }
+            return Settlement(kind: .credit, value: value, fee: .zero, amount: try credit - charge)
         default:
             return Settlement(kind: .credit, value: value, fee: .zero, amount: value)
         }

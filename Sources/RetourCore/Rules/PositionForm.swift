@@ -9,9 +9,31 @@ public struct FormField: Sendable, Hashable {
         case integer
     }
 
+    /// A field that belongs to one option of the form (wrong delivery's two steps): shown, required
+    /// and kept only when `field` has `value`.
+    public struct Condition: Sendable, Hashable {
+        public let field: String
+        public let value: String
+
+        public func holds(in fields: [String: JSONValue]) -> Bool { fields[field] == .string(value) }
+    }
+
     public let name: String
     public let kind: Kind
     public let required: Bool
+    public let when: Condition?
+
+    init(name: String, kind: Kind, required: Bool, when: Condition? = nil) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.when = when
+    }
+
+    /// Whether the field is part of the form as filled in so far.
+    public func applies(to fields: [String: JSONValue]) -> Bool {
+        when?.holds(in: fields) ?? true
+    }
 }
 
 /// How a reason's position gets its quantity and serial numbers.
@@ -51,6 +73,11 @@ public struct FormSchema: Sendable, Hashable {
         "other",
     ]
 
+    /// The fields that belong to the form as filled in: those of the chosen option only.
+    public func active(given values: [String: JSONValue]) -> [FormField] {
+        fields.filter { $0.applies(to: values) }
+    }
+
     public static func of(_ reason: ReasonID) -> FormSchema {
         let reference = FormField(name: "positionReference", kind: .text(maximumLength: 100), required: false)
         func comment(_ required: Bool) -> FormField {
@@ -79,12 +106,17 @@ public struct FormSchema: Sendable, Hashable {
                 fields: [choice("condition", ["unopened", "opened", "damaged", "unclear"]), comment(true), reference],
                 quantity: .serialsOrEntered, serials: .requiredWhenSerialised)
         case .wrongDelivery:
+            // The manual's two steps: first whether delivery note and goods match, then that option's fields.
+            let match = FormField.Condition(field: "variant", value: "match")
+            let mismatch = FormField.Condition(field: "variant", value: "mismatch")
             return FormSchema(
                 fields: [
-                    choice("variant", ["match", "mismatch"]), FormField(name: "keep", kind: .flag, required: false),
-                    FormField(name: "materialCode", kind: .text(maximumLength: 64), required: false),
-                    FormField(name: "keepReceived", kind: .flag, required: false),
-                    FormField(name: "wantOriginal", kind: .flag, required: false), comment(false), reference,
+                    choice("variant", ["match", "mismatch"]),
+                    FormField(name: "keep", kind: .flag, required: true, when: match),
+                    FormField(name: "materialCode", kind: .text(maximumLength: 64), required: true, when: mismatch),
+                    FormField(name: "keepReceived", kind: .flag, required: true, when: mismatch),
+                    FormField(name: "wantOriginal", kind: .flag, required: true, when: mismatch), comment(false),
+                    reference,
                 ], quantity: .entered, serials: .optional)
         case .productComplaint:
             return FormSchema(
@@ -150,18 +182,31 @@ public struct PositionContext: Sendable {
     public var serialised: Bool
     public var deliveredSerials: [String]
     public var claimedSerials: Set<String>
-    /// Whether an EAN or manufacturer model names a known article (wrong delivery, option B).
-    public var knowsMaterial: @Sendable (String) -> Bool
 
-    public init(
-        line: LineFacts, serialised: Bool, deliveredSerials: [String], claimedSerials: Set<String> = [],
-        knowsMaterial: @escaping @Sendable (String) -> Bool = { _ in false }
-    ) {
+    public init(line: LineFacts, serialised: Bool, deliveredSerials: [String], claimedSerials: Set<String> = []) {
         self.line = line
         self.serialised = serialised
         self.deliveredSerials = deliveredSerials
         self.claimedSerials = claimedSerials
-        self.knowsMaterial = knowsMaterial
+    }
+}
+
+/// Wrong delivery, option B: the article actually received, as the server found it by its code
+/// when the position was checked. Kept with the position's fields; never taken from a client.
+public enum ReceivedArticle {
+    public static let numberField = "receivedArticle"
+    /// Its own price in the master data, in cents; absent when it has none (then no offer is made).
+    public static let unitPriceField = "receivedUnitPriceCents"
+
+    public static func fields(number: String, unitPrice: Money?) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [numberField: .string(number)]
+        if let unitPrice { fields[unitPriceField] = .integer(unitPrice.cents) }
+        return fields
+    }
+
+    static func unitPrice(in fields: [String: JSONValue]) -> Money? {
+        guard case .integer(let cents)? = fields[unitPriceField] else { return nil }
+        return Money(cents: cents)
     }
 }
 
@@ -170,6 +215,8 @@ public struct ValidPosition: Sendable, Hashable {
     public var reason: ReasonID
     public var quantity: Int
     public var serials: [String]
+    /// The form's fields as filled in: only those the chosen option asks, nothing a client added.
+    public var fields: [String: JSONValue]
 }
 
 public enum PositionCheck: Sendable, Hashable {

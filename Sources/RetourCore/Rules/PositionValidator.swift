@@ -7,7 +7,8 @@ public enum PositionValidator {
         let schema = FormSchema.of(input.reason)
         let rules = policy[input.reason]
 
-        for field in schema.fields { checkField(field, input.fields[field.name], &errors) }
+        let active = schema.active(given: input.fields)
+        for field in active { checkField(field, input.fields[field.name], &errors) }
         checkReasonRules(input, context, rules, &errors)
 
         // Quantity.
@@ -133,8 +134,14 @@ public enum PositionValidator {
 
         if !errors.isEmpty { return .invalid(errors) }
         if !conflicts.isEmpty { return .conflict(conflicts) }
+        var kept: [String: JSONValue] = [:]
+        for field in active {
+            if let value = input.fields[field.name], value != .null { kept[field.name] = value }
+        }
         return .valid(
-            ValidPosition(reason: input.reason, quantity: quantity, serials: serials.map { $0.trimmingWhitespace() }))
+            ValidPosition(
+                reason: input.reason, quantity: quantity, serials: serials.map { $0.trimmingWhitespace() },
+                fields: kept))
     }
 
     private static func checkField(_ field: FormField, _ value: JSONValue?, _ errors: inout [FieldError]) {
@@ -150,7 +157,9 @@ public enum PositionValidator {
                 errors.append(
                     field.kind == .declaration
                         ? declarationMissing(name)
-                        : FieldError(name, nl: "Dit veld is verplicht.", en: "This field is required."))
+                        : field.kind == .flag
+                            ? FieldError(name, nl: "Kies ja of nee.", en: "Choose yes or no.")
+                            : FieldError(name, nl: "Dit veld is verplicht.", en: "This field is required."))
             }
             return
         }
@@ -210,25 +219,6 @@ public enum PositionValidator {
                     FieldError(
                         "condition", nl: "Wij accepteren alleen ongeopende / onbeschadigde goederen.",
                         en: "We only accept unopened, undamaged goods."))
-            }
-        case .wrongDelivery:
-            guard case .string(let variant) = fields["variant"] else { return }
-            func requireFlag(_ name: String) {
-                if case .bool = fields[name] { return }
-                errors.append(FieldError(name, nl: "Kies ja of nee.", en: "Choose yes or no."))
-            }
-            if variant == "match" { requireFlag("keep") }
-            if variant == "mismatch" {
-                requireFlag("keepReceived")
-                requireFlag("wantOriginal")
-                // An unknown code is kept as typed and makes no offer; it never blocks the position.
-                if case .string(let code) = fields["materialCode"], !code.trimmingWhitespace().isEmpty {
-                } else {
-                    errors.append(
-                        FieldError(
-                            "materialCode", nl: "Vul de EAN of fabrikantcode van het ontvangen artikel in.",
-                            en: "Enter the EAN or manufacturer code of the article received."))
-                }
             }
         default:
             break
