@@ -158,7 +158,8 @@ enum ExpiryWorker {
     static func runOnce(_ app: Application) async throws -> (expired: Int, reminded: Int) {
         let today = app.today
         let context = RequestActions.Context(
-            actor: .system, actorID: nil, now: app.clock.now, today: today, config: app.config)
+            actor: .system, actorID: nil, now: app.clock.now, today: today, config: app.config,
+            texts: app.translationCatalog)
         let skipLocked = app.config.databaseURL != nil ? " FOR UPDATE SKIP LOCKED" : ""
         struct Row: Decodable { var id: Int }
         var expired = 0
@@ -199,16 +200,15 @@ enum ExpiryWorker {
                     app.logger.warning("no reminder for \(record.number): its user is gone or disabled")
                     return false  // not sent, but done with
                 }
-                let nl = (user.language ?? "nl") == "nl"
-                let day = Language(rawValue: user.language ?? "nl")?.format(today.adding(days: 1)) ?? tomorrow
+                let language = user.language.flatMap(Language.init(rawValue:)) ?? .nl
+                let t = context.texts[language]
+                let values = [
+                    "rma": record.rmaNumber ?? record.number, "number": record.number,
+                    "date": language.format(today.adding(days: 1)),
+                ]
                 try await OutboxMail(
-                    recipient: user.email,
-                    subject: nl
-                        ? "Herinnering: RMA-nummer \(record.rmaNumber ?? record.number) verloopt morgen"
-                        : "Reminder: RMA number \(record.rmaNumber ?? record.number) expires tomorrow",
-                    body: nl
-                        ? "Beste \(user.name),\n\nUw RMA-nummer \(record.rmaNumber ?? "") voor aanvraag \(record.number) is geldig tot en met \(day). Stuur de goederen vóór die dag op, of verleng het nummer in het portaal."
-                        : "Dear \(user.name),\n\nYour RMA number \(record.rmaNumber ?? "") for request \(record.number) is valid until \(day). Please send the goods before then, or renew the number in the portal.",
+                    recipient: user.email, subject: t("mail.reminder.subject", values),
+                    body: t("mail.greeting", ["name": user.name]) + "\n\n" + t("mail.reminder.body", values),
                     now: context.now
                 ).create(on: db)
                 return true

@@ -110,7 +110,7 @@ struct FollowUpPageController: RouteCollection {
                     reason: ReasonID(rawValue: record.reason).map { Reason.named($0).label.text(in: language) }
                         ?? record.reason,
                     article: "\(article?.number ?? "") \(article?.description ?? "")", quantity: record.quantity,
-                    status: record.status, statusLabel: StatusLabels.label(of: record, language),
+                    status: record.status, statusLabel: StatusLabels.label(of: record, req.texts),
                     lastChange: language.format(
                         CalendarDay(record.lastChangeAt ?? record.submittedAt, in: req.config.timeZone)),
                     creditNote: record.creditNoteNumber != nil, company: company,

@@ -13,13 +13,14 @@ enum RequestActions {
         var now: Date
         var today: CalendarDay
         var config: AppConfig
+        /// The texts of mails written on the way.
+        var texts: TranslationCatalog
     }
 
     static func context(_ request: Request, user: User) -> Context {
         Context(
             actor: user.role.belongsToCompany ? .reseller : .agent, actorID: user.id, now: request.now,
-            today: request.today,
-            config: request.config)
+            today: request.today, config: request.config, texts: request.application.translationCatalog)
     }
 
     /// Applies `action` to the request as it is stored now: the row is locked and read again inside
@@ -119,37 +120,28 @@ enum StatusMail {
     ) async throws {
         guard let user = try await User.find(record.userID, on: db) else { return }
         let language = user.language.flatMap(Language.init(rawValue:)) ?? .nl
-        let nl = language == .nl
+        let t = context.texts[language]
         let status = RequestStatus(rawValue: record.status) ?? .inReview
-        let label = StatusLabels.label(of: record, language)
-        var lines = [nl ? "Beste \(user.name)," : "Dear \(user.name),", ""]
-        lines.append(
-            nl
-                ? "De status van uw aanvraag \(record.number) is nu: \(label)."
-                : "The status of your request \(record.number) is now: \(label).")
+        let label = StatusLabels.label(of: record, t)
+        var lines = [t("mail.greeting", ["name": user.name]), ""]
+        lines.append(t("mail.status.now", ["number": record.number, "status": label]))
         if let rma = record.rmaNumber, let until = record.validUntil.flatMap(CalendarDay.init(iso:)),
             status == .awaitingGoods
         {
-            lines.append(
-                nl
-                    ? "RMA-nummer \(rma), geldig tot en met \(language.format(until)). U kunt de goederen nu opsturen naar:"
-                    : "RMA number \(rma), valid until \(language.format(until)). You can now send the goods to:")
+            lines.append(t("mail.status.ship", ["rma": rma, "date": language.format(until)]))
             lines.append(context.config.returnAddress.replacingOccurrences(of: " · ", with: "\n"))
         }
         if let message, !message.isEmpty {
             lines.append("")
-            lines.append(nl ? "Bericht van de RMA-afdeling:" : "Message from the RMA department:")
+            lines.append(t["mail.status.message"])
             lines.append(message)
         }
         if let number = record.creditNoteNumber, status == .credited {
-            lines.append(
-                nl
-                    ? "Creditnota \(number) staat voor u klaar in het portaal."
-                    : "Credit note \(number) is ready in the portal.")
+            lines.append(t("mail.status.creditNote", ["number": number]))
         }
         lines.append("")
         lines.append(Outcome.noEntitlement.text(in: language))
-        let subject = nl ? "Aanvraag \(record.number): \(label)" : "Request \(record.number): \(label)"
+        let subject = t("mail.status.subject", ["number": record.number, "status": label])
         try await OutboxMail(
             recipient: user.email, subject: subject, body: lines.joined(separator: "\n"), now: context.now
         )
@@ -159,11 +151,9 @@ enum StatusMail {
 
 enum StatusLabels {
     /// The request's status as the reseller reads it: "Informatie gevraagd" while the agent waits.
-    static func label(of record: ReturnRequest, _ language: Language) -> String {
-        if record.informationRequested == true {
-            return language == .nl ? "Informatie gevraagd" : "Information requested"
-        }
-        return (RequestStatus(rawValue: record.status) ?? .inReview).label.text(in: language)
+    static func label(of record: ReturnRequest, _ t: Translations) -> String {
+        if record.informationRequested == true { return t["status.informationRequested"] }
+        return (RequestStatus(rawValue: record.status) ?? .inReview).label.text(in: t.language)
     }
 }
 

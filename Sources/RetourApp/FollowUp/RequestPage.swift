@@ -111,7 +111,7 @@ enum RequestPage {
         let content = Content(
             number: record.number, rmaNumber: record.rmaNumber,
             validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format), status: record.status,
-            statusLabel: StatusLabels.label(of: record, language),
+            statusLabel: StatusLabels.label(of: record, req.texts),
             reason: Reason.named(reason).label.text(in: language),
             header:
                 "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0) · \(article?.number ?? "") \(article?.description ?? "")",

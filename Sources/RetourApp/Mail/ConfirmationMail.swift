@@ -4,53 +4,57 @@ import RetourCore
 
 /// The confirmation of a submission (rulebook §4): per request its number, outcome text, RMA
 /// number and validity, the return address where goods ship, and the sentence that a number does
-/// not by itself entitle to a credit.
+/// not by itself entitle to a credit. Each ship-directly request's return form goes with it as a PDF.
 enum ConfirmationMail {
+    struct Composed {
+        var subject: String
+        var body: String
+        var attachments: [MailAttachment]
+    }
+
     static func compose(
-        _ requests: [(ReturnRequest, Reason)], user: User, language: Language, db: any Database, config: AppConfig
-    ) async throws -> (subject: String, body: String) {
-        let nl = language == .nl
+        _ requests: [(ReturnRequest, Reason)], user: User, texts t: Translations, db: any Database, config: AppConfig
+    ) async throws -> Composed {
+        let language = t.language
+        // The subject names the numbers for the box where there are any.
         let numbers = requests.map { $0.0.rmaNumber ?? $0.0.number }.joined(separator: ", ")
         let shipsAny = requests.contains { $0.1.shipsDirectly }
-        let subject =
-            shipsAny
-            ? (nl ? "RMA-bevestiging \(numbers)" : "RMA confirmation \(numbers)")
-            : (nl ? "Bevestiging van uw aanvraag \(numbers)" : "Confirmation of your request \(numbers)")
-        var lines: [String] = [nl ? "Beste \(user.name)," : "Dear \(user.name),", ""]
-        lines.append(nl ? "Wij hebben de volgende aanvragen ontvangen:" : "We have received the following requests:")
+        let subject = t(
+            shipsAny ? "mail.confirmation.subject.ship" : "mail.confirmation.subject.other", ["numbers": numbers])
+        var lines = [t("mail.greeting", ["name": user.name]), "", t["mail.confirmation.received"]]
+        var attachments: [MailAttachment] = []
         for (request, reason) in requests {
             let line = try await InvoiceLine.find(request.lineID, on: db)
             let article = try await line?.articleRecord(on: db)
             lines.append("")
-            lines.append("\(nl ? "Nummer" : "Number"): \(request.number) — \(reason.label.text(in: language))")
+            lines.append(
+                t("mail.confirmation.request", ["number": request.number, "reason": reason.label.text(in: language)]))
             if let line, let article {
                 lines.append(
-                    "\(nl ? "Factuur" : "Invoice") \(line.invoiceNumber) #\(line.position): \(article.number) \(article.description), "
-                        + "\(nl ? "hoeveelheid" : "quantity") \(request.quantity)")
+                    t(
+                        "mail.confirmation.line",
+                        [
+                            "invoice": line.invoiceNumber, "position": "\(line.position)", "article": article.number,
+                            "description": article.description, "quantity": "\(request.quantity)",
+                        ]))
             }
             if let rma = request.rmaNumber, let until = request.validUntil.flatMap(CalendarDay.init(iso:)) {
-                lines.append(
-                    "\(nl ? "RMA-nummer" : "RMA number"): \(rma) — \(nl ? "geldig tot en met" : "valid until") \(language.format(until))"
-                )
-                lines.append(
-                    nl
-                        ? "Vermeld dit RMA-nummer (\(rma)) op de doos; het aanvraagnummer \(request.number) is alleen voor uw administratie."
-                        : "Put this RMA number (\(rma)) on the box; request number \(request.number) is for your records only."
-                )
+                lines.append(t("mail.confirmation.rma", ["rma": rma, "date": language.format(until)]))
+                lines.append(t("mail.confirmation.onTheBox", ["rma": rma, "number": request.number]))
+                let attachment = MailAttachment(returnFormOf: request.number, language: language.rawValue)
+                lines.append(t("mail.confirmation.returnForm", ["filename": attachment.filename(rma: rma, texts: t)]))
+                attachments.append(attachment)
             }
             lines.append(reason.outcome.confirmation.text(in: language))
         }
         if shipsAny {
             lines.append("")
-            lines.append(nl ? "Retouradres:" : "Return address:")
+            lines.append(t["mail.confirmation.returnAddress"])
             lines.append(config.returnAddress.replacingOccurrences(of: " · ", with: "\n"))
         }
         lines.append("")
         lines.append(Outcome.noEntitlement.text(in: language))
-        lines.append(
-            nl
-                ? "Indien u nog vragen heeft kunt u een mail sturen naar: \(config.rmaMailbox)."
-                : "If you have any questions, please e-mail \(config.rmaMailbox).")
-        return (subject, lines.joined(separator: "\n"))
+        lines.append(t("confirmation.contact", ["mailbox": config.rmaMailbox]))
+        return Composed(subject: subject, body: lines.joined(separator: "\n"), attachments: attachments)
     }
 }

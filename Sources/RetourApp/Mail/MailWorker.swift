@@ -29,11 +29,18 @@ enum MailWorker {
         var sent = 0
         for row in claimed.sorted(by: { $0.id < $1.id }) {
             guard let mail = try await OutboxMail.find(row.id, on: app.db) else { continue }
-            let message = MailMessage(
+            var message = MailMessage(
                 from: app.config.mailFrom, to: mail.recipient, subject: mail.subject, body: mail.body,
                 date: mail.createdAt,
                 id: "retour-\(row.id)-\(Int(mail.createdAt.timeIntervalSince1970))@retour.local")
             do {
+                for attachment in mail.attachments.flatMap({ JSONText.decode([MailAttachment].self, $0) }) ?? [] {
+                    if let file = try await attachment.render(
+                        catalog: app.translationCatalog, config: app.config, db: app.db)
+                    {
+                        message.files.append(file)
+                    }
+                }
                 try await deliver(message, mailID: row.id, app: app)
                 mail.status = "sent"
                 mail.sentAt = app.clock.now

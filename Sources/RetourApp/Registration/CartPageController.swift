@@ -12,6 +12,7 @@ struct CartPageController: RouteCollection {
         routes.get("cart", "positions", ":id", "added", use: added)
         routes.post("cart", "positions", ":id", "delete", use: remove)
         routes.post("cart", "submit", use: submit)
+        routes.get("requests", ":number", "confirmation", use: confirmation)
     }
 
     private func ownPosition(_ req: Request) async throws -> (User, CartPosition) {
@@ -142,23 +143,6 @@ struct CartPageController: RouteCollection {
         var idempotencyKey: String?
     }
 
-    struct ConfirmationRow: Encodable {
-        var number: String
-        var reason: String
-        var rmaNumber: String?
-        var validUntil: String?
-        var outcome: String
-        var message: String
-    }
-
-    struct ConfirmationContent: Encodable {
-        var rows: [ConfirmationRow]
-        var shipsAny: Bool
-        var returnAddress: [String]
-        var noEntitlement: String
-        var contact: String
-    }
-
     @Sendable func submit(req: Request) async throws -> Response {
         let user = try req.requireUser([.resellerUser, .resellerAdmin])
         let form = try req.content.decode(SubmitForm.self)
@@ -170,27 +154,23 @@ struct CartPageController: RouteCollection {
         } catch let problem as Problem {
             return try await renderCart(req, user: user, problem: problem)
         }
-        let language = req.language
-        var rows: [ConfirmationRow] = []
+        var requests: [ReturnRequest] = []
         for submitted in answer.requests {
-            let record = try await ReturnRequest.query(on: req.db).filter(\.$number == submitted.number).first()
-            rows.append(
-                ConfirmationRow(
-                    number: submitted.number,
-                    reason: record.flatMap { ReasonID(rawValue: $0.reason) }.map {
-                        Reason.named($0).label.text(in: language)
-                    } ?? "",
-                    rmaNumber: submitted.rmaNumber,
-                    validUntil: submitted.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
-                    outcome: submitted.outcome, message: submitted.message))
+            if let record = try await ReturnRequest.query(on: req.db).filter(\.$number == submitted.number).first() {
+                requests.append(record)
+            }
         }
-        let content = ConfirmationContent(
-            rows: rows, shipsAny: rows.contains { $0.rmaNumber != nil },
-            returnAddress: req.config.returnAddress.components(separatedBy: " · "),
-            noEntitlement: Outcome.noEntitlement.text(in: language),
-            contact: req.texts("confirmation.contact", ["mailbox": req.config.rmaMailbox]))
-        return try await req.renderPage(
-            "confirmation", title: req.texts["confirmation.title"], nav: "cart", content: content, status: .created)
+        return try await ConfirmationPage.render(requests, on: req, status: .created)
+    }
+
+    /// The confirmation of a submission, opened again from the overview.
+    @Sendable func confirmation(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let number = req.parameters.get("number"),
+            let record = try await RequestQueries.find(number, for: user, on: req.db)
+        else { throw Problem.notFound() }
+        return try await ConfirmationPage.render(
+            try await ConfirmationPage.submission(of: record, on: req.db), on: req, status: .ok)
     }
 }
 

@@ -165,11 +165,14 @@ enum Submission {
         let language = user.language.flatMap(Language.init(rawValue:)) ?? request.language
         var answers: [SubmittedRequest] = []
         var created: [(ReturnRequest, Reason)] = []
+        var submission: String?
         for (position, prepared) in accepted {
             let reason = Reason.named(prepared.position.reason)
             let record = ReturnRequest()
             record.number = RequestNumbers.requestNumber(
                 category: reason.category, sequence: try await NumberSequence.next("request", db))
+            submission = submission ?? record.number
+            record.submission = submission
             if reason.shipsDirectly {
                 record.rmaNumber = RequestNumbers.rmaNumber(sequence: try await NumberSequence.next("rma", db))
                 record.validUntil = today.adding(days: RequestNumbers.rmaValidityDays).iso
@@ -219,8 +222,11 @@ enum Submission {
         }
 
         let mail = try await ConfirmationMail.compose(
-            created, user: user, language: language, db: db, config: request.config)
-        try await OutboxMail(recipient: user.email, subject: mail.subject, body: mail.body, now: now).create(on: db)
+            created, user: user, texts: request.application.translationCatalog[language], db: db,
+            config: request.config)
+        let outbox = OutboxMail(recipient: user.email, subject: mail.subject, body: mail.body, now: now)
+        if !mail.attachments.isEmpty { outbox.attachments = JSONText.encode(mail.attachments) }
+        try await outbox.create(on: db)
 
         let answer = JSONText.encode(SubmissionAnswer(requests: answers))
         if let key = idempotencyKey {

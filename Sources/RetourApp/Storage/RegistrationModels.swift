@@ -79,6 +79,8 @@ final class ReturnRequest: Model, @unchecked Sendable {
     /// When the reseller answered such a question; cleared by the agent's next step.
     @OptionalField(key: "answered_at") var answeredAt: Date?
     @OptionalField(key: "last_change_at") var lastChangeAt: Date?
+    /// The number of the first request of the submission this one was part of.
+    @OptionalField(key: "submission") var submission: String?
 
     init() {}
 }
@@ -115,6 +117,8 @@ final class OutboxMail: Model, @unchecked Sendable {
     @OptionalField(key: "last_error") var lastError: String?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
+    /// JSON `[MailAttachment]`: documents rendered when the mail is sent.
+    @OptionalField(key: "attachments") var attachments: String?
 
     init() {}
 

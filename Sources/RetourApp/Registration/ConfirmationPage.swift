@@ -1,0 +1,52 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// "Uw aanvraag is ontvangen": the requests of one submission with their numbers, what to do next
+/// and, for goods that ship directly, the return form of each. Shown after submitting, and again at
+/// `/requests/{number}/confirmation` from the status overview.
+enum ConfirmationPage {
+    struct Row: Encodable {
+        var number: String
+        var reason: String
+        var rmaNumber: String?
+        var validUntil: String?
+        var outcome: String
+        var message: String
+        var returnForm: String?
+    }
+
+    struct Content: Encodable {
+        var rows: [Row]
+        var shipsAny: Bool
+        var returnAddress: [String]
+        var noEntitlement: String
+        var contact: String
+    }
+
+    /// The requests submitted together with `record`, oldest first, within its company.
+    static func submission(of record: ReturnRequest, on database: any Database) async throws -> [ReturnRequest] {
+        try await ReturnRequest.query(on: database).filter(\.$companyID == record.companyID)
+            .filter(\.$submission == (record.submission ?? record.number)).sort(\.$id).all()
+    }
+
+    static func render(_ requests: [ReturnRequest], on req: Request, status: HTTPStatus) async throws -> Response {
+        let language = req.language
+        let rows = requests.map { record in
+            let reason = ReasonID(rawValue: record.reason).map(Reason.named)
+            return Row(
+                number: record.number, reason: reason?.label.text(in: language) ?? "", rmaNumber: record.rmaNumber,
+                validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
+                outcome: record.outcome, message: reason?.outcome.confirmation.text(in: language) ?? "",
+                returnForm: record.rmaNumber == nil ? nil : "/requests/\(record.number)/return-form.pdf")
+        }
+        let content = Content(
+            rows: rows, shipsAny: rows.contains { $0.rmaNumber != nil },
+            returnAddress: req.config.returnAddress.components(separatedBy: " · "),
+            noEntitlement: Outcome.noEntitlement.text(in: language),
+            contact: req.texts("confirmation.contact", ["mailbox": req.config.rmaMailbox]))
+        return try await req.renderPage(
+            "confirmation", title: req.texts["confirmation.title"], nav: "status", content: content, status: status)
+    }
+}
