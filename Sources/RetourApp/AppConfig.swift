@@ -228,5 +228,15 @@ extension Application {
 extension Request {
     var config: AppConfig { application.config }
     var now: Date { application.clock.now }
+
+    /// A moment as the reader's clock on the wall shows it: the day in their language and the time,
+    /// both in the distributor's time zone ("25-11-2026 14:03").
+    func localTime(_ instant: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = config.timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: instant)
+        func pad(_ value: Int?) -> String { (value ?? 0) < 10 ? "0\(value ?? 0)" : "\(value ?? 0)" }
+        return language.format(CalendarDay(instant, in: config.timeZone)) + " \(pad(parts.hour)):\(pad(parts.minute))"
+    }
     var today: CalendarDay { application.today }
 }

@@ -392,5 +392,35 @@ extension AppTests {
                 #expect(form.contains("Retourformulier") && form.contains(rma) && form.contains(number))
             }
         }
+
+        @Test func errorsNameTheirFieldAndTheTimelineReadsAsSentences() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                // An empty buy back: the summary says which field each message is about.
+                let refused = try await browser.post("/register/\(line)", ["reason": "buyback"])
+                #expect(refused.status == .unprocessableEntity)
+                let summary = try #require(
+                    refused.body.string.components(separatedBy: "id=\"form-errors\"").last?
+                        .components(separatedBy: "</ul>").first)
+                #expect(summary.contains("<li>Conditie: Dit veld is verplicht.</li>"), "\(summary)")
+                #expect(summary.contains("<li>Commentaar: Dit veld is verplicht.</li>"), "\(summary)")
+
+                let number = try await FollowUpTests.submitCommercialReturn(app, jan)
+                let agent = try await app.token("rma@retour.example")
+                _ = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/receipt", #"{"quantity":2,"condition":"as_expected"}"#,
+                    token: agent)
+                let page = try await browser.get("/requests/\(number)").body.string
+                #expect(
+                    page.contains("Jan de Vries (Reseller) heeft de aanvraag ingediend. Status: Wacht op goederen."))
+                #expect(
+                    page.contains("Rita Mulder (RMA-afdeling) heeft de goederen ontvangen. Status: Goederen ontvangen.")
+                )
+                #expect(page.contains("16-3-2026 12:00"), "the time of day in the distributor's time zone")
+            }
+        }
     }
 }

@@ -150,6 +150,7 @@ extension AppTests {
                 let page = try await browser.get("/register/\(line)?reason=defect&edit=\(id)").body.string
                 #expect(page.contains(">Kraakt en piept</textarea>"))
                 #expect(page.contains("name=\"edit\" value=\"\(id)\""))
+                #expect(page.contains(">Opslaan</button>") && !page.contains(">Toevoegen</button>"))
                 let saved = try await browser.post(
                     "/register/\(line)",
                     [
@@ -158,6 +159,14 @@ extension AppTests {
                     ])
                 #expect(saved.status == .seeOther, "\(saved.body.string.prefix(1500))")
                 #expect(try await CartPosition.find(id, on: app.db)?.fields.contains("Nu stil") == true)
+                // The steps after it say "bijgewerkt", not "toegevoegd".
+                let addressPath = try #require(saved.headers.first(name: .location))
+                #expect(addressPath.hasSuffix("/address?updated=1"))
+                let addressSaved = try await browser.post(
+                    addressPath, ["street": "Magazijnweg 7", "postcode": "3542 AB", "city": "Utrecht", "country": "NL"])
+                let done = try await browser.get(try #require(addressSaved.headers.first(name: .location))).body.string
+                #expect(done.contains("De positie is bijgewerkt"))
+                #expect(!done.contains("succesvol toegevoegd"))
                 // Someone else's position cannot be edited.
                 let piet = try await app.token("piet@pcpartner.nl")
                 var other: HTTPHeaders = ["Content-Type": "application/json"]

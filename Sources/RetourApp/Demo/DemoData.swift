@@ -44,7 +44,7 @@ enum DemoData {
         let names = [
             "jan@pcpartner.nl": "Jan de Vries", "piet@pcpartner.nl": "Piet Jansen",
             "inkoop@bytewise.nl": "Sanne Bakker",
-            "inkoop@netwerkdirect.be": "Lotte Peeters", "rma@retour.example": "Rita Mulder (RMA)",
+            "inkoop@netwerkdirect.be": "Lotte Peeters", "rma@retour.example": "Rita Mulder",
             "admin@retour.example": "Arjen Admin",
         ]
         batch.users = logins.map {

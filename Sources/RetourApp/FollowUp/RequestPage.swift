@@ -92,8 +92,11 @@ enum RequestPage {
             .sort(\.$id).all()
         var events: [Event] = []
         for event in stored {
+            // "Jan de Vries (Reseller)"; the name alone reads as the subject of the sentence.
             var who = t["requests.actor.\(event.actor)"]
-            if let id = event.actorID, let person = try await User.find(id, on: req.db) { who += " (\(person.name))" }
+            if let id = event.actorID, let person = try await User.find(id, on: req.db) {
+                who = "\(person.name) (\(who))"
+            }
             let to = RequestStatus(rawValue: event.toStatus).map { $0.label.text(in: language) } ?? event.toStatus
             var files: [Item] = []
             for id in JSONText.decode([String].self, event.attachments) ?? [] {
@@ -103,8 +106,8 @@ enum RequestPage {
             }
             events.append(
                 Event(
-                    at: language.format(CalendarDay(event.at, in: req.config.timeZone)), who: who,
-                    what: t("requests.event", ["action": t["requests.action.\(event.action)"], "status": to]),
+                    at: req.localTime(event.at), who: who,
+                    what: t("timeline.\(event.action)", ["who": who, "status": to]),
                     message: event.message, attachments: files))
         }
         let computed = try await BackOffice.settlement(for: record, db: req.db)

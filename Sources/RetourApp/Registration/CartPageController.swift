@@ -29,9 +29,12 @@ struct CartPageController: RouteCollection {
         var address: Address
         var countries: [SelectOption]
         var errors: [String: String]
+        /// The position was edited, not added: the next page says "bijgewerkt".
+        var updated: Bool
 
-        init(id: Int, address: Address, errors: [String: String], language: Language) {
+        init(id: Int, address: Address, errors: [String: String], language: Language, updated: Bool) {
             self.id = id
+            self.updated = updated
             self.address = address
             self.errors = errors
             let chosen = Country.find(address.country)?.code
@@ -49,7 +52,8 @@ struct CartPageController: RouteCollection {
         return try await req.renderPage(
             "address", title: req.texts["address.title"], nav: "search",
             content: AddressContent(
-                id: try position.requireID(), address: address, errors: [:], language: req.language))
+                id: try position.requireID(), address: address, errors: [:], language: req.language,
+                updated: req.query[String.self, at: "updated"] == "1"))
     }
 
     @Sendable func saveAddress(req: Request) async throws -> Response {
@@ -68,17 +72,22 @@ struct CartPageController: RouteCollection {
             return try await req.renderPage(
                 "address", title: req.texts["address.title"], nav: "search",
                 content: AddressContent(
-                    id: try position.requireID(), address: address, errors: errors, language: req.language),
+                    id: try position.requireID(), address: address, errors: errors, language: req.language,
+                    updated: req.query[String.self, at: "updated"] == "1"),
                 status: .unprocessableEntity)
         }
         position.returnAddress = JSONText.encode(address)
         try await position.save(on: req.db)
-        return req.redirect(to: "/cart/positions/\(try position.requireID())/added")
+        let updated = req.query[String.self, at: "updated"] == "1" ? "?updated=1" : ""
+        return req.redirect(to: "/cart/positions/\(try position.requireID())/added\(updated)")
     }
 
     @Sendable func added(req: Request) async throws -> Response {
         _ = try await ownPosition(req)
-        return try await req.renderPage("added", title: req.texts["added.title"], nav: "search", content: NoContent())
+        struct Content: Encodable { var updated: Bool }
+        return try await req.renderPage(
+            "added", title: req.texts["added.title"], nav: "search",
+            content: Content(updated: req.query[String.self, at: "updated"] == "1"))
     }
 
     @Sendable func remove(req: Request) async throws -> Response {

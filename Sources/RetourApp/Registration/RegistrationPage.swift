@@ -144,13 +144,14 @@ extension RegistrationPageController {
         // A form in two steps: the field the options depend on comes first, the rest once it is chosen.
         let stepField = schema.fields.compactMap(\.when).first?.field
         let stepChosen = stepField.map { !(posted[$0] ?? "").isEmpty } ?? true
-        let fields = schema.fields.enumerated().map { index, field -> FieldView in
-            func text(_ suffix: String) -> String {
-                for key in ["field.\(reason.rawValue).\(field.name).\(suffix)", "field.\(field.name).\(suffix)"] {
-                    if let value = t.texts[key] { return value }
-                }
-                return ""
+        func fieldText(_ name: String, _ suffix: String) -> String {
+            for key in ["field.\(reason.rawValue).\(name).\(suffix)", "field.\(name).\(suffix)"] {
+                if let value = t.texts[key] { return value }
             }
+            return ""
+        }
+        let fields = schema.fields.enumerated().map { index, field -> FieldView in
+            func text(_ suffix: String) -> String { fieldText(field.name, suffix) }
             var kind = "text"
             var options: [Option] = []
             let value = posted[field.name] ?? ""
@@ -288,7 +289,21 @@ extension RegistrationPageController {
             uploadToken: uploadToken, uploadURL: uploadURL,
             qr: QRCode.svg(uploadURL) ?? "", uploaded: uploaded, photosRequired: policy[reason].requiredImages,
             transportWarning: reason == .transportDamage, errors: shownErrors,
-            errorList: errors.map { $0.message.text(in: language) }, refusal: verdict.explanation?.text(in: language),
+            errorList: errors.map { error in
+                // The summary names the field each error is about, in the words of the form.
+                let name = error.field.hasPrefix("serials") ? "serials" : error.field
+                let label: String
+                switch name {
+                case "quantity": label = t.texts["quantity.\(reason.rawValue)"] ?? t["register.quantity"]
+                case "serials": label = t[serialMode == "free" ? "register.serials.free" : "register.serials.pick"]
+                case "attachments": label = t["register.upload.title"]
+                case "reason": label = t["reasons.title"]
+                default: label = fieldText(name, "label")
+                }
+                let message = error.message.text(in: language)
+                let field = label.trimmingCharacters(in: CharacterSet(charactersIn: ": "))
+                return field.isEmpty ? message : "\(field): \(message)"
+            }, refusal: verdict.explanation?.text(in: language),
             edit: form.edit)
         return try await req.renderPage(
             "register", title: t["nav.registration"], nav: "search", content: content, status: status)

@@ -99,7 +99,8 @@ struct RegistrationPageController: RouteCollection {
                 try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token))
                     .filter(\.$userID == user.requireID()).set(\.$positionID, to: try position.requireID()).update()
             }
-            return req.redirect(to: "/cart/positions/\(try position.requireID())/address")
+            let updated = replacing == nil ? "" : "?updated=1"
+            return req.redirect(to: "/cart/positions/\(try position.requireID())/address\(updated)")
         } catch let problem as Problem where problem.status != .notFound {
             let shown = problem.errors.isEmpty ? [FieldError(field: "form", message: problem.detail)] : problem.errors
             return try await render(
