@@ -95,6 +95,12 @@ extension AppTests {
                 // The phone: no session, no cookie.
                 let phone = try await app.testing().sendRequest(.GET, "/m/\(token)")
                 #expect(phone.status == .ok)
+                // It names the article, in the language of the form that showed the code.
+                #expect(phone.body.string.contains("Voor: 1948782 - LOGITECH HD Webcam C930e (factuur 0962405087)"))
+                #expect(html.contains("/m/\(token)?lang=nl"))
+                let english = try await app.testing().sendRequest(.GET, "/m/\(token)?lang=en").body.string
+                #expect(english.contains("For: 1948782 - LOGITECH HD Webcam C930e (invoice 0962405087)"))
+                #expect(english.contains("<h1>Add photos and documents</h1>"))
                 let boundary = "phone-boundary"
                 var body = ByteBuffer()
                 for index in 1...3 {

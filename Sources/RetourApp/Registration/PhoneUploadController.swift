@@ -15,6 +15,8 @@ struct PhoneUploadController: RouteCollection {
 
     struct Content: Encodable {
         var token: String
+        var lang: String
+        var article: String
         var files: [String]
         var notice: String?
         var error: String?
@@ -62,6 +64,10 @@ struct PhoneUploadController: RouteCollection {
     }
 
     private func valid(_ req: Request) async throws -> (String, UploadToken) {
+        // The language of the form that showed the QR code, carried in its address.
+        if let code = req.query[String.self, at: "lang"], let language = Language(rawValue: code) {
+            req.storage[Request.ChosenLanguageKey.self] = language
+        }
         let token = req.parameters.get("token") ?? ""
         guard token.count <= 64,
             let record = try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token)).first()
@@ -84,8 +90,19 @@ struct PhoneUploadController: RouteCollection {
     ) async throws -> Response {
         let files = try await Attachment.query(on: req.db).filter(\.$uploadToken == record.tokenHash).sort(\.$createdAt)
             .all()
+        // The article the photos are for, as the form on the computer names it.
+        var article = ""
+        if let line = try await InvoiceLine.find(record.lineID, on: req.db),
+            let described = try await line.articleRecord(on: req.db)
+        {
+            article = req.texts(
+                "phone.article",
+                ["article": described.number, "description": described.description, "invoice": line.invoiceNumber])
+        }
         return try await req.renderPage(
             "phone", title: req.texts["phone.title"],
-            content: Content(token: token, files: files.map(\.filename), notice: notice, error: error), status: status)
+            content: Content(
+                token: token, lang: req.language.rawValue, article: article, files: files.map(\.filename),
+                notice: notice, error: error), status: status)
     }
 }

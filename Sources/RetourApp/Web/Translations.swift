@@ -47,7 +47,14 @@ extension Application {
 extension Request {
     /// The language of this request: the `lang` cookie set by the switch, else the user's own,
     /// else Dutch. The API also honours `Accept-Language`.
+    /// A language a page chose for its reader, ahead of cookie and account (the phone-upload page
+    /// follows the form that made its QR code).
+    struct ChosenLanguageKey: StorageKey {
+        typealias Value = Language
+    }
+
     var language: Language {
+        if let chosen = storage[ChosenLanguageKey.self] { return chosen }
         if url.path.hasPrefix("/api/") {
             // The API: the header when given, else the user's own language, else English.
             if let accept = headers.first(name: .acceptLanguage)?.lowercased(), !accept.isEmpty {
