@@ -60,8 +60,8 @@ class CommercialReturnToArchive(BrowserTest):
         line = self.find("tbody.line").get_attribute("id").split("-", 1)[1]
         self.open(f"/register/{line}?reason=commercial_return")
         self.find("input[name='f[sealedDeclaration]']").click()
-        self.find("input[name='serials[]'][value='S4EVNM0R820839']").click()
-        self.find("input[name='serials[]'][value='S4EVNM0R820840']").click()
+        self.find("input[name='serials[]'][value='S4EVNM0R820841']").click()
+        self.find("input[name='serials[]'][value='S4EVNM0R820843']").click()
         self.find("#add-position").click()
         self.wait.until(EC.url_contains("/address"))
         self.find("#address-submit").click()

@@ -30,7 +30,7 @@ class ReasonsOnARow(BrowserTest):
         self.assertEqual(len(options), 14)
         self.assertTrue(options[2].is_enabled())
 
-        old = self.open_line("0962277446")
+        old = self.open_line("0962277401")
         self.assertIn("disabled", old.get_attribute("class"))
         ended = today - datetime.timedelta(days=20) + datetime.timedelta(days=15)
         self.assertIn(f"verlopen op {dutch(ended)}", old.text)

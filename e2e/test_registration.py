@@ -69,7 +69,7 @@ class RegisterSubmitAndMail(BrowserTest):
         self.login("jan@pcpartner.nl")
         webcam = self.line_id("0962405087")
         samsung = self.line_id("0962350553")
-        netgear = self.line_id("0962405086")
+        netgear = self.line_id("0962405090")
 
         def defect():
             Select(self.find("#f-fault")).select_by_value("no_response")
@@ -79,7 +79,7 @@ class RegisterSubmitAndMail(BrowserTest):
         def commercial_return():
             self.check("input[name='f[sealedDeclaration]']")
             self.check("input[name='serials[]'][value='S4EVNM0R820837']")
-            self.check("input[name='serials[]'][value='S4EVNM0R820838']")
+            self.check("input[name='serials[]'][value='S4EVNM0R820839']")
             self.assertIn("return fee", self.find("#credit-preview").text)
 
         def transport_damage():

@@ -30,7 +30,7 @@ extension AppTests {
             let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
             let added = try await RegistrationTests.add(
                 app,
-                #"{"line": \#(line), "reason": "commercial_return", "serials": ["S4EVNM0R820837", "S4EVNM0R820838"], "fields": {"sealedDeclaration": true}}"#,
+                #"{"line": \#(line), "reason": "commercial_return", "serials": ["S4EVNM0R820837", "S4EVNM0R820839"], "fields": {"sealedDeclaration": true}}"#,
                 token: jan)
             #expect(added.status == .created)
             let submitted = try await RegistrationTests.submit(app, token: jan)
@@ -75,7 +75,7 @@ extension AppTests {
 
                 let received = try await Self.post(
                     app, "/api/v1/requests/\(number)/receipt",
-                    #"{"quantity": 2, "serials": ["S4EVNM0R820837", "S4EVNM0R820838"], "condition": "as_expected"}"#,
+                    #"{"quantity": 2, "serials": ["S4EVNM0R820837", "S4EVNM0R820839"], "condition": "as_expected"}"#,
                     token: agent)
                 #expect(received.status == .ok, "\(received.body.string)")
                 #expect(try received.json()["status"] as? String == "received")
@@ -223,7 +223,7 @@ extension AppTests {
                 app.clock = FixedClock(day: testDay.adding(days: 21), timeZone: app.config.timeZone)
                 let late = try await Self.post(
                     app, "/api/v1/requests/\(number)/receipt",
-                    #"{"quantity": 2, "serials": ["S4EVNM0R820837", "S4EVNM0R820838"], "condition": "as_expected"}"#,
+                    #"{"quantity": 2, "serials": ["S4EVNM0R820837", "S4EVNM0R820839"], "condition": "as_expected"}"#,
                     token: try await app.token("rma@retour.example"))
                 #expect(
                     (try late.json()["discrepancy"] as? String)?.contains("transit days") == true, "\(late.body.string)"
@@ -270,7 +270,7 @@ extension AppTests {
                 #expect(
                     try await agent.post(
                         "/requests/\(number)/receipt",
-                        ["quantity": "2", "serials": "S4EVNM0R820837 S4EVNM0R820838", "condition": "as_expected"]
+                        ["quantity": "2", "serials": "S4EVNM0R820837 S4EVNM0R820839", "condition": "as_expected"]
                     ).status == .seeOther)
                 #expect(try await agent.post("/requests/\(number)/credit", ["amount": "98,91"]).status == .seeOther)
                 let credited = try await reseller.get("/requests/\(number)")

@@ -70,7 +70,7 @@ extension AppTests {
             let number = try await FollowUpTests.submitCommercialReturn(app, jan)
             let received = try await FollowUpTests.post(
                 app, "/api/v1/requests/\(number)/receipt",
-                #"{"quantity":2,"serials":["S4EVNM0R820837","S4EVNM0R820838"],"condition":"as_expected"}"#, token: agent
+                #"{"quantity":2,"serials":["S4EVNM0R820837","S4EVNM0R820839"],"condition":"as_expected"}"#, token: agent
             )
             #expect(received.status == .ok, "\(received.body.string)")
             return number

@@ -18,7 +18,7 @@ extension AppTests {
             try await withRetour(demo: true) { app in
                 let admin = try await app.token("admin@retour.example")
                 let jan = try await app.token("jan@pcpartner.nl")
-                let line = try await ReasonsTests.lineID(app, invoice: "0962277446", token: jan)
+                let line = try await ReasonsTests.lineID(app, invoice: "0962277401", token: jan)
                 #expect(
                     try await ReasonsTests.reasons(app, line: line, token: jan)["commercial_return"]?["enabled"]
                         as? Bool == false)

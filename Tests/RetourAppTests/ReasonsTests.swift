@@ -41,7 +41,7 @@ extension AppTests {
                 #expect(tenDays["commercial_return"]?["explanation"] is NSNull)
 
                 let twentyDays = try await Self.reasons(
-                    app, line: try await Self.lineID(app, invoice: "0962277446", token: jan), token: jan)
+                    app, line: try await Self.lineID(app, invoice: "0962277401", token: jan), token: jan)
                 let refused = try #require(twentyDays["commercial_return"])
                 #expect(refused["enabled"] as? Bool == false)
                 let ended = testDay.adding(days: -20 + 15)
@@ -61,7 +61,7 @@ extension AppTests {
                 let jan = try await app.token("jan@pcpartner.nl")
                 // NETGEAR has no DOA: refused, pointing to Defect.
                 let netgear = try await Self.reasons(
-                    app, line: try await Self.lineID(app, invoice: "0962405086", token: jan), token: jan, language: "en"
+                    app, line: try await Self.lineID(app, invoice: "0962405090", token: jan), token: jan, language: "en"
                 )
                 #expect(netgear["doa"]?["enabled"] as? Bool == false)
                 #expect((netgear["doa"]?["explanation"] as? String)?.contains("NETGEAR has no DOA arrangement") == true)
@@ -115,10 +115,10 @@ extension AppTests {
         @Test func theSearchRowLoadsItsReasonsAsAFragment() async throws {
             try await withRetour(demo: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
-                let id = try await Self.lineID(app, invoice: "0962277446", token: jan)
+                let id = try await Self.lineID(app, invoice: "0962277401", token: jan)
                 let browser = Browser(app)
                 try await browser.login("jan@pcpartner.nl")
-                let search = try await browser.get("/search?numberType=invoice&number=0962277446").body.string
+                let search = try await browser.get("/search?numberType=invoice&number=0962277401").body.string
                 #expect(search.contains("data-src=\"/search/lines/\(id)/reasons\""))
                 let html = try await browser.get("/search/lines/\(id)/reasons").body.string
                 #expect(html.components(separatedBy: "<li class=\"reason").count - 1 == 14)

@@ -83,10 +83,10 @@ extension AppTests {
                 #expect(direct.status == .unprocessableEntity)
                 #expect(direct.body.string.contains("ACER COMPUTER BV"))
                 // A 20-day-old invoice: commercial return is closed, with its explanation.
-                let old = try await ReasonsTests.lineID(app, invoice: "0962277446", token: jan)
+                let old = try await ReasonsTests.lineID(app, invoice: "0962277401", token: jan)
                 let closed = try await Self.add(
                     app,
-                    #"{"line": \#(old), "reason": "commercial_return", "serials": ["ZTT2YCBT01"], "fields": {"sealedDeclaration": true}}"#,
+                    #"{"line": \#(old), "reason": "commercial_return", "serials": ["ZTT2XA01"], "fields": {"sealedDeclaration": true}}"#,
                     token: jan)
                 #expect(closed.status == .unprocessableEntity)
                 #expect(closed.body.string.contains("ended on"))
@@ -232,7 +232,7 @@ extension AppTests {
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
                 let position =
-                    #"{"line": \#(line), "reason": "commercial_return", "serials": ["S4EVNM0R820837", "S4EVNM0R820838"], "fields": {"sealedDeclaration": true}}"#
+                    #"{"line": \#(line), "reason": "commercial_return", "serials": ["S4EVNM0R820837", "S4EVNM0R820839"], "fields": {"sealedDeclaration": true}}"#
                 #expect(try await Self.add(app, position, token: jan).status == .created)
                 let first = try await Self.submit(app, token: jan, key: "order-42")
                 #expect(first.status == .created, "\(first.body.string)")

@@ -126,29 +126,72 @@ enum DemoData {
                 "0962405086", company: "100200", date: today.adding(days: -3), customerOrder: "PO-4412",
                 order: "7045333716",
                 deliveryNote: "6071053725",
+                lines: [line(100, articles["1948782"]!, quantity: 1, serials: ["2119LZ90X2W4"])]))
+        // A brand without DOA (the NETGEAR switch).
+        invoices.append(
+            invoice(
+                "0962405090", company: "100200", date: today.adding(days: -3), customerOrder: "PO-4413",
+                order: "7045333790",
+                deliveryNote: "6071053731",
                 lines: [line(100, articles["3777802"]!, quantity: 1, serials: ["4TR1957E00312"])]))
+        // The LENOVO of the manual's too-much-delivered and transport-damage screens (L722–L860): its
+        // keep offers 332,30 and 300,57 can be tried while the four-day window is open.
+        invoices.append(
+            invoice(
+                "0962405251", company: "100200", date: today.adding(days: -1), customerOrder: "PO-4418",
+                order: "7045371251",
+                deliveryNote: "6071054251",
+                lines: [
+                    line(
+                        100, articles["4256321"]!, quantity: 15,
+                        serials: [
+                            "SYL01BPY7", "SYL01BPYM", "SYL01BPYR", "SYL01BPYX", "SYL01BPZ1", "SYL01BPZA", "SYL01BPZC",
+                            "SYL01BPZE", "SYL01BPZH", "SYL01BQ00", "SYL01BQ0S", "SYL01BQ0X", "SYL01BQ13", "SYL01BQ15",
+                            "SYL01BQZE",
+                        ])
+                ]))
         invoices.append(
             invoice(
                 "0962350553", company: "100200", date: today.adding(days: -10), customerOrder: "PO-4398",
                 order: "7045290011",
                 deliveryNote: "6071049981",
-                lines: [line(100, articles["4036185"]!, quantity: 8, serials: (837...844).map { "S4EVNM0R820\($0)" })]))
+                // The manual lists S4EVNM0R820837, …839, …841: every other number.
+                lines: [
+                    line(
+                        100, articles["4036185"]!, quantity: 8,
+                        serials: stride(from: 837, through: 851, by: 2).map { "S4EVNM0R820\($0)" })
+                ]))
         invoices.append(
             invoice(
-                "0962277446", company: "100200", date: today.adding(days: -20), customerOrder: "PO-4371",
+                "0962277446", company: "100200", date: today.adding(days: -9), customerOrder: "PO-4371",
                 order: "7045211873",
                 deliveryNote: "6071041220",
                 lines: [
+                    // The manual's wrong delivery and product complaint (15 days, open); its serials first.
                     line(
                         100, articles["3024017"]!, quantity: 10,
-                        serials: (1...10).map { "ZTT2YCBT\(String(format: "%02d", $0))" })
+                        serials: [
+                            "ZTT2YCBT", "ZTT2YCR2", "ZTT2YJZN", "ZTT2YK0A", "ZTT2YK1C", "ZTT2YK2F", "ZTT2YK3H",
+                            "ZTT2YK4M", "ZTT2YK5P", "ZTT2YK6S",
+                        ])
+                ]))
+        // The same Skyhawk bought earlier: twenty days, past the 15-day returns, within buy back.
+        invoices.append(
+            invoice(
+                "0962277401", company: "100200", date: today.adding(days: -20), customerOrder: "PO-4360",
+                order: "7045211801",
+                deliveryNote: "6071041201",
+                lines: [
+                    line(
+                        100, articles["3024017"]!, quantity: 10,
+                        serials: (1...10).map { "ZTT2XA\(String(format: "%02d", $0))" })
                 ]))
         invoices.append(
             invoice(
                 "0912025689", company: "100200", date: today.adding(days: -29), customerOrder: "PO-4350",
                 order: "7045180034",
                 deliveryNote: "6071037765",
-                lines: [line(100, articles["4256321"]!, quantity: 15, serials: (701...715).map { "SYL01BPY\($0)" })]))
+                lines: [line(100, articles["4256321"]!, quantity: 15, serials: (701...715).map { "SYL01BN\($0)" })]))
         invoices.append(
             invoice(
                 "0962411120", company: "100200", date: today, customerOrder: "PO-4420", order: "7045371200",
