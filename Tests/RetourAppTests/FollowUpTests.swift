@@ -240,7 +240,7 @@ extension AppTests {
                 let pdf = try await app.get("/api/v1/requests/\(number)/return-form.pdf", token: jan)
                 #expect(pdf.status == .ok)
                 let text = try pdfText(Data(buffer: pdf.body))
-                #expect(text.contains("RMA \(rma)"))
+                #expect(text.contains("Put RMA number \(rma) on the box"))
                 #expect(text.contains("Inundatiedok 18"))
                 #expect(text.contains("S4EVNM0R820837"))
             }

@@ -251,6 +251,19 @@ extension AppTests {
                 let page = try await browser.get("/register/\(line)?reason=commercial_return").body.string
                 #expect(page.contains("Dit kan binnen 15 kalenderdagen na de factuurdatum."))
                 #expect(page.contains("De artikelen moeten 100% gesloten en nieuw zijn."))
+                // The manual's examples and instructions, each on its own reason's form.
+                let webcam = try await RegistrationTests.webcam(app, jan)
+                func form(_ reason: String) async throws -> String {
+                    try await browser.get("/register/\(webcam)?reason=\(reason)").body.string
+                }
+                #expect(try await form("product_complaint").contains("niet compatible met"))
+                #expect(
+                    try await form("product_complaint").contains(
+                        "Het helpt ons als u een foto van het ontvangen artikel"))
+                #expect(try await form("shortage").contains("ik heb 2 van de 3 dozen ontvangen"))
+                #expect(try await form("defect").contains("Selecteer vervolgens het defecte serienummer."))
+                #expect(try await form("doa").contains("RMA(DOA)-nummer"))
+                #expect(!(try await form("defect")).contains("RMA(DOA)"))
             }
         }
 
@@ -390,6 +403,7 @@ extension AppTests {
                 let pdf = decoded(try #require(parts.last { $0.hasPrefix("JVBER") }))
                 let form = try pdfText(pdf)
                 #expect(form.contains("Retourformulier") && form.contains(rma) && form.contains(number))
+                #expect(form.contains("Vermeld RMA-nummer \(rma) op de doos"))
             }
         }
 

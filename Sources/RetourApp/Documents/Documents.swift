@@ -77,24 +77,28 @@ enum Documents {
         return try pdf.finish()
     }
 
-    static func returnForm(for record: ReturnRequest, language: Language, config: AppConfig, db: any Database)
+    static func returnForm(for record: ReturnRequest, texts t: Translations, config: AppConfig, db: any Database)
         async throws
         -> Data
     {
         guard let rma = record.rmaNumber else { throw Problem.notFound() }
-        let nl = language == .nl
+        let language = t.language
+        let reason = ReasonID(rawValue: record.reason) ?? .defect
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let article = try await line?.articleRecord(on: db)
         let company = try await Company.find(record.companyID, on: db)
         let pdf = PDFDocument()
-        pdf.text(nl ? "Retourformulier" : "Return form", x: 50, y: 70, size: 20, bold: true)
-        pdf.text(nl ? "Stop dit formulier in de doos." : "Put this form in the box.", x: 50, y: 92, size: 10)
-        pdf.text("RMA \(rma)", x: 50, y: 150, size: 28, bold: true)
+        pdf.text(t["returnForm.title"], x: 50, y: 70, size: 20, bold: true)
+        pdf.text(t["returnForm.inTheBox"], x: 50, y: 92, size: 10)
+        // The number for the box, and which one it is not: the request number is for the records.
+        pdf.text(
+            t.forReason("returnForm.onTheBox", reason, ["rma": rma, "number": record.number]), x: 50, y: 108, size: 10)
+        pdf.text(rma, x: 50, y: 150, size: 28, bold: true)
         pdf.qrCode(rma, x: 400, y: 100, size: 140)
         if let until = record.validUntil.flatMap(CalendarDay.init(iso:)) {
-            pdf.text("\(nl ? "Geldig tot en met" : "Valid until") \(language.format(until))", x: 50, y: 175, size: 11)
+            pdf.text(t("returnForm.validUntil", ["date": language.format(until)]), x: 50, y: 175, size: 11)
         }
-        pdf.text(nl ? "Retouradres" : "Return address", x: 50, y: 270, size: 11, bold: true)
+        pdf.text(t["returnForm.address"], x: 50, y: 270, size: 11, bold: true)
         var y = 288.0
         for part in config.returnAddress.components(separatedBy: " · ") {
             pdf.text(part, x: 50, y: y, size: 12)
@@ -103,19 +107,13 @@ enum Documents {
         y += 20
         pdf.rule(y: y)
         let rows: [(String, String)] = [
-            (nl ? "Aanvraag" : "Request", record.number),
-            (nl ? "Afzender" : "Sender", "\(company?.name ?? "") (\(company?.number ?? ""))"),
-            (nl ? "Factuur" : "Invoice", "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0)"),
-            (nl ? "Artikel" : "Article", "\(article?.number ?? "") \(article?.description ?? "")"),
-            (nl ? "Hoeveelheid" : "Quantity", "\(record.quantity)"),
-            (
-                nl ? "Serienummers" : "Serial numbers",
-                (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", ")
-            ),
-            (
-                nl ? "Reden" : "Reason",
-                ReasonID(rawValue: record.reason).map { Reason.named($0).label.text(in: language) } ?? record.reason
-            ),
+            (t["returnForm.request"], record.number),
+            (t["returnForm.sender"], "\(company?.name ?? "") (\(company?.number ?? ""))"),
+            (t["returnForm.invoice"], "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0)"),
+            (t["returnForm.article"], "\(article?.number ?? "") \(article?.description ?? "")"),
+            (t["returnForm.quantity"], "\(record.quantity)"),
+            (t["returnForm.serials"], (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", ")),
+            (t["returnForm.reason"], Reason.named(reason).label.text(in: language)),
         ]
         for (label, value) in rows {
             y += 18

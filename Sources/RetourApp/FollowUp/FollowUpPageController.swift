@@ -166,7 +166,7 @@ struct FollowUpPageController: RouteCollection {
     @Sendable func returnForm(req: Request) async throws -> Response {
         let (_, record) = try await found(req)
         guard let rma = record.rmaNumber else { throw Problem.notFound() }
-        let data = try await Documents.returnForm(for: record, language: req.language, config: req.config, db: req.db)
+        let data = try await Documents.returnForm(for: record, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(rma).pdf")
     }
 

@@ -68,7 +68,7 @@ struct RequestsAPIController: RouteCollection {
         let user = try req.requireUser()
         let found = try await record(req, user)
         guard let rma = found.rmaNumber else { throw Problem.notFound() }
-        let data = try await Documents.returnForm(for: found, language: req.language, config: req.config, db: req.db)
+        let data = try await Documents.returnForm(for: found, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(rma).pdf")
     }
 

@@ -39,13 +39,14 @@ enum ConfirmationMail {
                         ]))
             }
             if let rma = request.rmaNumber, let until = request.validUntil.flatMap(CalendarDay.init(iso:)) {
-                lines.append(t("mail.confirmation.rma", ["rma": rma, "date": language.format(until)]))
+                lines.append(
+                    t.forReason("mail.confirmation.rma", reason.id, ["rma": rma, "date": language.format(until)]))
                 lines.append(t("mail.confirmation.onTheBox", ["rma": rma, "number": request.number]))
                 let attachment = MailAttachment(returnFormOf: request.number, language: language.rawValue)
                 lines.append(t("mail.confirmation.returnForm", ["filename": attachment.filename(rma: rma, texts: t)]))
                 attachments.append(attachment)
             }
-            lines.append(reason.outcome.confirmation.text(in: language))
+            lines.append(t.outcome(of: reason))
         }
         if shipsAny {
             lines.append("")

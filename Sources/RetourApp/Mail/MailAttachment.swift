@@ -19,7 +19,7 @@ struct MailAttachment: Codable, Hashable {
             let rma = record.rmaNumber
         else { return nil }
         let language = Language(rawValue: language) ?? .default
-        let data = try await Documents.returnForm(for: record, language: language, config: config, db: db)
+        let data = try await Documents.returnForm(for: record, texts: catalog[language], config: config, db: db)
         return MailMessage.File(
             filename: filename(rma: rma, texts: catalog[language]), contentType: "application/pdf", data: data)
     }

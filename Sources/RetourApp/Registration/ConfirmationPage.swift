@@ -11,6 +11,8 @@ enum ConfirmationPage {
         var number: String
         var reason: String
         var rmaNumber: String?
+        /// "RMA-nummer:", or "RMA(DOA)-nummer:" for DOA.
+        var rmaLabel: String
         var validUntil: String?
         var outcome: String
         var message: String
@@ -33,12 +35,14 @@ enum ConfirmationPage {
 
     static func render(_ requests: [ReturnRequest], on req: Request, status: HTTPStatus) async throws -> Response {
         let language = req.language
+        let t = req.texts
         let rows = requests.map { record in
-            let reason = ReasonID(rawValue: record.reason).map(Reason.named)
+            let reason = Reason.named(ReasonID(rawValue: record.reason) ?? .defect)
             return Row(
-                number: record.number, reason: reason?.label.text(in: language) ?? "", rmaNumber: record.rmaNumber,
+                number: record.number, reason: reason.label.text(in: language), rmaNumber: record.rmaNumber,
+                rmaLabel: t.forReason("confirmation.rma", reason.id),
                 validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
-                outcome: record.outcome, message: reason?.outcome.confirmation.text(in: language) ?? "",
+                outcome: record.outcome, message: t.outcome(of: reason),
                 returnForm: record.rmaNumber == nil ? nil : "/requests/\(record.number)/return-form.pdf")
         }
         let content = Content(

@@ -90,6 +90,9 @@ extension RegistrationPageController {
         var qr: String
         var uploaded: [Uploaded]
         var photosRequired: Int
+        /// The manual's words on what to photograph and which serials to choose, for this reason.
+        var uploadHint: String?
+        var serialsHint: String?
         var transportWarning: Bool
         var errors: [String: String]
         var errorList: [String]
@@ -288,6 +291,8 @@ extension RegistrationPageController {
             stepField: stepField, stepChosen: stepChosen, material: material, creditPreview: creditPreview,
             uploadToken: uploadToken, uploadURL: uploadURL,
             qr: QRCode.svg(uploadURL) ?? "", uploaded: uploaded, photosRequired: policy[reason].requiredImages,
+            uploadHint: t.texts["upload.hint.\(reason.rawValue)"],
+            serialsHint: t.texts["serials.hint.\(reason.rawValue)"],
             transportWarning: reason == .transportDamage, errors: shownErrors,
             errorList: errors.map { error in
                 // The summary names the field each error is about, in the words of the form.

@@ -218,7 +218,8 @@ enum Submission {
                     number: record.number, rmaNumber: record.rmaNumber, validUntil: record.validUntil,
                     status: record.status,
                     outcome: record.outcome, shipDirectly: reason.shipsDirectly,
-                    message: reason.outcome.confirmation.text(in: language), position: try position.requireID()))
+                    message: request.application.translationCatalog[language].outcome(of: reason),
+                    position: try position.requireID()))
         }
 
         let mail = try await ConfirmationMail.compose(

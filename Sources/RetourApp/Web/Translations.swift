@@ -71,3 +71,17 @@ extension Request {
 
     var texts: Translations { application.translationCatalog[language] }
 }
+
+extension Translations {
+    /// A text that may read differently for one reason ("RMA(DOA)-nummer"): `key.<reason>` when the
+    /// catalogue has it, else `key`.
+    func forReason(_ key: String, _ reason: ReasonID, _ values: [String: String] = [:]) -> String {
+        let specific = "\(key).\(reason.rawValue)"
+        return self(texts[specific] == nil ? key : specific, values)
+    }
+
+    /// What happens next for a request of `reason` (rulebook §4: the three outcomes).
+    func outcome(of reason: Reason) -> String {
+        forReason("outcome.\(reason.outcome.rawValue)", reason.id)
+    }
+}

@@ -49,33 +49,6 @@ public enum RequestNumbers {
 }
 
 extension Outcome {
-    /// The on-screen and e-mail text of this outcome (rulebook §4; `labels-nl.md` §I).
-    public var confirmation: Message {
-        switch self {
-        case .shipDirectly:
-            return Message(
-                nl:
-                    "U ontvangt per e-mail een RMA-bevestiging met daarin het RMA-nummer. Hiermee kunt u uw RMA artikelen direct opsturen naar ALSO. Een RMA nummer is 05 dagen geldig.",
-                en:
-                    "You will receive an RMA confirmation by e-mail with the RMA number. With it you can send your RMA articles to ALSO at once. An RMA number is valid for 5 days."
-            )
-        case .inReview:
-            return Message(
-                nl:
-                    "Uw aanvraag is gelukt maar u kunt uw retour NIET DIRECT opsturen. Uw aanvraag wordt in behandeling genomen en wij zullen u z.s.m. contacteren met verdere informatie.",
-                en:
-                    "Your request was received, but do NOT ship your return yet. Your request is being reviewed and we will contact you as soon as possible with further information."
-            )
-        case .claim:
-            return Message(
-                nl:
-                    "Uw aanvraag is gelukt. Uw melding wordt in behandeling genomen en wij zullen u z.s.m. contacteren met verdere informatie.",
-                en:
-                    "Your request was received. Your claim is being handled and we will contact you as soon as possible with further information."
-            )
-        }
-    }
-
     /// Shown on every confirmation [manual].
     public static let noEntitlement = Message(
         nl:
