@@ -217,8 +217,11 @@ extension AppTests {
                 let jan = try await app.token("jan@pcpartner.nl")
                 let shipping = try await FollowUpTests.submitCommercialReturn(app, jan)  // awaiting goods
                 let line = try await ReasonsTests.lineID(app, invoice: "0962405087", token: jan)
+                let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
+                let photo = try await RegistrationTests.upload(app, png, name: "doos.png", token: jan).json()
+                let photoID = try #require(photo["id"] as? String)
                 let complaint =
-                    #"{"line": \#(line), "reason": "product_complaint", "quantity": 1, "fields": {"condition": "opened"}}"#
+                    #"{"line": \#(line), "reason": "product_complaint", "quantity": 1, "fields": {"condition": "opened"}, "attachments": ["\#(photoID)"]}"#
                 let review = try await RegistrationTests.submitOne(app, complaint, token: jan)
                 let agent = Browser(app)
                 try await agent.login("rma@retour.example")
@@ -229,6 +232,10 @@ extension AppTests {
                     try await agent.get("/backoffice?status=open").body.string.contains("id=\"request-\(shipping)\""))
                 let page = try await agent.get("/requests/\(review)").body.string
                 #expect(page.contains(#"<option value="" selected disabled>Kies een beslissing…</option>"#))
+                // Who, when, at what price, and the photos as thumbnails.
+                #expect(page.contains(#"<dd id="request-customer">PC Partner BV (100200)</dd>"#))
+                #expect(page.contains("<dt>Factuurdatum</dt>") && page.contains("71,50"))
+                #expect(page.contains(#"<img src="/attachments/\#(photoID)" alt="doos.png""#))
                 // A decision that was not chosen is refused, not taken as an approval.
                 let none = try await agent.post("/requests/\(review)/decision", ["decision": ""])
                 #expect(none.status == .unprocessableEntity)

@@ -38,6 +38,22 @@ extension AppTests {
             return try await app.testing().sendRequest(.POST, "/api/v1/cart/submit", headers: headers)
         }
 
+        /// Uploads one file through the API, as a client would.
+        static func upload(_ app: Application, _ bytes: [UInt8], name: String, token: String) async throws
+            -> TestingHTTPResponse
+        {
+            let boundary = "retour-test-boundary"
+            var body = ByteBuffer()
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            body.writeBytes(bytes)
+            body.writeString("\r\n--\(boundary)--\r\n")
+            var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
+            headers.bearerAuthorization = BearerAuthorization(token: token)
+            return try await app.testing().sendRequest(.POST, "/api/v1/attachments", headers: headers, body: body)
+        }
+
         @Test(arguments: [
             ("defect", ["fault", "description", "serials"]), ("doa", ["fault", "description", "serials"]),
             ("commercial_return", ["sealedDeclaration", "serials"]),
@@ -183,17 +199,7 @@ extension AppTests {
             try await withRetour(demo: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 func upload(_ bytes: [UInt8], name: String, token: String) async throws -> TestingHTTPResponse {
-                    let boundary = "retour-test-boundary"
-                    var body = ByteBuffer()
-                    body.writeString(
-                        "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                    )
-                    body.writeBytes(bytes)
-                    body.writeString("\r\n--\(boundary)--\r\n")
-                    var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
-                    headers.bearerAuthorization = BearerAuthorization(token: token)
-                    return try await app.testing().sendRequest(
-                        .POST, "/api/v1/attachments", headers: headers, body: body)
+                    try await Self.upload(app, bytes, name: name, token: token)
                 }
                 let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
                 let stored = try await upload(png, name: "../../etc/photo.png", token: jan)

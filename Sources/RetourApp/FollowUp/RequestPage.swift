@@ -9,6 +9,8 @@ enum RequestPage {
     struct Item: Encodable {
         var label: String
         var value: String
+        /// An image the page shows as a thumbnail, linking to the file.
+        var image: Bool = false
     }
 
     struct Event: Encodable {
@@ -27,6 +29,9 @@ enum RequestPage {
         var statusLabel: String
         var reason: String
         var header: String
+        var customer: String
+        var invoiceDate: String
+        var unitPrice: String
         var quantity: Int
         var serials: String
         var fields: [Item]
@@ -72,22 +77,30 @@ enum RequestPage {
         let line = try await InvoiceLine.find(record.lineID, on: req.db)
         let article = try await line?.articleRecord(on: req.db)
         let fieldItems = fields.keys.sorted().map { key -> Item in
-            let label = t.texts["field.\(key).label"] ?? key
+            let label =
+                t.texts["field.\(reason.rawValue).\(key).label"] ?? t.texts["field.\(key).label"] ?? key
             let value: String
             switch fields[key]! {
-            case .bool(let flag): value = flag ? t["register.yes"] : t["register.no"]
-            case .string(let text): value = t.texts["choice.\(key).\(text)"] ?? text
+            case .bool(let flag):
+                value =
+                    t.texts["field.\(key).\(flag ? "yes" : "no")"] ?? (flag ? t["register.yes"] : t["register.no"])
+            case .string(let text):
+                value = t.texts["choice.\(reason.rawValue).\(key).\(text)"] ?? t.texts["choice.\(key).\(text)"] ?? text
+            case .integer(let number) where key == ReceivedArticle.unitPriceField:
+                value = language.format(Money(cents: number))
             case .integer(let number): value = "\(number)"
             default: value = ""
             }
-            return Item(label: label, value: value)
+            return Item(label: label.trimmingCharacters(in: CharacterSet(charactersIn: ": ")), value: value)
         }
         var attachments: [Item] = []
         for id in JSONText.decode([String].self, record.attachments) ?? [] {
             if let attachment = try await Attachment.find(id, on: req.db) {
-                attachments.append(Item(label: attachment.filename, value: "/attachments/\(id)"))
+                attachments.append(
+                    Item(label: attachment.filename, value: "/attachments/\(id)", image: attachment.isImage))
             }
         }
+        let company = try await Company.find(record.companyID, on: req.db)
         let stored = try await RequestEvent.query(on: req.db).filter(\.$requestID == record.requireID()).sort(\.$at)
             .sort(\.$id).all()
         var events: [Event] = []
@@ -118,6 +131,9 @@ enum RequestPage {
             reason: Reason.named(reason).label.text(in: language),
             header:
                 "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0) · \(article?.number ?? "") \(article?.description ?? "")",
+            customer: company.map { "\($0.name) (\($0.number))" } ?? "",
+            invoiceDate: (line?.invoiceDate).flatMap(CalendarDay.init(iso:)).map(language.format) ?? "",
+            unitPrice: language.format(Money(cents: line?.unitPriceCents ?? 0)),
             quantity: record.quantity,
             serials: (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", "),
             fields: fieldItems, attachments: attachments, events: events,
