@@ -88,3 +88,26 @@ class ManualRoundTwo(BrowserTest):
         self.assertEqual(added[0]["fields"]["materialCode"], "NOPE-123")
         for position in cart["positions"]:
             api("DELETE", f"/api/v1/cart/positions/{position['id']}", jan)
+
+    def test_the_agent_lands_on_a_to_do_list_with_nothing_preselected(self):
+        jan = token("jan@pcpartner.nl")
+        found = api("GET", "/api/v1/lines?numberType=invoice&number=0962405086", jan)
+        line = found["documents"][0]["lines"][0]["id"]
+        api("POST", "/api/v1/cart/positions", jan, {
+            "line": line, "reason": "product_complaint", "quantity": 1, "fields": {"condition": "opened"}})
+        review = api("POST", "/api/v1/cart/submit", jan, {})["requests"][0]["number"]
+
+        self.login("rma@retour.example")
+        self.wait.until(EC.url_contains("/backoffice"))
+        row = self.find(f"tr[id='request-{review}']")
+        self.assertIn("In behandeling", row.text)
+        for status in self.driver.find_elements(By.CSS_SELECTOR, "tr[id^='request-'] td.status"):
+            self.assertNotIn("Wacht op goederen", status.text, "goods on their way are not the agent's work yet")
+        row.find_element(By.CSS_SELECTOR, "a").click()
+        self.wait.until(EC.url_contains(f"/requests/{review}"))
+        self.assertIn("PC Partner BV", self.find("#request-customer").text)
+        decision = Select(self.find("#decision"))
+        self.assertEqual(decision.first_selected_option.get_attribute("value"), "", "no answer is chosen for the agent")
+        # Without a choice the browser does not send the form: still in review.
+        self.find("#decision").find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
+        self.assertEqual(self.find("#request-status").get_attribute("data-status"), "in_review")

@@ -398,6 +398,9 @@ extension AppTests {
                 let files = try FileManager.default.contentsOfDirectory(atPath: app.config.mailDirectory)
                 let eml = try String(contentsOfFile: app.config.mailDirectory + "/" + files[0], encoding: .utf8)
                 #expect(eml.contains("Content-Type: multipart/mixed"))
+                // The subject names the number for the box first; the claim, which ships nothing, by its own.
+                let subject = try #require(try await OutboxMail.query(on: app.db).first()?.subject)
+                #expect(subject == "RMA-bevestiging \(rma), \(claim)")
                 let parts = eml.components(separatedBy: "\r\n\r\n")
                 func decoded(_ part: String) -> Data {
                     let base64 = part.components(separatedBy: "\r\n--").first ?? ""
