@@ -72,6 +72,7 @@ public func configure(
 
     do {  // Views and texts
         app.views.use(.leaf)
+        app.leaf.tags["t"] = TranslateTag()
         app.leaf.cache.isEnabled = app.environment.isRelease
         app.translationCatalog = try TranslationCatalog.load(
             from: app.directory.resourcesDirectory + "Translations/")

@@ -114,7 +114,6 @@ struct ReasonsFragmentController: RouteCollection {
                 id: reason.id, label: reason.label, category: reason.category, enabled: reason.enabled, note: note)
         }
         struct Fragment: Encodable {
-            var t: [String: String]
             var line: Int
             var items: [Item]
             /// Resellers go from an open reason to its form; the distributor's staff only look.
@@ -123,7 +122,7 @@ struct ReasonsFragmentController: RouteCollection {
         let view = try await req.view.render(
             "reasons",
             Fragment(
-                t: req.application.translationCatalog.forTemplates[t.language] ?? [:], line: id, items: items,
+                line: id, items: items,
                 canRegister: user.role.belongsToCompany))
         let response = try await view.encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

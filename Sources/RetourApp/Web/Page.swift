@@ -3,7 +3,6 @@ import Vapor
 
 /// What every page's layout needs, plus the page's own content.
 struct Page<Content: Encodable>: Encodable {
-    let t: [String: String]
     let lang: String
     let otherLang: String
     let here: String
@@ -45,7 +44,7 @@ extension Request {
                 managesSubLogins: user.role.managesSubLogins)
         }
         let page = Page(
-            t: application.translationCatalog.forTemplates[texts.language] ?? [:], lang: texts.language.rawValue,
+            lang: texts.language.rawValue,
             otherLang: texts.language == .nl ? "en" : "nl",
             here: (url.path + (url.query.map { "?" + $0 } ?? "")).addingPercentEncoding(
                 withAllowedCharacters: .alphanumerics) ?? "/",

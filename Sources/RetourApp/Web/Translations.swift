@@ -5,8 +5,6 @@ import Vapor
 /// The texts of both languages, from `Resources/Translations/{nl,en}.json`.
 struct TranslationCatalog: Sendable {
     var byLanguage: [Language: Translations]
-    /// The same texts with "." in keys replaced by "_", as Leaf reads `#(t.search_submit)`.
-    var forTemplates: [Language: [String: String]] = [:]
 
     static func load(from directory: String) throws -> TranslationCatalog {
         var byLanguage: [Language: Translations] = [:]
@@ -18,14 +16,7 @@ struct TranslationCatalog: Sendable {
             let texts = try JSONDecoder().decode([String: String].self, from: data)
             byLanguage[language] = Translations(language: language, texts: texts)
         }
-        var catalog = TranslationCatalog(byLanguage: byLanguage)
-        for (language, translations) in byLanguage {
-            catalog.forTemplates[language] = Dictionary(
-                uniqueKeysWithValues: translations.texts.map {
-                    ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value)
-                })
-        }
-        return catalog
+        return TranslationCatalog(byLanguage: byLanguage)
     }
 
     subscript(language: Language) -> Translations {
