@@ -78,36 +78,27 @@ enum Housekeeping {
         return removed
     }
 
-    /// Files on disk that no attachment names, and temporary files a crash left behind. Only the
-    /// digests of old files on disk are looked up, not every attachment there is.
+    /// Stored files that no attachment names, and temporary files a crash left behind. Only the
+    /// digests of old files are looked up, not every attachment there is; recent files may belong to
+    /// an upload still being stored.
     private static func removeOrphanFiles(_ app: Application, now: Date, on db: any Database) async throws -> Int {
+        let before = now.addingTimeInterval(-temporarySeconds)
         let manager = FileManager.default
-        let root = app.config.filesDirectory
-        guard let folders = try? manager.contentsOfDirectory(atPath: root) else { return 0 }
-        var leftovers: [String] = []
-        var stored: [String: String] = [:]  // digest → path
-        for folder in folders {
-            let directory = root + "/" + folder
-            let isTemporary = directory == AttachmentStore.temporaryDirectory(app.config)
-            for name in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] {
-                let path = directory + "/" + name
-                let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
-                // Recent files may belong to an upload still being stored.
-                guard now.timeIntervalSince(modified) > temporarySeconds else { continue }
-                if isTemporary {
-                    leftovers.append(path)
-                } else if name.count == 64 {
-                    stored[name] = path
-                }
-            }
+        let temporary = AttachmentStore.temporaryDirectory(app.config)
+        var leftovers = 0
+        for name in (try? manager.contentsOfDirectory(atPath: temporary)) ?? [] {
+            let path = temporary + "/" + name
+            let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
+            if modified < before, (try? manager.removeItem(atPath: path)) != nil { leftovers += 1 }
         }
-        for chunk in Array(stored.keys).chunked(batchSize) {
+        let store = app.fileStore
+        var orphans = Set(try store.digests(writtenBefore: before))
+        for chunk in Array(orphans).chunked(batchSize) {
             for digest in try await Attachment.query(on: db).filter(\.$sha256 ~~ chunk).all(\.$sha256) {
-                stored[digest] = nil
+                orphans.remove(digest)
             }
         }
-        let orphans = leftovers + stored.values
-        for path in orphans { try? manager.removeItem(atPath: path) }
-        return orphans.count
+        for digest in orphans { try store.remove(digest) }
+        return leftovers + orphans.count
     }
 }

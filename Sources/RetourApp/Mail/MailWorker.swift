@@ -41,7 +41,7 @@ enum MailWorker {
                         message.files.append(file)
                     }
                 }
-                try await deliver(message, mailID: row.id, app: app)
+                try await app.mailer.send(message, id: row.id)
                 mail.status = "sent"
                 mail.sentAt = app.clock.now
                 mail.lastError = nil
@@ -62,100 +62,5 @@ enum MailWorker {
             try await mail.save(on: app.db)
         }
         return sent
-    }
-
-    static func deliver(_ message: MailMessage, mailID: Int, app: Application) async throws {
-        switch app.config.mailTransport {
-        case .file:
-            let directory = app.config.mailDirectory
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let path = "\(directory)/\(String(format: "%08d", mailID)).eml"
-            guard FileManager.default.createFile(atPath: path, contents: Data(message.rendered.utf8)) else {
-                throw ConfigError("cannot write \(path)")
-            }
-        case .smtp:
-            try await SMTPClient(settings: app.config.smtp, group: app.eventLoopGroup).send(message)
-        }
-    }
-
-    /// Runs rounds every `interval` seconds until the task is cancelled. Mail delivery has a loop
-    /// of its own: a stalled mail server never delays RMA expiry, reminders or housekeeping.
-    static func loop(_ app: Application, interval: Int) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await repeating(every: interval, app, "expiry and housekeeping") {
-                    try await ExpiryWorker.runOnce(app)
-                    try await Housekeeping.runIfDue(app)
-                }
-            }
-            group.addTask {
-                await repeating(every: interval, app, "mail delivery") { try await runOnce(app) }
-            }
-        }
-    }
-
-    private static func repeating(
-        every interval: Int, _ app: Application, _ name: String, _ round: @Sendable () async throws -> Void
-    ) async {
-        while !Task.isCancelled {
-            do {
-                try await round()
-                RetourMetrics.roundFinished(name, at: app.clock.now)
-            } catch {
-                app.logger.error("\(name) round failed: \(error)")
-            }
-            try? await Task.sleep(for: .seconds(interval))
-        }
-    }
-}
-
-/// The background jobs inside `serve`: started by the serve command (no other command runs
-/// them), stopped on shutdown after the round in progress.
-struct WorkerLifecycle: LifecycleHandler {
-    private struct TaskKey: StorageKey {
-        typealias Value = Task<Void, Never>
-    }
-
-    static func start(_ application: Application) {
-        let interval = application.config.workerInterval
-        guard interval > 0, application.storage[TaskKey.self] == nil else { return }
-        application.storage[TaskKey.self] = Task { await MailWorker.loop(application, interval: interval) }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        guard let task = application.storage[TaskKey.self] else { return }
-        task.cancel()
-        await task.value
-    }
-}
-
-/// `retour worker [--once]`: the background jobs outside `serve`.
-struct WorkerCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Flag(name: "once", help: "Run one round and exit")
-        var once: Bool
-    }
-
-    var help: String { "Runs the background jobs (mail delivery); several may run at once on PostgreSQL." }
-
-    func run(using context: CommandContext, signature: Signature) async throws {
-        let app = context.application
-        try await migrateGuarded(app)
-        if signature.once {
-            let (expired, reminded) = try await ExpiryWorker.runOnce(app)
-            try await Housekeeping.runOnce(app)
-            // One round delivers everything due, a batch at a time, until a batch sends nothing.
-            var sent = 0
-            while true {
-                let batch = try await MailWorker.runOnce(app)
-                sent += batch
-                if batch == 0 { break }
-            }
-            context.console.print("Expired \(expired) RMA number(s), sent \(reminded) reminder(s) and \(sent) mail(s).")
-        } else {
-            context.console.print("Worker running; stop with Ctrl-C.")
-            // RETOUR_WORKER_INTERVAL sets the rhythm here too; 0 would spin, so it means one second.
-            await MailWorker.loop(app, interval: max(1, app.config.workerInterval))
-        }
     }
 }

@@ -34,14 +34,7 @@ enum AttachmentStore {
                         en: "This file is not a DOC, DOCX, PDF, JPG or PNG.")
                 ])
         }
-        let directory = request.config.filesDirectory + "/" + file.sha256.prefix(2)
-        let path = directory + "/" + file.sha256
-        if !FileManager.default.fileExists(atPath: path) {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            if rename(file.temporaryPath, path) != 0 && !FileManager.default.fileExists(atPath: path) {
-                throw Abort(.internalServerError, reason: "cannot store \(path)")
-            }
-        }
+        try request.application.fileStore.put(temporaryFile: file.temporaryPath, digest: file.sha256)
         let attachment = Attachment()
         attachment.id = UUID().uuidString.lowercased()
         attachment.companyID = companyID
@@ -145,8 +138,7 @@ enum AttachmentStore {
     }
 
     static func download(_ attachment: Attachment, request: Request) async throws -> Response {
-        let path = request.config.filesDirectory + "/" + attachment.sha256.prefix(2) + "/" + attachment.sha256
-        let response = try await request.fileio.asyncStreamFile(at: path)
+        let response = try await request.application.fileStore.stream(attachment.sha256, for: request)
         response.headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
         response.headers.replaceOrAdd(name: .contentDisposition, value: contentDisposition(attachment.filename))
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")

@@ -1,0 +1,70 @@
+import Logging
+import ServiceLifecycle
+import Vapor
+
+/// Every background job in one place: the mail outbox, RMA expiry with its reminders, and the
+/// hourly clean-up. One service for swift-service-lifecycle, run inside `serve` and by
+/// `retour worker`; each job loops on its own, so a stalled mail server never delays expiry. On a
+/// graceful shutdown the round in progress finishes and nothing new starts.
+struct BackgroundJobs: Service {
+    struct Job: Sendable {
+        var name: String
+        var round: @Sendable (Application) async throws -> Void
+    }
+
+    static let all: [Job] = [
+        Job(name: "mail delivery") { _ = try await MailWorker.runOnce($0) },
+        Job(name: "expiry and reminders") { _ = try await ExpiryWorker.runOnce($0) },
+        Job(name: "housekeeping") { try await Housekeeping.runIfDue($0) },
+    ]
+
+    let app: Application
+    /// Seconds between rounds of each job.
+    let interval: Int
+
+    func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for job in Self.all {
+                group.addTask { await repeating(job) }
+            }
+        }
+    }
+
+    private func repeating(_ job: Job) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await job.round(app)
+                RetourMetrics.roundFinished(job.name, at: app.clock.now)
+            } catch {
+                app.logger.error("\(job.name) round failed: \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+        }
+    }
+}
+
+/// The jobs inside `serve`: started by the serve command (no other command runs them), stopped
+/// gracefully when the application shuts down.
+struct WorkerLifecycle: LifecycleHandler {
+    private struct RunningKey: StorageKey {
+        typealias Value = (group: ServiceGroup, task: Task<Void, Never>)
+    }
+
+    static func start(_ application: Application) {
+        let interval = application.config.workerInterval
+        guard interval > 0, application.storage[RunningKey.self] == nil else { return }
+        let group = ServiceGroup(
+            services: [BackgroundJobs(app: application, interval: interval)], gracefulShutdownSignals: [],
+            logger: application.logger)
+        let task = Task {
+            do { try await group.run() } catch { application.logger.error("background jobs stopped: \(error)") }
+        }
+        application.storage[RunningKey.self] = (group, task)
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        guard let running = application.storage[RunningKey.self] else { return }
+        await running.group.triggerGracefulShutdown()
+        await running.task.value
+    }
+}

@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import RetourApp
+
+/// Keeps files in memory: proves that uploads and downloads go through the `FileStore` port.
+final class MemoryFileStore: FileStore, @unchecked Sendable {
+    private let lock = NIOLock()
+    private var files: [String: Data] = [:]
+
+    var digests: Set<String> { lock.withLock { Set(files.keys) } }
+
+    func put(temporaryFile path: String, digest: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        lock.withLock { files[digest] = data }
+    }
+
+    func stream(_ digest: String, for request: Request) async throws -> Response {
+        guard let data = lock.withLock({ files[digest] }) else { throw Abort(.notFound) }
+        return Response(status: .ok, body: .init(data: data))
+    }
+
+    func digests(writtenBefore date: Date) throws -> [String] { Array(digests) }
+
+    func remove(_ digest: String) throws { _ = lock.withLock { files.removeValue(forKey: digest) } }
+}
+
+extension AppTests {
+    @Suite struct PortsTests {
+        @Test func theOutboxSendsThroughTheMailerPort() async throws {
+            try await withRetour(demo: true) { app in
+                let recorder = RecordingMailer()
+                app.mailer = recorder
+                let jan = try await app.token("jan@pcpartner.nl")
+                _ = try await FollowUpTests.submitCommercialReturn(app, jan)
+                #expect(try await MailWorker.runOnce(app) == 1)
+                let sent = try #require(recorder.sent.first)
+                #expect(sent.to == "jan@pcpartner.nl")
+                #expect(sent.subject.hasPrefix("RMA"))
+                #expect(sent.files.map(\.contentType) == ["application/pdf"], "the return form goes with it")
+                #expect(try await OutboxMail.query(on: app.db).filter(\.$status == "sent").count() == 1)
+            }
+        }
+
+        @Test func attachmentsGoThroughTheFileStorePort() async throws {
+            try await withRetour(demo: true) { app in
+                let store = MemoryFileStore()
+                app.fileStore = store
+                let jan = try await app.token("jan@pcpartner.nl")
+                let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 9, count: 64)
+                let stored = try await RegistrationTests.upload(app, png, name: "foto.png", token: jan)
+                #expect(stored.status == .created)
+                #expect(store.digests.count == 1)
+                let id = try #require(try stored.json()["id"] as? String)
+                let read = try await app.get("/api/v1/attachments/\(id)", token: jan)
+                #expect(Array(read.body.readableBytesView) == png)
+            }
+        }
+
+        @Test func theJobsStopGracefullyAfterTheRoundInProgress() async throws {
+            try await withRetour(demo: true) { app in
+                let recorder = RecordingMailer()
+                app.mailer = recorder
+                let jan = try await app.token("jan@pcpartner.nl")
+                _ = try await FollowUpTests.submitCommercialReturn(app, jan)
+                let group = ServiceGroup(
+                    services: [BackgroundJobs(app: app, interval: 3_600)], gracefulShutdownSignals: [],
+                    logger: app.logger)
+                let running = Task { try await group.run() }
+                // The first round delivers the pending mail; the jobs then wait an hour for the next.
+                while recorder.sent.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+                await group.triggerGracefulShutdown()
+                // Shutting down does not wait out the hour: the wait ends, the loops return.
+                let stopped = await withTaskGroup(of: Bool.self) { race in
+                    race.addTask { (try? await running.value) != nil }
+                    race.addTask {
+                        try? await Task.sleep(for: .seconds(60))
+                        return false
+                    }
+                    let first = await race.next() ?? false
+                    race.cancelAll()
+                    return first
+                }
+                #expect(stopped, "the jobs ended on a graceful shutdown")
+                #expect(recorder.sent.count == 1)
+            }
+        }
+    }
+}
