@@ -31,7 +31,9 @@ public func configure(
         if let url = config.databaseURL {
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil
-            app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4), as: .psql)
+            app.databases.use(
+                .postgres(configuration: postgres, maxConnectionsPerEventLoop: DatabasePool.maxConnectionsPerEventLoop),
+                as: .psql)
         } else if app.environment == .testing && config.sqlitePath == ":memory:" {
             app.databases.use(.sqlite(.memory), as: .sqlite)
         } else {

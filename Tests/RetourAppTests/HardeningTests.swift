@@ -619,6 +619,13 @@ extension AppTests {
                 #expect(
                     text.contains(#"retour_outbox_pending 1"#) || text.contains(#"retour_outbox_pending 1.0"#),
                     "the confirmation waits in the outbox")
+                // The pool: its size always; on PostgreSQL also the server's connections by state.
+                #expect(text.contains("retour_db_pool_size"))
+                if !app.db.isSQLite {
+                    for state in ["active", "idle", "idle in transaction"] {
+                        #expect(text.contains(#"retour_db_connections{state="\#(state)"}"#), "\(state)")
+                    }
+                }
             }
         }
 

@@ -54,6 +54,7 @@ enum RetourMetrics {
         Gauge(label: "retour_outbox_failed").record(outbox?.failed ?? 0)
         Gauge(label: "retour_outbox_oldest_pending_seconds")
             .record(outbox?.oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
+        try await recordDatabasePool(app, sql)
         let inReview = try await ReturnRequest.query(on: app.db).filter(\.$status == "in_review").count()
         Gauge(label: "retour_requests_in_review").record(inReview)
         for (job, last) in lastRounds.withLockedValue({ $0 }) {
@@ -62,6 +63,36 @@ enum RetourMetrics {
         }
         return registry.emitToString()
     }
+
+    /// How full the database pool is: the connections this process may open, and on PostgreSQL
+    /// the server's own count of this database's connections by state (active, idle, idle in
+    /// transaction), which is what runs out first when several processes share it.
+    private static func recordDatabasePool(_ app: Application, _ sql: any SQLDatabase) async throws {
+        let sqlite = app.db.isSQLite
+        let perLoop = sqlite ? 1 : DatabasePool.maxConnectionsPerEventLoop
+        let loops = sqlite ? 1 : app.eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }
+        Gauge(label: "retour_db_pool_size").record(perLoop * loops)
+        guard !sqlite else { return }
+        struct Row: Decodable {
+            var state: String?
+            var count: Int
+        }
+        let rows = try await sql.raw(
+            """
+            SELECT state, COUNT(*) AS count FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY state
+            """
+        ).all(decoding: Row.self)
+        for state in ["active", "idle", "idle in transaction"] {
+            Gauge(label: "retour_db_connections", dimensions: [("state", state)])
+                .record(rows.first { $0.state == state }?.count ?? 0)
+        }
+    }
+}
+
+/// The PostgreSQL pool's size per event loop, read by the metrics.
+enum DatabasePool {
+    static let maxConnectionsPerEventLoop = 4
 }
 
 /// `GET /metrics`.
