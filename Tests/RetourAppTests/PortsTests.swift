@@ -92,3 +92,49 @@ extension AppTests {
         }
     }
 }
+
+extension AppTests {
+    @Suite struct RoleGroupTests {
+        /// One guard per group: each role reaches its own routes and is refused the others' before
+        /// anything is read or looked up.
+        @Test func eachRoleReachesItsOwnGroupOnly() async throws {
+            try await withRetour(demo: true) { app in
+                let reseller = try await app.token("piet@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                let admin = try await app.token("admin@retour.example")
+                // (method, path, token, expected)
+                let cases: [(HTTPMethod, String, String?, HTTPStatus)] = [
+                    (.GET, "/api/v1/lines", nil, .unauthorized),
+                    (.GET, "/api/v1/cart", agent, .forbidden),
+                    (.GET, "/api/v1/cart", reseller, .ok),
+                    (.POST, "/api/v1/requests/RET-0000001/decision", reseller, .forbidden),
+                    (.POST, "/api/v1/requests/RET-0000001/decision", agent, .notFound),
+                    (.GET, "/api/v1/policies", agent, .forbidden),
+                    (.GET, "/api/v1/policies", admin, .ok),
+                    (.POST, "/api/v1/import", agent, .forbidden),
+                    (.GET, "/api/v1/requests", agent, .ok),
+                ]
+                for (method, path, token, expected) in cases {
+                    var headers: HTTPHeaders = ["Content-Type": "application/json"]
+                    if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+                    let body = ByteBuffer(string: method == .POST ? #"{"decision":"approve"}"# : "")
+                    let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+                    #expect(response.status == expected, "\(method) \(path)")
+                }
+                // Pages: a reseller user is not the purchasing department, nor the back office.
+                let piet = Browser(app)
+                try await piet.login("piet@pcpartner.nl")
+                #expect(try await piet.get("/users").status == .forbidden)
+                #expect(try await piet.get("/backoffice").status == .forbidden)
+                #expect(try await piet.get("/admin/policies").status == .forbidden)
+                let jan = Browser(app)
+                try await jan.login("jan@pcpartner.nl")
+                #expect(try await jan.get("/users").status == .ok)
+                let rita = Browser(app)
+                try await rita.login("rma@retour.example")
+                #expect(try await rita.get("/backoffice").status == .ok)
+                #expect(try await rita.get("/cart").status == .forbidden)
+            }
+        }
+    }
+}

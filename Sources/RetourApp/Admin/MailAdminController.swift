@@ -37,7 +37,7 @@ struct MailAdminController: RouteCollection {
     }
 
     @Sendable func resend(req: Request) async throws -> Response {
-        let admin = try req.requireUser([.admin])
+        let admin = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self), let mail = try await OutboxMail.find(id, on: req.db)
         else {
             throw Problem.notFound()
@@ -55,7 +55,6 @@ struct MailAdminController: RouteCollection {
     }
 
     private func render(_ req: Request, notice: String?) async throws -> Response {
-        _ = try req.requireUser([.admin])
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let result = try await OutboxMail.query(on: req.db).sort(\.$id, .descending)
             .paginate(PageRequest(page: page, per: Self.perPage))

@@ -5,23 +5,25 @@ import Vapor
 
 /// "RMA-statusoverzicht", "Archief", the agent's review queue, and one request's page with its
 /// timeline, message thread, documents and actions.
-struct FollowUpPageController: RouteCollection {
+struct FollowUpPageController: RoleRouteCollection {
     static let perPage = 25
 
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("status", use: status)
-        routes.get("archive", use: archive)
-        routes.get("backoffice", use: queue)
-        routes.get("requests", ":number", use: detail)
-        routes.get("requests", ":number", "credit-note.pdf", use: creditNote)
-        routes.get("requests", ":number", "return-form.pdf", use: returnForm)
-        routes.on(.POST, "requests", ":number", "messages", body: .stream, use: message)
+    func boot(_ routes: RoleRoutes) throws {
+        let everyone = routes.signedIn
+        everyone.get("status", use: status)
+        everyone.get("archive", use: archive)
+        everyone.get("requests", ":number", use: detail)
+        everyone.get("requests", ":number", "credit-note.pdf", use: creditNote)
+        everyone.get("requests", ":number", "return-form.pdf", use: returnForm)
+        everyone.on(.POST, "requests", ":number", "messages", body: .stream, use: message)
             .userInfo[BodyLimit.streamsUploadKey] = true
-        routes.post("requests", ":number", "extend", use: extend)
-        routes.post("requests", ":number", "decision", use: decision)
-        routes.post("requests", ":number", "receipt", use: receipt)
-        routes.post("requests", ":number", "credit", use: credit)
-        routes.post("requests", ":number", "close", use: close)
+        everyone.post("requests", ":number", "extend", use: extend)
+        let staff = routes.backOffice
+        staff.get("backoffice", use: queue)
+        staff.post("requests", ":number", "decision", use: decision)
+        staff.post("requests", ":number", "receipt", use: receipt)
+        staff.post("requests", ":number", "credit", use: credit)
+        staff.post("requests", ":number", "close", use: close)
     }
 
     struct Row: Encodable {
@@ -67,7 +69,6 @@ struct FollowUpPageController: RouteCollection {
     }
 
     @Sendable func queue(req: Request) async throws -> Response {
-        _ = try req.requireUser([.agent, .admin])
         return try await list(req, kind: "backoffice", state: .open, oldestFirst: true)
     }
 
@@ -229,7 +230,6 @@ struct FollowUpPageController: RouteCollection {
     }
 
     @Sendable func decision(req: Request) async throws -> Response {
-        _ = try req.requireUser([.agent, .admin])
         return try await act(req) { user, record in
             let form = try req.content.decode(DecisionForm.self)
             guard let action = form.decision.flatMap(RequestAction.init(rawValue:)),
@@ -258,7 +258,6 @@ struct FollowUpPageController: RouteCollection {
     }
 
     @Sendable func receipt(req: Request) async throws -> Response {
-        _ = try req.requireUser([.agent, .admin])
         return try await act(req) { user, record in
             let form = try req.content.decode(ReceiptForm.self)
             var errors: [FieldError] = []
@@ -282,7 +281,6 @@ struct FollowUpPageController: RouteCollection {
     }
 
     @Sendable func credit(req: Request) async throws -> Response {
-        _ = try req.requireUser([.agent, .admin])
         return try await act(req) { user, record in
             let form = try req.content.decode(CreditForm.self)
             let raw = (form.amount ?? "").trimmingWhitespace().replacingOccurrences(of: ",", with: ".")
@@ -304,7 +302,6 @@ struct FollowUpPageController: RouteCollection {
     }
 
     @Sendable func close(req: Request) async throws -> Response {
-        _ = try req.requireUser([.agent, .admin])
         return try await act(req) { user, record in
             try await RequestActions.perform(
                 .close, on: record, context: RequestActions.context(req, user: user), database: req.db)

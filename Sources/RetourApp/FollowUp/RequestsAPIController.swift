@@ -4,19 +4,20 @@ import RetourCore
 import Vapor
 
 /// Following up through the API: lists, details, documents, and the agent's actions.
-struct RequestsAPIController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let requests = routes.grouped("requests")
-        requests.get(use: list)
-        requests.get(":number", use: show)
-        requests.get(":number", "credit-note.pdf", use: creditNote)
-        requests.get(":number", "return-form.pdf", use: returnForm)
-        requests.post(":number", "decision", use: decision)
-        requests.post(":number", "receipt", use: receipt)
-        requests.post(":number", "credit", use: credit)
-        requests.post(":number", "extend", use: extend)
-        requests.post(":number", "close", use: close)
-        requests.post(":number", "messages", use: message)
+struct RequestsAPIController: RoleRouteCollection {
+    func boot(_ routes: RoleRoutes) throws {
+        let everyone = routes.signedIn.grouped("requests")
+        everyone.get(use: list)
+        everyone.get(":number", use: show)
+        everyone.get(":number", "credit-note.pdf", use: creditNote)
+        everyone.get(":number", "return-form.pdf", use: returnForm)
+        everyone.post(":number", "extend", use: extend)
+        everyone.post(":number", "messages", use: message)
+        let staff = routes.backOffice.grouped("requests")
+        staff.post(":number", "decision", use: decision)
+        staff.post(":number", "receipt", use: receipt)
+        staff.post(":number", "credit", use: credit)
+        staff.post(":number", "close", use: close)
     }
 
     private func record(_ req: Request, _ user: User) async throws -> ReturnRequest {
@@ -78,7 +79,7 @@ struct RequestsAPIController: RouteCollection {
     }
 
     @Sendable func decision(req: Request) async throws -> RequestView {
-        let user = try req.requireUser([.agent, .admin])
+        let user = try req.requireUser()
         let body = try req.content.decode(DecisionBody.self)
         guard let action = RequestAction(rawValue: body.decision), [.approve, .reject, .requestInfo].contains(action)
         else {
@@ -100,7 +101,7 @@ struct RequestsAPIController: RouteCollection {
     }
 
     @Sendable func receipt(req: Request) async throws -> RequestView {
-        let user = try req.requireUser([.agent, .admin])
+        let user = try req.requireUser()
         let body = try req.content.decode(BackOffice.Receipt.self)
         let found = try await BackOffice.receive(
             body, on: try await record(req, user), context: RequestActions.context(req, user: user), db: req.db)
@@ -113,7 +114,7 @@ struct RequestsAPIController: RouteCollection {
     }
 
     @Sendable func credit(req: Request) async throws -> RequestView {
-        let user = try req.requireUser([.agent, .admin])
+        let user = try req.requireUser()
         // No body at all means "the computed amount"; a body that cannot be read is an error, never
         // a silent full credit.
         let body =
@@ -142,7 +143,7 @@ struct RequestsAPIController: RouteCollection {
     }
 
     @Sendable func close(req: Request) async throws -> RequestView {
-        let user = try req.requireUser([.agent, .admin])
+        let user = try req.requireUser()
         let found = try await RequestActions.perform(
             .close, on: try await record(req, user), context: RequestActions.context(req, user: user),
             database: req.db)

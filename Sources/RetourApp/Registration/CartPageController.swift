@@ -4,19 +4,20 @@ import RetourCore
 import Vapor
 
 /// The steps after the form: the return address, "position added", the cart, the confirmation.
-struct CartPageController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("cart", use: cart)
-        routes.get("cart", "positions", ":id", "address", use: address)
-        routes.post("cart", "positions", ":id", "address", use: saveAddress)
-        routes.get("cart", "positions", ":id", "added", use: added)
-        routes.post("cart", "positions", ":id", "delete", use: remove)
-        routes.post("cart", "submit", use: submit)
-        routes.get("requests", ":number", "confirmation", use: confirmation)
+struct CartPageController: RoleRouteCollection {
+    func boot(_ routes: RoleRoutes) throws {
+        let cart = routes.reseller.grouped("cart")
+        cart.get(use: self.cart)
+        cart.get("positions", ":id", "address", use: address)
+        cart.post("positions", ":id", "address", use: saveAddress)
+        cart.get("positions", ":id", "added", use: added)
+        cart.post("positions", ":id", "delete", use: remove)
+        cart.post("submit", use: submit)
+        routes.signedIn.get("requests", ":number", "confirmation", use: confirmation)
     }
 
     private func ownPosition(_ req: Request) async throws -> (User, CartPosition) {
-        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
             let position = try await CartPosition.find(id, on: req.db),
             position.userID == user.id
@@ -117,7 +118,7 @@ struct CartPageController: RouteCollection {
     }
 
     @Sendable func cart(req: Request) async throws -> Response {
-        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let user = try req.requireUser()
         return try await renderCart(req, user: user)
     }
 
@@ -153,7 +154,7 @@ struct CartPageController: RouteCollection {
     }
 
     @Sendable func submit(req: Request) async throws -> Response {
-        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let user = try req.requireUser()
         let form = try req.content.decode(SubmitForm.self)
         let answer: SubmissionAnswer
         do {

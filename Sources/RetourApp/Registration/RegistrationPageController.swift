@@ -5,16 +5,17 @@ import Vapor
 
 /// The registration page of one line: the reasons on the left, the chosen reason's form, evidence
 /// from the computer or a phone, then the return address and the cart.
-struct RegistrationPageController: RouteCollection {
+struct RegistrationPageController: RoleRouteCollection {
     static let uploadTokenMinutes = 30
 
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("register", ":line", use: show)
-        routes.on(.POST, "register", ":line", body: .stream, use: add)
+    func boot(_ routes: RoleRoutes) throws {
+        let reseller = routes.reseller
+        reseller.get("register", ":line", use: show)
+        reseller.on(.POST, "register", ":line", body: .stream, use: add)
             .userInfo[BodyLimit.streamsUploadKey] = true
-        routes.get("register", "uploads", ":token", use: uploads)
-        routes.get("register", ":line", "material", use: material)
-        routes.get("attachments", ":id", use: download)
+        reseller.get("register", "uploads", ":token", use: uploads)
+        reseller.get("register", ":line", "material", use: material)
+        routes.signedIn.get("attachments", ":id", use: download)
     }
 
     /// What the form posts. Reason fields arrive as `f[name]`, files as `files[]`.
@@ -32,7 +33,7 @@ struct RegistrationPageController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let user = try req.requireUser()
         let lineID = try lineParameter(req)
         let reason = ReasonID(rawValue: req.query[String.self, at: "reason"] ?? "")
         var form = Form()
@@ -44,7 +45,7 @@ struct RegistrationPageController: RouteCollection {
     }
 
     @Sendable func add(req: Request) async throws -> Response {
-        let user = try req.requireUser([.resellerUser, .resellerAdmin])
+        let user = try req.requireUser()
         let lineID = try lineParameter(req)
         let streamed = try await UploadStream.read(
             req, csrf: req.expectedCSRF, maximumFiles: 20, directory: AttachmentStore.temporaryDirectory(req.config))

@@ -47,7 +47,7 @@ struct SubLoginController: RouteCollection {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let admin = try req.requireUser([.resellerAdmin])
+        let admin = try req.requireUser()
         let form = try req.content.decode(CreateForm.self)
         let name = (form.name ?? "").trimmingWhitespace()
         let email = (form.email ?? "").trimmingWhitespace().lowercased()
@@ -119,7 +119,7 @@ struct SubLoginController: RouteCollection {
 
     /// The user named in the path, if it belongs to the admin's own company; 404 otherwise.
     private func colleague(_ req: Request) async throws -> (admin: User, user: User) {
-        let admin = try req.requireUser([.resellerAdmin])
+        let admin = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self), let user = try await User.find(id, on: req.db),
             user.companyID != nil, user.companyID == admin.companyID
         else { throw Problem.notFound() }
@@ -130,7 +130,7 @@ struct SubLoginController: RouteCollection {
         _ req: Request, form: [String: String], errors: [String: String], notice: String? = nil,
         newPassword: String? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
-        let admin = try req.requireUser([.resellerAdmin])
+        let admin = try req.requireUser()
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let result = try await User.query(on: req.db)
             .filter(\.$company.$id == admin.companyID)
