@@ -48,8 +48,7 @@ struct RedirectToLoginMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.auth.has(User.self) else {
             let target = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
-            let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
-            return request.redirect(to: "/login?next=\(encoded)")
+            return request.redirect(to: .login(next: target))
         }
         return try await next.respond(to: request)
     }
@@ -61,8 +60,8 @@ enum StartPage {
     @Sendable static func show(req: Request) async throws -> Response {
         let user = try req.requireUser()
         switch user.role {
-        case .agent: return req.redirect(to: "/backoffice")
-        case .admin: return req.redirect(to: "/admin/policies")
+        case .agent: return req.redirect(to: .backOffice)
+        case .admin: return req.redirect(to: .adminPolicies())
         default: return try await req.renderPage("start", title: req.texts["start.title"], content: NoContent())
         }
     }

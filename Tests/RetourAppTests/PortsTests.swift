@@ -138,3 +138,16 @@ extension AppTests {
         }
     }
 }
+
+extension AppTests {
+    @Suite struct SitePathTests {
+        @Test func addressesKeepTheirNamesAndEscapeWhatTheyMust() {
+            #expect(SitePath.request("RET-0000001").path == "/requests/RET-0000001")
+            #expect(SitePath.request("a/b?c").path == "/requests/a%2Fb%3Fc")
+            #expect(SitePath.login(next: "/search?number=1").path == "/login?next=%2Fsearch%3Fnumber%3D1")
+            #expect(SitePath.cartAddress(position: 7, updated: true).path == "/cart/positions/7/address?updated=1")
+            #expect(SitePath.phoneUpload(token: "abc", language: .en).path == "/m/abc?lang=en")
+            #expect(SitePath.users(page: 2).path == "/users?page=2")
+        }
+    }
+}

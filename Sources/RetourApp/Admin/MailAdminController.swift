@@ -66,8 +66,8 @@ struct MailAdminController: RouteCollection {
         }
         let content = Content(
             rows: rows, transport: req.config.mailTransport.rawValue, notice: notice,
-            previousPage: page > 1 ? "/admin/mails?page=\(page - 1)" : nil,
-            nextPage: result.metadata.pageCount > page ? "/admin/mails?page=\(page + 1)" : nil)
+            previousPage: page > 1 ? SitePath.adminMails(page: page - 1).path : nil,
+            nextPage: result.metadata.pageCount > page ? SitePath.adminMails(page: page + 1).path : nil)
         return try await req.renderPage("mails", title: req.texts["admin.mails.title"], nav: "mails", content: content)
     }
 }

@@ -262,8 +262,8 @@ struct PolicyAdminController: RouteCollection {
                     label: Reason.named($0.reason).label.text(in: language), allowedToRefused: $0.allowedToRefused,
                     refusedToAllowed: $0.refusedToAllowed)
             } ?? [],
-            previousPage: page > 1 ? "/admin/policies?page=\(page - 1)" : nil,
-            nextPage: brandPage.metadata.pageCount > page ? "/admin/policies?page=\(page + 1)" : nil)
+            previousPage: page > 1 ? SitePath.adminPolicies(page: page - 1).path : nil,
+            nextPage: brandPage.metadata.pageCount > page ? SitePath.adminPolicies(page: page + 1).path : nil)
         return try await req.renderPage(
             "policies", title: t["admin.policy.title"], nav: "admin", content: content, status: status)
     }

@@ -23,7 +23,7 @@ struct LoginController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        if req.auth.has(User.self) { return req.redirect(to: "/") }
+        if req.auth.has(User.self) { return req.redirect(to: .start) }
         let next = safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
         return try await req.renderPage(
             "login", title: req.texts["login.title"], content: LoginContent(email: "", next: next))
@@ -67,7 +67,7 @@ struct LoginController: RouteCollection {
         }
         req.auth.logout(User.self)
         req.session.destroy()
-        return req.redirect(to: "/login")
+        return req.redirect(to: .login())
     }
 }
 

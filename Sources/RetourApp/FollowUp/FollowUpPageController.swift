@@ -188,7 +188,7 @@ struct FollowUpPageController: RoleRouteCollection {
                 error: messages.map { $0.text(in: req.language) }.joined(separator: " "), typed: typed,
                 status: problem.status == .conflict ? .conflict : .unprocessableEntity)
         }
-        return req.redirect(to: "/requests/\(record.number)")
+        return req.redirect(to: .request(record.number))
     }
 
     struct MessageForm: Codable {

@@ -97,7 +97,7 @@ enum RequestPage {
         for id in JSONText.decode([String].self, record.attachments) ?? [] {
             if let attachment = try await Attachment.find(id, on: req.db) {
                 attachments.append(
-                    Item(label: attachment.filename, value: "/attachments/\(id)", image: attachment.isImage))
+                    Item(label: attachment.filename, value: SitePath.attachment(id).path, image: attachment.isImage))
             }
         }
         let company = try await Company.find(record.companyID, on: req.db)
@@ -114,7 +114,7 @@ enum RequestPage {
             var files: [Item] = []
             for id in JSONText.decode([String].self, event.attachments) ?? [] {
                 if let attachment = try await Attachment.find(id, on: req.db) {
-                    files.append(Item(label: attachment.filename, value: "/attachments/\(id)"))
+                    files.append(Item(label: attachment.filename, value: SitePath.attachment(id).path))
                 }
             }
             events.append(

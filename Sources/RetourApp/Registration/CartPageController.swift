@@ -79,8 +79,8 @@ struct CartPageController: RoleRouteCollection {
         }
         position.returnAddress = JSONText.encode(address)
         try await position.save(on: req.db)
-        let updated = req.query[String.self, at: "updated"] == "1" ? "?updated=1" : ""
-        return req.redirect(to: "/cart/positions/\(try position.requireID())/added\(updated)")
+        let updated = req.query[String.self, at: "updated"] == "1"
+        return req.redirect(to: .cartAdded(position: try position.requireID(), updated: updated))
     }
 
     @Sendable func added(req: Request) async throws -> Response {
@@ -94,7 +94,7 @@ struct CartPageController: RoleRouteCollection {
     @Sendable func remove(req: Request) async throws -> Response {
         let (_, position) = try await ownPosition(req)
         try await position.delete(on: req.db)
-        return req.redirect(to: "/cart")
+        return req.redirect(to: .cart)
     }
 
     struct Row: Encodable {

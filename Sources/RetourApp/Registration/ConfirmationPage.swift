@@ -43,7 +43,7 @@ enum ConfirmationPage {
                 rmaLabel: t.forReason("confirmation.rma", reason.id),
                 validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
                 outcome: record.outcome, message: t.outcome(of: reason),
-                returnForm: record.rmaNumber == nil ? nil : "/requests/\(record.number)/return-form.pdf")
+                returnForm: record.rmaNumber == nil ? nil : SitePath.returnForm(record.number).path)
         }
         let content = Content(
             rows: rows, shipsAny: rows.contains { $0.rmaNumber != nil },

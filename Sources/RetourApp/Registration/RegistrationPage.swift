@@ -250,7 +250,7 @@ extension RegistrationPageController {
         let host = req.application.environment == .production ? nil : req.headers.first(name: .host)
         let base =
             req.config.publicURL ?? "http://\(host ?? "localhost:\(req.application.http.server.configuration.port)")"
-        let uploadURL = "\(base)/m/\(uploadToken)?lang=\(language.rawValue)"
+        let uploadURL = base + SitePath.phoneUpload(token: uploadToken, language: language).path
         var uploaded: [Uploaded] = []
         for id in form.attachments ?? [] {
             if let attachment = try await Attachment.find(id, on: req.db), attachment.companyID == user.companyID {

@@ -100,8 +100,7 @@ struct RegistrationPageController: RoleRouteCollection {
                 try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token))
                     .filter(\.$userID == user.requireID()).set(\.$positionID, to: try position.requireID()).update()
             }
-            let updated = replacing == nil ? "" : "?updated=1"
-            return req.redirect(to: "/cart/positions/\(try position.requireID())/address\(updated)")
+            return req.redirect(to: .cartAddress(position: try position.requireID(), updated: replacing != nil))
         } catch let problem as Problem where problem.status != .notFound {
             let shown = problem.errors.isEmpty ? [FieldError(field: "form", message: problem.detail)] : problem.errors
             return try await render(

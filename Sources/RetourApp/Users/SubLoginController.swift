@@ -144,8 +144,8 @@ struct SubLoginController: RouteCollection {
         }
         let content = Content(
             users: entries, form: form, errors: errors, notice: notice, newPassword: newPassword,
-            previousPage: page > 1 ? "/users?page=\(page - 1)" : nil,
-            nextPage: result.metadata.pageCount > page ? "/users?page=\(page + 1)" : nil)
+            previousPage: page > 1 ? SitePath.users(page: page - 1).path : nil,
+            nextPage: result.metadata.pageCount > page ? SitePath.users(page: page + 1).path : nil)
         return try await req.renderPage(
             "users", title: req.texts["users.title"], nav: "users", content: content, status: status)
     }
