@@ -42,7 +42,8 @@ enum Cart {
                 .forbidden, nl: "Alleen resellers vragen retouren aan.", en: "Only resellers register returns.")
         }
         let prepared = try await check(
-            body, cartOwner: userID, companyID: companyID, replacing: replacing?.id, on: request)
+            body, cartOwner: userID, companyID: companyID, replacing: replacing?.id, today: request.today,
+            on: request.db)
         let position = replacing ?? CartPosition()
         position.userID = userID
         position.companyID = companyID
@@ -94,10 +95,8 @@ enum Cart {
     /// (nil: no cart counts) and `extraClaims`.
     static func check(
         _ body: PositionBody, cartOwner: Int?, companyID: Int, replacing: Int? = nil,
-        extraClaims: LineClaims = LineClaims(),
-        on request: Request, database: (any Database)? = nil
+        extraClaims: LineClaims = LineClaims(), today: CalendarDay, on db: any Database
     ) async throws -> Prepared {
-        let db = database ?? request.db
         guard let reason = ReasonID(rawValue: body.reason) else {
             throw Problem.invalid([
                 FieldError(
@@ -113,7 +112,6 @@ enum Cart {
             claims = claims + (try await LineClaims.cart(of: cartOwner, onLine: body.line, except: replacing, on: db))
         }
         facts.hold(claims)
-        let today = request.today
         let (version, policy) = try await PolicyStore.current(on: db, day: today)
         let verdict = Eligibility.evaluate(facts, policy: policy, today: today).first { $0.reason == reason }!
         if verdict.handling == .directService {

@@ -57,11 +57,10 @@ struct CartAPIController: RouteCollection {
 
     @Sendable func submit(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let (status, body) = try await Submission.submit(
-            for: user, idempotencyKey: req.headers.first(name: "Idempotency-Key"), on: req)
-        let response = Response(status: status, body: .init(string: body))
-        response.headers.contentType = .json
-        return response
+        let answer = try await SubmitCart(
+            user: user, idempotencyKey: req.headers.first(name: "Idempotency-Key"), on: req
+        ).run(on: req.db)
+        return try await answer.encodeResponse(status: .created, for: req)
     }
 
     @Sendable func material(req: Request) async throws -> Material.Answer {

@@ -158,9 +158,8 @@ struct CartPageController: RoleRouteCollection {
         let form = try req.content.decode(SubmitForm.self)
         let answer: SubmissionAnswer
         do {
-            let (_, body) = try await Submission.submit(
-                for: user, idempotencyKey: form.idempotencyKey.flatMap { $0.isEmpty ? nil : "web-" + $0 }, on: req)
-            answer = try JSONDecoder().decode(SubmissionAnswer.self, from: Data(body.utf8))
+            let key = form.idempotencyKey.flatMap { $0.isEmpty ? nil : "web-" + $0 }
+            answer = try await SubmitCart(user: user, idempotencyKey: key, on: req).run(on: req.db)
         } catch let problem as Problem {
             return try await renderCart(req, user: user, problem: problem)
         }
@@ -181,19 +180,5 @@ struct CartPageController: RoleRouteCollection {
         else { throw Problem.notFound() }
         return try await ConfirmationPage.render(
             try await ConfirmationPage.submission(of: record, on: req.db), on: req, status: .ok)
-    }
-}
-
-extension SubmittedRequest {
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        number = try container.decode(String.self, forKey: .number)
-        rmaNumber = try container.decodeIfPresent(String.self, forKey: .rmaNumber)
-        validUntil = try container.decodeIfPresent(String.self, forKey: .validUntil)
-        status = try container.decode(String.self, forKey: .status)
-        outcome = try container.decode(String.self, forKey: .outcome)
-        shipDirectly = try container.decode(Bool.self, forKey: .shipDirectly)
-        message = try container.decode(String.self, forKey: .message)
-        position = try container.decode(Int.self, forKey: .position)
     }
 }

@@ -32,17 +32,50 @@ struct SubmittedRequest: Content {
     }
 }
 
+extension SubmittedRequest {
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(String.self, forKey: .number)
+        rmaNumber = try container.decodeIfPresent(String.self, forKey: .rmaNumber)
+        validUntil = try container.decodeIfPresent(String.self, forKey: .validUntil)
+        status = try container.decode(String.self, forKey: .status)
+        outcome = try container.decode(String.self, forKey: .outcome)
+        shipDirectly = try container.decode(Bool.self, forKey: .shipDirectly)
+        message = try container.decode(String.self, forKey: .message)
+        position = try container.decode(Int.self, forKey: .position)
+    }
+}
+
 struct SubmissionAnswer: Content {
     var requests: [SubmittedRequest]
 }
 
-/// Submitting a cart: every position re-checked as of now, the claimed quantities and serials
-/// locked so that parallel submissions can never over-claim a line, one request per position,
-/// and the confirmation mail queued in the same transaction.
-enum Submission {
-    static func submit(for user: User, idempotencyKey: String?, on request: Request) async throws -> (
-        HTTPStatus, String
-    ) {
+/// Submitting a cart (a use case: explicit inputs, a typed answer, typed refusals as `Problem`):
+/// every position re-checked as of now, the claimed quantities and serials locked so that parallel
+/// submissions can never over-claim a line, one request per position, and the confirmation mail
+/// queued in the same transaction. The API answers it as JSON, the cart page as the confirmation.
+struct SubmitCart {
+    var user: User
+    /// The same key again answers what the first submission answered.
+    var idempotencyKey: String?
+    var now: Date
+    var today: CalendarDay
+    /// The language of the answer's messages and the mail, when the user has none of their own.
+    var language: Language
+    var texts: TranslationCatalog
+    var config: AppConfig
+
+    init(user: User, idempotencyKey: String?, on request: Request) {
+        self.user = user
+        self.idempotencyKey = idempotencyKey
+        now = request.now
+        today = request.today
+        language = request.language
+        texts = request.application.translationCatalog
+        config = request.config
+    }
+
+    func run(on database: any Database) async throws -> SubmissionAnswer {
         let userID = try user.requireID()
         if let key = idempotencyKey {
             guard !key.isEmpty, key.count <= 200 else {
@@ -51,12 +84,11 @@ enum Submission {
                         "Idempotency-Key", nl: "Een sleutel is 1 tot 200 tekens.", en: "A key is 1 to 200 characters.")
                 ])
             }
-            if let stored = try await storedAnswer(userID: userID, key: key, on: request.db) { return stored }
+            if let stored = try await storedAnswer(userID: userID, key: key, on: database) { return stored }
         }
         do {
-            let answer = try await request.db.writeTransaction { db in
-                try await submitLocked(
-                    user: user, userID: userID, idempotencyKey: idempotencyKey, db: db, request: request)
+            let answer = try await database.writeTransaction { db in
+                try await submitLocked(userID: userID, db: db)
             }
             RetourMetrics.submissions("created").increment()
             return answer
@@ -66,7 +98,7 @@ enum Submission {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             RetourMetrics.submissions("conflict").increment()
             // Either a parallel submission with the same key won, or a serial was claimed in between.
-            if let key = idempotencyKey, let stored = try await storedAnswer(userID: userID, key: key, on: request.db) {
+            if let key = idempotencyKey, let stored = try await storedAnswer(userID: userID, key: key, on: database) {
                 return stored
             }
             throw Problem(
@@ -75,9 +107,8 @@ enum Submission {
         }
     }
 
-    private static func storedAnswer(userID: Int, key: String, on database: any Database) async throws -> (
-        HTTPStatus, String
-    )? {
+    /// The answer stored with an idempotency key (always a 201's).
+    private func storedAnswer(userID: Int, key: String, on database: any Database) async throws -> SubmissionAnswer? {
         struct Row: Decodable {
             var status: Int
             var response: String
@@ -87,12 +118,10 @@ enum Submission {
             let row = try await sql.select().columns("status", "response").from("idempotency_keys")
                 .where("user_id", .equal, userID).where("key", .equal, key).first(decoding: Row.self)
         else { return nil }
-        return (HTTPStatus(statusCode: row.status), row.response)
+        return try JSONDecoder().decode(SubmissionAnswer.self, from: Data(row.response.utf8))
     }
 
-    private static func submitLocked(
-        user: User, userID: Int, idempotencyKey: String?, db: any Database, request: Request
-    ) async throws -> (HTTPStatus, String) {
+    private func submitLocked(userID: Int, db: any Database) async throws -> SubmissionAnswer {
         let sql = db as! any SQLDatabase
         if !db.isSQLite {
             // The user's own cart first: a second submission of it waits here.
@@ -129,8 +158,7 @@ enum Submission {
                 // Only requests and the positions of this submission before it count, not the cart.
                 var prepared = try await Cart.check(
                     body, cartOwner: nil, companyID: companyID,
-                    extraClaims: claimedHere[position.lineID] ?? LineClaims(),
-                    on: request, database: db)
+                    extraClaims: claimedHere[position.lineID] ?? LineClaims(), today: today, on: db)
                 prepared.position.quantity = position.quantity
                 accepted.append((position, prepared))
                 if ReasonID(rawValue: position.reason)?.holdsGoods ?? true {
@@ -160,9 +188,7 @@ enum Submission {
                 errors: problems)
         }
 
-        let now = request.now
-        let today = request.today
-        let language = user.language.flatMap(Language.init(rawValue:)) ?? request.language
+        let language = user.language.flatMap(Language.init(rawValue:)) ?? language
         var answers: [SubmittedRequest] = []
         var created: [(ReturnRequest, Reason)] = []
         var submission: String?
@@ -218,22 +244,22 @@ enum Submission {
                     number: record.number, rmaNumber: record.rmaNumber, validUntil: record.validUntil,
                     status: record.status,
                     outcome: record.outcome, shipDirectly: reason.shipsDirectly,
-                    message: request.application.translationCatalog[language].outcome(of: reason),
+                    message: texts[language].outcome(of: reason),
                     position: try position.requireID()))
         }
 
         let mail = try await ConfirmationMail.compose(
-            created, user: user, texts: request.application.translationCatalog[language], db: db,
-            config: request.config)
+            created, user: user, texts: texts[language], db: db, config: config)
         let outbox = OutboxMail(recipient: user.email, subject: mail.subject, body: mail.body, now: now)
         if !mail.attachments.isEmpty { outbox.attachments = JSONText.encode(mail.attachments) }
         try await outbox.create(on: db)
 
-        let answer = JSONText.encode(SubmissionAnswer(requests: answers))
+        let answer = SubmissionAnswer(requests: answers)
         if let key = idempotencyKey {
             try await sql.insert(into: "idempotency_keys").columns("user_id", "key", "status", "response", "created_at")
-                .values(SQLBind(userID), SQLBind(key), SQLBind(201), SQLBind(answer), SQLBind(now)).run()
+                .values(SQLBind(userID), SQLBind(key), SQLBind(201), SQLBind(JSONText.encode(answer)), SQLBind(now))
+                .run()
         }
-        return (.created, answer)
+        return answer
     }
 }
