@@ -92,6 +92,10 @@ extension AppTests {
                 return parts.count == 1 && (RequestAction(rawValue: parts[0]) != nil || parts[0] == "submit")
             case "outcome": return parts.count == 1 && Outcome(rawValue: parts[0]) != nil
             case "role": return parts.count == 1 && Role(rawValue: parts[0]) != nil
+            case "country": return parts.count == 1 && Country.all.contains { $0.code == parts[0] }
+            case "import" where parts.first == "type": return parts.count == 2
+            case "admin" where parts.count == 3 && parts[0] == "mails":
+                return ["state", "transport"].contains(parts[1])
             default: break
             }
             if parts.count == 2, parts[0] == "actor", family == "requests" { return Actor(rawValue: parts[1]) != nil }
@@ -100,6 +104,33 @@ extension AppTests {
                 return parts.count == 2
             }
             return false
+        }
+
+        /// The core and the app name their messages by key (`Message("validation.…")`): each key must
+        /// have a text in both languages, or a reader would see the key.
+        @Test func everyMessageKeyTheCodeNamesHasItsTexts() throws {
+            let nl = try Self.texts("nl")
+            let en = try Self.texts("en")
+            let pattern = try Regex(#"Message\(\s*"([^"\\]+)""#)
+            var named = 0
+            for text in try Self.files("Sources", ending: ".swift") {
+                for match in text.matches(of: pattern) {
+                    let literal = String(text[match.range])
+                    guard let open = literal.firstIndex(of: "\"") else { continue }
+                    let key = String(literal[literal.index(after: open)...].dropLast())
+                    named += 1
+                    if nl[key] == nil || en[key] == nil { Issue.record("no text for the message key \"\(key)\"") }
+                }
+            }
+            #expect(named > 200)
+        }
+
+        /// The domain holds no words of either language: everything a reader sees is in the catalogue.
+        @Test func theCoreHoldsNoDutchOrEnglish() throws {
+            for text in try Self.files("Sources/RetourCore", ending: ".swift") {
+                #expect(!text.contains("nl: \""), "a Dutch text in RetourCore")
+                #expect(!text.contains("en: \""), "an English text in RetourCore")
+            }
         }
 
         @Test func noTextIsUnused() throws {

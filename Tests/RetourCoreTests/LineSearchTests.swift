@@ -70,8 +70,8 @@ import Testing
             Issue.record("expected a failure")
             return
         }
-        #expect(problems.messages(for: "to", in: .nl) == ["De einddatum ligt vóór de begindatum."])
-        #expect(problems.messages(for: "to", in: .en) == ["The end date is before the start date."])
+        #expect(problems.messages(for: "to").map(\.nl) == ["De einddatum ligt vóór de begindatum."])
+        #expect(problems.messages(for: "to").map(\.en) == ["The end date is before the start date."])
     }
 
     @Test func pagingHasBounds() {

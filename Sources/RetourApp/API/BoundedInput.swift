@@ -10,7 +10,7 @@ extension Request {
             let present = (url.query ?? "").split(separator: "&").contains { $0.hasPrefix(name + "=") }
             if present {
                 throw Problem(
-                    .badRequest, nl: "De parameter \(name) is ongeldig.", en: "The parameter \(name) is not valid.",
+                    .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
                     errors: [WholeNumber.error(.notWhole, field: name)])
             }
             return fallback
@@ -20,7 +20,7 @@ extension Request {
         case .success(let value): return value
         case .failure(let refusal):
             throw Problem(
-                .badRequest, nl: "De parameter \(name) is ongeldig.", en: "The parameter \(name) is not valid.",
+                .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
                 errors: [WholeNumber.error(refusal, field: name)])
         }
     }

@@ -2,6 +2,7 @@ import AsyncKit
 import Fluent
 import NIOCore
 import PostgresNIO
+import RetourCore
 import SQLKit
 import SQLiteNIO
 import Vapor
@@ -20,8 +21,7 @@ enum OperationsController {
                 ).first(decoding: Row.self)
                 guard row?.total == 1 else {
                     throw Problem(
-                        .serviceUnavailable, nl: "Het databaseschema is nog niet bijgewerkt.",
-                        en: "The database schema is not migrated yet.")
+                        .serviceUnavailable, detail: Message("app.api.theDatabaseSchemaIsNotMigrated"))
                 }
                 return HealthAnswer(status: "ready")
             } catch let problem as Problem {

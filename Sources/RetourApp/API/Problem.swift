@@ -16,17 +16,13 @@ struct Problem: Error {
         self.errors = errors
     }
 
-    init(_ status: HTTPResponseStatus, nl: String, en: String, errors: [FieldError] = []) {
-        self.init(status, detail: Message(nl: nl, en: en), errors: errors)
-    }
-
     static func invalid(_ errors: [FieldError]) -> Problem {
         Problem(
-            .unprocessableEntity, nl: "De invoer bevat fouten.", en: "The input is not valid.", errors: errors)
+            .unprocessableEntity, detail: Message("app.api.theInputIsNotValid"), errors: errors)
     }
 
     static func notFound() -> Problem {
-        Problem(.notFound, nl: "Niet gevonden.", en: "Not found.")
+        Problem(.notFound, detail: Message("app.api.notFound"))
     }
 }
 
@@ -57,7 +53,8 @@ struct ProblemMiddleware: AsyncMiddleware {
     func answer(_ error: any Error, for request: Request) async -> Response {
         let language = request.language
         var status = HTTPResponseStatus.internalServerError
-        var detail = language == .nl ? "Er ging iets mis aan onze kant." : "Something went wrong on our side."
+        let t = TranslationCatalog.loaded[language]
+        var detail = t["app.api.somethingWentWrong"]
         var items: [ProblemDocument.Item] = []
         var headers = HTTPHeaders()
         var error = error
@@ -76,24 +73,19 @@ struct ProblemMiddleware: AsyncMiddleware {
             detail = abort.reason
             headers = abort.headers
             if status == .payloadTooLarge {
-                detail = language == .nl ? "De aanvraag is te groot." : "The request is too large."
+                detail = t["app.api.tooLarge"]
             }
         case let unavailable where DatabaseUnavailable.matches(unavailable):
             status = .serviceUnavailable
             headers.replaceOrAdd(name: .retryAfter, value: String(DatabaseUnavailable.retryAfterSeconds))
-            detail =
-                language == .nl
-                ? "Retour is even niet bereikbaar. Probeer het over enkele seconden opnieuw; er is niets verloren."
-                : "Retour is briefly unavailable. Please try again in a few seconds; nothing was lost."
+            detail = t["app.api.unavailable"]
             request.logger.warning("database unavailable: \(String(reflecting: unavailable))")
         case is MoneyOverflow:
             status = .unprocessableEntity
-            detail =
-                language == .nl
-                ? "Het bedrag is te groot om mee te rekenen." : "The amount is too large to compute with."
+            detail = t["app.api.amountTooLarge"]
         case let decoding as DecodingError:
             status = .badRequest
-            detail = (language == .nl ? "Ongeldige invoer: " : "Malformed input: ") + decoding.plainDescription
+            detail = t("app.api.malformed", ["detail": decoding.plainDescription])
         default:
             request.logger.report(error: error)
         }

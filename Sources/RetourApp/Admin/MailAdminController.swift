@@ -18,6 +18,7 @@ struct MailAdminController: RouteCollection {
         var recipient: String
         var subject: String
         var status: String
+        var statusLabel: String
         var attempts: Int
         var lastError: String
         var created: String
@@ -58,14 +59,15 @@ struct MailAdminController: RouteCollection {
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let result = try await OutboxMail.query(on: req.db).sort(\.$id, .descending)
             .paginate(PageRequest(page: page, per: Self.perPage))
-        let formatter = ISO8601DateFormatter()
+        let t = req.texts
         let rows = result.items.map {
             Row(
-                id: $0.id ?? 0, recipient: $0.recipient, subject: $0.subject, status: $0.status, attempts: $0.attempts,
-                lastError: $0.lastError ?? "", created: formatter.string(from: $0.createdAt), body: $0.body)
+                id: $0.id ?? 0, recipient: $0.recipient, subject: $0.subject, status: $0.status,
+                statusLabel: t["admin.mails.state.\($0.status)"], attempts: $0.attempts, lastError: $0.lastError ?? "",
+                created: req.localTime($0.createdAt), body: $0.body)
         }
         let content = Content(
-            rows: rows, transport: req.config.mailTransport.rawValue, notice: notice,
+            rows: rows, transport: t["admin.mails.transport.\(req.config.mailTransport.rawValue)"], notice: notice,
             previousPage: page > 1 ? SitePath.adminMails(page: page - 1).path : nil,
             nextPage: result.metadata.pageCount > page ? SitePath.adminMails(page: page + 1).path : nil)
         return try await req.renderPage("mails", title: req.texts["admin.mails.title"], nav: "mails", content: content)

@@ -69,12 +69,11 @@ struct PolicyAPIController: RouteCollection {
             } else {
                 errors.append(
                     FieldError(
-                        "effectiveFrom", nl: "Kies vandaag of later, als JJJJ-MM-DD.",
-                        en: "Choose today or later, as YYYY-MM-DD."))
+                        "effectiveFrom", message: Message("app.admin.chooseTodayOrLaterAsYyyy")))
             }
         }
         if let note = body.note, note.count > 500 {
-            errors.append(FieldError("note", nl: "Hoogstens 500 tekens.", en: "At most 500 characters."))
+            errors.append(FieldError("note", message: Message("app.admin.atMost500Characters")))
         }
         guard errors.isEmpty else { throw Problem.invalid(errors) }
         let record = try await PolicyStore.create(
@@ -88,7 +87,7 @@ struct PolicyAPIController: RouteCollection {
         let body = try req.content.decode(WhatIfRequest.self)
         let days = body.days ?? 30
         var errors = body.policy.problems()
-        if !(1...730).contains(days) { errors.append(FieldError("days", nl: "1 tot 730 dagen.", en: "1 to 730 days.")) }
+        if !(1...730).contains(days) { errors.append(FieldError("days", message: Message("app.admin.1To730Days"))) }
         guard errors.isEmpty else { throw Problem.invalid(errors) }
         let (_, current) = try await PolicyStore.current(on: req.db, day: req.today)
         let lines = try await LineFactsQuery.invoiced(

@@ -91,11 +91,11 @@ struct PolicyAdminController: RouteCollection {
         if effectiveFrom == nil || effectiveFrom! < req.today {
             errors.append(
                 FieldError(
-                    "effectiveFrom", nl: "Kies vandaag of een latere datum.", en: "Choose today or a later date."))
+                    "effectiveFrom", message: Message("app.admin.chooseTodayOrALaterDate")))
         }
         let note = (fields["note"] ?? "").trimmingWhitespace()
         if note.count > 500 {
-            errors.append(FieldError("note", nl: "Hoogstens 500 tekens.", en: "At most 500 characters."))
+            errors.append(FieldError("note", message: Message("app.admin.atMost500Characters")))
         }
         switch PolicyForm.parse(fields, base: current) {
         case .failure(let problems):
@@ -124,7 +124,7 @@ struct PolicyAdminController: RouteCollection {
         var errors: [FieldError] = []
         let days = Int((fields["days"] ?? "").trimmingWhitespace())
         if days == nil || !(1...730).contains(days!) {
-            errors.append(FieldError("days", nl: "Kies 1 tot 730 dagen.", en: "Choose 1 to 730 days."))
+            errors.append(FieldError("days", message: Message("app.admin.choose1To730Days")))
         }
         switch PolicyForm.parse(fields, base: current) {
         case .failure(let problems):
@@ -162,8 +162,12 @@ struct PolicyAdminController: RouteCollection {
                 errors.append(
                     FieldError(
                         "brand.\(field)",
-                        nl: "\(brand.name): vul \(range.lowerBound) tot \(range.upperBound) in of laat leeg.",
-                        en: "\(brand.name): enter \(range.lowerBound) to \(range.upperBound) or leave empty."))
+                        message: Message(
+                            "app.admin.enterToOrLeaveEmpty",
+                            [
+                                "name": "\(brand.name)", "lowerBound": "\(range.lowerBound)",
+                                "upperBound": "\(range.upperBound)",
+                            ])))
                 return nil
             }
             return .some(value)
@@ -175,13 +179,13 @@ struct PolicyAdminController: RouteCollection {
         if warrantyHandling == nil || doaHandling == nil {
             errors.append(
                 FieldError(
-                    "brand.handling", nl: "Kies Credit of Direct Service.", en: "Choose credit or Direct Service."))
+                    "brand.handling", message: Message("app.admin.chooseCreditOrDirectService")))
         }
         if (warrantyHandling == .directService || doaHandling == .directService) && brand.serviceCompany == nil {
             errors.append(
                 FieldError(
-                    "brand.handling", nl: "\(brand.name) heeft geen service-center; laad dat eerst via de import.",
-                    en: "\(brand.name) has no service centre; load one through the import first."))
+                    "brand.handling", message: Message("app.admin.hasNoServiceCentreLoadOne", ["name": "\(brand.name)"])
+                ))
         }
         let (version, policy) = try await PolicyStore.current(on: req.db, day: req.today)
         guard errors.isEmpty, let doaDays, let warrantyMonths, let warrantyHandling, let doaHandling else {

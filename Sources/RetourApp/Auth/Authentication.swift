@@ -28,12 +28,11 @@ enum Authentication {
         if let wait = config.loginThrottle.growingDelay(failures: byEmail, now: now)
             ?? addressThrottle.waitSeconds(failures: byAddress, now: now)
         {
-            let (amount, nlUnit, enUnit) =
-                wait < 60 ? (wait, "seconden", "seconds") : (max(1, (wait + 59) / 60), "minuten", "minutes")
-            throw Problem(
-                .tooManyRequests,
-                nl: "Te veel mislukte inlogpogingen. Probeer het over \(amount) \(nlUnit) opnieuw.",
-                en: "Too many failed login attempts. Try again in \(amount) \(enUnit).")
+            let message =
+                wait < 60
+                ? Message("app.auth.tooManyAttemptsSeconds", ["amount": "\(wait)"])
+                : Message("app.auth.tooManyAttemptsMinutes", ["amount": "\(max(1, (wait + 59) / 60))"])
+            throw Problem(.tooManyRequests, detail: message)
         }
         // Failures older than the window count for nothing; forget them.
         try await LoginFailure.query(on: request.db).filter(\.$subject ~~ [emailSubject, addressSubject])
@@ -54,19 +53,16 @@ enum Authentication {
             try await LoginFailure(subject: addressSubject, at: now).create(on: request.db)
             if let user, passwordMatches, !user.active {
                 throw Problem(
-                    .unauthorized, nl: "Deze login is uitgeschakeld. Neem contact op met uw inkoopafdeling.",
-                    en: "This login has been disabled. Please contact your purchasing department.")
+                    .unauthorized, detail: Message("app.auth.thisLoginHasBeenDisabledPlease"))
             }
             throw Problem(
-                .unauthorized, nl: "E-mailadres of wachtwoord is onjuist.",
-                en: "E-mail address or password is incorrect.")
+                .unauthorized, detail: Message("app.auth.eMailAddressOrPasswordIs"))
         }
         try await LoginFailure.query(on: request.db).filter(\.$subject == emailSubject).delete()
         // A reseller login must belong to a company: without one it could never be scoped.
         guard user.mayActAsItsRole else {
             throw Problem(
-                .forbidden, nl: "Deze login hoort bij geen bedrijf. Neem contact op met de RMA-afdeling.",
-                en: "This login belongs to no company. Please contact the RMA department.")
+                .forbidden, detail: Message("app.auth.thisLoginBelongsToNoCompany2"))
         }
         return user
     }
@@ -132,10 +128,10 @@ extension Request {
     /// The signed-in user, or 401.
     func requireUser(_ roles: Set<Role>? = nil) throws -> User {
         guard let user = auth.get(User.self) else {
-            throw Problem(.unauthorized, nl: "Log eerst in.", en: "Please log in first.")
+            throw Problem(.unauthorized, detail: Message("app.auth.pleaseLogInFirst"))
         }
         if let roles, !roles.contains(user.role) {
-            throw Problem(.forbidden, nl: "Dit mag uw rol niet.", en: "Your role may not do this.")
+            throw Problem(.forbidden, detail: Message("app.auth.yourRoleMayNotDoThis"))
         }
         return user
     }

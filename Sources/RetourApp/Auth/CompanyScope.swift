@@ -21,7 +21,7 @@ extension User {
         if role.seesAllCompanies { return .allCompanies }
         guard let companyID else {
             throw Problem(
-                .forbidden, nl: "Deze login hoort bij geen bedrijf.", en: "This login belongs to no company.")
+                .forbidden, detail: Message("app.auth.thisLoginBelongsToNoCompany"))
         }
         return .company(companyID)
     }

@@ -38,8 +38,7 @@ struct LoginController: RouteCollection {
                 password.count <= 200
             else {
                 throw Problem(
-                    .unprocessableEntity, nl: "Vul uw e-mailadres en wachtwoord in.",
-                    en: "Enter your e-mail address and password.")
+                    .unprocessableEntity, detail: Message("app.auth.enterYourEMailAddressAnd"))
             }
             let user = try await Authentication.verify(
                 email: email, password: password, from: req.clientAddress, on: req)

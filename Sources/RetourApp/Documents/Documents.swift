@@ -6,14 +6,14 @@ import Vapor
 /// The credit note and the return form of a request, rendered from what is stored, so the same
 /// request always gives the same document.
 enum Documents {
-    static func creditNote(for record: ReturnRequest, language: Language, config: AppConfig, db: any Database)
+    static func creditNote(for record: ReturnRequest, texts t: Translations, config: AppConfig, db: any Database)
         async throws
         -> Data
     {
         guard let number = record.creditNoteNumber, let cents = record.creditAmountCents else {
             throw Problem.notFound()
         }
-        let nl = language == .nl
+        let language = t.language
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let article = try await line?.articleRecord(on: db)
         let company = try await Company.find(record.companyID, on: db)
@@ -31,23 +31,28 @@ enum Documents {
         pdf.text(company?.name ?? "", x: 320, y: y, size: 10, bold: true)
         pdf.text(company?.street ?? "", x: 320, y: y + 13, size: 10)
         pdf.text("\(company?.postcode ?? "") \(company?.city ?? "")", x: 320, y: y + 26, size: 10)
-        pdf.text("\(nl ? "Klantnummer" : "Customer number"): \(company?.number ?? "")", x: 320, y: y + 39, size: 9)
+        pdf.text(t("creditNote.customerNumber", ["number": company?.number ?? ""]), x: 320, y: y + 39, size: 9)
         y = 240
-        let title = charge ? (nl ? "Factuur (doorbelasting)" : "Invoice (charge)") : (nl ? "Creditnota" : "Credit note")
+        let title = t[charge ? "creditNote.titleCharge" : "creditNote.title"]
         pdf.text("\(title) \(number)", x: 50, y: y, size: 18, bold: true)
         let date = CalendarDay(iso: record.creditNoteDate ?? "").map(language.format) ?? ""
-        pdf.text("\(nl ? "Datum" : "Date"): \(date)", x: 50, y: y + 22, size: 10)
-        pdf.text("\(nl ? "Aanvraag" : "Request"): \(record.number)", x: 50, y: y + 36, size: 10)
+        pdf.text(t("creditNote.date", ["date": date]), x: 50, y: y + 22, size: 10)
+        pdf.text(t("creditNote.request", ["number": record.number]), x: 50, y: y + 36, size: 10)
         pdf.text(
-            "\(nl ? "Factuur" : "Invoice"): \(line?.invoiceNumber ?? "") #\(line?.position ?? 0) (\(CalendarDay(iso: line?.invoiceDate ?? "").map(language.format) ?? ""))",
+            t(
+                "creditNote.invoice",
+                [
+                    "invoice": line?.invoiceNumber ?? "", "position": "\(line?.position ?? 0)",
+                    "date": CalendarDay(iso: line?.invoiceDate ?? "").map(language.format) ?? "",
+                ]),
             x: 50, y: y + 50, size: 10)
         if let rma = record.rmaNumber { pdf.text("RMA: \(rma)", x: 50, y: y + 64, size: 10) }
         y += 95
         pdf.rule(y: y)
-        pdf.text(nl ? "Omschrijving" : "Description", x: 50, y: y + 14, size: 9, bold: true)
-        pdf.rightAligned(nl ? "Aantal" : "Qty", x: 380, y: y + 14, size: 9, bold: true)
-        pdf.rightAligned(nl ? "Prijs" : "Price", x: 460, y: y + 14, size: 9, bold: true)
-        pdf.rightAligned(nl ? "Bedrag" : "Amount", x: 545, y: y + 14, size: 9, bold: true)
+        pdf.text(t["creditNote.description"], x: 50, y: y + 14, size: 9, bold: true)
+        pdf.rightAligned(t["creditNote.quantity"], x: 380, y: y + 14, size: 9, bold: true)
+        pdf.rightAligned(t["creditNote.price"], x: 460, y: y + 14, size: 9, bold: true)
+        pdf.rightAligned(t["creditNote.amount"], x: 545, y: y + 14, size: 9, bold: true)
         pdf.rule(y: y + 20)
         let quantity = record.receivedQuantity.map { min($0, record.quantity) } ?? record.quantity
         pdf.text("\(article?.number ?? "") \(article?.description ?? "")", x: 50, y: y + 36, size: 9)
@@ -56,24 +61,25 @@ enum Documents {
         pdf.rightAligned(language.format(settlement.value), x: 545, y: y + 36, size: 9)
         var rowY = y + 52
         if settlement.fee.cents > 0 {
-            pdf.text(nl ? "Return fee" : "Return fee", x: 50, y: rowY, size: 9)
+            pdf.text(t["creditNote.returnFee"], x: 50, y: rowY, size: 9)
             pdf.rightAligned("-" + language.format(settlement.fee), x: 545, y: rowY, size: 9)
             rowY += 16
         }
         if amount != settlement.amount {
             pdf.text(
-                "\(nl ? "Aangepast door de RMA-afdeling" : "Adjusted by the RMA department"): \(record.creditReason ?? "")",
+                t("creditNote.adjusted", ["reason": record.creditReason ?? ""]),
                 x: 50, y: rowY, size: 9)
             rowY += 16
         }
         pdf.rule(y: rowY)
-        pdf.text(nl ? "Totaal excl. btw" : "Total excl. VAT", x: 300, y: rowY + 16, size: 10)
+        pdf.text(t["creditNote.totalExcludingVAT"], x: 300, y: rowY + 16, size: 10)
         pdf.rightAligned(language.format(amount), x: 545, y: rowY + 16, size: 10, bold: true)
-        pdf.text("\(nl ? "Btw" : "VAT") \(CreditNotes.vatBasisPoints / 100)%", x: 300, y: rowY + 32, size: 10)
+        pdf.text(
+            t("creditNote.vat", ["percent": "\(CreditNotes.vatBasisPoints / 100)"]), x: 300, y: rowY + 32, size: 10)
         pdf.rightAligned(language.format(vat), x: 545, y: rowY + 32, size: 10)
-        pdf.text(nl ? "Totaal incl. btw" : "Total incl. VAT", x: 300, y: rowY + 48, size: 10, bold: true)
+        pdf.text(t["creditNote.totalIncludingVAT"], x: 300, y: rowY + 48, size: 10, bold: true)
         pdf.rightAligned(language.format(try amount + vat), x: 545, y: rowY + 48, size: 10, bold: true)
-        pdf.text(Outcome.noEntitlement.text(in: language), x: 50, y: 800, size: 7)
+        pdf.text(t.text(Outcome.noEntitlement), x: 50, y: 800, size: 7)
         return try pdf.finish()
     }
 

@@ -30,8 +30,8 @@ enum BackOffice {
         if !conditions.contains(receipt.condition) {
             errors.append(
                 FieldError(
-                    "condition", nl: "Kies een van: \(conditions.joined(separator: ", ")).",
-                    en: "Choose one of: \(conditions.joined(separator: ", ")).")
+                    "condition",
+                    message: Message("app.followup.chooseOneOf", ["choices": "\(conditions.joined(separator: ", "))"]))
             )
         }
         guard errors.isEmpty else { throw Problem.invalid(errors) }
@@ -65,9 +65,12 @@ enum BackOffice {
         let readerLanguage =
             try await User.find(record.userID, on: db).flatMap { $0.language }
             .flatMap(Language.init(rawValue:)) ?? .nl
-        let difference = differences.isEmpty ? nil : Discrepancy.summary(differences).text(in: readerLanguage)
-        let heading = readerLanguage == .nl ? "Afwijking" : "Discrepancy"
-        let message = [receipt.note, difference.map { "\(heading): \($0)" }].compactMap { $0 }.joined(separator: "\n")
+        let difference =
+            differences.isEmpty
+            ? nil
+            : Message("receipt.heading", ["differences": .message(Discrepancy.summary(differences))])
+                .text(in: readerLanguage)
+        let message = [receipt.note, difference].compactMap { $0 }.joined(separator: "\n")
         return try await RequestActions.perform(
             .receive, on: record, context: context, message: message.isEmpty ? nil : message, database: db
         ) { record, _ in
@@ -133,18 +136,20 @@ enum BackOffice {
         var errors: [FieldError] = []
         let ceiling = max(computed.value, computed.amount)
         if amount.cents < 0 {
-            errors.append(FieldError("amount", nl: "Een bedrag is niet negatief.", en: "An amount is not negative."))
+            errors.append(FieldError("amount", message: Message("app.followup.anAmountIsNotNegative")))
         } else if amount > ceiling && !mayExceedValue {
             errors.append(
                 FieldError(
-                    "amount", nl: "Het bedrag is hoogstens de waarde van de goederen, \(ceiling.decimalString).",
-                    en: "The amount is at most the value of the goods, \(ceiling.decimalString)."))
+                    "amount",
+                    message: Message("app.followup.theAmountIsAtMostThe", ["decimalString": "\(ceiling.decimalString)"])
+                ))
         }
         if amount != computed.amount && (reasonText ?? "").isEmpty {
             errors.append(
                 FieldError(
-                    "reason", nl: "Geef een reden voor een ander bedrag dan \(computed.amount.decimalString).",
-                    en: "Give a reason for an amount other than \(computed.amount.decimalString)."))
+                    "reason",
+                    message: Message(
+                        "app.followup.giveAReasonForAnAmount", ["decimalString": "\(computed.amount.decimalString)"])))
         }
         guard errors.isEmpty else { throw Problem.invalid(errors) }
     }

@@ -160,7 +160,7 @@ struct FollowUpPageController: RoleRouteCollection {
     @Sendable func creditNote(req: Request) async throws -> Response {
         let (_, record) = try await found(req)
         guard let number = record.creditNoteNumber else { throw Problem.notFound() }
-        let data = try await Documents.creditNote(for: record, language: req.language, config: req.config, db: req.db)
+        let data = try await Documents.creditNote(for: record, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(number).pdf")
     }
 
@@ -204,7 +204,7 @@ struct FollowUpPageController: RoleRouteCollection {
             let form = try streamed.decode(MessageForm.self)
             let text = (form.message ?? "").trimmingWhitespace()
             guard !text.isEmpty, text.count <= 4_000 else {
-                throw Problem.invalid([FieldError("message", nl: "Schrijf een bericht.", en: "Write a message.")])
+                throw Problem.invalid([FieldError("message", message: Message("app.followup.writeAMessage"))])
             }
             let result = try await AttachmentStore.storeAll(
                 streamed.files, userID: try user.requireID(), companyID: user.companyID ?? record.companyID,
@@ -235,12 +235,12 @@ struct FollowUpPageController: RoleRouteCollection {
             guard let action = form.decision.flatMap(RequestAction.init(rawValue:)),
                 [.approve, .reject, .requestInfo].contains(action)
             else {
-                throw Problem.invalid([FieldError("decision", nl: "Kies een beslissing.", en: "Choose a decision.")])
+                throw Problem.invalid([FieldError("decision", message: Message("app.followup.chooseADecision"))])
             }
             let message = (form.message ?? "").trimmingWhitespace()
             if action != .approve && message.isEmpty {
                 throw Problem.invalid([
-                    FieldError("message", nl: "Schrijf de reseller waarom.", en: "Tell the reseller why.")
+                    FieldError("message", message: Message("app.followup.tellTheResellerWhy"))
                 ])
             }
             try await RequestActions.perform(
@@ -288,7 +288,7 @@ struct FollowUpPageController: RoleRouteCollection {
             if !raw.isEmpty {
                 guard let parsed = Money(decimal: raw) else {
                     throw Problem.invalid([
-                        FieldError("amount", nl: "Vul een bedrag in, zoals 98,91.", en: "Enter an amount, like 98.91.")
+                        FieldError("amount", message: Message("app.followup.enterAnAmountLike9891"))
                     ])
                 }
                 amount = parsed

@@ -97,7 +97,7 @@ enum RequestActions {
     {
         guard let status = RequestStatus(rawValue: record.status), let reason = ReasonID(rawValue: record.reason) else {
             throw Problem(
-                .conflict, nl: "Deze aanvraag heeft een onbekende status.", en: "This request has an unknown status.")
+                .conflict, detail: Message("app.followup.thisRequestHasAnUnknownStatus"))
         }
         let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
         let decision = Lifecycle.decide(

@@ -31,12 +31,12 @@ struct RequestsAPIController: RoleRouteCollection {
         let user = try req.requireUser()
         let rawState = req.query[String.self, at: "state"] ?? "open"
         guard let state = RequestQueries.State(rawValue: rawState), state != .all else {
-            throw Problem.invalid([FieldError("state", nl: "Kies open of archived.", en: "Choose open or archived.")])
+            throw Problem.invalid([FieldError("state", message: Message("app.followup.chooseOpenOrArchived"))])
         }
         var filter = RequestQueries.Filter(state: state, scope: try user.companyScope())
         if let status = req.query[String.self, at: "status"] {
             guard let parsed = RequestStatus(rawValue: status) else {
-                throw Problem.invalid([FieldError("status", nl: "Onbekende status.", en: "Unknown status.")])
+                throw Problem.invalid([FieldError("status", message: Message("app.followup.unknownStatus"))])
             }
             filter.status = parsed
         }
@@ -61,7 +61,7 @@ struct RequestsAPIController: RoleRouteCollection {
         let user = try req.requireUser()
         let found = try await record(req, user)
         guard let number = found.creditNoteNumber else { throw Problem.notFound() }
-        let data = try await Documents.creditNote(for: found, language: req.language, config: req.config, db: req.db)
+        let data = try await Documents.creditNote(for: found, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(number).pdf")
     }
 
@@ -85,13 +85,12 @@ struct RequestsAPIController: RoleRouteCollection {
         else {
             throw Problem.invalid([
                 FieldError(
-                    "decision", nl: "Kies approve, reject of request_info.",
-                    en: "Choose approve, reject or request_info.")
+                    "decision", message: Message("app.followup.chooseApproveRejectOrRequestInfo"))
             ])
         }
         if action != .approve && (body.message ?? "").trimmingWhitespace().isEmpty {
             throw Problem.invalid([
-                FieldError("message", nl: "Schrijf de reseller waarom.", en: "Tell the reseller why.")
+                FieldError("message", message: Message("app.followup.tellTheResellerWhy"))
             ])
         }
         let found = try await RequestActions.perform(
@@ -123,7 +122,7 @@ struct RequestsAPIController: RoleRouteCollection {
         if let raw = body.amount {
             guard let parsed = Money(decimal: raw) else {
                 throw Problem.invalid([
-                    FieldError("amount", nl: "Een bedrag zoals \"54.95\".", en: "An amount like \"54.95\".")
+                    FieldError("amount", message: Message("app.followup.anAmountLike5495"))
                 ])
             }
             amount = parsed
@@ -162,8 +161,7 @@ struct RequestsAPIController: RoleRouteCollection {
         guard !text.isEmpty, text.count <= 4_000 else {
             throw Problem.invalid([
                 FieldError(
-                    "message", nl: "Schrijf een bericht (hoogstens 4000 tekens).",
-                    en: "Write a message (at most 4000 characters).")
+                    "message", message: Message("app.followup.writeAMessageAtMost4000"))
             ])
         }
         let found = try await record(req, user)
@@ -174,7 +172,7 @@ struct RequestsAPIController: RoleRouteCollection {
             guard let file = try await AttachmentStore.visible(id, to: user, on: req.db),
                 file.companyID == found.companyID
             else {
-                throw Problem.invalid([FieldError("attachments", nl: "Onbekende bijlage.", en: "Unknown attachment.")])
+                throw Problem.invalid([FieldError("attachments", message: Message("app.followup.unknownAttachment"))])
             }
             attachments.append(id)
         }

@@ -14,7 +14,7 @@ struct ImportController: RouteCollection {
 
     @Sendable func importDocument(req: Request) async throws -> Response {
         guard let body = req.body.data, body.readableBytes > 0 else {
-            throw Problem(.badRequest, nl: "Stuur een JSON-document mee.", en: "Send a JSON document in the body.")
+            throw Problem(.badRequest, detail: Message("app.import.sendAJsonDocumentInThe"))
         }
         let importer = Importer(
             database: req.db, hashPassword: { [password = req.password.async] in try await password.hash($0) })
@@ -22,11 +22,11 @@ struct ImportController: RouteCollection {
             let counts = try await importer.run(json: Data(buffer: body))
             return try await counts.encodeResponse(status: .ok, for: req)
         } catch Importer.Failure.malformed {
-            throw Problem(.badRequest, nl: "Het document is geen geldige JSON.", en: "The document is not valid JSON.")
+            throw Problem(.badRequest, detail: Message("app.import.theDocumentIsNotValidJson"))
         } catch Importer.Failure.invalid(let errors) {
             throw Problem(
-                .unprocessableEntity, nl: "Het document bevat \(errors.count) fout(en); er is niets opgeslagen.",
-                en: "The document has \(errors.count) error(s); nothing was stored.",
+                .unprocessableEntity,
+                detail: Message("app.import.theDocumentHasErrorSNothing", ["errorsCount": "\(errors.count)"]),
                 errors: errors.map { FieldError(field: $0.pointer.description, message: $0.message) })
         }
     }

@@ -103,8 +103,7 @@ struct Importer {
         return missing.filter { !existing.contains($0.email) }.map {
             ImportError(
                 pointer: $0.pointer.appending("password"),
-                message: Message(
-                    nl: "Een nieuwe gebruiker heeft een wachtwoord nodig.", en: "A new user needs a password."))
+                message: Message("app.import.aNewUserNeedsAPassword"))
         }
     }
 }

@@ -26,12 +26,10 @@ enum AttachmentStore {
         defer { try? FileManager.default.removeItem(atPath: file.temporaryPath) }
         guard file.size > 0, let kind = try detect(file.temporaryPath) else {
             throw Problem(
-                .unsupportedMediaType, nl: "Geaccepteerde bestandsformaten: DOC, DOCX, PDF, JPG, JPEG, PNG.",
-                en: "Accepted file types: DOC, DOCX, PDF, JPG, JPEG, PNG.",
+                .unsupportedMediaType, detail: Message("app.registration.acceptedFileTypesDocDocxPdf"),
                 errors: [
                     FieldError(
-                        "file", nl: "Dit bestand is geen DOC, DOCX, PDF, JPG of PNG.",
-                        en: "This file is not a DOC, DOCX, PDF, JPG or PNG.")
+                        "file", message: Message("app.registration.thisFileIsNotADoc"))
                 ])
         }
         try request.application.fileStore.put(temporaryFile: file.temporaryPath, digest: file.sha256)
@@ -91,8 +89,9 @@ enum AttachmentStore {
                 result.errors.append(
                     FieldError(
                         "attachments",
-                        nl: "\(file.filename): u heeft vandaag al \(megabytes) MB aan bestanden geüpload.",
-                        en: "\(file.filename): you have uploaded \(megabytes) MB of files today already."))
+                        message: Message(
+                            "app.registration.youHaveUploadedMbOfFiles",
+                            ["filename": "\(file.filename)", "megabytes": "\(megabytes)"])))
                 continue
             }
             do {
@@ -105,7 +104,8 @@ enum AttachmentStore {
                     FieldError(
                         field: "attachments",
                         message: Message(
-                            nl: "\(file.filename): \($0.message.nl)", en: "\(file.filename): \($0.message.en)"))
+                            "app.registration.fileProblem",
+                            ["file": "\(file.filename)", "problem": .message($0.message)]))
                 }
             }
         }
@@ -166,16 +166,14 @@ struct AttachmentsAPIController: RouteCollection {
         guard let file = form.files.first(where: { $0.field == "file" }) else {
             form.discard()
             throw Problem(
-                .badRequest, nl: "Stuur het bestand als multipart-veld \"file\".",
-                en: "Send the file as multipart field \"file\".")
+                .badRequest, detail: Message("app.registration.sendTheFileAsMultipartField"))
         }
         let result = try await AttachmentStore.storeAll(
             [file], userID: userID, companyID: user.companyID, request: req)
         guard let attachment = result.attachments.first else {
             throw Problem(
                 result.overQuota ? .tooManyRequests : .unsupportedMediaType,
-                nl: result.errors.first?.message.nl ?? "Bestand geweigerd.",
-                en: result.errors.first?.message.en ?? "File refused.", errors: result.errors)
+                detail: result.errors.first?.message ?? Message("app.registration.fileRefused"), errors: result.errors)
         }
         return try await AttachmentStore.Stored(
             id: attachment.id ?? "", filename: attachment.filename, size: attachment.size,

@@ -39,7 +39,7 @@ enum Cart {
         let userID = try user.requireID()
         guard let companyID = user.companyID else {
             throw Problem(
-                .forbidden, nl: "Alleen resellers vragen retouren aan.", en: "Only resellers register returns.")
+                .forbidden, detail: Message("app.registration.onlyResellersRegisterReturns"))
         }
         let prepared = try await check(
             body, cartOwner: userID, companyID: companyID, replacing: replacing?.id, today: request.today,
@@ -85,9 +85,7 @@ enum Cart {
         }
         guard let holder else { return }
         let by = holder.isEmpty ? "" : " (\(holder))"
-        let refusal = Message(
-            nl: "Er loopt al zo'n aanvraag voor deze regel\(by).",
-            en: "Such a request is already open for this line\(by).")
+        let refusal = Message("app.registration.suchARequestIsAlreadyOpen", ["by": "\(by)"])
         throw Problem(.conflict, detail: refusal, errors: [FieldError(field: "reason", message: refusal)])
     }
 
@@ -100,8 +98,8 @@ enum Cart {
         guard let reason = ReasonID(rawValue: body.reason) else {
             throw Problem.invalid([
                 FieldError(
-                    "reason", nl: "Onbekende reden \"\(body.reason.prefix(40))\".",
-                    en: "Unknown reason \"\(body.reason.prefix(40))\".")
+                    "reason",
+                    message: Message("app.registration.unknownReason", ["reason": "\(body.reason.prefix(40))"]))
             ])
         }
         guard var facts = try await LineFactsQuery.line(body.line, scope: .company(companyID), on: db),
@@ -118,17 +116,15 @@ enum Cart {
             throw Problem.invalid([
                 FieldError(
                     "reason",
-                    nl:
-                        "De garantieafhandeling van dit artikel verloopt rechtstreeks via de fabrikant (Direct Service). Neem contact op met \(verdict.serviceCentre?.company ?? "de fabrikant").",
-                    en:
-                        "Warranty for this article is handled by the manufacturer (Direct Service). Please contact \(verdict.serviceCentre?.company ?? "the manufacturer")."
-                )
+                    message: verdict.serviceCentre.map {
+                        Message("app.registration.directServiceContact", ["company": "\($0.company)"])
+                    } ?? Message("app.registration.directServiceManufacturer"))
             ])
         }
         if let refusal = verdict.refusal {
             let error = FieldError(field: "reason", message: verdict.explanation ?? refusal.message)
             if case .fullyClaimed = refusal {
-                throw Problem(.conflict, nl: "Al aangevraagd.", en: "Already claimed.", errors: [error])
+                throw Problem(.conflict, detail: Message("app.registration.alreadyClaimed"), errors: [error])
             }
             throw Problem.invalid([error])
         }
@@ -150,23 +146,24 @@ enum Cart {
             } else {
                 errors.append(
                     FieldError(
-                        "attachments", nl: "Onbekende bijlage \(id.prefix(40)).",
-                        en: "Unknown attachment \(id.prefix(40))."))
+                        "attachments",
+                        message: Message("app.registration.unknownAttachment", ["attachment": "\(id.prefix(40))"])))
             }
         }
         let address: Address
         if var given = body.returnAddress {
-            given.country = Country.find(given.country)?.code ?? given.country
+            given.country = Country.find(given.country, names: TranslationCatalog.loaded.all)?.code ?? given.country
             errors += addressProblems(given)
             address = given
         } else if let company = try await Company.find(companyID, on: db), let street = company.street {
             // A company's country may be imported as a name ("Nederland"): stored as its code.
             address = Address(
                 street: street, postcode: company.postcode ?? "", city: company.city ?? "",
-                country: company.country.flatMap(Country.find)?.code ?? company.country ?? "NL")
+                country: company.country.flatMap { Country.find($0, names: TranslationCatalog.loaded.all) }?.code
+                    ?? company.country ?? "NL")
         } else {
             errors.append(
-                FieldError("returnAddress", nl: "Vul een retouradres in.", en: "Enter a return address."))
+                FieldError("returnAddress", message: Message("app.registration.enterAReturnAddress")))
             address = Address(street: "", postcode: "", city: "", country: "")
         }
 
@@ -185,8 +182,7 @@ enum Cart {
         case .conflict(let problems):
             guard errors.isEmpty else { throw Problem.invalid(errors) }
             throw Problem(
-                .conflict, nl: "Deze hoeveelheid of serienummers zijn al aangevraagd.",
-                en: "This quantity or these serial numbers are already claimed.", errors: problems)
+                .conflict, detail: Message("app.registration.thisQuantityOrTheseSerialNumbers"), errors: problems)
         case .valid(var position):
             guard errors.isEmpty else { throw Problem.invalid(errors) }
             // Wrong delivery, option B: the received article as found now; an unknown code blocks nothing.
@@ -212,15 +208,14 @@ enum Cart {
             if text.isEmpty || text.count > maximum {
                 errors.append(
                     FieldError(
-                        "returnAddress.\(name)", nl: "Vul dit deel van het adres in (hoogstens \(maximum) tekens).",
-                        en: "Fill in this part of the address (at most \(maximum) characters)."))
+                        "returnAddress.\(name)",
+                        message: Message("app.registration.fillInThisPartOfThe", ["maximum": "\(maximum)"])))
             }
         }
         if !Country.all.contains(where: { $0.code == address.country }) {
             errors.append(
                 FieldError(
-                    "returnAddress.country", nl: "Kies een land uit de lijst (landcode zoals NL).",
-                    en: "Choose a country from the list (a country code like NL)."))
+                    "returnAddress.country", message: Message("app.registration.chooseACountryFromTheList")))
         }
         return errors
     }

@@ -71,7 +71,7 @@ struct CartAPIController: RouteCollection {
         let code = (req.query[String.self, at: "code"] ?? "").trimmingWhitespace()
         guard !code.isEmpty, code.count <= 64 else {
             throw Problem.invalid([
-                FieldError("code", nl: "Vul een EAN of fabrikantcode in.", en: "Enter an EAN or manufacturer code.")
+                FieldError("code", message: Message("app.registration.enterAnEanOrManufacturerCode"))
             ])
         }
         let (_, policy) = try await PolicyStore.current(on: req.db, day: req.today)

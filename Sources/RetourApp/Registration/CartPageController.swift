@@ -38,7 +38,7 @@ struct CartPageController: RoleRouteCollection {
             self.updated = updated
             self.address = address
             self.errors = errors
-            let chosen = Country.find(address.country)?.code
+            let chosen = Country.find(address.country, names: TranslationCatalog.loaded.all)?.code
             countries = Country.all.map {
                 SelectOption(value: $0.code, label: $0.name.text(in: language), selected: $0.code == chosen)
             }
@@ -63,7 +63,8 @@ struct CartPageController: RoleRouteCollection {
         let address = Address(
             street: form.street.trimmingWhitespace(), postcode: form.postcode.trimmingWhitespace(),
             city: form.city.trimmingWhitespace(),
-            country: Country.find(form.country)?.code ?? form.country.trimmingWhitespace())
+            country: Country.find(form.country, names: TranslationCatalog.loaded.all)?.code
+                ?? form.country.trimmingWhitespace())
         let problems = Cart.addressProblems(address)
         guard problems.isEmpty else {
             var errors: [String: String] = [:]

@@ -64,6 +64,6 @@ enum Material {
     static func notFound(_ code: String) -> Problem {
         let shown = String(code.trimmingWhitespace().prefix(60))
         return Problem(
-            .notFound, nl: "Geen artikel gevonden voor \(shown).", en: "No article found for \(shown).")
+            .notFound, detail: Message("app.registration.noArticleFoundFor", ["shown": "\(shown)"]))
     }
 }

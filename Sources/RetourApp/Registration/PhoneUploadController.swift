@@ -34,8 +34,9 @@ struct PhoneUploadController: RouteCollection {
         guard room > 0 else {
             throw Problem(
                 .tooManyRequests,
-                nl: "Via deze link zijn al \(req.config.filesPerPhoneLink) bestanden ontvangen; meer kan niet.",
-                en: "This link has received \(req.config.filesPerPhoneLink) files already; no more can be added.")
+                detail: Message(
+                    "app.registration.thisLinkHasReceivedFilesAlready",
+                    ["filesPerPhoneLink": "\(req.config.filesPerPhoneLink)"]))
         }
         let streamed = try await UploadStream.read(
             req, csrf: nil, maximumFiles: room, directory: AttachmentStore.temporaryDirectory(req.config))
@@ -78,8 +79,7 @@ struct PhoneUploadController: RouteCollection {
         }
         guard record.expiresAt > req.now, !positionGone else {
             throw Problem(
-                .gone, nl: "Deze link is niet meer geldig. Scan de QR-code op het formulier opnieuw.",
-                en: "This link is no longer valid. Scan the QR code on the form again.")
+                .gone, detail: Message("app.registration.thisLinkIsNoLongerValid"))
         }
         return (token, record)
     }

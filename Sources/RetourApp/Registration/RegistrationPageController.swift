@@ -62,7 +62,7 @@ struct RegistrationPageController: RoleRouteCollection {
         guard let reason = form.reason.flatMap(ReasonID.init(rawValue:)), form.switchTo == nil else {
             streamed.discard()
             // No reason, or one that does not exist: the choice is shown again, as a mistake.
-            let error = FieldError("reason", nl: "Kies een reden van retour.", en: "Choose a reason for the return.")
+            let error = FieldError("reason", message: Message("app.registration.chooseAReasonForTheReturn"))
             return try await render(
                 req, user: user, lineID: lineID, reason: nil, form: form, errors: [error],
                 status: .unprocessableEntity)

@@ -81,7 +81,7 @@ struct SubmitCart {
             guard !key.isEmpty, key.count <= 200 else {
                 throw Problem.invalid([
                     FieldError(
-                        "Idempotency-Key", nl: "Een sleutel is 1 tot 200 tekens.", en: "A key is 1 to 200 characters.")
+                        "Idempotency-Key", message: Message("app.registration.aKeyIs1To200"))
                 ])
             }
             if let stored = try await storedAnswer(userID: userID, key: key, on: database) { return stored }
@@ -102,8 +102,7 @@ struct SubmitCart {
                 return stored
             }
             throw Problem(
-                .conflict, nl: "Een deel van deze aanvraag is intussen al aangevraagd. Controleer uw winkelwagen.",
-                en: "Part of this request was claimed in the meantime. Please check your cart.")
+                .conflict, detail: Message("app.registration.partOfThisRequestWasClaimed"))
         }
     }
 
@@ -136,7 +135,7 @@ struct SubmitCart {
         let positions = try await CartPosition.query(on: db).filter(\.$userID == userID).sort(\.$id).all()
         guard !positions.isEmpty, let companyID = user.companyID else {
             throw Problem.invalid([
-                FieldError("cart", nl: "Uw winkelwagen is leeg.", en: "Your cart is empty.")
+                FieldError("cart", message: Message("app.registration.yourCartIsEmpty"))
             ])
         }
         // Lock the lines in a fixed order: submissions on the same lines wait for each other.
@@ -176,15 +175,15 @@ struct SubmitCart {
                     problems.append(
                         FieldError(
                             field: "positions/\(id)",
-                            message: Message(nl: "Positie \(id): \(message.nl)", en: "Position \(id): \(message.en)")))
+                            message: Message(
+                                "app.registration.positionProblem", ["id": "\(id)", "problem": .message(message)])))
                 }
             }
         }
         guard problems.isEmpty else {
             throw Problem(
                 conflict ? .conflict : .unprocessableEntity,
-                nl: "Niet ingediend: een of meer posities voldoen niet meer aan de regels. Er is niets ingediend.",
-                en: "Not submitted: one or more positions no longer meet the rules. Nothing was submitted.",
+                detail: Message("app.registration.notSubmittedOneOrMorePositions"),
                 errors: problems)
         }
 

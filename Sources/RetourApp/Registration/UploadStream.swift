@@ -87,7 +87,7 @@ enum UploadStream {
         do {
             try parser.execute(chunk)
         } catch {
-            throw Problem(.badRequest, nl: "Het formulier is onleesbaar.", en: "The form cannot be read.")
+            throw Problem(.badRequest, detail: Message("app.registration.theFormCannotBeRead"))
         }
     }
 
@@ -158,8 +158,8 @@ enum UploadStream {
                 }
                 guard files.count < maximumFiles else {
                     failure = Problem(
-                        .tooManyRequests, nl: "Te veel bestanden in één keer (hoogstens \(maximumFiles)).",
-                        en: "Too many files at once (at most \(maximumFiles)).")
+                        .tooManyRequests,
+                        detail: Message("app.registration.tooManyFilesAtOnceAt", ["maximumFiles": "\(maximumFiles)"]))
                     return
                 }
                 path = directory + "/upload-" + UUID().uuidString
@@ -176,9 +176,9 @@ enum UploadStream {
             size += buffer.readableBytes
             guard size <= FileKind.maximumBytes else {
                 failure = Problem(
-                    .payloadTooLarge, nl: "Een bestand is hoogstens 20 MB.", en: "A file may be at most 20 MB.",
+                    .payloadTooLarge, detail: Message("app.registration.aFileMayBeAtMost"),
                     errors: [
-                        FieldError("file", nl: "Het bestand is groter dan 20 MB.", en: "The file is larger than 20 MB.")
+                        FieldError("file", message: Message("app.registration.theFileIsLargerThan20"))
                     ])
                 return
             }

@@ -57,21 +57,20 @@ struct SubLoginController: RouteCollection {
         if name.isEmpty || name.count > 200 {
             errors.append(
                 FieldError(
-                    "name", nl: "Vul een naam in (hoogstens 200 tekens).", en: "Enter a name (at most 200 characters).")
+                    "name", message: Message("app.users.enterANameAtMost200"))
             )
         }
         if !EmailAddress.isPlausible(email) {
             errors.append(
-                FieldError("email", nl: "Vul een geldig e-mailadres in.", en: "Enter a valid e-mail address."))
+                FieldError("email", message: Message("app.users.enterAValidEMailAddress")))
         } else if try await User.query(on: req.db).filter(\.$email == email).count() > 0 {
             errors.append(
                 FieldError(
-                    "email", nl: "Er bestaat al een login met dit e-mailadres.",
-                    en: "A login with this e-mail address already exists."))
+                    "email", message: Message("app.users.aLoginWithThisEMail")))
         }
         errors += PasswordPolicy.problems(with: password)
         if role == nil || role?.belongsToCompany == false {
-            errors.append(FieldError("role", nl: "Kies gebruiker of beheerder.", en: "Choose user or administrator."))
+            errors.append(FieldError("role", message: Message("app.users.chooseUserOrAdministrator")))
         }
         guard errors.isEmpty, let role else {
             let shown = Dictionary(

@@ -1,3 +1,4 @@
+import RetourCore
 import Vapor
 
 /// Refuses, before anything else looks at them, request addresses no browser or client of ours
@@ -17,8 +18,7 @@ struct InputSanityMiddleware: AsyncMiddleware {
             Self.isClean(path), Self.isClean(query)
         else {
             throw Problem(
-                .badRequest, nl: "Dit adres bevat tekens die Retour niet kan lezen, of is te lang.",
-                en: "This address holds characters Retour cannot read, or is too long.")
+                .badRequest, detail: Message("app.web.thisAddressHoldsCharactersRetourCannot"))
         }
         return try await next.respond(to: request)
     }
@@ -35,6 +35,5 @@ struct InputSanityMiddleware: AsyncMiddleware {
 extension Problem {
     /// Text the database refuses to store (NUL bytes, invalid UTF-8), answered as the client's mistake.
     static let unstorableText = Problem(
-        .badRequest, nl: "De invoer bevat tekens die niet kunnen worden opgeslagen (zoals NUL).",
-        en: "The input holds characters that cannot be stored (such as NUL).")
+        .badRequest, detail: Message("app.web.theInputHoldsCharactersThatCannot"))
 }

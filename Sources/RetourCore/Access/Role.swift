@@ -23,16 +23,14 @@ public enum PasswordPolicy {
             return [
                 FieldError(
                     field,
-                    nl: "Het wachtwoord moet minstens \(minimumLength) tekens lang zijn.",
-                    en: "The password must be at least \(minimumLength) characters long.")
+                    message: Message("role.thePasswordMustBeAtLeast", ["minimumLength": "\(minimumLength)"]))
             ]
         }
         if password.utf8.count > maximumLength {
             return [
                 FieldError(
                     field,
-                    nl: "Het wachtwoord mag hoogstens \(maximumLength) bytes lang zijn.",
-                    en: "The password may be at most \(maximumLength) bytes long.")
+                    message: Message("role.thePasswordMayBeAtMost", ["maximumLength": "\(maximumLength)"]))
             ]
         }
         return []

@@ -13,14 +13,13 @@ public struct ImportParser {
         var batch = ImportBatch()
         let root = JSONPointer()
         guard case .object(let sections) = document else {
-            fail(root, nl: "Het document moet een JSON-object zijn.", en: "The document must be a JSON object.")
+            fail(root, Message("import.theDocumentMustBeAJson"))
             return batch
         }
         let known: Set<String> = ["companies", "users", "brands", "articles", "invoices", "documents"]
         for key in sections.keys.sorted() where !known.contains(key) {
             fail(
-                root.appending(key), nl: "Onbekende sectie \"\(key)\".",
-                en: "Unknown section \"\(key)\"; expected companies, users, brands, articles or invoices.")
+                root.appending(key), Message("import.unknownSectionExpectedCompaniesUsersBrands", ["key": "\(key)"]))
         }
         batch.companies = records(sections, "companies", root, Self.parseCompany)
         batch.users = records(sections, "users", root, Self.parseUser)
@@ -28,8 +27,7 @@ public struct ImportParser {
         batch.articles = records(sections, "articles", root, Self.parseArticle)
         if sections["invoices"] != nil && sections["documents"] != nil {
             fail(
-                root.appending("documents"), nl: "Gebruik \"invoices\" of \"documents\", niet allebei.",
-                en: "Use either \"invoices\" or \"documents\", not both.")
+                root.appending("documents"), Message("import.useEitherInvoicesOrDocumentsNot"))
         }
         invoiceSection = sections["invoices"] == nil && sections["documents"] != nil ? "documents" : "invoices"
         batch.invoices = records(sections, invoiceSection, root, Self.parseInvoice)
@@ -57,7 +55,7 @@ public struct ImportParser {
         let pointer = root.appending(name)
         guard case .array(let items) = section else {
             if section != .null {
-                fail(pointer, nl: "\"\(name)\" moet een lijst zijn.", en: "\"\(name)\" must be an array.")
+                fail(pointer, Message("import.mustBeAnArray", ["name": "\(name)"]))
             }
             return []
         }
@@ -66,7 +64,7 @@ public struct ImportParser {
         for (index, item) in items.enumerated() {
             let itemPointer = pointer.appending(index)
             guard case .object(let fields) = item else {
-                fail(itemPointer, nl: "Elk record moet een JSON-object zijn.", en: "Each record must be a JSON object.")
+                fail(itemPointer, Message("import.eachRecordMustBeAJson"))
                 continue
             }
             if let record = parse(&self, fields, itemPointer) { result.append(record) }
@@ -102,13 +100,12 @@ public struct ImportParser {
         if let role {
             if role.belongsToCompany && company == nil {
                 p.fail(
-                    at.appending("company"), nl: "Een reseller-gebruiker hoort bij een bedrijf.",
-                    en: "A reseller user needs a company.")
+                    at.appending("company"), Message("import.aResellerUserNeedsACompany"))
             }
             if !role.belongsToCompany && company != nil {
                 p.fail(
-                    at.appending("company"), nl: "Medewerkers met rol \(role.rawValue) horen niet bij een bedrijf.",
-                    en: "Users with role \(role.rawValue) have no company.")
+                    at.appending("company"),
+                    Message("import.usersWithRoleHaveNoCompany", ["roleRawValue": "\(role.rawValue)"]))
             }
         }
         guard let email, let name, let role else { return nil }
@@ -138,13 +135,12 @@ public struct ImportParser {
                         company: company, street: street, postcode: postcode, city: city, url: url)
                 }
             } else {
-                p.fail(centreAt, nl: "Moet een object zijn.", en: "Must be an object.")
+                p.fail(centreAt, Message("import.mustBeAnObject"))
             }
         } else if warrantyHandling == .directService || doaHandling == .directService {
             p.fail(
                 at.appending("serviceCentre"),
-                nl: "Een merk met Direct Service heeft een service-center nodig.",
-                en: "A brand with Direct Service needs a service centre.")
+                Message("import.aBrandWithDirectServiceNeeds"))
         }
         guard let name else { return nil }
         return BrandRecord(
@@ -163,7 +159,7 @@ public struct ImportParser {
         let ean = p.optionalText(f, "ean", at)
         if let ean, !(ean.count >= 8 && ean.count <= 14 && ean.allSatisfy(\.isASCIIDigit)) {
             p.fail(
-                at.appending("ean"), nl: "Een EAN-code bestaat uit 8 tot 14 cijfers.", en: "An EAN has 8 to 14 digits.")
+                at.appending("ean"), Message("import.anEanHas8To14"))
         }
         let serialised = p.optionalBool(f, "serialised", at) ?? false
         let kind: ArticleKind = p.optionalEnum(f, "kind", at) ?? .hardware
@@ -189,8 +185,7 @@ public struct ImportParser {
         let currency = p.optionalText(f, "currency", at) ?? "EUR"
         if !(currency.count == 3 && currency.allSatisfy { $0.isUppercase && $0.isASCII }) {
             p.fail(
-                at.appending("currency"), nl: "Valuta is een ISO-code zoals EUR.",
-                en: "Currency is an ISO code like EUR.")
+                at.appending("currency"), Message("import.currencyIsAnIsoCodeLike"))
         }
         var lines: [LineRecord] = []
         var positions: [Int: Int] = [:]
@@ -201,7 +196,7 @@ public struct ImportParser {
                     let lineAt = linesAt.appending(index)
                     guard case .object(let l) = item else {
                         p.fail(
-                            lineAt, nl: "Elke regel moet een JSON-object zijn.", en: "Each line must be a JSON object.")
+                            lineAt, Message("import.eachLineMustBeAJson"))
                         continue
                     }
                     var duplicate = false
@@ -210,8 +205,9 @@ public struct ImportParser {
                             duplicate = true
                             p.fail(
                                 lineAt.appending("position"),
-                                nl: "Positie \(position) komt al voor in regel \(first) van deze factuur.",
-                                en: "Position \(position) already appears in line \(first) of this invoice.")
+                                Message(
+                                    "import.positionAlreadyAppearsInLineOf",
+                                    ["position": "\(position)", "first": "\(first)"]))
                         } else {
                             positions[position] = index
                         }
@@ -220,7 +216,7 @@ public struct ImportParser {
                     lines.append(line)
                 }
             } else {
-                p.fail(linesAt, nl: "\"lines\" moet een lijst zijn.", en: "\"lines\" must be an array.")
+                p.fail(linesAt, Message("import.linesMustBeAnArray"))
             }
         }
         guard let number, let company, let date else { return nil }
@@ -237,8 +233,7 @@ public struct ImportParser {
         let unitPrice = p.requiredMoney(f, "unitPrice", at)
         if let unitPrice, unitPrice.cents < 0 {
             p.fail(
-                at.appending("unitPrice"), nl: "Een eenheidsprijs is niet negatief.",
-                en: "A unit price is not negative.")
+                at.appending("unitPrice"), Message("import.aUnitPriceIsNotNegative"))
         }
         let customerItem = p.optionalText(f, "customerItemNumber", at)
         let deliveryNote = p.optionalNumberedDate(f, "deliveryNote", at)
@@ -254,26 +249,26 @@ public struct ImportParser {
                         raw.count <= LineSearch.maximumNumberLength
                     else {
                         p.fail(
-                            serialsAt.appending(index), nl: "Een serienummer is tekst van 1 tot 64 tekens.",
-                            en: "A serial number is text of 1 to 64 characters.")
+                            serialsAt.appending(index), Message("import.aSerialNumberIsTextOf"))
                         continue
                     }
                     let serial = raw.trimmingWhitespace()
                     if !seen.insert(serial).inserted {
                         p.fail(
-                            serialsAt.appending(index), nl: "Serienummer \(serial) staat dubbel in deze regel.",
-                            en: "Serial number \(serial) appears twice on this line.")
+                            serialsAt.appending(index),
+                            Message("import.serialNumberAppearsTwiceOnThis", ["serial": "\(serial)"]))
                     }
                     serials.append(serial)
                 }
                 if let quantity, serials.count > quantity {
                     p.fail(
                         serialsAt,
-                        nl: "\(serials.count) serienummers voor een hoeveelheid van \(quantity).",
-                        en: "\(serials.count) serial numbers for a quantity of \(quantity).")
+                        Message(
+                            "import.serialNumbersForAQuantityOf",
+                            ["serialsCount": "\(serials.count)", "quantity": "\(quantity)"]))
                 }
             } else {
-                p.fail(serialsAt, nl: "\"serials\" moet een lijst zijn.", en: "\"serials\" must be an array.")
+                p.fail(serialsAt, Message("import.serialsMustBeAnArray"))
             }
         }
         guard let position, let article, let quantity, let unitPrice else { return nil }
@@ -290,8 +285,9 @@ public struct ImportParser {
         var seen: Set<String> = []
         for key in keys where !seen.insert(key).inserted {
             fail(
-                JSONPointer([section]), nl: "\"\(key)\" komt meer dan eens voor in \(section) (\(field)).",
-                en: "\"\(key)\" appears more than once in \(section) (\(field)).")
+                JSONPointer([section]),
+                Message(
+                    "import.appearsMoreThanOnceIn", ["key": "\(key)", "section": "\(section)", "field": "\(field)"]))
         }
     }
 
@@ -308,32 +304,40 @@ public struct ImportParser {
     {
         references.compactMap { reference in
             guard !known(reference.kind, reference.key) else { return nil }
-            let (nl, en): (String, String)
+            let key: String
             switch reference.kind {
-            case .company:
-                (nl, en) = ("Onbekend bedrijf \"\(reference.key)\".", "Unknown company \"\(reference.key)\".")
-            case .brand: (nl, en) = ("Onbekend merk \"\(reference.key)\".", "Unknown brand \"\(reference.key)\".")
-            case .article:
-                (nl, en) = ("Onbekend artikel \"\(reference.key)\".", "Unknown article \"\(reference.key)\".")
+            case .company: key = "import.unknownCompany"
+            case .brand: key = "import.unknownBrand"
+            case .article: key = "import.unknownArticle"
             }
-            return ImportError(pointer: reference.pointer, message: Message(nl: nl, en: en))
+            return ImportError(pointer: reference.pointer, message: Message(key, ["key": "\(reference.key)"]))
         }
     }
 
     // MARK: fields
 
-    mutating func fail(_ pointer: JSONPointer, nl: String, en: String) {
-        errors.append(ImportError(pointer: pointer, message: Message(nl: nl, en: en)))
+    mutating func fail(_ pointer: JSONPointer, _ message: Message) {
+        errors.append(ImportError(pointer: pointer, message: message))
     }
 
     private mutating func missing(_ at: JSONPointer, _ key: String) {
-        fail(at.appending(key), nl: "\"\(key)\" is verplicht.", en: "\"\(key)\" is required.")
+        fail(at.appending(key), Message("import.isRequired", ["key": "\(key)"]))
     }
 
-    private mutating func wrongType(_ at: JSONPointer, _ key: String, expected: String, got value: JSONValue) {
+    /// What a field should have held, worded by the catalogue (`import.type.<case>`).
+    enum ExpectedType: String {
+        case text, wholeNumber, object, boolean
+    }
+
+    private mutating func wrongType(_ at: JSONPointer, _ key: String, expected: ExpectedType, got value: JSONValue) {
         fail(
-            at.appending(key), nl: "\"\(key)\" moet \(expected) zijn.",
-            en: "\"\(key)\" must be \(expected), not \(value.typeName).")
+            at.appending(key),
+            Message(
+                "import.wrongType",
+                [
+                    "key": "\(key)", "expected": .message(Message("import.type.\(expected.rawValue)")),
+                    "got": "\(value.typeName)",
+                ]))
     }
 
     mutating func optionalText(
@@ -342,14 +346,13 @@ public struct ImportParser {
     ) -> String? {
         guard let value = f[key], value != .null else { return nil }
         guard case .string(let raw) = value else {
-            wrongType(at, key, expected: "text", got: value)
+            wrongType(at, key, expected: .text, got: value)
             return nil
         }
         let text = trim ? raw.trimmingWhitespace() : raw
         if text.count > maximum {
             fail(
-                at.appending(key), nl: "\"\(key)\" is langer dan \(maximum) tekens.",
-                en: "\"\(key)\" is longer than \(maximum) characters.")
+                at.appending(key), Message("import.isLongerThanCharacters", ["key": "\(key)", "maximum": "\(maximum)"]))
             return nil
         }
         return text.isEmpty ? nil : text
@@ -370,7 +373,7 @@ public struct ImportParser {
     mutating func optionalEmail(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> String? {
         guard let text = optionalText(f, key, at) else { return nil }
         guard EmailAddress.isPlausible(text) else {
-            fail(at.appending(key), nl: "\"\(text)\" is geen e-mailadres.", en: "\"\(text)\" is not an e-mail address.")
+            fail(at.appending(key), Message("import.isNotAnEMailAddress", ["text": "\(text)"]))
             return nil
         }
         return text
@@ -388,8 +391,7 @@ public struct ImportParser {
         guard let text = optionalText(f, key, at, maximum: 500) else { return nil }
         guard text.hasPrefix("https://") || text.hasPrefix("http://") else {
             fail(
-                at.appending(key), nl: "Een webadres begint met http:// of https://.",
-                en: "A web address starts with http:// or https://.")
+                at.appending(key), Message("import.aWebAddressStartsWithHttp"))
             return nil
         }
         return text
@@ -398,7 +400,7 @@ public struct ImportParser {
     mutating func optionalBool(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> Bool? {
         guard let value = f[key], value != .null else { return nil }
         guard case .bool(let flag) = value else {
-            wrongType(at, key, expected: "true of false", got: value)
+            wrongType(at, key, expected: .boolean, got: value)
             return nil
         }
         return flag
@@ -413,19 +415,22 @@ public struct ImportParser {
         case .integer(let n): number = n
         case .number(let d) where d.rounded() == d && abs(d) < 1e15: number = Int64(d)
         default:
-            wrongType(at, key, expected: "een geheel getal", got: value)
+            wrongType(at, key, expected: .wholeNumber, got: value)
             return nil
         }
         guard number >= Int64(range.lowerBound), number <= Int64(range.upperBound) else {
             if number < 0 {
                 fail(
-                    at.appending(key), nl: "\"\(key)\" mag niet negatief zijn (\(number)).",
-                    en: "\"\(key)\" must not be negative (\(number)).")
+                    at.appending(key), Message("import.mustNotBeNegative", ["key": "\(key)", "number": "\(number)"]))
             } else {
                 fail(
                     at.appending(key),
-                    nl: "\"\(key)\" moet tussen \(range.lowerBound) en \(range.upperBound) liggen (\(number)).",
-                    en: "\"\(key)\" must be from \(range.lowerBound) to \(range.upperBound) (got \(number)).")
+                    Message(
+                        "import.mustBeFromToGot",
+                        [
+                            "key": "\(key)", "lowerBound": "\(range.lowerBound)", "upperBound": "\(range.upperBound)",
+                            "number": "\(number)",
+                        ]))
             }
             return nil
         }
@@ -446,8 +451,7 @@ public struct ImportParser {
         guard let value = f[key], value != .null else { return nil }
         guard case .string(let text) = value, let money = Money(decimal: text) else {
             fail(
-                at.appending(key), nl: "\"\(key)\" moet een bedrag als tekst zijn, zoals \"63.21\".",
-                en: "\"\(key)\" must be an amount as a string, like \"63.21\".")
+                at.appending(key), Message("import.mustBeAnAmountAsA", ["key": "\(key)"]))
             return nil
         }
         return money
@@ -473,8 +477,7 @@ public struct ImportParser {
         guard let value = f[key], value != .null else { return nil }
         guard case .string(let text) = value, let day = CalendarDay(iso: text) else {
             fail(
-                at.appending(key), nl: "\"\(key)\" moet een datum als JJJJ-MM-DD zijn.",
-                en: "\"\(key)\" must be a date as YYYY-MM-DD.")
+                at.appending(key), Message("import.mustBeADateAsYyyy", ["key": "\(key)"]))
             return nil
         }
         return day
@@ -489,8 +492,7 @@ public struct ImportParser {
         let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
         guard case .string(let text) = value, let parsed = E(rawValue: text) else {
             fail(
-                at.appending(key), nl: "\"\(key)\" moet een van deze zijn: \(allowed).",
-                en: "\"\(key)\" must be one of: \(allowed).")
+                at.appending(key), Message("import.mustBeOneOf", ["key": "\(key)", "allowed": "\(allowed)"]))
             return nil
         }
         return parsed
@@ -511,7 +513,7 @@ public struct ImportParser {
     mutating func optionalNumberedDate(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> NumberedDate? {
         guard let value = f[key], value != .null else { return nil }
         guard case .object(let o) = value else {
-            wrongType(at, key, expected: "een object", got: value)
+            wrongType(at, key, expected: .object, got: value)
             return nil
         }
         let inner = at.appending(key)
@@ -524,7 +526,7 @@ public struct ImportParser {
     mutating func optionalAddress(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> Address? {
         guard let value = f[key], value != .null else { return nil }
         guard case .object(let o) = value else {
-            wrongType(at, key, expected: "een object", got: value)
+            wrongType(at, key, expected: .object, got: value)
             return nil
         }
         let inner = at.appending(key)

@@ -8,43 +8,27 @@ public enum Discrepancy: Sendable, Hashable, Codable {
     case late(arrived: CalendarDay, lastDay: CalendarDay, transitDays: Int)
 
     public var message: Message {
-        let nl = Language.nl
-        let en = Language.en
         switch self {
         case .quantity(let received, let requested):
             return Message(
-                nl: "hoeveelheid \(received) ontvangen, \(requested) aangevraagd",
-                en: "quantity \(received) received, \(requested) requested")
+                "receipt.quantityReceivedRequested", ["received": "\(received)", "requested": "\(requested)"])
         case .serialsNotReceived(let serials):
-            return Message(
-                nl: "serienummers niet ontvangen: \(serials.joined(separator: ", "))",
-                en: "serials not received: \(serials.joined(separator: ", "))")
+            return Message("receipt.serialsNotReceived", ["serials": "\(serials.joined(separator: ", "))"])
         case .serialsNotRequested(let serials):
-            return Message(
-                nl: "serienummers niet in de aanvraag: \(serials.joined(separator: ", "))",
-                en: "serials not in the request: \(serials.joined(separator: ", "))")
+            return Message("receipt.serialsNotInTheRequest", ["serials": "\(serials.joined(separator: ", "))"])
         case .condition(let condition, let sealed):
-            let label = condition.label
-            return sealed
-                ? Message(
-                    nl: "staat: \(label.nl); een gesloten retour moet ongeopend en nieuw binnenkomen",
-                    en: "condition: \(label.en); a sealed return must arrive unopened and new")
-                : Message(nl: "staat: \(label.nl)", en: "condition: \(label.en)")
+            return Message(
+                sealed ? "receipt.conditionOfASealedReturn" : "receipt.condition",
+                ["condition": .message(condition.label)])
         case .late(let arrived, let lastDay, let transitDays):
             return Message(
-                nl:
-                    "ontvangen op \(nl.format(arrived)), na de laatste dag van het RMA-nummer (\(nl.format(lastDay))) plus \(transitDays) dagen transport",
-                en:
-                    "arrived on \(en.format(arrived)), after the RMA number's last day (\(en.format(lastDay))) plus \(transitDays) transit days"
-            )
+                "receipt.late", ["arrived": .day(arrived), "lastDay": .day(lastDay), "transitDays": "\(transitDays)"])
         }
     }
 
     /// All differences in one sentence per language.
     public static func summary(_ differences: [Discrepancy]) -> Message {
-        Message(
-            nl: differences.map(\.message.nl).joined(separator: "; "),
-            en: differences.map(\.message.en).joined(separator: "; "))
+        Message("receipt.summary", ["differences": .messages(differences.map(\.message), separator: "list.semicolon")])
     }
 }
 
@@ -58,11 +42,11 @@ public enum ReceiptCondition: String, Sendable, Hashable, Codable, CaseIterable 
 
     public var label: Message {
         switch self {
-        case .asExpected: return Message(nl: "conform aanvraag", en: "as expected")
-        case .opened: return Message(nl: "geopend", en: "opened")
-        case .damaged: return Message(nl: "beschadigd", en: "damaged")
-        case .incomplete: return Message(nl: "incompleet", en: "incomplete")
-        case .otherArticle: return Message(nl: "ander artikel", en: "other article")
+        case .asExpected: return Message("receipt.asExpected")
+        case .opened: return Message("receipt.opened")
+        case .damaged: return Message("receipt.damaged")
+        case .incomplete: return Message("receipt.incomplete")
+        case .otherArticle: return Message("receipt.otherArticle")
         }
     }
 }

@@ -22,15 +22,15 @@ extension RequestAction {
     /// The action as a reader names it (refusals).
     public var label: Message {
         switch self {
-        case .approve: return Message(nl: "Goedkeuren", en: "Approving")
-        case .reject: return Message(nl: "Afwijzen", en: "Rejecting")
-        case .requestInfo: return Message(nl: "Informatie opvragen", en: "Asking for information")
-        case .message: return Message(nl: "Een bericht sturen", en: "Sending a message")
-        case .receive: return Message(nl: "Goederen ontvangen", en: "Receiving goods")
-        case .credit: return Message(nl: "Crediteren", en: "Crediting")
-        case .close: return Message(nl: "Afsluiten", en: "Closing")
-        case .expire: return Message(nl: "Laten verlopen", en: "Expiring")
-        case .extend: return Message(nl: "Het RMA-nummer verlengen", en: "Renewing the RMA number")
+        case .approve: return Message("lifecycle.approving")
+        case .reject: return Message("lifecycle.rejecting")
+        case .requestInfo: return Message("lifecycle.askingForInformation")
+        case .message: return Message("lifecycle.sendingAMessage")
+        case .receive: return Message("lifecycle.receivingGoods")
+        case .credit: return Message("lifecycle.crediting")
+        case .close: return Message("lifecycle.closing")
+        case .expire: return Message("lifecycle.expiring")
+        case .extend: return Message("lifecycle.renewingTheRmaNumber")
         }
     }
 }
@@ -39,14 +39,14 @@ extension RequestStatus {
     /// The status as a reader names it.
     public var label: Message {
         switch self {
-        case .inReview: return Message(nl: "In behandeling", en: "In review")
-        case .approved: return Message(nl: "Goedgekeurd", en: "Approved")
-        case .awaitingGoods: return Message(nl: "Wacht op goederen", en: "Awaiting goods")
-        case .expired: return Message(nl: "RMA-nummer verlopen", en: "RMA number expired")
-        case .received: return Message(nl: "Goederen ontvangen", en: "Goods received")
-        case .rejected: return Message(nl: "Afgewezen", en: "Rejected")
-        case .credited: return Message(nl: "Gecrediteerd", en: "Credited")
-        case .closed: return Message(nl: "Afgesloten", en: "Closed")
+        case .inReview: return Message("lifecycle.inReview")
+        case .approved: return Message("lifecycle.approved")
+        case .awaitingGoods: return Message("lifecycle.awaitingGoods")
+        case .expired: return Message("lifecycle.rmaNumberExpired")
+        case .received: return Message("lifecycle.goodsReceived")
+        case .rejected: return Message("lifecycle.rejected")
+        case .credited: return Message("lifecycle.credited")
+        case .closed: return Message("lifecycle.closed")
         }
     }
 }
@@ -63,15 +63,11 @@ public enum Lifecycle {
             switch self {
             case .notAllowed(let action, let status):
                 return Message(
-                    nl: "\(action.label.nl) kan niet bij een aanvraag met status \"\(status.label.nl)\".",
-                    en: "\(action.label.en) is not possible for a request with status \"\(status.label.en)\".")
+                    "lifecycle.notAllowed", ["action": .message(action.label), "status": .message(status.label)])
             case .notYourRole(let action, _):
-                return Message(
-                    nl: "\(action.label.nl) mag uw rol niet doen.", en: "\(action.label.en) is not for your role.")
+                return Message("lifecycle.notYourRole", ["action": .message(action.label)])
             case .alreadyExtended:
-                return Message(
-                    nl: "U heeft het RMA-nummer al eens verlengd; neem contact op met de RMA-afdeling.",
-                    en: "You have already renewed this RMA number once; please contact the RMA department.")
+                return Message("lifecycle.youHaveAlreadyRenewedThisRma")
             }
         }
     }

@@ -50,10 +50,5 @@ public enum RequestNumbers {
 
 extension Outcome {
     /// Shown on every confirmation [manual].
-    public static let noEntitlement = Message(
-        nl:
-            "Het door ALSO uitgegeven RMA, retour of claimnummer geeft niet automatisch recht op een credit. De kwalificatie van de case ligt bij ALSO.",
-        en:
-            "The RMA, return or claim number issued by ALSO does not by itself entitle you to a credit. ALSO qualifies the case."
-    )
+    public static let noEntitlement = Message("status.theRmaReturnOrClaimNumber")
 }

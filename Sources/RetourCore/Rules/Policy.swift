@@ -165,45 +165,43 @@ extension Policy {
         if !(1...3650).contains(archiveDays) {
             errors.append(
                 FieldError(
-                    "archiveAfterDays", nl: "Archiveren na 1 tot 3650 dagen.", en: "Archive after 1 to 3650 days."))
+                    "archiveAfterDays", message: Message("policy.archiveAfter1To3650Days")))
         }
         if !(0...60).contains(transitGrace) {
             errors.append(
-                FieldError("transitGraceDays", nl: "Transittijd 0 tot 60 dagen.", en: "Transit grace 0 to 60 days."))
+                FieldError("transitGraceDays", message: Message("policy.transitGrace0To60Days")))
         }
         if !(0...60).contains(cartWarning) {
             errors.append(
-                FieldError("cartWarningDays", nl: "Waarschuwen 0 tot 60 dagen vooraf.", en: "Warn 0 to 60 days ahead."))
+                FieldError("cartWarningDays", message: Message("policy.warn0To60DaysAhead")))
         }
         if !(1...240).contains(defaultWarrantyMonths) {
             errors.append(
                 FieldError(
-                    "defaultWarrantyMonths", nl: "De standaard garantietermijn is 1 tot 240 maanden.",
-                    en: "The default warranty is 1 to 240 months."))
+                    "defaultWarrantyMonths", message: Message("policy.theDefaultWarrantyIs1To")))
         }
         for reason in ReasonID.allCases {
             let field = "reasons.\(reason.rawValue)"
             guard let rules = reasons[reason] else {
-                errors.append(FieldError(field, nl: "Deze reden heeft geen regels.", en: "This reason has no rules."))
+                errors.append(FieldError(field, message: Message("policy.thisReasonHasNoRules")))
                 continue
             }
             if case .days(let days) = rules.window, !(0...3650).contains(days) {
                 errors.append(
                     FieldError(
-                        field + ".window", nl: "Een termijn is 0 tot 3650 dagen.", en: "A window is 0 to 3650 days."))
+                        field + ".window", message: Message("policy.aWindowIs0To3650")))
             }
             for (name, amount) in [("minimumValue", rules.minimumValue), ("maximumValue", rules.maximumValue)] {
                 if let amount, amount.cents < 0 {
                     errors.append(
                         FieldError(
-                            field + "." + name, nl: "Een bedrag is niet negatief.", en: "An amount is not negative."))
+                            field + "." + name, message: Message("policy.anAmountIsNotNegative")))
                 }
             }
             if let minimum = rules.minimumValue, let maximum = rules.maximumValue, minimum > maximum {
                 errors.append(
                     FieldError(
-                        field + ".maximumValue", nl: "Het maximum ligt onder het minimum.",
-                        en: "The maximum is below the minimum."))
+                        field + ".maximumValue", message: Message("policy.theMaximumIsBelowTheMinimum")))
             }
             for (name, points) in [
                 ("keepDiscountBasisPoints", rules.keepDiscountBasisPoints),
@@ -212,21 +210,18 @@ extension Policy {
                 if let points, !(0...10_000).contains(points) {
                     errors.append(
                         FieldError(
-                            field + "." + name, nl: "Een percentage ligt tussen 0 en 100.",
-                            en: "A percentage lies between 0 and 100."))
+                            field + "." + name, message: Message("policy.aPercentageLiesBetween0And")))
                 }
             }
             if !(1...60).contains(rules.reviewTarget) {
                 errors.append(
                     FieldError(
-                        field + ".reviewTargetWorkingDays", nl: "Een doel is 1 tot 60 werkdagen.",
-                        en: "A target is 1 to 60 working days."))
+                        field + ".reviewTargetWorkingDays", message: Message("policy.aTargetIs1To60")))
             }
             if !(0...20).contains(rules.requiredImages) {
                 errors.append(
                     FieldError(
-                        field + ".requiredImages", nl: "Het aantal foto's is 0 tot 20.",
-                        en: "The number of photos is 0 to 20."
+                        field + ".requiredImages", message: Message("policy.theNumberOfPhotosIs0")
                     ))
             }
         }

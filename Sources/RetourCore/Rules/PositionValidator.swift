@@ -24,18 +24,16 @@ public enum PositionValidator {
             if input.serials.isEmpty && schema.serials == .requiredWhenSerialised {
                 errors.append(
                     FieldError(
-                        "serials", nl: "Selecteer de serienummers van de artikelen (ten minste één).",
-                        en: "Select the serial numbers of the articles (at least one)."))
+                        "serials", message: Message("validation.selectTheSerialNumbersOfThe")))
             }
             if !input.serials.isEmpty {
                 if let given = input.quantity, given != input.serials.count {
                     errors.append(
                         FieldError(
                             "quantity",
-                            nl:
-                                "De hoeveelheid (\(given)) moet gelijk zijn aan het aantal gekozen serienummers (\(input.serials.count)).",
-                            en:
-                                "The quantity (\(given)) must equal the number of serial numbers chosen (\(input.serials.count))."
+                            message: Message(
+                                "validation.theQuantityMustEqualTheNumber",
+                                ["given": "\(given)", "serialsCount": "\(input.serials.count)"])
                         ))
                 }
                 quantity = input.serials.count
@@ -46,16 +44,16 @@ public enum PositionValidator {
                     errors.append(
                         FieldError(
                             "totalDelivered",
-                            nl:
-                                "De totaal geleverde hoeveelheid moet groter zijn dan de gefactureerde (\(line.quantity)).",
-                            en: "The total quantity delivered must exceed the quantity invoiced (\(line.quantity))."))
+                            message: Message(
+                                "validation.theTotalQuantityDeliveredMustExceed", ["quantity": "\(line.quantity)"])))
                 } else {
                     quantity = Int(min(total - Int64(line.quantity), 1_000_000))
                     if let given = input.quantity, given != quantity {
                         errors.append(
                             FieldError(
-                                "quantity", nl: "De hoeveelheid is het teveel geleverde aantal: \(quantity).",
-                                en: "The quantity is the excess delivered: \(quantity)."))
+                                "quantity",
+                                message: Message(
+                                    "validation.theQuantityIsTheExcessDelivered", ["quantity": "\(quantity)"])))
                     }
                 }
             }
@@ -68,16 +66,15 @@ public enum PositionValidator {
             if quantity < 1 || quantity > line.quantity {
                 errors.append(
                     FieldError(
-                        "quantity", nl: "Kies een hoeveelheid van 1 tot en met \(line.quantity).",
-                        en: "Choose a quantity from 1 to \(line.quantity)."))
+                        "quantity",
+                        message: Message("validation.chooseAQuantityFrom1To", ["quantity": "\(line.quantity)"])))
             } else if quantity > claimable {
                 conflicts.append(
                     FieldError(
                         "quantity",
-                        nl:
-                            "Er is nog \(claimable) van \(line.quantity) aan te vragen; de rest is al aangevraagd.",
-                        en:
-                            "\(claimable) of \(line.quantity) can still be claimed; the rest is claimed already."
+                        message: Message(
+                            "validation.ofCanStillBeClaimedThe",
+                            ["claimable": "\(claimable)", "quantity": "\(line.quantity)"])
                     ))
             } else if rules.minimumValue != nil || rules.maximumValue != nil {
                 let allowed = Eligibility.allowedQuantities(
@@ -86,16 +83,14 @@ public enum PositionValidator {
                     errors.append(
                         FieldError(
                             "quantity",
-                            nl:
-                                "Het te retourneren bedrag valt buiten de grenzen; kies een hoeveelheid van \(allowed.lowerBound) tot en met \(allowed.upperBound).",
-                            en:
-                                "The return value is outside the limits; choose a quantity from \(allowed.lowerBound) to \(allowed.upperBound)."
+                            message: Message(
+                                "validation.theReturnValueIsOutsideThe",
+                                ["lowerBound": "\(allowed.lowerBound)", "upperBound": "\(allowed.upperBound)"])
                         ))
                 } else if allowed == nil {
                     errors.append(
                         FieldError(
-                            "quantity", nl: "Geen hoeveelheid van deze regel valt binnen de waardegrenzen.",
-                            en: "No quantity of this line falls within the value limits."))
+                            "quantity", message: Message("validation.noQuantityOfThisLineFalls")))
                 }
             }
         }
@@ -108,27 +103,24 @@ public enum PositionValidator {
             if serial.isEmpty || serial.count > 64 {
                 errors.append(
                     FieldError(
-                        field, nl: "Een serienummer is 1 tot 64 tekens.", en: "A serial number is 1 to 64 characters."))
+                        field, message: Message("validation.aSerialNumberIs1To")))
                 continue
             }
             if !seen.insert(serial).inserted {
                 errors.append(
                     FieldError(
-                        field, nl: "Serienummer \(serial) is dubbel gekozen.",
-                        en: "Serial number \(serial) was chosen twice."))
+                        field, message: Message("validation.serialNumberWasChosenTwice", ["serial": "\(serial)"])))
                 continue
             }
             guard schema.serials != .freeText else { continue }
             if !context.deliveredSerials.contains(serial) {
                 errors.append(
                     FieldError(
-                        field, nl: "Serienummer \(serial) is niet op deze regel geleverd.",
-                        en: "Serial number \(serial) was not delivered on this line."))
+                        field, message: Message("validation.serialNumberWasNotDeliveredOn", ["serial": "\(serial)"])))
             } else if input.reason.holdsGoods && context.claimedSerials.contains(serial) {
                 conflicts.append(
                     FieldError(
-                        field, nl: "Serienummer \(serial) is al aangevraagd.",
-                        en: "Serial number \(serial) is already claimed."))
+                        field, message: Message("validation.serialNumberIsAlreadyClaimed", ["serial": "\(serial)"])))
             }
         }
 
@@ -158,8 +150,8 @@ public enum PositionValidator {
                     field.kind == .declaration
                         ? declarationMissing(name)
                         : field.kind == .flag
-                            ? FieldError(name, nl: "Kies ja of nee.", en: "Choose yes or no.")
-                            : FieldError(name, nl: "Dit veld is verplicht.", en: "This field is required."))
+                            ? FieldError(name, message: Message("validation.chooseYesOrNo"))
+                            : FieldError(name, message: Message("validation.thisFieldIsRequired")))
             }
             return
         }
@@ -169,19 +161,18 @@ public enum PositionValidator {
         case (.choice(let values), _):
             errors.append(
                 FieldError(
-                    name, nl: "Kies een van: \(values.joined(separator: ", ")).",
-                    en: "Choose one of: \(values.joined(separator: ", "))."))
+                    name, message: Message("validation.chooseOneOf", ["choices": "\(values.joined(separator: ", "))"])))
         case (.text(let maximum), .string(let text)):
             if text.count > maximum {
                 errors.append(
-                    FieldError(name, nl: "Hoogstens \(maximum) tekens.", en: "At most \(maximum) characters."))
+                    FieldError(name, message: Message("validation.atMostCharacters", ["maximum": "\(maximum)"])))
             }
         case (.text, _):
-            errors.append(FieldError(name, nl: "Vul tekst in.", en: "Enter text."))
+            errors.append(FieldError(name, message: Message("validation.enterText")))
         case (.flag, .bool):
             return
         case (.flag, _):
-            errors.append(FieldError(name, nl: "Kies ja of nee.", en: "Choose yes or no."))
+            errors.append(FieldError(name, message: Message("validation.chooseYesOrNo")))
         case (.declaration, .bool(true)):
             return
         case (.declaration, _):
@@ -189,21 +180,18 @@ public enum PositionValidator {
         case (.integer, .integer):
             return
         case (.integer, _):
-            errors.append(FieldError(name, nl: "Vul een geheel getal in.", en: "Enter a whole number."))
+            errors.append(FieldError(name, message: Message("validation.enterAWholeNumber")))
         }
     }
 
     private static func declarationMissing(_ name: String) -> FieldError {
         if name == "notActivatedDeclaration" {
             return FieldError(
-                name, nl: "Bevestig dat de licentie niet geactiveerd is; geactiveerde licenties kunnen niet retour.",
-                en: "Confirm that the licence has not been activated; activated licences cannot be returned.")
+                name, message: Message("validation.confirmThatTheLicenceHasNot"))
         }
         return FieldError(
             name,
-            nl:
-                "Bevestig dat de artikelen 100% gesloten en nieuw zijn, zonder door u aangebrachte teksten of stickers.",
-            en: "Confirm that the articles are 100% sealed and new, without texts or stickers of yours.")
+            message: Message("validation.confirmThatTheArticlesAre100"))
     }
 
     private static func checkReasonRules(
@@ -217,8 +205,7 @@ public enum PositionValidator {
             {
                 errors.append(
                     FieldError(
-                        "condition", nl: "Wij accepteren alleen ongeopende / onbeschadigde goederen.",
-                        en: "We only accept unopened, undamaged goods."))
+                        "condition", message: Message("validation.weOnlyAcceptUnopenedUndamagedGoods")))
             }
         default:
             break
@@ -227,8 +214,9 @@ public enum PositionValidator {
             errors.append(
                 FieldError(
                     "attachments",
-                    nl: "Voeg minstens \(rules.requiredImages) foto('s) toe (JPG of PNG); u heeft er \(input.images).",
-                    en: "Add at least \(rules.requiredImages) photo(s) (JPG or PNG); you have \(input.images)."))
+                    message: Message(
+                        "validation.addAtLeastPhotoSJpg",
+                        ["requiredImages": "\(rules.requiredImages)", "images": "\(input.images)"])))
         }
     }
 }

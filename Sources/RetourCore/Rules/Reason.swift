@@ -41,9 +41,9 @@ public enum ReasonCategory: String, Sendable, Codable {
 
     public var label: Message {
         switch self {
-        case .defect: return Message(nl: "Defect", en: "Defect")
-        case .return: return Message(nl: "Return", en: "Return")
-        case .claim: return Message(nl: "Claim", en: "Claim")
+        case .defect: return Message("reason.defect")
+        case .return: return Message("reason.return")
+        case .claim: return Message("reason.claim")
         }
     }
 }
@@ -71,106 +71,61 @@ public struct Reason: Sendable, Hashable {
 extension Reason {
     public static let catalogue: [Reason] = [
         Reason(
-            id: .defect, label: Message(nl: "Defect", en: "Defect"), category: .defect, outcome: .shipDirectly,
-            help: Message(
-                nl: "Hier kunt u uw standaard RMA's aanvragen. (technisch defect)",
-                en: "Request your standard RMAs here (technically defective).")),
+            id: .defect, label: Message("reason.defect"), category: .defect, outcome: .shipDirectly,
+            help: Message("reason.requestYourStandardRmasHereTechnically")),
         Reason(
-            id: .doa, label: Message(nl: "DOA (dead on arrival) aanvraag", en: "DOA (dead on arrival) request"),
+            id: .doa, label: Message("reason.doaDeadOnArrivalRequest"),
             category: .defect, outcome: .shipDirectly,
-            help: Message(
-                nl:
-                    "ALSO volgt de DOA-regelingen zoals onze leveranciers die opgeven. Indien de DOA termijn verstreken is, is een aanvraag niet meer mogelijk.",
-                en:
-                    "ALSO follows the DOA arrangements as our suppliers state them. Once the DOA term has passed, a request is no longer possible."
-            )),
+            help: Message("reason.alsoFollowsTheDoaArrangementsAs")),
         Reason(
             id: .commercialReturn,
-            label: Message(nl: "Commerciële retour nieuw(e) product(en)", en: "Commercial return of new product(s)"),
+            label: Message("reason.commercialReturnOfNewProductS"),
             category: .return, outcome: .shipDirectly,
-            help: Message(
-                nl: "Deze retour reden kiest u als u de goederen niet meer nodig heeft.",
-                en: "Choose this reason if you no longer need the goods.")),
+            help: Message("reason.chooseThisReasonIfYouNo")),
         Reason(
-            id: .wronglyOrdered, label: Message(nl: "Zelf verkeerd besteld", en: "Ordered wrongly yourself"),
+            id: .wronglyOrdered, label: Message("reason.orderedWronglyYourself"),
             category: .return, outcome: .shipDirectly,
-            help: Message(
-                nl:
-                    "Voor de retour reden gelden dezelfde regels als voor Commerciële retour – nieuwe producten. Het enige verschil is de reden.",
-                en: "The same rules apply as for a commercial return of new products; only the reason differs.")),
+            help: Message("reason.theSameRulesApplyAsFor")),
         Reason(
-            id: .buyback, label: Message(nl: "Buy back", en: "Buy back"), category: .return, outcome: .inReview,
-            help: Message(
-                nl:
-                    "Deze retour reden kiest u als u de goederen niet meer nodig heeft. Indien u deze reden kiest zal ALSO een nader te bepalen return fee doorbelasten, dit wordt direct verrekend met de credit nota.",
-                en:
-                    "Choose this reason if you no longer need the goods. ALSO will charge a return fee still to be set, deducted directly on the credit note."
-            )),
+            id: .buyback, label: Message("reason.buyBack"), category: .return, outcome: .inReview,
+            help: Message("reason.chooseThisReasonIfYouNo2")),
         Reason(
-            id: .wrongDelivery, label: Message(nl: "Verkeerde levering", en: "Wrong delivery"), category: .return,
+            id: .wrongDelivery, label: Message("reason.wrongDelivery"), category: .return,
             outcome: .inReview,
-            help: Message(
-                nl: "Deze reden kiest u als u een verkeerde levering van ALSO ontvangen heeft.",
-                en: "Choose this reason if you received a wrong delivery from ALSO.")),
+            help: Message("reason.chooseThisReasonIfYouReceived")),
         Reason(
-            id: .tooMuchDelivered, label: Message(nl: "Te veel geleverd", en: "Too much delivered"), category: .return,
+            id: .tooMuchDelivered, label: Message("reason.tooMuchDelivered"), category: .return,
             outcome: .inReview,
-            help: Message(
-                nl:
-                    "Deze reden kiest u indien ALSO teveel geleverd heeft. (u heeft meer ontvangen dan op de pakbon staat)",
-                en: "Choose this reason if ALSO delivered too much (you received more than the delivery note says).")),
+            help: Message("reason.chooseThisReasonIfAlsoDelivered")),
         Reason(
             id: .productComplaint,
-            label: Message(nl: "Klacht over product (niet defect)", en: "Complaint about the product (not defective)"),
+            label: Message("reason.complaintAboutTheProductNotDefective"),
             category: .claim, outcome: .inReview,
-            help: Message(
-                nl: "Deze reden kiest u als u een klacht heeft aangaande het artikel.",
-                en: "Choose this reason if you have a complaint about the article.")),
+            help: Message("reason.chooseThisReasonIfYouHave")),
         Reason(
-            id: .transportDamage, label: Message(nl: "Transportschade", en: "Transport damage"), category: .claim,
+            id: .transportDamage, label: Message("reason.transportDamage"), category: .claim,
             outcome: .inReview,
-            help: Message(
-                nl:
-                    "Zichtbare transportschade dient altijd bij aflevering op de transport documenten of de handterminal te worden vermeld en binnen 48 uur na levering bij ALSO te worden gemeld incl. foto's van de schade.",
-                en:
-                    "Visible transport damage must always be noted on the transport documents or the driver's hand terminal on delivery, and reported to ALSO within 48 hours of delivery with photos of the damage."
-            )),
+            help: Message("reason.visibleTransportDamageMustAlwaysBe")),
         Reason(
             id: .concealedDamage,
-            label: Message(
-                nl: "Het artikel is beschadigd in een onbeschadigde buitendoos",
-                en: "The article is damaged inside an undamaged outer box"),
+            label: Message("reason.theArticleIsDamagedInsideAn"),
             category: .claim, outcome: .inReview,
-            help: Message(
-                nl: "U kiest deze reden als u te maken krijgt met schade die u bij afleveren niet heeft kunnen zien.",
-                en: "Choose this reason for damage you could not see on delivery.")),
+            help: Message("reason.chooseThisReasonForDamageYou")),
         Reason(
-            id: .shortage, label: Message(nl: "Manco", en: "Shortage"), category: .claim, outcome: .claim,
-            help: Message(
-                nl: "Deze reden kiest u als u minder ontvangen heeft dan gefactureerd.",
-                en: "Choose this reason if you received less than was invoiced.")),
+            id: .shortage, label: Message("reason.shortage"), category: .claim, outcome: .claim,
+            help: Message("reason.chooseThisReasonIfYouReceived2")),
         Reason(
-            id: .missingAccessories, label: Message(nl: "Ontbrekende accessoires", en: "Missing accessories"),
+            id: .missingAccessories, label: Message("reason.missingAccessories"),
             category: .claim, outcome: .inReview,
-            help: Message(
-                nl:
-                    "Deze reden kiest u indien u een accessoire mist in de originele verpakking van de fabrikant die er volgens u en de handleiding van de fabrikant wel bij had moeten zitten",
-                en:
-                    "Choose this reason if an accessory is missing from the manufacturer's original packaging that, by you and the manufacturer's manual, should have been in it."
-            )),
+            help: Message("reason.chooseThisReasonIfAnAccessory")),
         Reason(
-            id: .wrongInvoicing, label: Message(nl: "Verkeerde facturering", en: "Wrong invoicing"), category: .claim,
+            id: .wrongInvoicing, label: Message("reason.wrongInvoicing"), category: .claim,
             outcome: .claim,
-            help: Message(
-                nl: "Deze reden kiest u indien de ALSO factuur niet in orde is.",
-                en: "Choose this reason if the ALSO invoice is not correct.")),
+            help: Message("reason.chooseThisReasonIfTheAlso")),
         Reason(
-            id: .licenseReturn, label: Message(nl: "Licentie retour", en: "Licence return"), category: .claim,
+            id: .licenseReturn, label: Message("reason.licenceReturn"), category: .claim,
             outcome: .claim,
-            help: Message(
-                nl:
-                    "Deze reden kiest u indien u een licentie wilt cancelen. Reeds geactiveerde licenties kunnen niet aangevraagd worden",
-                en: "Choose this reason to cancel a licence. Licences already activated cannot be returned.")),
+            help: Message("reason.chooseThisReasonToCancelA")),
     ]
 
     private static let byID = Dictionary(uniqueKeysWithValues: catalogue.map { ($0.id, $0) })

@@ -70,7 +70,7 @@ public enum PolicyForm {
             if raw.isEmpty { return .some(nil) }
             guard let money = Money(decimal: raw), money.cents >= 0 else {
                 errors.append(
-                    FieldError(name, nl: "Vul een bedrag in, zoals 25,00.", en: "Enter an amount, like 25.00."))
+                    FieldError(name, message: Message("policy.enterAnAmountLike2500")))
                 return nil
             }
             return .some(money)
@@ -81,7 +81,7 @@ public enum PolicyForm {
             guard value.cents <= 10_000 else {
                 errors.append(
                     FieldError(
-                        name, nl: "Een percentage ligt tussen 0 en 100.", en: "A percentage lies between 0 and 100."))
+                        name, message: Message("policy.aPercentageLiesBetween0And")))
                 return nil
             }
             return .some(Int(value.cents))
@@ -90,8 +90,10 @@ public enum PolicyForm {
             guard let value = Int(text(name)), range.contains(value) else {
                 errors.append(
                     FieldError(
-                        name, nl: "Vul een geheel getal van \(range.lowerBound) tot \(range.upperBound) in.",
-                        en: "Enter a whole number from \(range.lowerBound) to \(range.upperBound)."))
+                        name,
+                        message: Message(
+                            "policy.enterAWholeNumberFromTo",
+                            ["lowerBound": "\(range.lowerBound)", "upperBound": "\(range.upperBound)"])))
                 return nil
             }
             return value
@@ -106,7 +108,7 @@ public enum PolicyForm {
         } else {
             errors.append(
                 FieldError(
-                    "doaStart", nl: "Kies factuurdatum of leverdatum.", en: "Choose invoice date or delivery date."))
+                    "doaStart", message: Message("policy.chooseInvoiceDateOrDeliveryDate")))
         }
         for reason in ReasonID.allCases {
             var rules = policy[reason]
@@ -122,8 +124,7 @@ public enum PolicyForm {
             if let minimum = rules.minimumValue, let maximum = rules.maximumValue, minimum > maximum {
                 errors.append(
                     FieldError(
-                        fieldName("max", reason), nl: "Het maximum ligt onder het minimum.",
-                        en: "The maximum is below the minimum."))
+                        fieldName("max", reason), message: Message("policy.theMaximumIsBelowTheMinimum")))
             }
             policy.reasons[reason] = rules
         }

@@ -107,8 +107,9 @@ public struct LineSearchInput: Sendable {
             errors.append(
                 FieldError(
                     "number",
-                    nl: "Een nummer is hoogstens \(LineSearch.maximumNumberLength) tekens lang.",
-                    en: "A number has at most \(LineSearch.maximumNumberLength) characters."))
+                    message: Message(
+                        "search.aNumberHasAtMostCharacters",
+                        ["maximumNumberLength": "\(LineSearch.maximumNumberLength)"])))
         }
 
         var numberType: NumberType?
@@ -118,14 +119,12 @@ public struct LineSearchInput: Sendable {
                 errors.append(
                     FieldError(
                         "numberType",
-                        nl: "Onbekend soort nummer \"\(raw.prefix(40))\". Kies er een uit de lijst \"Zoeken op\".",
-                        en: "Unknown kind of number \"\(raw.prefix(40))\". Choose one from the \"Search by\" list."))
+                        message: Message("search.unknownKindOfNumberChooseOne", ["kind": "\(raw.prefix(40))"])))
             }
         } else if number != nil {
             errors.append(
                 FieldError(
-                    "numberType", nl: "Kies bij \"Zoeken op\" wat voor nummer u zoekt.",
-                    en: "Choose under \"Search by\" what kind of number you are looking for."))
+                    "numberType", message: Message("search.chooseUnderSearchByWhatKind")))
         }
 
         var kind = DocumentKind.invoice
@@ -135,8 +134,7 @@ public struct LineSearchInput: Sendable {
             } else {
                 errors.append(
                     FieldError(
-                        "kind", nl: "Filter moet Factuur, Pakbon of Order zijn.",
-                        en: "The filter must be invoice, delivery note or order."))
+                        "kind", message: Message("search.theFilterMustBeInvoiceDelivery")))
             }
         }
 
@@ -151,26 +149,25 @@ public struct LineSearchInput: Sendable {
                 fromDay = CalendarDay(iso: from)
                 if fromDay == nil {
                     errors.append(
-                        FieldError("from", nl: "\"Van\" is geen geldige datum.", en: "\"From\" is not a valid date."))
+                        FieldError("from", message: Message("search.fromIsNotAValidDate")))
                 }
             } else {
-                errors.append(FieldError("from", nl: "Vul een begindatum in.", en: "Enter a start date."))
+                errors.append(FieldError("from", message: Message("search.enterAStartDate")))
             }
             if let to {
                 toDay = CalendarDay(iso: to)
                 if toDay == nil {
                     errors.append(
-                        FieldError("to", nl: "\"Tot\" is geen geldige datum.", en: "\"To\" is not a valid date."))
+                        FieldError("to", message: Message("search.toIsNotAValidDate")))
                 }
             } else {
-                errors.append(FieldError("to", nl: "Vul een einddatum in.", en: "Enter an end date."))
+                errors.append(FieldError("to", message: Message("search.enterAnEndDate")))
             }
             if let fromDay, let toDay {
                 if toDay < fromDay {
                     errors.append(
                         FieldError(
-                            "to", nl: "De einddatum ligt vóór de begindatum.",
-                            en: "The end date is before the start date."))
+                            "to", message: Message("search.theEndDateIsBeforeThe")))
                 } else {
                     dates = fromDay...toDay
                 }
@@ -182,9 +179,7 @@ public struct LineSearchInput: Sendable {
                 errors.append(
                     FieldError(
                         "period",
-                        nl:
-                            "Onbekende periode. Kies Vandaag, 1 week, 2 weken, 1 maand, 2 maanden of een vrij datumbereik.",
-                        en: "Unknown period. Choose today, 1 week, 2 weeks, 1 month, 2 months or a free date range."))
+                        message: Message("search.unknownPeriodChooseToday1Week")))
             }
         } else if number == nil {
             dates = Period.default.range(endingOn: today)
@@ -208,8 +203,8 @@ public struct LineSearchInput: Sendable {
         guard let number = Int(raw), number >= 1, number <= maximum else {
             errors.append(
                 FieldError(
-                    field, nl: "\(field) moet een geheel getal van 1 tot en met \(maximum) zijn.",
-                    en: "\(field) must be a whole number from 1 to \(maximum)."))
+                    field,
+                    message: Message("search.mustBeAWholeNumberFrom", ["field": "\(field)", "maximum": "\(maximum)"])))
             return value
         }
         return number
@@ -221,8 +216,8 @@ public struct ValidationErrors: Error, Sendable, Hashable {
     public let errors: [FieldError]
     public init(_ errors: [FieldError]) { self.errors = errors }
 
-    public func messages(for field: String, in language: Language) -> [String] {
-        errors.filter { $0.field == field }.map { $0.message.text(in: language) }
+    public func messages(for field: String) -> [Message] {
+        errors.filter { $0.field == field }.map(\.message)
     }
 }
 

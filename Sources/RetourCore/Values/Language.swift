@@ -70,17 +70,64 @@ extension String {
     }
 }
 
-/// A message for a user in both languages, for validation that happens before a language is known.
-public struct Message: Hashable, Sendable, Codable {
-    public let nl: String
-    public let en: String
+/// What the core means to tell a user, as a key into the text catalogue with its arguments: the
+/// core holds no Dutch or English, and each reader gets the words of their own language.
+public struct Message: Hashable, Sendable {
+    /// A value a text names; days, amounts and other messages are worded in the reader's language.
+    public indirect enum Argument: Hashable, Sendable, ExpressibleByStringInterpolation {
+        case text(String)
+        case day(CalendarDay)
+        case money(Money)
+        /// Whole euros as the manual writes them ("25,-"), with cents where there are any; no "EUR".
+        case euros(Money)
+        /// A percentage given in basis points: "10", "10,5" / "10.5".
+        case percent(basisPoints: Int)
+        case message(Message)
+        /// Several messages, joined by `separator` (itself a message, e.g. "en" / "and").
+        case messages([Message], separator: String)
 
-    public init(nl: String, en: String) {
-        self.nl = nl
-        self.en = en
+        public init(stringLiteral value: String) { self = .text(value) }
+        public init(stringInterpolation: DefaultStringInterpolation) {
+            self = .text(String(stringInterpolation: stringInterpolation))
+        }
     }
 
-    public func text(in language: Language) -> String { language == .nl ? nl : en }
+    public let key: String
+    public let arguments: [String: Argument]
+
+    public init(_ key: String, _ arguments: [String: Argument] = [:]) {
+        self.key = key
+        self.arguments = arguments
+    }
+}
+
+extension Translations {
+    /// `message` in this language: its text with each `{name}` replaced by its argument.
+    public func text(_ message: Message) -> String {
+        var values: [String: String] = [:]
+        for (name, argument) in message.arguments { values[name] = text(argument) }
+        return self(message.key, values)
+    }
+
+    private func text(_ argument: Message.Argument) -> String {
+        switch argument {
+        case .text(let text): return text
+        case .day(let day): return language.format(day)
+        case .money(let money): return language.format(money)
+        case .euros(let money):
+            if money.cents % 100 == 0 { return language == .nl ? "\(money.cents / 100),-" : "\(money.cents / 100)" }
+            let formatted = language.format(money)
+            return formatted.hasSuffix(" EUR") ? String(formatted.dropLast(4)) : formatted
+        case .percent(let basisPoints):
+            let whole = basisPoints / 100
+            let rest = basisPoints % 100
+            guard rest != 0 else { return "\(whole)" }
+            return "\(whole)\(language == .nl ? "," : ".")\(rest < 10 ? "0" : "")\(rest)"
+        case .message(let message): return text(message)
+        case .messages(let messages, let separator):
+            return messages.map { text($0) }.joined(separator: self[separator])
+        }
+    }
 }
 
 /// One problem with one field of an input, named so that a form can show it next to the field
@@ -94,7 +141,7 @@ public struct FieldError: Hashable, Sendable {
         self.message = message
     }
 
-    public init(_ field: String, nl: String, en: String) {
-        self.init(field: field, message: Message(nl: nl, en: en))
+    public init(_ field: String, message: Message) {
+        self.init(field: field, message: message)
     }
 }

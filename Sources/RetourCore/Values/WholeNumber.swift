@@ -36,15 +36,16 @@ public enum WholeNumber {
     public static func error(_ refusal: Refusal, field: String) -> FieldError {
         switch refusal {
         case .empty:
-            return FieldError(field, nl: "Vul een heel getal in.", en: "Enter a whole number.")
+            return FieldError(field, message: Message("number.enterAWholeNumber"))
         case .notWhole:
             return FieldError(
-                field, nl: "Vul een heel getal in, zonder letters of komma.",
-                en: "Enter a whole number, without letters or decimals.")
+                field, message: Message("number.enterAWholeNumberWithoutLetters"))
         case .outOfRange(let range):
             return FieldError(
-                field, nl: "Vul een getal van \(range.lowerBound) tot en met \(range.upperBound) in.",
-                en: "Enter a number from \(range.lowerBound) to \(range.upperBound).")
+                field,
+                message: Message(
+                    "number.enterANumberFromTo",
+                    ["lowerBound": "\(range.lowerBound)", "upperBound": "\(range.upperBound)"]))
         }
     }
 }
