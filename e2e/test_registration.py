@@ -153,7 +153,9 @@ class RegisterSubmitAndMail(BrowserTest):
                 admin.find_element(By.ID, "login-submit").click()
                 WebDriverWait(admin, 10).until(lambda d: "/login" not in d.current_url)
                 admin.get(BASE + "/admin/mails")
-                self.assertIn("sent", admin.find_element(By.CSS_SELECTOR, "tr[id^=mail-] .status").text)
+                status = admin.find_element(By.CSS_SELECTOR, "tr[id^=mail-] .status")
+                self.assertEqual(status.get_attribute("data-status"), "sent")
+                self.assertIn("Verzonden", status.text, "the status in the reader's language")
                 admin.find_element(By.CSS_SELECTOR, "button.resend").click()
                 WebDriverWait(admin, 10).until(EC.presence_of_element_located((By.ID, "notice")))
             finally:
