@@ -326,9 +326,9 @@ extension AppTests {
                     record.number = "RMA-T\(index)"
                     record.rmaNumber = "RMA9\(index)"
                     record.validUntil = testDay.adding(days: -1).iso
-                    record.status = "awaiting_goods"
-                    record.outcome = "ship_directly"
-                    record.reason = "defect"
+                    record.status = .awaitingGoods
+                    record.outcome = .shipDirectly
+                    record.reason = .defect
                     record.lineID = try line.requireID()
                     record.companyID = line.companyID
                     record.userID = try user.requireID()
@@ -359,7 +359,7 @@ extension AppTests {
                 let events = try await RequestEvent.query(on: first.db).filter(\.$action == "expire").all()
                 #expect(events.count == 30)
                 #expect(Set(events.map(\.requestID)).count == 30)
-                #expect(try await ReturnRequest.query(on: first.db).filter(\.$status == "expired").count() == 30)
+                #expect(try await ReturnRequest.query(on: first.db).filter(\.$status == .expired).count() == 30)
             } catch {
                 for app in apps { try? await app.asyncShutdown() }
                 throw error

@@ -89,7 +89,7 @@ enum Documents {
     {
         guard let rma = record.rmaNumber else { throw Problem.notFound() }
         let language = t.language
-        let reason = ReasonID(rawValue: record.reason) ?? .defect
+        let reason = record.reason
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let article = try await line?.articleRecord(on: db)
         let company = try await Company.find(record.companyID, on: db)

@@ -48,7 +48,7 @@ enum BackOffice {
             if !unexpected.isEmpty { differences.append(.serialsNotRequested(unexpected)) }
         }
         // Sealed returns must come back unopened; anything else is not as requested.
-        let reason = ReasonID(rawValue: record.reason)
+        let reason = record.reason
         if let condition = ReceiptCondition(rawValue: receipt.condition), condition != .asExpected {
             let sealed = reason == .commercialReturn || reason == .wronglyOrdered || reason == .buyback
             differences.append(.condition(condition, sealed: sealed))
@@ -91,7 +91,7 @@ enum BackOffice {
 
     /// The default settlement of a request, under the policy version it was decided under.
     static func settlement(for record: ReturnRequest, db: any Database) async throws -> Settlement {
-        let reason = ReasonID(rawValue: record.reason) ?? .defect
+        let reason = record.reason
         let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
         let policy: Policy
         if let version = try await PolicyVersion.query(on: db).filter(\.$version == record.policyVersion).first() {

@@ -102,16 +102,15 @@ struct FollowUpPageController: RoleRouteCollection {
             let article = try await line?.articleRecord(on: req.db)
             let company =
                 user.role.seesAllCompanies ? try await Company.find(record.companyID, on: req.db)?.name ?? "" : ""
-            let status = RequestStatus(rawValue: record.status) ?? .inReview
-            let target = ReasonID(rawValue: record.reason).map { policy[$0].reviewTarget } ?? 2
+            let status = record.status
+            let target = policy[record.reason].reviewTarget
             rows.append(
                 Row(
                     number: record.number, rmaNumber: record.rmaNumber ?? "",
                     validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format) ?? "",
-                    reason: ReasonID(rawValue: record.reason).map { Reason.named($0).label.text(in: language) }
-                        ?? record.reason,
+                    reason: Reason.named(record.reason).label.text(in: language),
                     article: "\(article?.number ?? "") \(article?.description ?? "")", quantity: record.quantity,
-                    status: record.status, statusLabel: StatusLabels.label(of: record, req.texts),
+                    status: record.status.rawValue, statusLabel: StatusLabels.label(of: record, req.texts),
                     lastChange: language.format(
                         CalendarDay(record.lastChangeAt ?? record.submittedAt, in: req.config.timeZone)),
                     creditNote: record.creditNoteNumber != nil, company: company,

@@ -38,8 +38,8 @@ enum RequestActions {
             try await db.lockForUpdate("requests", ids: [id])
             guard let record = try await ReturnRequest.find(id, on: db) else { throw Problem.notFound() }
             let next = try decide(action, on: record, context: context)
-            let status = RequestStatus(rawValue: record.status) ?? .inReview
-            record.status = next.rawValue
+            let status = record.status
+            record.status = next
             record.lastChangeAt = context.now
             if (next == .closed || next == .rejected) && record.closedOn == nil { record.closedOn = context.today.iso }
             if (action == .approve && next == .awaitingGoods) || action == .extend {
@@ -95,10 +95,8 @@ enum RequestActions {
     private static func decide(_ action: RequestAction, on record: ReturnRequest, context: Context) throws
         -> RequestStatus
     {
-        guard let status = RequestStatus(rawValue: record.status), let reason = ReasonID(rawValue: record.reason) else {
-            throw Problem(
-                .conflict, detail: Message("app.followup.thisRequestHasAnUnknownStatus"))
-        }
+        let status = record.status
+        let reason = record.reason
         let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
         let decision = Lifecycle.decide(
             action, from: status, by: context.actor, expectsGoods: Lifecycle.expectsGoods(reason, fields: fields),
@@ -121,7 +119,7 @@ enum StatusMail {
         guard let user = try await User.find(record.userID, on: db) else { return }
         let language = user.language.flatMap(Language.init(rawValue:)) ?? .nl
         let t = context.texts[language]
-        let status = RequestStatus(rawValue: record.status) ?? .inReview
+        let status = record.status
         let label = StatusLabels.label(of: record, t)
         var lines = [t("mail.greeting", ["name": user.name]), ""]
         lines.append(t("mail.status.now", ["number": record.number, "status": label]))
@@ -153,7 +151,7 @@ enum StatusLabels {
     /// The request's status as the reseller reads it: "Informatie gevraagd" while the agent waits.
     static func label(of record: ReturnRequest, _ t: Translations) -> String {
         if record.informationRequested == true { return t["status.informationRequested"] }
-        return (RequestStatus(rawValue: record.status) ?? .inReview).label.text(in: t.language)
+        return (record.status).label.text(in: t.language)
     }
 }
 

@@ -61,8 +61,8 @@ enum RequestPage {
         let language = req.language
         let t = req.texts
         let actor: Actor = user.role.belongsToCompany ? .reseller : .agent
-        let current = RequestStatus(rawValue: record.status) ?? .inReview
-        let reason = ReasonID(rawValue: record.reason) ?? .defect
+        let current = record.status
+        let reason = record.reason
         let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
         let goods = Lifecycle.expectsGoods(reason, fields: fields)
         func allowed(_ action: RequestAction) -> Bool {
@@ -126,7 +126,8 @@ enum RequestPage {
         let computed = try await BackOffice.settlement(for: record, db: req.db)
         let content = Content(
             number: record.number, rmaNumber: record.rmaNumber,
-            validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format), status: record.status,
+            validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
+            status: record.status.rawValue,
             statusLabel: StatusLabels.label(of: record, req.texts),
             reason: Reason.named(reason).label.text(in: language),
             header:

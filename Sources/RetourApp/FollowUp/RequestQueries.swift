@@ -115,11 +115,11 @@ enum RequestQueries {
         func apply(_ query: QueryBuilder<ReturnRequest>) -> QueryBuilder<ReturnRequest> {
             var query = query
             if case .company(let company) = filter.scope { query = query.filter(\.$companyID == company) }
-            if let status = filter.status { query = query.filter(\.$status == status.rawValue) }
+            if let status = filter.status { query = query.filter(\.$status == status) }
             if filter.status == nil, let statuses = filter.statuses {
-                query = query.filter(\.$status ~~ statuses.map(\.rawValue))
+                query = query.filter(\.$status ~~ statuses)
             }
-            if let reason = filter.reason { query = query.filter(\.$reason == reason.rawValue) }
+            if let reason = filter.reason { query = query.filter(\.$reason == reason) }
             if let typed = filter.number?.trimmingWhitespace(), !typed.isEmpty {
                 // Request number, RMA number, invoice number or serial, whatever their case.
                 let number = typed.uppercased()
@@ -143,11 +143,11 @@ enum RequestQueries {
             }
             switch filter.state {
             case .archived:
-                query = query.filter(\.$status ~~ [RequestStatus.closed.rawValue, RequestStatus.rejected.rawValue])
+                query = query.filter(\.$status ~~ [RequestStatus.closed, .rejected])
                     .filter(\.$closedOn < archiveDay)
             case .open:
                 query = query.group(.or) { group in
-                    group.filter(\.$status !~ [RequestStatus.closed.rawValue, RequestStatus.rejected.rawValue])
+                    group.filter(\.$status !~ [RequestStatus.closed, .rejected])
                         .filter(\.$closedOn >= archiveDay)
                 }
             case .all:
@@ -194,8 +194,10 @@ enum RequestQueries {
             }
         }
         return RequestView(
-            number: record.number, rmaNumber: record.rmaNumber, validUntil: record.validUntil, status: record.status,
-            reason: record.reason, outcome: record.outcome, line: record.lineID, invoice: line?.invoiceNumber ?? "",
+            number: record.number, rmaNumber: record.rmaNumber, validUntil: record.validUntil,
+            status: record.status.rawValue,
+            reason: record.reason.rawValue, outcome: record.outcome.rawValue, line: record.lineID,
+            invoice: line?.invoiceNumber ?? "",
             article: article?.number ?? "", description: article?.description ?? "", quantity: record.quantity,
             serials: JSONText.decode([String].self, record.serials) ?? [],
             fields: JSONText.decode([String: JSONValue].self, record.fields) ?? [:],

@@ -55,7 +55,7 @@ enum RetourMetrics {
         Gauge(label: "retour_outbox_oldest_pending_seconds")
             .record(outbox?.oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
         try await recordDatabasePool(app, sql)
-        let inReview = try await ReturnRequest.query(on: app.db).filter(\.$status == "in_review").count()
+        let inReview = try await ReturnRequest.query(on: app.db).filter(\.$status == .inReview).count()
         Gauge(label: "retour_requests_in_review").record(inReview)
         for (job, last) in lastRounds.withLockedValue({ $0 }) {
             Gauge(label: "retour_job_seconds_since_round", dimensions: [("job", job)])

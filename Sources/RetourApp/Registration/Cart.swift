@@ -48,7 +48,7 @@ enum Cart {
         position.userID = userID
         position.companyID = companyID
         position.lineID = body.line
-        position.reason = prepared.position.reason.rawValue
+        position.reason = prepared.position.reason
         position.quantity = prepared.position.quantity
         position.serials = JSONText.encode(prepared.position.serials)
         position.fields = JSONText.encode(prepared.position.fields)
@@ -75,12 +75,12 @@ enum Cart {
             reason != .wrongInvoicing || JSONText.decode([String: JSONValue].self, fields)?["subReason"] == subReason
         }
         let open = try await ReturnRequest.query(on: db).filter(\.$lineID == lineID)
-            .filter(\.$reason == reason.rawValue)
-            .filter(\.$status !~ [RequestStatus.rejected.rawValue, RequestStatus.closed.rawValue]).all()
+            .filter(\.$reason == reason)
+            .filter(\.$status !~ [RequestStatus.rejected, .closed]).all()
         var holder = open.first { sameSubReason($0.fields) }?.number
         if holder == nil, let cartOwner {
             let positions = try await CartPosition.query(on: db).filter(\.$userID == cartOwner)
-                .filter(\.$lineID == lineID).filter(\.$reason == reason.rawValue).all()
+                .filter(\.$lineID == lineID).filter(\.$reason == reason).all()
             if positions.contains(where: { $0.id != replacing && sameSubReason($0.fields) }) { holder = "" }
         }
         guard let holder else { return }
@@ -223,9 +223,9 @@ enum Cart {
     static func view(_ position: CartPosition, on request: Request) async throws -> PositionView {
         var deadline: CalendarDay?
         var warning: String?
-        if let reason = ReasonID(rawValue: position.reason),
-            let facts = try await LineFactsQuery.line(
-                position.lineID, scope: .company(position.companyID), on: request.db)
+        let reason = position.reason
+        if let facts = try await LineFactsQuery.line(
+            position.lineID, scope: .company(position.companyID), on: request.db)
         {
             let today = request.today
             let (_, policy) = try await PolicyStore.current(on: request.db, day: today)
@@ -241,7 +241,8 @@ enum Cart {
             }
         }
         return PositionView(
-            id: try position.requireID(), line: position.lineID, reason: position.reason, quantity: position.quantity,
+            id: try position.requireID(), line: position.lineID, reason: position.reason.rawValue,
+            quantity: position.quantity,
             serials: JSONText.decode([String].self, position.serials) ?? [],
             fields: JSONText.decode([String: JSONValue].self, position.fields) ?? [:],
             attachments: JSONText.decode([String].self, position.attachments) ?? [],

@@ -61,7 +61,7 @@ struct LineClaims {
             \.$lineID == lineID
         ).all()
         for position in positions
-        where position.id != positionID && ReasonID(rawValue: position.reason)?.holdsGoods ?? true {
+        where position.id != positionID && position.reason.holdsGoods {
             claims.quantity += position.quantity
             claims.serials.formUnion(JSONText.decode([String].self, position.serials) ?? [])
         }

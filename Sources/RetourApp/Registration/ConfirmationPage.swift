@@ -37,12 +37,12 @@ enum ConfirmationPage {
         let language = req.language
         let t = req.texts
         let rows = requests.map { record in
-            let reason = Reason.named(ReasonID(rawValue: record.reason) ?? .defect)
+            let reason = Reason.named(record.reason)
             return Row(
                 number: record.number, reason: reason.label.text(in: language), rmaNumber: record.rmaNumber,
                 rmaLabel: t.forReason("confirmation.rma", reason.id),
                 validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
-                outcome: record.outcome, message: t.outcome(of: reason),
+                outcome: record.outcome.rawValue, message: t.outcome(of: reason),
                 returnForm: record.rmaNumber == nil ? nil : SitePath.returnForm(record.number).path)
         }
         let content = Content(

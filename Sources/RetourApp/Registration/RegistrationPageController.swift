@@ -151,9 +151,9 @@ struct RegistrationPageController: RoleRouteCollection {
     /// A stored position as the form would post it, to edit it.
     static func form(from position: CartPosition) -> Form {
         var fields: [String: String] = [:]
-        let schema = ReasonID(rawValue: position.reason).map(FormSchema.of)
+        let schema = FormSchema.of(position.reason)
         for (name, value) in JSONText.decode([String: JSONValue].self, position.fields) ?? [:] {
-            let kind = schema?.fields.first { $0.name == name }?.kind
+            let kind = schema.fields.first { $0.name == name }?.kind
             switch value {
             case .bool(let flag): fields[name] = kind == .declaration ? (flag ? "on" : "") : (flag ? "yes" : "no")
             case .integer(let number): fields[name] = String(number)
@@ -163,7 +163,7 @@ struct RegistrationPageController: RoleRouteCollection {
         }
         let serials = JSONText.decode([String].self, position.serials) ?? []
         return Form(
-            reason: position.reason, quantity: String(position.quantity), serials: serials,
+            reason: position.reason.rawValue, quantity: String(position.quantity), serials: serials,
             serialText: serials.joined(separator: ", "), f: fields,
             attachments: JSONText.decode([String].self, position.attachments), edit: position.id)
     }

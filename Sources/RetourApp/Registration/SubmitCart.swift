@@ -148,7 +148,7 @@ struct SubmitCart {
         var claimedHere: [Int: LineClaims] = [:]
         for position in positions {
             let body = PositionBody(
-                line: position.lineID, reason: position.reason, quantity: position.quantity,
+                line: position.lineID, reason: position.reason.rawValue, quantity: position.quantity,
                 serials: JSONText.decode([String].self, position.serials),
                 fields: JSONText.decode([String: JSONValue].self, position.fields),
                 attachments: JSONText.decode([String].self, position.attachments),
@@ -160,7 +160,7 @@ struct SubmitCart {
                     extraClaims: claimedHere[position.lineID] ?? LineClaims(), today: today, on: db)
                 prepared.position.quantity = position.quantity
                 accepted.append((position, prepared))
-                if ReasonID(rawValue: position.reason)?.holdsGoods ?? true {
+                if position.reason.holdsGoods {
                     var claims = claimedHere[position.lineID] ?? LineClaims()
                     claims.quantity += prepared.position.quantity
                     claims.serials.formUnion(prepared.position.serials)
@@ -202,9 +202,9 @@ struct SubmitCart {
                 record.rmaNumber = RequestNumbers.rmaNumber(sequence: try await NumberSequence.next("rma", db))
                 record.validUntil = today.adding(days: RequestNumbers.rmaValidityDays).iso
             }
-            record.status = RequestStatus.initial(for: reason.outcome).rawValue
-            record.outcome = reason.outcome.rawValue
-            record.reason = reason.id.rawValue
+            record.status = RequestStatus.initial(for: reason.outcome)
+            record.outcome = reason.outcome
+            record.reason = reason.id
             record.lineID = position.lineID
             record.companyID = companyID
             record.userID = userID
@@ -225,8 +225,8 @@ struct SubmitCart {
             event.actorID = userID
             event.actor = Actor.reseller.rawValue
             event.action = "submit"
-            event.fromStatus = record.status
-            event.toStatus = record.status
+            event.fromStatus = record.status.rawValue
+            event.toStatus = record.status.rawValue
             event.attachments = record.attachments
             try await event.create(on: db)
             // Only requests about the goods hold serials (rulebook §4.6).
@@ -241,8 +241,8 @@ struct SubmitCart {
             answers.append(
                 SubmittedRequest(
                     number: record.number, rmaNumber: record.rmaNumber, validUntil: record.validUntil,
-                    status: record.status,
-                    outcome: record.outcome, shipDirectly: reason.shipsDirectly,
+                    status: record.status.rawValue,
+                    outcome: record.outcome.rawValue, shipDirectly: reason.shipsDirectly,
                     message: texts[language].outcome(of: reason),
                     position: try position.requireID()))
         }

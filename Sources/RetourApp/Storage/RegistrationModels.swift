@@ -28,7 +28,7 @@ final class CartPosition: Model, @unchecked Sendable {
     @Field(key: "user_id") var userID: Int
     @Field(key: "company_id") var companyID: Int
     @Field(key: "line_id") var lineID: Int
-    @Field(key: "reason") var reason: String
+    @Field(key: "reason") var reason: ReasonID
     @Field(key: "quantity") var quantity: Int
     @Field(key: "serials") var serials: String
     @Field(key: "fields") var fields: String
@@ -47,9 +47,9 @@ final class ReturnRequest: Model, @unchecked Sendable {
     @Field(key: "number") var number: String
     @OptionalField(key: "rma_number") var rmaNumber: String?
     @OptionalField(key: "valid_until") var validUntil: String?
-    @Field(key: "status") var status: String
-    @Field(key: "outcome") var outcome: String
-    @Field(key: "reason") var reason: String
+    @Field(key: "status") var status: RequestStatus
+    @Field(key: "outcome") var outcome: Outcome
+    @Field(key: "reason") var reason: ReasonID
     @Field(key: "line_id") var lineID: Int
     @Field(key: "company_id") var companyID: Int
     @Field(key: "user_id") var userID: Int
