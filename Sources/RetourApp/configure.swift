@@ -10,7 +10,7 @@ import Vapor
 public let retourMigrations: [any Migration] = [
     CreateMasterData(), CreateSearchIndexes(), SessionRecord.migration, CreatePolicyVersions(), CreateRegistration(),
     CreateFollowUp(), CreateHardening(), CreateCaseInsensitiveNumbers(), CreateInformationRequested(),
-    CreateSubmissionGroups(), CreateMailAttachments(),
+    CreateSubmissionGroups(), CreateMailAttachments(), CreateJSONColumns(),
 ]
 
 /// Sets up storage, sessions, views, middleware, routes and commands. `migrations` is every

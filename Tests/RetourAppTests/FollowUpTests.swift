@@ -333,10 +333,11 @@ extension AppTests {
                     record.companyID = line.companyID
                     record.userID = try user.requireID()
                     record.quantity = 1
-                    record.serials = "[]"
-                    record.fields = "{}"
-                    record.attachments = "[]"
-                    record.returnAddress = "{}"
+                    record.serials = []
+                    record.fields = [:]
+                    record.attachments = []
+                    record.returnAddress = Address(
+                        street: "Magazijnweg 7", postcode: "3542 AB", city: "Utrecht", country: "NL")
                     record.policyVersion = 1
                     record.submittedAt = apps[0].clock.now
                     record.submittedOn = testDay.adding(days: -7).iso

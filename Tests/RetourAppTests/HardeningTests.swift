@@ -426,7 +426,7 @@ extension AppTests {
                     body: Self.multipart([(name: "files[]", filename: "late.jpg", bytes: Self.jpeg)]))
                 #expect(late.status == .ok)
                 let position = try #require(try await CartPosition.query(on: app.db).first())
-                #expect((JSONText.decode([String].self, position.attachments) ?? []).count == 1)
+                #expect(position.attachments.count == 1)
                 // Removed from the cart: the link says so instead of swallowing files.
                 try await position.delete(on: app.db)
                 let gone = try await app.testing().sendRequest(

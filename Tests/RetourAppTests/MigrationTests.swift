@@ -137,6 +137,22 @@ extension AppTests {
                 }
                 try await migrateGuarded(yesterday)
                 _ = try await loadDemoData(yesterday)
+                // A cart position as yesterday's code wrote it: its JSON documents as text.
+                let sql = yesterday.db as! any SQLDatabase
+                struct ID: Decodable { var id: Int }
+                let user = try await sql.raw("SELECT id FROM users WHERE email = 'jan@pcpartner.nl'").first(
+                    decoding: ID.self)
+                let line = try await sql.raw("SELECT id FROM invoice_lines ORDER BY id LIMIT 1").first(
+                    decoding: ID.self)
+                try await sql.raw(
+                    """
+                    INSERT INTO cart_positions (user_id, company_id, line_id, reason, quantity, serials, fields,
+                      attachments, return_address, created_at)
+                    VALUES (\(bind: user?.id ?? 0), 1, \(bind: line?.id ?? 0), 'defect', 1, '["S4EVNM0R820837"]',
+                      '{"fault":"noise","description":"Kraakt"}', '[]',
+                      '{"street":"Magazijnweg 7","postcode":"3542 AB","city":"Utrecht","country":"NL"}', \(bind: Date()))
+                    """
+                ).run()
             } catch {
                 try? await yesterday.asyncShutdown()
                 throw error
@@ -150,6 +166,11 @@ extension AppTests {
                 try await configure(today, config: config)
                 try await migrateGuarded(today)
                 #expect(try await rowCounts(today) == before, "the upgrade lost rows")
+                // Its documents read back typed, on PostgreSQL from the JSONB the upgrade made of them.
+                let position = try #require(try await CartPosition.query(on: today.db).first())
+                #expect(position.serials == ["S4EVNM0R820837"])
+                #expect(position.fields["description"] == .string("Kraakt"))
+                #expect(position.returnAddress.city == "Utrecht")
                 let newer = Set(retourMigrations.dropFirst(Self.released).map(\.name))
                 #expect(Set(try await revertGuarded(today)) == newer)
                 #expect(try await rowCounts(today) == before, "reverting the newest migration lost rows")

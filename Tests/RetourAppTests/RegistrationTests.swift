@@ -174,7 +174,7 @@ extension AppTests {
                         "serials[]": "2119LZ90X2V9",
                     ])
                 #expect(saved.status == .seeOther, "\(saved.body.string.prefix(1500))")
-                #expect(try await CartPosition.find(id, on: app.db)?.fields.contains("Nu stil") == true)
+                #expect(try await CartPosition.find(id, on: app.db)?.fields["description"] == .string("Nu stil"))
                 // The steps after it say "bijgewerkt", not "toegevoegd".
                 let addressPath = try #require(saved.headers.first(name: .location))
                 #expect(addressPath.hasSuffix("/address?updated=1"))

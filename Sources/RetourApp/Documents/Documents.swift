@@ -118,7 +118,7 @@ enum Documents {
             (t["returnForm.invoice"], "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0)"),
             (t["returnForm.article"], "\(article?.number ?? "") \(article?.description ?? "")"),
             (t["returnForm.quantity"], "\(record.quantity)"),
-            (t["returnForm.serials"], (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", ")),
+            (t["returnForm.serials"], (record.serials).joined(separator: ", ")),
             (t["returnForm.reason"], Reason.named(reason).label.text(in: language)),
         ]
         for (label, value) in rows {

@@ -35,7 +35,7 @@ enum BackOffice {
             )
         }
         guard errors.isEmpty else { throw Problem.invalid(errors) }
-        let expectedSerials = Set(JSONText.decode([String].self, record.serials) ?? [])
+        let expectedSerials = Set(record.serials)
         let receivedSerials = Set((receipt.serials ?? []).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty })
         var differences: [Discrepancy] = []
         if receipt.quantity != record.quantity {
@@ -75,7 +75,7 @@ enum BackOffice {
             .receive, on: record, context: context, message: message.isEmpty ? nil : message, database: db
         ) { record, _ in
             record.receivedQuantity = receipt.quantity
-            record.receivedSerials = JSONText.encode(receivedSerials.sorted())
+            record.receivedSerials = receivedSerials.sorted()
             record.receivedCondition = receipt.condition
             record.receiptNote = receipt.note
             record.discrepancy = discrepancy
@@ -92,7 +92,7 @@ enum BackOffice {
     /// The default settlement of a request, under the policy version it was decided under.
     static func settlement(for record: ReturnRequest, db: any Database) async throws -> Settlement {
         let reason = record.reason
-        let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
+        let fields = record.fields
         let policy: Policy
         if let version = try await PolicyVersion.query(on: db).filter(\.$version == record.policyVersion).first() {
             policy = try PolicyStore.decode(version.document)

@@ -82,7 +82,7 @@ enum RequestActions {
             event.fromStatus = status.rawValue
             event.toStatus = next.rawValue
             event.message = message
-            event.attachments = JSONText.encode(attachments)
+            event.attachments = attachments
             try await event.create(on: db)
             if Lifecycle.notifiesReseller(action, by: context.actor) {
                 try await StatusMail.enqueue(for: record, action: action, message: message, context: context, db: db)
@@ -97,7 +97,7 @@ enum RequestActions {
     {
         let status = record.status
         let reason = record.reason
-        let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
+        let fields = record.fields
         let decision = Lifecycle.decide(
             action, from: status, by: context.actor, expectsGoods: Lifecycle.expectsGoods(reason, fields: fields),
             resellerExtensions: record.resellerExtensions ?? 0)

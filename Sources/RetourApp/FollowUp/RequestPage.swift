@@ -63,7 +63,7 @@ enum RequestPage {
         let actor: Actor = user.role.belongsToCompany ? .reseller : .agent
         let current = record.status
         let reason = record.reason
-        let fields = JSONText.decode([String: JSONValue].self, record.fields) ?? [:]
+        let fields = record.fields
         let goods = Lifecycle.expectsGoods(reason, fields: fields)
         func allowed(_ action: RequestAction) -> Bool {
             if case .success = Lifecycle.decide(
@@ -94,7 +94,7 @@ enum RequestPage {
             return Item(label: label.trimmingCharacters(in: CharacterSet(charactersIn: ": ")), value: value)
         }
         var attachments: [Item] = []
-        for id in JSONText.decode([String].self, record.attachments) ?? [] {
+        for id in record.attachments {
             if let attachment = try await Attachment.find(id, on: req.db) {
                 attachments.append(
                     Item(label: attachment.filename, value: SitePath.attachment(id).path, image: attachment.isImage))
@@ -112,7 +112,7 @@ enum RequestPage {
             }
             let to = RequestStatus(rawValue: event.toStatus).map { $0.label.text(in: language) } ?? event.toStatus
             var files: [Item] = []
-            for id in JSONText.decode([String].self, event.attachments) ?? [] {
+            for id in event.attachments {
                 if let attachment = try await Attachment.find(id, on: req.db) {
                     files.append(Item(label: attachment.filename, value: SitePath.attachment(id).path))
                 }
@@ -136,7 +136,7 @@ enum RequestPage {
             invoiceDate: (line?.invoiceDate).flatMap(CalendarDay.init(iso:)).map(language.format) ?? "",
             unitPrice: language.format(Money(cents: line?.unitPriceCents ?? 0)),
             quantity: record.quantity,
-            serials: (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", "),
+            serials: (record.serials).joined(separator: ", "),
             fields: fieldItems, attachments: attachments, events: events,
             discrepancy: BackOffice.discrepancyText(record.discrepancy, in: language),
             creditNote: record.creditNoteNumber,
@@ -148,7 +148,7 @@ enum RequestPage {
             computedCredit: computed.amount.decimalString,
             typed: [
                 "quantity": String(record.quantity),
-                "serials": (JSONText.decode([String].self, record.serials) ?? []).joined(separator: ", "),
+                "serials": (record.serials).joined(separator: ", "),
                 // Dutch amounts are written with a decimal comma, and read back either way.
                 "amount": language == .nl
                     ? computed.amount.decimalString.replacingOccurrences(of: ".", with: ",")

@@ -137,7 +137,7 @@ enum RequestQueries {
                         .filter(
                             .sql(
                                 embed:
-                                    "requests.line_id IN (SELECT line_id FROM serial_numbers WHERE UPPER(number) = \(bind: number)) AND UPPER(requests.serials) LIKE \(bind: quotedSerial)"
+                                    "requests.line_id IN (SELECT line_id FROM serial_numbers WHERE UPPER(number) = \(bind: number)) AND UPPER(CAST(requests.serials AS TEXT)) LIKE \(bind: quotedSerial)"
                             ))
                 }
             }
@@ -190,7 +190,7 @@ enum RequestQueries {
                 .init(
                     at: $0.at, actor: $0.actor, action: $0.action, from: $0.fromStatus, to: $0.toStatus,
                     message: $0.message,
-                    attachments: JSONText.decode([String].self, $0.attachments) ?? [])
+                    attachments: $0.attachments)
             }
         }
         return RequestView(
@@ -199,9 +199,9 @@ enum RequestQueries {
             reason: record.reason.rawValue, outcome: record.outcome.rawValue, line: record.lineID,
             invoice: line?.invoiceNumber ?? "",
             article: article?.number ?? "", description: article?.description ?? "", quantity: record.quantity,
-            serials: JSONText.decode([String].self, record.serials) ?? [],
-            fields: JSONText.decode([String: JSONValue].self, record.fields) ?? [:],
-            attachments: JSONText.decode([String].self, record.attachments) ?? [], submittedAt: record.submittedAt,
+            serials: record.serials,
+            fields: record.fields,
+            attachments: record.attachments, submittedAt: record.submittedAt,
             lastChangeAt: record.lastChangeAt ?? record.submittedAt,
             discrepancy: BackOffice.discrepancyText(record.discrepancy, in: language), events: events,
             creditNote: record.creditNoteNumber.map {

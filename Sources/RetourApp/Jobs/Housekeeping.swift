@@ -65,9 +65,10 @@ enum Housekeeping {
             let pattern = "%\"\(id)\"%"
             let used = try await sql.raw(
                 """
-                SELECT (SELECT COUNT(*) FROM cart_positions WHERE attachments LIKE \(bind: pattern))
-                     + (SELECT COUNT(*) FROM requests WHERE attachments LIKE \(bind: pattern))
-                     + (SELECT COUNT(*) FROM request_events WHERE attachments LIKE \(bind: pattern)) AS used
+                SELECT (SELECT COUNT(*) FROM cart_positions WHERE CAST(attachments AS TEXT) LIKE \(bind: pattern))
+                     + (SELECT COUNT(*) FROM requests WHERE CAST(attachments AS TEXT) LIKE \(bind: pattern))
+                     + (SELECT COUNT(*) FROM request_events WHERE CAST(attachments AS TEXT) LIKE \(bind: pattern))
+                     AS used
                 """
             ).first(decoding: Row.self)
             if used?.used == 0 {

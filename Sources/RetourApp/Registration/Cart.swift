@@ -50,10 +50,10 @@ enum Cart {
         position.lineID = body.line
         position.reason = prepared.position.reason
         position.quantity = prepared.position.quantity
-        position.serials = JSONText.encode(prepared.position.serials)
-        position.fields = JSONText.encode(prepared.position.fields)
-        position.attachments = JSONText.encode(prepared.attachments)
-        position.returnAddress = JSONText.encode(prepared.returnAddress)
+        position.serials = prepared.position.serials
+        position.fields = prepared.position.fields
+        position.attachments = prepared.attachments
+        position.returnAddress = prepared.returnAddress
         if replacing == nil { position.createdAt = request.now }
         try await position.save(on: request.db)
         return position
@@ -71,8 +71,8 @@ enum Cart {
     private static func checkOneOpenPerLine(
         _ reason: ReasonID, subReason: JSONValue?, lineID: Int, cartOwner: Int?, replacing: Int?, on db: any Database
     ) async throws {
-        func sameSubReason(_ fields: String) -> Bool {
-            reason != .wrongInvoicing || JSONText.decode([String: JSONValue].self, fields)?["subReason"] == subReason
+        func sameSubReason(_ fields: [String: JSONValue]) -> Bool {
+            reason != .wrongInvoicing || fields["subReason"] == subReason
         }
         let open = try await ReturnRequest.query(on: db).filter(\.$lineID == lineID)
             .filter(\.$reason == reason)
@@ -243,10 +243,10 @@ enum Cart {
         return PositionView(
             id: try position.requireID(), line: position.lineID, reason: position.reason.rawValue,
             quantity: position.quantity,
-            serials: JSONText.decode([String].self, position.serials) ?? [],
-            fields: JSONText.decode([String: JSONValue].self, position.fields) ?? [:],
-            attachments: JSONText.decode([String].self, position.attachments) ?? [],
-            returnAddress: JSONText.decode(Address.self, position.returnAddress)
+            serials: position.serials,
+            fields: position.fields,
+            attachments: position.attachments,
+            returnAddress: position.returnAddress
                 ?? Address(street: "", postcode: "", city: "", country: ""),
             deadline: deadline?.iso, warning: warning)
     }

@@ -48,7 +48,7 @@ struct CartPageController: RoleRouteCollection {
     @Sendable func address(req: Request) async throws -> Response {
         let (_, position) = try await ownPosition(req)
         let address =
-            JSONText.decode(Address.self, position.returnAddress)
+            position.returnAddress
             ?? Address(street: "", postcode: "", city: "", country: "NL")
         return try await req.renderPage(
             "address", title: req.texts["address.title"], nav: "search",
@@ -78,7 +78,7 @@ struct CartPageController: RoleRouteCollection {
                     updated: req.query[String.self, at: "updated"] == "1"),
                 status: .unprocessableEntity)
         }
-        position.returnAddress = JSONText.encode(address)
+        position.returnAddress = address
         try await position.save(on: req.db)
         let updated = req.query[String.self, at: "updated"] == "1"
         return req.redirect(to: .cartAdded(position: try position.requireID(), updated: updated))

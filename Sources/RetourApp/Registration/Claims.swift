@@ -63,7 +63,7 @@ struct LineClaims {
         for position in positions
         where position.id != positionID && position.reason.holdsGoods {
             claims.quantity += position.quantity
-            claims.serials.formUnion(JSONText.decode([String].self, position.serials) ?? [])
+            claims.serials.formUnion(position.serials)
         }
         return claims
     }

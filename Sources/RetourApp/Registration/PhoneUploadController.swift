@@ -50,8 +50,8 @@ struct PhoneUploadController: RouteCollection {
             try await req.db.writeTransaction { db in
                 try await db.lockForUpdate("cart_positions", ids: [positionID])
                 guard let position = try await CartPosition.find(positionID, on: db) else { return }
-                let ids = (JSONText.decode([String].self, position.attachments) ?? []) + stored.compactMap(\.id)
-                position.attachments = JSONText.encode(ids)
+                let ids = (position.attachments) + stored.compactMap(\.id)
+                position.attachments = ids
                 try await position.save(on: db)
             }
         }

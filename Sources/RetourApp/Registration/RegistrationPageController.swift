@@ -152,7 +152,7 @@ struct RegistrationPageController: RoleRouteCollection {
     static func form(from position: CartPosition) -> Form {
         var fields: [String: String] = [:]
         let schema = FormSchema.of(position.reason)
-        for (name, value) in JSONText.decode([String: JSONValue].self, position.fields) ?? [:] {
+        for (name, value) in position.fields {
             let kind = schema.fields.first { $0.name == name }?.kind
             switch value {
             case .bool(let flag): fields[name] = kind == .declaration ? (flag ? "on" : "") : (flag ? "yes" : "no")
@@ -161,11 +161,11 @@ struct RegistrationPageController: RoleRouteCollection {
             default: break
             }
         }
-        let serials = JSONText.decode([String].self, position.serials) ?? []
+        let serials = position.serials
         return Form(
             reason: position.reason.rawValue, quantity: String(position.quantity), serials: serials,
             serialText: serials.joined(separator: ", "), f: fields,
-            attachments: JSONText.decode([String].self, position.attachments), edit: position.id)
+            attachments: position.attachments, edit: position.id)
     }
 
     private func lineParameter(_ req: Request) throws -> Int {

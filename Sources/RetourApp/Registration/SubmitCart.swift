@@ -149,10 +149,10 @@ struct SubmitCart {
         for position in positions {
             let body = PositionBody(
                 line: position.lineID, reason: position.reason.rawValue, quantity: position.quantity,
-                serials: JSONText.decode([String].self, position.serials),
-                fields: JSONText.decode([String: JSONValue].self, position.fields),
-                attachments: JSONText.decode([String].self, position.attachments),
-                returnAddress: JSONText.decode(Address.self, position.returnAddress))
+                serials: position.serials,
+                fields: position.fields,
+                attachments: position.attachments,
+                returnAddress: position.returnAddress)
             do {
                 // Only requests and the positions of this submission before it count, not the cart.
                 var prepared = try await Cart.check(
@@ -209,10 +209,10 @@ struct SubmitCart {
             record.companyID = companyID
             record.userID = userID
             record.quantity = prepared.position.quantity
-            record.serials = JSONText.encode(prepared.position.serials)
-            record.fields = JSONText.encode(prepared.position.fields)
-            record.attachments = JSONText.encode(prepared.attachments)
-            record.returnAddress = JSONText.encode(prepared.returnAddress)
+            record.serials = prepared.position.serials
+            record.fields = prepared.position.fields
+            record.attachments = prepared.attachments
+            record.returnAddress = prepared.returnAddress
             record.policyVersion = prepared.policyVersion
             record.submittedAt = now
             record.submittedOn = today.iso

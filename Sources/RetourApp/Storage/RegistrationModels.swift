@@ -30,10 +30,26 @@ final class CartPosition: Model, @unchecked Sendable {
     @Field(key: "line_id") var lineID: Int
     @Field(key: "reason") var reason: ReasonID
     @Field(key: "quantity") var quantity: Int
-    @Field(key: "serials") var serials: String
-    @Field(key: "fields") var fields: String
-    @Field(key: "attachments") var attachments: String
-    @Field(key: "return_address") var returnAddress: String
+    @Field(key: "serials") var serialsColumn: JSONColumn<[String]>
+    var serials: [String] {
+        get { serialsColumn.value }
+        set { serialsColumn = JSONColumn(newValue) }
+    }
+    @Field(key: "fields") var fieldsColumn: JSONColumn<[String: JSONValue]>
+    var fields: [String: JSONValue] {
+        get { fieldsColumn.value }
+        set { fieldsColumn = JSONColumn(newValue) }
+    }
+    @Field(key: "attachments") var attachmentsColumn: JSONColumn<[String]>
+    var attachments: [String] {
+        get { attachmentsColumn.value }
+        set { attachmentsColumn = JSONColumn(newValue) }
+    }
+    @Field(key: "return_address") var returnAddressColumn: JSONColumn<Address>
+    var returnAddress: Address {
+        get { returnAddressColumn.value }
+        set { returnAddressColumn = JSONColumn(newValue) }
+    }
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
@@ -54,15 +70,35 @@ final class ReturnRequest: Model, @unchecked Sendable {
     @Field(key: "company_id") var companyID: Int
     @Field(key: "user_id") var userID: Int
     @Field(key: "quantity") var quantity: Int
-    @Field(key: "serials") var serials: String
-    @Field(key: "fields") var fields: String
-    @Field(key: "attachments") var attachments: String
-    @Field(key: "return_address") var returnAddress: String
+    @Field(key: "serials") var serialsColumn: JSONColumn<[String]>
+    var serials: [String] {
+        get { serialsColumn.value }
+        set { serialsColumn = JSONColumn(newValue) }
+    }
+    @Field(key: "fields") var fieldsColumn: JSONColumn<[String: JSONValue]>
+    var fields: [String: JSONValue] {
+        get { fieldsColumn.value }
+        set { fieldsColumn = JSONColumn(newValue) }
+    }
+    @Field(key: "attachments") var attachmentsColumn: JSONColumn<[String]>
+    var attachments: [String] {
+        get { attachmentsColumn.value }
+        set { attachmentsColumn = JSONColumn(newValue) }
+    }
+    @Field(key: "return_address") var returnAddressColumn: JSONColumn<Address>
+    var returnAddress: Address {
+        get { returnAddressColumn.value }
+        set { returnAddressColumn = JSONColumn(newValue) }
+    }
     @Field(key: "policy_version") var policyVersion: Int
     @Field(key: "submitted_at") var submittedAt: Date
     @Field(key: "submitted_on") var submittedOn: String
     @OptionalField(key: "received_quantity") var receivedQuantity: Int?
-    @OptionalField(key: "received_serials") var receivedSerials: String?
+    @OptionalField(key: "received_serials") var receivedSerialsColumn: JSONColumn<[String]>?
+    var receivedSerials: [String]? {
+        get { receivedSerialsColumn?.value }
+        set { receivedSerialsColumn = newValue.map(JSONColumn.init) }
+    }
     @OptionalField(key: "received_condition") var receivedCondition: String?
     @OptionalField(key: "receipt_note") var receiptNote: String?
     @OptionalField(key: "discrepancy") var discrepancy: String?
@@ -98,7 +134,11 @@ final class RequestEvent: Model, @unchecked Sendable {
     @Field(key: "from_status") var fromStatus: String
     @Field(key: "to_status") var toStatus: String
     @OptionalField(key: "message") var message: String?
-    @Field(key: "attachments") var attachments: String
+    @Field(key: "attachments") var attachmentsColumn: JSONColumn<[String]>
+    var attachments: [String] {
+        get { attachmentsColumn.value }
+        set { attachmentsColumn = JSONColumn(newValue) }
+    }
 
     init() {}
 }
