@@ -90,5 +90,23 @@ extension AppTests {
                 #expect(defect.contains("name=\"serials[]\""), "the goods reasons still pick serials")
             }
         }
+
+        @Test func twoClicksAtOnceCannotBothPutTheLastPieceInTheCart() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)  // one piece, one serial
+                let position =
+                    #"{"line": \#(line), "reason": "defect", "serials": ["2119LZ90X2V9"], "fields": {"fault": "noise", "description": "Kraakt"}}"#
+                let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for _ in 0..<6 {
+                        group.addTask { try await RegistrationTests.add(app, position, token: jan).status }
+                    }
+                    return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+                }
+                #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses)")
+                #expect(statuses.allSatisfy { $0 == .created || $0 == .conflict }, "\(statuses)")
+                #expect(try await CartPosition.query(on: app.db).count() == 1)
+            }
+        }
     }
 }

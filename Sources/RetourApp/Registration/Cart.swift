@@ -31,34 +31,6 @@ struct PositionView: Content {
 
 /// Adding to, reading and emptying a user's cart, with every rule checked on the way in.
 enum Cart {
-    /// Adds a position, or replaces `replacing` (an edit) with the new content.
-    static func add(_ body: PositionBody, for user: User, replacing: CartPosition? = nil, on request: Request)
-        async throws
-        -> CartPosition
-    {
-        let userID = try user.requireID()
-        guard let companyID = user.companyID else {
-            throw Problem(
-                .forbidden, detail: Message("app.registration.onlyResellersRegisterReturns"))
-        }
-        let prepared = try await check(
-            body, cartOwner: userID, companyID: companyID, replacing: replacing?.id, today: request.today,
-            on: request.db)
-        let position = replacing ?? CartPosition()
-        position.userID = userID
-        position.companyID = companyID
-        position.lineID = body.line
-        position.reason = prepared.position.reason
-        position.quantity = prepared.position.quantity
-        position.serials = prepared.position.serials
-        position.fields = prepared.position.fields
-        position.attachments = prepared.attachments
-        position.returnAddress = prepared.returnAddress
-        if replacing == nil { position.createdAt = request.now }
-        try await position.save(on: request.db)
-        return position
-    }
-
     struct Prepared {
         var position: ValidPosition
         var attachments: [String]

@@ -29,7 +29,7 @@ struct CartAPIController: RouteCollection {
     @Sendable func add(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let body = try req.content.decode(PositionBody.self)
-        let position = try await Cart.add(body, for: user, on: req)
+        let position = try await SavePosition(user: user, now: req.now, today: req.today).run(body, on: req.db)
         return try await Cart.view(position, on: req).encodeResponse(status: .created, for: req)
     }
 
@@ -41,7 +41,8 @@ struct CartAPIController: RouteCollection {
             position.userID == user.id
         else { throw Problem.notFound() }
         let body = try req.content.decode(PositionBody.self)
-        let updated = try await Cart.add(body, for: user, replacing: position, on: req)
+        let updated = try await SavePosition(user: user, replacing: position, now: req.now, today: req.today)
+            .run(body, on: req.db)
         return try await Cart.view(updated, on: req)
     }
 

@@ -95,7 +95,8 @@ struct RegistrationPageController: RoleRouteCollection {
         do {
             var replacing: CartPosition?
             if let id = form.edit { replacing = try await ownPosition(id, user: user, lineID: lineID, on: req) }
-            let position = try await Cart.add(body, for: user, replacing: replacing, on: req)
+            let position = try await SavePosition(user: user, replacing: replacing, now: req.now, today: req.today)
+                .run(body, on: req.db)
             if let token = form.uploadToken, !token.isEmpty {
                 try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token))
                     .filter(\.$userID == user.requireID()).set(\.$positionID, to: try position.requireID()).update()
