@@ -3,7 +3,7 @@ SHELL := /bin/bash
 BIN := .build/debug/retour
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: run test deps build lint format test-sqlite test-postgres test-hostile test-e2e bench clean
+.PHONY: run test deps build lint format test-sqlite test-postgres test-hostile test-schema test-e2e bench clean
 
 run: deps build
 	$(BIN) migrate
@@ -11,7 +11,7 @@ run: deps build
 	@echo "Retour is at http://localhost:8080 — log in with one of the demo logins above."
 	$(BIN) serve --hostname 0.0.0.0 --port 8080
 
-test: deps lint build test-sqlite test-postgres test-hostile test-e2e
+test: deps lint build test-sqlite test-postgres test-hostile test-schema test-e2e
 	@echo "All test stages passed."
 
 deps:
@@ -37,6 +37,10 @@ test-postgres:
 # load and kill -9 during submissions, against `retour serve` on a throw-away PostgreSQL.
 test-hostile:
 	scripts/hostile.sh
+
+# Schemathesis with every check against the OpenAPI document, as a reseller, an agent and an admin.
+test-schema:
+	scripts/schema.sh
 
 test-e2e:
 	scripts/e2e.sh

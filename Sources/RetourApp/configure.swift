@@ -89,11 +89,14 @@ public func configure(
         app.middleware.use(SecurityHeadersMiddleware())
         app.middleware.use(ProblemMiddleware())
         app.middleware.use(InputSanityMiddleware())
+        app.middleware.use(MultipartSafetyMiddleware())
         app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
         app.routes.defaultMaxBodySize = "1mb"
     }
 
     try routes(app)
+    // Next to the router, once the routes are known.
+    app.middleware.use(MethodNotAllowedMiddleware(routes: app.routes))
 
     do {  // Commands
         await app.asyncCommands.use(RetourServeCommand(vapor: app.servers.asyncCommand), as: "serve", isDefault: true)

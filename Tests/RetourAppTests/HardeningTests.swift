@@ -666,6 +666,41 @@ extension AppTests {
                     peer: "127.0.0.1", realIP: nil, forwardedFor: ["6.6.6.6, 198.51.100.7"], trusted: trusted)
                     == "198.51.100.7")
         }
+
+        /// A header name with a byte above 127 crashed the whole server inside MultipartKit (found by
+        /// schemathesis): now any such body is a 400, on the upload routes, the forms and the API.
+        @Test func aMultipartHeaderNameOutsideASCIIIsRefusedNotACrash() async throws {
+            try await withRetour(demo: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let boundary = "69a9f7eac7c9e20a19ca35568ff193c4"
+                var evil = ByteBuffer(string: "--\(boundary)\r\n")
+                evil.writeBytes([0xC2, 0xBF, 0xC3, 0xBA, 0xC3, 0xA8, 0x37])
+                evil.writeString(": x\r\n\r\nbody\r\n--\(boundary)--\r\n")
+                var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
+                for (path, token) in [
+                    ("/api/v1/attachments", jan), ("/api/v1/cart/positions", jan), ("/login", nil), ("/m/unknown", nil),
+                ] {
+                    if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+                    let answer = try await app.testing().sendRequest(.POST, path, headers: headers, body: evil)
+                    #expect(answer.status == .badRequest || answer.status == .notFound, "\(path): \(answer.status)")
+                    headers.remove(name: .authorization)
+                }
+                // The guard itself: names are ASCII, values (a file name in UTF-8) need not be.
+                let fine = MultipartHeaderGuard(boundary: boundary)
+                #expect(throws: Never.self) {
+                    try fine.check(
+                        ByteBuffer(
+                            string:
+                                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"foto-é.png\"\r\n\r\n\u{C0}\u{FF}\r\n--\(boundary)--\r\n"
+                        ))
+                }
+                #expect(throws: MultipartHeaderGuard.Malformed.self) {
+                    try MultipartHeaderGuard(boundary: boundary).check(evil)
+                }
+                // And the server still answers.
+                #expect(try await app.get("/healthz", token: nil).status == .ok)
+            }
+        }
     }
 }
 

@@ -15,7 +15,13 @@ extension Request {
             }
             return fallback
         }
-        guard !raw.trimmingWhitespace().isEmpty else { return fallback }
+        // A form's blank field means "not given"; an API client that sends the name sends a number.
+        guard !raw.trimmingWhitespace().isEmpty else {
+            guard url.path.hasPrefix("/api/") else { return fallback }
+            throw Problem(
+                .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
+                errors: [WholeNumber.error(.notWhole, field: name)])
+        }
         switch WholeNumber.parse(raw, in: range) {
         case .success(let value): return value
         case .failure(let refusal):

@@ -60,7 +60,7 @@ struct PolicyAPIController: RouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         let admin = try req.requireUser()
-        let body = try req.content.decode(NewVersion.self)
+        let body = try Self.decodePolicy(NewVersion.self, req)
         var errors = body.policy.problems()
         var effectiveFrom = req.today
         if let raw = body.effectiveFrom {
@@ -83,8 +83,25 @@ struct PolicyAPIController: RouteCollection {
         ).encodeResponse(status: .created, for: req)
     }
 
+    /// Well-formed JSON that is no complete policy (a section or value missing) is refused by the
+    /// policy's rules, 422, naming what is missing; broken JSON stays a 400.
+    private static func decodePolicy<Body: Decodable>(_ type: Body.Type, _ req: Request) throws -> Body {
+        do {
+            return try req.content.decode(type)
+        } catch let error as DecodingError {
+            // Only a missing part is the policy's fault; a wrong type or broken JSON stays a 400.
+            switch error {
+            case .keyNotFound, .valueNotFound: break
+            default: throw error
+            }
+            throw Problem(
+                .unprocessableEntity,
+                detail: Message("app.admin.incompletePolicy", ["detail": .text(error.plainDescription)]))
+        }
+    }
+
     @Sendable func whatIf(req: Request) async throws -> WhatIfAnswer {
-        let body = try req.content.decode(WhatIfRequest.self)
+        let body = try Self.decodePolicy(WhatIfRequest.self, req)
         let days = body.days ?? 30
         var errors = body.policy.problems()
         if !(1...730).contains(days) { errors.append(FieldError("days", message: Message("app.admin.1To730Days"))) }

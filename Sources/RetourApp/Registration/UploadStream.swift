@@ -60,16 +60,17 @@ enum UploadStream {
             expected: expected, checksCSRF: expected != nil,
             maximumFiles: maximumFiles, directory: directory)
         let parser = MultipartParser(boundary: boundary)
+        let guarded = MultipartHeaderGuard(boundary: boundary)
         parser.onHeader = { name, value in state.header(name, value) }
         parser.onBody = { buffer in state.body(&buffer) }
         parser.onPartComplete = { state.complete() }
         do {
             if let collected = request.body.data {
-                try feed(parser, collected)
+                try feed(parser, guarded, collected)
                 if let failure = state.failure { throw failure }
             } else {
                 for try await chunk in request.body {
-                    try feed(parser, chunk)
+                    try feed(parser, guarded, chunk)
                     if let failure = state.failure { throw failure }
                 }
             }
@@ -83,8 +84,9 @@ enum UploadStream {
     }
 
     /// Bytes that break the multipart syntax are the client's mistake: 400.
-    private static func feed(_ parser: MultipartParser, _ chunk: ByteBuffer) throws {
+    private static func feed(_ parser: MultipartParser, _ guarded: MultipartHeaderGuard, _ chunk: ByteBuffer) throws {
         do {
+            try guarded.check(chunk)
             try parser.execute(chunk)
         } catch {
             throw Problem(.badRequest, detail: Message("app.registration.theFormCannotBeRead"))

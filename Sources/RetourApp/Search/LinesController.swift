@@ -11,6 +11,10 @@ struct LinesController: RouteCollection {
 
     @Sendable func search(req: Request) async throws -> LineSearchResult {
         let user = try req.requireUser()
+        // The API's page and per are numbers when given (the search page's blank fields are not).
+        for name in ["page", "per"] where req.query[String.self, at: name]?.trimmingWhitespace().isEmpty == true {
+            throw Problem.invalid([WholeNumber.error(.notWhole, field: name)])
+        }
         let search = try LineSearchInput(query: req).validated(today: req.today).orProblem()
         return try await LineQuery.run(search, scope: try user.companyScope(), on: req.db)
     }

@@ -173,6 +173,13 @@ public struct LineSearchInput: Sendable {
                 }
             }
         } else if let rawPeriod {
+            // Dates sent along with a period are not used, but they must still be dates.
+            if let from, CalendarDay(iso: from) == nil {
+                errors.append(FieldError("from", message: Message("search.fromIsNotAValidDate")))
+            }
+            if let to, CalendarDay(iso: to) == nil {
+                errors.append(FieldError("to", message: Message("search.toIsNotAValidDate")))
+            }
             if let period = Period(rawValue: rawPeriod) {
                 dates = period.range(endingOn: today)
             } else {

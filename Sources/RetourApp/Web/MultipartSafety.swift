@@ -1,0 +1,95 @@
+import NIOCore
+import RetourCore
+import Vapor
+
+/// MultipartKit 4.7.1 looks up each byte of a part's header name in a 128-entry table: a byte of
+/// 128 or more crashes the whole process. Every multipart body is watched by this guard before the
+/// parser sees it, and such a body is refused as malformed (400). Header values (file names in
+/// UTF-8) and the parts' contents are not concerned.
+final class MultipartHeaderGuard {
+    private enum State {
+        /// Part content or the preamble: looking for the next delimiter.
+        case content
+        /// Just after a delimiter: "\r\n" opens the headers, "--" closes the body.
+        case afterDelimiter
+        case lineStart
+        case name
+        case value
+        case endOfHeaders
+    }
+
+    struct Malformed: Error {}
+
+    private let delimiter: [UInt8]
+    private var window: [UInt8] = []
+    private var state = State.content
+
+    init(boundary: String) {
+        delimiter = Array("--\(boundary)".utf8)
+        // The body's first delimiter may come without a line break before it.
+        window = [UInt8(ascii: "\r"), UInt8(ascii: "\n")]
+    }
+
+    func check(_ buffer: ByteBuffer) throws {
+        try buffer.withUnsafeReadableBytes { bytes in
+            for byte in bytes { try check(byte) }
+        }
+    }
+
+    private func check(_ byte: UInt8) throws {
+        switch state {
+        case .content:
+            window.append(byte)
+            let needed = delimiter.count + 2
+            if window.count > needed { window.removeFirst(window.count - needed) }
+            if byte == delimiter.last, window.count == needed, window[0] == UInt8(ascii: "\r"),
+                window[1] == UInt8(ascii: "\n"), window[2...].elementsEqual(delimiter)
+            {
+                state = .afterDelimiter
+                window.removeAll(keepingCapacity: true)
+            }
+        case .afterDelimiter:
+            if byte == UInt8(ascii: "\n") { state = .lineStart }
+            if byte == UInt8(ascii: "-") { state = .content }  // the closing delimiter: nothing follows that matters
+        case .lineStart:
+            if byte == UInt8(ascii: "\r") {
+                state = .endOfHeaders
+            } else {
+                state = .name
+                try name(byte)
+            }
+        case .name:
+            if byte == UInt8(ascii: ":") { state = .value } else { try name(byte) }
+        case .value:
+            if byte == UInt8(ascii: "\n") { state = .lineStart }
+        case .endOfHeaders:
+            state = .content
+            window = []
+        }
+    }
+
+    private func name(_ byte: UInt8) throws {
+        if byte >= 0x80 { throw Malformed() }
+    }
+}
+
+/// Multipart bodies are read only where files are uploaded, and only once checked: a route that
+/// streams its uploads feeds the guard itself (`UploadStream`); for any other route the body is
+/// collected within its limit and checked before a decoder sees it.
+struct MultipartSafetyMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let type = request.headers.contentType, type.type == "multipart",
+            request.route?.userInfo[BodyLimit.streamsUploadKey] as? Bool != true
+        else { return try await next.respond(to: request) }
+        guard let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 200 else {
+            throw Problem(.badRequest, detail: Message("app.registration.theFormCannotBeRead"))
+        }
+        try await BodyLimit.collect(request, max: BodyLimit.allowed(for: request))
+        if let body = request.body.data {
+            do { try MultipartHeaderGuard(boundary: boundary).check(body) } catch {
+                throw Problem(.badRequest, detail: Message("app.registration.theFormCannotBeRead"))
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
