@@ -697,6 +697,27 @@ extension AppTests {
                 #expect(throws: MultipartHeaderGuard.Malformed.self) {
                     try MultipartHeaderGuard(boundary: boundary).check(evil)
                 }
+                // A real file through the API streams as before, well past 64 KB.
+                let png: [UInt8] =
+                    [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 300_000)
+                #expect(try await RegistrationTests.upload(app, png, name: "groot.png", token: jan).status == .created)
+                // And a photo from the phone, without a login, just as well.
+                let webcam = try await RegistrationTests.webcam(app, jan)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let form = try await browser.get("/register/\(webcam)?reason=transport_damage").body.string
+                let marker = try #require(form.range(of: "name=\"uploadToken\" value=\""))
+                let uploadToken = String(form[marker.upperBound...].prefix { $0 != "\"" })
+                var photo = ByteBuffer(
+                    string:
+                        "--b\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"doos.png\"\r\nContent-Type: image/png\r\n\r\n"
+                )
+                photo.writeBytes(png)
+                photo.writeString("\r\n--b--\r\n")
+                let fromPhone = try await app.testing().sendRequest(
+                    .POST, "/m/\(uploadToken)", headers: ["Content-Type": "multipart/form-data; boundary=b"],
+                    body: photo)
+                #expect(fromPhone.status == .ok, "\(fromPhone.body.string.prefix(300))")
                 // And the server still answers.
                 #expect(try await app.get("/healthz", token: nil).status == .ok)
             }

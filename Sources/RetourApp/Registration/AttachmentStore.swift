@@ -150,7 +150,8 @@ enum AttachmentStore {
 /// `POST /api/v1/attachments` and `GET /api/v1/attachments/{id}`.
 struct AttachmentsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.on(.POST, "attachments", body: .stream, use: upload)
+        // Streamed to disk by `UploadStream`, which guards the multipart syntax itself.
+        routes.on(.POST, "attachments", body: .stream, use: upload).userInfo[BodyLimit.streamsUploadKey] = true
         routes.get("attachments", ":id", use: download)
     }
 

@@ -10,7 +10,8 @@ import Vapor
 struct PhoneUploadController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("m", ":token", use: show)
-        routes.on(.POST, "m", ":token", body: .stream, use: upload)
+        // Streamed to disk by `UploadStream`, which guards the multipart syntax itself.
+        routes.on(.POST, "m", ":token", body: .stream, use: upload).userInfo[BodyLimit.streamsUploadKey] = true
     }
 
     struct Content: Encodable {
