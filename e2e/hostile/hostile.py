@@ -236,6 +236,14 @@ class Forms(HTMLParser):
 DANGEROUS = ("/logout", "/disable", "/enable", "/reset", "/delete")
 
 
+def fuzz_pages(browser, templates):
+    """GET pages with a hostile value in their path or query (`{}` marks where)."""
+    for template in templates:
+        for value in VALUES:
+            judged(f"GET {template}", browser.get(template.replace("{}", quote(value)))[0], value)
+        check(alive(), f"after GET {template} the server no longer answers")
+
+
 def fuzz_forms(browser, pages):
     seen = set()
     forms_driven = 0
@@ -320,6 +328,12 @@ def bodies_and_doors():
         check(alive(), f"after an anonymous 100 MB POST to {path} the server no longer answers")
     grown = rss_kb() - before
     check(grown < 10 * 1024, f"anonymous 100 MB POSTs grew the server by {grown} KB (limit 10 MB)")
+    # A part header name with bytes above 127 once crashed the process inside the multipart parser.
+    evil = b"--b\r\n\xc2\xbf\xc3\xba: x\r\n\r\nbody\r\n--b--\r\n"
+    for path in ["/login", "/m/not-a-valid-link", "/api/v1/attachments", "/api/v1/cart/positions"]:
+        status = request("POST", path, evil, {"Content-Type": "multipart/form-data; boundary=b"})[0]
+        check(status < 500, f"a multipart header name outside ASCII to {path}: answered {status}")
+        check(alive(), f"after a multipart header name outside ASCII to {path} the server no longer answers")
     print(f"bodies: server grew by {grown} KB over five anonymous 100 MB posts", flush=True)
 
     for target in ["/%09/evil.example", "/\t/x", "//x", "/\\x", "%2F%2Fx", "/%2F/x", "https:x", "/%5C/evil"]:
@@ -506,6 +520,9 @@ def main():
                  f"/cart/positions/{position}/address", f"/register/{second_line}?edit={position}"] + [
         f"/register/{line}?reason={reason}" for reason in
         ["defect", "commercial_return", "wrong_delivery", "too_much_delivered", "transport_damage", "license_return"]]
+    fuzz_pages(jan, [f"/register/{second_line}/material?code={{}}", "/requests/{}/confirmation",
+                     f"/requests/{number}/confirmation", f"/cart/positions/{position}/added?updated={{}}",
+                     f"/cart/positions/{position}/address?updated={{}}", "/m/{}?lang={}"])
     forms = fuzz_forms(jan, jan_pages)
     forms += fuzz_forms(admin, ["/backoffice", "/admin/policies", "/admin/mails", f"/requests/{number}", "/login"])
     check(forms >= 8, f"only {forms} HTML forms were driven")
