@@ -4,32 +4,15 @@
 # reached. `schemathesis.toml` declares the business answers (409/422, and 415 for files judged by
 # their bytes); nothing else is switched off.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-binary="$root/.build/debug/retour"
+export RETOUR_BCRYPT_COST=4
+# shellcheck source=scripts/demo-server.sh
+source "$(dirname "$0")/demo-server.sh"
 # Schemathesis from PyPI, pinned, in a virtual environment under .build (nothing installed system-wide).
 venv="$root/.build/schemathesis"
 if [ ! -x "$venv/bin/st" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==4.32.5"
 fi
-work=$(mktemp -d /tmp/retour-schema.XXXXXX)
-port=$("$root/scripts/free-port.sh")
-export RETOUR_SQLITE="$work/retour.sqlite" RETOUR_BCRYPT_COST=4 RETOUR_FILES="$work/files"
-export RETOUR_MAIL_DIR="$work/mail" RETOUR_WORKER_INTERVAL=0
-cleanup() {
-  [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$root"
-"$binary" demo >"$work/demo.log"
-"$binary" serve --hostname 127.0.0.1 --port "$port" >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do
-  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=1)" 2>/dev/null && break
-  sleep 0.2
-done
 token() {
   python3 - "$port" "$1" <<'PY'
 import json, sys, urllib.request

@@ -9,6 +9,17 @@ import VaporTesting
 extension AppTests {
     /// Issue 11: the manual, round 2.
     @Suite struct ManualRoundTwoTests {
+        /// Jan submits a defect of the webcam (it ships directly); returns its request and RMA numbers.
+        static func submitWebcamDefect(_ app: Application, _ jan: String) async throws -> (String, String) {
+            let line = try await RegistrationTests.webcam(app, jan)
+            let defect =
+                #"{"line": \#(line), "reason": "defect", "serials": ["2119LZ90X2V9"], "fields": {"fault": "noise", "description": "Kraakt"}}"#
+            #expect(try await RegistrationTests.add(app, defect, token: jan).status == .created)
+            let answer = try await RegistrationTests.submit(app, token: jan).json()
+            let request = try #require((answer["requests"] as? [[String: Any]])?.first)
+            return (try #require(request["number"] as? String), try #require(request["rmaNumber"] as? String))
+        }
+
         @Test func concealedDamageShowsItsOwnPhotoTextNotTheTransportChecklist() async throws {
             try await withRetour(demo: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
@@ -27,14 +38,7 @@ extension AppTests {
         @Test func aDefectRequestNumberIsNotAnRMANumber() async throws {
             try await withRetour(demo: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
-                let line = try await RegistrationTests.webcam(app, jan)
-                let defect =
-                    #"{"line": \#(line), "reason": "defect", "serials": ["2119LZ90X2V9"], "fields": {"fault": "noise", "description": "Kraakt"}}"#
-                #expect(try await RegistrationTests.add(app, defect, token: jan).status == .created)
-                let answer = try await RegistrationTests.submit(app, token: jan).json()
-                let request = try #require((answer["requests"] as? [[String: Any]])?.first)
-                let number = try #require(request["number"] as? String)
-                let rma = try #require(request["rmaNumber"] as? String)
+                let (number, rma) = try await Self.submitWebcamDefect(app, jan)
                 #expect(number.hasPrefix("DEF-"))
                 #expect(rma.hasPrefix("RMA"))
                 // The confirmation says which number goes on the box.
@@ -72,14 +76,7 @@ extension AppTests {
         @Test func theOverviewFindsARequestByEveryNumberItHas() async throws {
             try await withRetour(demo: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
-                let line = try await RegistrationTests.webcam(app, jan)
-                let defect =
-                    #"{"line": \#(line), "reason": "defect", "serials": ["2119LZ90X2V9"], "fields": {"fault": "noise", "description": "Kraakt"}}"#
-                #expect(try await RegistrationTests.add(app, defect, token: jan).status == .created)
-                let answer = try await RegistrationTests.submit(app, token: jan).json()
-                let request = try #require((answer["requests"] as? [[String: Any]])?.first)
-                let number = try #require(request["number"] as? String)
-                let rma = try #require(request["rmaNumber"] as? String)
+                let (number, rma) = try await Self.submitWebcamDefect(app, jan)
                 for query in [number.lowercased(), rma, "0962405087", "2119lz90x2v9"] {
                     let list = try await app.get("/api/v1/requests?number=\(query)", token: jan).json()
                     let numbers = (list["requests"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? String }

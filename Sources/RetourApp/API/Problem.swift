@@ -53,7 +53,7 @@ struct ProblemMiddleware: AsyncMiddleware {
     func answer(_ error: any Error, for request: Request) async -> Response {
         let language = request.language
         var status = HTTPResponseStatus.internalServerError
-        let t = TranslationCatalog.loaded[language]
+        let t = request.texts
         var detail = t["app.api.somethingWentWrong"]
         var items: [ProblemDocument.Item] = []
         var headers = HTTPHeaders()
