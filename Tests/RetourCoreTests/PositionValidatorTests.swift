@@ -26,55 +26,66 @@ import Testing
         }
     }
 
-    /// For each reason: an empty form names its required fields; a complete one passes.
+    /// The reason table, one row per reason: an empty form names its required fields; a complete
+    /// one passes; once approved the goods come back or stay; and what the request is worth at
+    /// €100,00 a piece (a charge is negative). Adding a reason adds a row here.
     @Test(arguments: [
         (
             ReasonID.defect, ["fault", "description", "serials"],
-            ["fault": JSONValue.string("no_response"), "description": .string("Geen beeld")]
+            ["fault": JSONValue.string("no_response"), "description": .string("Geen beeld")], true, Int64(10_000)
+        ),
+        (.doa, ["fault", "description", "serials"], ["fault": "no_function", "description": "Dood"], true, 10_000),
+        // 10 % return fee.
+        (.commercialReturn, ["sealedDeclaration", "serials"], ["sealedDeclaration": true], true, 9_000),
+        (
+            .wronglyOrdered, ["sealedDeclaration", "serials"], ["sealedDeclaration": true, "comment": "Verkeerd"], true,
+            9_000
         ),
         (
-            .doa, ["fault", "description", "serials"],
-            ["fault": .string("no_function"), "description": .string("Dood")]
+            .buyback, ["condition", "comment", "serials"], ["condition": "unopened", "comment": "Niet nodig"], true,
+            10_000
         ),
-        (.commercialReturn, ["sealedDeclaration", "serials"], ["sealedDeclaration": .bool(true)]),
+        (.wrongDelivery, ["variant"], ["variant": "match", "keep": false], true, 10_000),
+        (.productComplaint, ["condition"], ["condition": "opened"], true, 10_000),
+        // Two units too many, kept: charged at €99,50 (0,5 % off).
         (
-            .wronglyOrdered, ["sealedDeclaration", "serials"],
-            ["sealedDeclaration": .bool(true), "comment": .string("Verkeerd")]
+            .tooMuchDelivered, ["totalDelivered", "keep"], ["totalDelivered": .integer(12), "keep": true], false,
+            -19_900
         ),
-        (
-            .buyback, ["condition", "comment", "serials"],
-            ["condition": .string("unopened"), "comment": .string("Niet nodig")]
-        ),
-        (.wrongDelivery, ["variant"], ["variant": .string("match"), "keep": .bool(false)]),
-        (.productComplaint, ["condition"], ["condition": .string("opened")]),
-        (.tooMuchDelivered, ["totalDelivered", "keep"], ["totalDelivered": .integer(12), "keep": .bool(true)]),
         (
             .transportDamage, ["damageNoted", "keep", "comment", "attachments"],
-            ["damageNoted": .bool(true), "keep": .bool(false), "comment": .string("Doos ingedeukt")]
+            ["damageNoted": true, "keep": false, "comment": "Doos ingedeukt"], true, 10_000
         ),
-        (.concealedDamage, ["comment", "attachments"], ["comment": .string("Scherm gebarsten")]),
-        (.shortage, ["procedure"], ["procedure": .string("credit")]),
-        (.missingAccessories, ["comment"], ["comment": .string("Voeding ontbreekt")]),
-        (
-            .wrongInvoicing, ["subReason", "comment"],
-            ["subReason": .string("price"), "comment": .string("Prijs te hoog")]
-        ),
-        (.licenseReturn, ["notActivatedDeclaration"], ["notActivatedDeclaration": .bool(true)]),
+        (.concealedDamage, ["comment", "attachments"], ["comment": "Scherm gebarsten"], true, 10_000),
+        (.shortage, ["procedure"], ["procedure": "credit"], false, 10_000),
+        (.missingAccessories, ["comment"], ["comment": "Voeding ontbreekt"], false, 10_000),
+        // The agent finds what is owed.
+        (.wrongInvoicing, ["subReason", "comment"], ["subReason": "price", "comment": "Prijs te hoog"], false, 0),
+        (.licenseReturn, ["notActivatedDeclaration"], ["notActivatedDeclaration": true], false, 10_000),
     ])
-    func requiredFieldsPerReason(_ reason: ReasonID, _ required: [String], _ complete: [String: JSONValue]) {
+    func eachReasonFromFormToCredit(
+        _ reason: ReasonID, _ required: [String], _ complete: [String: JSONValue], _ goodsBack: Bool, _ worth: Int64
+    ) throws {
         #expect(Self.fields(PositionInput(reason: reason)) == Set(required), "\(reason)")
         let serials = FormSchema.of(reason).serials == .requiredWhenSerialised ? ["ZTT2YCBT1"] : []
         let images = Policy.standard[reason].requiredImages
+        let context = Self.context(price: 10_000)
         let check = PositionValidator.check(
-            PositionInput(reason: reason, serials: serials, fields: complete, images: images), context: Self.context(),
+            PositionInput(reason: reason, serials: serials, fields: complete, images: images), context: context,
             policy: .standard)
         guard case .valid(let position) = check else {
             Issue.record("\(reason): \(check)")
             return
         }
         // Too much delivered: the excess; wrong invoicing: the invoice line as a whole (not asked).
-        let expected = reason == .tooMuchDelivered ? 2 : reason == .wrongInvoicing ? Self.context().line.quantity : 1
+        let expected = reason == .tooMuchDelivered ? 2 : reason == .wrongInvoicing ? context.line.quantity : 1
         #expect(position.quantity == expected)
+        #expect(Lifecycle.expectsGoods(reason, fields: position.fields) == goodsBack, "\(reason)")
+        let settlement = try Settlement.compute(
+            reason: reason, fields: position.fields, unitPrice: context.line.unitPrice, quantity: position.quantity,
+            policy: .standard)
+        let signed = settlement.kind == .charge ? -settlement.amount.cents : settlement.amount.cents
+        #expect(signed == worth, "\(reason)")
     }
 
     @Test func wrongInvoicingAsksNoQuantityOrSerialsAndIgnoresThem() {

@@ -48,10 +48,8 @@ enum BackOffice {
             if !unexpected.isEmpty { differences.append(.serialsNotRequested(unexpected)) }
         }
         // Sealed returns must come back unopened; anything else is not as requested.
-        let reason = record.reason
         if let condition = ReceiptCondition(rawValue: receipt.condition), condition != .asExpected {
-            let sealed = reason == .commercialReturn || reason == .wronglyOrdered || reason == .buyback
-            differences.append(.condition(condition, sealed: sealed))
+            differences.append(.condition(condition, sealed: Reason.named(record.reason).mustArriveSealed))
         }
         // Goods must be sent within the RMA number's days; they may travel a few days more.
         let (_, policy) = try await PolicyStore.current(on: db, day: context.today)

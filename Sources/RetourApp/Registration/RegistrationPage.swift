@@ -278,7 +278,7 @@ extension RegistrationPageController {
         let content = PageContent(
             line: lineID, header: header, reasons: reasons, reason: reason.rawValue,
             reasonLabel: catalogue.label.text(in: language), intro: intro,
-            handlingCredit: (reason == .defect || reason == .doa) && verdict.handling == .credit, directService: centre,
+            handlingCredit: catalogue.brandHandling != nil && verdict.handling == .credit, directService: centre,
             fields: fields, quantityLabel: t.texts["quantity.\(reason.rawValue)"] ?? t["register.quantity"],
             // With one piece left there is nothing to choose: the field shows it. Otherwise the
             // reseller types the quantity; an empty field is an error, never a silent 1.

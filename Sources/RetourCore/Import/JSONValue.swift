@@ -76,3 +76,9 @@ extension String {
         return result
     }
 }
+
+/// Literals let the reason table state its field tests plainly (`["keep": true]`).
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}

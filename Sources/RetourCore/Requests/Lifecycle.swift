@@ -122,17 +122,37 @@ public enum Lifecycle {
 
     /// Whether goods come back for this request once approved (rulebook §3 "Settling a kept article").
     public static func expectsGoods(_ reason: ReasonID, fields: [String: JSONValue]) -> Bool {
-        switch reason {
-        case .defect, .doa, .commercialReturn, .wronglyOrdered, .buyback, .productComplaint, .concealedDamage:
-            return true
-        case .wrongDelivery:
-            if fields["variant"] == .string("match") { return fields["keep"] != .bool(true) }
-            return fields["keepReceived"] != .bool(true)
-        case .tooMuchDelivered, .transportDamage:
-            return fields["keep"] != .bool(true)
-        case .missingAccessories, .shortage, .wrongInvoicing, .licenseReturn:
-            return false
-        }
+        Reason.named(reason).goods.comeBack(given: fields)
+    }
+}
+
+/// A test on a position's fields, e.g. "the delivery note matches and the reseller keeps the
+/// article": it holds when every named field has its value.
+public struct FieldTest: Sendable, Hashable {
+    public let values: [String: JSONValue]
+
+    public init(_ values: [String: JSONValue]) { self.values = values }
+
+    public func holds(in fields: [String: JSONValue]) -> Bool {
+        values.allSatisfy { fields[$0.key] == $0.value }
+    }
+}
+
+/// Whether goods come back once a request is approved: a column of the reason table.
+public struct GoodsRule: Sendable, Hashable {
+    public let comeBack: Bool
+    /// The reseller keeps the goods when any of these holds (an offer to keep them was taken).
+    public let keptWhen: [FieldTest]
+
+    public static let comeBack = GoodsRule(comeBack: true, keptWhen: [])
+    public static let stay = GoodsRule(comeBack: false, keptWhen: [])
+
+    public static func comeBack(unless tests: FieldTest...) -> GoodsRule {
+        GoodsRule(comeBack: true, keptWhen: tests)
+    }
+
+    public func comeBack(given fields: [String: JSONValue]) -> Bool {
+        comeBack && !keptWhen.contains { $0.holds(in: fields) }
     }
 }
 

@@ -20,31 +20,22 @@ public struct Settlement: Sendable, Hashable {
     ) throws(MoneyOverflow) -> Settlement {
         let value = try unitPrice * quantity
         let rules = policy[reason]
-        func keepDiscount() throws(MoneyOverflow) -> Money {
-            let special = unitPrice.discounted(byBasisPoints: rules.keepDiscountBasisPoints ?? 0)
-            return try (unitPrice - special) * quantity
-        }
-        switch reason {
-        case .commercialReturn, .wronglyOrdered:
+        let special = unitPrice.discounted(byBasisPoints: rules.keepDiscountBasisPoints ?? 0)
+        switch Reason.named(reason).settlement.method(given: fields) {
+        case .creditValue:
+            return Settlement(kind: .credit, value: value, fee: .zero, amount: value)
+        case .creditValueLessReturnFee:
             let net = value.discounted(byBasisPoints: rules.returnFeeBasisPoints ?? 0)
             return Settlement(kind: .credit, value: value, fee: try value - net, amount: net)
-        case .transportDamage where fields["keep"] == .bool(true),
-            .wrongDelivery where fields["variant"] == .string("match") && fields["keep"] == .bool(true):
-            let credit = try keepDiscount()
-            return Settlement(kind: .credit, value: value, fee: .zero, amount: credit)
-        case .tooMuchDelivered:
-            guard fields["keep"] == .bool(true) else {
-                return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)
-            }
-            let special = unitPrice.discounted(byBasisPoints: rules.keepDiscountBasisPoints ?? 0)
+        case .creditKeepDiscount:
+            return Settlement(kind: .credit, value: value, fee: .zero, amount: try (unitPrice - special) * quantity)
+        case .chargeKeptUnits:
             return Settlement(kind: .charge, value: value, fee: .zero, amount: try special * quantity)
-        case .wrongInvoicing:
-            // An invoice claim concerns the whole line; what is owed is the difference the agent
-            // finds, never the line's value by default.
+        case .noCredit:
             return Settlement(kind: .credit, value: value, fee: .zero, amount: .zero)
-        case .wrongDelivery where fields["variant"] == .string("mismatch"):
-            // Option B: the ordered article is credited, or delivered again; the received one, when
-            // kept, is charged at its special price. One booking: what remains of the two.
+        case .exchangeForReceived:
+            // The ordered article is credited, or delivered again; the received one, when kept, is
+            // charged at its special price. One booking: what remains of the two.
             let credit = fields["wantOriginal"] == .bool(true) ? Money.zero : value
             var charge = Money.zero
             if fields["keepReceived"] == .bool(true), let received = ReceivedArticle.unitPrice(in: fields) {
@@ -54,9 +45,50 @@ public struct Settlement: Sendable, Hashable {
                 return Settlement(kind: .charge, value: value, fee: .zero, amount: try charge - credit)
             }
             return Settlement(kind: .credit, value: value, fee: .zero, amount: try credit - charge)
-        default:
-            return Settlement(kind: .credit, value: value, fee: .zero, amount: value)
         }
+    }
+}
+
+/// How money moves when a request is granted; a reason's `SettlementRule` picks one.
+public enum SettlementMethod: Sendable, Hashable {
+    /// Credit of the goods' value (unit price × quantity).
+    case creditValue
+    /// Credit of the value less the policy's return fee.
+    case creditValueLessReturnFee
+    /// The reseller keeps the article: credit of the policy's keep discount.
+    case creditKeepDiscount
+    /// The reseller keeps units that were not invoiced: charged at the special price.
+    case chargeKeptUnits
+    /// Nothing by default; the agent sets the amount.
+    case noCredit
+    /// Wrong delivery, option B: the ordered article against the received one.
+    case exchangeForReceived
+}
+
+/// A reason's settlement: the first case whose test holds, otherwise the default method.
+public struct SettlementRule: Sendable, Hashable {
+    public struct Case: Sendable, Hashable {
+        public let test: FieldTest
+        public let method: SettlementMethod
+
+        public static func when(_ test: FieldTest, _ method: SettlementMethod) -> Case {
+            Case(test: test, method: method)
+        }
+    }
+
+    public let cases: [Case]
+    public let otherwise: SettlementMethod
+
+    public init(_ cases: Case..., otherwise: SettlementMethod) {
+        self.cases = cases
+        self.otherwise = otherwise
+    }
+
+    public static let creditValue = SettlementRule(otherwise: .creditValue)
+    public static let creditValueLessReturnFee = SettlementRule(otherwise: .creditValueLessReturnFee)
+
+    public func method(given fields: [String: JSONValue]) -> SettlementMethod {
+        cases.first { $0.test.holds(in: fields) }?.method ?? otherwise
     }
 }
 

@@ -95,9 +95,12 @@ public enum Eligibility {
         verdicts.reserveCapacity(order.count)
         for reason in order {
             let (refusal, deadline) = decide(reason, line, policy, today)
-            var handling = Handling.credit
-            if reason == .defect { handling = line.brand.warrantyHandling }
-            if reason == .doa { handling = line.brand.doaHandling }
+            let handling: Handling =
+                switch Reason.named(reason).brandHandling {
+                case .warranty: line.brand.warrantyHandling
+                case .doa: line.brand.doaHandling
+                case nil: .credit
+                }
             let keepOffer = policy[reason].keepDiscountBasisPoints.map {
                 KeepOffer(normalPrice: line.unitPrice, unitPrice: line.unitPrice.discounted(byBasisPoints: $0))
             }

@@ -120,31 +120,9 @@ public struct Policy: Sendable, Hashable, Codable {
         reasons[reason] ?? ReasonPolicy(window: .days(0))
     }
 
-    /// The rulebook's values (§3): [manual] ones as the manual states them, [default] ones as we chose.
-    public static let standard: Policy = {
-        let sealedReturn = ReasonPolicy(
-            window: .days(15), minimumValue: Money(cents: 2_500), maximumValue: Money(cents: 200_000),
-            excludedKinds: [.software, .threeDPrinter], excludeSpecialOrders: true, excludeNonReturnable: true,
-            returnFeeBasisPoints: 1_000)
-        return Policy(reasons: [
-            .defect: ReasonPolicy(window: .warranty),
-            .doa: ReasonPolicy(window: .brandDOA),
-            .commercialReturn: sealedReturn,
-            .wronglyOrdered: sealedReturn,
-            .buyback: ReasonPolicy(
-                window: .days(30), minimumValue: Money(cents: 2_500), excludedKinds: [.software, .threeDPrinter],
-                excludeSpecialOrders: true, excludeNonReturnable: true),
-            .wrongDelivery: ReasonPolicy(window: .days(15), keepDiscountBasisPoints: 50),
-            .tooMuchDelivered: ReasonPolicy(window: .days(15), keepDiscountBasisPoints: 50),
-            .productComplaint: ReasonPolicy(window: .days(15)),
-            .transportDamage: ReasonPolicy(window: .days(4), keepDiscountBasisPoints: 1_000, requiredImages: 3),
-            .concealedDamage: ReasonPolicy(window: .days(15), requiredImages: 1),
-            .shortage: ReasonPolicy(window: .days(4)),
-            .missingAccessories: ReasonPolicy(window: .days(15)),
-            .wrongInvoicing: ReasonPolicy(window: .days(30)),
-            .licenseReturn: ReasonPolicy(window: .days(15)),
-        ])
-    }()
+    /// The rulebook's values (§3): each reason's `defaults` in the reason table.
+    public static let standard = Policy(
+        reasons: Dictionary(uniqueKeysWithValues: Reason.catalogue.map { ($0.id, $0.defaults) }))
 }
 
 extension ReasonID: CodingKeyRepresentable {}

@@ -78,81 +78,35 @@ public struct FormSchema: Sendable, Hashable {
         fields.filter { $0.applies(to: values) }
     }
 
-    public static func of(_ reason: ReasonID) -> FormSchema {
-        let reference = FormField(name: "positionReference", kind: .text(maximumLength: 100), required: false)
-        func comment(_ required: Bool) -> FormField {
-            FormField(name: "comment", kind: .text(maximumLength: 2_000), required: required)
-        }
-        func choice(_ name: String, _ values: [String]) -> FormField {
-            FormField(name: name, kind: .choice(values), required: true)
-        }
-        func flag(_ name: String) -> FormField { FormField(name: name, kind: .flag, required: true) }
-        switch reason {
-        case .defect, .doa:
-            return FormSchema(
-                fields: [
-                    choice("fault", faults),
-                    FormField(name: "description", kind: .text(maximumLength: 2_000), required: true),
-                    reference,
-                ], quantity: .serialsOrEntered, serials: .requiredWhenSerialised)
-        case .commercialReturn, .wronglyOrdered:
-            return FormSchema(
-                fields: [
-                    FormField(name: "sealedDeclaration", kind: .declaration, required: true), comment(false), reference,
-                ],
-                quantity: .serialsOrEntered, serials: .requiredWhenSerialised)
-        case .buyback:
-            return FormSchema(
-                fields: [choice("condition", ["unopened", "opened", "damaged", "unclear"]), comment(true), reference],
-                quantity: .serialsOrEntered, serials: .requiredWhenSerialised)
-        case .wrongDelivery:
-            // The manual's two steps: first whether delivery note and goods match, then that option's fields.
-            let match = FormField.Condition(field: "variant", value: "match")
-            let mismatch = FormField.Condition(field: "variant", value: "mismatch")
-            return FormSchema(
-                fields: [
-                    choice("variant", ["match", "mismatch"]),
-                    FormField(name: "keep", kind: .flag, required: true, when: match),
-                    FormField(name: "materialCode", kind: .text(maximumLength: 64), required: true, when: mismatch),
-                    FormField(name: "keepReceived", kind: .flag, required: true, when: mismatch),
-                    FormField(name: "wantOriginal", kind: .flag, required: true, when: mismatch), comment(false),
-                    reference,
-                ], quantity: .entered, serials: .optional)
-        case .productComplaint:
-            return FormSchema(
-                fields: [
-                    choice("condition", ["unopened", "opened", "damaged", "undetermined"]), comment(false), reference,
-                ],
-                quantity: .entered, serials: .optional)
-        case .tooMuchDelivered:
-            return FormSchema(
-                fields: [
-                    FormField(name: "totalDelivered", kind: .integer, required: true), flag("keep"), comment(false),
-                    reference,
-                ], quantity: .excessOverInvoiced, serials: .freeText)
-        case .transportDamage:
-            return FormSchema(
-                fields: [flag("damageNoted"), flag("keep"), comment(true), reference], quantity: .entered,
-                serials: .optional)
-        case .concealedDamage:
-            return FormSchema(fields: [comment(true), reference], quantity: .entered, serials: .optional)
-        case .shortage:
-            return FormSchema(
-                fields: [choice("procedure", ["credit", "credit_and_redeliver"]), comment(false), reference],
-                quantity: .entered, serials: .optional)
-        case .missingAccessories:
-            return FormSchema(fields: [comment(true), reference], quantity: .entered, serials: .optional)
-        case .wrongInvoicing:
-            return FormSchema(
-                fields: [choice("subReason", subReasons), comment(true)], quantity: .notAsked, serials: .notAsked)
-        case .licenseReturn:
-            return FormSchema(
-                fields: [
-                    FormField(name: "notActivatedDeclaration", kind: .declaration, required: true), comment(false),
-                ],
-                quantity: .entered, serials: .freeText)
-        }
+    public init(fields: [FormField], quantity: QuantityRule, serials: SerialRule) {
+        self.fields = fields
+        self.quantity = quantity
+        self.serials = serials
     }
+
+    /// The form of a reason: a column of the reason table.
+    public static func of(_ reason: ReasonID) -> FormSchema { Reason.named(reason).form }
+}
+
+extension FormField {
+    /// The reseller's own reference for the position.
+    static let reference = FormField(name: "positionReference", kind: .text(maximumLength: 100), required: false)
+
+    static func comment(required: Bool) -> FormField {
+        FormField(name: "comment", kind: .text(maximumLength: 2_000), required: required)
+    }
+
+    static func text(_ name: String, required: Bool) -> FormField {
+        FormField(name: name, kind: .text(maximumLength: 2_000), required: required)
+    }
+
+    static func choice(_ name: String, _ values: [String]) -> FormField {
+        FormField(name: name, kind: .choice(values), required: true)
+    }
+
+    static func flag(_ name: String) -> FormField { FormField(name: name, kind: .flag, required: true) }
+
+    static func declaration(_ name: String) -> FormField { FormField(name: name, kind: .declaration, required: true) }
 }
 
 /// A position as the reseller filled it in, before any check.

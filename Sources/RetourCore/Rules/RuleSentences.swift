@@ -29,15 +29,7 @@ public enum RuleSentences {
         if !excluded.isEmpty {
             sentences.append(Message("rule.someExcluded", ["articles": .messages(excluded, separator: "list.comma")]))
         }
-        switch reason {
-        case .commercialReturn, .wronglyOrdered:
-            sentences.append(
-                Message("rule.theArticlesMustBe100Sealed"))
-        case .buyback:
-            sentences.append(
-                Message("rule.theGoodsMustStillBe100"))
-        default: break
-        }
+        sentences += Reason.named(reason).rules
         if let fee = rules.returnFeeBasisPoints, fee > 0 {
             sentences.append(Message("rule.returnFee", ["percent": .percent(basisPoints: fee)]))
         }
