@@ -6,13 +6,6 @@ import Leaf
 import RetourCore
 import Vapor
 
-/// Every migration, in the order they run.
-public let retourMigrations: [any Migration] = [
-    CreateMasterData(), CreateSearchIndexes(), SessionRecord.migration, CreatePolicyVersions(), CreateRegistration(),
-    CreateFollowUp(), CreateHardening(), CreateCaseInsensitiveNumbers(), CreateInformationRequested(),
-    CreateSubmissionGroups(), CreateMailAttachments(), CreateJSONColumns(),
-]
-
 /// Sets up storage, sessions, views, middleware, routes and commands. `migrations` is every
 /// migration except in tests that build yesterday's schema.
 public func configure(

@@ -183,7 +183,9 @@ extension AppTests {
                     try await Company.query(on: app.db).filter(\.$name == "Bytewise Systems BV").first())
                 let foreign = Attachment()
                 foreign.id = "foreign-file"
-                foreign.userID = 0
+                let uploader = try #require(
+                    try await User.query(on: app.db).filter(\.$company.$id == bytewise.requireID()).first())
+                foreign.userID = try uploader.requireID()
                 foreign.companyID = try bytewise.requireID()
                 foreign.filename = "invoice.pdf"
                 foreign.contentType = "application/pdf"
@@ -428,7 +430,9 @@ extension AppTests {
                 let position = try #require(try await CartPosition.query(on: app.db).first())
                 #expect(position.attachments.count == 1)
                 // Removed from the cart: the link says so instead of swallowing files.
-                try await position.delete(on: app.db)
+                let removed = try await browser.post("/cart/positions/\(try position.requireID())/delete", [:])
+                #expect(removed.status == .seeOther)
+                #expect(try await CartPosition.query(on: app.db).count() == 0)
                 let gone = try await app.testing().sendRequest(
                     .POST, "/m/\(token)", headers: headers,
                     body: Self.multipart([(name: "files[]", filename: "lost.jpg", bytes: Self.jpeg)]))
@@ -476,15 +480,22 @@ extension AppTests {
             #expect(header.hasSuffix("filename*=UTF-8''Pakbon%20%E2%82%AC12%20%22x%22.pdf"))
         }
 
-        @Test func aReminderWhoseUserIsGoneIsMarkedAndHoldsUpNoOther() async throws {
+        @Test func aReminderWhoseUserIsDisabledIsMarkedAndHoldsUpNoOther() async throws {
             try await withRetour(demo: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let first = try await FollowUpTests.submitCommercialReturn(app, jan)
                 let user = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
                 let record = try #require(try await ReturnRequest.query(on: app.db).filter(\.$number == first).first())
-                // The reseller's login is gone: its reminder cannot be sent.
-                let ghost = record.userID + 10_000
-                record.userID = ghost
+                // A request cannot name a login that does not exist: the database refuses it.
+                record.userID += 10_000
+                await #expect(throws: (any Error).self) { try await record.save(on: app.db) }
+                // The login that submitted it has been disabled since: its reminder cannot be sent.
+                let former = User(
+                    email: "vertrokken@pcpartner.nl", name: "Vertrokken", passwordHash: "-", role: .resellerUser,
+                    companyID: user.companyID)
+                former.active = false
+                try await former.create(on: app.db)
+                record.userID = try former.requireID()
                 try await record.save(on: app.db)
                 let second = try await FollowUpTests.submitCommercialReturnOfAnotherLine(app, jan)
                 app.clock = FixedClock(day: testDay.adding(days: 4), timeZone: app.config.timeZone)
@@ -493,8 +504,8 @@ extension AppTests {
                 let reminders = try await OutboxMail.query(on: app.db).filter(\.$subject ~~ "verloopt morgen").all()
                 #expect(reminders.map(\.recipient) == [user.email])
                 #expect(reminders.first?.subject.contains(second) == false)
-                let ghostRecord = try await ReturnRequest.query(on: app.db).filter(\.$number == first).first()
-                #expect(ghostRecord?.reminderSent == true)
+                let marked = try await ReturnRequest.query(on: app.db).filter(\.$number == first).first()
+                #expect(marked?.reminderSent == true)
             }
         }
 

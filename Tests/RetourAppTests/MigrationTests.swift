@@ -118,7 +118,10 @@ extension AppTests {
             func rowCounts(_ app: Application) async throws -> [String: Int] {
                 struct Count: Decodable { var total: Int }
                 var counts: [String: Int] = [:]
-                for table in ["companies", "users", "invoices", "invoice_lines", "serial_numbers", "policy_versions"] {
+                for table in [
+                    "companies", "users", "invoices", "invoice_lines", "serial_numbers", "policy_versions",
+                    "cart_positions", "requests", "request_events", "claimed_serials", "audit_events",
+                ] {
                     counts[table] = try await (app.db as! any SQLDatabase).raw(
                         "SELECT COUNT(*) AS total FROM \(ident: table)"
                     ).first(decoding: Count.self)?.total
@@ -171,6 +174,19 @@ extension AppTests {
                 #expect(position.serials == ["S4EVNM0R820837"])
                 #expect(position.fields["description"] == .string("Kraakt"))
                 #expect(position.returnAddress.city == "Utrecht")
+                // Every reference is a foreign key now: a position of a company that does not exist is refused.
+                let orphan = CartPosition()
+                orphan.userID = position.userID
+                orphan.companyID = 999_999
+                orphan.lineID = position.lineID
+                orphan.reason = .defect
+                orphan.quantity = 1
+                orphan.serials = []
+                orphan.fields = [:]
+                orphan.attachments = []
+                orphan.returnAddress = position.returnAddress
+                orphan.createdAt = Date()
+                await #expect(throws: (any Error).self) { try await orphan.create(on: today.db) }
                 let newer = Set(retourMigrations.dropFirst(Self.released).map(\.name))
                 #expect(Set(try await revertGuarded(today)) == newer)
                 #expect(try await rowCounts(today) == before, "reverting the newest migration lost rows")

@@ -48,11 +48,8 @@ struct CartAPIController: RouteCollection {
 
     @Sendable func remove(req: Request) async throws -> HTTPStatus {
         let user = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self),
-            let position = try await CartPosition.find(id, on: req.db),
-            position.userID == user.id
-        else { throw Problem.notFound() }
-        try await position.delete(on: req.db)
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        try await RemovePosition(userID: try user.requireID(), positionID: id, now: req.now).run(on: req.db)
         return .noContent
     }
 

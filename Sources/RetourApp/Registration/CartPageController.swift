@@ -93,8 +93,9 @@ struct CartPageController: RoleRouteCollection {
     }
 
     @Sendable func remove(req: Request) async throws -> Response {
-        let (_, position) = try await ownPosition(req)
-        try await position.delete(on: req.db)
+        let (user, position) = try await ownPosition(req)
+        try await RemovePosition(userID: try user.requireID(), positionID: try position.requireID(), now: req.now)
+            .run(on: req.db)
         return req.redirect(to: .cart)
     }
 

@@ -20,33 +20,6 @@ final class Company: Model, @unchecked Sendable {
     init() {}
 }
 
-final class User: Model, @unchecked Sendable {
-    static let schema = "users"
-
-    @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "email") var email: String
-    @Field(key: "name") var name: String
-    @Field(key: "password_hash") var passwordHash: String
-    @Field(key: "role") var roleName: String
-    @OptionalParent(key: "company_id") var company: Company?
-    @Field(key: "active") var active: Bool
-    @OptionalField(key: "language") var language: String?
-
-    init() {}
-
-    init(email: String, name: String, passwordHash: String, role: Role, companyID: Int?) {
-        self.email = email
-        self.name = name
-        self.passwordHash = passwordHash
-        self.roleName = role.rawValue
-        self.$company.id = companyID
-        self.active = true
-    }
-
-    var role: Role { Role(rawValue: roleName) ?? .resellerUser }
-    var companyID: Int? { $company.id }
-}
-
 final class Brand: Model, @unchecked Sendable {
     static let schema = "brands"
 
@@ -140,33 +113,4 @@ final class SerialNumber: Model, @unchecked Sendable {
     @Field(key: "number") var number: String
 
     init() {}
-}
-
-/// A bearer token for the API. Only its SHA-256 is stored.
-final class APIToken: Model, @unchecked Sendable {
-    static let schema = "api_tokens"
-
-    @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Parent(key: "user_id") var user: User
-    @Field(key: "token_hash") var tokenHash: String
-    @Field(key: "expires_at") var expiresAt: Date
-    @Field(key: "created_at") var createdAt: Date
-
-    init() {}
-}
-
-/// A failed login, kept for throttling. Shared by all `serve` processes through the database.
-final class LoginFailure: Model, @unchecked Sendable {
-    static let schema = "login_failures"
-
-    @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "subject") var subject: String
-    @Field(key: "at") var at: Int64
-
-    init() {}
-
-    init(subject: String, at: Int64) {
-        self.subject = subject
-        self.at = at
-    }
 }

@@ -2,7 +2,8 @@ import Fluent
 import SQLKit
 
 /// Migration 007 — unique RMA and credit-note numbers, and web sessions kept by the hash of their id.
-struct CreateHardening: AsyncMigration {
+struct CreateSessionsAndUniqueNumbers: AsyncMigration {
+    /// The name every database already records for this step: it stays.
     var name: String { "RetourApp.CreateHardening" }
 
     func prepare(on database: any Database) async throws {

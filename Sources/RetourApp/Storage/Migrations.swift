@@ -1,0 +1,8 @@
+import Fluent
+
+/// Every migration, in the order they run.
+public let retourMigrations: [any Migration] = [
+    CreateMasterData(), CreateSearchIndexes(), SessionRecord.migration, CreatePolicyVersions(), CreateRegistration(),
+    CreateFollowUp(), CreateSessionsAndUniqueNumbers(), CreateCaseInsensitiveNumbers(), CreateInformationRequested(),
+    CreateSubmissionGroups(), CreateMailAttachments(), CreateJSONColumns(), AddForeignKeys(),
+]

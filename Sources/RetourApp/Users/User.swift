@@ -1,0 +1,31 @@
+import Fluent
+import Foundation
+import RetourCore
+
+/// A login: a reseller (company account or sub-login), an agent or an administrator.
+final class User: Model, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "email") var email: String
+    @Field(key: "name") var name: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "role") var roleName: String
+    @OptionalParent(key: "company_id") var company: Company?
+    @Field(key: "active") var active: Bool
+    @OptionalField(key: "language") var language: String?
+
+    init() {}
+
+    init(email: String, name: String, passwordHash: String, role: Role, companyID: Int?) {
+        self.email = email
+        self.name = name
+        self.passwordHash = passwordHash
+        self.roleName = role.rawValue
+        self.$company.id = companyID
+        self.active = true
+    }
+
+    var role: Role { Role(rawValue: roleName) ?? .resellerUser }
+    var companyID: Int? { $company.id }
+}
