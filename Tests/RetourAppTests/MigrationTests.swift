@@ -156,6 +156,18 @@ extension AppTests {
                       '{"street":"Magazijnweg 7","postcode":"3542 AB","city":"Utrecht","country":"NL"}', \(bind: Date()))
                     """
                 ).run()
+                // A receipt as the released code wrote it: the differences as a sentence.
+                try await sql.raw(
+                    """
+                    INSERT INTO requests (number, status, outcome, reason, line_id, company_id, user_id, quantity,
+                      serials, fields, attachments, return_address, policy_version, submitted_at, submitted_on,
+                      received_quantity, received_condition, discrepancy)
+                    VALUES ('RET-0000001', 'received', 'ship_directly', 'commercial_return', \(bind: line?.id ?? 0), 1,
+                      \(bind: user?.id ?? 0), 1, '[]', '{"sealedDeclaration":true}', '[]',
+                      '{"street":"Magazijnweg 7","postcode":"3542 AB","city":"Utrecht","country":"NL"}', 1,
+                      \(bind: Date()), '2026-11-20', 1, 'opened', 'Doos geopend')
+                    """
+                ).run()
             } catch {
                 try? await yesterday.asyncShutdown()
                 throw error
@@ -174,6 +186,9 @@ extension AppTests {
                 #expect(position.serials == ["S4EVNM0R820837"])
                 #expect(position.fields["description"] == .string("Kraakt"))
                 #expect(position.returnAddress.city == "Utrecht")
+                let received = try #require(try await ReturnRequest.query(on: today.db).sort(\.$id).first())
+                #expect(received.discrepancy?.value == .written("Doos geopend"))
+                #expect(BackOffice.discrepancyText(received.discrepancy, in: .nl) == "Doos geopend")
                 // Every reference is a foreign key now: a position of a company that does not exist is refused.
                 let orphan = CartPosition()
                 orphan.userID = position.userID

@@ -58,7 +58,7 @@ enum BackOffice {
         {
             differences.append(.late(arrived: context.today, lastDay: last, transitDays: policy.transitGrace))
         }
-        let discrepancy = differences.isEmpty ? nil : JSONText.encode(differences)
+        let discrepancy = differences.isEmpty ? nil : JSONColumn(ReceiptDifferences.found(differences))
         // The event's message reaches the reseller (timeline and e-mail): in the reseller's language.
         let readerLanguage =
             try await User.find(record.userID, on: db).flatMap { $0.language }
@@ -81,10 +81,12 @@ enum BackOffice {
     }
 
     /// The stored differences of a receipt in `language` (older rows hold the text itself).
-    static func discrepancyText(_ stored: String?, in language: Language) -> String? {
-        guard let stored else { return nil }
-        guard let differences = JSONText.decode([Discrepancy].self, stored) else { return stored }
-        return Discrepancy.summary(differences).text(in: language)
+    static func discrepancyText(_ stored: JSONColumn<ReceiptDifferences>?, in language: Language) -> String? {
+        switch stored?.value {
+        case nil: return nil
+        case .found(let differences): return Discrepancy.summary(differences).text(in: language)
+        case .written(let sentence): return sentence
+        }
     }
 
     /// The default settlement of a request, under the policy version it was decided under.

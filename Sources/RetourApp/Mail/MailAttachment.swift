@@ -4,7 +4,7 @@ import RetourCore
 
 /// A document a mail carries, stored with the mail as a reference and rendered when it is sent:
 /// the outbox row stays small, and the document is the one the portal would show.
-struct MailAttachment: Codable, Hashable {
+struct MailAttachment: Codable, Hashable, Sendable {
     /// The request whose return form this is.
     var returnFormOf: String
     var language: String

@@ -34,7 +34,7 @@ enum MailWorker {
                 date: mail.createdAt,
                 id: "retour-\(row.id)-\(Int(mail.createdAt.timeIntervalSince1970))@retour.local")
             do {
-                for attachment in mail.attachments.flatMap({ JSONText.decode([MailAttachment].self, $0) }) ?? [] {
+                for attachment in mail.attachments?.value ?? [] {
                     if let file = try await attachment.render(
                         catalog: app.translationCatalog, config: app.config, db: app.db)
                     {

@@ -17,7 +17,7 @@ final class OutboxMail: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
     /// JSON `[MailAttachment]`: documents rendered when the mail is sent.
-    @OptionalField(key: "attachments") var attachments: String?
+    @OptionalField(key: "attachments") var attachments: JSONColumn<[MailAttachment]>?
 
     init() {}
 

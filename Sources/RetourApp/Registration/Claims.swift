@@ -82,16 +82,3 @@ extension LineFacts {
         heldBy = claims.holder
     }
 }
-
-/// JSON kept in a text column.
-enum JSONText {
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
-        try? JSONDecoder().decode(type, from: Data(text.utf8))
-    }
-}

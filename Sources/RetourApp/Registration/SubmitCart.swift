@@ -110,14 +110,14 @@ struct SubmitCart {
     private func storedAnswer(userID: Int, key: String, on database: any Database) async throws -> SubmissionAnswer? {
         struct Row: Decodable {
             var status: Int
-            var response: String
+            var response: JSONColumn<SubmissionAnswer>
         }
         let sql = database as! any SQLDatabase
         guard
             let row = try await sql.select().columns("status", "response").from("idempotency_keys")
                 .where("user_id", .equal, userID).where("key", .equal, key).first(decoding: Row.self)
         else { return nil }
-        return try JSONDecoder().decode(SubmissionAnswer.self, from: Data(row.response.utf8))
+        return row.response.value
     }
 
     private func submitLocked(userID: Int, db: any Database) async throws -> SubmissionAnswer {
@@ -251,13 +251,13 @@ struct SubmitCart {
         let mail = try await ConfirmationMail.compose(
             created, user: user, texts: texts[language], db: db, config: config)
         let outbox = OutboxMail(recipient: user.email, subject: mail.subject, body: mail.body, now: now)
-        if !mail.attachments.isEmpty { outbox.attachments = JSONText.encode(mail.attachments) }
+        if !mail.attachments.isEmpty { outbox.attachments = JSONColumn(mail.attachments) }
         try await outbox.create(on: db)
 
         let answer = SubmissionAnswer(requests: answers)
         if let key = idempotencyKey {
             try await sql.insert(into: "idempotency_keys").columns("user_id", "key", "status", "response", "created_at")
-                .values(SQLBind(userID), SQLBind(key), SQLBind(201), SQLBind(JSONText.encode(answer)), SQLBind(now))
+                .values(SQLBind(userID), SQLBind(key), SQLBind(201), SQLBind(JSONColumn(answer)), SQLBind(now))
                 .run()
         }
         return answer
