@@ -14,6 +14,27 @@ extension AppTests {
             return try PolicyStore.encode(policy)
         }
 
+        /// Publishing is one use case for the API and the page; two administrators publishing at the
+        /// same moment get two versions, numbered one after the other, each audited.
+        @Test func twoVersionsPublishedAtOnceGetTheirOwnNumbers() async throws {
+            try await withRetour(demo: true) { app in
+                let admin = try #require(
+                    try await User.query(on: app.db).filter(\.$email == "admin@retour.example").first())
+                let publish = PublishPolicy(actor: admin, now: app.clock.now, today: testDay)
+                async let first = publish.run(.standard, effectiveFrom: nil, note: "een", on: app.db)
+                async let second = publish.run(.standard, effectiveFrom: nil, note: "twee", on: app.db)
+                let versions = try await [first.version, second.version].sorted()
+                let before = versions[0] - 1
+                #expect(versions == [before + 1, before + 2])
+                let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "policy.create").count()
+                #expect(audited >= 2)
+                // A day in the past is refused, by the same rule as on the page.
+                await #expect(throws: Problem.self) {
+                    try await publish.run(.standard, effectiveFrom: "2020-01-01", note: nil, on: app.db)
+                }
+            }
+        }
+
         @Test func aNewVersionChangesTheDecisionsAndIsAudited() async throws {
             try await withRetour(demo: true) { app in
                 let admin = try await app.token("admin@retour.example")

@@ -61,23 +61,8 @@ struct PolicyAPIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let admin = try req.requireUser()
         let body = try Self.decodePolicy(NewVersion.self, req)
-        var errors = body.policy.problems()
-        var effectiveFrom = req.today
-        if let raw = body.effectiveFrom {
-            if let day = CalendarDay(iso: raw), day >= req.today {
-                effectiveFrom = day
-            } else {
-                errors.append(
-                    FieldError(
-                        "effectiveFrom", message: Message("app.admin.chooseTodayOrLaterAsYyyy")))
-            }
-        }
-        if let note = body.note, note.count > 500 {
-            errors.append(FieldError("note", message: Message("app.admin.atMost500Characters")))
-        }
-        guard errors.isEmpty else { throw Problem.invalid(errors) }
-        let record = try await PolicyStore.create(
-            body.policy, effectiveFrom: effectiveFrom, note: body.note, actor: admin, now: req.now, on: req.db)
+        let record = try await PublishPolicy(actor: admin, now: req.now, today: req.today).run(
+            body.policy, effectiveFrom: body.effectiveFrom, note: body.note, on: req.db)
         return try await VersionView(
             version: record.version, effectiveFrom: record.effectiveFrom, note: record.note, createdAt: record.createdAt
         ).encodeResponse(status: .created, for: req)

@@ -85,37 +85,28 @@ struct PolicyAdminController: RouteCollection {
         let admin = try req.requireUser()
         let fields = try req.content.decode([String: String].self)
         let (version, current) = try await PolicyStore.current(on: req.db, day: req.today)
-        var errors: [FieldError] = []
-        let effective = (fields["effectiveFrom"] ?? "").trimmingWhitespace()
-        let effectiveFrom = effective.isEmpty ? req.today : CalendarDay(iso: effective)
-        if effectiveFrom == nil || effectiveFrom! < req.today {
-            errors.append(
-                FieldError(
-                    "effectiveFrom", message: Message("app.admin.chooseTodayOrALaterDate")))
-        }
-        let note = (fields["note"] ?? "").trimmingWhitespace()
-        if note.count > 500 {
-            errors.append(FieldError("note", message: Message("app.admin.atMost500Characters")))
-        }
+        var draft: Policy?
+        var formErrors: [FieldError] = []
         switch PolicyForm.parse(fields, base: current) {
-        case .failure(let problems):
-            errors += problems.errors
-        case .success(let draft):
-            errors += draft.problems()
-            if errors.isEmpty, let effectiveFrom {
-                let record = try await PolicyStore.create(
-                    draft, effectiveFrom: effectiveFrom, note: note.isEmpty ? nil : note, actor: admin, now: req.now,
-                    on: req.db)
-                let (inForce, policy) = try await PolicyStore.current(on: req.db, day: req.today)
-                return try await render(
-                    req, version: inForce, fields: PolicyForm.fields(of: policy),
-                    notice: req.texts(
-                        "admin.policy.created",
-                        ["version": "\(record.version)", "date": req.language.format(effectiveFrom)]))
-            }
+        case .failure(let problems): formErrors = problems.errors
+        case .success(let parsed): draft = parsed
         }
-        return try await render(
-            req, version: version, fields: fields, errors: errors, status: .unprocessableEntity)
+        do {
+            let record = try await PublishPolicy(actor: admin, now: req.now, today: req.today).run(
+                draft, formErrors: formErrors,
+                effectiveFrom: fields["effectiveFrom"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 },
+                note: fields["note"], on: req.db)
+            let (inForce, policy) = try await PolicyStore.current(on: req.db, day: req.today)
+            let effectiveFrom = CalendarDay(iso: record.effectiveFrom) ?? req.today
+            return try await render(
+                req, version: inForce, fields: PolicyForm.fields(of: policy),
+                notice: req.texts(
+                    "admin.policy.created",
+                    ["version": "\(record.version)", "date": req.language.format(effectiveFrom)]))
+        } catch let problem as Problem where !problem.errors.isEmpty {
+            return try await render(
+                req, version: version, fields: fields, errors: problem.errors, status: .unprocessableEntity)
+        }
     }
 
     @Sendable func whatIf(req: Request) async throws -> Response {
@@ -149,68 +140,23 @@ struct PolicyAdminController: RouteCollection {
     }
 
     @Sendable func updateBrand(req: Request) async throws -> Response {
-        let admin = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self), let brand = try await Brand.find(id, on: req.db) else {
-            throw Problem.notFound()
-        }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
         let form = try req.content.decode(BrandForm.self)
-        var errors: [FieldError] = []
-        func optionalNumber(_ raw: String?, _ field: String, _ range: ClosedRange<Int>) -> Int?? {
-            let text = (raw ?? "").trimmingWhitespace()
-            if text.isEmpty { return .some(nil) }
-            guard let value = Int(text), range.contains(value) else {
-                errors.append(
-                    FieldError(
-                        "brand.\(field)",
-                        message: Message(
-                            "app.admin.enterToOrLeaveEmpty",
-                            [
-                                "name": "\(brand.name)", "lowerBound": "\(range.lowerBound)",
-                                "upperBound": "\(range.upperBound)",
-                            ])))
-                return nil
-            }
-            return .some(value)
-        }
-        let doaDays = optionalNumber(form.doaDays, "doaDays", 0...3650)
-        let warrantyMonths = optionalNumber(form.warrantyMonths, "warrantyMonths", 0...240)
-        let warrantyHandling = Handling(rawValue: form.warrantyHandling ?? "")
-        let doaHandling = Handling(rawValue: form.doaHandling ?? "")
-        if warrantyHandling == nil || doaHandling == nil {
-            errors.append(
-                FieldError(
-                    "brand.handling", message: Message("app.admin.chooseCreditOrDirectService")))
-        }
-        if (warrantyHandling == .directService || doaHandling == .directService) && brand.serviceCompany == nil {
-            errors.append(
-                FieldError(
-                    "brand.handling", message: Message("app.admin.hasNoServiceCentreLoadOne", ["name": "\(brand.name)"])
-                ))
-        }
         let (version, policy) = try await PolicyStore.current(on: req.db, day: req.today)
-        guard errors.isEmpty, let doaDays, let warrantyMonths, let warrantyHandling, let doaHandling else {
+        do {
+            let brand = try await UpdateBrand(actor: try req.requireUser(), now: req.now).run(
+                brandID: id,
+                .init(
+                    doaDays: form.doaDays, warrantyMonths: form.warrantyMonths,
+                    warrantyHandling: form.warrantyHandling, doaHandling: form.doaHandling), on: req.db)
             return try await render(
-                req, version: version, fields: PolicyForm.fields(of: policy), errors: errors,
+                req, version: version, fields: PolicyForm.fields(of: policy),
+                notice: req.texts("admin.brand.updated", ["brand": brand.name]))
+        } catch let problem as Problem where !problem.errors.isEmpty {
+            return try await render(
+                req, version: version, fields: PolicyForm.fields(of: policy), errors: problem.errors,
                 status: .unprocessableEntity)
         }
-        let before =
-            "doa \(brand.doaDays.map(String.init) ?? "none"), warranty \(brand.warrantyMonths.map(String.init) ?? "default"), \(brand.warrantyHandling)/\(brand.doaHandling)"
-        brand.doaDays = doaDays
-        brand.warrantyMonths = warrantyMonths
-        brand.warrantyHandling = warrantyHandling.rawValue
-        brand.doaHandling = doaHandling.rawValue
-        let after =
-            "doa \(doaDays.map(String.init) ?? "none"), warranty \(warrantyMonths.map(String.init) ?? "default"), \(warrantyHandling.rawValue)/\(doaHandling.rawValue)"
-        try await req.db.transaction { db in
-            try await brand.save(on: db)
-            try await AuditEvent(
-                at: req.now, actorID: admin.id, action: "brand.update", subject: "brand \(brand.name)",
-                detail: "\(before) → \(after)"
-            ).create(on: db)
-        }
-        return try await render(
-            req, version: version, fields: PolicyForm.fields(of: policy),
-            notice: req.texts("admin.brand.updated", ["brand": brand.name]))
     }
 
     private func render(

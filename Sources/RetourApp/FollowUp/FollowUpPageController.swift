@@ -201,18 +201,14 @@ struct FollowUpPageController: RoleRouteCollection {
                 directory: AttachmentStore.temporaryDirectory(req.config))
             defer { streamed.discard() }
             let form = try streamed.decode(MessageForm.self)
-            let text = (form.message ?? "").trimmingWhitespace()
-            guard !text.isEmpty, text.count <= 4_000 else {
-                throw Problem.invalid([FieldError("message", message: Message("app.followup.writeAMessage"))])
-            }
-            let result = try await AttachmentStore.storeAll(
-                streamed.files, userID: try user.requireID(), companyID: user.companyID ?? record.companyID,
-                request: req)
+            let text = try PostMessage.checkedText(form.message)
+            let result = try await StoreUploads(user: user, companyID: user.companyID ?? record.companyID, request: req)
+                .run(streamed.files, on: req.db)
             guard result.errors.isEmpty else { throw Problem.invalid(result.errors) }
-            let ids = result.attachments.compactMap(\.id)
-            try await RequestActions.perform(
-                .message, on: record, context: RequestActions.context(req, user: user), message: text, attachments: ids,
-                database: req.db)
+            try await PostMessage(
+                context: RequestActions.context(req, user: user), author: user, text: text,
+                attachmentIDs: result.attachments.compactMap(\.id)
+            ).run(on: record, database: req.db)
         }
     }
 
@@ -231,21 +227,10 @@ struct FollowUpPageController: RoleRouteCollection {
     @Sendable func decision(req: Request) async throws -> Response {
         return try await act(req) { user, record in
             let form = try req.content.decode(DecisionForm.self)
-            guard let action = form.decision.flatMap(RequestAction.init(rawValue:)),
-                [.approve, .reject, .requestInfo].contains(action)
-            else {
-                throw Problem.invalid([FieldError("decision", message: Message("app.followup.chooseADecision"))])
-            }
-            let message = (form.message ?? "").trimmingWhitespace()
-            if action != .approve && message.isEmpty {
-                throw Problem.invalid([
-                    FieldError("message", message: Message("app.followup.tellTheResellerWhy"))
-                ])
-            }
-            try await RequestActions.perform(
-                action, on: record, context: RequestActions.context(req, user: user),
-                message: message.isEmpty ? nil : message,
-                database: req.db)
+            try await DecideRequest(
+                context: RequestActions.context(req, user: user),
+                decision: form.decision.flatMap(RequestAction.init(rawValue:)), message: form.message
+            ).run(on: record, database: req.db)
         }
     }
 

@@ -81,21 +81,10 @@ struct RequestsAPIController: RoleRouteCollection {
     @Sendable func decision(req: Request) async throws -> RequestView {
         let user = try req.requireUser()
         let body = try req.content.decode(DecisionBody.self)
-        guard let action = RequestAction(rawValue: body.decision), [.approve, .reject, .requestInfo].contains(action)
-        else {
-            throw Problem.invalid([
-                FieldError(
-                    "decision", message: Message("app.followup.chooseApproveRejectOrRequestInfo"))
-            ])
-        }
-        if action != .approve && (body.message ?? "").trimmingWhitespace().isEmpty {
-            throw Problem.invalid([
-                FieldError("message", message: Message("app.followup.tellTheResellerWhy"))
-            ])
-        }
-        let found = try await RequestActions.perform(
-            action, on: try await record(req, user), context: RequestActions.context(req, user: user),
-            message: body.message, database: req.db)
+        let found = try await DecideRequest(
+            context: RequestActions.context(req, user: user), decision: RequestAction(rawValue: body.decision),
+            message: body.message
+        ).run(on: try await record(req, user), database: req.db)
         return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
     }
 
@@ -157,29 +146,10 @@ struct RequestsAPIController: RoleRouteCollection {
     @Sendable func message(req: Request) async throws -> RequestView {
         let user = try req.requireUser()
         let body = try req.content.decode(MessageBody.self)
-        let text = body.message.trimmingWhitespace()
-        guard !text.isEmpty, text.count <= 4_000 else {
-            throw Problem.invalid([
-                FieldError(
-                    "message", message: Message("app.followup.writeAMessageAtMost4000"))
-            ])
-        }
-        let found = try await record(req, user)
-        var attachments: [String] = []
-        for id in body.attachments ?? [] {
-            // Only files of the request's own company, whoever attaches them: an agent sees every
-            // company's files, but must never hand one company's file to another.
-            guard let file = try await AttachmentStore.visible(id, to: user, on: req.db),
-                file.companyID == found.companyID
-            else {
-                throw Problem.invalid([FieldError("attachments", message: Message("app.followup.unknownAttachment"))])
-            }
-            attachments.append(id)
-        }
-        let changed = try await RequestActions.perform(
-            .message, on: found, context: RequestActions.context(req, user: user), message: text,
-            attachments: attachments,
-            database: req.db)
+        let changed = try await PostMessage(
+            context: RequestActions.context(req, user: user), author: user, text: body.message,
+            attachmentIDs: body.attachments ?? []
+        ).run(on: try await record(req, user), database: req.db)
         return try await RequestQueries.view(changed, withEvents: true, language: req.language, on: req.db)
     }
 }

@@ -42,20 +42,12 @@ struct PhoneUploadController: RouteCollection {
         let streamed = try await UploadStream.read(
             req, csrf: nil, maximumFiles: room, directory: AttachmentStore.temporaryDirectory(req.config))
         defer { streamed.discard() }
-        let result = try await AttachmentStore.storeAll(
-            streamed.files, userID: record.userID, companyID: record.companyID, uploadToken: record.tokenHash,
-            request: req)
+        let result = try await StoreUploads(
+            userID: record.userID, companyID: record.companyID, uploadToken: record.tokenHash, now: req.now,
+            timeZone: req.config.timeZone, bytesPerDay: req.config.uploadBytesPerUserDay,
+            fileStore: req.application.fileStore
+        ).run(streamed.files, joining: record.positionID, on: req.db)
         let stored = result.attachments
-        if let positionID = record.positionID, !stored.isEmpty {
-            // The form is in the cart already: the files join its position.
-            try await req.db.writeTransaction { db in
-                try await db.lockForUpdate("cart_positions", ids: [positionID])
-                guard let position = try await CartPosition.find(positionID, on: db) else { return }
-                let ids = (position.attachments) + stored.compactMap(\.id)
-                position.attachments = ids
-                try await position.save(on: db)
-            }
-        }
         let t = req.texts
         let problems = result.errors.map { $0.message.text(in: req.language) }
         return try await render(

@@ -69,9 +69,8 @@ struct RegistrationPageController: RoleRouteCollection {
         }
         // Files from the computer are stored first, so a form with a mistake keeps them.
         var attachmentIDs = Set(form.attachments ?? [])
-        let result = try await AttachmentStore.storeAll(
-            streamed.files.filter { $0.field.hasPrefix("files") }, userID: try user.requireID(),
-            companyID: user.companyID, request: req)
+        let result = try await StoreUploads(user: user, companyID: user.companyID, request: req)
+            .run(streamed.files.filter { $0.field.hasPrefix("files") }, on: req.db)
         streamed.discard()
         let errors = result.errors
         attachmentIDs.formUnion(result.attachments.compactMap(\.id))

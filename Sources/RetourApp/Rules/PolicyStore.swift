@@ -25,27 +25,4 @@ enum PolicyStore {
         else { return (0, .standard) }
         return (record.version, try decode(record.document))
     }
-
-    /// Stores `policy` as the next version, in force from `effectiveFrom`, with an audit entry.
-    static func create(
-        _ policy: Policy, effectiveFrom: CalendarDay, note: String?, actor: User, now: Date, on database: any Database
-    ) async throws -> PolicyVersion {
-        let document = try encode(policy)
-        return try await database.transaction { db in
-            let latest = try await PolicyVersion.query(on: db).sort(\.$version, .descending).first()?.version ?? 0
-            let record = PolicyVersion()
-            record.version = latest + 1
-            record.effectiveFrom = effectiveFrom.iso
-            record.document = document
-            record.note = note
-            record.createdBy = try actor.requireID()
-            record.createdAt = now
-            try await record.create(on: db)
-            try await AuditEvent(
-                at: now, actorID: actor.id, action: "policy.create", subject: "policy version \(record.version)",
-                detail: "effective from \(effectiveFrom.iso)" + (note.map { ": \($0)" } ?? "")
-            ).create(on: db)
-            return record
-        }
-    }
 }

@@ -47,82 +47,62 @@ struct SubLoginController: RouteCollection {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let admin = try req.requireUser()
         let form = try req.content.decode(CreateForm.self)
-        let name = (form.name ?? "").trimmingWhitespace()
-        let email = (form.email ?? "").trimmingWhitespace().lowercased()
-        let password = form.password ?? ""
-        let role = Role(rawValue: form.role ?? Role.resellerUser.rawValue)
-        var errors: [FieldError] = []
-        if name.isEmpty || name.count > 200 {
-            errors.append(
-                FieldError(
-                    "name", message: Message("app.users.enterANameAtMost200"))
-            )
-        }
-        if !EmailAddress.isPlausible(email) {
-            errors.append(
-                FieldError("email", message: Message("app.users.enterAValidEMailAddress")))
-        } else if try await User.query(on: req.db).filter(\.$email == email).count() > 0 {
-            errors.append(
-                FieldError(
-                    "email", message: Message("app.users.aLoginWithThisEMail")))
-        }
-        errors += PasswordPolicy.problems(with: password)
-        if role == nil || role?.belongsToCompany == false {
-            errors.append(FieldError("role", message: Message("app.users.chooseUserOrAdministrator")))
-        }
-        guard errors.isEmpty, let role else {
-            let shown = Dictionary(
-                errors.map { ($0.field, $0.message.text(in: req.language)) }, uniquingKeysWith: { a, _ in a })
+        let login = SubLogins.NewLogin(
+            name: form.name ?? "", email: form.email ?? "", password: form.password ?? "",
+            role: Role(rawValue: form.role ?? Role.resellerUser.rawValue))
+        do {
+            let user = try await logins(req).create(login)
             return try await render(
-                req, form: ["name": name, "email": email, "role": form.role ?? ""], errors: shown,
-                status: .unprocessableEntity)
+                req, form: [:], errors: [:], notice: req.texts("users.created", ["email": user.email]))
+        } catch let problem as Problem where !problem.errors.isEmpty {
+            let shown = Dictionary(
+                problem.errors.map { ($0.field, $0.message.text(in: req.language)) }, uniquingKeysWith: { a, _ in a })
+            return try await render(
+                req,
+                form: [
+                    "name": login.name.trimmingWhitespace(), "email": login.email.trimmingWhitespace().lowercased(),
+                    "role": form.role ?? "",
+                ], errors: shown, status: .unprocessableEntity)
         }
-        let hash = try await req.password.async.hash(password)
-        try await User(email: email, name: name, passwordHash: hash, role: role, companyID: admin.companyID).create(
-            on: req.db)
-        return try await render(req, form: [:], errors: [:], notice: req.texts("users.created", ["email": email]))
     }
 
     @Sendable func disable(req: Request) async throws -> Response {
-        let (admin, user) = try await colleague(req)
-        guard user.id != admin.id else {
-            return try await render(
-                req, form: [:], errors: [:], notice: req.texts["users.cannotDisableSelf"], status: .unprocessableEntity)
-        }
-        user.active = false
-        try await user.save(on: req.db)
-        try await SessionsOfUser.endAll(userID: try user.requireID(), on: req.db)
-        return try await render(req, form: [:], errors: [:], notice: req.texts("users.disabled", ["email": user.email]))
+        try await setActive(req, false, notice: "users.disabled")
     }
 
     @Sendable func enable(req: Request) async throws -> Response {
-        let (_, user) = try await colleague(req)
-        user.active = true
-        try await user.save(on: req.db)
-        return try await render(req, form: [:], errors: [:], notice: req.texts("users.enabled", ["email": user.email]))
+        try await setActive(req, true, notice: "users.enabled")
+    }
+
+    private func setActive(_ req: Request, _ active: Bool, notice: String) async throws -> Response {
+        do {
+            let user = try await logins(req).setActive(try id(req), active)
+            return try await render(req, form: [:], errors: [:], notice: req.texts(notice, ["email": user.email]))
+        } catch let problem as Problem where problem.status == .unprocessableEntity {
+            return try await render(
+                req, form: [:], errors: [:], notice: problem.detail.text(in: req.language), status: .unprocessableEntity
+            )
+        }
     }
 
     /// Sets a random password and shows it once, for the admin to pass on.
     @Sendable func resetPassword(req: Request) async throws -> Response {
-        let (_, user) = try await colleague(req)
-        let password = randomToken(bytes: 12)
-        user.passwordHash = try await req.password.async.hash(password)
-        try await user.save(on: req.db)
-        try await SessionsOfUser.endAll(userID: try user.requireID(), on: req.db)
+        let (user, password) = try await logins(req).resetPassword(try id(req))
         return try await render(
             req, form: [:], errors: [:], notice: req.texts("users.passwordReset", ["email": user.email]),
             newPassword: password)
     }
 
-    /// The user named in the path, if it belongs to the admin's own company; 404 otherwise.
-    private func colleague(_ req: Request) async throws -> (admin: User, user: User) {
-        let admin = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self), let user = try await User.find(id, on: req.db),
-            user.companyID != nil, user.companyID == admin.companyID
-        else { throw Problem.notFound() }
-        return (admin, user)
+    private func logins(_ req: Request) throws -> SubLogins {
+        SubLogins(
+            admin: try req.requireUser(), database: req.db,
+            hashPassword: { [password = req.password.async] in try await password.hash($0) })
+    }
+
+    private func id(_ req: Request) throws -> Int {
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        return id
     }
 
     private func render(
