@@ -9,7 +9,7 @@ import VaporTesting
 extension AppTests {
     @Suite struct AuthTests {
         @Test func loginShowsTheSearchAndLogoutEndsTheSession() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let browser = Browser(app)
                 #expect(try await browser.get("/search").status == .seeOther)
                 let login = try await browser.login("jan@pcpartner.nl")
@@ -35,7 +35,7 @@ extension AppTests {
         }
 
         @Test func wrongPasswordIsRefusedWithAMessage() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let browser = Browser(app)
                 let answer = try await browser.login("jan@pcpartner.nl", password: "not the password")
                 #expect(answer.status == .unauthorized)
@@ -53,14 +53,14 @@ extension AppTests {
         }
 
         @Test func formsWithoutTheCSRFTokenAreRefused() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let browser = Browser(app)
                 try await browser.get("/login")
                 let forged = try await browser.post(
-                    "/login", ["email": "jan@pcpartner.nl", "password": DemoData.password], csrf: .some(nil))
+                    "/login", ["email": "jan@pcpartner.nl", "password": Fixtures.password], csrf: .some(nil))
                 #expect(forged.status == .forbidden)
                 let wrong = try await browser.post(
-                    "/login", ["email": "jan@pcpartner.nl", "password": DemoData.password], csrf: "forged-token")
+                    "/login", ["email": "jan@pcpartner.nl", "password": Fixtures.password], csrf: "forged-token")
                 #expect(wrong.status == .forbidden)
                 #expect(wrong.body.string.contains("Het formulier is verlopen of ongeldig"))
                 // Signed in, a state change without the token is refused too and changes nothing.
@@ -75,7 +75,7 @@ extension AppTests {
         }
 
         @Test func repeatedFailuresAreThrottledEvenWithTheRightPassword() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let browser = Browser(app)
                 for _ in 0..<app.config.loginThrottle.maximumFailures {
                     #expect(
@@ -96,7 +96,7 @@ extension AppTests {
         }
 
         @Test func subLoginLifecycle() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let admin = Browser(app)
                 try await admin.login("jan@pcpartner.nl")
                 #expect(try await admin.get("/users").body.string.contains("piet@pcpartner.nl"))
@@ -164,7 +164,7 @@ extension AppTests {
         }
 
         @Test func theCommandLineTokenWorksForTheAPI() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let user = try #require(
                     try await User.query(on: app.db).filter(\.$email == "rma@retour.example").first())
                 let issued = try await Tokens.issue(for: user, on: app.db, now: app.clock.now, lifetimeDays: 1)

@@ -61,7 +61,7 @@ extension AppTests {
         }
 
         @Test func receiveCreditCloseAndArchive() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let agent = try await app.token("rma@retour.example")
                 let number = try await Self.submitCommercialReturn(app, jan)
@@ -134,7 +134,7 @@ extension AppTests {
         }
 
         @Test func reviewDecisionsAndDiscrepancies() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let agent = try await app.token("rma@retour.example")
                 let line = try await RegistrationTests.webcam(app, jan)
@@ -193,7 +193,7 @@ extension AppTests {
         }
 
         @Test func rmaNumbersExpireWithAReminderAndCanBeRenewed() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let agent = try await app.token("rma@retour.example")
                 let number = try await Self.submitCommercialReturn(app, jan)
@@ -232,7 +232,7 @@ extension AppTests {
         }
 
         @Test func theReturnFormCarriesTheRMANumber() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let number = try await Self.submitCommercialReturn(app, jan)
                 let view = try await app.get("/api/v1/requests/\(number)", token: jan).json()
@@ -247,7 +247,7 @@ extension AppTests {
         }
 
         @Test func theResellerAndAgentPages() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let number = try await Self.submitCommercialReturn(app, jan)
                 let reseller = Browser(app)
@@ -317,7 +317,7 @@ extension AppTests {
                     try await sql.raw("CREATE SCHEMA public").run()
                 }
                 try await migrateGuarded(apps[0])
-                _ = try await loadDemoData(apps[0])
+                try await loadFixtures(apps[0])
                 let line = try #require(try await InvoiceLine.query(on: apps[0].db).first())
                 let user = try #require(
                     try await User.query(on: apps[0].db).filter(\.$email == "jan@pcpartner.nl").first())

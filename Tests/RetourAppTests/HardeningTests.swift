@@ -12,7 +12,7 @@ extension AppTests {
     /// Issue 9: no input takes Retour down, no action runs twice, no open doors.
     @Suite struct HardeningTests {
         @Test func hugePageNumbersAreRefusedNotTrapped() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 for query in [
                     "page=9223372036854775807", "page=-9223372036854775808", "page=0", "page=abc", "page=1.5",
@@ -34,7 +34,7 @@ extension AppTests {
 
         @Test(arguments: ["abc", "2abc", "1.5", "", "9223372036854775807", "-1", "0"])
         func aQuantityThatIsNotAWholeNumberIsAnErrorNeverOne(_ typed: String) async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -50,7 +50,7 @@ extension AppTests {
         }
 
         @Test func aQuantityWithSpacesAroundIsThatNumber() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -77,7 +77,7 @@ extension AppTests {
         }
 
         @Test func twentyCreditsAtOnceMakeOneCreditNote() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let agent = try await app.token("rma@retour.example")
                 let number = try await Self.receivedReturn(app, agent: agent)
                 let mailsBefore = try await OutboxMail.query(on: app.db).count()
@@ -103,7 +103,7 @@ extension AppTests {
         }
 
         @Test func twentyApprovalsAtOnceMakeOneRMANumber() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let agent = try await app.token("rma@retour.example")
                 let line = try await RegistrationTests.webcam(app, jan)
@@ -135,7 +135,7 @@ extension AppTests {
         }
 
         @Test func theCreditIsBoundedByTheGoodsValueExceptForAdmins() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let agent = try await app.token("rma@retour.example")
                 let number = try await Self.receivedReturn(app, agent: agent)
                 // Two SSDs of 54.95: the goods are worth 109.90.
@@ -157,7 +157,7 @@ extension AppTests {
         }
 
         @Test func theCreditFormKeepsWhatWasTypedAndCreditsThatAmount() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let agent = try await app.token("rma@retour.example")
                 let number = try await Self.receivedReturn(app, agent: agent)
                 let browser = Browser(app)
@@ -176,7 +176,7 @@ extension AppTests {
         }
 
         @Test func anAgentCannotAttachAnotherCompanysFile() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let agent = try await app.token("rma@retour.example")
                 let number = try await Self.receivedReturn(app, agent: agent)
                 let bytewise = try #require(
@@ -217,18 +217,18 @@ extension AppTests {
         }
 
         @Test func loginWithAnOffSiteNextStaysHere() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let browser = Browser(app)
                 try await browser.get("/login")
                 let answer = try await browser.post(
-                    "/login", ["email": "jan@pcpartner.nl", "password": DemoData.password, "next": "/\t/evil.example"])
+                    "/login", ["email": "jan@pcpartner.nl", "password": Fixtures.password, "next": "/\t/evil.example"])
                 #expect(answer.status == .seeOther)
                 #expect(answer.headers.first(name: .location) == "/")
             }
         }
 
         @Test func everyHTMLAnswerCarriesTheSecurityHeaders() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 for path in ["/login", "/does-not-exist", "/m/unknown-token"] {
                     let answer = try await app.testing().sendRequest(.GET, path)
                     #expect(
@@ -247,7 +247,7 @@ extension AppTests {
         }
 
         @Test func aPageViewCreatesNoSessionAndLoginGetsAFreshOne() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 for _ in 0..<5 { _ = try await app.testing().sendRequest(.GET, "/login") }
                 #expect(try await WebSession.query(on: app.db).count() == 0)
                 let browser = Browser(app)
@@ -264,7 +264,7 @@ extension AppTests {
         }
 
         @Test func anIdleSessionEndsAndLogoutEndsEverySessionAndToken() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let token = try await app.token("jan@pcpartner.nl")
                 let browser = Browser(app)
                 try await browser.login("jan@pcpartner.nl")
@@ -283,7 +283,7 @@ extension AppTests {
         }
 
         @Test func aSessionEndedMeanwhileIsNotBroughtBackByARequestUnderWay() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let request = Request(application: app, on: app.eventLoopGroup.next())
                 let driver = WebSessionDriver()
                 // Logged out in another browser while this request was running: its answer must not
@@ -296,7 +296,7 @@ extension AppTests {
         }
 
         @Test func aFormFromAnotherSiteIsRefusedBeforeItsBodyIsRead() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let browser = Browser(app)
                 try await browser.login("jan@pcpartner.nl")
                 var headers = HTTPHeaders()
@@ -316,7 +316,7 @@ extension AppTests {
         }
 
         @Test func anAnonymousBodyOver64KBIsRefused() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let big = String(repeating: "a", count: 70 * 1024)
                 for path in ["/login", "/api/v1/auth/token", "/api/v1/import", "/api/v1/attachments"] {
                     let answer = try await app.testing().sendRequest(
@@ -341,13 +341,13 @@ extension AppTests {
         }
 
         @Test func aResellerWithoutACompanyCannotLogIn() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let user = try #require(
                     try await User.query(on: app.db).filter(\.$email == "piet@pcpartner.nl").first())
                 user.$company.id = nil
                 try await user.save(on: app.db)
                 let answer = try await app.postJSON(
-                    "/api/v1/auth/token", #"{"email":"piet@pcpartner.nl","password":"\#(DemoData.password)"}"#,
+                    "/api/v1/auth/token", #"{"email":"piet@pcpartner.nl","password":"\#(Fixtures.password)"}"#,
                     token: nil)
                 #expect(answer.status == .forbidden)
             }
@@ -371,7 +371,7 @@ extension AppTests {
         static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]
 
         @Test func aFileOver20MBIsRefusedAndLeavesNothingBehind() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=b"]
                 headers.bearerAuthorization = BearerAuthorization(token: jan)
@@ -387,7 +387,7 @@ extension AppTests {
         }
 
         @Test func aFormWithAFileBeforeItsTokenIsRefusedBeforeTheFileIsWritten() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -409,7 +409,7 @@ extension AppTests {
         }
 
         @Test func aPhoneLinkFollowsItsPositionAndEndsWithIt() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -442,7 +442,7 @@ extension AppTests {
         }
 
         @Test func aPhoneLinkTakesTwentyFilesAndTheDayHasAQuota() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -481,7 +481,7 @@ extension AppTests {
         }
 
         @Test func aReminderWhoseUserIsDisabledIsMarkedAndHoldsUpNoOther() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let first = try await FollowUpTests.submitCommercialReturn(app, jan)
                 let user = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
@@ -510,7 +510,7 @@ extension AppTests {
         }
 
         @Test func housekeepingRemovesLeftoversAndKeepsWhatIsUsed() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let manager = FileManager.default
                 let temporary = AttachmentStore.temporaryDirectory(app.config)
                 try manager.createDirectory(atPath: temporary, withIntermediateDirectories: true)
@@ -537,7 +537,7 @@ extension AppTests {
         }
 
         @Test func aChangeOfRightsByTheImportEndsTheUsersSessions() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let piet = try await app.token("piet@pcpartner.nl")
                 let browser = Browser(app)
                 try await browser.login("piet@pcpartner.nl")
@@ -588,7 +588,7 @@ extension AppTests {
         }
 
         @Test func twoSubmissionsWithOneKeyAtOnceGetTheSameAnswer() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let position =
@@ -607,7 +607,7 @@ extension AppTests {
         }
 
         @Test func metricsAreForAdministratorsAndCountWhatOperatorsWatch() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let admin = try await app.token("admin@retour.example")
                 #expect(try await app.get("/metrics", token: nil).status == .unauthorized)
@@ -681,7 +681,7 @@ extension AppTests {
         /// A header name with a byte above 127 crashed the whole server inside MultipartKit (found by
         /// schemathesis): now any such body is a 400, on the upload routes, the forms and the API.
         @Test func aMultipartHeaderNameOutsideASCIIIsRefusedNotACrash() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let boundary = "69a9f7eac7c9e20a19ca35568ff193c4"
                 var evil = ByteBuffer(string: "--\(boundary)\r\n")

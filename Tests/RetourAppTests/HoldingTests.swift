@@ -18,7 +18,7 @@ extension AppTests {
         }
 
         @Test func claimsThatSendNothingBackDoNotBlockTheGoods() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 // An invoice claim on the whole line: quantity and serials sent along are ignored.
@@ -61,7 +61,7 @@ extension AppTests {
         }
 
         @Test func tooMuchDeliveredHoldsNothingButIsOpenOncePerLine() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let excess =
@@ -77,7 +77,7 @@ extension AppTests {
         }
 
         @Test func theInvoiceClaimFormAsksNoQuantityAndNoSerials() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -92,7 +92,7 @@ extension AppTests {
         }
 
         @Test func twoClicksAtOnceCannotBothPutTheLastPieceInTheCart() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)  // one piece, one serial
                 let position =

@@ -34,7 +34,7 @@ extension AppTests {
             """
 
         @Test func importsAndCountsEverySection() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")
                 let response = try await app.postJSON("/api/v1/import", Self.valid, token: admin)
                 #expect(response.status == .ok, "\(response.body.string)")
@@ -125,7 +125,7 @@ extension AppTests {
             ),
         ])
         func refusesEachKindOfBadRecord(_ kind: String, _ document: String, _ pointer: String) async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")
                 let before = try await tableSizes(app)
                 let response = try await app.postJSON("/api/v1/import", document, token: admin)
@@ -137,7 +137,7 @@ extension AppTests {
         }
 
         @Test func reportsEveryBadRecordAtOnceAndStoresNothing() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")
                 let before = try await tableSizes(app)
                 let document = """
@@ -159,7 +159,7 @@ extension AppTests {
         }
 
         @Test func malformedJSONIsA400AndOnlyAdminsImport() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")
                 #expect(try await app.postJSON("/api/v1/import", "{not json", token: admin).status == .badRequest)
                 let reseller = try await app.token("jan@pcpartner.nl")

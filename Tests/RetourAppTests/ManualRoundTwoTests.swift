@@ -21,7 +21,7 @@ extension AppTests {
         }
 
         @Test func concealedDamageShowsItsOwnPhotoTextNotTheTransportChecklist() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -36,7 +36,7 @@ extension AppTests {
         }
 
         @Test func aDefectRequestNumberIsNotAnRMANumber() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let (number, rma) = try await Self.submitWebcamDefect(app, jan)
                 #expect(number.hasPrefix("DEF-"))
@@ -51,7 +51,7 @@ extension AppTests {
         }
 
         @Test func numbersMatchWhateverTheirCaseAndSpaces() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let found = try await app.get("/api/v1/lines?numberType=serial&number=2119lz90x2v9%20", token: jan)
                     .json()
@@ -61,7 +61,7 @@ extension AppTests {
         }
 
         @Test func aNumberSearchOnThePageIgnoresTheDefaultWeek() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let browser = Browser(app)
                 try await browser.login("jan@pcpartner.nl")
                 // 0962277446 is nine days old: outside the week the search bar starts with.
@@ -74,7 +74,7 @@ extension AppTests {
         }
 
         @Test func theOverviewFindsARequestByEveryNumberItHas() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let (number, rma) = try await Self.submitWebcamDefect(app, jan)
                 for query in [number.lowercased(), rma, "0962405087", "2119lz90x2v9"] {
@@ -88,7 +88,7 @@ extension AppTests {
         }
 
         @Test func informationRequestedIsShownMailedAndClearedByTheAnswer() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let agent = try await app.token("rma@retour.example")
                 // An older request, so that the queue has something to put the answered one above.
@@ -126,11 +126,11 @@ extension AppTests {
         }
 
         @Test func theStartPageHasTheManualsThreeButtonsAndStaffLandOnTheirWork() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let reseller = Browser(app)
                 try await reseller.get("/login")
                 let login = try await reseller.post(
-                    "/login", ["email": "jan@pcpartner.nl", "password": DemoData.password])
+                    "/login", ["email": "jan@pcpartner.nl", "password": Fixtures.password])
                 #expect(login.headers.first(name: .location) == "/")
                 let start = try await reseller.get("/").body.string
                 for text in [
@@ -150,7 +150,7 @@ extension AppTests {
         }
 
         @Test func receiptDifferencesReachADutchResellerInDutch() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let agent = try await app.token("rma@retour.example")
                 let number = try await FollowUpTests.submitCommercialReturn(app, jan)
@@ -176,7 +176,7 @@ extension AppTests {
         }
 
         @Test func theCountryIsChosenFromAListAndNeverCut() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -210,7 +210,7 @@ extension AppTests {
         }
 
         @Test func theAgentsQueueIsAToDoListAndNothingIsPreselected() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let shipping = try await FollowUpTests.submitCommercialReturn(app, jan)  // awaiting goods
                 let line = try await ReasonsTests.lineID(app, invoice: "0962405087", token: jan)
@@ -243,7 +243,7 @@ extension AppTests {
         }
 
         @Test func theRulesAreShownUpFrontOnTheFormAndInTheHelp() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
                 let reasons = try await ReasonsTests.reasons(app, line: line, token: jan)
@@ -272,7 +272,7 @@ extension AppTests {
         }
 
         @Test func theMaterialLookupAnswersJSONAlsoWhenNothingIsFound() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -285,7 +285,7 @@ extension AppTests {
         }
 
         @Test func wrongDeliveryOptionTwoKeepsTheReceivedArticleAtItsSpecialPrice() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 // Option 2 asks its own three fields, and nothing of option 1.
@@ -316,7 +316,7 @@ extension AppTests {
         }
 
         @Test func wrongDeliveryIsAFormInTwoSteps() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -349,7 +349,7 @@ extension AppTests {
         }
 
         @Test func theConfirmationOpensAgainAndTheMailCarriesTheReturnForm() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let ssd = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
                 let webcam = try await RegistrationTests.webcam(app, jan)
@@ -415,7 +415,7 @@ extension AppTests {
         }
 
         @Test func errorsNameTheirFieldAndTheTimelineReadsAsSentences() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -445,7 +445,7 @@ extension AppTests {
         }
 
         @Test func theDemoFollowsTheManualOnTheDayItRuns() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 func line(_ invoice: String) async throws -> [String: Any] {
                     let found = try await app.get("/api/v1/lines?numberType=invoice&number=\(invoice)", token: jan)

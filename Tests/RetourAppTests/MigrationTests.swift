@@ -102,7 +102,7 @@ extension AppTests {
         static let released = 6
 
         /// `retour migrate`, `retour migrate --revert` and again: the schema comes and goes cleanly.
-        /// And a database made by the released schema (its six migrations), full of demo
+        /// And a database made by the released schema (its six migrations), full of the test
         /// data, is brought up to date without losing a row; reverting the newer ones keeps them too.
         @Test func migrateRevertMigrateAndUpgradeKeepEveryRow() async throws {
             let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -139,7 +139,7 @@ extension AppTests {
                     try await sql.raw("CREATE SCHEMA public").run()
                 }
                 try await migrateGuarded(yesterday)
-                _ = try await loadDemoData(yesterday)
+                try await loadFixtures(yesterday)
                 // A cart position as yesterday's code wrote it: its JSON documents as text.
                 let sql = yesterday.db as! any SQLDatabase
                 struct ID: Decodable { var id: Int }

@@ -41,7 +41,7 @@ extension AppTests {
         }
 
         @Test func aWrongMethodOnARealAddressIs405WithTheAllowedOnes() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 var headers = HTTPHeaders()
                 headers.bearerAuthorization = BearerAuthorization(token: jan)
@@ -58,7 +58,7 @@ extension AppTests {
         /// Answers schemathesis held the API to: a blank number is not "the default" for a client,
         /// an incomplete policy is refused by the policy's rules, a date is a date even beside a period.
         @Test func edgeInputsGetTheDocumentedAnswers() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let admin = try await app.token("admin@retour.example")
                 #expect(try await app.get("/api/v1/lines?page=", token: jan).status == .unprocessableEntity)

@@ -17,7 +17,7 @@ extension AppTests {
         /// Publishing is one use case for the API and the page; two administrators publishing at the
         /// same moment get two versions, numbered one after the other, each audited.
         @Test func twoVersionsPublishedAtOnceGetTheirOwnNumbers() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let admin = try #require(
                     try await User.query(on: app.db).filter(\.$email == "admin@retour.example").first())
                 let publish = PublishPolicy(actor: admin, now: app.clock.now, today: testDay)
@@ -36,7 +36,7 @@ extension AppTests {
         }
 
         @Test func aNewVersionChangesTheDecisionsAndIsAudited() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await ReasonsTests.lineID(app, invoice: "0962277401", token: jan)
@@ -69,7 +69,7 @@ extension AppTests {
         }
 
         @Test func aFutureVersionWaitsForItsDay() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")
                 let draft = try Self.policyJSON { $0.reasons[.transportDamage]?.window = .days(7) }
                 let tomorrow = testDay.adding(days: 1).iso
@@ -82,7 +82,7 @@ extension AppTests {
         }
 
         @Test func invalidPoliciesAreRefusedAndNothingChanges() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")
                 let bad = try Self.policyJSON {
                     $0.reasons[.commercialReturn]?.minimumValue = Money(cents: 300_000)
@@ -112,7 +112,7 @@ extension AppTests {
         }
 
         @Test func theAdminPageShowsEditsAndSimulates() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let browser = Browser(app)
                 try await browser.login("admin@retour.example")
                 let page = try await browser.get("/admin/policies")

@@ -33,7 +33,7 @@ final class MemoryFileStore: FileStore, @unchecked Sendable {
 extension AppTests {
     @Suite struct PortsTests {
         @Test func theOutboxSendsThroughTheMailerPort() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let recorder = RecordingMailer()
                 app.mailer = recorder
                 let jan = try await app.token("jan@pcpartner.nl")
@@ -48,7 +48,7 @@ extension AppTests {
         }
 
         @Test func attachmentsGoThroughTheFileStorePort() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let store = MemoryFileStore()
                 app.fileStore = store
                 let jan = try await app.token("jan@pcpartner.nl")
@@ -63,7 +63,7 @@ extension AppTests {
         }
 
         @Test func theJobsStopGracefullyAfterTheRoundInProgress() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let recorder = RecordingMailer()
                 app.mailer = recorder
                 let jan = try await app.token("jan@pcpartner.nl")
@@ -98,7 +98,7 @@ extension AppTests {
         /// One guard per group: each role reaches its own routes and is refused the others' before
         /// anything is read or looked up.
         @Test func eachRoleReachesItsOwnGroupOnly() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let reseller = try await app.token("piet@pcpartner.nl")
                 let agent = try await app.token("rma@retour.example")
                 let admin = try await app.token("admin@retour.example")

@@ -30,7 +30,7 @@ extension AppTests {
         }
 
         @Test func commercialReturnIsOpenAtTenDaysAndClosedAtTwenty() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let tenDays = try await Self.reasons(
                     app, line: try await Self.lineID(app, invoice: "0962350553", token: jan), token: jan)
@@ -57,7 +57,7 @@ extension AppTests {
         }
 
         @Test func brandsAndArticlesDecide() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 // NETGEAR has no DOA: refused, pointing to Defect.
                 let netgear = try await Self.reasons(
@@ -100,7 +100,7 @@ extension AppTests {
         }
 
         @Test func anotherCompanysLineIs404() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let bytewise = try await app.token("inkoop@bytewise.nl")
                 let id = try await Self.lineID(app, invoice: "0962405087", token: jan)
@@ -113,7 +113,7 @@ extension AppTests {
         }
 
         @Test func theSearchRowLoadsItsReasonsAsAFragment() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let id = try await Self.lineID(app, invoice: "0962277401", token: jan)
                 let browser = Browser(app)

@@ -9,7 +9,7 @@ import VaporTesting
 extension AppTests {
     @Suite struct RegistrationPageTests {
         @Test func fromTheFormThroughTheCartToTheConfirmation() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
@@ -81,7 +81,7 @@ extension AppTests {
         }
 
         @Test func aPhoneUploadsWithoutLoggingInForHalfAnHour() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)

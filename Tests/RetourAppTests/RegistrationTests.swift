@@ -65,7 +65,7 @@ extension AppTests {
             ("missing_accessories", ["comment"]), ("wrong_invoicing", ["subReason", "comment"]),
         ])
         func everyReasonNamesItsMissingFields(_ reason: String, _ fields: [String]) async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await Self.webcam(app, jan)
                 let response = try await Self.add(
@@ -77,7 +77,7 @@ extension AppTests {
         }
 
         @Test func licencesAndDirectServiceAndClosedReasons() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let found = try await app.get("/api/v1/lines?numberType=invoice&number=0962411120", token: jan).json()
                 let lines = ((found["documents"] as? [[String: Any]])?.first?["lines"] as? [[String: Any]]) ?? []
@@ -116,7 +116,7 @@ extension AppTests {
         }
 
         @Test func aQuantityOrSerialIsNeverClaimedTwice() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let piet = try await app.token("piet@pcpartner.nl")
                 let line = try await Self.webcam(app, jan)
@@ -143,7 +143,7 @@ extension AppTests {
         }
 
         @Test func aPositionCanBeEditedWithoutClashingWithItself() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await Self.webcam(app, jan)
                 let first =
@@ -196,7 +196,7 @@ extension AppTests {
         }
 
         @Test func uploadsAreJudgedByContentAndSize() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 func upload(_ bytes: [UInt8], name: String, token: String) async throws -> TestingHTTPResponse {
                     try await Self.upload(app, bytes, name: name, token: token)
@@ -234,7 +234,7 @@ extension AppTests {
         }
 
         @Test func submittingTwiceWithOneKeyMakesOneSetOfRequests() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
                 let position =
@@ -258,7 +258,7 @@ extension AppTests {
         }
 
         @Test func aDoubleClickWithoutAKeyStillSubmitsOnce() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
                 #expect(
@@ -279,7 +279,7 @@ extension AppTests {
         }
 
         @Test func theThreeOutcomesAndTheConfirmationMail() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await Self.webcam(app, jan)
                 let wrongInvoice = try await ReasonsTests.lineID(app, invoice: "0962405086", token: jan)
@@ -325,7 +325,7 @@ extension AppTests {
         }
 
         @Test func theCartWarnsBeforeAWindowEnds() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await Self.webcam(app, jan)  // 3 days old: transport damage ends tomorrow
                 let images = try await (1...3).asyncMap { index -> String in
@@ -383,7 +383,7 @@ extension AppTests {
         }
 
         @Test func parallelSubmissionsNeverOverClaimALine() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)  // quantity 8
                 let company = try #require(try await Company.query(on: app.db).filter(\.$number == "100200").first())

@@ -31,7 +31,7 @@ extension AppTests {
             ("serial", "2119LZ90X2V9"), ("article", "1948782"),
         ])
         func findsTheWebcamLineByEachNumberType(_ type: String, _ number: String) async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let found = try await Self.find(app, "numberType=\(type)&number=\(number)", token: jan)
                 let webcam = found.lines.first { $0["invoice"] as? String == "0962405087" }
@@ -51,7 +51,7 @@ extension AppTests {
             ("today", 0, 0), ("1w", 7, 3), ("2w", 14, 10), ("1m", 28, 20), ("2m", 59, 40),
         ])
         func eachPeriodCoversItsDays(_ period: String, _ reach: Int, _ oldestDemoAge: Int) async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let found = try await Self.find(app, "period=\(period)&per=500", token: jan)
                 let ages = Set(found.documents.map { testDay.dayNumber - CalendarDay(iso: $0.date)!.dayNumber })
@@ -70,7 +70,7 @@ extension AppTests {
         }
 
         @Test func withoutNumberOrPeriodTheLastWeekIsShown() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let plain = try await Self.find(app, "per=500", token: jan)
                 let week = try await Self.find(app, "period=1w&per=500", token: jan)
@@ -85,7 +85,7 @@ extension AppTests {
         }
 
         @Test func freeRangeAndGroupingByDeliveryNoteAndOrder() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let from = testDay.adding(days: -10).iso
                 let range = try await Self.find(app, "from=\(from)&to=\(from)&per=500", token: jan)
@@ -102,7 +102,7 @@ extension AppTests {
         }
 
         @Test func pagesDoNotOverlapAndCountTheWhole() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let all = try await Self.find(app, "period=2m&per=500", token: jan)
                 let first = try await Self.find(app, "period=2m&per=5&page=1", token: jan)
@@ -123,7 +123,7 @@ extension AppTests {
             ("number=123", "numberType"),
         ])
         func invalidInputIsExplained(_ query: String, _ field: String) async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let response = try await app.get("/api/v1/lines?\(query)", token: jan)
                 #expect(response.status == .unprocessableEntity)
@@ -139,7 +139,7 @@ extension AppTests {
         }
 
         @Test func aResellerSeesOnlyItsOwnCompany() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let bytewise = try await app.token("inkoop@bytewise.nl")
                 let agent = try await app.token("rma@retour.example")
@@ -167,7 +167,7 @@ extension AppTests {
         }
 
         @Test func theSearchPageShowsGroupsRowsAndDetails() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let browser = Browser(app)
                 try await browser.login("jan@pcpartner.nl")
                 let page = try await browser.get("/search?numberType=serial&number=2119LZ90X2V9")

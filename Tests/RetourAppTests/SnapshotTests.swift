@@ -28,7 +28,7 @@ extension AppTests {
         }
 
         @Test func theMainPagesInDutch() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
                 let reseller = Browser(app)
@@ -111,7 +111,7 @@ extension AppTests {
         }
 
         @Test func theMainPagesHaveNoTextOutsideTheCatalogue() async throws {
-            try await withRetour(demo: true) { app in
+            try await withRetour(fixtures: true) { app in
                 let original = app.translationCatalog
                 app.translationCatalog = Self.pseudo(original)
                 TranslationCatalog.loaded = app.translationCatalog

@@ -7,12 +7,12 @@ import VaporTesting
 
 @testable import RetourApp
 
-/// The day every app test lives on; demo data is dated relative to it.
+/// The day every app test lives on; the fixtures are dated around it.
 let testDay = CalendarDay(iso: "2026-03-16")!
 
-/// Runs `body` against a freshly migrated application: in-memory SQLite by default, the
+/// Runs `body` against a freshly migrated application, with the test world loaded if `fixtures`: in-memory SQLite by default, the
 /// PostgreSQL of `DATABASE_URL` when set (then reset to an empty schema first).
-func withRetour(demo: Bool = false, _ body: (Application) async throws -> Void) async throws {
+func withRetour(fixtures: Bool = false, _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     do {
         let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -29,7 +29,7 @@ func withRetour(demo: Bool = false, _ body: (Application) async throws -> Void) 
             try await sql.raw("CREATE SCHEMA public").run()
         }
         try await migrateGuarded(app)
-        if demo { _ = try await loadDemoData(app) }
+        if fixtures { try await loadFixtures(app) }
         try await body(app)
     } catch {
         try await app.asyncShutdown()
@@ -39,8 +39,8 @@ func withRetour(demo: Bool = false, _ body: (Application) async throws -> Void) 
 }
 
 extension Application {
-    /// A bearer token for `email` (demo password).
-    func token(_ email: String, password: String = DemoData.password) async throws -> String {
+    /// A bearer token for `email` (the fixtures' password).
+    func token(_ email: String, password: String = Fixtures.password) async throws -> String {
         let response = try await testing().sendRequest(
             .POST, "/api/v1/auth/token", headers: ["Content-Type": "application/json"],
             body: ByteBuffer(string: #"{"email":"\#(email)","password":"\#(password)"}"#))
@@ -106,7 +106,7 @@ final class Browser: @unchecked Sendable {
 
     /// Logs in through the login form; returns the answer to the form.
     @discardableResult
-    func login(_ email: String, password: String = DemoData.password) async throws -> TestingHTTPResponse {
+    func login(_ email: String, password: String = Fixtures.password) async throws -> TestingHTTPResponse {
         try await get("/login")
         let answer = try await post("/login", ["email": email, "password": password, "next": "/search"])
         // Like a browser, follow the redirect: the new page carries the session's new CSRF token.
