@@ -60,7 +60,9 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `RETOUR_SQLITE`, `RETOUR_TIMEZONE`, `RETOUR_BCRYPT_COST`,
     /// `RETOUR_TOKEN_DAYS` and `RETOUR_SECURE_COOKIES`.
-    public static func fromEnvironment() throws -> AppConfig {
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> AppConfig {
         var config = AppConfig()
         // Every bad setting is reported at once, not the first one per start.
         var problems: [String] = []
@@ -69,17 +71,17 @@ public struct AppConfig: Sendable {
         }
         /// A whole-number setting within `range`; nil (and `problem` noted) when set to anything else.
         func integer(_ name: String, in range: ClosedRange<Int>, _ problem: String) -> Int? {
-            guard let text = Environment.get(name) else { return nil }
+            guard let text = environment[name] else { return nil }
             guard let value = Int(text), range.contains(value) else {
                 problems.append(problem)
                 return nil
             }
             return value
         }
-        config.databaseURL = Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 }
-        if let path = Environment.get("RETOUR_SQLITE"), !path.isEmpty { config.sqlitePath = path }
+        config.databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let path = environment["RETOUR_SQLITE"], !path.isEmpty { config.sqlitePath = path }
         check {
-            if let zone = Environment.get("RETOUR_TIMEZONE"), !zone.isEmpty {
+            if let zone = environment["RETOUR_TIMEZONE"], !zone.isEmpty {
                 guard let timeZone = TimeZone(identifier: zone) else {
                     throw ConfigError("RETOUR_TIMEZONE=\(zone) is not a time zone (try Europe/Amsterdam)")
                 }
@@ -92,7 +94,7 @@ public struct AppConfig: Sendable {
         if let value = integer("RETOUR_TOKEN_DAYS", in: 1...Int.max, "RETOUR_TOKEN_DAYS must be a positive number") {
             config.tokenLifetimeDays = value
         }
-        config.secureCookies = Environment.get("RETOUR_SECURE_COOKIES") == "1"
+        config.secureCookies = environment["RETOUR_SECURE_COOKIES"] == "1"
         if let value = integer(
             "RETOUR_SESSION_IDLE_MINUTES", in: 1...10_080, "RETOUR_SESSION_IDLE_MINUTES must be 1…10080")
         {
@@ -101,11 +103,11 @@ public struct AppConfig: Sendable {
         if let value = integer("RETOUR_SESSION_MAX_HOURS", in: 1...720, "RETOUR_SESSION_MAX_HOURS must be 1…720") {
             config.sessionAbsoluteSeconds = value * 3600
         }
-        if let proxies = Environment.get("RETOUR_TRUSTED_PROXIES") {
+        if let proxies = environment["RETOUR_TRUSTED_PROXIES"] {
             config.trustedProxies = Set(
                 proxies.split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0) }.filter { !$0.isEmpty })
         }
-        config.allowDemo = Environment.get("RETOUR_ALLOW_DEMO") == "1"
+        config.allowDemo = environment["RETOUR_ALLOW_DEMO"] == "1"
         if let value = integer("RETOUR_IMPORT_MAX_MB", in: 1...4_096, "RETOUR_IMPORT_MAX_MB must be 1…4096") {
             config.importMaximumBytes = value * 1024 * 1024
         }
@@ -113,11 +115,11 @@ public struct AppConfig: Sendable {
         {
             config.uploadBytesPerUserDay = value * 1024 * 1024
         }
-        if let value = Environment.get("RETOUR_FILES"), !value.isEmpty { config.filesDirectory = value }
-        if let value = Environment.get("RETOUR_MAIL_DIR"), !value.isEmpty { config.mailDirectory = value }
-        if let value = Environment.get("RETOUR_MAIL_FROM"), !value.isEmpty { config.mailFrom = value }
+        if let value = environment["RETOUR_FILES"], !value.isEmpty { config.filesDirectory = value }
+        if let value = environment["RETOUR_MAIL_DIR"], !value.isEmpty { config.mailDirectory = value }
+        if let value = environment["RETOUR_MAIL_FROM"], !value.isEmpty { config.mailFrom = value }
         check {
-            if let value = Environment.get("RETOUR_PUBLIC_URL"), !value.isEmpty {
+            if let value = environment["RETOUR_PUBLIC_URL"], !value.isEmpty {
                 guard let url = URLComponents(string: value), ["http", "https"].contains(url.scheme ?? ""),
                     url.host != nil
                 else { throw ConfigError("RETOUR_PUBLIC_URL must be an http(s) address, like https://rma.example.com") }
@@ -126,28 +128,28 @@ public struct AppConfig: Sendable {
                 if url.scheme == "https" { config.secureCookies = true }
             }
         }
-        if let value = Environment.get("RETOUR_RETURN_ADDRESS"), !value.isEmpty { config.returnAddress = value }
-        if let value = Environment.get("RETOUR_RMA_MAILBOX"), !value.isEmpty { config.rmaMailbox = value }
+        if let value = environment["RETOUR_RETURN_ADDRESS"], !value.isEmpty { config.returnAddress = value }
+        if let value = environment["RETOUR_RMA_MAILBOX"], !value.isEmpty { config.rmaMailbox = value }
         if let value = integer("RETOUR_WORKER_INTERVAL", in: 0...Int.max, "RETOUR_WORKER_INTERVAL must be seconds ≥ 0")
         {
             config.workerInterval = value
         }
         check {
-            if let value = Environment.get("RETOUR_MAIL"), !value.isEmpty {
+            if let value = environment["RETOUR_MAIL"], !value.isEmpty {
                 guard let transport = MailSettings.Transport(rawValue: value) else {
                     throw ConfigError("RETOUR_MAIL must be file or smtp")
                 }
                 config.mailTransport = transport
             }
         }
-        if let host = Environment.get("RETOUR_SMTP_HOST"), !host.isEmpty { config.smtp.host = host }
+        if let host = environment["RETOUR_SMTP_HOST"], !host.isEmpty { config.smtp.host = host }
         if let value = integer("RETOUR_SMTP_PORT", in: 1...65535, "RETOUR_SMTP_PORT must be a port") {
             config.smtp.port = value
         }
-        config.smtp.startTLS = Environment.get("RETOUR_SMTP_STARTTLS") == "1"
-        config.smtp.implicitTLS = Environment.get("RETOUR_SMTP_TLS") == "1" || config.smtp.port == 465
-        config.smtp.allowPlainAuth = Environment.get("RETOUR_SMTP_ALLOW_PLAIN_AUTH") == "1"
-        config.smtp.caFile = Environment.get("RETOUR_SMTP_CA_FILE").flatMap { $0.isEmpty ? nil : $0 }
+        config.smtp.startTLS = environment["RETOUR_SMTP_STARTTLS"] == "1"
+        config.smtp.implicitTLS = environment["RETOUR_SMTP_TLS"] == "1" || config.smtp.port == 465
+        config.smtp.allowPlainAuth = environment["RETOUR_SMTP_ALLOW_PLAIN_AUTH"] == "1"
+        config.smtp.caFile = environment["RETOUR_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         for (name, range, keyPath) in [
             ("RETOUR_SMTP_CONNECT_TIMEOUT", 1...600, \MailSettings.SMTP.connectTimeoutSeconds),
             ("RETOUR_SMTP_READ_TIMEOUT", 1...600, \MailSettings.SMTP.readTimeoutSeconds),
@@ -161,8 +163,8 @@ public struct AppConfig: Sendable {
         if let value = integer("RETOUR_MAIL_RETRY_HOURS", in: 1...720, "RETOUR_MAIL_RETRY_HOURS must be 1…720") {
             config.mailRetryHours = value
         }
-        config.smtp.username = Environment.get("RETOUR_SMTP_USER").flatMap { $0.isEmpty ? nil : $0 }
-        config.smtp.password = Environment.get("RETOUR_SMTP_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
+        config.smtp.username = environment["RETOUR_SMTP_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        config.smtp.password = environment["RETOUR_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         guard problems.isEmpty else {
             throw ConfigError("Retour cannot start with these settings:\n- " + problems.joined(separator: "\n- "))
         }

@@ -71,7 +71,6 @@ public func configure(
         app.leaf.cache.isEnabled = app.environment.isRelease
         app.translationCatalog = try TranslationCatalog.load(
             from: app.directory.resourcesDirectory + "Translations/")
-        TranslationCatalog.loaded = app.translationCatalog
     }
 
     _ = RetourMetrics.registry  // before the first request is counted

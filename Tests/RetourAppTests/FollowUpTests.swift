@@ -294,7 +294,8 @@ extension AppTests {
     @Suite struct WorkerTests {
         /// Two workers on one database (PostgreSQL in CI's second stage) expire each request exactly once.
         @Test func twoWorkersExpireEachRequestOnce() async throws {
-            let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            let databaseURL = try await TestDatabase.make()
+            defer { Task { await TestDatabase.drop(databaseURL) } }
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-workers-\(UUID())")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }

@@ -114,8 +114,6 @@ extension AppTests {
             try await withRetour(fixtures: true) { app in
                 let original = app.translationCatalog
                 app.translationCatalog = Self.pseudo(original)
-                TranslationCatalog.loaded = app.translationCatalog
-                defer { TranslationCatalog.loaded = original }
                 // Data a page may show as it is stored.
                 var data: [String] = [app.config.returnAddress, app.config.rmaMailbox]
                 data += try await Article.query(on: app.db).all().map(\.description)

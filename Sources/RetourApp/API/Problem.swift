@@ -51,7 +51,6 @@ struct ProblemMiddleware: AsyncMiddleware {
     }
 
     func answer(_ error: any Error, for request: Request) async -> Response {
-        let language = request.language
         var status = HTTPResponseStatus.internalServerError
         let t = request.texts
         var detail = t["app.api.somethingWentWrong"]
@@ -66,8 +65,8 @@ struct ProblemMiddleware: AsyncMiddleware {
         switch error {
         case let problem as Problem:
             status = problem.status
-            detail = problem.detail.text(in: language)
-            items = problem.errors.map { .init(field: $0.field, message: $0.message.text(in: language)) }
+            detail = problem.detail.text(t)
+            items = problem.errors.map { .init(field: $0.field, message: $0.message.text(t)) }
         case let abort as any AbortError:
             status = abort.status
             detail = abort.reason

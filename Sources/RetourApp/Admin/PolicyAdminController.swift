@@ -174,11 +174,11 @@ struct PolicyAdminController: RouteCollection {
                 $0.field.hasSuffix("_" + reason.id.rawValue) || $0.field.hasPrefix("reasons.\(reason.id.rawValue).")
             }
             return ReasonRow(
-                id: reason.id.rawValue, label: reason.label.text(in: language), fixedWindow: fixed,
+                id: reason.id.rawValue, label: reason.label.text(t), fixedWindow: fixed,
                 window: value("window"),
                 min: value("min"), max: value("max"), keep: value("keep"), fee: value("fee"), images: value("images"),
                 target: value("target"),
-                error: rowErrors.isEmpty ? nil : rowErrors.map { $0.message.text(in: language) }.joined(separator: " "))
+                error: rowErrors.isEmpty ? nil : rowErrors.map { $0.message.text(t) }.joined(separator: " "))
         }
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let brandPage = try await Brand.query(on: req.db).sort(\.$name).paginate(
@@ -197,7 +197,7 @@ struct PolicyAdminController: RouteCollection {
         }
         var shownErrors: [String: String] = [:]
         for error in errors where shownErrors[error.field] == nil {
-            shownErrors[error.field] = error.message.text(in: language)
+            shownErrors[error.field] = error.message.text(t)
         }
         let content = Content(
             version: version, reasons: reasons, defaultWarrantyMonths: fields["defaultWarrantyMonths"] ?? "",
@@ -205,11 +205,11 @@ struct PolicyAdminController: RouteCollection {
             transitGraceDays: fields["transitGraceDays"] ?? "",
             doaStart: fields["doaStart"] ?? "", effectiveFrom: fields["effectiveFrom"] ?? req.today.iso,
             note: fields["note"] ?? "", days: fields["days"] ?? "30", brands: brands, versions: versions,
-            errors: shownErrors, errorList: errors.map { $0.message.text(in: language) }, notice: notice,
+            errors: shownErrors, errorList: errors.map { $0.message.text(t) }, notice: notice,
             whatIfLines: whatIf?.lines,
             changes: whatIf?.changes.map {
                 ChangeRow(
-                    label: Reason.named($0.reason).label.text(in: language), allowedToRefused: $0.allowedToRefused,
+                    label: Reason.named($0.reason).label.text(t), allowedToRefused: $0.allowedToRefused,
                     refusedToAllowed: $0.refusedToAllowed)
             } ?? [],
             previousPage: page > 1 ? SitePath.adminPolicies(page: page - 1).path : nil,

@@ -54,7 +54,7 @@ struct LoginController: RouteCollection {
         } catch let problem as Problem {
             return try await req.renderPage(
                 "login", title: req.texts["login.title"],
-                content: LoginContent(email: email, next: next, error: problem.detail.text(in: req.language)),
+                content: LoginContent(email: email, next: next, error: problem.detail.text(req.texts)),
                 status: problem.status == .tooManyRequests ? .tooManyRequests : .unauthorized)
         }
     }

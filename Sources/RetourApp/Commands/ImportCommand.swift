@@ -47,7 +47,7 @@ struct ImportCommand: AsyncCommand {
             context.console.error("Nothing was imported: \(errors.count) error(s).")
             for error in errors.prefix(200) {
                 context.console.error(
-                    "  \(error.pointer.description.isEmpty ? "/" : error.pointer.description): \(error.message.text(in: .en))"
+                    "  \(error.pointer.description.isEmpty ? "/" : error.pointer.description): \(error.message.text(context.application.translationCatalog[.en]))"
                 )
             }
             if errors.count > 200 { context.console.error("  … and \(errors.count - 200) more.") }

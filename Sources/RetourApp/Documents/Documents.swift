@@ -119,14 +119,14 @@ enum Documents {
             (t["returnForm.article"], "\(article?.number ?? "") \(article?.description ?? "")"),
             (t["returnForm.quantity"], "\(record.quantity)"),
             (t["returnForm.serials"], (record.serials).joined(separator: ", ")),
-            (t["returnForm.reason"], Reason.named(reason).label.text(in: language)),
+            (t["returnForm.reason"], Reason.named(reason).label.text(t)),
         ]
         for (label, value) in rows {
             y += 18
             pdf.text(label, x: 50, y: y, size: 10, bold: true)
             pdf.text(value, x: 170, y: y, size: 10)
         }
-        pdf.text(Outcome.noEntitlement.text(in: language), x: 50, y: 800, size: 7)
+        pdf.text(Outcome.noEntitlement.text(t), x: 50, y: 800, size: 7)
         return try pdf.finish()
     }
 

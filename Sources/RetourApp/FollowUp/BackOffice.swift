@@ -67,7 +67,7 @@ enum BackOffice {
             differences.isEmpty
             ? nil
             : Message("receipt.heading", ["differences": .message(Discrepancy.summary(differences))])
-                .text(in: readerLanguage)
+                .text(context.texts[readerLanguage])
         let message = [receipt.note, difference].compactMap { $0 }.joined(separator: "\n")
         return try await RequestActions.perform(
             .receive, on: record, context: context, message: message.isEmpty ? nil : message, database: db
@@ -80,11 +80,11 @@ enum BackOffice {
         }
     }
 
-    /// The stored differences of a receipt in `language` (older rows hold the text itself).
-    static func discrepancyText(_ stored: JSONColumn<ReceiptDifferences>?, in language: Language) -> String? {
+    /// The stored differences of a receipt in the reader's words (older rows hold the text itself).
+    static func discrepancyText(_ stored: JSONColumn<ReceiptDifferences>?, texts t: Translations) -> String? {
         switch stored?.value {
         case nil: return nil
-        case .found(let differences): return Discrepancy.summary(differences).text(in: language)
+        case .found(let differences): return Discrepancy.summary(differences).text(t)
         case .written(let sentence): return sentence
         }
     }

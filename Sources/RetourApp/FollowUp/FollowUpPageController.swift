@@ -108,7 +108,7 @@ struct FollowUpPageController: RoleRouteCollection {
                 Row(
                     number: record.number, rmaNumber: record.rmaNumber ?? "",
                     validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format) ?? "",
-                    reason: Reason.named(record.reason).label.text(in: language),
+                    reason: Reason.named(record.reason).label.text(t),
                     article: "\(article?.number ?? "") \(article?.description ?? "")", quantity: record.quantity,
                     status: record.status.rawValue, statusLabel: StatusLabels.label(of: record, req.texts),
                     lastChange: language.format(
@@ -129,11 +129,11 @@ struct FollowUpPageController: RoleRouteCollection {
         let content = ListContent(
             kind: kind, rows: rows, number: number,
             statuses: RequestStatus.allCases.map {
-                Option(value: $0.rawValue, label: $0.label.text(in: language), selected: $0.rawValue == statusText)
+                Option(value: $0.rawValue, label: $0.label.text(t), selected: $0.rawValue == statusText)
             },
             reasons: Reason.catalogue.map {
                 Option(
-                    value: $0.id.rawValue, label: $0.label.text(in: language), selected: $0.id.rawValue == reasonText)
+                    value: $0.id.rawValue, label: $0.label.text(t), selected: $0.id.rawValue == reasonText)
             },
             minimumAge: minimumAge > 0 ? "\(minimumAge)" : "",
             summary: total == 0 ? "" : t("requests.summary", ["total": "\(total)"]),
@@ -184,7 +184,7 @@ struct FollowUpPageController: RoleRouteCollection {
             guard let current = try await ReturnRequest.find(record.id, on: req.db) else { throw Problem.notFound() }
             return try await RequestPage.render(
                 req, user: user, record: current,
-                error: messages.map { $0.text(in: req.language) }.joined(separator: " "), typed: typed,
+                error: messages.map { $0.text(req.texts) }.joined(separator: " "), typed: typed,
                 status: problem.status == .conflict ? .conflict : .unprocessableEntity)
         }
         return req.redirect(to: .request(record.number))

@@ -138,7 +138,7 @@ enum StatusMail {
             lines.append(t("mail.status.creditNote", ["number": number]))
         }
         lines.append("")
-        lines.append(Outcome.noEntitlement.text(in: language))
+        lines.append(Outcome.noEntitlement.text(t))
         let subject = t("mail.status.subject", ["number": record.number, "status": label])
         try await OutboxMail(
             recipient: user.email, subject: subject, body: lines.joined(separator: "\n"), now: context.now
@@ -151,7 +151,7 @@ enum StatusLabels {
     /// The request's status as the reseller reads it: "Informatie gevraagd" while the agent waits.
     static func label(of record: ReturnRequest, _ t: Translations) -> String {
         if record.informationRequested == true { return t["status.informationRequested"] }
-        return (record.status).label.text(in: t.language)
+        return (record.status).label.text(t)
     }
 }
 

@@ -110,7 +110,7 @@ enum RequestPage {
             if let id = event.actorID, let person = try await User.find(id, on: req.db) {
                 who = "\(person.name) (\(who))"
             }
-            let to = RequestStatus(rawValue: event.toStatus).map { $0.label.text(in: language) } ?? event.toStatus
+            let to = RequestStatus(rawValue: event.toStatus).map { $0.label.text(t) } ?? event.toStatus
             var files: [Item] = []
             for id in event.attachments {
                 if let attachment = try await Attachment.find(id, on: req.db) {
@@ -129,7 +129,7 @@ enum RequestPage {
             validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
             status: record.status.rawValue,
             statusLabel: StatusLabels.label(of: record, req.texts),
-            reason: Reason.named(reason).label.text(in: language),
+            reason: Reason.named(reason).label.text(t),
             header:
                 "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0) · \(article?.number ?? "") \(article?.description ?? "")",
             customer: company.map { "\($0.name) (\($0.number))" } ?? "",
@@ -138,7 +138,7 @@ enum RequestPage {
             quantity: record.quantity,
             serials: (record.serials).joined(separator: ", "),
             fields: fieldItems, attachments: attachments, events: events,
-            discrepancy: BackOffice.discrepancyText(record.discrepancy, in: language),
+            discrepancy: BackOffice.discrepancyText(record.discrepancy, texts: t),
             creditNote: record.creditNoteNumber,
             creditAmount: record.creditAmountCents.map { language.format(Money(cents: $0)) },
             returnForm: record.rmaNumber != nil, isAgent: actor == .agent,

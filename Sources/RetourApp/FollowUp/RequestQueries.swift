@@ -177,7 +177,7 @@ enum RequestQueries {
         return try user.companyScope().allows(record.companyID) ? record : nil
     }
 
-    static func view(_ record: ReturnRequest, withEvents: Bool, language: Language, on db: any Database) async throws
+    static func view(_ record: ReturnRequest, withEvents: Bool, texts t: Translations, on db: any Database) async throws
         -> RequestView
     {
         let line = try await InvoiceLine.find(record.lineID, on: db)
@@ -203,7 +203,7 @@ enum RequestQueries {
             fields: record.fields,
             attachments: record.attachments, submittedAt: record.submittedAt,
             lastChangeAt: record.lastChangeAt ?? record.submittedAt,
-            discrepancy: BackOffice.discrepancyText(record.discrepancy, in: language), events: events,
+            discrepancy: BackOffice.discrepancyText(record.discrepancy, texts: t), events: events,
             creditNote: record.creditNoteNumber.map {
                 .init(
                     number: $0, amount: Money(cents: record.creditAmountCents ?? 0).decimalString,

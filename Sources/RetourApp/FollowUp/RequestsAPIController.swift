@@ -46,7 +46,7 @@ struct RequestsAPIController: RoleRouteCollection {
         let (records, total) = try await RequestQueries.list(filter, today: req.today, page: page, per: per, on: req.db)
         var views: [RequestView] = []
         for record in records {
-            views.append(try await RequestQueries.view(record, withEvents: false, language: req.language, on: req.db))
+            views.append(try await RequestQueries.view(record, withEvents: false, texts: req.texts, on: req.db))
         }
         return RequestList(requests: views, page: page, per: per, total: total)
     }
@@ -54,7 +54,7 @@ struct RequestsAPIController: RoleRouteCollection {
     @Sendable func show(req: Request) async throws -> RequestView {
         let user = try req.requireUser()
         return try await RequestQueries.view(
-            try await record(req, user), withEvents: true, language: req.language, on: req.db)
+            try await record(req, user), withEvents: true, texts: req.texts, on: req.db)
     }
 
     @Sendable func creditNote(req: Request) async throws -> Response {
@@ -85,7 +85,7 @@ struct RequestsAPIController: RoleRouteCollection {
             context: RequestActions.context(req, user: user), decision: RequestAction(rawValue: body.decision),
             message: body.message
         ).run(on: try await record(req, user), database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 
     @Sendable func receipt(req: Request) async throws -> RequestView {
@@ -93,7 +93,7 @@ struct RequestsAPIController: RoleRouteCollection {
         let body = try req.content.decode(BackOffice.Receipt.self)
         let found = try await BackOffice.receive(
             body, on: try await record(req, user), context: RequestActions.context(req, user: user), db: req.db)
-        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 
     struct CreditBody: Content {
@@ -119,7 +119,7 @@ struct RequestsAPIController: RoleRouteCollection {
         let found = try await BackOffice.credit(
             amount: amount, reasonText: body.reason, mayExceedValue: user.role == .admin,
             on: try await record(req, user), context: RequestActions.context(req, user: user), db: req.db)
-        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 
     @Sendable func extend(req: Request) async throws -> RequestView {
@@ -127,7 +127,7 @@ struct RequestsAPIController: RoleRouteCollection {
         let found = try await RequestActions.perform(
             .extend, on: try await record(req, user), context: RequestActions.context(req, user: user),
             database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 
     @Sendable func close(req: Request) async throws -> RequestView {
@@ -135,7 +135,7 @@ struct RequestsAPIController: RoleRouteCollection {
         let found = try await RequestActions.perform(
             .close, on: try await record(req, user), context: RequestActions.context(req, user: user),
             database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, language: req.language, on: req.db)
+        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 
     struct MessageBody: Content {
@@ -150,6 +150,6 @@ struct RequestsAPIController: RoleRouteCollection {
             context: RequestActions.context(req, user: user), author: user, text: body.message,
             attachmentIDs: body.attachments ?? []
         ).run(on: try await record(req, user), database: req.db)
-        return try await RequestQueries.view(changed, withEvents: true, language: req.language, on: req.db)
+        return try await RequestQueries.view(changed, withEvents: true, texts: req.texts, on: req.db)
     }
 }

@@ -28,7 +28,7 @@ enum ConfirmationMail {
             let article = try await line?.articleRecord(on: db)
             lines.append("")
             lines.append(
-                t("mail.confirmation.request", ["number": request.number, "reason": reason.label.text(in: language)]))
+                t("mail.confirmation.request", ["number": request.number, "reason": reason.label.text(t)]))
             if let line, let article {
                 lines.append(
                     t(
@@ -54,7 +54,7 @@ enum ConfirmationMail {
             lines.append(config.returnAddress.replacingOccurrences(of: " · ", with: "\n"))
         }
         lines.append("")
-        lines.append(Outcome.noEntitlement.text(in: language))
+        lines.append(Outcome.noEntitlement.text(t))
         lines.append(t("confirmation.contact", ["mailbox": config.rmaMailbox]))
         return Composed(subject: subject, body: lines.joined(separator: "\n"), attachments: attachments)
     }

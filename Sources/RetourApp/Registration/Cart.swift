@@ -65,7 +65,8 @@ enum Cart {
     /// (nil: no cart counts) and `extraClaims`.
     static func check(
         _ body: PositionBody, cartOwner: Int?, companyID: Int, replacing: Int? = nil,
-        extraClaims: LineClaims = LineClaims(), today: CalendarDay, on db: any Database
+        extraClaims: LineClaims = LineClaims(), today: CalendarDay, countryNames: [Translations],
+        on db: any Database
     ) async throws -> Prepared {
         guard let reason = ReasonID(rawValue: body.reason) else {
             throw Problem.invalid([
@@ -124,14 +125,14 @@ enum Cart {
         }
         let address: Address
         if var given = body.returnAddress {
-            given.country = Country.find(given.country, names: TranslationCatalog.loaded.all)?.code ?? given.country
+            given.country = Country.find(given.country, names: countryNames)?.code ?? given.country
             errors += addressProblems(given)
             address = given
         } else if let company = try await Company.find(companyID, on: db), let street = company.street {
             // A company's country may be imported as a name ("Nederland"): stored as its code.
             address = Address(
                 street: street, postcode: company.postcode ?? "", city: company.city ?? "",
-                country: company.country.flatMap { Country.find($0, names: TranslationCatalog.loaded.all) }?.code
+                country: company.country.flatMap { Country.find($0, names: countryNames) }?.code
                     ?? company.country ?? "NL")
         } else {
             errors.append(
@@ -218,8 +219,7 @@ enum Cart {
             serials: position.serials,
             fields: position.fields,
             attachments: position.attachments,
-            returnAddress: position.returnAddress
-                ?? Address(street: "", postcode: "", city: "", country: ""),
+            returnAddress: position.returnAddress,
             deadline: deadline?.iso, warning: warning)
     }
 }

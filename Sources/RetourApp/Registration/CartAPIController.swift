@@ -29,7 +29,9 @@ struct CartAPIController: RouteCollection {
     @Sendable func add(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let body = try req.content.decode(PositionBody.self)
-        let position = try await SavePosition(user: user, now: req.now, today: req.today).run(body, on: req.db)
+        let position = try await SavePosition(
+            user: user, now: req.now, today: req.today, countryNames: req.application.translationCatalog.all
+        ).run(body, on: req.db)
         return try await Cart.view(position, on: req).encodeResponse(status: .created, for: req)
     }
 
@@ -41,8 +43,11 @@ struct CartAPIController: RouteCollection {
             position.userID == user.id
         else { throw Problem.notFound() }
         let body = try req.content.decode(PositionBody.self)
-        let updated = try await SavePosition(user: user, replacing: position, now: req.now, today: req.today)
-            .run(body, on: req.db)
+        let updated = try await SavePosition(
+            user: user, replacing: position, now: req.now, today: req.today,
+            countryNames: req.application.translationCatalog.all
+        )
+        .run(body, on: req.db)
         return try await Cart.view(updated, on: req)
     }
 

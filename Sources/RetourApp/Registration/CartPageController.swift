@@ -33,27 +33,29 @@ struct CartPageController: RoleRouteCollection {
         /// The position was edited, not added: the next page says "bijgewerkt".
         var updated: Bool
 
-        init(id: Int, address: Address, errors: [String: String], language: Language, updated: Bool) {
+        init(
+            id: Int, address: Address, errors: [String: String], catalog: TranslationCatalog, language: Language,
+            updated: Bool
+        ) {
             self.id = id
             self.updated = updated
             self.address = address
             self.errors = errors
-            let chosen = Country.find(address.country, names: TranslationCatalog.loaded.all)?.code
+            let chosen = Country.find(address.country, names: catalog.all)?.code
             countries = Country.all.map {
-                SelectOption(value: $0.code, label: $0.name.text(in: language), selected: $0.code == chosen)
+                SelectOption(value: $0.code, label: $0.name.text(catalog[language]), selected: $0.code == chosen)
             }
         }
     }
 
     @Sendable func address(req: Request) async throws -> Response {
         let (_, position) = try await ownPosition(req)
-        let address =
-            position.returnAddress
-            ?? Address(street: "", postcode: "", city: "", country: "NL")
+        let address = position.returnAddress
         return try await req.renderPage(
             "address", title: req.texts["address.title"], nav: "search",
             content: AddressContent(
-                id: try position.requireID(), address: address, errors: [:], language: req.language,
+                id: try position.requireID(), address: address, errors: [:],
+                catalog: req.application.translationCatalog, language: req.language,
                 updated: req.query[String.self, at: "updated"] == "1"))
     }
 
@@ -63,18 +65,19 @@ struct CartPageController: RoleRouteCollection {
         let address = Address(
             street: form.street.trimmingWhitespace(), postcode: form.postcode.trimmingWhitespace(),
             city: form.city.trimmingWhitespace(),
-            country: Country.find(form.country, names: TranslationCatalog.loaded.all)?.code
+            country: Country.find(form.country, names: req.application.translationCatalog.all)?.code
                 ?? form.country.trimmingWhitespace())
         let problems = Cart.addressProblems(address)
         guard problems.isEmpty else {
             var errors: [String: String] = [:]
             for problem in problems {
-                errors[String(problem.field.dropFirst("returnAddress.".count))] = problem.message.text(in: req.language)
+                errors[String(problem.field.dropFirst("returnAddress.".count))] = problem.message.text(req.texts)
             }
             return try await req.renderPage(
                 "address", title: req.texts["address.title"], nav: "search",
                 content: AddressContent(
-                    id: try position.requireID(), address: address, errors: errors, language: req.language,
+                    id: try position.requireID(), address: address, errors: errors,
+                    catalog: req.application.translationCatalog, language: req.language,
                     updated: req.query[String.self, at: "updated"] == "1"),
                 status: .unprocessableEntity)
         }
@@ -125,7 +128,7 @@ struct CartPageController: RoleRouteCollection {
     }
 
     private func renderCart(_ req: Request, user: User, problem: Problem? = nil) async throws -> Response {
-        let language = req.language
+        let t = req.texts
         let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID()).sort(\.$id).all()
         var rows: [Row] = []
         for position in positions {
@@ -135,7 +138,7 @@ struct CartPageController: RoleRouteCollection {
             rows.append(
                 Row(
                     id: view.id, lineID: view.line, reasonID: view.reason,
-                    reason: ReasonID(rawValue: view.reason).map { Reason.named($0).label.text(in: language) }
+                    reason: ReasonID(rawValue: view.reason).map { Reason.named($0).label.text(t) }
                         ?? view.reason,
                     line:
                         "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0) · \(article?.number ?? "") \(article?.description ?? "")",
@@ -146,8 +149,8 @@ struct CartPageController: RoleRouteCollection {
         return try await req.renderPage(
             "cart", title: req.texts["cart.title"], nav: "cart",
             content: CartContent(
-                rows: rows, idempotencyKey: randomToken(bytes: 16), error: problem?.detail.text(in: language),
-                errors: problem?.errors.map { $0.message.text(in: language) } ?? []),
+                rows: rows, idempotencyKey: randomToken(bytes: 16), error: problem?.detail.text(t),
+                errors: problem?.errors.map { $0.message.text(t) } ?? []),
             status: problem.map { $0.status == .conflict ? .conflict : .unprocessableEntity } ?? .ok)
     }
 

@@ -39,7 +39,7 @@ enum ConfirmationPage {
         let rows = requests.map { record in
             let reason = Reason.named(record.reason)
             return Row(
-                number: record.number, reason: reason.label.text(in: language), rmaNumber: record.rmaNumber,
+                number: record.number, reason: reason.label.text(t), rmaNumber: record.rmaNumber,
                 rmaLabel: t.forReason("confirmation.rma", reason.id),
                 validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
                 outcome: record.outcome.rawValue, message: t.outcome(of: reason),
@@ -48,7 +48,7 @@ enum ConfirmationPage {
         let content = Content(
             rows: rows, shipsAny: rows.contains { $0.rmaNumber != nil },
             returnAddress: req.config.returnAddress.components(separatedBy: " · "),
-            noEntitlement: Outcome.noEntitlement.text(in: language),
+            noEntitlement: Outcome.noEntitlement.text(t),
             contact: req.texts("confirmation.contact", ["mailbox": req.config.rmaMailbox]))
         return try await req.renderPage(
             "confirmation", title: req.texts["confirmation.title"], nav: "status", content: content, status: status)

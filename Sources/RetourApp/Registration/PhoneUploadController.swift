@@ -49,7 +49,7 @@ struct PhoneUploadController: RouteCollection {
         ).run(streamed.files, joining: record.positionID, on: req.db)
         let stored = result.attachments
         let t = req.texts
-        let problems = result.errors.map { $0.message.text(in: req.language) }
+        let problems = result.errors.map { $0.message.text(req.texts) }
         return try await render(
             req, token: token, record: record,
             notice: stored.isEmpty ? nil : t("phone.uploaded", ["count": "\(stored.count)"]),

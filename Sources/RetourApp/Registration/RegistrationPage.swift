@@ -125,19 +125,19 @@ extension RegistrationPageController {
         var shownErrors: [String: String] = [:]
         for error in errors {
             let field = error.field.hasPrefix("serials") ? "serials" : error.field
-            shownErrors[field] = [shownErrors[field], error.message.text(in: language)].compactMap { $0 }.joined(
+            shownErrors[field] = [shownErrors[field], error.message.text(t)].compactMap { $0 }.joined(
                 separator: " ")
         }
 
         let reasons = verdicts.map { verdict -> ReasonItem in
             let info = Reason.named(verdict.reason)
-            var note = verdict.explanation?.text(in: language) ?? info.help.text(in: language)
+            var note = verdict.explanation?.text(t) ?? info.help.text(t)
             if verdict.enabled, let deadline = verdict.deadline {
                 note += " " + t("reasons.until", ["date": language.format(deadline)])
             }
             return ReasonItem(
-                id: info.id.rawValue, label: info.label.text(in: language),
-                category: info.category.label.text(in: language),
+                id: info.id.rawValue, label: info.label.text(t),
+                category: info.category.label.text(t),
                 enabled: verdict.enabled, chosen: verdict.reason == reason, note: note)
         }
 
@@ -214,7 +214,7 @@ extension RegistrationPageController {
                 material = MaterialFound(
                     found: true, text: answer.text ?? "", normal: answer.normal, special: answer.special)
             } else {
-                material = MaterialFound(found: false, text: Material.notFound(code).detail.text(in: language))
+                material = MaterialFound(found: false, text: Material.notFound(code).detail.text(t))
             }
         }
         var creditPreview: String?
@@ -274,10 +274,10 @@ extension RegistrationPageController {
         // The manual's introduction of the form, then the reason's rules as the policy in force has them.
         let intro =
             (1...6).compactMap { t.texts["intro.\(reason.rawValue).\($0)"] }
-            + RuleSentences.of(reason, policy: policy).map { $0.text(in: language) }
+            + RuleSentences.of(reason, policy: policy).map { $0.text(t) }
         let content = PageContent(
             line: lineID, header: header, reasons: reasons, reason: reason.rawValue,
-            reasonLabel: catalogue.label.text(in: language), intro: intro,
+            reasonLabel: catalogue.label.text(t), intro: intro,
             handlingCredit: catalogue.brandHandling != nil && verdict.handling == .credit, directService: centre,
             fields: fields, quantityLabel: t.texts["quantity.\(reason.rawValue)"] ?? t["register.quantity"],
             // With one piece left there is nothing to choose: the field shows it. Otherwise the
@@ -305,10 +305,10 @@ extension RegistrationPageController {
                 case "reason": label = t["reasons.title"]
                 default: label = fieldText(name, "label")
                 }
-                let message = error.message.text(in: language)
+                let message = error.message.text(t)
                 let field = label.trimmingCharacters(in: CharacterSet(charactersIn: ": "))
                 return field.isEmpty ? message : "\(field): \(message)"
-            }, refusal: verdict.explanation?.text(in: language),
+            }, refusal: verdict.explanation?.text(t),
             edit: form.edit)
         return try await req.renderPage(
             "register", title: t["nav.registration"], nav: "search", content: content, status: status)

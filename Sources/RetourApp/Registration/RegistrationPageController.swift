@@ -94,8 +94,11 @@ struct RegistrationPageController: RoleRouteCollection {
         do {
             var replacing: CartPosition?
             if let id = form.edit { replacing = try await ownPosition(id, user: user, lineID: lineID, on: req) }
-            let position = try await SavePosition(user: user, replacing: replacing, now: req.now, today: req.today)
-                .run(body, on: req.db)
+            let position = try await SavePosition(
+                user: user, replacing: replacing, now: req.now, today: req.today,
+                countryNames: req.application.translationCatalog.all
+            )
+            .run(body, on: req.db)
             if let token = form.uploadToken, !token.isEmpty {
                 try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token))
                     .filter(\.$userID == user.requireID()).set(\.$positionID, to: try position.requireID()).update()

@@ -12,6 +12,8 @@ struct SavePosition {
     var replacing: CartPosition?
     var now: Date
     var today: CalendarDay
+    /// Country names in every language, to read an address's country typed as a name.
+    var countryNames: [Translations]
 
     func run(_ body: PositionBody, on database: any Database) async throws -> CartPosition {
         let userID = try user.requireID()
@@ -21,7 +23,8 @@ struct SavePosition {
         return try await database.writeTransaction { db in
             try await db.lockForUpdate("invoice_lines", ids: [body.line])
             let prepared = try await Cart.check(
-                body, cartOwner: userID, companyID: companyID, replacing: replacing?.id, today: today, on: db)
+                body, cartOwner: userID, companyID: companyID, replacing: replacing?.id, today: today,
+                countryNames: countryNames, on: db)
             let position = replacing ?? CartPosition()
             position.userID = userID
             position.companyID = companyID

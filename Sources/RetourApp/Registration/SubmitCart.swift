@@ -157,7 +157,8 @@ struct SubmitCart {
                 // Only requests and the positions of this submission before it count, not the cart.
                 var prepared = try await Cart.check(
                     body, cartOwner: nil, companyID: companyID,
-                    extraClaims: claimedHere[position.lineID] ?? LineClaims(), today: today, on: db)
+                    extraClaims: claimedHere[position.lineID] ?? LineClaims(), today: today,
+                    countryNames: texts.all, on: db)
                 prepared.position.quantity = position.quantity
                 accepted.append((position, prepared))
                 if position.reason.holdsGoods {

@@ -46,14 +46,14 @@ enum LineReasons {
         facts.hold(claims)
         let today = request.today
         let (version, policy) = try await PolicyStore.current(on: request.db, day: today)
-        let language = request.language
+        let t = request.texts
         let verdicts = Eligibility.evaluate(facts, policy: policy, today: today)
         let views = verdicts.map { verdict -> ReasonView in
             let reason = Reason.named(verdict.reason)
             return ReasonView(
-                id: reason.id.rawValue, label: reason.label.text(in: language),
-                category: reason.category.label.text(in: language), enabled: verdict.enabled,
-                explanation: verdict.explanation?.text(in: language), deadline: verdict.deadline?.iso,
+                id: reason.id.rawValue, label: reason.label.text(t),
+                category: reason.category.label.text(t), enabled: verdict.enabled,
+                explanation: verdict.explanation?.text(t), deadline: verdict.deadline?.iso,
                 outcome: reason.outcome.rawValue, shipsDirectly: reason.shipsDirectly,
                 handling: verdict.handling.rawValue,
                 serviceCentre: verdict.serviceCentre,
@@ -61,7 +61,7 @@ enum LineReasons {
                     ReasonView.Offer(normalPrice: $0.normalPrice.decimalString, unitPrice: $0.unitPrice.decimalString)
                 },
                 // The reason's help carries its rules as the manual states them (issue 11, item 4).
-                help: ([reason.help] + RuleSentences.of(reason.id, policy: policy)).map { $0.text(in: language) }
+                help: ([reason.help] + RuleSentences.of(reason.id, policy: policy)).map { $0.text(t) }
                     .joined(separator: " "),
                 alternative: verdict.alternative?.rawValue)
         }

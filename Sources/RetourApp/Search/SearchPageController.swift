@@ -93,7 +93,7 @@ struct SearchPageController: RouteCollection {
         switch input.validated(today: today) {
         case .failure(let problems):
             for error in problems.errors where content.errors[error.field] == nil {
-                content.errors[error.field] = error.message.text(in: req.language)
+                content.errors[error.field] = error.message.text(req.texts)
             }
             return try await req.renderPage(
                 "search", title: t["nav.registration"], nav: "search", content: content, status: .unprocessableEntity)

@@ -57,7 +57,7 @@ struct SubLoginController: RouteCollection {
                 req, form: [:], errors: [:], notice: req.texts("users.created", ["email": user.email]))
         } catch let problem as Problem where !problem.errors.isEmpty {
             let shown = Dictionary(
-                problem.errors.map { ($0.field, $0.message.text(in: req.language)) }, uniquingKeysWith: { a, _ in a })
+                problem.errors.map { ($0.field, $0.message.text(req.texts)) }, uniquingKeysWith: { a, _ in a })
             return try await render(
                 req,
                 form: [
@@ -81,7 +81,7 @@ struct SubLoginController: RouteCollection {
             return try await render(req, form: [:], errors: [:], notice: req.texts(notice, ["email": user.email]))
         } catch let problem as Problem where problem.status == .unprocessableEntity {
             return try await render(
-                req, form: [:], errors: [:], notice: problem.detail.text(in: req.language), status: .unprocessableEntity
+                req, form: [:], errors: [:], notice: problem.detail.text(req.texts), status: .unprocessableEntity
             )
         }
     }

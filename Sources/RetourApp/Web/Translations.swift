@@ -25,15 +25,11 @@ struct TranslationCatalog: Sendable {
 
     /// Both languages, e.g. to recognise a country typed by its Dutch or English name.
     var all: [Translations] { Language.allCases.map { self[$0] } }
-
-    /// The catalogue read at start-up, for wording a message where no request is at hand (mails
-    /// from jobs, command output). Set once by `configure`, before anything runs.
-    nonisolated(unsafe) static var loaded = TranslationCatalog(byLanguage: [:])
 }
 
 extension Message {
-    /// This message in `language`, from the catalogue read at start-up.
-    func text(in language: Language) -> String { TranslationCatalog.loaded[language].text(self) }
+    /// This message in the words of `texts`: the reader's language, from the application's catalogue.
+    func text(_ texts: Translations) -> String { texts.text(self) }
 }
 
 extension Application {

@@ -10,12 +10,21 @@ import VaporTesting
 /// The day every app test lives on; the fixtures are dated around it.
 let testDay = CalendarDay(iso: "2026-03-16")!
 
-/// Runs `body` against a freshly migrated application, with the test world loaded if `fixtures`: in-memory SQLite by default, the
-/// PostgreSQL of `DATABASE_URL` when set (then reset to an empty schema first).
+/// Runs `body` against a freshly migrated application, with the test world loaded if `fixtures`:
+/// in-memory SQLite by default, a PostgreSQL database of its own when `DATABASE_URL` is set. Tests
+/// run side by side, a few at a time (`TestSlots`).
 func withRetour(fixtures: Bool = false, _ body: (Application) async throws -> Void) async throws {
-    let app = try await Application.make(.testing)
+    await TestSlots.shared.enter()
+    let databaseURL: String?
     do {
-        let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        databaseURL = try await TestDatabase.make()
+    } catch {
+        await TestSlots.shared.leave()
+        throw error
+    }
+    let app = try await Application.make(.testing)
+    var failure: (any Error)?
+    do {
         var config = AppConfig(databaseURL: databaseURL, sqlitePath: ":memory:", bcryptCost: 4)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("retour-test-\(UUID())").path
         config.filesDirectory = scratch + "/files"
@@ -23,19 +32,16 @@ func withRetour(fixtures: Bool = false, _ body: (Application) async throws -> Vo
         config.workerInterval = 0
         try await configure(app, config: config)
         app.clock = FixedClock(day: testDay, timeZone: config.timeZone)
-        if databaseURL != nil {
-            let sql = app.db as! any SQLDatabase
-            try await sql.raw("DROP SCHEMA public CASCADE").run()
-            try await sql.raw("CREATE SCHEMA public").run()
-        }
         try await migrateGuarded(app)
         if fixtures { try await loadFixtures(app) }
         try await body(app)
     } catch {
-        try await app.asyncShutdown()
-        throw error
+        failure = error
     }
-    try await app.asyncShutdown()
+    try? await app.asyncShutdown()
+    await TestDatabase.drop(databaseURL)
+    await TestSlots.shared.leave()
+    if let failure { throw failure }
 }
 
 extension Application {
