@@ -36,15 +36,16 @@ struct UpdateBrand {
             }
             return .some(value)
         }
-        let doaDays = optionalNumber(change.doaDays, "doaDays", 0...3650)
-        let warrantyMonths = optionalNumber(change.warrantyMonths, "warrantyMonths", 0...240)
+        let doaDays = optionalNumber(change.doaDays, "doaDays", BrandRecord.doaDaysRange)
+        let warrantyMonths = optionalNumber(change.warrantyMonths, "warrantyMonths", BrandRecord.warrantyMonthsRange)
         let warrantyHandling = Handling(rawValue: change.warrantyHandling ?? "")
         let doaHandling = Handling(rawValue: change.doaHandling ?? "")
         if warrantyHandling == nil || doaHandling == nil {
             errors.append(FieldError("brand.handling", message: Message("app.admin.chooseCreditOrDirectService")))
         }
-        // Direct Service sends the reseller to the manufacturer: only with a service centre to name.
-        if (warrantyHandling == .directService || doaHandling == .directService) && brand.serviceCompany == nil {
+        if let warrantyHandling, let doaHandling, brand.serviceCompany == nil,
+            BrandRecord.needsServiceCentre(warranty: warrantyHandling, doa: doaHandling)
+        {
             errors.append(
                 FieldError(
                     "brand.handling", message: Message("app.admin.hasNoServiceCentreLoadOne", ["name": "\(brand.name)"])

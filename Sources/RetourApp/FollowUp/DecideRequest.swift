@@ -5,19 +5,17 @@ import RetourCore
 /// case: whoever decides, through the API or the page, meets the same rule: a rejection or a
 /// question tells the reseller why.
 struct DecideRequest {
-    static let decisions: [RequestAction] = [.approve, .reject, .requestInfo]
-
     var context: RequestActions.Context
     var decision: RequestAction?
     var message: String?
 
     @discardableResult
     func run(on record: ReturnRequest, database: any Database) async throws -> ReturnRequest {
-        guard let decision, Self.decisions.contains(decision) else {
+        guard let decision, RequestAction.decisions.contains(decision) else {
             throw Problem.invalid([FieldError("decision", message: Message("app.followup.chooseADecision"))])
         }
         let message = (message ?? "").trimmingWhitespace()
-        if decision != .approve && message.isEmpty {
+        if decision.needsMessage && message.isEmpty {
             throw Problem.invalid([FieldError("message", message: Message("app.followup.tellTheResellerWhy"))])
         }
         return try await RequestActions.perform(

@@ -4,8 +4,6 @@ import RetourCore
 /// A message in a request's thread, from the reseller or an agent, with files of the request's own
 /// company — a use case shared by the API and the page.
 struct PostMessage {
-    static let maximumLength = 4_000
-
     var context: RequestActions.Context
     var author: User
     var text: String
@@ -14,7 +12,7 @@ struct PostMessage {
     /// The message as it will be kept, or the field error: checked before files are stored.
     static func checkedText(_ raw: String?) throws -> String {
         let text = (raw ?? "").trimmingWhitespace()
-        guard !text.isEmpty, text.count <= maximumLength else {
+        guard !text.isEmpty, text.count <= RequestAction.messageMaximumLength else {
             throw Problem.invalid([FieldError("message", message: Message("app.followup.writeAMessageAtMost4000"))])
         }
         return text

@@ -21,7 +21,7 @@ struct SubLogins {
         let name = login.name.trimmingWhitespace()
         let email = login.email.trimmingWhitespace().lowercased()
         var errors: [FieldError] = []
-        if name.isEmpty || name.count > 200 {
+        if name.isEmpty || name.count > ImportParser.maximumTextLength {
             errors.append(FieldError("name", message: Message("app.users.enterANameAtMost200")))
         }
         if !EmailAddress.isPlausible(email) {

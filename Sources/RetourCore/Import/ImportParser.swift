@@ -117,8 +117,8 @@ public struct ImportParser {
     private static func parseBrand(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> BrandRecord?
     {
         let name = p.requiredText(f, "name", at)
-        let doaDays = p.optionalInteger(f, "doaDays", at, range: 0...3650)
-        let warrantyMonths = p.optionalInteger(f, "warrantyMonths", at, range: 0...240)
+        let doaDays = p.optionalInteger(f, "doaDays", at, range: BrandRecord.doaDaysRange)
+        let warrantyMonths = p.optionalInteger(f, "warrantyMonths", at, range: BrandRecord.warrantyMonthsRange)
         let warrantyHandling: Handling = p.optionalEnum(f, "warrantyHandling", at) ?? .credit
         let doaHandling: Handling = p.optionalEnum(f, "doaHandling", at) ?? .credit
         var serviceCentre: ServiceCentre?
@@ -137,7 +137,7 @@ public struct ImportParser {
             } else {
                 p.fail(centreAt, Message("import.mustBeAnObject"))
             }
-        } else if warrantyHandling == .directService || doaHandling == .directService {
+        } else if BrandRecord.needsServiceCentre(warranty: warrantyHandling, doa: doaHandling) {
             p.fail(
                 at.appending("serviceCentre"),
                 Message("import.aBrandWithDirectServiceNeeds"))
@@ -165,7 +165,7 @@ public struct ImportParser {
         let kind: ArticleKind = p.optionalEnum(f, "kind", at) ?? .hardware
         let specialOrder = p.optionalBool(f, "specialOrder", at) ?? false
         let returnable = p.optionalBool(f, "returnable", at) ?? true
-        let warrantyMonths = p.optionalInteger(f, "warrantyMonths", at, range: 0...240)
+        let warrantyMonths = p.optionalInteger(f, "warrantyMonths", at, range: BrandRecord.warrantyMonthsRange)
         let price = p.optionalMoney(f, "price", at)
         guard let number, let description, let brand else { return nil }
         return ArticleRecord(

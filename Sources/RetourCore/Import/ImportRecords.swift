@@ -80,6 +80,15 @@ public struct ServiceCentre: Sendable, Hashable, Codable {
 
 /// A brand and its DOA and warranty arrangements: what the import stores and what the rules read.
 public struct BrandRecord: Sendable, Hashable {
+    /// The values a brand's (or an article's) arrangement may take, wherever they are entered.
+    public static let doaDaysRange = 0...3650
+    public static let warrantyMonthsRange = 0...240
+
+    /// Direct Service sends the reseller to the manufacturer: only with a service centre to name.
+    public static func needsServiceCentre(warranty: Handling, doa: Handling) -> Bool {
+        warranty == .directService || doa == .directService
+    }
+
     public var name: String
     public var doaDays: Int?
     public var warrantyMonths: Int?

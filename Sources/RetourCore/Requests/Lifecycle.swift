@@ -19,6 +19,15 @@ public enum RequestAction: String, Sendable, Codable, CaseIterable {
 }
 
 extension RequestAction {
+    /// What an agent may decide on a request in review.
+    public static let decisions: [RequestAction] = [.approve, .reject, .requestInfo]
+
+    /// A rejection or a question tells the reseller why.
+    public var needsMessage: Bool { self == .reject || self == .requestInfo || self == .message }
+
+    /// The longest message a thread takes.
+    public static let messageMaximumLength = 4_000
+
     /// The action as a reader names it (refusals).
     public var label: Message {
         switch self {
