@@ -202,11 +202,11 @@ struct FollowUpPageController: RoleRouteCollection {
             defer { streamed.discard() }
             let form = try streamed.decode(MessageForm.self)
             let text = try PostMessage.checkedText(form.message)
-            let result = try await StoreUploads(user: user, companyID: user.companyID ?? record.companyID, request: req)
+            let result = try await req.storeUploads(user: user, companyID: user.companyID ?? record.companyID)
                 .run(streamed.files, on: req.db)
             guard result.errors.isEmpty else { throw Problem.invalid(result.errors) }
             try await PostMessage(
-                context: RequestActions.context(req, user: user), author: user, text: text,
+                context: req.actionContext(for: user), author: user, text: text,
                 attachmentIDs: result.attachments.compactMap(\.id)
             ).run(on: record, database: req.db)
         }
@@ -215,7 +215,7 @@ struct FollowUpPageController: RoleRouteCollection {
     @Sendable func extend(req: Request) async throws -> Response {
         try await act(req) { user, record in
             try await RequestActions.perform(
-                .extend, on: record, context: RequestActions.context(req, user: user), database: req.db)
+                .extend, on: record, context: req.actionContext(for: user), database: req.db)
         }
     }
 
@@ -228,7 +228,7 @@ struct FollowUpPageController: RoleRouteCollection {
         return try await act(req) { user, record in
             let form = try req.content.decode(DecisionForm.self)
             try await DecideRequest(
-                context: RequestActions.context(req, user: user),
+                context: req.actionContext(for: user),
                 decision: form.decision.flatMap(RequestAction.init(rawValue:)), message: form.message
             ).run(on: record, database: req.db)
         }
@@ -255,7 +255,7 @@ struct FollowUpPageController: RoleRouteCollection {
                 .init(
                     quantity: quantity, serials: serials, condition: form.condition ?? "",
                     note: note.isEmpty ? nil : note),
-                on: record, context: RequestActions.context(req, user: user), db: req.db)
+                on: record, context: req.actionContext(for: user), db: req.db)
         }
     }
 
@@ -281,14 +281,14 @@ struct FollowUpPageController: RoleRouteCollection {
             try await BackOffice.credit(
                 amount: amount, reasonText: reason.isEmpty ? nil : reason, mayExceedValue: user.role == .admin,
                 on: record,
-                context: RequestActions.context(req, user: user), db: req.db)
+                context: req.actionContext(for: user), db: req.db)
         }
     }
 
     @Sendable func close(req: Request) async throws -> Response {
         return try await act(req) { user, record in
             try await RequestActions.perform(
-                .close, on: record, context: RequestActions.context(req, user: user), database: req.db)
+                .close, on: record, context: req.actionContext(for: user), database: req.db)
         }
     }
 }

@@ -17,12 +17,6 @@ enum RequestActions {
         var texts: TranslationCatalog
     }
 
-    static func context(_ request: Request, user: User) -> Context {
-        Context(
-            actor: user.role.belongsToCompany ? .reseller : .agent, actorID: user.id, now: request.now,
-            today: request.today, config: request.config, texts: request.application.translationCatalog)
-    }
-
     /// Applies `action` to the request as it is stored now: the row is locked and read again inside
     /// one write transaction, and the transition is decided on that reading, so two agents clicking
     /// at once cannot both act. `change` updates the request's own fields in the same transaction

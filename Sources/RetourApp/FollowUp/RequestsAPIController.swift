@@ -82,7 +82,7 @@ struct RequestsAPIController: RoleRouteCollection {
         let user = try req.requireUser()
         let body = try req.content.decode(DecisionBody.self)
         let found = try await DecideRequest(
-            context: RequestActions.context(req, user: user), decision: RequestAction(rawValue: body.decision),
+            context: req.actionContext(for: user), decision: RequestAction(rawValue: body.decision),
             message: body.message
         ).run(on: try await record(req, user), database: req.db)
         return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
@@ -92,7 +92,7 @@ struct RequestsAPIController: RoleRouteCollection {
         let user = try req.requireUser()
         let body = try req.content.decode(BackOffice.Receipt.self)
         let found = try await BackOffice.receive(
-            body, on: try await record(req, user), context: RequestActions.context(req, user: user), db: req.db)
+            body, on: try await record(req, user), context: req.actionContext(for: user), db: req.db)
         return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 
@@ -118,14 +118,14 @@ struct RequestsAPIController: RoleRouteCollection {
         }
         let found = try await BackOffice.credit(
             amount: amount, reasonText: body.reason, mayExceedValue: user.role == .admin,
-            on: try await record(req, user), context: RequestActions.context(req, user: user), db: req.db)
+            on: try await record(req, user), context: req.actionContext(for: user), db: req.db)
         return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 
     @Sendable func extend(req: Request) async throws -> RequestView {
         let user = try req.requireUser()
         let found = try await RequestActions.perform(
-            .extend, on: try await record(req, user), context: RequestActions.context(req, user: user),
+            .extend, on: try await record(req, user), context: req.actionContext(for: user),
             database: req.db)
         return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
@@ -133,7 +133,7 @@ struct RequestsAPIController: RoleRouteCollection {
     @Sendable func close(req: Request) async throws -> RequestView {
         let user = try req.requireUser()
         let found = try await RequestActions.perform(
-            .close, on: try await record(req, user), context: RequestActions.context(req, user: user),
+            .close, on: try await record(req, user), context: req.actionContext(for: user),
             database: req.db)
         return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
@@ -147,7 +147,7 @@ struct RequestsAPIController: RoleRouteCollection {
         let user = try req.requireUser()
         let body = try req.content.decode(MessageBody.self)
         let changed = try await PostMessage(
-            context: RequestActions.context(req, user: user), author: user, text: body.message,
+            context: req.actionContext(for: user), author: user, text: body.message,
             attachmentIDs: body.attachments ?? []
         ).run(on: try await record(req, user), database: req.db)
         return try await RequestQueries.view(changed, withEvents: true, texts: req.texts, on: req.db)

@@ -74,7 +74,7 @@ struct AttachmentsAPIController: RouteCollection {
             throw Problem(
                 .badRequest, detail: Message("app.registration.sendTheFileAsMultipartField"))
         }
-        let result = try await StoreUploads(user: user, companyID: user.companyID, request: req).run([file], on: req.db)
+        let result = try await req.storeUploads(user: user, companyID: user.companyID).run([file], on: req.db)
         guard let attachment = result.attachments.first else {
             throw Problem(
                 result.overQuota ? .tooManyRequests : .unsupportedMediaType,

@@ -60,9 +60,8 @@ struct CartAPIController: RouteCollection {
 
     @Sendable func submit(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let answer = try await SubmitCart(
-            user: user, idempotencyKey: req.headers.first(name: "Idempotency-Key"), on: req
-        ).run(on: req.db)
+        let answer = try await req.submitCart(user: user, idempotencyKey: req.headers.first(name: "Idempotency-Key"))
+            .run(on: req.db)
         return try await answer.encodeResponse(status: .created, for: req)
     }
 

@@ -164,7 +164,7 @@ struct CartPageController: RoleRouteCollection {
         let answer: SubmissionAnswer
         do {
             let key = form.idempotencyKey.flatMap { $0.isEmpty ? nil : "web-" + $0 }
-            answer = try await SubmitCart(user: user, idempotencyKey: key, on: req).run(on: req.db)
+            answer = try await req.submitCart(user: user, idempotencyKey: key).run(on: req.db)
         } catch let problem as Problem {
             return try await renderCart(req, user: user, problem: problem)
         }

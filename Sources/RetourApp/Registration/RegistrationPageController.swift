@@ -69,7 +69,7 @@ struct RegistrationPageController: RoleRouteCollection {
         }
         // Files from the computer are stored first, so a form with a mistake keeps them.
         var attachmentIDs = Set(form.attachments ?? [])
-        let result = try await StoreUploads(user: user, companyID: user.companyID, request: req)
+        let result = try await req.storeUploads(user: user, companyID: user.companyID)
             .run(streamed.files.filter { $0.field.hasPrefix("files") }, on: req.db)
         streamed.discard()
         let errors = result.errors

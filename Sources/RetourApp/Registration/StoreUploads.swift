@@ -25,13 +25,6 @@ struct StoreUploads {
         var overQuota = false
     }
 
-    /// The inputs every upload of a signed-in user shares.
-    init(user: User, companyID: Int?, request: Request) throws {
-        self.init(
-            userID: try user.requireID(), companyID: companyID, now: request.now, timeZone: request.config.timeZone,
-            bytesPerDay: request.config.uploadBytesPerUserDay, fileStore: request.application.fileStore)
-    }
-
     init(
         userID: Int, companyID: Int?, uploadToken: String? = nil, now: Date, timeZone: TimeZone, bytesPerDay: Int,
         fileStore: any FileStore

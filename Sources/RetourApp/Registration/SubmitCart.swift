@@ -65,16 +65,6 @@ struct SubmitCart {
     var texts: TranslationCatalog
     var config: AppConfig
 
-    init(user: User, idempotencyKey: String?, on request: Request) {
-        self.user = user
-        self.idempotencyKey = idempotencyKey
-        now = request.now
-        today = request.today
-        language = request.language
-        texts = request.application.translationCatalog
-        config = request.config
-    }
-
     func run(on database: any Database) async throws -> SubmissionAnswer {
         let userID = try user.requireID()
         if let key = idempotencyKey {
