@@ -118,31 +118,23 @@ extension Reason {
         Reason(
             id: .defect, label: Message("reason.defect"), category: .defect, outcome: .shipDirectly,
             help: Message("reason.requestYourStandardRmasHereTechnically"),
-            form: FormSchema(
-                fields: [.choice("fault", FormSchema.faults), .text("description", required: true), .reference],
-                quantity: .serialsOrEntered, serials: .requiredWhenSerialised),
+            form: .faultReport,
             defaults: ReasonPolicy(window: .warranty), brandHandling: .warranty),
         Reason(
             id: .doa, label: Message("reason.doaDeadOnArrivalRequest"), category: .defect, outcome: .shipDirectly,
             help: Message("reason.alsoFollowsTheDoaArrangementsAs"),
-            form: FormSchema(
-                fields: [.choice("fault", FormSchema.faults), .text("description", required: true), .reference],
-                quantity: .serialsOrEntered, serials: .requiredWhenSerialised),
+            form: .faultReport,
             defaults: ReasonPolicy(window: .brandDOA), brandHandling: .doa),
         Reason(
             id: .commercialReturn, label: Message("reason.commercialReturnOfNewProductS"), category: .return,
             outcome: .shipDirectly, help: Message("reason.chooseThisReasonIfYouNo"),
-            form: FormSchema(
-                fields: [.declaration("sealedDeclaration"), .comment(required: false), .reference],
-                quantity: .serialsOrEntered, serials: .requiredWhenSerialised),
+            form: .sealedReturn,
             defaults: .sealedReturn, settlement: .creditValueLessReturnFee, mustArriveSealed: true,
             rules: [Message("rule.theArticlesMustBe100Sealed")]),
         Reason(
             id: .wronglyOrdered, label: Message("reason.orderedWronglyYourself"), category: .return,
             outcome: .shipDirectly, help: Message("reason.theSameRulesApplyAsFor"),
-            form: FormSchema(
-                fields: [.declaration("sealedDeclaration"), .comment(required: false), .reference],
-                quantity: .serialsOrEntered, serials: .requiredWhenSerialised),
+            form: .sealedReturn,
             defaults: .sealedReturn, settlement: .creditValueLessReturnFee, mustArriveSealed: true,
             rules: [Message("rule.theArticlesMustBe100Sealed")]),
         Reason(
@@ -254,6 +246,18 @@ extension Reason {
     private static let byID = Dictionary(uniqueKeysWithValues: catalogue.map { ($0.id, $0) })
 
     public static func named(_ id: ReasonID) -> Reason { byID[id]! }
+}
+
+extension FormSchema {
+    /// Defect and DOA: what is wrong, described, for every serial.
+    static let faultReport = FormSchema(
+        fields: [.choice("fault", FormSchema.faults), .text("description", required: true), .reference],
+        quantity: .serialsOrEntered, serials: .requiredWhenSerialised)
+
+    /// Commercial return and wrongly ordered: the reseller declares the goods sealed and new.
+    static let sealedReturn = FormSchema(
+        fields: [.declaration("sealedDeclaration"), .comment(required: false), .reference],
+        quantity: .serialsOrEntered, serials: .requiredWhenSerialised)
 }
 
 extension ReasonPolicy {
