@@ -158,6 +158,43 @@ extension AppTests {
             }
         }
 
+        /// A document of many chunks (the import reads invoices a chunk at a time): a mistake in a
+        /// late chunk is named by its place in the whole document, a number repeated across chunks
+        /// is found, and nothing of the earlier chunks stays; the same document put right is stored
+        /// whole, its invoices naming a company defined in the document itself.
+        @Test func aLongDocumentIsReadInChunksAndStaysAllOrNothing() async throws {
+            try await withRetour(fixtures: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                let count = Importer.invoicesPerChunk * 2 + 203
+                func document(badQuantityAt bad: Int?, repeatNumberAt repeated: Int?) -> String {
+                    let invoices = (0..<count).map { index in
+                        let number = index == repeated ? "C0" : "C\(index)"
+                        let quantity = index == bad ? 0 : 1
+                        return #"{"number":"\#(number)","company":"777","date":"2026-01-05","lines":[{"position":1,"#
+                            + #""article":"1948782","quantity":\#(quantity),"unitPrice":"9.99","serials":["SN\#(index)"]}]}"#
+                    }
+                    return #"{"invoices":["# + invoices.joined(separator: ",")
+                        + #"],"companies":[{"number":"777","name":"Chunk BV"}]}"#
+                }
+                let before = try await tableSizes(app)
+                let late = count - 2
+                let wrong = try await app.postJSON(
+                    "/api/v1/import", document(badQuantityAt: late, repeatNumberAt: count - 1), token: admin)
+                #expect(wrong.status == .unprocessableEntity)
+                let fields = Set(try wrong.problemFields())
+                #expect(fields.contains("/invoices/\(late)/lines/0/quantity"), "\(fields)")
+                #expect(fields.contains("/invoices"), "the repeated number C0 is reported: \(fields)")
+                #expect(try await tableSizes(app) == before, "nothing of the earlier chunks stays")
+
+                let right = try await app.postJSON(
+                    "/api/v1/import", document(badQuantityAt: nil, repeatNumberAt: nil), token: admin)
+                #expect(right.status == .ok, "\(right.body.string)")
+                #expect(try right.json()["lines"] as? Int == count)
+                #expect(try right.json()["serials"] as? Int == count)
+                #expect(try await Invoice.query(on: app.db).filter(\.$number == "C\(count - 1)").count() == 1)
+            }
+        }
+
         @Test func malformedJSONIsA400AndOnlyAdminsImport() async throws {
             try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")

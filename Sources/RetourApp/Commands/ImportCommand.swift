@@ -18,7 +18,7 @@ struct ImportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await migrateGuarded(app)
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
+        guard FileManager.default.isReadableFile(atPath: signature.file) else {
             context.console.error("Cannot read \(signature.file).")
             throw ExitCode(2)
         }
@@ -26,15 +26,19 @@ struct ImportCommand: AsyncCommand {
         var importer = Importer(
             database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
         if onTerminal {
-            importer.progress = { done, total in
+            let started = ContinuousClock.now
+            importer.progress = { progress in
                 let width = 30
-                let filled = total == 0 ? width : width * done / total
+                let fraction = progress.totalBytes.map { Double(progress.bytesRead) / Double(max($0, 1)) } ?? 0
+                let filled = min(width, Int(fraction * Double(width)))
                 let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) lines".utf8))
+                let elapsed = started.duration(to: .now) / .milliseconds(1)
+                let rate = Int(Double(progress.lines) * 1000 / max(elapsed, 1))
+                FileHandle.standardError.write(Data("\r[\(bar)] \(progress.lines) lines, \(rate) lines/s".utf8))
             }
         }
         do {
-            let counts = try await importer.run(json: data)
+            let counts = try await importer.run(.file(signature.file))
             if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
             context.console.print(
                 "Imported \(counts.companies) companies, \(counts.users) users, \(counts.brands) brands, "

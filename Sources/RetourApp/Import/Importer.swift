@@ -6,13 +6,59 @@ import Vapor
 
 /// Stores an import document: every record upserted by its natural key, all in one transaction,
 /// nothing stored when any record is invalid.
+/// Where an import document's bytes come from, readable more than once (the import reads it twice).
+struct ImportSource: Sendable {
+    /// The document's size in bytes, when known (for progress).
+    let size: Int?
+    let open: @Sendable () throws -> () throws -> [UInt8]?
+
+    static let chunkSize = 1 << 20
+
+    static func data(_ data: Data) -> ImportSource {
+        ImportSource(size: data.count) {
+            var offset = data.startIndex
+            return {
+                guard offset < data.endIndex else { return nil }
+                let end = min(offset + chunkSize, data.endIndex)
+                defer { offset = end }
+                return [UInt8](data[offset..<end])
+            }
+        }
+    }
+
+    static func file(_ path: String) -> ImportSource {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        return ImportSource(size: size) {
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
+            return {
+                guard let data = try handle.read(upToCount: chunkSize), !data.isEmpty else {
+                    try? handle.close()
+                    return nil
+                }
+                return [UInt8](data)
+            }
+        }
+    }
+}
+
+/// How far an import is: lines stored, and bytes of the document read.
+struct ImportProgress: Sendable {
+    var lines: Int
+    var bytesRead: Int
+    var totalBytes: Int?
+}
+
 struct Importer {
     let database: any Database
     let hashPassword: @Sendable (String) async throws -> String
-    /// Called with (lines done, lines in all) as invoice lines are written.
-    var progress: (@Sendable (Int, Int) -> Void)? = nil
+    /// Called as invoice lines are written.
+    var progress: (@Sendable (ImportProgress) -> Void)? = nil
 
     static let batchSize = 400
+    /// Invoices decoded, checked and written at a time: what the import holds in memory.
+    static let invoicesPerChunk = 500
+    /// A document with more errors than this is answered with the first ones only.
+    static let errorLimit = 10_000
 
     enum Failure: Error {
         case malformed
@@ -21,19 +67,131 @@ struct Importer {
 
     /// Reads, checks and stores one document.
     func run(json data: Data) async throws -> ImportCounts {
-        let document: JSONValue
+        try await run(.data(data))
+    }
+
+    /// Reads, checks and stores one document a record at a time, so that memory stays bounded
+    /// whatever its size. Two passes over its bytes: the master data (companies, users, brands,
+    /// articles) first, then the invoices, checked and written a chunk at a time. All or nothing:
+    /// one transaction, rolled back when any record is wrong, and every error is reported with its
+    /// JSON pointer as if the document had been read whole.
+    func run(_ source: ImportSource) async throws -> ImportCounts {
+        // Pass 1: every section but the invoices, which are skipped over.
+        var sections: [String: JSONValue] = [:]
+        var invoiceNames: [String] = []
         do {
-            document = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
+            var reader = JSONSectionReader(nextChunk: try source.open())
+            while let name = try reader.nextSection() {
+                if Self.invoiceSections.contains(name), try reader.sectionIsArray() {
+                    invoiceNames.append(name)
+                    _ = try reader.sectionValue(keep: false)
+                    // Stands in for the records, so that the parser still sees which sections exist.
+                    sections[name] = .array([])
+                } else {
+                    sections[name] = try Self.decode(JSONValue.self, try reader.sectionValue())
+                }
+            }
+        } catch is JSONSectionReader.Malformed {
             throw Failure.malformed
         }
         var parser = ImportParser()
-        let batch = parser.parse(document)
+        let master = parser.parse(.object(sections))
         var errors = parser.errors
-        errors += try await unresolved(parser.references)
-        errors += try await usersWithoutPassword(batch.users)
-        guard errors.isEmpty else { throw Failure.invalid(errors) }
-        return try await store(batch)
+        errors += try await unresolved(parser.takeReferences(), on: database)
+        errors += try await usersWithoutPassword(master.users)
+        let defined: [ImportReference.Kind: Set<String>] = [
+            .company: Set(master.companies.map(\.number)), .article: Set(master.articles.map(\.number)),
+        ]
+        var hashes: [String: String] = [:]
+        if errors.isEmpty {
+            for user in master.users {
+                if let password = user.password { hashes[user.email] = try await hashPassword(password) }
+            }
+        }
+        let passwordHashes = hashes
+        let known = errors
+        // Both "invoices" and "documents" is an error the parser reported already.
+        let invoiceSection = invoiceNames.count == 1 ? invoiceNames.first : nil
+
+        return try await database.transaction { db in
+            var errors = known
+            let sql = db as! any SQLDatabase
+            let before = try await Self.rights(of: master.users.map(\.email), on: db)
+            let writer = Writer(sql: sql)
+            var counts = ImportCounts()
+            if errors.isEmpty { counts = try await writer.write(master, passwordHashes: passwordHashes) }
+
+            // Pass 2: the invoices, a chunk at a time.
+            if let invoiceSection {
+                var reader = JSONSectionReader(nextChunk: try source.open())
+                var seen: Set<String> = []
+                var index = 0
+                var parser = ImportParser()
+                let writer = writer
+                func flush(_ chunk: [[UInt8]]) async throws {
+                    guard !chunk.isEmpty, errors.count < Self.errorLimit else { return }
+                    var joined: [UInt8] = [UInt8(ascii: "[")]
+                    for (position, record) in chunk.enumerated() {
+                        if position > 0 { joined.append(UInt8(ascii: ",")) }
+                        joined += record
+                    }
+                    joined.append(UInt8(ascii: "]"))
+                    let values = try Self.decode([JSONValue].self, joined)
+                    let invoices = parser.parseInvoices(
+                        values, section: invoiceSection, firstIndex: index, seen: &seen)
+                    index += values.count
+                    errors += parser.errors
+                    let references = parser.takeReferences().filter { defined[$0.kind]?.contains($0.key) != true }
+                    parser = ImportParser()
+                    errors += try await unresolved(references, on: db)
+                    guard errors.isEmpty else { return }
+                    var batch = ImportBatch()
+                    batch.invoices = invoices
+                    let written = try await writer.write(batch, passwordHashes: [:])
+                    counts.invoices += written.invoices
+                    counts.lines += written.lines
+                    counts.serials += written.serials
+                    progress?(ImportProgress(lines: counts.lines, bytesRead: reader.bytesRead, totalBytes: source.size))
+                }
+                do {
+                    while let name = try reader.nextSection() {
+                        guard name == invoiceSection else {
+                            _ = try reader.sectionValue(keep: false)
+                            continue
+                        }
+                        var chunk: [[UInt8]] = []
+                        while let record = try reader.nextRecord() {
+                            chunk.append(record)
+                            if chunk.count == Self.invoicesPerChunk {
+                                try await flush(chunk)
+                                chunk = []
+                            }
+                        }
+                        try await flush(chunk)
+                    }
+                } catch is JSONSectionReader.Malformed {
+                    throw Failure.malformed
+                }
+            }
+            guard errors.isEmpty else { throw Failure.invalid(Array(errors.prefix(Self.errorLimit))) }
+            // A user whose role, company or password the ERP changed signs in again: sessions and
+            // tokens made under the old rights end.
+            let after = try await Self.rights(of: Array(before.keys), on: db)
+            for (email, old) in before where after[email] != old || passwordHashes[email] != nil {
+                try await SessionsOfUser.endAll(userID: old.id, on: db)
+            }
+            return counts
+        }
+    }
+
+    private static let invoiceSections: Set<String> = ["invoices", "documents"]
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch {
+            throw Failure.malformed
+        }
     }
 
     private struct Rights: Equatable {
@@ -62,7 +220,7 @@ struct Importer {
         let passwordHashes = hashes
         return try await database.transaction { db in
             let before = try await Self.rights(of: batch.users.map(\.email), on: db)
-            let counts = try await Writer(sql: db as! any SQLDatabase, progress: progress).write(
+            let counts = try await Writer(sql: db as! any SQLDatabase).write(
                 batch, passwordHashes: passwordHashes)
             // A user whose role, company or password the ERP changed signs in again: sessions and
             // tokens made under the old rights end.
@@ -74,9 +232,9 @@ struct Importer {
         }
     }
 
-    private func unresolved(_ references: [ImportReference]) async throws -> [ImportError] {
+    private func unresolved(_ references: [ImportReference], on db: any Database) async throws -> [ImportError] {
         guard !references.isEmpty else { return [] }
-        let sql = database as! any SQLDatabase
+        let sql = db as! any SQLDatabase
         var known: [ImportReference.Kind: Set<String>] = [:]
         for (kind, table, column) in [
             (ImportReference.Kind.company, "companies", "number"), (.brand, "brands", "name"),
@@ -111,7 +269,6 @@ struct Importer {
 /// The SQL side of an import, inside its transaction.
 private struct Writer {
     let sql: any SQLDatabase
-    let progress: (@Sendable (Int, Int) -> Void)?
 
     func write(_ batch: ImportBatch, passwordHashes: [String: String]) async throws -> ImportCounts {
         var counts = ImportCounts()
@@ -232,8 +389,6 @@ private struct Writer {
         let pending = batch.invoices.flatMap { invoice in
             invoice.lines.map { PendingLine(invoiceID: invoiceIDs[invoice.number]!, invoice: invoice, line: $0) }
         }
-        let total = pending.count
-        var done = 0
         for chunk in pending.chunked(Importer.batchSize) {
             let insert = sql.insert(into: "invoice_lines").columns(
                 "invoice_id", "company_id", "invoice_number", "invoice_date", "customer_order_number", "position",
@@ -290,8 +445,6 @@ private struct Writer {
             }
             counts.serials += serialRows.count
             counts.lines += chunk.count
-            done += chunk.count
-            progress?(done, total)
         }
         return counts
     }

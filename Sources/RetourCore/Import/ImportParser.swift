@@ -45,6 +45,40 @@ public struct ImportParser {
         return batch
     }
 
+    /// Invoices of a document read piece by piece (`JSONSectionReader`): `items` are records of
+    /// `section` from `firstIndex` on, so that pointers name them as in the whole document; `seen`
+    /// carries the invoice numbers of the records before them, to find one twice.
+    public mutating func parseInvoices(
+        _ items: [JSONValue], section: String, firstIndex: Int, seen: inout Set<String>
+    ) -> [InvoiceRecord] {
+        let pointer = JSONPointer([section])
+        var result: [InvoiceRecord] = []
+        result.reserveCapacity(items.count)
+        for (offset, item) in items.enumerated() {
+            let at = pointer.appending(firstIndex + offset)
+            guard case .object(let fields) = item else {
+                fail(at, Message("import.eachRecordMustBeAJson"))
+                continue
+            }
+            guard let record = Self.parseInvoice(&self, fields, at) else { continue }
+            if !seen.insert(record.number).inserted {
+                fail(
+                    pointer,
+                    Message(
+                        "import.appearsMoreThanOnceIn",
+                        ["key": "\(record.number)", "section": "\(section)", "field": "number"]))
+            }
+            result.append(record)
+        }
+        return result
+    }
+
+    /// The references collected since the last call, for the caller to look up.
+    public mutating func takeReferences() -> [ImportReference] {
+        defer { references = [] }
+        return references
+    }
+
     // MARK: sections
 
     private mutating func records<T>(
