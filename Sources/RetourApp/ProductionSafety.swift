@@ -16,12 +16,18 @@ public enum ProductionSafety {
             problems.append("RETOUR_PUBLIC_URL is not set; phone upload links need the portal's public address.")
         }
         if !config.allowDemo {
-            let demo = try await User.query(on: app.db).filter(\.$email ~~ DemoData.logins.map(\.email)).all()
-            for user in demo
-            where (try? await app.password.async.verify(DemoData.password, created: user.passwordHash)) == true {
-                problems.append(
-                    "The demo login \(user.email) still has the published password; change it, or set RETOUR_ALLOW_DEMO=1."
-                )
+            // The demo's logins and those of generated benchmark data: their passwords are published.
+            let published = [
+                (DemoData.logins.map(\.email), DemoData.password),
+                (GeneratedData.logins, GeneratedData.password),
+            ]
+            for (emails, password) in published {
+                for user in try await User.query(on: app.db).filter(\.$email ~~ emails).all()
+                where (try? await app.password.async.verify(password, created: user.passwordHash)) == true {
+                    problems.append(
+                        "The demo login \(user.email) still has the published password; change it, or set RETOUR_ALLOW_DEMO=1."
+                    )
+                }
             }
         }
         guard problems.isEmpty else {

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import RetourCore
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -192,6 +193,47 @@ extension AppTests {
                 #expect(try right.json()["lines"] as? Int == count)
                 #expect(try right.json()["serials"] as? Int == count)
                 #expect(try await Invoice.query(on: app.db).filter(\.$number == "C\(count - 1)").count() == 1)
+            }
+        }
+
+        /// `retour demo --lines N`: the same arguments write the same document; it goes through the
+        /// import whole, over two years, with serial numbers for serialised articles, and one of many
+        /// resellers holds more lines than any other.
+        @Test func generatedDataIsRealisticRepeatableAndImports() async throws {
+            try await withRetour { app in
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-gen-\(UUID())")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let generator = GeneratedData(lines: 3_000, companies: 100, today: testDay)
+                let first = directory.appendingPathComponent("a.json").path
+                let second = directory.appendingPathComponent("b.json").path
+                try generator.write(to: first)
+                try generator.write(to: second)
+                #expect(FileManager.default.contentsEqual(atPath: first, andPath: second))
+                let importer = Importer(
+                    database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
+                let counts = try await importer.run(.file(first))
+                #expect(counts.lines == 3_000)
+                #expect(counts.companies == 100)
+                #expect(counts.serials > 0)
+                let lines = try await InvoiceLine.query(on: app.db).all()
+                let perCompany = Dictionary(grouping: lines, by: \.companyID).mapValues(\.count)
+                let big = try #require(
+                    try await Company.query(on: app.db).filter(\.$number == GeneratedData.companyNumber(0)).first())
+                #expect(perCompany[try big.requireID()] == perCompany.values.max())
+                let days = lines.map(\.invoiceDate)
+                #expect(days.allSatisfy { $0 <= testDay.iso && $0 > testDay.adding(days: -731).iso })
+                #expect(days.min() ?? "" < testDay.adding(days: -600).iso, "invoices spread over two years")
+                #expect(
+                    try await app.token(GeneratedData.bigResellerLogin, password: GeneratedData.password).count > 10)
+                if app.db.isSQLite {
+                    // The import left SQLite the statistics its planner needs at this size.
+                    struct Count: Decodable { var total: Int }
+                    let statistics = try await (app.db as! any SQLDatabase).raw(
+                        "SELECT COUNT(*) AS total FROM sqlite_stat1 WHERE tbl = 'invoice_lines'"
+                    ).first(decoding: Count.self)
+                    #expect(statistics?.total ?? 0 > 0)
+                }
             }
         }
 

@@ -113,7 +113,7 @@ struct Importer {
         // Both "invoices" and "documents" is an error the parser reported already.
         let invoiceSection = invoiceNames.count == 1 ? invoiceNames.first : nil
 
-        return try await database.transaction { db in
+        let counts = try await database.writeTransaction { db in
             var errors = known
             let sql = db as! any SQLDatabase
             let before = try await Self.rights(of: master.users.map(\.email), on: db)
@@ -182,6 +182,16 @@ struct Importer {
             }
             return counts
         }
+        try await Self.refreshStatistics(database)
+        return counts
+    }
+
+    /// SQLite plans by statistics it has only once asked for them: after an import (and hourly, by
+    /// the housekeeping) `PRAGMA optimize` gathers them where tables changed much, so that a
+    /// search by EAN walks the EAN's few lines, not the whole of a large reseller's.
+    static func refreshStatistics(_ database: any Database) async throws {
+        guard database.isSQLite else { return }
+        try await (database as! any SQLDatabase).raw("PRAGMA optimize=0x10002").run()
     }
 
     private static let invoiceSections: Set<String> = ["invoices", "documents"]
