@@ -163,6 +163,27 @@ extension AppTests {
             }
         }
 
+        /// A bearer token works until it expires, and stops at once when its login is disabled.
+        @Test func aBearerTokenStopsWhenItExpiresOrItsLoginIsDisabled() async throws {
+            try await withRetour(fixtures: true) { app in
+                let token = try await app.token("piet@pcpartner.nl")
+                #expect(try await app.get("/api/v1/cart", token: token).status == .ok)
+                let stored = try #require(
+                    try await APIToken.query(on: app.db).filter(\.$tokenHash == Tokens.hash(token)).first())
+                stored.expiresAt = app.clock.now.addingTimeInterval(-1)
+                try await stored.save(on: app.db)
+                #expect(try await app.get("/api/v1/cart", token: token).status == .unauthorized)
+
+                let fresh = try await app.token("piet@pcpartner.nl")
+                #expect(try await app.get("/api/v1/cart", token: fresh).status == .ok)
+                let piet = try #require(
+                    try await User.query(on: app.db).filter(\.$email == "piet@pcpartner.nl").first())
+                piet.active = false
+                try await piet.save(on: app.db)
+                #expect(try await app.get("/api/v1/cart", token: fresh).status == .unauthorized)
+            }
+        }
+
         @Test func theCommandLineTokenWorksForTheAPI() async throws {
             try await withRetour(fixtures: true) { app in
                 let user = try #require(
