@@ -53,7 +53,15 @@ enum LineQuery {
         let (numberColumn, dateColumn) = columns(for: search.kind)
 
         var conditions: [SQLQueryString] = []
-        if case .company(let companyID) = scope { conditions.append("l.company_id = \(bind: companyID)") }
+        if case .company(let companyID) = scope {
+            if search.number != nil && search.numberType == .serial {
+                // A serial number names one or two lines: start from them (the unary plus keeps
+                // SQLite from walking all of the company's lines instead and checking each).
+                conditions.append("+l.company_id = \(bind: companyID)")
+            } else {
+                conditions.append("l.company_id = \(bind: companyID)")
+            }
+        }
         if let dates = search.dates {
             conditions.append(
                 "\(unsafeRaw: dateColumn) >= \(bind: dates.lowerBound.iso) AND \(unsafeRaw: dateColumn) <= \(bind: dates.upperBound.iso)"
