@@ -45,11 +45,19 @@ test-schema:
 test-e2e:
 	scripts/e2e.sh
 
-# Release build (about 16 minutes here), then the benchmarks of docs/benchmarks.md.
+# Release build (about 11 minutes here), then Retour on generated data, SQLite and PostgreSQL side
+# by side (BENCH_LINES, default 1 000 000), written to docs/benchmarks.md; then the rule engine and
+# the import's memory.
+BENCH_LINES ?= 1000000
+BENCH_SECONDS ?= 10
 bench: deps
-	swift build -c release --product retour-bench
+	command -v wrk >/dev/null || apt-get install -y wrk
+	swift build -c release
+	rm -f .build/bench-results.json
+	python3 bench/run.py .build/release/retour sqlite .build/bench-results.json --lines $(BENCH_LINES) --duration $(BENCH_SECONDS)
+	scripts/with-postgres.sh python3 bench/run.py .build/release/retour postgres .build/bench-results.json --lines $(BENCH_LINES) --duration $(BENCH_SECONDS)
+	python3 bench/report.py .build/bench-results.json docs/benchmarks.md "make bench BENCH_LINES=$(BENCH_LINES) BENCH_SECONDS=$(BENCH_SECONDS)"
 	.build/release/retour-bench 2000000
-	swift build -c release --product retour
 	python3 bench/import_bench.py .build/release/retour 100000
 
 clean:

@@ -77,6 +77,7 @@ public func configure(
 
     do {  // Middleware, in the order requests meet them
         app.middleware = Middlewares()
+        app.middleware.use(InFlightRequestsMiddleware(counter: app.inFlightRequests))
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
         app.middleware.use(SecurityHeadersMiddleware())
         app.middleware.use(ProblemMiddleware())

@@ -23,6 +23,9 @@ enum Entrypoint {
         do {
             try await configure(app)
             try await app.execute()
+            // Requests in flight finish while the databases are still there; `asyncShutdown`
+            // closes the rest in no particular order.
+            await app.stopServing()
         } catch let failure as ExitCode {
             try? await app.asyncShutdown()
             exit(failure.code)

@@ -32,6 +32,22 @@ final class MemoryFileStore: FileStore, @unchecked Sendable {
 
 extension AppTests {
     @Suite struct PortsTests {
+        /// A stopping server waits for the requests it is still handling before the databases close
+        /// (a handler that reached a closed pool used to stop the process).
+        @Test func stoppingWaitsForRequestsInFlight() async throws {
+            let counter = InFlightRequests()
+            let finished = NIOLockedValueBox(false)
+            counter.enter()
+            let drain = Task {
+                await counter.drain(seconds: 10)
+                return finished.withLockedValue { $0 }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            finished.withLockedValue { $0 = true }
+            counter.leave()
+            #expect(await drain.value, "the drain returned before the request finished")
+        }
+
         @Test func theOutboxSendsThroughTheMailerPort() async throws {
             try await withRetour(fixtures: true) { app in
                 let recorder = RecordingMailer()

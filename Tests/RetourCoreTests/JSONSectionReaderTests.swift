@@ -81,6 +81,19 @@ import Testing
         }
     }
 
+    /// Section names are JSON strings like any other: escapes and surrogate pairs are read.
+    @Test func sectionNamesWithEscapesAreRead() throws {
+        var reader = Self.reader(#"{"caf\u00e9 \"x\" \ud83d\ude00\n": [], "plain": 1}"#, chunk: 2)
+        #expect(try reader.nextSection() == "café \"x\" 😀\n")
+        #expect(try reader.nextRecord() == nil)
+        #expect(try reader.nextSection() == "plain")
+        #expect(try reader.sectionValue() == Array("1".utf8))
+        #expect(throws: JSONSectionReader.Malformed.self) {
+            var lone = Self.reader(#"{"\ud83d": []}"#, chunk: 4)
+            _ = try lone.nextSection()
+        }
+    }
+
     @Test func anEmptyDocumentHasNoSections() throws {
         var reader = Self.reader(" { } ", chunk: 1)
         #expect(try reader.nextSection() == nil)

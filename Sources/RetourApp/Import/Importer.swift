@@ -4,8 +4,6 @@ import RetourCore
 import SQLKit
 import Vapor
 
-/// Stores an import document: every record upserted by its natural key, all in one transaction,
-/// nothing stored when any record is invalid.
 /// Where an import document's bytes come from, readable more than once (the import reads it twice).
 struct ImportSource: Sendable {
     /// The document's size in bytes, when known (for progress).
@@ -48,6 +46,8 @@ struct ImportProgress: Sendable {
     var totalBytes: Int?
 }
 
+/// Stores an import document: every record upserted by its natural key, all in one transaction,
+/// nothing stored when any record is invalid.
 struct Importer {
     let database: any Database
     let hashPassword: @Sendable (String) async throws -> String

@@ -143,12 +143,66 @@ public struct JSONSectionReader {
         }
     }
 
-    /// A section name: a string without escapes (the contract's names have none).
+    /// A section name, its escapes read as JSON reads them (an unknown section is named in the
+    /// error, whatever characters it has).
     private mutating func readKey() throws -> String {
         var bytes: [UInt8]? = []
         try scanString(into: &bytes)
-        guard let bytes, bytes.count >= 2, !bytes.contains(UInt8(ascii: "\\")) else { throw malformed() }
-        return String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self)
+        guard let bytes, bytes.count >= 2 else { throw malformed() }
+        let body = Array(bytes.dropFirst().dropLast())
+        guard body.contains(UInt8(ascii: "\\")) else { return String(decoding: body, as: UTF8.self) }
+        var scalars = String.UnicodeScalarView()
+        var plain: [UInt8] = []
+        func flushPlain() {
+            scalars.append(contentsOf: String(decoding: plain, as: UTF8.self).unicodeScalars)
+            plain = []
+        }
+        var index = 0
+        func hex4() throws -> UInt32 {
+            guard index + 4 <= body.count,
+                let value = UInt32(String(decoding: body[index..<index + 4], as: UTF8.self), radix: 16)
+            else { throw malformed() }
+            index += 4
+            return value
+        }
+        while index < body.count {
+            let byte = body[index]
+            index += 1
+            guard byte == UInt8(ascii: "\\") else {
+                plain.append(byte)
+                continue
+            }
+            flushPlain()
+            guard index < body.count else { throw malformed() }
+            let escape = body[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(Unicode.Scalar(escape))
+            case UInt8(ascii: "b"): scalars.append("\u{08}")
+            case UInt8(ascii: "f"): scalars.append("\u{0C}")
+            case UInt8(ascii: "n"): scalars.append("\n")
+            case UInt8(ascii: "r"): scalars.append("\r")
+            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "u"):
+                var code = try hex4()
+                if (0xD800...0xDBFF).contains(code) {
+                    // A surrogate pair: the low half must follow.
+                    guard index + 2 <= body.count, body[index] == UInt8(ascii: "\\"),
+                        body[index + 1] == UInt8(ascii: "u")
+                    else { throw malformed() }
+                    index += 2
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw malformed() }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let scalar = Unicode.Scalar(code) else { throw malformed() }
+                scalars.append(scalar)
+            default:
+                throw malformed()
+            }
+        }
+        flushPlain()
+        return String(scalars)
     }
 
     private static func isDelimiter(_ byte: UInt8) -> Bool {

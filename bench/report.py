@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Writes the results of bench/run.py into docs/benchmarks.md, between its bench markers.
+
+usage: bench/report.py RESULTS.json docs/benchmarks.md "the command that made them"
+"""
+import json
+import sys
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def table(results, command):
+    out = [f"Made by `{command}`.", ""]
+    for run in results:
+        ceiling = run["routes"][0]["rps"]
+        limit = (run.get("pgbench_tps") or {}).get("simple")
+        prepared = (run.get("pgbench_tps") or {}).get("prepared")
+        out.append(f"**{run['database']}, {run['lines']:,} lines, {run['processes']} process(es)** — {run['date']}; "
+                   f"generating and importing took {run['load_seconds']} s "
+                   f"({run['lines'] / max(run['load_seconds'], 0.1):,.0f} lines/s including generation); "
+                   f"`serve` RSS {run['rss_mb']} MB (peak {run['peak_rss_mb']} MB)"
+                   + (f"; pgbench of `bench/search-1w.sql`: {limit:,.0f} tps ({prepared:,.0f} prepared)"
+                      if limit else "") + ".")
+        out.append("")
+        out.append("| route | req/s | p50 ms | p99 ms | errors | of the static file | of the database's limit |")
+        out.append("|---|---|---|---|---|---|---|")
+        for route in run["routes"]:
+            share = f"{100 * route['rps'] / ceiling:.0f} %"
+            db = f"{100 * route['rps'] / limit:.0f} %" if limit and route["route"] == "API search, week" else ""
+            out.append(f"| {route['route']} | {route['rps']:,.0f} | {route['p50']:.2f} | {route['p99']:.2f} | "
+                       f"{route['errors']} | {share} | {db} |")
+        out.append("")
+    return "\n".join(out).replace(",", " ")
+
+
+def main():
+    results_path, doc_path, command = sys.argv[1], sys.argv[2], sys.argv[3]
+    with open(results_path) as f:
+        results = json.load(f)
+    with open(doc_path) as f:
+        doc = f.read()
+    section = f"{START}\n{table(results, command)}\n{END}"
+    if START in doc:
+        doc = doc[:doc.index(START)] + section + doc[doc.index(END) + len(END):]
+    else:
+        doc = doc.replace("# Benchmarks\n", "# Benchmarks\n\n## `make bench`: Retour on generated data\n\n"
+                          + section + "\n", 1)
+    with open(doc_path, "w") as f:
+        f.write(doc)
+
+
+if __name__ == "__main__":
+    main()

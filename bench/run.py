@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""`make bench`: Retour on generated data, measured side by side in one run.
+
+usage: bench/run.py BINARY DATABASE RESULTS.json [--lines N] [--duration S]
+  DATABASE is sqlite, or postgres (then DATABASE_URL must point at an empty database:
+  scripts/with-postgres.sh starts one). Results are appended to RESULTS.json;
+  bench/report.py writes them into docs/benchmarks.md.
+
+For each route: wrk -t2 -c32 for S seconds, cycling through many different paths (serials,
+invoices, EANs, lines of the largest reseller), req/s, p50, p99; the ratio to the static file's
+req/s (the framework's ceiling) and, on PostgreSQL, to pgbench running the search's own SQL
+(bench/search-1w.sql, the database's limit); the server's RSS.
+"""
+import argparse
+import datetime
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+COMPANY = "R100000"  # GeneratedData.companyNumber(0): the reseller with 4 % of the lines
+LOGIN = "inkoop@reseller0.example"
+PASSWORD = "retour-bench-2026"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(base, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            return
+        except Exception:
+            time.sleep(0.3)
+    sys.exit("retour serve did not come up")
+
+
+def api(base, path, token=None, body=None):
+    request = urllib.request.Request(base + path, data=body)
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def session_cookie(base):
+    """Logs in through the form, as a browser does; returns the Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"email": LOGIN, "password": PASSWORD, "_csrf": csrf}).encode()
+    opener.open(base + "/login", data=form)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+WRK_SCRIPT = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i], %(headers)s)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%.1f %%.3f %%.3f %%d\\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def wrk(base, paths, headers, duration, work):
+    paths_file = os.path.join(work, "paths.txt")
+    with open(paths_file, "w") as f:
+        f.write("\n".join(paths) + "\n")
+    script = os.path.join(work, "rotate.lua")
+    lua_headers = "{" + ", ".join(f'["{k}"] = "{v}"' for k, v in headers.items()) + "}" if headers else "nil"
+    with open(script, "w") as f:
+        f.write(WRK_SCRIPT % {"paths": paths_file, "headers": lua_headers})
+    output = subprocess.run(["wrk", "-t2", "-c32", f"-d{duration}s", "-s", script, base],
+                            capture_output=True, text=True, check=True).stdout
+    match = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", output)
+    requests, seconds, p50, p99, errors = match.groups()
+    return {"rps": int(requests) / float(seconds), "p50": float(p50), "p99": float(p99), "errors": int(errors)}
+
+
+def pgbench(url, work, duration, today):
+    week = (today - datetime.timedelta(days=6)).isoformat()
+    with open(os.path.join(os.path.dirname(__file__), "search-1w.sql")) as f:
+        sql = f.read().replace("{FROM}", week).replace("{TO}", today.isoformat()).replace("{COMPANY}", COMPANY)
+    path = os.path.join(work, "search-1w.sql")
+    with open(path, "w") as f:
+        f.write(sql)
+    results = {}
+    for mode, extra in (("simple", []), ("prepared", ["-M", "prepared"])):
+        output = subprocess.run(["pgbench", "-n", "-c", "32", "-j", "2", "-T", str(duration), "-f", path, *extra,
+                                 url], capture_output=True, text=True, check=True).stdout
+        results[mode] = float(re.search(r"tps = ([\d.]+)", output).group(1))
+    return results
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        values = dict(line.split(":", 1) for line in status)
+    return int(values["VmRSS"].split()[0]) // 1024, int(values["VmHWM"].split()[0]) // 1024
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("database", choices=["sqlite", "postgres"])
+    parser.add_argument("results")
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=int, default=10)
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+    with tempfile.TemporaryDirectory() as work:
+        env = dict(os.environ, LOG_LEVEL="warning", RETOUR_WORKER_INTERVAL="0",
+                   RETOUR_FILES=os.path.join(work, "files"), RETOUR_MAIL_DIR=os.path.join(work, "mail"))
+        if args.database == "sqlite":
+            env.pop("DATABASE_URL", None)
+            env["RETOUR_SQLITE"] = os.path.join(work, "bench.sqlite")
+        elif not env.get("DATABASE_URL"):
+            sys.exit("postgres needs DATABASE_URL (scripts/with-postgres.sh)")
+
+        start = time.monotonic()
+        generated = subprocess.run([binary, "demo", "--lines", str(args.lines), "--companies", "1000"], env=env,
+                                   capture_output=True, text=True, check=True).stdout
+        load_seconds = time.monotonic() - start
+        print(generated.strip())
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env)
+        try:
+            wait_until_up(base)
+            token = api(base, "/api/v1/auth/token", body=json.dumps({"email": LOGIN, "password": PASSWORD}).encode())["token"]
+            bearer = {"Authorization": "Bearer " + token}
+            cookie = {"Cookie": session_cookie(base)}
+            # Numbers to search for: from the reseller's last two months, many of each.
+            sample = api(base, "/api/v1/lines?period=2m&per=500", token)
+            lines = [line for document in sample["documents"] for line in document["lines"]]
+            invoices = sorted({line["invoice"] for line in lines})
+            serials = sorted({serial for line in lines for serial in line["serials"]})
+            eans = sorted({line["ean"] for line in lines if line["ean"]})
+            ids = [line["id"] for line in lines]
+            q = urllib.parse.quote
+            routes = [
+                ("static file /js/app.js (the ceiling)", ["/js/app.js"], {}),
+                ("API search, week", ["/api/v1/lines?period=1w"], bearer),
+                ("API search, two months", ["/api/v1/lines?period=2m"], bearer),
+                ("API search by serial", [f"/api/v1/lines?numberType=serial&number={q(s)}" for s in serials], bearer),
+                ("API search by EAN", [f"/api/v1/lines?numberType=ean&number={q(e)}" for e in eans], bearer),
+                ("API search by invoice", [f"/api/v1/lines?numberType=invoice&number={q(i)}" for i in invoices],
+                 bearer),
+                ("API reasons of a line", [f"/api/v1/lines/{i}/reasons" for i in ids], bearer),
+                ("search page, week", ["/search?period=1w"], cookie),
+                ("search page by serial", [f"/search?numberType=serial&number={q(s)}" for s in serials], cookie),
+            ]
+            measured = []
+            for name, paths, headers in routes:
+                result = wrk(base, paths, headers, args.duration, work)
+                result["route"] = name
+                measured.append(result)
+                print(f"{args.database:8} {name:40} {result['rps']:8.0f} req/s  p50 {result['p50']:7.2f} ms  "
+                      f"p99 {result['p99']:7.2f} ms  errors {result['errors']}")
+            rss, peak = rss_mb(server.pid)
+            database_limit = None
+            if args.database == "postgres":
+                database_limit = pgbench(env["DATABASE_URL"], work, args.duration, datetime.date.today())
+                print(f"pgbench search-1w.sql: {database_limit}")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        record = {"database": args.database, "lines": args.lines, "date": datetime.date.today().isoformat(),
+                  "load_seconds": round(load_seconds, 1), "routes": measured, "rss_mb": rss, "peak_rss_mb": peak,
+                  "pgbench_tps": database_limit, "processes": 1,
+                  "command": f"bench/run.py {args.binary} {args.database} RESULTS --lines {args.lines} "
+                             f"--duration {args.duration}"}
+        existing = []
+        if os.path.exists(args.results):
+            with open(args.results) as f:
+                existing = json.load(f)
+        with open(args.results, "w") as f:
+            json.dump(existing + [record], f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
