@@ -9,17 +9,22 @@ import sys
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
+def n(value):
+    """A whole number with spaces between thousands, as the rest of docs/benchmarks.md writes them."""
+    return f"{value:,.0f}".replace(",", " ")
+
+
 def table(results, command):
     out = [f"Made by `{command}`.", ""]
     for run in results:
         ceiling = run["routes"][0]["rps"]
         limit = (run.get("pgbench_tps") or {}).get("simple")
         prepared = (run.get("pgbench_tps") or {}).get("prepared")
-        out.append(f"**{run['database']}, {run['lines']:,} lines, {run['processes']} process(es)** — {run['date']}; "
+        out.append(f"**{run['database']}, {n(run['lines'])} lines, {run['processes']} process(es)** — {run['date']}; "
                    f"generating and importing took {run['load_seconds']} s "
-                   f"({run['lines'] / max(run['load_seconds'], 0.1):,.0f} lines/s including generation); "
+                   f"({n(run['lines'] / max(run['load_seconds'], 0.1))} lines/s including generation); "
                    f"`serve` RSS {run['rss_mb']} MB (peak {run['peak_rss_mb']} MB)"
-                   + (f"; pgbench of `bench/search-1w.sql`: {limit:,.0f} tps ({prepared:,.0f} prepared)"
+                   + (f"; pgbench of `bench/search-1w.sql`: {n(limit)} tps ({n(prepared)} prepared)"
                       if limit else "") + ".")
         out.append("")
         out.append("| route | req/s | p50 ms | p99 ms | errors | of the static file | of the database's limit |")
@@ -27,10 +32,10 @@ def table(results, command):
         for route in run["routes"]:
             share = f"{100 * route['rps'] / ceiling:.0f} %"
             db = f"{100 * route['rps'] / limit:.0f} %" if limit and route["route"] == "API search, week" else ""
-            out.append(f"| {route['route']} | {route['rps']:,.0f} | {route['p50']:.2f} | {route['p99']:.2f} | "
+            out.append(f"| {route['route']} | {n(route['rps'])} | {route['p50']:.2f} | {route['p99']:.2f} | "
                        f"{route['errors']} | {share} | {db} |")
         out.append("")
-    return "\n".join(out).replace(",", " ")
+    return "\n".join(out)
 
 
 def main():

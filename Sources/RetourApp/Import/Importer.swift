@@ -186,12 +186,17 @@ struct Importer {
         return counts
     }
 
-    /// SQLite plans by statistics it has only once asked for them: after an import (and hourly, by
-    /// the housekeeping) `PRAGMA optimize` gathers them where tables changed much, so that a
-    /// search by EAN walks the EAN's few lines, not the whole of a large reseller's.
+    /// Both databases plan by statistics: after an import (and hourly, by the housekeeping, on
+    /// SQLite) they are gathered again, so that a search by EAN walks the EAN's few lines, not the
+    /// whole of a large reseller's — and on PostgreSQL a week's search uses the company's date index
+    /// straight after a large import, before autovacuum would have analysed the tables.
     static func refreshStatistics(_ database: any Database) async throws {
-        guard database.isSQLite else { return }
-        try await (database as! any SQLDatabase).raw("PRAGMA optimize=0x10002").run()
+        let sql = database as! any SQLDatabase
+        if database.isSQLite {
+            try await sql.raw("PRAGMA optimize=0x10002").run()
+        } else {
+            try await sql.raw("ANALYZE invoice_lines, serial_numbers, invoices, articles, brands, companies").run()
+        }
     }
 
     private static let invoiceSections: Set<String> = ["invoices", "documents"]
