@@ -244,6 +244,21 @@ extension AppTests {
             }
         }
 
+        /// A section that is not an array — a string, a number — is a mistake the import names, not
+        /// "not valid JSON", wherever it stands in the document (schemathesis found it refused).
+        @Test func aSectionThatIsNoArrayIsNamed() async throws {
+            try await withRetour(fixtures: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                for document in [
+                    #"{"invoices": [], "companies": "x"}"#, #"{"companies": 7, "invoices": []}"#,
+                    #"{"caf\u00e9": "x"}"#,
+                ] {
+                    let response = try await app.postJSON("/api/v1/import", document, token: admin)
+                    #expect(response.status == .unprocessableEntity, "\(document): \(response.body.string)")
+                }
+            }
+        }
+
         @Test func malformedJSONIsA400AndOnlyAdminsImport() async throws {
             try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")

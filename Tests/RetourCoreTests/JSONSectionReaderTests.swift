@@ -94,6 +94,25 @@ import Testing
         }
     }
 
+    /// The import's second pass: sections skipped whole, whatever their kind, around the records.
+    @Test func sectionsOfEveryKindAreSkipped() throws {
+        for text in [
+            #"{"/b": "x", "invoices": []}"#, #"{"invoices": [], "/b": "x"}"#,
+            #"{"a": 1, "b": {"c": [2]}, "invoices": [{"n": "1"}], "d": null}"#,
+        ] {
+            var reader = Self.reader(text, chunk: 3)
+            var records = 0
+            while let name = try reader.nextSection() {
+                guard name == "invoices" else {
+                    _ = try reader.sectionValue(keep: false)
+                    continue
+                }
+                while try reader.nextRecord() != nil { records += 1 }
+            }
+            #expect(records == (text.contains("\"n\"") ? 1 : 0), "\(text)")
+        }
+    }
+
     @Test func anEmptyDocumentHasNoSections() throws {
         var reader = Self.reader(" { } ", chunk: 1)
         #expect(try reader.nextSection() == nil)

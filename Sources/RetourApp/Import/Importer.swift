@@ -88,7 +88,11 @@ struct Importer {
                     // Stands in for the records, so that the parser still sees which sections exist.
                     sections[name] = .array([])
                 } else {
-                    sections[name] = try Self.decode(JSONValue.self, try reader.sectionValue())
+                    // Inside an array: a section whose value is a bare string or number is a JSON
+                    // fragment, which the decoder does not take on its own.
+                    let value = try Self.decode(
+                        [JSONValue].self, [UInt8(ascii: "[")] + reader.sectionValue() + [UInt8(ascii: "]")])
+                    sections[name] = value.first ?? .null
                 }
             }
         } catch is JSONSectionReader.Malformed {

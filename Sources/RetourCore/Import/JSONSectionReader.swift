@@ -131,12 +131,16 @@ public struct JSONSectionReader {
     }
 
     private mutating func scanString(into bytes: inout [UInt8]?) throws {
-        bytes?.append(try take())  // the opening quote
+        // Each byte is taken whether it is kept or not: `bytes?.append(try take())` would skip the
+        // take when nothing is kept.
+        let quote = try take()
+        bytes?.append(quote)
         while true {
             let byte = try take()
             bytes?.append(byte)
             if byte == UInt8(ascii: "\\") {
-                bytes?.append(try take())
+                let escaped = try take()
+                bytes?.append(escaped)
             } else if byte == UInt8(ascii: "\"") {
                 return
             }
