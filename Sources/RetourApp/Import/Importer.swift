@@ -106,13 +106,7 @@ struct Importer {
         let defined: [ImportReference.Kind: Set<String>] = [
             .company: Set(master.companies.map(\.number)), .article: Set(master.articles.map(\.number)),
         ]
-        var hashes: [String: String] = [:]
-        if errors.isEmpty {
-            for user in master.users {
-                if let password = user.password { hashes[user.email] = try await hashPassword(password) }
-            }
-        }
-        let passwordHashes = hashes
+        let passwordHashes = errors.isEmpty ? try await hashes(of: master.users) : [:]
         let known = errors
         // Both "invoices" and "documents" is an error the parser reported already.
         let invoiceSection = invoiceNames.count == 1 ? invoiceNames.first : nil
@@ -131,7 +125,6 @@ struct Importer {
                 var seen: Set<String> = []
                 var index = 0
                 var parser = ImportParser()
-                let writer = writer
                 func flush(_ chunk: [[UInt8]]) async throws {
                     guard !chunk.isEmpty, errors.count < Self.errorLimit else { return }
                     var joined: [UInt8] = [UInt8(ascii: "[")]
@@ -178,12 +171,7 @@ struct Importer {
                 }
             }
             guard errors.isEmpty else { throw Failure.invalid(Array(errors.prefix(Self.errorLimit))) }
-            // A user whose role, company or password the ERP changed signs in again: sessions and
-            // tokens made under the old rights end.
-            let after = try await Self.rights(of: Array(before.keys), on: db)
-            for (email, old) in before where after[email] != old || passwordHashes[email] != nil {
-                try await SessionsOfUser.endAll(userID: old.id, on: db)
-            }
+            try await Self.endSessionsOfChangedUsers(before, passwordHashes: passwordHashes, on: db)
             return counts
         }
         try await Self.refreshStatistics(database)
@@ -232,22 +220,34 @@ struct Importer {
 
     /// Stores an already checked batch (the demo data uses this directly).
     func store(_ batch: ImportBatch) async throws -> ImportCounts {
-        var hashes: [String: String] = [:]
-        for user in batch.users {
-            if let password = user.password { hashes[user.email] = try await hashPassword(password) }
-        }
-        let passwordHashes = hashes
+        let passwordHashes = try await hashes(of: batch.users)
         return try await database.transaction { db in
             let before = try await Self.rights(of: batch.users.map(\.email), on: db)
             let counts = try await Writer(sql: db as! any SQLDatabase).write(
                 batch, passwordHashes: passwordHashes)
-            // A user whose role, company or password the ERP changed signs in again: sessions and
-            // tokens made under the old rights end.
-            let after = try await Self.rights(of: Array(before.keys), on: db)
-            for (email, old) in before where after[email] != old || passwordHashes[email] != nil {
-                try await SessionsOfUser.endAll(userID: old.id, on: db)
-            }
+            try await Self.endSessionsOfChangedUsers(before, passwordHashes: passwordHashes, on: db)
             return counts
+        }
+    }
+
+    /// The bcrypt hashes of the passwords the document sets, by e-mail (before any transaction:
+    /// hashing is slow on purpose).
+    private func hashes(of users: [UserRecord]) async throws -> [String: String] {
+        var hashes: [String: String] = [:]
+        for user in users {
+            if let password = user.password { hashes[user.email] = try await hashPassword(password) }
+        }
+        return hashes
+    }
+
+    /// A user whose role, company or password the ERP changed signs in again: sessions and tokens
+    /// made under the old rights end.
+    private static func endSessionsOfChangedUsers(
+        _ before: [String: Rights], passwordHashes: [String: String], on db: any Database
+    ) async throws {
+        let after = try await rights(of: Array(before.keys), on: db)
+        for (email, old) in before where after[email] != old || passwordHashes[email] != nil {
+            try await SessionsOfUser.endAll(userID: old.id, on: db)
         }
     }
 
