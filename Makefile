@@ -3,7 +3,7 @@ SHELL := /bin/bash
 BIN := .build/debug/retour
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: run test deps build lint format test-sqlite test-postgres test-hostile test-schema test-e2e bench clean
+.PHONY: run test deps build lint format test-sqlite test-postgres test-hostile test-schema test-e2e test-cluster bench cluster clean
 
 run: deps build
 	$(BIN) migrate
@@ -11,7 +11,7 @@ run: deps build
 	@echo "Retour is at http://localhost:8080 — log in with one of the demo logins above."
 	$(BIN) serve --hostname 0.0.0.0 --port 8080
 
-test: deps lint build test-sqlite test-postgres test-hostile test-schema test-e2e
+test: deps lint build test-sqlite test-postgres test-hostile test-schema test-e2e test-cluster
 	@echo "All test stages passed."
 
 deps:
@@ -45,17 +45,28 @@ test-schema:
 test-e2e:
 	scripts/e2e.sh
 
+# Three processes behind nginx on one PostgreSQL: they share sessions, throttling, idempotency and
+# files, and one killed under load fails only the requests in flight on it.
+test-cluster:
+	scripts/cluster.sh python3 e2e/cluster/cluster_test.py
+
+# The demo on three `retour serve` processes behind nginx on one PostgreSQL, at http://localhost:8080.
+cluster: deps build
+	scripts/cluster.sh
+
 # Release build (about 11 minutes here), then Retour on generated data, SQLite and PostgreSQL side
 # by side (BENCH_LINES, default 1 000 000), written to docs/benchmarks.md; then the rule engine and
 # the import's memory.
 BENCH_LINES ?= 1000000
 BENCH_SECONDS ?= 10
+BENCH_POSTGRES = python3 bench/run.py .build/release/retour postgres .build/bench-results.json --lines $(BENCH_LINES) --duration $(BENCH_SECONDS)
 bench: deps
 	command -v wrk >/dev/null || apt-get install -y wrk
 	swift build -c release
 	rm -f .build/bench-results.json
 	python3 bench/run.py .build/release/retour sqlite .build/bench-results.json --lines $(BENCH_LINES) --duration $(BENCH_SECONDS)
-	scripts/with-postgres.sh python3 bench/run.py .build/release/retour postgres .build/bench-results.json --lines $(BENCH_LINES) --duration $(BENCH_SECONDS)
+	RETOUR_UPLOAD_MB_PER_DAY=10000 RETOUR_BINARY=.build/release/retour RETOUR_CLUSTER_DATA=keep LOG_LEVEL=warning \
+	  scripts/with-postgres.sh bash -c '$(BENCH_POSTGRES) && scripts/cluster.sh $(BENCH_POSTGRES) --cluster'
 	python3 bench/report.py .build/bench-results.json docs/benchmarks.md "make bench BENCH_LINES=$(BENCH_LINES) BENCH_SECONDS=$(BENCH_SECONDS)"
 	.build/release/retour-bench 2000000
 	python3 bench/import_bench.py .build/release/retour 100000

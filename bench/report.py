@@ -20,20 +20,31 @@ def table(results, command):
         ceiling = run["routes"][0]["rps"]
         limit = (run.get("pgbench_tps") or {}).get("simple")
         prepared = (run.get("pgbench_tps") or {}).get("prepared")
-        out.append(f"**{run['database']}, {n(run['lines'])} lines, {run['processes']} process(es)** — {run['date']}; "
-                   f"generating and importing took {run['load_seconds']} s "
-                   f"({n(run['lines'] / max(run['load_seconds'], 0.1))} lines/s including generation); "
+        through = " behind nginx" if run.get("through") == "nginx" else ""
+        loaded = (f"generating and importing took {run['load_seconds']} s "
+                  f"({n(run['lines'] / max(run['load_seconds'], 0.1))} lines/s including generation); "
+                  if run["load_seconds"] else "the data of the run above; ")
+        out.append(f"**{run['database']}, {n(run['lines'])} lines, {run['processes']} process(es){through}** — "
+                   f"{run['date']}; " + loaded +
                    f"`serve` RSS {run['rss_mb']} MB (peak {run['peak_rss_mb']} MB)"
                    + (f"; pgbench of `bench/search-1w.sql`: {n(limit)} tps ({n(prepared)} prepared)"
                       if limit else "") + ".")
         out.append("")
-        out.append("| route | req/s | p50 ms | p99 ms | errors | of the static file | of the database's limit |")
-        out.append("|---|---|---|---|---|---|---|")
+        out.append("| route | req/s | p50 ms | p99 ms | errors | of the static file | of the database's limit "
+                   "| of the API |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        by_name = {route["route"]: route["rps"] for route in run["routes"]}
+        # The search page against the API doing the same search.
+        same_search = {"search page, week": "API search, week", "search page by serial": "API search by serial"}
         for route in run["routes"]:
-            share = f"{100 * route['rps'] / ceiling:.0f} %"
+            timed = "rps" in route and not route["route"].startswith(("cart submit", "upload"))
+            share = f"{100 * route['rps'] / ceiling:.0f} %" if timed else ""
             db = f"{100 * route['rps'] / limit:.0f} %" if limit and route["route"] == "API search, week" else ""
-            out.append(f"| {route['route']} | {n(route['rps'])} | {route['p50']:.2f} | {route['p99']:.2f} | "
-                       f"{route['errors']} | {share} | {db} |")
+            api = by_name.get(same_search.get(route["route"], ""))
+            of_api = f"{100 * route['rps'] / api:.0f} %" if api else ""
+            rate = n(route["rps"]) if timed else f"{route['rps']:.1f}"
+            out.append(f"| {route['route']} | {rate} | {route['p50']:.2f} | {route['p99']:.2f} | "
+                       f"{route['errors']} | {share} | {db} | {of_api} |")
         out.append("")
     return "\n".join(out)
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """`make bench`: Retour on generated data, measured side by side in one run.
 
-usage: bench/run.py BINARY DATABASE RESULTS.json [--lines N] [--duration S]
+usage: bench/run.py BINARY DATABASE RESULTS.json [--lines N] [--duration S] [--cluster]
   DATABASE is sqlite, or postgres (then DATABASE_URL must point at an empty database:
   scripts/with-postgres.sh starts one). Results are appended to RESULTS.json;
-  bench/report.py writes them into docs/benchmarks.md.
+  bench/report.py writes them into docs/benchmarks.md. With --cluster, the data is already there
+  and several processes serve it behind nginx (scripts/cluster.sh with RETOUR_CLUSTER_DATA=keep
+  runs this script): the same routes are measured through nginx.
 
 For each route: wrk -t2 -c32 for S seconds, cycling through many different paths (serials,
 invoices, EANs, lines of the largest reseller), req/s, p50, p99; the ratio to the static file's
 req/s (the framework's ceiling) and, on PostgreSQL, to pgbench running the search's own SQL
-(bench/search-1w.sql, the database's limit); the server's RSS.
+(bench/search-1w.sql, the database's limit); the server's RSS. Then cart submissions (add a
+position, submit it; two resellers at once) and a 20 MB upload, each timed by the client.
 """
 import argparse
 import datetime
@@ -18,10 +21,13 @@ import json
 import os
 import re
 import socket
+import statistics
+import threading
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -114,6 +120,88 @@ def pgbench(url, work, duration, today):
     return results
 
 
+def request(base, method, path, token, body=None, content_type="application/json", extra=None):
+    req = urllib.request.Request(base + path, data=body, method=method)
+    req.add_header("Authorization", "Bearer " + token)
+    if body is not None:
+        req.add_header("Content-Type", content_type)
+    for name, value in (extra or {}).items():
+        req.add_header(name, value)
+    try:
+        with urllib.request.urlopen(req, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0
+
+
+SIMPLE_FORMS = {"missing_accessories": {"comment": "bench"},
+                "product_complaint": {"condition": "opened", "comment": "bench"}}
+
+
+def submissions(base, tokens, per_reseller):
+    """Each reseller adds a position and submits it, `per_reseller` times, all resellers at once.
+    Only the submit is timed: it is the state change that locks the lines and writes the requests."""
+    latencies, errors = [], []
+    lock = threading.Lock()
+
+    def reseller(token):
+        pairs = []
+        sample = json.loads(request(base, "GET", "/api/v1/lines?period=2m&per=300", token)[1])
+        for line in [l for d in sample["documents"] for l in d["lines"] if l["claimableQuantity"] >= 1]:
+            reasons = json.loads(request(base, "GET", f"/api/v1/lines/{line['id']}/reasons", token)[1])["reasons"]
+            pairs += [(line["id"], r["id"]) for r in reasons if r["enabled"] and r["id"] in SIMPLE_FORMS][:1]
+            if len(pairs) >= per_reseller:
+                break
+        for index, (line, reason) in enumerate(pairs):
+            body = {"line": line, "reason": reason, "quantity": 1, "fields": SIMPLE_FORMS[reason]}
+            if request(base, "POST", "/api/v1/cart/positions", token, json.dumps(body).encode())[0] != 201:
+                continue
+            start = time.monotonic()
+            status, _ = request(base, "POST", "/api/v1/cart/submit", token, b"{}",
+                                extra={"Idempotency-Key": f"bench-{token[:8]}-{index}-{time.time()}"})
+            elapsed = (time.monotonic() - start) * 1000
+            with lock:
+                (latencies if status == 201 else errors).append(elapsed if status == 201 else status)
+
+    threads = [threading.Thread(target=reseller, args=(t,)) for t in tokens]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.monotonic() - start
+    return {"route": f"cart submit ({len(tokens)} resellers at once, {len(latencies)} submissions)",
+            "rps": len(latencies) / max(sum(latencies) / 1000 / max(len(tokens), 1), 0.001),
+            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99), "errors": len(errors),
+            "wall_seconds": round(seconds, 1)}
+
+
+def uploads(base, token, megabytes=20, times=4):
+    """A photo of `megabytes` MB through POST /api/v1/attachments, sent `times` times (different
+    content each time, so that none is a stored copy already)."""
+    latencies, errors = [], 0
+    boundary = "bench-boundary"
+    for index in range(times):
+        png = b"\x89PNG\r\n\x1a\n" + os.urandom(megabytes * 1024 * 1024 - 1024)
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"foto{index}.png\"\r\n"
+                f"Content-Type: image/png\r\n\r\n").encode() + png + f"\r\n--{boundary}--\r\n".encode()
+        start = time.monotonic()
+        status, _ = request(base, "POST", "/api/v1/attachments", token, body,
+                            content_type=f"multipart/form-data; boundary={boundary}")
+        if status == 201:
+            latencies.append((time.monotonic() - start) * 1000)
+        else:
+            errors += 1
+    return {"route": f"upload of {megabytes} MB ({times} times, one at a time)",
+            "rps": len(latencies) / max(sum(latencies) / 1000, 0.001), "p50": percentile(latencies, 0.5),
+            "p99": max(latencies or [0]), "errors": errors}
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as status:
         values = dict(line.split(":", 1) for line in status)
@@ -127,10 +215,11 @@ def main():
     parser.add_argument("results")
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--cluster", action="store_true")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     with tempfile.TemporaryDirectory() as work:
-        env = dict(os.environ, LOG_LEVEL="warning", RETOUR_WORKER_INTERVAL="0",
+        env = dict(os.environ, LOG_LEVEL="warning", RETOUR_WORKER_INTERVAL="0", RETOUR_UPLOAD_MB_PER_DAY="10000",
                    RETOUR_FILES=os.path.join(work, "files"), RETOUR_MAIL_DIR=os.path.join(work, "mail"))
         if args.database == "sqlite":
             env.pop("DATABASE_URL", None)
@@ -138,15 +227,21 @@ def main():
         elif not env.get("DATABASE_URL"):
             sys.exit("postgres needs DATABASE_URL (scripts/with-postgres.sh)")
 
-        start = time.monotonic()
-        generated = subprocess.run([binary, "demo", "--lines", str(args.lines), "--companies", "1000"], env=env,
-                                   capture_output=True, text=True, check=True).stdout
-        load_seconds = time.monotonic() - start
-        print(generated.strip())
-
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env)
+        load_seconds = 0
+        if args.cluster:
+            base = os.environ["RETOUR_CLUSTER_URL"]
+            pids = [int(p) for p in os.environ["RETOUR_CLUSTER_PIDS"].split()]
+            server = None
+        else:
+            start = time.monotonic()
+            generated = subprocess.run([binary, "demo", "--lines", str(args.lines), "--companies", "1000"], env=env,
+                                       capture_output=True, text=True, check=True).stdout
+            load_seconds = time.monotonic() - start
+            print(generated.strip())
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env)
+            pids = [server.pid]
         try:
             wait_until_up(base)
             token = api(base, "/api/v1/auth/token", body=json.dumps({"email": LOGIN, "password": PASSWORD}).encode())["token"]
@@ -179,19 +274,28 @@ def main():
                 measured.append(result)
                 print(f"{args.database:8} {name:40} {result['rps']:8.0f} req/s  p50 {result['p50']:7.2f} ms  "
                       f"p99 {result['p99']:7.2f} ms  errors {result['errors']}")
-            rss, peak = rss_mb(server.pid)
+            other = api(base, "/api/v1/auth/token",
+                        body=json.dumps({"email": "inkoop@reseller1.example", "password": PASSWORD}).encode())["token"]
+            for result in (submissions(base, [token, other], 100), uploads(base, token)):
+                measured.append(result)
+                print(f"{args.database:8} {result['route']:40} {result['rps']:8.1f} /s     p50 {result['p50']:7.2f} ms  "
+                      f"p99 {result['p99']:7.2f} ms  errors {result['errors']}")
+            sizes = [rss_mb(pid) for pid in pids]
+            rss, peak = sum(r for r, _ in sizes), sum(p for _, p in sizes)
             database_limit = None
             if args.database == "postgres":
                 database_limit = pgbench(env["DATABASE_URL"], work, args.duration, datetime.date.today())
                 print(f"pgbench search-1w.sql: {database_limit}")
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            if server:
+                server.terminate()
+                server.wait(timeout=30)
         record = {"database": args.database, "lines": args.lines, "date": datetime.date.today().isoformat(),
                   "load_seconds": round(load_seconds, 1), "routes": measured, "rss_mb": rss, "peak_rss_mb": peak,
-                  "pgbench_tps": database_limit, "processes": 1,
+                  "pgbench_tps": database_limit, "processes": len(pids),
+                  "through": "nginx" if args.cluster else "direct",
                   "command": f"bench/run.py {args.binary} {args.database} RESULTS --lines {args.lines} "
-                             f"--duration {args.duration}"}
+                             f"--duration {args.duration}" + (" --cluster" if args.cluster else "")}
         existing = []
         if os.path.exists(args.results):
             with open(args.results) as f:

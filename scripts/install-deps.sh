@@ -12,6 +12,7 @@ packages=(
   poppler-utils                               # pdftotext, to read the PDFs back in tests
   pkg-config                                  # finds the C libraries for the build
   python3-aiosmtpd                            # a real SMTP server for the mail tests
+  nginx                                       # the cluster stage: three processes behind one proxy
 )
 missing=()
 for package in "${packages[@]}"; do

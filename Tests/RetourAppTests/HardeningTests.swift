@@ -511,6 +511,7 @@ extension AppTests {
 
         @Test func housekeepingRemovesLeftoversAndKeepsWhatIsUsed() async throws {
             try await withRetour(fixtures: true) { app in
+                app.fileStore = LocalFileStore(root: app.config.filesDirectory)
                 let manager = FileManager.default
                 let temporary = AttachmentStore.temporaryDirectory(app.config)
                 try manager.createDirectory(atPath: temporary, withIntermediateDirectories: true)

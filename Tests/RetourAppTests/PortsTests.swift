@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
+import SQLKit
 import ServiceLifecycle
 import Testing
 import Vapor
@@ -15,7 +16,7 @@ final class MemoryFileStore: FileStore, @unchecked Sendable {
 
     var digests: Set<String> { lock.withLock { Set(files.keys) } }
 
-    func put(temporaryFile path: String, digest: String) throws {
+    func put(temporaryFile path: String, digest: String, now: Date, on db: any Database) async throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         lock.withLock { files[digest] = data }
     }
@@ -25,9 +26,11 @@ final class MemoryFileStore: FileStore, @unchecked Sendable {
         return Response(status: .ok, body: .init(data: data))
     }
 
-    func digests(writtenBefore date: Date) throws -> [String] { Array(digests) }
+    func digests(writtenBefore date: Date, on db: any Database) async throws -> [String] { Array(digests) }
 
-    func remove(_ digest: String) throws { _ = lock.withLock { files.removeValue(forKey: digest) } }
+    func remove(_ digest: String, writtenBefore date: Date, on db: any Database) async throws {
+        _ = lock.withLock { files.removeValue(forKey: digest) }
+    }
 }
 
 extension AppTests {
@@ -75,6 +78,51 @@ extension AppTests {
                 let id = try #require(try stored.json()["id"] as? String)
                 let read = try await app.get("/api/v1/attachments/\(id)", token: jan)
                 #expect(Array(read.body.readableBytesView) == png)
+            }
+        }
+
+        /// What a cluster needs: a file stored by one process is read by any other from the database,
+        /// in parts, never whole in memory; the same content twice is one file; the clean-up takes what
+        /// nothing names.
+        @Test func attachmentsInTheDatabaseAreSharedInParts() async throws {
+            try await withRetour(fixtures: true) { app in
+                app.fileStore = DatabaseFileStore()
+                let jan = try await app.token("jan@pcpartner.nl")
+                let size = DatabaseFileStore.partBytes * 5 / 2
+                let png =
+                    [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+                    + (8..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+                let first = try await RegistrationTests.upload(app, png, name: "foto.png", token: jan)
+                #expect(first.status == .created, "\(first.body.string)")
+                let again = try await RegistrationTests.upload(app, png, name: "nog-eens.png", token: jan)
+                #expect(again.status == .created)
+                let sql = app.db as! any SQLDatabase
+                struct Count: Decodable { var count: Int }
+                func count(_ table: String) async throws -> Int {
+                    try await sql.raw("SELECT COUNT(*) AS count FROM \(ident: table)").first(decoding: Count.self)?
+                        .count ?? -1
+                }
+                #expect(try await count("stored_files") == 1, "one copy per content")
+                #expect(try await count("stored_file_parts") == 3, "2.5 MB in parts of 1 MB")
+                for answer in [first, again] {
+                    let id = try #require(try answer.json()["id"] as? String)
+                    let read = try await app.get("/api/v1/attachments/\(id)", token: jan)
+                    #expect(read.status == .ok)
+                    #expect(read.headers.first(name: .contentLength) == String(size))
+                    #expect(Array(read.body.readableBytesView) == png)
+                }
+                // A file nothing names, stored long ago, goes; the used one stays.
+                let leftover = app.config.filesDirectory + "/leftover"
+                try FileManager.default.createDirectory(
+                    atPath: app.config.filesDirectory, withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: leftover, contents: Data([1, 2, 3]))
+                try await DatabaseFileStore().put(
+                    temporaryFile: leftover, digest: String(repeating: "b", count: 64),
+                    now: app.clock.now.addingTimeInterval(-7_200), on: app.db)
+                #expect(try await count("stored_files") == 2)
+                _ = try await Housekeeping.runOnce(app)
+                #expect(try await count("stored_files") == 1)
+                #expect(try await count("stored_file_parts") == 3)
             }
         }
 

@@ -94,13 +94,13 @@ enum Housekeeping {
             if modified < before, (try? manager.removeItem(atPath: path)) != nil { leftovers += 1 }
         }
         let store = app.fileStore
-        var orphans = Set(try store.digests(writtenBefore: before))
+        var orphans = Set(try await store.digests(writtenBefore: before, on: db))
         for chunk in Array(orphans).chunked(batchSize) {
             for digest in try await Attachment.query(on: db).filter(\.$sha256 ~~ chunk).all(\.$sha256) {
                 orphans.remove(digest)
             }
         }
-        for digest in orphans { try store.remove(digest) }
+        for digest in orphans { try await store.remove(digest, writtenBefore: before, on: db) }
         return leftovers + orphans.count
     }
 }

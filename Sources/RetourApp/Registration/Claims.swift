@@ -11,7 +11,7 @@ struct LineClaims {
     /// A request that holds part of the line, to name it.
     var holder: String?
 
-    private static var holdingReasons: [String] { ReasonID.holdingGoods.map(\.rawValue) }
+    static var holdingReasons: [String] { ReasonID.holdingGoods.map(\.rawValue) }
 
     /// SUM of a bigint is NUMERIC on PostgreSQL: cast it back to an integer.
     private static let total = SQLRaw("CAST(SUM(quantity) AS BIGINT)")
@@ -32,24 +32,6 @@ struct LineClaims {
             .where("status", .in, statuses).where("reason", .in, holdingReasons).orderBy("id", .descending).limit(1)
             .first(decoding: Number.self)?.number
         return LineClaims(quantity: total, serials: Set(serials.map(\.serial)), holder: holder)
-    }
-
-    /// Claimed quantity per line for many lines at once (the search list).
-    static func requestQuantities(forLines ids: [Int], on database: any Database) async throws -> [Int: Int] {
-        guard !ids.isEmpty else { return [:] }
-        let sql = database as! any SQLDatabase
-        struct Row: Decodable {
-            var line_id: Int
-            var total: Int
-        }
-        let rows = try await sql.select().column("line_id").column(
-            Self.total, as: "total"
-        )
-        .from("requests").where("line_id", .in, ids)
-        .where("status", .in, RequestStatus.holdingClaims.map(\.rawValue)).where("reason", .in, holdingReasons)
-        .groupBy("line_id")
-        .all(decoding: Row.self)
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0.line_id, $0.total) })
     }
 
     /// The claims of `userID`'s cart on a line, leaving out the position being edited.

@@ -90,7 +90,7 @@ struct StoreUploads {
                 .unsupportedMediaType, detail: Message("app.registration.acceptedFileTypesDocDocxPdf"),
                 errors: [FieldError("file", message: Message("app.registration.thisFileIsNotADoc"))])
         }
-        try fileStore.put(temporaryFile: file.temporaryPath, digest: file.sha256)
+        try await fileStore.put(temporaryFile: file.temporaryPath, digest: file.sha256, now: now, on: db)
         let attachment = Attachment()
         attachment.id = UUID().uuidString.lowercased()
         attachment.companyID = companyID

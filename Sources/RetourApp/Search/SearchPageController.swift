@@ -10,30 +10,6 @@ struct SearchPageController: RouteCollection {
 
     typealias Option = SelectOption
 
-    struct Row: Encodable {
-        var id: Int
-        var deliveryNote: String
-        var order: String
-        var position: Int
-        var article: String
-        var manufacturerModel: String
-        var brand: String
-        var description: String
-        var quantity: Int
-        var customerOrderNumber: String
-        var customerItemNumber: String
-        var ean: String
-        var price: String
-        var deliveryDate: String
-        var deliveryAddress: String
-        var serials: [String]
-    }
-
-    struct Group: Encodable {
-        var header: String
-        var rows: [Row]
-    }
-
     struct Content: Encodable {
         var number: String
         var from: String
@@ -44,13 +20,12 @@ struct SearchPageController: RouteCollection {
         var customPeriod: Bool
         var periodChosen: String
         var errors: [String: String]
-        var groups: [Group]
+        /// The result list, escaped HTML written by `SearchResultsHTML`.
+        var results: String
         var summary: String
         var empty: Bool
         var previousPage: String?
         var nextPage: String?
-        /// Resellers go from a chosen reason to its form; the distributor's staff only look.
-        var canRegister = false
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -86,9 +61,8 @@ struct SearchPageController: RouteCollection {
                     value: $0.rawValue, label: t["search.kind.\($0.rawValue)"],
                     selected: $0.rawValue == (input.kind ?? "invoice"))
             },
-            customPeriod: selectedPeriod == "custom", periodChosen: periodChosen ? "1" : "", errors: [:], groups: [],
-            summary: "", empty: false,
-            canRegister: user.role.belongsToCompany)
+            customPeriod: selectedPeriod == "custom", periodChosen: periodChosen ? "1" : "", errors: [:], results: "",
+            summary: "", empty: false)
 
         switch input.validated(today: today) {
         case .failure(let problems):
@@ -99,7 +73,8 @@ struct SearchPageController: RouteCollection {
                 "search", title: t["nav.registration"], nav: "search", content: content, status: .unprocessableEntity)
         case .success(let search):
             let result = try await LineQuery.run(search, scope: try user.companyScope(), on: req.db)
-            content.groups = result.documents.map { group(for: $0, kind: search.kind, texts: t) }
+            content.results = SearchResultsHTML(texts: t, canRegister: user.role.belongsToCompany)
+                .html(result.documents, kind: search.kind)
             content.empty = result.total == 0
             if !content.empty {
                 let first = search.offset + 1
@@ -111,27 +86,6 @@ struct SearchPageController: RouteCollection {
             if search.offset + search.per < result.total { content.nextPage = pageLink(req, page: search.page + 1) }
             return try await req.renderPage("search", title: t["nav.registration"], nav: "search", content: content)
         }
-    }
-
-    private func group(for document: DocumentView, kind: DocumentKind, texts t: Translations) -> Group {
-        let date = CalendarDay(iso: document.date).map(t.language.format) ?? document.date
-        let header = t("search.group.\(kind.rawValue)", ["number": document.number, "date": date])
-        return Group(header: header, rows: document.lines.map { row(for: $0, texts: t) })
-    }
-
-    private func row(for line: LineView, texts t: Translations) -> Row {
-        let language = t.language
-        let unit = Money(decimal: line.unitPrice).map { language.format($0, currency: line.currency) } ?? line.unitPrice
-        let net = Money(decimal: line.netAmount).map { language.format($0, currency: line.currency) } ?? line.netAmount
-        let address = line.deliveryAddress.map { "\($0.street), \($0.postcode) \($0.city), \($0.country)" } ?? ""
-        return Row(
-            id: line.id, deliveryNote: line.deliveryNote ?? "", order: line.order ?? "", position: line.position,
-            article: line.article, manufacturerModel: line.manufacturerModel ?? "", brand: line.brand,
-            description: line.description, quantity: line.quantity,
-            customerOrderNumber: line.customerOrderNumber ?? "", customerItemNumber: line.customerItemNumber ?? "",
-            ean: line.ean ?? "", price: t("search.line.priceValue", ["net": net, "unit": unit]),
-            deliveryDate: line.deliveryDate.flatMap(CalendarDay.init(iso:)).map(language.format) ?? "",
-            deliveryAddress: address, serials: line.serials)
     }
 
     private func pageLink(_ req: Request, page: Int) -> String {

@@ -5,5 +5,5 @@ public let retourMigrations: [any Migration] = [
     CreateMasterData(), CreateSearchIndexes(), SessionRecord.migration, CreatePolicyVersions(), CreateRegistration(),
     CreateFollowUp(), CreateSessionsAndUniqueNumbers(), CreateCaseInsensitiveNumbers(), CreateInformationRequested(),
     CreateSubmissionGroups(), CreateMailAttachments(), CreateJSONColumns(), AddForeignKeys(),
-    TypeRemainingJSONColumns(), CreateCompanyFirstIndexes(),
+    TypeRemainingJSONColumns(), CreateCompanyFirstIndexes(), CreateStoredFiles(),
 ]

@@ -1,0 +1,114 @@
+import RetourCore
+
+/// The result list of the search page — documents with their lines — written as escaped HTML
+/// directly: it is most of the page, and Leaf rendered it at a sixth of the API's pace for the same
+/// search (`docs/benchmarks.md`). The rest of the page stays in `search.leaf`.
+struct SearchResultsHTML {
+    let texts: Translations
+    /// Resellers go from a chosen reason to its form; the distributor's staff only look.
+    let canRegister: Bool
+
+    func html(_ documents: [DocumentView], kind: DocumentKind) -> String {
+        var out = HTMLText(reservingCapacity: 4_096 + 2_800 * documents.reduce(0) { $0 + $1.lines.count })
+        let columns = [
+            "search.column.deliveryNote", "search.column.order", "search.column.position", "search.column.article",
+            "search.column.manufacturerModel", "search.column.brand", "search.column.description",
+            "search.column.quantity",
+        ].map { texts[$0] }
+        for document in documents {
+            let date = CalendarDay(iso: document.date).map(texts.language.format) ?? document.date
+            out.raw("<section class=\"document\">\n  <h2>")
+            out.text(texts("search.group.\(kind.rawValue)", ["number": document.number, "date": date]))
+            out.raw(" <button type=\"button\" class=\"link details-all\">[")
+            out.text(texts["search.details"])
+            out.raw("]</button></h2>\n  <table class=\"lines\">\n    <thead><tr>")
+            for column in columns {
+                out.raw("<th>")
+                out.text(column)
+                out.raw("</th>")
+            }
+            out.raw("<th></th></tr></thead>\n")
+            for line in document.lines { write(line, columns: columns, to: &out) }
+            out.raw("  </table>\n</section>\n")
+        }
+        return out.html
+    }
+
+    private func write(_ line: LineView, columns: [String], to out: inout HTMLText) {
+        let language = texts.language
+        let values: [String] = [
+            line.deliveryNote ?? "", line.order ?? "", String(line.position), line.article,
+            line.manufacturerModel ?? "", line.brand, line.description, String(line.quantity),
+        ]
+        out.raw("    <tbody class=\"line\" id=\"line-\(line.id)\">\n")
+        out.raw(
+            "      <tr class=\"summary\" tabindex=\"0\" aria-expanded=\"false\" aria-controls=\"details-\(line.id)\">\n"
+        )
+        for (column, value) in zip(columns, values) {
+            out.raw("        <td data-label=\"")
+            out.text(column)
+            out.raw("\">")
+            out.text(value)
+            out.raw("</td>\n")
+        }
+        out.raw(
+            "        <td class=\"reason\"><select class=\"reason-select\" data-line=\"\(line.id)\" data-register=\"")
+        out.raw(canRegister ? "true" : "false")
+        out.raw("\" aria-label=\"")
+        out.text(texts["search.selectReason"])
+        out.raw("\" title=\"")
+        out.text(texts["search.disabledHelp"])
+        out.raw("\"><option value=\"\">")
+        out.text(texts["search.selectReason"])
+        out.raw("…</option></select><p class=\"reason-note\" hidden></p></td>\n      </tr>\n")
+
+        let unit = Money(decimal: line.unitPrice).map { language.format($0, currency: line.currency) } ?? line.unitPrice
+        let net = Money(decimal: line.netAmount).map { language.format($0, currency: line.currency) } ?? line.netAmount
+        let address = line.deliveryAddress.map { "\($0.street), \($0.postcode) \($0.city), \($0.country)" } ?? ""
+        let details: [(key: String, value: String)] = [
+            ("search.line.customerOrder", line.customerOrderNumber ?? ""),
+            ("search.line.customerItem", line.customerItemNumber ?? ""),
+            ("search.line.manufacturerModel", line.manufacturerModel ?? ""),
+            ("search.line.description", line.description), ("search.line.ean", line.ean ?? ""),
+        ]
+        out.raw(
+            "      <tr class=\"details\" id=\"details-\(line.id)\" hidden>\n        <td colspan=\"9\">\n          <dl>\n"
+        )
+        for detail in details { term(detail.key, detail.value, to: &out) }
+        term(
+            "search.line.price", texts("search.line.priceValue", ["net": net, "unit": unit]), class: "price", to: &out)
+        term(
+            "search.line.deliveryDate", line.deliveryDate.flatMap(CalendarDay.init(iso:)).map(language.format) ?? "",
+            to: &out)
+        term("search.line.deliveryAddress", address, to: &out)
+        out.raw("            <dt>")
+        out.text(texts["search.line.serials"])
+        out.raw("</dt>\n            <dd class=\"serials\">")
+        if line.serials.isEmpty {
+            out.text(texts["search.line.noSerials"])
+        } else {
+            out.raw("<ul>")
+            for serial in line.serials {
+                out.raw("<li>")
+                out.text(serial)
+                out.raw("</li>")
+            }
+            out.raw("</ul>")
+        }
+        out.raw(
+            "</dd>\n          </dl>\n          <div class=\"reasons\" data-src=\"/search/lines/\(line.id)/reasons\" data-loading=\""
+        )
+        out.text(texts["reasons.loading"])
+        out.raw("\" data-failed=\"")
+        out.text(texts["reasons.failed"])
+        out.raw("\"></div>\n        </td>\n      </tr>\n    </tbody>\n")
+    }
+
+    private func term(_ key: String, _ value: String, class name: String? = nil, to out: inout HTMLText) {
+        out.raw("            <dt>")
+        out.text(texts[key])
+        out.raw(name.map { "</dt><dd class=\"\($0)\">" } ?? "</dt><dd>")
+        out.text(value)
+        out.raw("</dd>\n")
+    }
+}
