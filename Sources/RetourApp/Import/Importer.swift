@@ -90,8 +90,7 @@ struct Importer {
                 } else {
                     // Inside an array: a section whose value is a bare string or number is a JSON
                     // fragment, which the decoder does not take on its own.
-                    let value = try Self.decode(
-                        [JSONValue].self, [UInt8(ascii: "[")] + reader.sectionValue() + [UInt8(ascii: "]")])
+                    let value = try Self.array([UInt8(ascii: "[")] + reader.sectionValue() + [UInt8(ascii: "]")])
                     sections[name] = value.first ?? .null
                 }
             }
@@ -133,7 +132,7 @@ struct Importer {
                         joined += record
                     }
                     joined.append(UInt8(ascii: "]"))
-                    let values = try Self.decode([JSONValue].self, joined)
+                    let values = try Self.array(joined)
                     let invoices = parser.parseInvoices(
                         values, section: invoiceSection, firstIndex: index, seen: &seen)
                     index += values.count
@@ -193,12 +192,11 @@ struct Importer {
 
     private static let invoiceSections: Set<String> = ["invoices", "documents"]
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(bytes))
-        } catch {
-            throw Failure.malformed
-        }
+    /// The values of a JSON array, read by the import's own reader (`JSONDecoder` reached a
+    /// `JSONValue` only by trying every type in turn, which held the import to a few MB/s).
+    private static func array(_ bytes: [UInt8]) throws -> [JSONValue] {
+        guard case .array(let values)? = try? JSONValueParser.parse(bytes) else { throw Failure.malformed }
+        return values
     }
 
     private struct Rights: Equatable {
@@ -382,6 +380,7 @@ private struct Writer {
         let articleIDs = try await ids(
             "articles", key: "number", for: batch.invoices.flatMap { $0.lines.map(\.article) })
 
+        var invoiceIDs: [String: Int] = [:]
         for chunk in batch.invoices.chunked(Importer.batchSize) {
             let insert = sql.insert(into: "invoices")
                 .columns("number", "company_id", "date", "customer_order_number", "currency")
@@ -391,13 +390,18 @@ private struct Writer {
                     SQLBind(i.customerOrderNumber),
                     SQLBind(i.currency))
             }
-            try await insert.onConflict(with: ["number"]) {
+            // Inserted or updated, each row answers with its id: no second query to find them.
+            struct Written: Decodable {
+                var id: Int
+                var number: String
+            }
+            let written = try await insert.onConflict(with: ["number"]) {
                 $0.set(excludedValueOf: "company_id").set(excludedValueOf: "date")
                     .set(excludedValueOf: "customer_order_number").set(excludedValueOf: "currency")
-            }.run()
+            }.returning("id", "number").all(decoding: Written.self)
+            for row in written { invoiceIDs[row.number] = row.id }
             counts.invoices += chunk.count
         }
-        let invoiceIDs = try await ids("invoices", key: "number", for: batch.invoices.map(\.number))
 
         // Lines, then their serials: the lines' own ids are read back by (invoice, position).
         struct PendingLine {
@@ -426,7 +430,12 @@ private struct Writer {
                     SQLBind(l.deliveryAddress?.street), SQLBind(l.deliveryAddress?.postcode),
                     SQLBind(l.deliveryAddress?.city), SQLBind(l.deliveryAddress?.country))
             }
-            try await insert.onConflict(with: ["invoice_id", "position"]) { update in
+            struct LineKey: Decodable {
+                var id: Int
+                var invoice_id: Int
+                var position: Int
+            }
+            let keys = try await insert.onConflict(with: ["invoice_id", "position"]) { update in
                 var update = update
                 for column in [
                     "company_id", "invoice_number", "invoice_date", "customer_order_number", "article_id", "quantity",
@@ -438,16 +447,7 @@ private struct Writer {
                     update = update.set(excludedValueOf: column)
                 }
                 return update
-            }.run()
-
-            struct LineKey: Decodable {
-                var id: Int
-                var invoice_id: Int
-                var position: Int
-            }
-            let chunkInvoiceIDs = Array(Set(chunk.map(\.invoiceID)))
-            let keys = try await sql.select().columns("id", "invoice_id", "position").from("invoice_lines")
-                .where("invoice_id", .in, chunkInvoiceIDs).all(decoding: LineKey.self)
+            }.returning("id", "invoice_id", "position").all(decoding: LineKey.self)
             var lineIDs: [String: Int] = [:]
             for key in keys { lineIDs["\(key.invoice_id)/\(key.position)"] = key.id }
             let chunkLineIDs = chunk.compactMap { lineIDs["\($0.invoiceID)/\($0.line.position)"] }
