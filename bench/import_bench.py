@@ -47,7 +47,8 @@ def main():
             elapsed = time.monotonic() - start
             if process.returncode != 0:
                 sys.exit(f"retour import failed with status {process.returncode}")
-            print(f"{attempt}: {lines} lines, {os.path.getsize(path) / 1e6:.1f} MB JSON, "
+            database = "postgres" if env.get("DATABASE_URL") else "sqlite"
+            print(f"{database} {attempt}: {lines} lines, {os.path.getsize(path) / 1e6:.1f} MB JSON, "
                   f"{elapsed:.1f} s, {lines / elapsed:.0f} lines/s, peak RSS {peak_kb / 1024:.0f} MB")
 
 

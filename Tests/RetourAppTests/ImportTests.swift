@@ -53,6 +53,63 @@ extension AppTests {
             }
         }
 
+        /// Values with the characters PostgreSQL's `COPY` treats specially (tab, line break, carriage
+        /// return, backslash, the `\N` of null) and text outside ASCII come back exactly as sent; a
+        /// second import that drops a serial leaves the line exactly the document's serials.
+        @Test func everyCharacterOfAValueArrivesAsSent() async throws {
+            try await withRetour { app in
+                let admin = try await seedAdmin(app)
+                let odd = "tab\there\nnew line\r\\back\\N end é ☃"
+                func document(_ serials: [String]) throws -> String {
+                    let lines: [[String: Any]] = [
+                        [
+                            "position": 10, "article": "1948782", "quantity": 3, "unitPrice": "71.50",
+                            "customerItemNumber": odd,
+                            "deliveryAddress": [
+                                "street": odd, "postcode": "\\N", "city": "Utrecht", "country": "NL",
+                            ], "serials": serials,
+                        ]
+                    ]
+                    var base = try JSONSerialization.jsonObject(with: Data(Self.valid.utf8)) as! [String: Any]
+                    base["users"] = []
+                    base["invoices"] = [
+                        [
+                            "number": "INV\\1", "company": "100200", "date": "2021-12-08", "customerOrderNumber": odd,
+                            "currency": "EUR", "lines": lines,
+                        ]
+                    ]
+                    return String(decoding: try JSONSerialization.data(withJSONObject: base), as: UTF8.self)
+                }
+                let serials = ["S\\1", "S\t2", "\\N"]
+                let first = try await app.postJSON("/api/v1/import", try document(serials), token: admin)
+                #expect(first.status == .ok, "\(first.body.string)")
+                let sql = app.db as! any SQLDatabase
+                struct Line: Decodable, Equatable {
+                    var customer_item_number: String?
+                    var customer_order_number: String?
+                    var delivery_street: String?
+                    var delivery_postcode: String?
+                    var invoice_number: String
+                }
+                let line = try await sql.raw(
+                    "SELECT customer_item_number, customer_order_number, delivery_street, delivery_postcode, invoice_number FROM invoice_lines"
+                ).first(decoding: Line.self)
+                let expected = Line(
+                    customer_item_number: odd, customer_order_number: odd, delivery_street: odd,
+                    delivery_postcode: "\\N", invoice_number: "INV\\1")
+                #expect(line == expected)
+                struct Serial: Decodable { var number: String }
+                func stored() async throws -> [String] {
+                    try await sql.raw("SELECT number FROM serial_numbers ORDER BY id").all(decoding: Serial.self)
+                        .map(\.number)
+                }
+                #expect(try await stored() == serials)
+                let second = try await app.postJSON("/api/v1/import", try document(["\\N", "S\\1"]), token: admin)
+                #expect(second.status == .ok, "\(second.body.string)")
+                #expect(try await stored() == ["\\N", "S\\1"])
+            }
+        }
+
         @Test func reimportingChangesNothing() async throws {
             try await withRetour { app in
                 let admin = try await seedAdmin(app)

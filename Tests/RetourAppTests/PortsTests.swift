@@ -126,6 +126,31 @@ extension AppTests {
             }
         }
 
+        /// An installation that kept its files on one host's disk moves them into PostgreSQL when it
+        /// is brought up to date: none is lost, none is moved twice.
+        @Test func filesOnTheDiskMoveIntoTheDatabase() async throws {
+            try await withRetour(fixtures: true) { app in
+                let local = LocalFileStore(root: app.config.filesDirectory)
+                let content = Data("%PDF-1.4 an old return form".utf8)
+                let digest = String(repeating: "c", count: 64)
+                try FileManager.default.createDirectory(
+                    atPath: app.config.filesDirectory, withIntermediateDirectories: true)
+                let temporary = app.config.filesDirectory + "/upload"
+                FileManager.default.createFile(atPath: temporary, contents: content)
+                try await local.put(temporaryFile: temporary, digest: digest, now: app.clock.now, on: app.db)
+                #expect(FileManager.default.fileExists(atPath: local.path(digest)))
+
+                #expect(try await DatabaseFileStore.takeOver(local, on: app.db) == 1)
+                #expect(!FileManager.default.fileExists(atPath: local.path(digest)), "moved, not copied")
+                #expect(try await DatabaseFileStore.takeOver(local, on: app.db) == 0)
+                let sql = app.db as! any SQLDatabase
+                struct Part: Decodable { var bytes: Data }
+                let parts = try await sql.select().column("bytes").from("stored_file_parts")
+                    .where("digest", .equal, digest).all(decoding: Part.self)
+                #expect(parts.map(\.bytes) == [content])
+            }
+        }
+
         @Test func theJobsStopGracefullyAfterTheRoundInProgress() async throws {
             try await withRetour(fixtures: true) { app in
                 let recorder = RecordingMailer()

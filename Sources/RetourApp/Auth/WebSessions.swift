@@ -21,6 +21,10 @@ final class WebSession: Model, @unchecked Sendable {
 
 /// Sessions in the database with server-side idle and absolute expiry.
 struct WebSessionDriver: SessionDriver {
+    private struct ReadSessionKey: StorageKey {
+        typealias Value = (id: String, record: WebSession)
+    }
+
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         request.eventLoop.makeFutureWithTask {
             let id = SessionID(string: randomToken(bytes: 32))
@@ -43,6 +47,7 @@ struct WebSessionDriver: SessionDriver {
             guard sessionID.string.count <= 100, let record = try await find(sessionID, on: request.db) else {
                 return nil
             }
+            request.storage[ReadSessionKey.self] = (sessionID.string, record)
             let config = request.config
             let now = request.now
             guard now.timeIntervalSince(record.lastSeenAt) < TimeInterval(config.sessionIdleSeconds),
@@ -58,9 +63,13 @@ struct WebSessionDriver: SessionDriver {
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID>
     {
         request.eventLoop.makeFutureWithTask {
-            // Ended meanwhile (logout elsewhere, expiry): never brought back to life by a request
-            // that was already under way; the browser's next request is simply anonymous.
-            guard let record = try await find(sessionID, on: request.db) else { return sessionID }
+            // The row read at the start of this request, if it is this session's: a page view costs
+            // one query for its session, not two. Ended meanwhile (logout elsewhere, expiry), it is
+            // never brought back to life by a request already under way: an update of a deleted row
+            // changes nothing, and the browser's next request is simply anonymous.
+            var record = request.storage[ReadSessionKey.self].flatMap { $0.id == sessionID.string ? $0.record : nil }
+            if record == nil { record = try await find(sessionID, on: request.db) }
+            guard let record else { return sessionID }
             record.userID = data["userID"].flatMap(Int.init)
             record.data = Self.encode(data)
             // Written at most once a minute: every page view need not be a database write.

@@ -47,7 +47,14 @@ func revertGuarded(_ app: Application) async throws -> [String] {
 /// never run the same migration twice: a PostgreSQL advisory lock, or a file lock beside the
 /// SQLite file.
 public func migrateGuarded(_ app: Application) async throws {
-    try await withMigrationLock(app) { try await app.autoMigrate() }
+    try await withMigrationLock(app) {
+        try await app.autoMigrate()
+        if app.config.databaseURL != nil {
+            let moved = try await DatabaseFileStore.takeOver(
+                LocalFileStore(root: app.config.filesDirectory), on: app.db)
+            if moved > 0 { app.logger.notice("moved \(moved) stored files from the disk into PostgreSQL") }
+        }
+    }
 }
 
 private func withMigrationLock<T: Sendable>(_ app: Application, _ work: @escaping @Sendable () async throws -> T)

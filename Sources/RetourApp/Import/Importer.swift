@@ -114,7 +114,7 @@ struct Importer {
             var errors = known
             let sql = db as! any SQLDatabase
             let before = try await Self.rights(of: master.users.map(\.email), on: db)
-            let writer = Writer(sql: sql)
+            let writer = Writer(sql: sql, lineCopy: try await LineCopy.start(on: sql))
             var counts = ImportCounts()
             if errors.isEmpty { counts = try await writer.write(master, passwordHashes: passwordHashes) }
 
@@ -221,7 +221,8 @@ struct Importer {
         let passwordHashes = try await hashes(of: batch.users)
         return try await database.transaction { db in
             let before = try await Self.rights(of: batch.users.map(\.email), on: db)
-            let counts = try await Writer(sql: db as! any SQLDatabase).write(
+            let sql = db as! any SQLDatabase
+            let counts = try await Writer(sql: sql, lineCopy: try await LineCopy.start(on: sql)).write(
                 batch, passwordHashes: passwordHashes)
             try await Self.endSessionsOfChangedUsers(before, passwordHashes: passwordHashes, on: db)
             return counts
@@ -286,6 +287,8 @@ struct Importer {
 /// The SQL side of an import, inside its transaction.
 private struct Writer {
     let sql: any SQLDatabase
+    /// PostgreSQL's `COPY` path for the lines and their serials; nil on SQLite.
+    let lineCopy: LineCopy?
 
     func write(_ batch: ImportBatch, passwordHashes: [String: String]) async throws -> ImportCounts {
         var counts = ImportCounts()
@@ -411,6 +414,29 @@ private struct Writer {
         }
         let pending = batch.invoices.flatMap { invoice in
             invoice.lines.map { PendingLine(invoiceID: invoiceIDs[invoice.number]!, invoice: invoice, line: $0) }
+        }
+        if let lineCopy {
+            var rows: [[String?]] = []
+            var serials: [[String?]] = []
+            rows.reserveCapacity(pending.count)
+            for p in pending {
+                let l = p.line
+                rows.append([
+                    String(p.invoiceID), companyIDs[p.invoice.company].map(String.init), p.invoice.number,
+                    p.invoice.date.iso, p.invoice.customerOrderNumber, String(l.position),
+                    articleIDs[l.article].map(String.init), String(l.quantity), String(l.unitPrice.cents),
+                    p.invoice.currency, l.customerItemNumber, l.deliveryNote?.number, l.deliveryNote?.date?.iso,
+                    l.order?.number, l.order?.date?.iso, l.deliveryAddress?.street, l.deliveryAddress?.postcode,
+                    l.deliveryAddress?.city, l.deliveryAddress?.country,
+                ])
+                for serial in l.serials {
+                    serials.append([String(p.invoiceID), String(l.position), String(serials.count), serial])
+                }
+            }
+            try await lineCopy.write(lines: rows, serials: serials)
+            counts.lines += rows.count
+            counts.serials += serials.count
+            return counts
         }
         for chunk in pending.chunked(Importer.batchSize) {
             let insert = sql.insert(into: "invoice_lines").columns(

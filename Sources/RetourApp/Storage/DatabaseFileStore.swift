@@ -90,6 +90,22 @@ struct DatabaseFileStore: FileStore {
     }
 }
 
+extension DatabaseFileStore {
+    /// Files a host kept on its own disk before it ran on PostgreSQL move into the database when the
+    /// schema is brought up to date, so that an upgrade loses none. Each leaves the disk only once its
+    /// copy is committed; a second run finds nothing left to move.
+    @discardableResult
+    static func takeOver(_ local: LocalFileStore, on db: any Database) async throws -> Int {
+        var moved = 0
+        for digest in try await local.digests(writtenBefore: .distantFuture, on: db) {
+            let written = local.modified(digest) ?? Date(timeIntervalSince1970: 0)
+            try await DatabaseFileStore().put(temporaryFile: local.path(digest), digest: digest, now: written, on: db)
+            moved += 1
+        }
+        return moved
+    }
+}
+
 /// Migration 016 — the tables of `DatabaseFileStore` (created on SQLite too, where the disk is used,
 /// so that both databases have one schema).
 struct CreateStoredFiles: AsyncMigration {

@@ -22,7 +22,7 @@ protocol FileStore: Sendable {
 struct LocalFileStore: FileStore {
     let root: String
 
-    private func path(_ digest: String) -> String { root + "/" + digest.prefix(2) + "/" + digest }
+    func path(_ digest: String) -> String { root + "/" + digest.prefix(2) + "/" + digest }
 
     func put(temporaryFile: String, digest: String, now: Date, on db: any Database) async throws {
         let target = path(digest)
@@ -57,7 +57,7 @@ struct LocalFileStore: FileStore {
         try? FileManager.default.removeItem(atPath: path(digest))
     }
 
-    private func modified(_ digest: String) -> Date? {
+    func modified(_ digest: String) -> Date? {
         try? FileManager.default.attributesOfItem(atPath: path(digest))[.modificationDate] as? Date
     }
 }
