@@ -110,6 +110,36 @@ extension AppTests {
             }
         }
 
+        /// The first import into an empty history builds the lines' indexes once at the end; it
+        /// leaves every index as it found it — also when it fails half-way.
+        @Test func aFirstImportRebuildsTheIndexesItSetAside() async throws {
+            try await withRetour { app in
+                let admin = try await seedAdmin(app)
+                let sql = app.db as! any SQLDatabase
+                struct Index: Decodable, Hashable {
+                    var name: String
+                    var definition: String
+                }
+                func indexes() async throws -> Set<Index> {
+                    let query: SQLQueryString =
+                        app.db.isSQLite
+                        ? "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('invoice_lines', 'serial_numbers') AND sql IS NOT NULL"
+                        : "SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE tablename IN ('invoice_lines', 'serial_numbers')"
+                    return Set(try await sql.raw(query).all(decoding: Index.self))
+                }
+                let before = try await indexes()
+                #expect(before.contains { $0.name == "lines_company_invoice_date" })
+                let broken = Self.valid.replacingOccurrences(of: #""quantity": 2"#, with: #""quantity": 0"#)
+                #expect(try await app.postJSON("/api/v1/import", broken, token: admin).status == .unprocessableEntity)
+                #expect(try await indexes() == before, "a failed import leaves the indexes")
+                #expect(try await app.postJSON("/api/v1/import", Self.valid, token: admin).status == .ok)
+                #expect(try await indexes() == before, "the indexes set aside are built again")
+                let jan = try await app.token("jan@pcpartner.nl", password: "at least 12 chars")
+                let found = try await app.get("/api/v1/lines?numberType=serial&number=2119lz90x2w0", token: jan)
+                #expect(found.body.string.contains("\"invoice\":\"0962405087\""))
+            }
+        }
+
         @Test func reimportingChangesNothing() async throws {
             try await withRetour { app in
                 let admin = try await seedAdmin(app)
@@ -121,6 +151,27 @@ extension AppTests {
                 #expect(try second.json()["lines"] as? Int == 1)
                 #expect(try await tableSizes(app) == before)
                 #expect(before == [1, 2, 2, 1, 1, 1, 2])
+                // On PostgreSQL a line sent again unchanged keeps its row version: the daily load of
+                // the same history writes nothing; a changed line is written.
+                if !app.db.isSQLite {
+                    let sql = app.db as! any SQLDatabase
+                    struct Version: Decodable {
+                        var version: String
+                        var quantity: Int
+                    }
+                    func line() async throws -> Version? {
+                        try await sql.raw("SELECT CAST(xmin AS TEXT) AS version, quantity FROM invoice_lines")
+                            .first(decoding: Version.self)
+                    }
+                    let unchanged = try await line()
+                    #expect(try await app.postJSON("/api/v1/import", Self.valid, token: admin).status == .ok)
+                    #expect(try await line()?.version == unchanged?.version)
+                    let changed = Self.valid.replacingOccurrences(of: #""quantity": 2"#, with: #""quantity": 3"#)
+                    #expect(try await app.postJSON("/api/v1/import", changed, token: admin).status == .ok)
+                    let after = try await line()
+                    #expect(after?.quantity == 3)
+                    #expect(after?.version != unchanged?.version)
+                }
             }
         }
 

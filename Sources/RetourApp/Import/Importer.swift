@@ -119,11 +119,25 @@ struct Importer {
             if errors.isEmpty { counts = try await writer.write(master, passwordHashes: passwordHashes) }
 
             // Pass 2: the invoices, a chunk at a time.
+            let bulkLoad = invoiceSection != nil && errors.isEmpty ? try await BulkLoad.startIfEmpty(on: sql) : nil
             if let invoiceSection {
                 var reader = JSONSectionReader(nextChunk: try source.open())
                 var seen: Set<String> = []
                 var index = 0
                 var parser = ImportParser()
+                // A chunk is written while the next one is read and checked: on two cores the
+                // database's work and the parsing overlap. One write at a time, so the transaction's
+                // connection is never used by two statements at once.
+                var writing: Task<ImportCounts, any Error>?
+                func finishWriting() async throws {
+                    guard let task = writing else { return }
+                    writing = nil
+                    let written = try await task.value
+                    counts.invoices += written.invoices
+                    counts.lines += written.lines
+                    counts.serials += written.serials
+                    progress?(ImportProgress(lines: counts.lines, bytesRead: reader.bytesRead, totalBytes: source.size))
+                }
                 func flush(_ chunk: [[UInt8]]) async throws {
                     guard !chunk.isEmpty, errors.count < Self.errorLimit else { return }
                     var joined: [UInt8] = [UInt8(ascii: "[")]
@@ -139,15 +153,12 @@ struct Importer {
                     errors += parser.errors
                     let references = parser.takeReferences().filter { defined[$0.kind]?.contains($0.key) != true }
                     parser = ImportParser()
+                    try await finishWriting()
                     errors += try await unresolved(references, on: db)
                     guard errors.isEmpty else { return }
                     var batch = ImportBatch()
                     batch.invoices = invoices
-                    let written = try await writer.write(batch, passwordHashes: [:])
-                    counts.invoices += written.invoices
-                    counts.lines += written.lines
-                    counts.serials += written.serials
-                    progress?(ImportProgress(lines: counts.lines, bytesRead: reader.bytesRead, totalBytes: source.size))
+                    writing = Task { try await writer.write(batch, passwordHashes: [:]) }
                 }
                 do {
                     while let name = try reader.nextSection() {
@@ -165,11 +176,16 @@ struct Importer {
                         }
                         try await flush(chunk)
                     }
-                } catch is JSONSectionReader.Malformed {
-                    throw Failure.malformed
+                    try await finishWriting()
+                } catch {
+                    // The transaction ends with this error: let a write under way finish first.
+                    _ = try? await writing?.value
+                    if error is JSONSectionReader.Malformed { throw Failure.malformed }
+                    throw error
                 }
             }
             guard errors.isEmpty else { throw Failure.invalid(Array(errors.prefix(Self.errorLimit))) }
+            try await bulkLoad?.finish(on: sql)
             try await Self.endSessionsOfChangedUsers(before, passwordHashes: passwordHashes, on: db)
             return counts
         }

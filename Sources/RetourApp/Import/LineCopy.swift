@@ -47,13 +47,20 @@ struct LineCopy {
         try await sql.raw("TRUNCATE import_lines, import_serials").run()
         try await copy(lines, into: "import_lines", columns: Self.lineColumns)
         try await copy(serials, into: "import_serials", columns: Self.serialColumns)
+        // Temporary tables have no statistics: without them the planner may join a chunk's few
+        // thousand rows to all of invoice_lines by hashing it whole.
+        try await sql.raw("ANALYZE import_lines, import_serials").run()
         let columns = Self.lineColumns.joined(separator: ", ")
-        let updates = Self.lineColumns.filter { $0 != "invoice_id" && $0 != "position" }
-            .map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        let changing = Self.lineColumns.filter { $0 != "invoice_id" && $0 != "position" }
+        let updates = changing.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        let stored = changing.map { "invoice_lines.\($0)" }.joined(separator: ", ")
+        let imported = changing.map { "EXCLUDED.\($0)" }.joined(separator: ", ")
+        // A line the ERP sends again unchanged (most of a daily load) is not written again.
         try await sql.raw(
             """
             INSERT INTO invoice_lines (\(unsafeRaw: columns)) SELECT \(unsafeRaw: columns) FROM import_lines
             ON CONFLICT (invoice_id, position) DO UPDATE SET \(unsafeRaw: updates)
+            WHERE (\(unsafeRaw: stored)) IS DISTINCT FROM (\(unsafeRaw: imported))
             """
         ).run()
         // The serials of an imported line are exactly those of the document.
