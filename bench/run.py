@@ -140,7 +140,8 @@ def percentile(values, share):
 
 
 SIMPLE_FORMS = {"missing_accessories": {"comment": "bench"},
-                "product_complaint": {"condition": "opened", "comment": "bench"}}
+                "product_complaint": {"condition": "opened", "comment": "bench"},
+                "wrong_invoicing": {"subReason": "price", "comment": "bench"}}
 
 
 def submissions(base, tokens, per_reseller):
@@ -151,7 +152,7 @@ def submissions(base, tokens, per_reseller):
 
     def reseller(token):
         pairs = []
-        sample = json.loads(request(base, "GET", "/api/v1/lines?period=2m&per=300", token)[1])
+        sample = json.loads(request(base, "GET", "/api/v1/lines?period=2m&per=500", token)[1])
         for line in [l for d in sample["documents"] for l in d["lines"] if l["claimableQuantity"] >= 1]:
             reasons = json.loads(request(base, "GET", f"/api/v1/lines/{line['id']}/reasons", token)[1])["reasons"]
             pairs += [(line["id"], r["id"]) for r in reasons if r["enabled"] and r["id"] in SIMPLE_FORMS][:1]

@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Leaf
+import LeafKit
 import RetourCore
 import Vapor
 
@@ -66,9 +67,18 @@ public func configure(
     }
 
     do {  // Views and texts
-        app.views.use(.leaf)
         app.leaf.tags["t"] = TranslateTag()
+        // Parsed templates are kept by a release build whatever its environment (Leaf's own provider
+        // parses every template on every render in `development`, which made the release bench
+        // measure the parser); a debug build reads them anew, so that edits show at once.
         app.leaf.cache.isEnabled = app.environment.isRelease
+        app.views.use { app in
+            var userInfo = app.leaf.userInfo
+            userInfo["application"] = app
+            return LeafRenderer(
+                configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache,
+                sources: app.leaf.sources, eventLoop: app.eventLoopGroup.next(), userInfo: userInfo)
+        }
         app.translationCatalog = try TranslationCatalog.load(
             from: app.directory.resourcesDirectory + "Translations/")
     }

@@ -36,6 +36,9 @@ extension Request {
         _ template: String, title: String, nav: String = "", content: Content, status: HTTPStatus = .ok
     ) async throws -> Response {
         let texts = self.texts
+        // Every `#t` of the page asks for the reader's language: settled once here, not worked out
+        // again from the cookies and the user for each of them.
+        storage[ChosenLanguageKey.self] = texts.language
         var signedIn: SignedInUser?
         if let user = auth.get(User.self) {
             let company = try await user.$company.get(on: db)
