@@ -21,8 +21,9 @@ def table(results, command):
         limit = (run.get("pgbench_tps") or {}).get("simple")
         prepared = (run.get("pgbench_tps") or {}).get("prepared")
         through = " behind nginx" if run.get("through") == "nginx" else ""
+        peak = f", peak RSS {run['load_peak_mb']} MB" if run.get("load_peak_mb") else ""
         loaded = (f"generating and importing took {run['load_seconds']} s "
-                  f"({n(run['lines'] / max(run['load_seconds'], 0.1))} lines/s including generation); "
+                  f"({n(run['lines'] / max(run['load_seconds'], 0.1))} lines/s including generation{peak}); "
                   if run["load_seconds"] else "the data of the run above; ")
         out.append(f"**{run['database']}, {n(run['lines'])} lines, {run['processes']} process(es){through}** — "
                    f"{run['date']}; " + loaded +
@@ -45,6 +46,15 @@ def table(results, command):
             rate = n(route["rps"]) if timed else f"{route['rps']:.1f}"
             out.append(f"| {route['route']} | {rate} | {route['p50']:.2f} | {route['p99']:.2f} | "
                        f"{route['errors']} | {share} | {db} | {of_api} |")
+        if run.get("plans"):
+            out.append("")
+            out.append(f"<details><summary>Query plans, {run['database']} at {n(run['lines'])} lines "
+                       f"(<code>retour explain --email inkoop@reseller0.example</code>)</summary>")
+            out.append("")
+            out.append("```")
+            out.append(run["plans"].strip())
+            out.append("```")
+            out.append("</details>")
         out.append("")
     return "\n".join(out)
 
@@ -55,7 +65,16 @@ def main():
         results = json.load(f)
     with open(doc_path) as f:
         doc = f.read()
-    section = f"{START}\n{table(results, command)}\n{END}"
+    # One block per command between the markers: a run with another command (the 10 M run, say)
+    # adds its block, a run with the same command replaces its own.
+    blocks = []
+    if START in doc:
+        inside = doc[doc.index(START) + len(START):doc.index(END)].strip()
+        for block in inside.split("Made by `")[1:]:
+            blocks.append("Made by `" + block.strip())
+    ours = table(results, command).strip()
+    blocks = [b for b in blocks if not b.startswith(f"Made by `{command}`.")] + [ours]
+    section = START + "\n" + "\n\n".join(blocks) + "\n" + END
     if START in doc:
         doc = doc[:doc.index(START)] + section + doc[doc.index(END) + len(END):]
     else:

@@ -203,6 +203,21 @@ def uploads(base, token, megabytes=20, times=4):
             "p99": max(latencies or [0]), "errors": errors}
 
 
+def peak_mb_of(process):
+    """A child's own high-water mark (VmHWM), read while it runs."""
+    peak = 0
+    while process.poll() is None:
+        try:
+            with open(f"/proc/{process.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]) // 1024)
+        except FileNotFoundError:
+            break
+        time.sleep(0.2)
+    return peak
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as status:
         values = dict(line.split(":", 1) for line in status)
@@ -228,17 +243,21 @@ def main():
         elif not env.get("DATABASE_URL"):
             sys.exit("postgres needs DATABASE_URL (scripts/with-postgres.sh)")
 
-        load_seconds = 0
+        load_seconds, load_peak_mb = 0, None
         if args.cluster:
             base = os.environ["RETOUR_CLUSTER_URL"]
             pids = [int(p) for p in os.environ["RETOUR_CLUSTER_PIDS"].split()]
             server = None
         else:
             start = time.monotonic()
-            generated = subprocess.run([binary, "demo", "--lines", str(args.lines), "--companies", "1000"], env=env,
-                                       capture_output=True, text=True, check=True).stdout
+            demo = subprocess.Popen([binary, "demo", "--lines", str(args.lines), "--companies", "1000"], env=env,
+                                    stdout=subprocess.PIPE, text=True)
+            load_peak_mb = peak_mb_of(demo)
+            generated = demo.stdout.read()
+            if demo.wait() != 0:
+                sys.exit("retour demo --lines failed")
             load_seconds = time.monotonic() - start
-            print(generated.strip())
+            print(generated.strip(), f"(peak RSS {load_peak_mb} MB)")
             port = free_port()
             base = f"http://127.0.0.1:{port}"
             server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env)
@@ -281,6 +300,11 @@ def main():
                 measured.append(result)
                 print(f"{args.database:8} {result['route']:40} {result['rps']:8.1f} /s     p50 {result['p50']:7.2f} ms  "
                       f"p99 {result['p99']:7.2f} ms  errors {result['errors']}")
+            plans = None
+            if not args.cluster:
+                # The database's plan of every search shape of the largest reseller, at this size.
+                plans = subprocess.run([binary, "explain", "--email", LOGIN], env=env, capture_output=True,
+                                       text=True).stdout
             sizes = [rss_mb(pid) for pid in pids]
             rss, peak = sum(r for r, _ in sizes), sum(p for _, p in sizes)
             database_limit = None
@@ -292,8 +316,8 @@ def main():
                 server.terminate()
                 server.wait(timeout=30)
         record = {"database": args.database, "lines": args.lines, "date": datetime.date.today().isoformat(),
-                  "load_seconds": round(load_seconds, 1), "routes": measured, "rss_mb": rss, "peak_rss_mb": peak,
-                  "pgbench_tps": database_limit, "processes": len(pids),
+                  "load_seconds": round(load_seconds, 1), "load_peak_mb": load_peak_mb, "routes": measured, "rss_mb": rss, "peak_rss_mb": peak,
+                  "pgbench_tps": database_limit, "processes": len(pids), "plans": plans,
                   "through": "nginx" if args.cluster else "direct",
                   "command": f"bench/run.py {args.binary} {args.database} RESULTS --lines {args.lines} "
                              f"--duration {args.duration}" + (" --cluster" if args.cluster else "")}

@@ -107,6 +107,7 @@ public func configure(
         app.asyncCommands.use(ImportCommand(), as: "import")
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(TokenCommand(), as: "token")
+        app.asyncCommands.use(ExplainCommand(), as: "explain")
         app.asyncCommands.use(WorkerCommand(), as: "worker")
     }
 

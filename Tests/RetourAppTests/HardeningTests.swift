@@ -707,6 +707,22 @@ extension AppTests {
                 #expect(throws: MultipartHeaderGuard.Malformed.self) {
                     try MultipartHeaderGuard(boundary: boundary).check(evil)
                 }
+                // Whatever the chunks the body arrives in, a delimiter split between two of them is found.
+                var second = ByteBuffer(
+                    string:
+                        "--\(boundary)\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nsome content\r\n--\(boundary)\r\n"
+                )
+                second.writeBytes([0xC3, 0xA8])
+                second.writeString(": x\r\n\r\nb\r\n--\(boundary)--\r\n")
+                for size in [1, 7, 64] {
+                    let bytes = Array(second.readableBytesView)
+                    let chunked = MultipartHeaderGuard(boundary: boundary)
+                    #expect(throws: MultipartHeaderGuard.Malformed.self) {
+                        for start in stride(from: 0, to: bytes.count, by: size) {
+                            try chunked.check(ByteBuffer(bytes: bytes[start..<min(start + size, bytes.count)]))
+                        }
+                    }
+                }
                 // A real file through the API streams as before, well past 64 KB.
                 let png: [UInt8] =
                     [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 300_000)

@@ -1,5 +1,7 @@
+import Fluent
 import Foundation
 import RetourCore
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -184,6 +186,31 @@ extension AppTests {
                 let en = try await browser.get("/search?numberType=serial&number=2119LZ90X2V9").body.string
                 #expect(en.contains("Number: 0962405087 - Invoice of"))
                 #expect(en.contains("71.50 EUR (unit price 71.50 EUR)"))
+            }
+        }
+    }
+}
+
+extension AppTests {
+    @Suite struct ExplainTests {
+        /// `retour explain` plans each search shape with the reseller's own numbers; on SQLite (which
+        /// plans by rules at this size) no search by number or period walks the whole lines table.
+        @Test func everySearchOfAResellerHasItsPlan() async throws {
+            try await withRetour(fixtures: true) { app in
+                let user = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
+                let companyID = try #require(user.companyID)
+                let sql = app.db as! any SQLDatabase
+                let searches = try await ExplainCommand.searches(of: companyID, today: app.today, on: sql)
+                #expect(searches.contains { $0.0.hasPrefix("by serial") }, "\(searches.map(\.0))")
+                #expect(searches.count >= 6)
+                for (name, search) in searches {
+                    let plan = try await ExplainCommand.plan(
+                        LineQuery.statement(search, scope: .company(companyID)), on: sql)
+                    #expect(!plan.isEmpty, "\(name)")
+                    if app.db.isSQLite {
+                        #expect(!plan.contains { $0.hasPrefix("SCAN l") }, "\(name): \(plan)")
+                    }
+                }
             }
         }
     }

@@ -50,30 +50,6 @@ enum LineQuery {
         -> LineSearchResult
     {
         let sql = database as! any SQLDatabase
-        let (numberColumn, dateColumn) = columns(for: search.kind)
-
-        var conditions: [SQLQueryString] = []
-        if case .company(let companyID) = scope {
-            if search.number != nil && search.numberType == .serial {
-                // A serial number names one or two lines: start from them (the unary plus keeps
-                // SQLite from walking all of the company's lines instead and checking each).
-                conditions.append("+l.company_id = \(bind: companyID)")
-            } else {
-                conditions.append("l.company_id = \(bind: companyID)")
-            }
-        }
-        if let dates = search.dates {
-            conditions.append(
-                "\(unsafeRaw: dateColumn) >= \(bind: dates.lowerBound.iso) AND \(unsafeRaw: dateColumn) <= \(bind: dates.upperBound.iso)"
-            )
-        } else {
-            conditions.append("\(unsafeRaw: dateColumn) IS NOT NULL")
-        }
-        if let number = search.number, let type = search.numberType {
-            conditions.append(numberCondition(type, number))
-        }
-        let filter = conditions.joined(separator: " AND ")
-
         struct Row: Decodable {
             var id: Int
             var invoice_number: String
@@ -98,30 +74,7 @@ enum LineQuery {
             var ean: String?
             var brand: String
         }
-        // The page and the number of all matches in one statement: the count is one row that the
-        // page's rows join (none when the page is past the end), so a search costs two round trips
-        // — this and the lines' serials and claims — instead of five.
-        let order = "\(dateColumn) DESC, \(numberColumn) DESC, l.position ASC, l.id ASC"
-        let answer = try await sql.raw(
-            """
-            WITH matched AS (SELECT l.id, \(unsafeRaw: dateColumn) AS document_date, \(unsafeRaw: numberColumn) AS document_number,
-                                    l.position FROM invoice_lines l WHERE \(filter)),
-                 page AS (SELECT id FROM matched
-                          ORDER BY document_date DESC, document_number DESC, position ASC, id ASC
-                          LIMIT \(literal: search.per) OFFSET \(literal: search.offset))
-            SELECT counted.total, l.id, l.invoice_number, l.invoice_date, l.customer_order_number, l.position, l.quantity,
-                   l.unit_price_cents, l.currency, l.customer_item_number, l.delivery_note_number,
-                   l.delivery_note_date, l.order_number, l.order_date, l.delivery_street, l.delivery_postcode,
-                   l.delivery_city, l.delivery_country, a.number AS article_number, a.description,
-                   a.manufacturer_model, a.ean, b.name AS brand
-            FROM (SELECT COUNT(*) AS total FROM matched) counted
-            LEFT JOIN page ON 1 = 1
-            LEFT JOIN invoice_lines l ON l.id = page.id
-            LEFT JOIN articles a ON a.id = l.article_id
-            LEFT JOIN brands b ON b.id = a.brand_id
-            ORDER BY \(unsafeRaw: order)
-            """
-        ).all()
+        let answer = try await sql.raw(statement(search, scope: scope)).all()
         struct Counted: Decodable { var total: Int }
         let total = try answer.first?.decode(model: Counted.self).total ?? 0
         let rows = try answer.filter { try !$0.decodeNil(column: "id") }.map { try $0.decode(model: Row.self) }
@@ -164,6 +117,58 @@ enum LineQuery {
             }
         }
         return LineSearchResult(documents: documents, page: search.page, per: search.per, total: total)
+    }
+
+    /// The page of `search` with the number of all its matches, as one statement (also what
+    /// `retour explain` shows the plan of).
+    static func statement(_ search: LineSearch, scope: CompanyScope) -> SQLQueryString {
+        let (numberColumn, dateColumn) = columns(for: search.kind)
+
+        var conditions: [SQLQueryString] = []
+        if case .company(let companyID) = scope {
+            if search.number != nil && search.numberType == .serial {
+                // A serial number names one or two lines: start from them (the unary plus keeps
+                // SQLite from walking all of the company's lines instead and checking each).
+                conditions.append("+l.company_id = \(bind: companyID)")
+            } else {
+                conditions.append("l.company_id = \(bind: companyID)")
+            }
+        }
+        if let dates = search.dates {
+            conditions.append(
+                "\(unsafeRaw: dateColumn) >= \(bind: dates.lowerBound.iso) AND \(unsafeRaw: dateColumn) <= \(bind: dates.upperBound.iso)"
+            )
+        } else {
+            conditions.append("\(unsafeRaw: dateColumn) IS NOT NULL")
+        }
+        if let number = search.number, let type = search.numberType {
+            conditions.append(numberCondition(type, number))
+        }
+        let filter = conditions.joined(separator: " AND ")
+
+        // The page and the number of all matches in one statement: the count is one row that the
+        // page's rows join (none when the page is past the end), so a search costs two round trips
+        // — this and the lines' serials and claims — instead of five.
+        let order = "\(dateColumn) DESC, \(numberColumn) DESC, l.position ASC, l.id ASC"
+        return
+            """
+            WITH matched AS (SELECT l.id, \(unsafeRaw: dateColumn) AS document_date, \(unsafeRaw: numberColumn) AS document_number,
+                                    l.position FROM invoice_lines l WHERE \(filter)),
+                 page AS (SELECT id FROM matched
+                          ORDER BY document_date DESC, document_number DESC, position ASC, id ASC
+                          LIMIT \(literal: search.per) OFFSET \(literal: search.offset))
+            SELECT counted.total, l.id, l.invoice_number, l.invoice_date, l.customer_order_number, l.position, l.quantity,
+                   l.unit_price_cents, l.currency, l.customer_item_number, l.delivery_note_number,
+                   l.delivery_note_date, l.order_number, l.order_date, l.delivery_street, l.delivery_postcode,
+                   l.delivery_city, l.delivery_country, a.number AS article_number, a.description,
+                   a.manufacturer_model, a.ean, b.name AS brand
+            FROM (SELECT COUNT(*) AS total FROM matched) counted
+            LEFT JOIN page ON 1 = 1
+            LEFT JOIN invoice_lines l ON l.id = page.id
+            LEFT JOIN articles a ON a.id = l.article_id
+            LEFT JOIN brands b ON b.id = a.brand_id
+            ORDER BY \(unsafeRaw: order)
+            """
     }
 
     /// One line, if `scope` may see it.
