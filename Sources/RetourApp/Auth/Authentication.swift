@@ -110,7 +110,12 @@ struct SessionUserMiddleware: AsyncMiddleware {
         // Only an existing session is read: touching `request.session` would create one for every
         // anonymous page view.
         if request.hasSession, let raw = request.session.data["userID"], let id = Int(raw) {
-            if let user = try await User.find(id, on: request.db), user.active, user.mayActAsItsRole {
+            // The user with its company in one query: every page shows the company's name.
+            if let user = try await User.query(on: request.db).filter(\.$id == id)
+                .join(Company.self, on: \User.$company.$id == \Company.$id, method: .left).first(),
+                user.active, user.mayActAsItsRole
+            {
+                user.$company.value = .some(try? user.joined(Company.self))
                 request.auth.login(user)
             } else {
                 request.session.data["userID"] = nil
