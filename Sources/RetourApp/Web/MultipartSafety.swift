@@ -82,7 +82,8 @@ final class MultipartHeaderGuard {
                 }
             case .afterDelimiter:
                 if byte == UInt8(ascii: "\n") { state = .lineStart }
-                if byte == UInt8(ascii: "-") { state = .content }  // the closing delimiter: nothing follows that matters
+                // The closing delimiter: nothing that follows matters.
+                if byte == UInt8(ascii: "-") { state = .content }
             case .lineStart:
                 if byte == UInt8(ascii: "\r") {
                     state = .endOfHeaders
