@@ -158,7 +158,8 @@ struct Importer {
                     guard errors.isEmpty else { return }
                     var batch = ImportBatch()
                     batch.invoices = invoices
-                    writing = Task { try await writer.write(batch, passwordHashes: [:]) }
+                    let newLines = bulkLoad != nil
+                    writing = Task { try await writer.write(batch, passwordHashes: [:], newLines: newLines) }
                 }
                 do {
                     while let name = try reader.nextSection() {
@@ -306,7 +307,10 @@ private struct Writer {
     /// PostgreSQL's `COPY` path for the lines and their serials; nil on SQLite.
     let lineCopy: LineCopy?
 
-    func write(_ batch: ImportBatch, passwordHashes: [String: String]) async throws -> ImportCounts {
+    /// `newLines`: the lines of `batch` are all new (a bulk load into an empty history).
+    func write(_ batch: ImportBatch, passwordHashes: [String: String], newLines: Bool = false) async throws
+        -> ImportCounts
+    {
         var counts = ImportCounts()
 
         for chunk in batch.companies.chunked(Importer.batchSize) {
@@ -449,7 +453,7 @@ private struct Writer {
                     serials.append([String(p.invoiceID), String(l.position), String(serials.count), serial])
                 }
             }
-            try await lineCopy.write(lines: rows, serials: serials)
+            try await lineCopy.write(lines: rows, serials: serials, newLines: newLines)
             counts.lines += rows.count
             counts.serials += serials.count
             return counts

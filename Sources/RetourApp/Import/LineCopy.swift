@@ -43,7 +43,8 @@ struct LineCopy {
 
     /// Upserts `lines` (values in the order of `lineColumns`) and makes each line's serials exactly
     /// `serials` (values in the order of `serialColumns`; `ordinal` keeps the document's order).
-    func write(lines: [[String?]], serials: [[String?]]) async throws {
+    /// `newLines`: every line is new (a bulk load into an empty history), so none has serials yet.
+    func write(lines: [[String?]], serials: [[String?]], newLines: Bool) async throws {
         try await sql.raw("TRUNCATE import_lines, import_serials").run()
         try await copy(lines, into: "import_lines", columns: Self.lineColumns)
         try await copy(serials, into: "import_serials", columns: Self.serialColumns)
@@ -63,13 +64,17 @@ struct LineCopy {
             WHERE (\(unsafeRaw: stored)) IS DISTINCT FROM (\(unsafeRaw: imported))
             """
         ).run()
-        // The serials of an imported line are exactly those of the document.
-        try await sql.raw(
-            """
-            DELETE FROM serial_numbers s USING invoice_lines l, import_lines i
-            WHERE l.invoice_id = i.invoice_id AND l.position = i.position AND s.line_id = l.id
-            """
-        ).run()
+        // The serials of an imported line are exactly those of the document. Found by line id, so
+        // that the delete probes the serials' index instead of joining all of them.
+        if !newLines {
+            try await sql.raw(
+                """
+                DELETE FROM serial_numbers WHERE line_id IN
+                  (SELECT l.id FROM import_lines i
+                   JOIN invoice_lines l ON l.invoice_id = i.invoice_id AND l.position = i.position)
+                """
+            ).run()
+        }
         try await sql.raw(
             """
             INSERT INTO serial_numbers (line_id, number)
