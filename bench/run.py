@@ -31,6 +31,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from import_bench import peak_of  # the child's own VmHWM, read while it runs
+
 COMPANY = "R100000"  # GeneratedData.companyNumber(0): the reseller with 4 % of the lines
 LOGIN = "inkoop@reseller0.example"
 PASSWORD = "retour-bench-2026"
@@ -205,21 +207,6 @@ def uploads(base, token, megabytes=20, times=4, work="/tmp"):
             "p99": max(latencies or [0]), "errors": errors}
 
 
-def peak_mb_of(process):
-    """A child's own high-water mark (VmHWM), read while it runs."""
-    peak = 0
-    while process.poll() is None:
-        try:
-            with open(f"/proc/{process.pid}/status") as status:
-                for line in status:
-                    if line.startswith("VmHWM:"):
-                        peak = max(peak, int(line.split()[1]) // 1024)
-        except FileNotFoundError:
-            break
-        time.sleep(0.2)
-    return peak
-
-
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as status:
         values = dict(line.split(":", 1) for line in status)
@@ -254,7 +241,7 @@ def main():
             start = time.monotonic()
             demo = subprocess.Popen([binary, "demo", "--lines", str(args.lines), "--companies", "1000"], env=env,
                                     stdout=subprocess.PIPE, text=True)
-            load_peak_mb = peak_mb_of(demo)
+            load_peak_mb = peak_of(demo) // 1024
             generated = demo.stdout.read()
             if demo.wait() != 0:
                 sys.exit("retour demo --lines failed")

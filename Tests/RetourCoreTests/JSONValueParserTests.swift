@@ -50,7 +50,7 @@ import Testing
 
     /// Random documents of every kind, written by `JSONEncoder`, read back the same by both.
     @Test func randomDocumentsReadTheSame() throws {
-        var random = SeededRandom(seed: 12)
+        var random = SeededGenerator(seed: 12)
         func value(_ depth: Int) -> JSONValue {
             switch random.next() % (depth > 3 ? 5 : 7) {
             case 0: return .null
@@ -81,18 +81,5 @@ import Testing
         #expect(throws: JSONValueParser.Malformed.self) { try JSONValueParser.parse(deep) }
         let fine = Array(repeating: UInt8(ascii: "["), count: 100) + Array(repeating: UInt8(ascii: "]"), count: 100)
         #expect((try? JSONValueParser.parse(fine)) != nil)
-    }
-}
-
-/// A small repeatable generator (SplitMix64), so that a failure can be replayed.
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
