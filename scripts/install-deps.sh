@@ -13,6 +13,7 @@ packages=(
   pkg-config                                  # finds the C libraries for the build
   python3-aiosmtpd                            # a real SMTP server for the mail tests
   nginx                                       # the cluster stage: three processes behind one proxy
+  curl wrk                                    # the cluster's health checks; make bench
 )
 missing=()
 for package in "${packages[@]}"; do
