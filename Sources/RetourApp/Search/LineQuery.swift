@@ -80,9 +80,6 @@ enum LineQuery {
         let rows = try answer.filter { try !$0.decodeNil(column: "id") }.map { try $0.decode(model: Row.self) }
 
         let followUps = try await FollowUps.of(rows.map(\.id), on: sql)
-        let serials = followUps.serials
-        let claimedQuantities = followUps.claimedQuantities
-        let claimedSerials = followUps.claimedSerials
         var documents: [DocumentView] = []
         for row in rows {
             let price = Money(cents: row.unit_price_cents)
@@ -92,18 +89,18 @@ enum LineQuery {
                         street: $0, postcode: row.delivery_postcode ?? "", city: row.delivery_city ?? "",
                         country: row.delivery_country ?? "")
                 }
-            let lineSerials = serials[row.id] ?? []
+            let lineSerials = followUps.serials[row.id] ?? []
             let line = LineView(
                 id: row.id, invoice: row.invoice_number, invoiceDate: row.invoice_date, position: row.position,
                 article: row.article_number, description: row.description, brand: row.brand,
                 manufacturerModel: row.manufacturer_model, ean: row.ean, quantity: row.quantity,
-                claimableQuantity: max(0, row.quantity - (claimedQuantities[row.id] ?? 0)),
+                claimableQuantity: max(0, row.quantity - (followUps.claimedQuantities[row.id] ?? 0)),
                 unitPrice: price.decimalString,
                 netAmount: ((try? price * row.quantity)?.decimalString ?? ""), currency: row.currency,
                 customerOrderNumber: row.customer_order_number, customerItemNumber: row.customer_item_number,
                 deliveryNote: row.delivery_note_number, deliveryDate: row.delivery_note_date, order: row.order_number,
                 orderDate: row.order_date, deliveryAddress: address, serials: lineSerials,
-                claimableSerials: lineSerials.filter { !(claimedSerials[row.id]?.contains($0) ?? false) })
+                claimableSerials: lineSerials.filter { !(followUps.claimedSerials[row.id]?.contains($0) ?? false) })
             let (number, date): (String, String)
             switch search.kind {
             case .invoice: (number, date) = (row.invoice_number, row.invoice_date)
