@@ -40,8 +40,13 @@ def table(results, command):
         for route in run["routes"]:
             timed = "rps" in route and not route["route"].startswith(("cart submit", "upload"))
             share = f"{100 * route['rps'] / ceiling:.0f} %" if timed else ""
-            db = f"{100 * route['rps'] / limit:.0f} %" if limit and route["route"] == "API search, week" else ""
-            api = by_name.get(same_search.get(route["route"], ""))
+            db = (f"{100 * route['rps'] / limit:.0f} %"
+                  if limit and route["route"].startswith("API search, week") else "")
+            compared = same_search.get(route["route"])
+            if route["route"].endswith(" (not prepared)"):
+                # A search without prepared statements against the same search with them.
+                compared = route["route"].removesuffix(" (not prepared)")
+            api = by_name.get(compared)
             of_api = f"{100 * route['rps'] / api:.0f} %" if api else ""
             rate = n(route["rps"]) if timed else f"{route['rps']:.1f}"
             out.append(f"| {route['route']} | {rate} | {route['p50']:.2f} | {route['p99']:.2f} | "

@@ -283,6 +283,26 @@ def main():
                 measured.append(result)
                 print(f"{args.database:8} {name:40} {result['rps']:8.0f} req/s  p50 {result['p50']:7.2f} ms  "
                       f"p99 {result['p99']:7.2f} ms  errors {result['errors']}")
+            if args.database == "postgres" and not args.cluster:
+                # The same searches on a second server that does not prepare its statements
+                # (RETOUR_PG_PREPARED=0), side by side: what prepared statements are worth.
+                port = free_port()
+                plain = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
+                                         env=dict(env, RETOUR_PG_PREPARED="0"))
+                try:
+                    plain_base = f"http://127.0.0.1:{port}"
+                    wait_until_up(plain_base)
+                    for name, paths, headers in routes[1:6]:
+                        if "EAN" in name:
+                            continue
+                        result = wrk(plain_base, paths, headers, args.duration, work)
+                        result["route"] = name + " (not prepared)"
+                        measured.append(result)
+                        print(f"{args.database:8} {result['route']:40} {result['rps']:8.0f} req/s  "
+                              f"p50 {result['p50']:7.2f} ms  p99 {result['p99']:7.2f} ms  errors {result['errors']}")
+                finally:
+                    plain.terminate()
+                    plain.wait(timeout=30)
             other = api(base, "/api/v1/auth/token",
                         body=json.dumps({"email": "inkoop@reseller1.example", "password": PASSWORD}).encode())["token"]
             for result in (submissions(base, [token, other], 100), uploads(base, token, work=work)):

@@ -41,6 +41,11 @@ public struct AppConfig: Sendable {
     /// Anonymous phone uploads and own uploads: bytes per user and day, files per phone link.
     public var uploadBytesPerUserDay = 200 * 1024 * 1024
     public var filesPerPhoneLink = 20
+    /// Whether PostgreSQL searches run as named prepared statements; off behind a pooler that
+    /// hands each transaction another server connection (PgBouncer's transaction mode).
+    public var preparedStatements = true
+    /// Requests one API key may make per minute, across all `serve` processes.
+    public var apiKeyRequestsPerMinute = 600
 
     public init(
         databaseURL: String? = nil, sqlitePath: String = "var/retour.sqlite",
@@ -108,6 +113,12 @@ public struct AppConfig: Sendable {
                 proxies.split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0) }.filter { !$0.isEmpty })
         }
         config.allowDemo = environment["RETOUR_ALLOW_DEMO"] == "1"
+        config.preparedStatements = environment["RETOUR_PG_PREPARED"] != "0"
+        if let value = integer(
+            "RETOUR_API_KEY_PER_MINUTE", in: 1...1_000_000, "RETOUR_API_KEY_PER_MINUTE must be 1…1000000")
+        {
+            config.apiKeyRequestsPerMinute = value
+        }
         if let value = integer("RETOUR_IMPORT_MAX_MB", in: 1...4_096, "RETOUR_IMPORT_MAX_MB must be 1…4096") {
             config.importMaximumBytes = value * 1024 * 1024
         }

@@ -29,7 +29,8 @@ func routes(_ app: Application) throws {
     }
 
     do {  // JSON API v1: bearer tokens
-        let api = app.grouped("api", "v1").grouped(BearerAuthenticator(), AnonymousBodyLimitMiddleware())
+        let api = app.grouped("api", "v1").grouped(
+            BearerAuthenticator(), APIKeyScopeMiddleware(), AnonymousBodyLimitMiddleware())
         api.get("openapi.json", use: OpenAPIController.document)
         try api.register(collection: TokenController())
         let roles = RoleRoutes(api)
@@ -40,6 +41,7 @@ func routes(_ app: Application) throws {
         try roles.signedIn.register(collection: AttachmentsAPIController())
         try roles.reseller.register(collection: CartAPIController())
         try roles.register(RequestsAPIController())
+        try roles.register(APIKeysController())
     }
 }
 

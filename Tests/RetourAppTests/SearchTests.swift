@@ -213,5 +213,38 @@ extension AppTests {
                 }
             }
         }
+
+        /// On PostgreSQL the common searches run as prepared statements; whatever page is asked,
+        /// they find the same lines in the same order, and the same count, as the statement every
+        /// other search runs.
+        @Test func preparedSearchesFindWhatTheStatementFinds() async throws {
+            try await withRetour(fixtures: true) { app in
+                let user = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
+                let companyID = try #require(user.companyID)
+                let sql = app.db as! any SQLDatabase
+                struct Found: Decodable, Equatable {
+                    var total: Int
+                    var id: Int?
+                }
+                var prepared = 0
+                for (name, first) in try await ExplainCommand.searches(of: companyID, today: app.today, on: sql) {
+                    for (page, per) in [(1, LineSearch.defaultPer), (1, 1), (2, 1), (400, 1)] {
+                        var search = first
+                        search.page = page
+                        search.per = per
+                        let statement = try await sql.raw(LineQuery.statement(search, scope: .company(companyID)))
+                            .all(decoding: Found.self)
+                        guard
+                            let rows = try await PreparedSearch.run(search, scope: .company(companyID), on: app.db)
+                        else { continue }
+                        prepared += 1
+                        #expect(
+                            try rows.map { try $0.decode(model: Found.self) } == statement, "\(name) \(page)/\(per)")
+                    }
+                }
+                // Week and two months, by serial and by invoice, four pages each.
+                #expect(prepared == (app.db.isSQLite ? 0 : 4 * 4))
+            }
+        }
     }
 }

@@ -15,6 +15,13 @@ enum OpenAPIController {
 
 enum OpenAPIDocument {
     static func make() -> [String: Any] {
+        var document = core
+        document["paths"] = (core["paths"] as? [String: Any] ?? [:]).merging(integrationPaths) { first, _ in first }
+        document["components"] = components
+        return document
+    }
+
+    private static var core: [String: Any] {
         [
             "openapi": "3.0.3",
             "info": [
@@ -23,7 +30,6 @@ enum OpenAPIDocument {
                     "Returns and claims (RMA) portal: import of master data and invoices, finding invoice lines.",
             ],
             "servers": [["url": "/"]],
-            "components": components,
             "security": [["bearer": [String]()]],
             "paths": [
                 "/api/v1/openapi.json": [
@@ -288,27 +294,27 @@ enum OpenAPIDocument {
         ]
     }
 
-    private static var numberParameter: [String: Any] {
+    static var numberParameter: [String: Any] {
         [
             "name": "number", "in": "path", "required": true,
             "schema": ["type": "string", "pattern": "^[A-Za-z0-9-]{1,40}$"],
         ]
     }
 
-    private static var problem: [String: Any] {
+    static var problem: [String: Any] {
         [
             "description": "Problem details (RFC 9457)",
             "content": ["application/problem+json": ["schema": ref("Problem")]],
         ]
     }
 
-    private static func json(_ schema: [String: Any]) -> [String: Any] {
+    static func json(_ schema: [String: Any]) -> [String: Any] {
         ["description": "OK", "content": ["application/json": ["schema": schema]]]
     }
 
-    private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
 
-    private static func query(
+    static func query(
         _ name: String, type: String = "string", format: String? = nil, enumValues: [String]? = nil,
         minimum: Int? = nil, maximum: Int? = nil, pattern: String? = nil
     )
@@ -326,7 +332,7 @@ enum OpenAPIDocument {
         return ["name": name, "in": "query", "required": false, "schema": schema]
     }
 
-    private static func operation(
+    static func operation(
         _ id: String, _ summary: String, security: Bool = true, parameters: [[String: Any]] = [],
         body: [String: Any]? = nil, multipart: [String: Any]? = nil, responses: [String: Any]
     ) -> [String: Any] {
@@ -355,49 +361,49 @@ enum OpenAPIDocument {
         return operation
     }
 
-    private static func nullableObject(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
+    static func nullableObject(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
         var schema = object(properties, required: required)
         schema["nullable"] = true
         return schema
     }
 
-    private static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
+    static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
         var schema: [String: Any] = ["type": "object", "properties": properties]
         if !required.isEmpty { schema["required"] = required }
         return schema
     }
 
     /// Text in a body: anything but NUL, which no database stores.
-    private static var string: [String: Any] { ["type": "string", "pattern": "^[^\\u0000]*$"] }
-    private static var nullableString: [String: Any] { ["type": "string", "nullable": true] }
-    private static var anyText: [String: Any] { ["type": "string"] }
-    private static var integer: [String: Any] { ["type": "integer"] }
-    private static var money: [String: Any] { ["type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$"] }
-    private static var date: [String: Any] { ["type": "string", "format": "date"] }
+    static var string: [String: Any] { ["type": "string", "pattern": "^[^\\u0000]*$"] }
+    static var nullableString: [String: Any] { ["type": "string", "nullable": true] }
+    static var anyText: [String: Any] { ["type": "string"] }
+    static var integer: [String: Any] { ["type": "integer"] }
+    static var money: [String: Any] { ["type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$"] }
+    static var date: [String: Any] { ["type": "string", "format": "date"] }
     /// A day as the search form sends it: a date, or empty when the field was left blank.
-    private static let dateOrEmpty = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
-    private static var nullableDate: [String: Any] { ["type": "string", "format": "date", "nullable": true] }
-    private static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
-    private static var boolean: [String: Any] { ["type": "boolean"] }
+    static let dateOrEmpty = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
+    static var nullableDate: [String: Any] { ["type": "string", "format": "date", "nullable": true] }
+    static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
+    static var boolean: [String: Any] { ["type": "boolean"] }
     /// One section of the import document; absent or null is the same as empty.
-    private static var section: [String: Any] { ["type": "array", "items": ["type": "object"], "nullable": true] }
+    static var section: [String: Any] { ["type": "array", "items": ["type": "object"], "nullable": true] }
     /// Whole numbers that arrive in a JSON body, bounded like every number from outside.
-    private static var boundedInteger: [String: Any] { ["type": "integer", "minimum": 0, "maximum": 1_000_000_000] }
-    private static var nullableOffer: [String: Any] {
+    static var boundedInteger: [String: Any] { ["type": "integer", "minimum": 0, "maximum": 1_000_000_000] }
+    static var nullableOffer: [String: Any] {
         var offer = object(["normalPrice": money, "unitPrice": money], required: ["normalPrice", "unitPrice"])
         offer["nullable"] = true
         return offer
     }
-    private static var reasonID: [String: Any] { ["type": "string", "enum": ReasonID.allCases.map(\.rawValue)] }
-    private static var status: [String: Any] { ["type": "string", "enum": RequestStatus.allCases.map(\.rawValue)] }
-    private static var outcome: [String: Any] { ["type": "string", "enum": ["ship_directly", "in_review", "claim"]] }
-    private static var address: [String: Any] {
+    static var reasonID: [String: Any] { ["type": "string", "enum": ReasonID.allCases.map(\.rawValue)] }
+    static var status: [String: Any] { ["type": "string", "enum": RequestStatus.allCases.map(\.rawValue)] }
+    static var outcome: [String: Any] { ["type": "string", "enum": ["ship_directly", "in_review", "claim"]] }
+    static var address: [String: Any] {
         object(
             ["street": string, "postcode": string, "city": string, "country": string],
             required: ["street", "postcode", "city", "country"])
     }
 
-    private static var components: [String: Any] {
+    static var components: [String: Any] {
         [
             "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
             "schemas": [

@@ -9,11 +9,14 @@ struct Problem: Error {
     var status: HTTPResponseStatus
     var detail: Message
     var errors: [FieldError]
+    /// Seconds after which the client may try again (429, 503).
+    var retryAfter: Int?
 
-    init(_ status: HTTPResponseStatus, detail: Message, errors: [FieldError] = []) {
+    init(_ status: HTTPResponseStatus, detail: Message, errors: [FieldError] = [], retryAfter: Int? = nil) {
         self.status = status
         self.detail = detail
         self.errors = errors
+        self.retryAfter = retryAfter
     }
 
     static func invalid(_ errors: [FieldError]) -> Problem {
@@ -67,6 +70,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             status = problem.status
             detail = problem.detail.text(t)
             items = problem.errors.map { .init(field: $0.field, message: $0.message.text(t)) }
+            if let seconds = problem.retryAfter {
+                headers.replaceOrAdd(name: .retryAfter, value: String(max(1, seconds)))
+            }
         case let abort as any AbortError:
             status = abort.status
             detail = abort.reason

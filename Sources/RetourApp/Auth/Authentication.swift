@@ -92,7 +92,15 @@ enum Tokens {
 /// per API request (the token joined with its user), so a revoked token stops at once everywhere.
 struct BearerAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-        guard bearer.token.count < 200,
+        guard bearer.token.count < 200 else { return }
+        if bearer.token.hasPrefix(APIKeys.prefix) {
+            if let (user, grant) = try await APIKeys.authenticate(bearer.token, for: request) {
+                request.auth.login(user)
+                request.auth.login(grant)
+            }
+            return
+        }
+        guard
             let token = try await APIToken.query(on: request.db)
                 .join(User.self, on: \APIToken.$user.$id == \User.$id)
                 .filter(\.$tokenHash == Tokens.hash(bearer.token))

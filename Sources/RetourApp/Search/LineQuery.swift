@@ -46,8 +46,9 @@ struct LineSearchResult: Content {
 
 /// The one query behind the search page and `GET /api/v1/lines`.
 enum LineQuery {
-    static func run(_ search: LineSearch, scope: CompanyScope, on database: any Database) async throws
-        -> LineSearchResult
+    /// `prepared`: whether PostgreSQL may run it as a prepared statement (`RETOUR_PG_PREPARED`).
+    static func run(_ search: LineSearch, scope: CompanyScope, on database: any Database, prepared: Bool = true)
+        async throws -> LineSearchResult
     {
         let sql = database as! any SQLDatabase
         struct Row: Decodable {
@@ -74,12 +75,17 @@ enum LineQuery {
             var ean: String?
             var brand: String
         }
-        let answer = try await sql.raw(statement(search, scope: scope)).all()
+        let answer: [any SQLRow]
+        if prepared, let rows = try await PreparedSearch.run(search, scope: scope, on: database) {
+            answer = rows
+        } else {
+            answer = try await sql.raw(statement(search, scope: scope)).all()
+        }
         struct Counted: Decodable { var total: Int }
         let total = try answer.first?.decode(model: Counted.self).total ?? 0
         let rows = try answer.filter { try !$0.decodeNil(column: "id") }.map { try $0.decode(model: Row.self) }
 
-        let followUps = try await FollowUps.of(rows.map(\.id), on: sql)
+        let followUps = try await FollowUps.of(rows.map(\.id), on: database, prepared: prepared)
         var documents: [DocumentView] = []
         for row in rows {
             let price = Money(cents: row.unit_price_cents)
@@ -119,7 +125,7 @@ enum LineQuery {
     /// The page of `search` with the number of all its matches, as one statement (also what
     /// `retour explain` shows the plan of).
     static func statement(_ search: LineSearch, scope: CompanyScope) -> SQLQueryString {
-        let (numberColumn, dateColumn) = columns(for: search.kind)
+        let (_, dateColumn) = columns(for: search.kind)
 
         var conditions: [SQLQueryString] = []
         if case .company(let companyID) = scope {
@@ -143,17 +149,33 @@ enum LineQuery {
         }
         let filter = conditions.joined(separator: " AND ")
 
+        return shape(
+            kind: search.kind, filter: filter, limit: "\(literal: search.per)", offset: "\(literal: search.offset)")
+    }
+
+    /// The text around a search's conditions, shared by the statement above and the prepared
+    /// statements (`PreparedSearch`), which fill in placeholders instead of values.
+    static func shape<Text: StatementText>(kind: DocumentKind, filter: Text, limit: Text, offset: Text) -> Text {
+        let (numberColumn, dateColumn) = columns(for: kind)
         // The page and the number of all matches in one statement: the count is one row that the
         // page's rows join (none when the page is past the end), so a search costs two round trips
         // — this and the lines' serials and claims — instead of five.
         let order = "\(dateColumn) DESC, \(numberColumn) DESC, l.position ASC, l.id ASC"
-        return
+        let matched = Text(
             """
-            WITH matched AS (SELECT l.id, \(unsafeRaw: dateColumn) AS document_date, \(unsafeRaw: numberColumn) AS document_number,
-                                    l.position FROM invoice_lines l WHERE \(filter)),
+            WITH matched AS (SELECT l.id, \(dateColumn) AS document_date, \(numberColumn) AS document_number,
+                                    l.position FROM invoice_lines l WHERE 
+            """)
+        let page = Text(
+            """
+            ),
                  page AS (SELECT id FROM matched
                           ORDER BY document_date DESC, document_number DESC, position ASC, id ASC
-                          LIMIT \(literal: search.per) OFFSET \(literal: search.offset))
+                          LIMIT 
+            """)
+        let lines = Text(
+            """
+            )
             SELECT counted.total, l.id, l.invoice_number, l.invoice_date, l.customer_order_number, l.position, l.quantity,
                    l.unit_price_cents, l.currency, l.customer_item_number, l.delivery_note_number,
                    l.delivery_note_date, l.order_number, l.order_date, l.delivery_street, l.delivery_postcode,
@@ -164,8 +186,9 @@ enum LineQuery {
             LEFT JOIN invoice_lines l ON l.id = page.id
             LEFT JOIN articles a ON a.id = l.article_id
             LEFT JOIN brands b ON b.id = a.brand_id
-            ORDER BY \(unsafeRaw: order)
-            """
+            ORDER BY \(order)
+            """)
+        return matched + filter + page + limit + Text(" OFFSET ") + offset + lines
     }
 
     /// One line, if `scope` may see it.
@@ -178,7 +201,7 @@ enum LineQuery {
         return result.documents.flatMap(\.lines).first { $0.id == id }
     }
 
-    private static func columns(for kind: DocumentKind) -> (number: String, date: String) {
+    static func columns(for kind: DocumentKind) -> (number: String, date: String) {
         switch kind {
         case .invoice: return ("l.invoice_number", "l.invoice_date")
         case .deliveryNote: return ("l.delivery_note_number", "l.delivery_note_date")
@@ -187,7 +210,7 @@ enum LineQuery {
     }
 
     /// Numbers match whatever their case; each comparison has its index on `UPPER(column)`.
-    private static func numberCondition(_ type: NumberType, _ typed: String) -> SQLQueryString {
+    static func numberCondition(_ type: NumberType, _ typed: String) -> SQLQueryString {
         let number = typed.uppercased()
         switch type {
         case .invoice: return "UPPER(l.invoice_number) = \(bind: number)"
@@ -207,34 +230,40 @@ enum LineQuery {
 /// What the search shows of its lines besides the lines themselves, in one statement: their
 /// serials, the serials and the quantities requests already hold (rulebook §4.6).
 private struct FollowUps {
+    struct Row: Decodable {
+        var line_id: Int
+        var kind: Int
+        var value: String
+        var amount: Int
+    }
+
     var serials: [Int: [String]] = [:]
     var claimedSerials: [Int: Set<String>] = [:]
     var claimedQuantities: [Int: Int] = [:]
 
-    static func of(_ ids: [Int], on sql: any SQLDatabase) async throws -> FollowUps {
+    static func of(_ ids: [Int], on database: any Database, prepared: Bool) async throws -> FollowUps {
         var found = FollowUps()
         guard !ids.isEmpty else { return found }
-        struct Row: Decodable {
-            var line_id: Int
-            var kind: Int
-            var value: String
-            var amount: Int
+        let rows: [Row]
+        if prepared, let answer = try await PreparedSearch.followUps(of: ids, on: database) {
+            rows = try answer.map { try $0.decode(model: Row.self) }
+        } else {
+            let statuses = RequestStatus.holdingClaims.map(\.rawValue)
+            rows = try await (database as! any SQLDatabase).raw(
+                """
+                SELECT line_id, 0 AS kind, number AS value, 0 AS amount, id AS ordering
+                  FROM serial_numbers WHERE line_id IN (\(binds: ids))
+                UNION ALL
+                SELECT line_id, 1, serial, 0, 0 FROM claimed_serials WHERE line_id IN (\(binds: ids))
+                UNION ALL
+                SELECT line_id, 2, '', CAST(SUM(quantity) AS BIGINT), 0 FROM requests
+                 WHERE line_id IN (\(binds: ids)) AND status IN (\(binds: statuses))
+                   AND reason IN (\(binds: LineClaims.holdingReasons))
+                 GROUP BY line_id
+                ORDER BY kind, ordering
+                """
+            ).all(decoding: Row.self)
         }
-        let statuses = RequestStatus.holdingClaims.map(\.rawValue)
-        let rows = try await sql.raw(
-            """
-            SELECT line_id, 0 AS kind, number AS value, 0 AS amount, id AS ordering
-              FROM serial_numbers WHERE line_id IN (\(binds: ids))
-            UNION ALL
-            SELECT line_id, 1, serial, 0, 0 FROM claimed_serials WHERE line_id IN (\(binds: ids))
-            UNION ALL
-            SELECT line_id, 2, '', CAST(SUM(quantity) AS BIGINT), 0 FROM requests
-             WHERE line_id IN (\(binds: ids)) AND status IN (\(binds: statuses))
-               AND reason IN (\(binds: LineClaims.holdingReasons))
-             GROUP BY line_id
-            ORDER BY kind, ordering
-            """
-        ).all(decoding: Row.self)
         for row in rows {
             switch row.kind {
             case 0: found.serials[row.line_id, default: []].append(row.value)

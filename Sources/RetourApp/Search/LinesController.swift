@@ -16,7 +16,8 @@ struct LinesController: RouteCollection {
             throw Problem.invalid([WholeNumber.error(.notWhole, field: name)])
         }
         let search = try LineSearchInput(query: req).validated(today: req.today).orProblem()
-        return try await LineQuery.run(search, scope: try user.companyScope(), on: req.db)
+        return try await LineQuery.run(
+            search, scope: try user.companyScope(), on: req.db, prepared: req.application.config.preparedStatements)
     }
 
     @Sendable func show(req: Request) async throws -> LineView {

@@ -72,7 +72,8 @@ struct SearchPageController: RouteCollection {
             return try await req.renderPage(
                 "search", title: t["nav.registration"], nav: "search", content: content, status: .unprocessableEntity)
         case .success(let search):
-            let result = try await LineQuery.run(search, scope: try user.companyScope(), on: req.db)
+            let result = try await LineQuery.run(
+                search, scope: try user.companyScope(), on: req.db, prepared: req.application.config.preparedStatements)
             content.results = SearchResultsHTML(texts: t, canRegister: user.role.belongsToCompany)
                 .html(result.documents, kind: search.kind)
             content.empty = result.total == 0

@@ -26,6 +26,9 @@ struct RoleRoutes {
     let backOffice: any RoutesBuilder
     /// Administrators: the rules, the mail log, imports, metrics.
     let admin: any RoutesBuilder
+    /// Who may make API keys and webhooks: a company's purchasing department for its company, an
+    /// administrator for the distributor.
+    let keyMakers: any RoutesBuilder
 
     init(_ base: any RoutesBuilder) {
         signedIn = base.grouped(RoleGuard(roles: nil))
@@ -33,6 +36,7 @@ struct RoleRoutes {
         resellerAdmin = base.grouped(RoleGuard(roles: [.resellerAdmin]))
         backOffice = base.grouped(RoleGuard(roles: [.agent, .admin]))
         admin = base.grouped(RoleGuard(roles: [.admin]))
+        keyMakers = base.grouped(RoleGuard(roles: [.resellerAdmin, .admin]))
     }
 
     func register(_ collection: some RoleRouteCollection) throws { try collection.boot(self) }

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+import Vapor
+
+/// The key a request came with, once it is known to be valid: its scopes bound what the person
+/// behind it may do through it.
+struct APIKeyGrant: Authenticatable {
+    var id: Int
+    var scopes: Set<APIScope>
+}
+
+enum APIKeys {
+    /// Every key starts so, which tells it from a person's token (`rt_`).
+    static let prefix = "rk_"
+
+    /// Checks `key`, records its use and counts it against its rate limit, in one statement; then
+    /// signs in the person who made it. nil when the key is unknown, revoked, or its maker gone.
+    static func authenticate(_ key: String, for request: Request) async throws -> (User, APIKeyGrant)? {
+        let now = Int64(request.now.timeIntervalSince1970)
+        let window = now - now % 60
+        struct Used: Decodable {
+            var id: Int
+            var user_id: Int
+            var scopes: String
+            var window_count: Int
+        }
+        let sql = request.db as! any SQLDatabase
+        guard
+            let used = try await sql.raw(
+                """
+                UPDATE api_keys SET last_used_at = \(bind: now),
+                       window_count = CASE WHEN window_start = \(bind: window) THEN window_count + 1 ELSE 1 END,
+                       window_start = \(bind: window)
+                 WHERE key_hash = \(bind: Tokens.hash(key)) AND revoked_at IS NULL
+                RETURNING id, user_id, scopes, window_count
+                """
+            ).first(decoding: Used.self),
+            let user = try await User.find(used.user_id, on: request.db), user.active, user.mayActAsItsRole
+        else { return nil }
+        let limit = request.config.apiKeyRequestsPerMinute
+        if used.window_count > limit {
+            throw Problem(
+                .tooManyRequests, detail: Message("app.apikeys.tooManyRequests", ["limit": "\(limit)"]),
+                retryAfter: Int(window + 60 - now))
+        }
+        let scopes = Set(used.scopes.split(separator: " ").compactMap { APIScope(rawValue: String($0)) })
+        return (user, APIKeyGrant(id: used.id, scopes: scopes))
+    }
+}
+
+/// A request made with an API key goes only where the key's scopes reach (403 elsewhere).
+struct APIKeyScopeMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let grant = request.auth.get(APIKeyGrant.self),
+            !APIScope.permits(grant.scopes, method: request.method.rawValue, path: request.url.path)
+        {
+            throw Problem(.forbidden, detail: Message("app.apikeys.notWithinScopes"))
+        }
+        return try await next.respond(to: request)
+    }
+}
