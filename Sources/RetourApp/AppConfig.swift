@@ -46,6 +46,8 @@ public struct AppConfig: Sendable {
     public var preparedStatements = true
     /// Requests one API key may make per minute, across all `serve` processes.
     public var apiKeyRequestsPerMinute = 600
+    /// Whether webhooks may be sent to loopback and private addresses (tests, a closed network).
+    public var webhookAllowPrivate = false
 
     public init(
         databaseURL: String? = nil, sqlitePath: String = "var/retour.sqlite",
@@ -114,6 +116,7 @@ public struct AppConfig: Sendable {
         }
         config.allowDemo = environment["RETOUR_ALLOW_DEMO"] == "1"
         config.preparedStatements = environment["RETOUR_PG_PREPARED"] != "0"
+        config.webhookAllowPrivate = environment["RETOUR_WEBHOOK_ALLOW_PRIVATE"] == "1"
         if let value = integer(
             "RETOUR_API_KEY_PER_MINUTE", in: 1...1_000_000, "RETOUR_API_KEY_PER_MINUTE must be 1…1000000")
         {

@@ -42,6 +42,8 @@ func routes(_ app: Application) throws {
         try roles.reseller.register(collection: CartAPIController())
         try roles.register(RequestsAPIController())
         try roles.register(APIKeysController())
+        try roles.register(WebhooksController())
+        try roles.signedIn.register(collection: EventsController())
     }
 }
 

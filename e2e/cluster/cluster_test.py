@@ -4,11 +4,15 @@ tokens, login throttling, idempotency answers and attachments (each process has 
 folder, as separate hosts would) — and kills one process under load: only requests in flight on it
 fail, and each of those succeeds when retried. Standard library only."""
 
+import hashlib
+import hmac
 import http.client
+import http.server
 import json
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -248,11 +252,103 @@ def kill_under_load():
         check(status == 200, f"request {number}, answered 201, is not there after the kill ({status})")
 
 
+class Receiver:
+    """A webhook receiver on loopback that checks every signature and can start late."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.secret = None
+        self.received = []
+        self.bad = []
+        self.lock = threading.Lock()
+        self.server = None
+
+    def start(self):
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                parts = [p.split("=", 1) for p in self.headers.get("Retour-Signature", "").split(",") if "=" in p]
+                t = next((v for k, v in parts if k == "t"), "")
+                expected = hmac.new(receiver.secret.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
+                with receiver.lock:
+                    if any(k == "v1" and hmac.compare_digest(v, expected) for k, v in parts):
+                        receiver.received.append(json.loads(body))
+                    else:
+                        receiver.bad.append(body[:100])
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def webhooks_across_processes():
+    """Events made on three processes reach a receiver that was down when they happened: signed,
+    each once, each request's in order, the same events the feed lists."""
+    jan = token("jan@pcpartner.nl")
+    receiver = Receiver()
+    status, _, data = request("POST", "/api/v1/webhooks", json.dumps({
+        "url": f"http://127.0.0.1:{receiver.port}/hook",
+        "events": ["request.created", "request.status_changed", "request.message_created", "credit_note.created"]}),
+        bearer(jan))
+    check(status == 201, f"subscribing a webhook answered {status}: {data[:200]!r}")
+    if status != 201:
+        return
+    receiver.secret = json.loads(data)["secret"]
+    _, _, feed = request("GET", "/api/v1/events?limit=500", headers=bearer(jan))
+    start = json.loads(feed)["next"]
+    numbers = []
+    for port, (line, reason) in zip(PORTS, registrable(jan)[:3]):
+        status, _, _ = add_position(jan, line, reason, port=port)
+        check(status == 201, f"adding a position on port {port} answered {status}")
+        status, _, data = request("POST", "/api/v1/cart/submit", "{}", bearer(jan), port=port)
+        check(status == 201, f"submitting on port {port} answered {status}")
+        if status == 201:
+            number = json.loads(data)["requests"][0]["number"]
+            numbers.append(number)
+            status, _, _ = request("POST", f"/api/v1/requests/{number}/messages",
+                                   json.dumps({"message": f"via {port}"}), bearer(jan), port=PORTS[(PORTS.index(port) + 1) % len(PORTS)])
+            check(status == 200, f"a message answered {status}")
+    _, _, feed = request("GET", f"/api/v1/events?limit=500&after={start}", headers=bearer(jan))
+    expected = [e["id"] for e in json.loads(feed)["events"]]
+    check(len(expected) == 2 * len(numbers), f"the feed lists {len(expected)} events for {len(numbers)} requests")
+    time.sleep(7)  # every process's worker tries at least once while the receiver is down
+    receiver.start()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        with receiver.lock:
+            if len(receiver.received) >= len(expected):
+                break
+        time.sleep(0.5)
+    time.sleep(2)  # anything sent twice would arrive now
+    receiver.stop()
+    got = [e["id"] for e in receiver.received]
+    print(f"webhooks across {len(PORTS)} processes: {len(got)} delivered, {len(receiver.bad)} badly signed", flush=True)
+    check(not receiver.bad, f"deliveries with a wrong signature: {receiver.bad}")
+    check(sorted(got) == sorted(expected) and len(set(got)) == len(got),
+          f"delivered {got}, the feed lists {expected}")
+    for number in numbers:
+        types = [e["type"] for e in receiver.received if e["data"]["number"] == number]
+        check(types == ["request.created", "request.message_created"], f"{number}: delivered out of order: {types}")
+
+
 def main():
     check(len(PORTS) >= 3, "the cluster has fewer than three processes")
     shared_sessions()
     shared_throttling()
     shared_idempotency_and_files()
+    webhooks_across_processes()
     kill_under_load()
     print(f"cluster stage: {len(failures)} failed", flush=True)
     sys.exit(1 if failures else 0)

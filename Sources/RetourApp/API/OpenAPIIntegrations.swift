@@ -46,8 +46,116 @@ extension OpenAPIDocument {
                     "revokeAPIKey", "Revoke a key: refused from the next request on", parameters: [idParameter],
                     responses: ["204": ["description": "Revoked"], "404": problem]),
             ],
+            "/api/v1/webhooks": [
+                "post": operation(
+                    "createWebhook",
+                    "Subscribe an https address to events (reseller admin: its company; admin: every company); the secret is shown once",
+                    body: object(
+                        [
+                            "url": string,
+                            "events": ["type": "array", "items": ["type": "string", "enum": eventTypes]],
+                        ], required: ["url", "events"]),
+                    responses: ["201": json(webhookSecret), "409": problem, "422": problem]),
+                "get": operation(
+                    "listWebhooks", "The caller's webhooks (an admin: every webhook)", parameters: paging,
+                    responses: [
+                        "200": json(
+                            object([
+                                "webhooks": ["type": "array", "items": webhook], "page": integer, "per": integer,
+                                "total": integer,
+                            ]))
+                    ]),
+            ],
+            "/api/v1/webhooks/{id}": [
+                "get": operation(
+                    "getWebhook", "One webhook, without its secret", parameters: [idParameter],
+                    responses: ["200": json(webhook), "404": problem]),
+                "delete": operation(
+                    "deleteWebhook", "Stop a webhook; its delivery log stays", parameters: [idParameter],
+                    responses: ["204": ["description": "Deleted"], "404": problem]),
+            ],
+            "/api/v1/webhooks/{id}/rotate-secret": [
+                "post": operation(
+                    "rotateWebhookSecret", "A new secret; the old one keeps signing beside it for 24 hours",
+                    parameters: [idParameter], responses: ["200": json(webhookSecret), "404": problem])
+            ],
+            "/api/v1/webhooks/{id}/deliveries": [
+                "get": operation(
+                    "listWebhookDeliveries", "The delivery log, newest first", parameters: [idParameter] + paging,
+                    responses: [
+                        "200": json(
+                            object([
+                                "deliveries": ["type": "array", "items": delivery], "page": integer, "per": integer,
+                                "total": integer,
+                            ])),
+                        "404": problem,
+                    ])
+            ],
+            "/api/v1/webhooks/{id}/deliveries/{delivery}/retry": [
+                "post": operation(
+                    "retryWebhookDelivery", "Send a delivery again (due now, with another day of retries)",
+                    parameters: [
+                        idParameter,
+                        [
+                            "name": "delivery", "in": "path", "required": true,
+                            "schema": ["type": "integer", "minimum": 1, "maximum": 2_147_483_647],
+                        ],
+                    ],
+                    responses: ["200": json(delivery), "404": problem])
+            ],
+            "/api/v1/events": [
+                "get": operation(
+                    "listEvents",
+                    "Events in the order they happened, for polling: pass the answer's next as after for the next page",
+                    parameters: [
+                        query("after", pattern: "^[0-9]{0,18}$"),
+                        query("limit", type: "integer", minimum: 1, maximum: EventsController.maximumLimit),
+                    ],
+                    responses: [
+                        "200": json(
+                            object(
+                                ["events": ["type": "array", "items": event], "next": string],
+                                required: ["events", "next"]))
+                    ])
+            ],
         ]
     }
+
+    static var eventTypes: [String] { IntegrationEvents.Kind.allCases.map(\.rawValue) }
+
+    /// The webhook body and a feed entry: the request as `GET /api/v1/requests/{number}` shows it.
+    static var event: [String: Any] {
+        object(
+            [
+                "id": anyText, "type": ["type": "string", "enum": eventTypes], "occurredAt": dateTime,
+                "data": ref("Request"),
+            ], required: ["id", "type", "occurredAt", "data"])
+    }
+
+    static var webhookSecret: [String: Any] {
+        object(
+            [
+                "id": integer, "secret": anyText, "url": anyText, "events": stringArray, "createdAt": dateTime,
+            ], required: ["id", "secret"])
+    }
+
+    static var webhook: [String: Any] {
+        object([
+            "id": integer, "url": anyText, "events": stringArray, "createdAt": dateTime,
+            "company": ["type": "integer", "nullable": true],
+        ])
+    }
+
+    static var delivery: [String: Any] {
+        object([
+            "id": integer, "event": anyText, "type": anyText, "request": anyText,
+            "status": ["type": "string", "enum": ["pending", "delivered", "failed"]], "attempts": integer,
+            "responseStatus": ["type": "integer", "nullable": true], "lastError": nullableString,
+            "lastAttemptAt": nullableDateTime, "nextAttemptAt": nullableDateTime, "deliveredAt": nullableDateTime,
+        ])
+    }
+
+    static var nullableDateTime: [String: Any] { ["type": "string", "format": "date-time", "nullable": true] }
 
     static var paging: [[String: Any]] {
         [
@@ -68,8 +176,7 @@ extension OpenAPIDocument {
     static var apiKey: [String: Any] {
         object([
             "id": integer, "name": anyText, "prefix": anyText, "scopes": stringArray, "createdAt": dateTime,
-            "lastUsedAt": ["type": "string", "format": "date-time", "nullable": true],
-            "revokedAt": ["type": "string", "format": "date-time", "nullable": true],
+            "lastUsedAt": nullableDateTime, "revokedAt": nullableDateTime,
             "company": ["type": "integer", "nullable": true],
         ])
     }

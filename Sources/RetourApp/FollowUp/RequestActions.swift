@@ -81,6 +81,10 @@ enum RequestActions {
             if Lifecycle.notifiesReseller(action, by: context.actor) {
                 try await StatusMail.enqueue(for: record, action: action, message: message, context: context, db: db)
             }
+            let owner = try await User.find(record.userID, on: db)
+            try await IntegrationEvents.record(
+                IntegrationEvents.kinds(of: action, from: status, to: next), of: [record], at: context.now,
+                language: owner?.language.flatMap(Language.init(rawValue:)) ?? .nl, texts: context.texts, on: db)
             return record
         }
     }

@@ -14,6 +14,7 @@ struct BackgroundJobs: Service {
 
     static let all: [Job] = [
         Job(name: "mail delivery") { _ = try await MailWorker.runOnce($0) },
+        Job(name: "webhook delivery") { _ = try await WebhookWorker.runOnce($0) },
         Job(name: "expiry and reminders") { _ = try await ExpiryWorker.runOnce($0) },
         Job(name: "housekeeping") { try await Housekeeping.runIfDue($0) },
     ]

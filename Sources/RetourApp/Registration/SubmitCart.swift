@@ -251,6 +251,8 @@ struct SubmitCart {
                 .values(SQLBind(userID), SQLBind(key), SQLBind(201), SQLBind(JSONColumn(answer)), SQLBind(now))
                 .run()
         }
+        try await IntegrationEvents.record(
+            [.requestCreated], of: created.map(\.0), at: now, language: language, texts: texts, on: db)
         return answer
     }
 }

@@ -6,5 +6,5 @@ public let retourMigrations: [any Migration] = [
     CreateFollowUp(), CreateSessionsAndUniqueNumbers(), CreateCaseInsensitiveNumbers(), CreateInformationRequested(),
     CreateSubmissionGroups(), CreateMailAttachments(), CreateJSONColumns(), AddForeignKeys(),
     TypeRemainingJSONColumns(), CreateCompanyFirstIndexes(), CreateStoredFiles(),
-    DropUnusedNumberIndexes(), CreateAPIKeys(),
+    DropUnusedNumberIndexes(), CreateAPIKeys(), CreateIntegrations(),
 ]

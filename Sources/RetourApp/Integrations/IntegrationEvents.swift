@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+import Vapor
+
+/// Writes the events other systems learn of, inside the transaction of the change.
+enum IntegrationEvents {
+    enum Kind: String, CaseIterable, Sendable {
+        case requestCreated = "request.created"
+        case statusChanged = "request.status_changed"
+        case messageCreated = "request.message_created"
+        case creditNoteCreated = "credit_note.created"
+    }
+
+    /// What an action on a request tells the world.
+    static func kinds(of action: RequestAction, from: RequestStatus, to: RequestStatus) -> [Kind] {
+        var kinds: [Kind] = []
+        if from != to { kinds.append(.statusChanged) }
+        if action == .message || action == .requestInfo { kinds.append(.messageCreated) }
+        if action == .credit { kinds.append(.creditNoteCreated) }
+        return kinds
+    }
+
+    /// Records `kinds` for each request as it now stands, with a delivery for every webhook that
+    /// listens. Call it last in the transaction: it takes the event sequence's row lock and keeps
+    /// it until the commit, so events are numbered in the order their transactions commit — a
+    /// reader of the feed never sees event 7 and later finds 6 — and no transaction holding it
+    /// waits for another lock.
+    static func record(
+        _ kinds: [Kind], of records: [ReturnRequest], at now: Date, language: Language, texts: TranslationCatalog,
+        on db: any Database
+    ) async throws {
+        guard !kinds.isEmpty, !records.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let listening = try await Webhook.query(on: db).filter(\.$deletedAt == nil).all()
+        for record in records {
+            let data = try await RequestQueries.view(record, withEvents: true, texts: texts[language], on: db)
+            for kind in kinds {
+                let sequence = try await NumberSequence.next("event", db)
+                let event = IntegrationEvent()
+                event.sequence = sequence
+                event.companyID = record.companyID
+                event.requestID = try record.requireID()
+                event.type = kind.rawValue
+                event.occurredAt = now
+                let body = EventBody(id: "evt_\(sequence)", type: kind.rawValue, occurredAt: now, data: data)
+                event.body = String(decoding: try encoder.encode(body), as: UTF8.self)
+                try await event.create(on: db)
+                for webhook in listening
+                where webhook.events.contains(kind.rawValue)
+                    && (webhook.companyID == nil || webhook.companyID == record.companyID)
+                {
+                    let delivery = WebhookDelivery()
+                    delivery.webhookID = try webhook.requireID()
+                    delivery.eventID = try event.requireID()
+                    delivery.requestID = event.requestID
+                    delivery.status = "pending"
+                    delivery.attempts = 0
+                    delivery.nextAttemptAt = now
+                    delivery.giveUpAt = now.addingTimeInterval(WebhookWorker.retrySeconds)
+                    try await delivery.create(on: db)
+                }
+            }
+        }
+    }
+}
+
+/// An event as the feed and the webhooks send it.
+struct EventBody: Encodable {
+    var id: String
+    var type: String
+    var occurredAt: Date
+    var data: RequestView
+}

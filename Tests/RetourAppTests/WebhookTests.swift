@@ -1,0 +1,257 @@
+import Fluent
+import Foundation
+import RetourCore
+import Testing
+import VaporTesting
+
+@testable import RetourApp
+
+extension AppTests {
+    @Suite struct WebhookTests {
+        static let allEvents =
+            #"["request.created","request.status_changed","request.message_created","credit_note.created"]"#
+
+        static func subscribe(_ app: Application, _ token: String, url: String, events: String = allEvents)
+            async throws -> (id: Int, secret: String)
+        {
+            let answer = try await app.postJSON(
+                "/api/v1/webhooks", #"{"url":"\#(url)","events":\#(events)}"#, token: token)
+            #expect(answer.status == .created, "\(answer.body.string)")
+            let json = try answer.json()
+            return (json["id"] as? Int ?? 0, json["secret"] as? String ?? "")
+        }
+
+        static func later(_ app: Application, seconds: TimeInterval) {
+            app.clock = FixedClock(app.clock.now.addingTimeInterval(seconds))
+        }
+
+        /// Events go out from the outbox after the change, never inside it; each is signed with the
+        /// webhook's secret and carries the request as the API shows it; a request's events arrive
+        /// in order; another company's webhook hears nothing of them, an administrator's hears all.
+        @Test func deliveriesAreSignedInOrderAndScopedToTheCompany() async throws {
+            try await withRetour(fixtures: true) { app in
+                let receiver = WebhookReceiver()
+                try await receiver.start()
+                let other = WebhookReceiver()
+                try await other.start()
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+
+                // Loopback is refused unless configured (the tests' RETOUR_WEBHOOK_ALLOW_PRIVATE=1).
+                let refused = try await app.postJSON(
+                    "/api/v1/webhooks", #"{"url":"\#(receiver.url)","events":\#(Self.allEvents)}"#, token: jan)
+                #expect(refused.status == .unprocessableEntity)
+                #expect(try refused.problemFields() == ["url"])
+                app.config.webhookAllowPrivate = true
+                for bad in [
+                    #"{"url":"ftp://example.com/x","events":["request.created"]}"#,
+                    #"{"url":"https://user:pw@example.com/x","events":["request.created"]}"#,
+                    #"{"url":"https://example.com/x","events":["request.deleted"]}"#,
+                    #"{"url":"https://example.com/x","events":[]}"#,
+                ] {
+                    #expect(try await app.postJSON("/api/v1/webhooks", bad, token: jan).status == .unprocessableEntity)
+                }
+                let (_, secret) = try await Self.subscribe(app, jan, url: receiver.url)
+                #expect(secret.hasPrefix("whsec_"))
+                let bytewise = try await app.token("inkoop@bytewise.nl")
+                _ = try await Self.subscribe(app, bytewise, url: other.url)
+                let admin = try await app.token("admin@retour.example")
+                _ = try await Self.subscribe(app, admin, url: other.url, events: #"["credit_note.created"]"#)
+
+                let number = try await FollowUpTests.submitCommercialReturn(app, jan)
+                let received = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/receipt", #"{"quantity":2,"condition":"as_expected"}"#,
+                    token: agent)
+                #expect(received.status == .ok)
+                #expect(
+                    try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent).status == .ok)
+                #expect(receiver.received.isEmpty)
+
+                #expect(try await WebhookWorker.runOnce(app) == 5)
+                let got = receiver.received
+                #expect(
+                    got.map(\.type) == [
+                        "request.created", "request.status_changed", "request.status_changed", "credit_note.created",
+                    ])
+                #expect(receiver.signed(with: secret).count == 4)
+                #expect(receiver.signed(with: "whsec_another").isEmpty)
+                #expect(got.allSatisfy { $0.data["number"] as? String == number })
+                #expect(
+                    got.map { $0.data["status"] as? String ?? "" } == [
+                        "awaiting_goods", "received", "credited", "credited",
+                    ])
+                #expect((got.last?.data["creditNote"] as? [String: Any])?["number"] is String)
+                #expect(
+                    got.allSatisfy {
+                        ($0.json["id"] as? String ?? "").hasPrefix("evt_") && $0.json["occurredAt"] is String
+                    })
+                // The signature's time is the sending time, within the tolerance a receiver allows.
+                #expect(got.allSatisfy { abs($0.time - Int64(app.clock.now.timeIntervalSince1970)) < 300 })
+                // Bytewise's webhook heard nothing; the administrator's heard the credit note only.
+                #expect(other.received.map(\.type) == ["credit_note.created"])
+                // Delivered once: nothing more to send.
+                #expect(try await WebhookWorker.runOnce(app) == 0)
+                try await receiver.stop()
+                try await other.stop()
+            }
+        }
+
+        /// The receiver goes down: deliveries are retried with a growing delay, later events of the
+        /// same request wait behind the first, and when it comes back everything arrives in order.
+        /// A receiver that keeps failing for a day is given up on; "send again" sends it anew. A
+        /// rotated secret signs beside the old one for a day.
+        @Test func retriesWhileTheReceiverIsDownAndSendAgain() async throws {
+            try await withRetour(fixtures: true) { app in
+                app.config.webhookAllowPrivate = true
+                let receiver = WebhookReceiver()
+                try await receiver.start()
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                let (hook, secret) = try await Self.subscribe(app, jan, url: receiver.url)
+                try await receiver.stop()
+
+                let number = try await FollowUpTests.submitCommercialReturnOfAnotherLine(app, jan)
+                #expect(try await WebhookWorker.runOnce(app) == 0)
+                var log = try await app.get("/api/v1/webhooks/\(hook)/deliveries", token: jan).json()
+                var deliveries = log["deliveries"] as? [[String: Any]] ?? []
+                #expect(deliveries.count == 2)
+                // The older one was tried and waits; the newer one waits behind it, untried.
+                #expect(deliveries.map { $0["attempts"] as? Int } == [0, 1])
+                #expect(deliveries.allSatisfy { $0["status"] as? String == "pending" })
+                #expect((deliveries.last?["lastError"] as? String)?.isEmpty == false)
+
+                try await receiver.start()
+                #expect(try await WebhookWorker.runOnce(app) == 0)  // not due yet
+                Self.later(app, seconds: 11)
+                #expect(try await WebhookWorker.runOnce(app) == 2)
+                #expect(receiver.received.map(\.type) == ["request.created", "request.status_changed"])
+                #expect(receiver.signed(with: secret).count == 2)
+
+                // A receiver that answers 500 for a whole day is given up on.
+                receiver.answer(.internalServerError)
+                let message = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/messages", #"{"message":"Wanneer komt de koerier?"}"#, token: jan)
+                #expect(message.status == .ok)
+                #expect(try await WebhookWorker.runOnce(app) == 0)
+                for _ in 0..<40 {
+                    Self.later(app, seconds: 3_600)
+                    _ = try await WebhookWorker.runOnce(app)
+                }
+                log = try await app.get("/api/v1/webhooks/\(hook)/deliveries", token: jan).json()
+                deliveries = log["deliveries"] as? [[String: Any]] ?? []
+                let failed = try #require(deliveries.first)
+                #expect(failed["type"] as? String == "request.message_created")
+                #expect(failed["status"] as? String == "failed")
+                #expect(failed["responseStatus"] as? Int == 500)
+                let attempts = failed["attempts"] as? Int ?? 0
+                #expect((8...40).contains(attempts), "\(attempts) attempts in a day")
+
+                // Rotated: the next deliveries carry both signatures for a day.
+                let rotated = try await FollowUpTests.post(app, "/api/v1/webhooks/\(hook)/rotate-secret", token: jan)
+                let newSecret = try #require(try rotated.json()["secret"] as? String)
+                #expect(newSecret != secret)
+                receiver.answer(.ok)
+                let again = try await FollowUpTests.post(
+                    app, "/api/v1/webhooks/\(hook)/deliveries/\(failed["id"] as? Int ?? 0)/retry", token: jan)
+                #expect(again.status == .ok)
+                #expect(try again.json()["status"] as? String == "pending")
+                #expect(try await WebhookWorker.runOnce(app) == 1)
+                let last = try #require(receiver.received.last)
+                #expect(last.type == "request.message_created")
+                #expect(receiver.signed(with: newSecret).count == 1)
+                #expect(last.signatures.count == 2)
+                #expect(receiver.signed(with: secret).last?.body == last.body)
+                // Every attempt of the day was a real request to the receiver.
+                #expect(receiver.received.filter { $0.type == "request.message_created" }.count == attempts + 1)
+                // Another company cannot see or touch the webhook.
+                let bytewise = try await app.token("inkoop@bytewise.nl")
+                #expect(try await app.get("/api/v1/webhooks/\(hook)/deliveries", token: bytewise).status == .notFound)
+                // Deleted: nothing more is sent.
+                var headers = HTTPHeaders()
+                headers.bearerAuthorization = BearerAuthorization(token: jan)
+                #expect(
+                    try await app.testing().sendRequest(.DELETE, "/api/v1/webhooks/\(hook)", headers: headers).status
+                        == .noContent)
+                _ = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/messages", #"{"message":"Nog een vraag"}"#, token: jan)
+                #expect(try await WebhookWorker.runOnce(app) == 0)
+                try await receiver.stop()
+            }
+        }
+
+        /// The feed: every event once, in order, page by page; a reseller sees its own company's.
+        @Test func theEventsFeedPagesWithoutSkippingOrRepeating() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                let first = try await FollowUpTests.submitCommercialReturn(app, jan)
+                _ = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(first)/receipt", #"{"quantity":2,"condition":"as_expected"}"#, token: agent
+                )
+                _ = try await FollowUpTests.submitCommercialReturnOfAnotherLine(app, jan)
+
+                let whole = try await app.get("/api/v1/events?limit=500", token: jan).json()
+                let all = (whole["events"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                #expect(all.count == 4)
+                var paged: [String] = []
+                var cursor = ""
+                for _ in 0..<10 {
+                    let page = try await app.get("/api/v1/events?limit=1&after=\(cursor)", token: jan).json()
+                    let ids = (page["events"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                    cursor = page["next"] as? String ?? ""
+                    if ids.isEmpty { break }
+                    paged += ids
+                }
+                #expect(paged == all)
+                // Past the end: empty, and the cursor stays where it was.
+                let end = try await app.get("/api/v1/events?after=\(cursor)", token: jan).json()
+                #expect((end["events"] as? [Any])?.isEmpty == true)
+                #expect(end["next"] as? String == cursor)
+
+                let bytewise = try await app.token("inkoop@bytewise.nl")
+                #expect(
+                    (try await app.get("/api/v1/events", token: bytewise).json()["events"] as? [Any])?.isEmpty == true)
+                #expect((try await app.get("/api/v1/events", token: agent).json()["events"] as? [Any])?.count == 4)
+                for bad in ["abc", "-1", "99999999999999999999"] {
+                    #expect(try await app.get("/api/v1/events?after=\(bad)", token: jan).status == .badRequest)
+                }
+                #expect(try await app.get("/api/v1/events?limit=501", token: jan).status == .badRequest)
+            }
+        }
+
+        /// Two writers: the one that took its event number first commits first, and while it has
+        /// not, the other's event is not visible either — so a reader's cursor can never pass an
+        /// event that is still to commit.
+        @Test func eventsBecomeVisibleInTheOrderOfTheirNumbers() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let number = try await FollowUpTests.submitCommercialReturn(app, jan)
+                let record = try #require(try await ReturnRequest.query(on: app.db).filter(\.$number == number).first())
+                let before = try await IntegrationEvent.query(on: app.db).count()
+                let catalog = app.translationCatalog
+                let now = app.clock.now
+                let slow = Task {
+                    try await app.db.writeTransaction { db in
+                        try await IntegrationEvents.record(
+                            [.messageCreated], of: [record], at: now, language: .nl, texts: catalog, on: db)
+                        try await Task.sleep(for: .milliseconds(600))
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                let fast = Task {
+                    try await app.db.writeTransaction { db in
+                        try await IntegrationEvents.record(
+                            [.statusChanged], of: [record], at: now, language: .nl, texts: catalog, on: db)
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                // The slow writer still holds its transaction: neither event may be visible.
+                #expect(try await IntegrationEvent.query(on: app.db).count() == before)
+                try await slow.value
+                try await fast.value
+                let events = try await IntegrationEvent.query(on: app.db).sort(\.$sequence).all()
+                #expect(events.suffix(2).map(\.type) == ["request.message_created", "request.status_changed"])
+            }
+        }
+    }
+}
