@@ -10,6 +10,7 @@ packages=(
   libqrencode-dev                             # QR codes for the phone upload and return forms
   libcairo2-dev fonts-dejavu-core             # PDF credit notes and return forms
   poppler-utils                               # pdftotext, to read the PDFs back in tests
+  libxml2-utils                               # xmllint, to check UBL credit notes against the schema
   pkg-config                                  # finds the C libraries for the build
   python3-aiosmtpd                            # a real SMTP server for the mail tests
   nginx                                       # the cluster stage: three processes behind one proxy

@@ -48,6 +48,10 @@ public struct AppConfig: Sendable {
     public var apiKeyRequestsPerMinute = 600
     /// Whether webhooks may be sent to loopback and private addresses (tests, a closed network).
     public var webhookAllowPrivate = false
+    /// The distributor as seller on UBL credit notes (`RETOUR_SELLER_*`); the defaults are the demo's.
+    public var seller = UBLDocument.Party(
+        name: "ALSO Nederland B.V.", street: "Inundatiedok 18", postcode: "3439 JJ", city: "Nieuwegein",
+        countryCode: "NL", vatNumber: "NL001234567B01", email: "rma.nl@also.com")
 
     public init(
         databaseURL: String? = nil, sqlitePath: String = "var/retour.sqlite",
@@ -117,6 +121,22 @@ public struct AppConfig: Sendable {
         config.allowDemo = environment["RETOUR_ALLOW_DEMO"] == "1"
         config.preparedStatements = environment["RETOUR_PG_PREPARED"] != "0"
         config.webhookAllowPrivate = environment["RETOUR_WEBHOOK_ALLOW_PRIVATE"] == "1"
+        for (name, keyPath) in [
+            ("RETOUR_SELLER_NAME", \UBLDocument.Party.name), ("RETOUR_SELLER_COUNTRY", \UBLDocument.Party.countryCode),
+        ] {
+            if let value = environment[name], !value.isEmpty { config.seller[keyPath: keyPath] = value }
+        }
+        for (name, keyPath) in [
+            ("RETOUR_SELLER_STREET", \UBLDocument.Party.street),
+            ("RETOUR_SELLER_POSTCODE", \UBLDocument.Party.postcode),
+            ("RETOUR_SELLER_CITY", \UBLDocument.Party.city), ("RETOUR_SELLER_VAT", \UBLDocument.Party.vatNumber),
+        ] {
+            if let value = environment[name], !value.isEmpty { config.seller[keyPath: keyPath] = value }
+        }
+        let sellerCountry = config.seller.countryCode
+        if sellerCountry.count != 2 || !sellerCountry.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            problems.append("RETOUR_SELLER_COUNTRY must be a two-letter country code, like NL")
+        }
         if let value = integer(
             "RETOUR_API_KEY_PER_MINUTE", in: 1...1_000_000, "RETOUR_API_KEY_PER_MINUTE must be 1…1000000")
         {

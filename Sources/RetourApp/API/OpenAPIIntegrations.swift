@@ -103,6 +103,19 @@ extension OpenAPIDocument {
                     ],
                     responses: ["200": json(delivery), "404": problem])
             ],
+            "/api/v1/requests/{number}/credit-note.xml": [
+                "get": operation(
+                    "creditNoteUBL",
+                    "The credit note as UBL 2.1 (Peppol BIS Billing 3.0; an invoice, type 380, when kept goods are charged)",
+                    parameters: [numberParameter],
+                    responses: [
+                        "200": [
+                            "description": "UBL CreditNote or Invoice",
+                            "content": ["application/xml": ["schema": ["type": "string"]]],
+                        ],
+                        "404": problem,
+                    ])
+            ],
             "/api/v1/events": [
                 "get": operation(
                     "listEvents",

@@ -10,6 +10,7 @@ struct RequestsAPIController: RoleRouteCollection {
         everyone.get(use: list)
         everyone.get(":number", use: show)
         everyone.get(":number", "credit-note.pdf", use: creditNote)
+        everyone.get(":number", "credit-note.xml", use: creditNoteXML)
         everyone.get(":number", "return-form.pdf", use: returnForm)
         everyone.post(":number", "extend", use: extend)
         everyone.post(":number", "messages", use: message)
@@ -63,6 +64,19 @@ struct RequestsAPIController: RoleRouteCollection {
         guard let number = found.creditNoteNumber else { throw Problem.notFound() }
         let data = try await Documents.creditNote(for: found, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(number).pdf")
+    }
+
+    /// The credit note as UBL (Peppol BIS Billing 3.0), with the PDF's numbers.
+    @Sendable func creditNoteXML(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let record = try await record(req, user)
+        let xml = try await Documents.ubl(for: record, texts: req.texts, config: req.config, db: req.db)
+        let response = Response(status: .ok, body: .init(string: xml))
+        response.headers.contentType = HTTPMediaType(
+            type: "application", subType: "xml", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(
+            .attachment, filename: "\(record.creditNoteNumber ?? record.number).xml")
+        return response
     }
 
     @Sendable func returnForm(req: Request) async throws -> Response {

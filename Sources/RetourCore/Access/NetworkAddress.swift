@@ -13,8 +13,8 @@ public enum NetworkAddress {
         if bytes[0] & 0xfe == 0xfc { return false }  // fc00::/7 unique local
         if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return false }  // fe80::/10 link local
         if bytes[0] == 0xff { return false }  // multicast
-        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d && bytes[3] == 0xb8 { return false }  // documentation
-        if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b { return false }  // NAT64
+        // 2001:db8::/32 documentation, 64:ff9b::/96 NAT64 (which would reach IPv4 addresses behind it).
+        if bytes[0..<4] == [0x20, 0x01, 0x0d, 0xb8] || bytes[0..<4] == [0x00, 0x64, 0xff, 0x9b] { return false }
         return true
     }
 

@@ -1,0 +1,64 @@
+import Fluent
+import Foundation
+import RetourCore
+
+extension Documents {
+    /// The settlement of `record` as UBL: what the PDF shows, as lines, allowances and charges.
+    static func ubl(for record: ReturnRequest, texts t: Translations, config: AppConfig, db: any Database)
+        async throws -> String
+    {
+        guard let number = record.creditNoteNumber, let cents = record.creditAmountCents,
+            let issued = CalendarDay(iso: record.creditNoteDate ?? "")
+        else { throw Problem.notFound() }
+        let line = try await InvoiceLine.find(record.lineID, on: db)
+        let article = try await line?.articleRecord(on: db)
+        let company = try await Company.find(record.companyID, on: db)
+        let settlement = try await BackOffice.settlement(for: record, db: db)
+        let amount = Money(cents: cents)
+        let charge = record.creditKind == Settlement.Kind.charge.rawValue
+        let quantity = record.receivedQuantity.map { min($0, record.quantity) } ?? record.quantity
+        let name = [article?.number, article?.description].compactMap { $0 }.joined(separator: " ")
+        var lines: [UBLDocument.Line] = []
+        var adjustments: [UBLDocument.Adjustment] = []
+        if charge {
+            // Kept goods invoiced to the reseller: one line of the whole amount.
+            lines.append(
+                UBLDocument.Line(
+                    quantity: 1, unitPrice: amount, name: name, description: "\(quantity) × \(name)",
+                    articleNumber: article?.number))
+        } else {
+            lines.append(
+                UBLDocument.Line(
+                    quantity: quantity, unitPrice: Money(cents: line?.unitPriceCents ?? 0), name: name,
+                    description: article?.description, articleNumber: article?.number))
+            if settlement.fee.cents > 0 {
+                adjustments.append(.init(isCharge: false, amount: settlement.fee, reason: t["creditNote.returnFee"]))
+            }
+            // What the agent or the settlement rule credited besides the goods' value less the fee.
+            let difference = try settlement.value - settlement.fee - amount
+            if difference != .zero {
+                let reason = t("creditNote.adjusted", ["reason": record.creditReason ?? ""])
+                adjustments.append(
+                    .init(
+                        isCharge: difference.cents < 0, amount: Money(cents: difference.cents.magnitude.asInt64),
+                        reason: reason))
+            }
+        }
+        var buyer = UBLDocument.Party(
+            name: company?.name ?? "", street: company?.street, postcode: company?.postcode, city: company?.city,
+            countryCode: company?.country ?? config.seller.countryCode, identifier: company?.number,
+            email: company?.email)
+        if buyer.countryCode.count != 2 { buyer.countryCode = config.seller.countryCode }
+        let document = UBLDocument(
+            kind: charge ? .invoice : .creditNote, number: number, issueDate: issued, currency: line?.currency ?? "EUR",
+            buyerReference: record.number,
+            invoiceReference: line.map { ($0.invoiceNumber, CalendarDay(iso: $0.invoiceDate)) },
+            note: record.rmaNumber.map { "RMA \($0)" }, seller: config.seller, buyer: buyer, lines: lines,
+            adjustments: adjustments, vatBasisPoints: CreditNotes.vatBasisPoints, vat: try CreditNotes.vat(on: amount))
+        return try document.xml()
+    }
+}
+
+extension UInt64 {
+    fileprivate var asInt64: Int64 { Int64(clamping: self) }
+}
