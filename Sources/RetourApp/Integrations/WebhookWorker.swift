@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import NIOCore
 import SQLKit
+import ServiceLifecycle
 import Vapor
 
 /// Delivers webhook events from their outbox (`webhook_deliveries`), never inside the request that
@@ -17,8 +18,10 @@ enum WebhookWorker {
     /// How long a claimed delivery is reserved for its worker: longer than one attempt can take.
     static let leaseSeconds: TimeInterval = 60
 
-    /// Rounds until nothing is due (at most 20, so one busy webhook cannot hold the job); returns
-    /// how many deliveries succeeded.
+    /// Rounds while deliveries succeed and more are due (at most 20, so one busy webhook cannot
+    /// hold the job); returns how many deliveries succeeded. A receiver that does not answer costs
+    /// one timeout per round, not one per event: its other deliveries wait for the next round. When
+    /// the server stops, no new attempt starts.
     @discardableResult
     static func runOnce(_ app: Application) async throws -> Int {
         let client = HTTPClient(
@@ -30,10 +33,24 @@ enum WebhookWorker {
         do {
             for _ in 0..<20 {
                 let claimed = try await claim(app)
-                if claimed.isEmpty { break }
+                var down: Set<Int> = []
+                var progress = false
                 for id in claimed {
-                    if try await deliver(id, app: app, client: client) { delivered += 1 }
+                    guard let delivery = try await WebhookDelivery.find(id, on: app.db) else { continue }
+                    if Task.isShuttingDownGracefully || Task.isCancelled || down.contains(delivery.webhookID) {
+                        // Not tried: due again at once for whoever takes it next.
+                        delivery.nextAttemptAt = app.clock.now
+                        try await delivery.save(on: app.db)
+                        continue
+                    }
+                    if try await deliver(delivery, app: app, client: client) {
+                        delivered += 1
+                        progress = true
+                    } else {
+                        down.insert(delivery.webhookID)
+                    }
                 }
+                if !progress || Task.isShuttingDownGracefully || Task.isCancelled { break }
             }
         } catch {
             try? await client.shutdown()
@@ -63,8 +80,10 @@ enum WebhookWorker {
     }
 
     /// One attempt; true when the receiver took it.
-    private static func deliver(_ id: Int, app: Application, client: HTTPClient) async throws -> Bool {
-        guard let delivery = try await WebhookDelivery.find(id, on: app.db) else { return false }
+    private static func deliver(_ delivery: WebhookDelivery, app: Application, client: HTTPClient) async throws
+        -> Bool
+    {
+        let id = try delivery.requireID()
         guard let webhook = try await Webhook.find(delivery.webhookID, on: app.db), webhook.deletedAt == nil,
             let event = try await IntegrationEvent.find(delivery.eventID, on: app.db)
         else {

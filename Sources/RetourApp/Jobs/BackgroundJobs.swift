@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import Vapor
 
@@ -63,9 +64,38 @@ struct WorkerLifecycle: LifecycleHandler {
         application.storage[RunningKey.self] = (group, task)
     }
 
+    /// How long a round in progress may take to finish when the server stops (a mail or webhook
+    /// delivery waits at most its own timeout, 10 s); after that it is cancelled and left behind —
+    /// its claim lapses and another process or the next start takes the work up again.
+    static let shutdownGraceSeconds = 20
+
     func shutdownAsync(_ application: Application) async {
         guard let running = application.storage[RunningKey.self] else { return }
         await running.group.triggerGracefulShutdown()
-        await running.task.value
+        // Whichever comes first; the other is left to finish on its own (awaiting a task's value
+        // cannot be cancelled, so a task group would wait for both).
+        let answered = NIOLockedValueBox(false)
+        let finished = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            @Sendable func answer(_ value: Bool) {
+                let first = answered.withLockedValue { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(returning: value) }
+            }
+            Task {
+                await running.task.value
+                answer(true)
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(Self.shutdownGraceSeconds))
+                answer(false)
+            }
+        }
+        if !finished {
+            running.task.cancel()
+            application.logger.warning(
+                "background jobs did not stop within \(Self.shutdownGraceSeconds) s; leaving them behind")
+        }
     }
 }
