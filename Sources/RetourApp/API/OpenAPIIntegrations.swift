@@ -116,6 +116,19 @@ extension OpenAPIDocument {
                         "404": problem,
                     ])
             ],
+            "/api/v1/cart/bulk": [
+                "post": bulkOperation
+            ],
+            "/api/v1/cart/bulk-template.csv": [
+                "get": operation(
+                    "bulkTemplate", "The CSV template for bulk registration (every column, two example rows)",
+                    responses: [
+                        "200": [
+                            "description": "CSV, semicolon-separated, with a byte order mark",
+                            "content": ["text/csv": ["schema": ["type": "string"]]],
+                        ]
+                    ])
+            ],
             "/api/v1/events": [
                 "get": operation(
                     "listEvents",
@@ -132,6 +145,32 @@ extension OpenAPIDocument {
                     ])
             ],
         ]
+    }
+
+    /// A CSV body: the generic operation knows JSON and multipart bodies only.
+    static var bulkOperation: [String: Any] {
+        var bulk = operation(
+            "bulkRegister",
+            "Many cart positions from CSV (columns invoice, position, reason, quantity, serials and the form's fields); dryRun=true stores nothing",
+            parameters: [query("dryRun", enumValues: ["", "true", "false", "1", "0"])],
+            responses: [
+                "200": json(
+                    object([
+                        "dryRun": boolean, "added": integer, "refused": integer,
+                        "rows": [
+                            "type": "array",
+                            "items": object([
+                                "row": integer, "invoice": anyText, "position": ["type": "integer", "nullable": true],
+                                "reason": anyText, "status": ["type": "string", "enum": ["added", "refused"]],
+                                "cartPosition": ["type": "integer", "nullable": true], "message": nullableString,
+                                "errors": ["type": "array", "items": object(["field": anyText, "message": anyText])],
+                            ]),
+                        ],
+                    ])),
+                "413": problem, "415": problem, "422": problem,
+            ])
+        bulk["requestBody"] = ["required": true, "content": ["text/csv": ["schema": ["type": "string"]]]]
+        return bulk
     }
 
     static var eventTypes: [String] { IntegrationEvents.Kind.allCases.map(\.rawValue) }

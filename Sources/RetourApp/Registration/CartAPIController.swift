@@ -11,6 +11,8 @@ struct CartAPIController: RouteCollection {
         routes.delete("cart", "positions", ":id", use: remove)
         routes.put("cart", "positions", ":id", use: replace)
         routes.post("cart", "submit", use: submit)
+        routes.on(.POST, "cart", "bulk", body: .collect(maxSize: "2mb"), use: bulk)
+        routes.get("cart", "bulk-template.csv", use: bulkTemplate)
         routes.get("lines", ":id", "material", use: material)
     }
 
@@ -63,6 +65,47 @@ struct CartAPIController: RouteCollection {
         let answer = try await req.submitCart(user: user, idempotencyKey: req.headers.first(name: "Idempotency-Key"))
             .run(on: req.db)
         return try await answer.encodeResponse(status: .created, for: req)
+    }
+
+    /// `POST /api/v1/cart/bulk` (`text/csv`, `?dryRun=true`): one answer per row, echoing its invoice
+    /// and position — added, or refused with the rule engine's explanation and each field error.
+    @Sendable func bulk(req: Request) async throws -> BulkRegistration.Answer {
+        let user = try req.requireUser()
+        guard let type = req.headers.contentType, type.type == "text", type.subType == "csv" else {
+            throw Problem(.unsupportedMediaType, detail: Message("bulk.sendCSV"))
+        }
+        let dryRun = try Self.flag(req.query[String.self, at: "dryRun"], name: "dryRun")
+        guard let body = req.body.data else { throw Problem(.badRequest, detail: Message("bulk.empty")) }
+        let rows: [BulkRow]
+        do {
+            rows = try BulkCSV.read(Data(buffer: body)).rows
+        } catch let refusal as BulkCSV.Refusal {
+            throw Problem(.unprocessableEntity, detail: refusal.message)
+        }
+        return try await BulkRegistration(
+            user: user, now: req.now, today: req.today, countryNames: req.application.translationCatalog.all,
+            texts: req.texts, dryRun: dryRun
+        ).run(rows, on: req.db)
+    }
+
+    /// The file to fill in: every column, two example rows, semicolons and a byte order mark so
+    /// that Dutch Excel opens it as columns.
+    @Sendable func bulkTemplate(req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        let response = Response(status: .ok, body: .init(string: BulkCSV.template()))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: "retour-bulk.csv")
+        return response
+    }
+
+    static func flag(_ value: String?, name: String) throws -> Bool {
+        switch value {
+        case nil, "", "false", "0": return false
+        case "true", "1": return true
+        default:
+            throw Problem(
+                .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": .text(name)]))
+        }
     }
 
     @Sendable func material(req: Request) async throws -> Material.Answer {

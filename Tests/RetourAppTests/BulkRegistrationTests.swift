@@ -1,0 +1,132 @@
+import Foundation
+import RetourCore
+import Testing
+import VaporTesting
+
+@testable import RetourApp
+
+extension AppTests {
+    @Suite struct BulkRegistrationTests {
+        static func send(
+            _ app: Application, _ csv: Data, token: String, query: String = "", type: String = "text/csv"
+        ) async throws -> TestingHTTPResponse {
+            var headers: HTTPHeaders = ["Content-Type": type, "Accept-Language": "nl"]
+            headers.bearerAuthorization = BearerAuthorization(token: token)
+            return try await app.testing().sendRequest(
+                .POST, "/api/v1/cart/bulk\(query)", headers: headers, body: ByteBuffer(data: csv))
+        }
+
+        /// As Dutch Excel saves it: a byte order mark, semicolons, a quoted cell with a semicolon and
+        /// a line break. Row 2 is a good commercial return; row 3 names no line of the company; row 4
+        /// lacks the fault of a defect; row 5 claims the serials row 2 took.
+        static let dutchExcel = Data(
+            ("\u{FEFF}invoice;position;reason;quantity;serials;sealedDeclaration;fault;description\r\n"
+                + "0962350553;100;commercial_return;2;S4EVNM0R820837 S4EVNM0R820839;ja;;\r\n"
+                + "0999999999;1;defect;;;;no_response;x\r\n"
+                + "0962405087;100;defect;;2119LZ90X2V9;;;\"Geen beeld; scherm\nblijft zwart\"\r\n"
+                + "0962350553;100;commercial_return;1;S4EVNM0R820837;ja;;\r\n").utf8)
+
+        /// The dry run says, row by row, what would happen — with the rule engine's reason and each
+        /// field error — and stores nothing; the real run does exactly that, in one transaction.
+        @Test func aDryRunSaysWhatTheUploadWillDoAndStoresNothing() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let dry = try await Self.send(app, Self.dutchExcel, token: jan, query: "?dryRun=true")
+                #expect(dry.status == .ok, "\(dry.body.string)")
+                let answer = try dry.json()
+                let rows = answer["rows"] as? [[String: Any]] ?? []
+                #expect(rows.map { $0["row"] as? Int } == [2, 3, 4, 5])
+                #expect(
+                    rows.map { $0["invoice"] as? String } == ["0962350553", "0999999999", "0962405087", "0962350553"])
+                #expect(rows.map { $0["position"] as? Int } == [100, 1, 100, 100])
+                #expect(rows.map { $0["status"] as? String } == ["added", "refused", "refused", "refused"])
+                #expect(answer["dryRun"] as? Bool == true)
+                #expect(answer["added"] as? Int == 1)
+                #expect((rows[1]["message"] as? String)?.contains("0999999999") == true)
+                #expect(((rows[2]["errors"] as? [[String: Any]]) ?? []).contains { $0["field"] as? String == "fault" })
+                #expect((rows[3]["message"] as? String)?.isEmpty == false)
+                let cart = try await app.get("/api/v1/cart", token: jan).json()
+                #expect((cart["positions"] as? [Any])?.isEmpty == true)
+
+                let real = try await Self.send(app, Self.dutchExcel, token: jan)
+                #expect(real.status == .ok)
+                let done = try real.json()
+                #expect(done["dryRun"] as? Bool == false)
+                #expect(
+                    (done["rows"] as? [[String: Any]] ?? []).map { $0["status"] as? String } == [
+                        "added", "refused", "refused", "refused",
+                    ])
+                let positions = try await app.get("/api/v1/cart", token: jan).json()["positions"] as? [[String: Any]]
+                #expect(positions?.count == 1)
+                #expect(positions?.first?["serials"] as? [String] == ["S4EVNM0R820837", "S4EVNM0R820839"])
+                #expect(
+                    positions?.first?["id"] as? Int == (done["rows"] as? [[String: Any]])?.first?["cartPosition"]
+                        as? Int)
+                // The quoted cell kept its semicolon and line break.
+                let again = try await Self.send(
+                    app,
+                    Data(
+                        ("invoice;position;reason;serials;fault;description\n"
+                            + "0962405087;100;defect;2119LZ90X2V9;no_response;\"Geen beeld; scherm\nblijft zwart\"\n")
+                            .utf8),
+                    token: jan)
+                #expect((try again.json()["added"] as? Int) == 1, "\(again.body.string)")
+                let defect = try await app.get("/api/v1/cart", token: jan).json()["positions"] as? [[String: Any]]
+                let fields = defect?.last?["fields"] as? [String: Any]
+                #expect(fields?["description"] as? String == "Geen beeld; scherm\nblijft zwart")
+            }
+        }
+
+        /// Commas, Windows-1252 from plain Excel "CSV", case in column names; and what is refused
+        /// as a whole with a reason: another type, unknown columns, too many rows, no file.
+        @Test func filesAreReadAsSpreadsheetsWriteThemAndBadOnesRefused() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let western = try #require(
+                    "Invoice,Position,Reason,Serials,Fault,Description\n0962405087,100,defect,2119LZ90X2V9,no_response,Scherm geeft café-kleuren\n"
+                        .data(using: .windowsCP1252))
+                let read = try await Self.send(app, western, token: jan, query: "?dryRun=true")
+                #expect(try read.json()["added"] as? Int == 1, "\(read.body.string)")
+
+                let json = try await Self.send(app, Data("{}".utf8), token: jan, type: "application/json")
+                #expect(json.status == .unsupportedMediaType)
+                let unknown = try await Self.send(
+                    app, Data("invoice;position;reason;colour\n1;1;defect;red\n".utf8), token: jan)
+                #expect(unknown.status == .unprocessableEntity)
+                #expect((try unknown.json()["detail"] as? String)?.contains("colour") == true)
+                let missing = try await Self.send(app, Data("invoice;reason\n1;defect\n".utf8), token: jan)
+                #expect((try missing.json()["detail"] as? String)?.contains("position") == true)
+                let many =
+                    "invoice;position;reason\n" + String(repeating: "1;1;defect\n", count: BulkRow.maximumRows + 1)
+                #expect(try await Self.send(app, Data(many.utf8), token: jan).status == .unprocessableEntity)
+                #expect(try await Self.send(app, Data(), token: jan).status != .ok)
+                #expect(
+                    try await Self.send(app, Self.dutchExcel, token: jan, query: "?dryRun=maybe").status == .badRequest)
+                let unclosed = try await Self.send(
+                    app, Data("invoice;position;reason\n\"1;1;defect\n".utf8), token: jan)
+                #expect(unclosed.status == .unprocessableEntity)
+                // Agents have no cart.
+                let agent = try await app.token("rma@retour.example")
+                #expect(try await Self.send(app, Self.dutchExcel, token: agent).status == .forbidden)
+            }
+        }
+
+        /// The template has every column and reads back as two rows; a register key uploads too.
+        @Test func theTemplateReadsBackAndAKeyMayUpload() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let template = try await app.get("/api/v1/cart/bulk-template.csv", token: jan)
+                #expect(template.status == .ok)
+                #expect(template.headers.contentType?.subType == "csv")
+                let (header, rows) = try BulkCSV.read(Data(buffer: template.body))
+                #expect(header == BulkRow.fixedColumns + BulkRow.fieldColumns)
+                #expect(rows.count == 2)
+                #expect(header.contains("subReason") && header.contains("positionReference"))
+                let (_, key) = try await APIKeyTests.makeKey(app, jan, #"{"name":"Excel","scopes":["register"]}"#)
+                let uploaded = try await Self.send(app, Data(buffer: template.body), token: key, query: "?dryRun=true")
+                #expect(uploaded.status == .ok, "\(uploaded.body.string)")
+                #expect((try uploaded.json()["rows"] as? [Any])?.count == 2)
+            }
+        }
+    }
+}
