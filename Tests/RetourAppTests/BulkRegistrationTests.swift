@@ -111,6 +111,40 @@ extension AppTests {
             }
         }
 
+        /// On the cart page: the template to download, a check that shows each row's outcome and
+        /// stores nothing, then adding.
+        @Test func theCartPageChecksAndAddsAFile() async throws {
+            try await withRetour(fixtures: true) { app in
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let page = try await browser.get("/cart").body.string
+                #expect(page.contains(#"id="bulk-form""#))
+                #expect(page.contains("Meerdere posities uit een bestand"))
+                let template = try await browser.get("/cart/bulk-template.csv")
+                #expect(template.status == .ok)
+                #expect(template.body.string.contains("invoice;position;reason"))
+
+                let file = [UInt8](Self.dutchExcel)
+                let checked = try await browser.postMultipart(
+                    "/cart/bulk", [("file", "retouren.csv", file), ("mode", nil, Array("check".utf8))])
+                #expect(checked.status == .ok)
+                let html = checked.body.string
+                #expect(html.contains("Gecontroleerd, nog niets opgeslagen: 1 kunnen worden toegevoegd, 3 geweigerd."))
+                #expect(html.contains("0999999999"))
+                #expect(html.contains(#"class="bulk-refused""#))
+                #expect(html.contains(#"id="cart-empty""#))
+
+                let added = try await browser.postMultipart(
+                    "/cart/bulk", [("file", "retouren.csv", file), ("mode", nil, Array("add".utf8))])
+                #expect(added.body.string.contains("1 toegevoegd aan de winkelwagen, 3 geweigerd."))
+                #expect(added.body.string.contains(#"id="submit-cart""#))
+                // No file chosen: said so on the page.
+                let none = try await browser.postMultipart("/cart/bulk", [("mode", nil, Array("check".utf8))])
+                #expect(none.status == .unprocessableEntity)
+                #expect(none.body.string.contains("Kies eerst een CSV-bestand."))
+            }
+        }
+
         /// The template has every column and reads back as two rows; a register key uploads too.
         @Test func theTemplateReadsBackAndAKeyMayUpload() async throws {
             try await withRetour(fixtures: true) { app in

@@ -13,6 +13,9 @@ struct CartPageController: RoleRouteCollection {
         cart.get("positions", ":id", "added", use: added)
         cart.post("positions", ":id", "delete", use: remove)
         cart.post("submit", use: submit)
+        cart.on(.POST, "bulk", body: .collect(maxSize: "2mb"), use: bulk).userInfo[BodyLimit.userInfoKey] =
+            2 * 1024 * 1024
+        cart.get("bulk-template.csv", use: CartAPIController().bulkTemplate)
         routes.signedIn.get("requests", ":number", "confirmation", use: confirmation)
     }
 
@@ -120,6 +123,38 @@ struct CartPageController: RoleRouteCollection {
         var idempotencyKey: String
         var error: String?
         var errors: [String]
+        /// What the last bulk upload did (or would do), row by row.
+        var bulk: BulkRegistration.Answer?
+    }
+
+    struct BulkForm: Content {
+        var file: File?
+        /// `check`: a dry run; `add`: into the cart.
+        var mode: String?
+    }
+
+    /// The cart page's upload of a spreadsheet: checked first or added at once, the rows' outcomes
+    /// shown above the cart.
+    @Sendable func bulk(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(BulkForm.self)
+        guard let file = form.file, file.data.readableBytes > 0 else {
+            return try await renderCart(
+                req, user: user, problem: Problem(.unprocessableEntity, detail: Message("bulk.chooseFile")))
+        }
+        do {
+            let rows = try BulkCSV.read(Data(buffer: file.data)).rows
+            let answer = try await BulkRegistration(
+                user: user, now: req.now, today: req.today, countryNames: req.application.translationCatalog.all,
+                texts: req.texts, dryRun: form.mode != "add"
+            ).run(rows, on: req.db)
+            return try await renderCart(req, user: user, bulk: answer)
+        } catch let refusal as BulkCSV.Refusal {
+            return try await renderCart(
+                req, user: user, problem: Problem(.unprocessableEntity, detail: refusal.message))
+        } catch let problem as Problem {
+            return try await renderCart(req, user: user, problem: problem)
+        }
     }
 
     @Sendable func cart(req: Request) async throws -> Response {
@@ -127,7 +162,9 @@ struct CartPageController: RoleRouteCollection {
         return try await renderCart(req, user: user)
     }
 
-    private func renderCart(_ req: Request, user: User, problem: Problem? = nil) async throws -> Response {
+    private func renderCart(
+        _ req: Request, user: User, problem: Problem? = nil, bulk: BulkRegistration.Answer? = nil
+    ) async throws -> Response {
         let t = req.texts
         let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID()).sort(\.$id).all()
         var rows: [Row] = []
@@ -150,7 +187,7 @@ struct CartPageController: RoleRouteCollection {
             "cart", title: req.texts["cart.title"], nav: "cart",
             content: CartContent(
                 rows: rows, idempotencyKey: randomToken(bytes: 16), error: problem?.detail.text(t),
-                errors: problem?.errors.map { $0.message.text(t) } ?? []),
+                errors: problem?.errors.map { $0.message.text(t) } ?? [], bulk: bulk),
             status: problem.map { $0.status == .conflict ? .conflict : .unprocessableEntity } ?? .ok)
     }
 

@@ -124,6 +124,20 @@ final class Browser: @unchecked Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
     }
 
+    /// A form with files, as a browser sends it: the CSRF token first.
+    @discardableResult
+    func postMultipart(_ path: String, _ parts: [(name: String, filename: String?, bytes: [UInt8])]) async throws
+        -> TestingHTTPResponse
+    {
+        var headers = cookieHeaders()
+        headers.add(name: .contentType, value: "multipart/form-data; boundary=b")
+        let all = [(name: "_csrf", filename: String?.none, bytes: Array((csrf ?? "").utf8))] + parts
+        let response = try await app.testing().sendRequest(
+            .POST, path, headers: headers, body: AppTests.HardeningTests.multipart(all))
+        remember(response)
+        return response
+    }
+
     private func cookieHeaders() -> HTTPHeaders {
         var headers = HTTPHeaders()
         if !cookies.isEmpty {
