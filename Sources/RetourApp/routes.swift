@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
         try pages.resellerAdmin.register(collection: SubLoginController())
         try pages.admin.register(collection: PolicyAdminController())
         try pages.admin.register(collection: MailAdminController())
+        try pages.admin.register(collection: WebhookAdminController())
 
         // The phone upload page: no login; the secret key in its address is the credential.
         try app.register(collection: PhoneUploadController())

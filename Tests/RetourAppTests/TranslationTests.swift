@@ -96,6 +96,8 @@ extension AppTests {
             case "import" where parts.first == "type": return parts.count == 2
             case "admin" where parts.count == 3 && parts[0] == "mails":
                 return ["state", "transport"].contains(parts[1])
+            case "admin" where parts.count == 3 && parts[0] == "webhooks" && parts[1] == "state":
+                return ["pending", "delivered", "failed"].contains(parts[2])
             default: break
             }
             if parts.count == 2, parts[0] == "actor", family == "requests" { return Actor(rawValue: parts[1]) != nil }

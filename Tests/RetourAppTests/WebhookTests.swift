@@ -179,6 +179,34 @@ extension AppTests {
             }
         }
 
+        /// The administrator's page lists every webhook and its deliveries, and sends one again.
+        @Test func theAdminPageShowsTheLogAndSendsAgain() async throws {
+            try await withRetour(fixtures: true) { app in
+                app.config.webhookAllowPrivate = true
+                let jan = try await app.token("jan@pcpartner.nl")
+                let (hook, _) = try await Self.subscribe(app, jan, url: "http://127.0.0.1:9/nobody-listens")
+                let number = try await FollowUpTests.submitCommercialReturn(app, jan)
+                _ = try await WebhookWorker.runOnce(app)
+                let browser = Browser(app)
+                try await browser.login("admin@retour.example")
+                let page = try await browser.get("/admin/webhooks")
+                #expect(page.status == .ok)
+                let html = page.body.string
+                #expect(html.contains("http://127.0.0.1:9/nobody-listens"))
+                #expect(html.contains("100200 PC Partner BV"))
+                #expect(html.contains(number))
+                #expect(html.contains(#"data-status="pending""#))
+                let log = try await app.get("/api/v1/webhooks/\(hook)/deliveries", token: jan).json()
+                let delivery = try #require((log["deliveries"] as? [[String: Any]])?.first?["id"] as? Int)
+                let again = try await browser.post("/admin/webhooks/\(hook)/deliveries/\(delivery)/retry", [:])
+                #expect(again.body.string.contains("Aflevering \(delivery) wordt opnieuw verstuurd."))
+                // Resellers do not reach the page.
+                let reseller = Browser(app)
+                try await reseller.login("jan@pcpartner.nl")
+                #expect(try await reseller.get("/admin/webhooks").status == .forbidden)
+            }
+        }
+
         /// The feed: every event once, in order, page by page; a reseller sees its own company's.
         @Test func theEventsFeedPagesWithoutSkippingOrRepeating() async throws {
             try await withRetour(fixtures: true) { app in

@@ -200,7 +200,7 @@ extension OpenAPIDocument {
 
     static var delivery: [String: Any] {
         object([
-            "id": integer, "event": anyText, "type": anyText, "request": anyText,
+            "id": integer, "webhook": integer, "event": anyText, "type": anyText, "request": anyText,
             "status": ["type": "string", "enum": ["pending", "delivered", "failed"]], "attempts": integer,
             "responseStatus": ["type": "integer", "nullable": true], "lastError": nullableString,
             "lastAttemptAt": nullableDateTime, "nextAttemptAt": nullableDateTime, "deliveredAt": nullableDateTime,

@@ -59,6 +59,7 @@ struct WebhooksController: RoleRouteCollection {
 
     struct DeliveryView: Content {
         var id: Int
+        var webhook: Int
         var event: String
         var type: String
         var request: String
@@ -200,7 +201,8 @@ struct WebhooksController: RoleRouteCollection {
         let views = rows.map { row in
             let event = events.first { $0.id == row.eventID }
             return DeliveryView(
-                id: row.id ?? 0, event: event.map { "evt_\($0.sequence)" } ?? "", type: event?.type ?? "",
+                id: row.id ?? 0, webhook: row.webhookID, event: event.map { "evt_\($0.sequence)" } ?? "",
+                type: event?.type ?? "",
                 request: requests.first { $0.id == row.requestID }?.number ?? "", status: row.status,
                 attempts: row.attempts, responseStatus: row.responseStatus, lastError: row.lastError,
                 lastAttemptAt: row.lastAttemptAt, nextAttemptAt: row.status == "pending" ? row.nextAttemptAt : nil,

@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// `/admin/webhooks`: every company's webhooks and their delivery log, newest first; a delivery
+/// can be sent again.
+struct WebhookAdminController: RouteCollection {
+    static let perPage = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("admin", "webhooks", use: list)
+        routes.post("admin", "webhooks", ":id", "deliveries", ":delivery", "retry", use: retry)
+    }
+
+    struct Hook: Encodable {
+        var id: Int
+        var url: String
+        var owner: String
+        var events: String
+    }
+
+    struct Row: Encodable {
+        var id: Int
+        var webhook: Int
+        var event: String
+        var type: String
+        var request: String
+        var status: String
+        var statusLabel: String
+        var attempts: Int
+        var response: String
+        var lastError: String
+        var lastAttempt: String
+    }
+
+    struct Content: Encodable {
+        var hooks: [Hook]
+        var rows: [Row]
+        var notice: String?
+        var previousPage: String?
+        var nextPage: String?
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        try await render(req, notice: nil)
+    }
+
+    @Sendable func retry(req: Request) async throws -> Response {
+        let admin = try req.requireUser()
+        guard let hook = req.parameters.get("id", as: Int.self), let id = req.parameters.get("delivery", as: Int.self),
+            let delivery = try await WebhookDelivery.query(on: req.db).filter(\.$id == id).filter(\.$webhookID == hook)
+                .first()
+        else { throw Problem.notFound() }
+        try await req.db.transaction { db in
+            try await WebhooksController.sendAgain(delivery, now: req.now, on: db)
+            try await AuditEvent(
+                at: req.now, actorID: admin.id, action: "webhook.retry", subject: "delivery \(id)",
+                detail: "webhook \(hook)"
+            ).create(on: db)
+        }
+        return try await render(req, notice: req.texts("admin.webhooks.resent", ["delivery": "\(id)"]))
+    }
+
+    private func render(_ req: Request, notice: String?) async throws -> Response {
+        let t = req.texts
+        let page = try req.boundedQuery("page", in: Limits.page, default: 1)
+        let hooks = try await Webhook.query(on: req.db).filter(\.$deletedAt == nil).sort(\.$id).limit(500).all()
+        let companies = try await Company.query(on: req.db).filter(\.$id ~~ hooks.compactMap(\.companyID)).all()
+        let ids = try await Webhook.query(on: req.db).all(\.$id)
+        let (deliveries, total) = try await WebhooksController.deliveryLog(
+            of: ids, page: page, per: Self.perPage, on: req.db)
+        let content = Content(
+            hooks: hooks.map { hook in
+                Hook(
+                    id: hook.id ?? 0, url: hook.url,
+                    owner: companies.first { $0.id == hook.companyID }.map { "\($0.number) \($0.name)" }
+                        ?? t["admin.webhooks.everyCompany"],
+                    events: hook.events.joined(separator: ", "))
+            },
+            rows: deliveries.map { row in
+                Row(
+                    id: row.id, webhook: row.webhook, event: row.event,
+                    type: row.type, request: row.request, status: row.status,
+                    statusLabel: t["admin.webhooks.state.\(row.status)"], attempts: row.attempts,
+                    response: row.responseStatus.map(String.init) ?? "", lastError: row.lastError ?? "",
+                    lastAttempt: row.lastAttemptAt.map(req.localTime) ?? "")
+            },
+            notice: notice, previousPage: page > 1 ? "/admin/webhooks?page=\(page - 1)" : nil,
+            nextPage: total > page * Self.perPage ? "/admin/webhooks?page=\(page + 1)" : nil)
+        return try await req.renderPage(
+            "webhooks", title: t["admin.webhooks.title"], nav: "webhooks", content: content)
+    }
+}
