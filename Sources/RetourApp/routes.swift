@@ -24,6 +24,7 @@ func routes(_ app: Application) throws {
         try pages.admin.register(collection: PolicyAdminController())
         try pages.admin.register(collection: MailAdminController())
         try pages.admin.register(collection: WebhookAdminController())
+        try pages.register(StatsController(surface: .pages))
 
         // The phone upload page: no login; the secret key in its address is the credential.
         try app.register(collection: PhoneUploadController())
@@ -44,6 +45,7 @@ func routes(_ app: Application) throws {
         try roles.register(RequestsAPIController())
         try roles.register(APIKeysController())
         try roles.register(WebhooksController())
+        try roles.register(StatsController(surface: .api))
         try roles.signedIn.register(collection: EventsController())
     }
 }

@@ -129,6 +129,13 @@ extension OpenAPIDocument {
                         ]
                     ])
             ],
+            "/api/v1/stats": [
+                "get": operation(
+                    "serviceLevels",
+                    "Agents and admins: per reason and ISO week, requests in, working days to a decision and to a credit (median, 90th percentile, share within target), credited amount; brands by defect requests per 100 lines sold. A range over 5 years is clamped.",
+                    parameters: [query("from", pattern: dateOrEmpty), query("to", pattern: dateOrEmpty)],
+                    responses: ["200": json(stats), "422": problem])
+            ],
             "/api/v1/events": [
                 "get": operation(
                     "listEvents",
@@ -171,6 +178,31 @@ extension OpenAPIDocument {
             ])
         bulk["requestBody"] = ["required": true, "content": ["text/csv": ["schema": ["type": "string"]]]]
         return bulk
+    }
+
+    static var stats: [String: Any] {
+        let durations = object([
+            "count": integer, "median": ["type": "number", "nullable": true],
+            "p90": ["type": "integer", "nullable": true], "withinTarget": ["type": "number", "nullable": true],
+            "targetDays": integer,
+        ])
+        return object([
+            "from": date, "to": date, "clamped": boolean,
+            "weeks": [
+                "type": "array",
+                "items": object([
+                    "week": anyText, "reason": anyText, "requests": integer, "decision": durations,
+                    "credit": durations, "creditedAmount": money,
+                ]),
+            ],
+            "brands": [
+                "type": "array",
+                "items": object([
+                    "brand": anyText, "defectRequests": integer, "linesSold": integer,
+                    "per100Lines": ["type": "number"],
+                ]),
+            ],
+        ])
     }
 
     static var eventTypes: [String] { IntegrationEvents.Kind.allCases.map(\.rawValue) }

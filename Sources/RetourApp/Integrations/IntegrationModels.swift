@@ -115,9 +115,12 @@ struct CreateIntegrations: AsyncMigration {
         try await sql.create(index: "webhook_deliveries_request").on(WebhookDelivery.schema)
             .column("webhook_id").column("request_id").column("id").run()
         try await sql.raw("INSERT INTO number_sequences (name, value) VALUES ('event', 0)").run()
+        // The SLA dashboard reads requests by the day they came in.
+        try await sql.create(index: "requests_submitted_on").on("requests").column("submitted_on").run()
     }
 
     func revert(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).drop(index: "requests_submitted_on").run()
         try await database.schema(WebhookDelivery.schema).delete()
         try await database.schema(Webhook.schema).delete()
         try await database.schema(IntegrationEvent.schema).delete()

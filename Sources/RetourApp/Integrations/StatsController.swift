@@ -1,0 +1,149 @@
+import Fluent
+import Foundation
+import RetourCore
+import Vapor
+
+/// The SLA dashboard for agents and administrators: `GET /api/v1/stats`, the page
+/// `/backoffice/stats` with its charts (SVG written here, no script), and `/backoffice/stats.csv`.
+struct StatsController: RoleRouteCollection {
+    let surface: Surface
+
+    enum Surface {
+        case api
+        case pages
+    }
+
+    func boot(_ routes: RoleRoutes) throws {
+        switch surface {
+        case .api:
+            routes.backOffice.get("stats", use: api)
+        case .pages:
+            routes.backOffice.get("backoffice", "stats", use: page)
+            routes.backOffice.get("backoffice", "stats.csv", use: csv)
+        }
+    }
+
+    private func report(_ req: Request) async throws -> ServiceLevelReport {
+        let (range, clamped) = try ServiceLevelReport.range(
+            from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"], today: req.today)
+        return try await ServiceLevelReport.make(range, clamped: clamped, timeZone: req.config.timeZone, on: req.db)
+    }
+
+    @Sendable func api(req: Request) async throws -> ServiceLevelReport {
+        try await report(req)
+    }
+
+    @Sendable func csv(req: Request) async throws -> Response {
+        let report = try await report(req)
+        let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + report.csv))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: "retour-sla-\(report.from)-\(report.to).csv")
+        return response
+    }
+
+    struct PageContent: Encodable {
+        struct Row: Encodable {
+            var week: String
+            var reason: String
+            var requests: Int
+            var decision: String
+            var credit: String
+            var credited: String
+        }
+
+        var from: String
+        var to: String
+        var clamped: Bool
+        var chart: String
+        var csvLink: String
+        var rows: [Row]
+        var brands: [ServiceLevelReport.Brand]
+    }
+
+    @Sendable func page(req: Request) async throws -> Response {
+        let report = try await report(req)
+        let t = req.texts
+        func durations(_ d: ServiceLevelReport.Durations) -> String {
+            guard d.count > 0 else { return "" }
+            return t(
+                "stats.durations",
+                [
+                    "median": d.median.map { String($0) } ?? "", "p90": "\(d.p90 ?? 0)",
+                    "target": "\(d.targetDays)", "share": "\(Int(((d.withinTarget ?? 0) * 100).rounded()))",
+                ])
+        }
+        let rows = report.weeks.map { week in
+            PageContent.Row(
+                week: week.week,
+                reason: ReasonID(rawValue: week.reason).map { Reason.named($0).label.text(t) } ?? week.reason,
+                requests: week.requests, decision: durations(week.decision), credit: durations(week.credit),
+                credited: week.creditedAmount)
+        }
+        let content = PageContent(
+            from: report.from, to: report.to, clamped: report.clamped, chart: Self.chart(report, t),
+            csvLink: "/backoffice/stats.csv?from=\(report.from)&to=\(report.to)", rows: rows, brands: report.brands)
+        return try await req.renderPage("stats", title: t["stats.title"], nav: "stats", content: content)
+    }
+
+    /// Requests per week as bars, and the share decided within target as a line (0–100 %).
+    static func chart(_ report: ServiceLevelReport, _ t: Translations) -> String {
+        var weeks: [String] = []
+        var requests: [String: Int] = [:]
+        var decided: [String: (within: Double, count: Int)] = [:]
+        for week in report.weeks {
+            if requests[week.week] == nil { weeks.append(week.week) }
+            requests[week.week, default: 0] += week.requests
+            if let share = week.decision.withinTarget {
+                let sofar = decided[week.week] ?? (0, 0)
+                decided[week.week] = (
+                    sofar.within + share * Double(week.decision.count), sofar.count + week.decision.count
+                )
+            }
+        }
+        let width = 720.0
+        let height = 220.0
+        let left = 40.0
+        let bottom = 190.0
+        let top = 20.0
+        let most = max(1, requests.values.max() ?? 1)
+        let step = weeks.isEmpty ? 0 : (width - left - 10) / Double(weeks.count)
+        var svg = HTMLText(reservingCapacity: 4_096)
+        svg.raw(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" class=\"chart\" aria-label=\""
+        )
+        svg.text(t["stats.chartLabel"])
+        svg.raw("\"><line x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(width - 10)\" y2=\"\(bottom)\" stroke=\"#888\"/>")
+        svg.raw("<text x=\"2\" y=\"\(top + 4)\" font-size=\"10\">\(most)</text>")
+        var points: [String] = []
+        for (index, week) in weeks.enumerated() {
+            let count = requests[week] ?? 0
+            let barHeight = (bottom - top) * Double(count) / Double(most)
+            let x = left + Double(index) * step
+            svg.raw(
+                "<rect class=\"bar\" x=\"\(Self.format(x + step * 0.15))\" y=\"\(Self.format(bottom - barHeight))\" width=\"\(Self.format(step * 0.7))\" height=\"\(Self.format(barHeight))\" fill=\"#4a7ab5\"><title>"
+            )
+            svg.text("\(week): \(count)")
+            svg.raw("</title></rect>")
+            if weeks.count <= 26 || index % 4 == 0 {
+                svg.raw(
+                    "<text x=\"\(Self.format(x + step / 2))\" y=\"\(bottom + 14)\" font-size=\"9\" text-anchor=\"middle\">"
+                )
+                svg.text(String(week.suffix(3)))
+                svg.raw("</text>")
+            }
+            if let share = decided[week], share.count > 0 {
+                let y = bottom - (bottom - top) * share.within / Double(share.count)
+                points.append("\(Self.format(x + step / 2)),\(Self.format(y))")
+            }
+        }
+        if !points.isEmpty {
+            svg.raw(
+                "<polyline class=\"within-target\" fill=\"none\" stroke=\"#d2691e\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>"
+            )
+        }
+        svg.raw("</svg>")
+        return svg.html
+    }
+
+    private static func format(_ value: Double) -> String { String(Double(Int(value * 10)) / 10) }
+}
