@@ -38,7 +38,7 @@ def table(results, command):
         # The search page against the API doing the same search.
         same_search = {"search page, week": "API search, week", "search page by serial": "API search by serial"}
         for route in run["routes"]:
-            timed = "rps" in route and not route["route"].startswith(("cart submit", "upload"))
+            timed = "rps" in route and not route["route"].startswith(("cart submit", "upload", "bulk"))
             share = f"{100 * route['rps'] / ceiling:.0f} %" if timed else ""
             db = (f"{100 * route['rps'] / limit:.0f} %"
                   if limit and route["route"].startswith("API search, week") else "")
