@@ -67,7 +67,8 @@ extension AppTests {
                 let long = try await app.get("/api/v1/stats?from=2001-01-01&to=2026-03-31", token: agentNow).json()
                 #expect(long["clamped"] as? Bool == true)
                 #expect(long["from"] as? String == "2021-03-31")
-                #expect(try await app.get("/api/v1/stats?from=2026-13-01", token: agentNow).status == .badRequest)
+                #expect(
+                    try await app.get("/api/v1/stats?from=2026-13-01", token: agentNow).status == .unprocessableEntity)
                 #expect(
                     try await app.get("/api/v1/stats?from=2026-03-31&to=2026-03-01", token: agentNow).status
                         == .unprocessableEntity)

@@ -54,9 +54,7 @@ struct ServiceLevelReport: Content {
         func day(_ text: String?, _ name: String) throws -> CalendarDay? {
             guard let text, !text.isEmpty else { return nil }
             guard text.count == 10, let day = CalendarDay(iso: text) else {
-                throw Problem(
-                    .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": .text(name)]),
-                    errors: [FieldError(name, message: Message("stats.dateFormat"))])
+                throw Problem.invalid([FieldError(name, message: Message("stats.dateFormat"))])
             }
             return day
         }

@@ -49,13 +49,16 @@ struct BulkRegistration {
         do {
             outcomes = try await database.writeTransaction { db in
                 let lines = try await Self.lineIDs(of: rows, companyID: companyID, on: db)
+                let known = Cart.Known(
+                    policy: try await PolicyStore.current(on: db, day: today),
+                    company: try await Company.find(companyID, on: db))
                 try await db.lockForUpdate("invoice_lines", ids: Array(Set(lines.values)).sorted())
                 var outcomes: [Outcome] = []
                 for row in rows {
                     outcomes.append(
                         try await add(
                             row, line: lines[Self.key(row.invoice, row.position)], userID: userID,
-                            companyID: companyID, on: db))
+                            companyID: companyID, known: known, on: db))
                 }
                 if dryRun { throw DryRunFinished(outcomes: outcomes) }
                 return outcomes
@@ -67,9 +70,9 @@ struct BulkRegistration {
         return Answer(dryRun: dryRun, added: added, refused: outcomes.count - added, rows: outcomes)
     }
 
-    private func add(_ row: BulkRow, line: Int?, userID: Int, companyID: Int, on db: any Database) async throws
-        -> Outcome
-    {
+    private func add(
+        _ row: BulkRow, line: Int?, userID: Int, companyID: Int, known: Cart.Known, on db: any Database
+    ) async throws -> Outcome {
         var outcome = Outcome(
             row: row.row, invoice: row.invoice, position: row.position, reason: row.reason, status: "refused",
             cartPosition: nil, message: nil, errors: [])
@@ -89,7 +92,8 @@ struct BulkRegistration {
             attachments: nil, returnAddress: nil)
         do {
             let prepared = try await Cart.check(
-                body, cartOwner: userID, companyID: companyID, today: today, countryNames: countryNames, on: db)
+                body, cartOwner: userID, companyID: companyID, today: today, countryNames: countryNames, known: known,
+                on: db)
             let position = CartPosition()
             position.userID = userID
             position.companyID = companyID

@@ -61,12 +61,18 @@ enum Cart {
         throw Problem(.conflict, detail: refusal, errors: [FieldError(field: "reason", message: refusal)])
     }
 
+    /// What many checks in one go read once instead of each: the policy in force and the company.
+    struct Known {
+        var policy: (version: Int, policy: Policy)?
+        var company: Company?
+    }
+
     /// Every check a position must pass, against the claims of requests, of `cartOwner`'s cart
     /// (nil: no cart counts) and `extraClaims`.
     static func check(
         _ body: PositionBody, cartOwner: Int?, companyID: Int, replacing: Int? = nil,
         extraClaims: LineClaims = LineClaims(), today: CalendarDay, countryNames: [Translations],
-        on db: any Database
+        known: Known = Known(), on db: any Database
     ) async throws -> Prepared {
         guard let reason = ReasonID(rawValue: body.reason) else {
             throw Problem.invalid([
@@ -83,7 +89,9 @@ enum Cart {
             claims = claims + (try await LineClaims.cart(of: cartOwner, onLine: body.line, except: replacing, on: db))
         }
         facts.hold(claims)
-        let (version, policy) = try await PolicyStore.current(on: db, day: today)
+        var inForce = known.policy
+        if inForce == nil { inForce = try await PolicyStore.current(on: db, day: today) }
+        let (version, policy) = inForce!
         let verdict = Eligibility.evaluate(facts, policy: policy, today: today).first { $0.reason == reason }!
         if verdict.handling == .directService {
             throw Problem.invalid([
@@ -128,7 +136,9 @@ enum Cart {
             given.country = Country.find(given.country, names: countryNames)?.code ?? given.country
             errors += addressProblems(given)
             address = given
-        } else if let company = try await Company.find(companyID, on: db), let street = company.street {
+        } else if let company = try await known.company.asyncOr({ try await Company.find(companyID, on: db) }),
+            let street = company.street
+        {
             // A company's country may be imported as a name ("Nederland"): stored as its code.
             address = Address(
                 street: street, postcode: company.postcode ?? "", city: company.city ?? "",
@@ -225,3 +235,11 @@ enum Cart {
 }
 
 extension Address: Content {}
+
+extension Optional where Wrapped: Sendable {
+    /// The value, or what `fallback` finds.
+    fileprivate func asyncOr(_ fallback: () async throws -> Wrapped?) async rethrows -> Wrapped? {
+        if let self { return self }
+        return try await fallback()
+    }
+}

@@ -75,7 +75,7 @@ struct CartAPIController: RouteCollection {
             throw Problem(.unsupportedMediaType, detail: Message("bulk.sendCSV"))
         }
         let dryRun = try Self.flag(req.query[String.self, at: "dryRun"], name: "dryRun")
-        guard let body = req.body.data else { throw Problem(.badRequest, detail: Message("bulk.empty")) }
+        guard let body = req.body.data else { throw Problem(.unprocessableEntity, detail: Message("bulk.empty")) }
         let rows: [BulkRow]
         do {
             rows = try BulkCSV.read(Data(buffer: body)).rows
