@@ -77,6 +77,37 @@ extension AppTests {
             }
         }
 
+        /// A bulk upload reads what requests hold of its lines once for all rows: the same as the
+        /// check of one position reads, line by line — and a row claiming a serial a request holds
+        /// is refused, naming the serial.
+        @Test func rowsSeeWhatRequestsAlreadyHold() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                _ = try await FollowUpTests.submitCommercialReturn(app, jan)
+                _ = try await FollowUpTests.submitCommercialReturnOfAnotherLine(app, jan)
+                let ids = try await InvoiceLine.query(on: app.db).all().compactMap(\.id)
+                let together = try await LineClaims.requests(onLines: ids, on: app.db)
+                for id in ids {
+                    let alone = try await LineClaims.requests(onLine: id, on: app.db)
+                    let batched = together[id] ?? LineClaims()
+                    #expect(batched.quantity == alone.quantity && batched.serials == alone.serials, "line \(id)")
+                    #expect(batched.holder == alone.holder, "line \(id)")
+                }
+                #expect(together.values.contains { !$0.serials.isEmpty })
+
+                let csv = Data(
+                    ("invoice;position;reason;quantity;serials;sealedDeclaration\n"
+                        + "0962350553;100;commercial_return;1;S4EVNM0R820837;ja\n"
+                        + "0962350553;100;commercial_return;1;S4EVNM0R820841;ja\n").utf8)
+                let answer = try await Self.send(app, csv, token: jan, query: "?dryRun=true").json()
+                let rows = answer["rows"] as? [[String: Any]] ?? []
+                #expect(rows.map { $0["status"] as? String } == ["refused", "added"])
+                let errors = (rows.first?["errors"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+                #expect(errors == ["Serienummer S4EVNM0R820837 is al aangevraagd."])
+                #expect(rows.first?["message"] as? String == "Deze hoeveelheid of serienummers zijn al aangevraagd.")
+            }
+        }
+
         /// Commas, Windows-1252 from plain Excel "CSV", case in column names; and what is refused
         /// as a whole with a reason: another type, unknown columns, too many rows, no file.
         @Test func filesAreReadAsSpreadsheetsWriteThemAndBadOnesRefused() async throws {

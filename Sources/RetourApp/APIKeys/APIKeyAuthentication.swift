@@ -26,9 +26,10 @@ enum APIKeys {
             var scopes: String
             var window_count: Int
         }
-        let sql = request.db as! any SQLDatabase
-        guard
-            let used = try await sql.raw(
+        // SQLite has one writer: the update queues with the other writers instead of meeting
+        // "database is locked" (PostgreSQL takes it as it comes).
+        let use: @Sendable (any Database) async throws -> Used? = { db in
+            try await (db as! any SQLDatabase).raw(
                 """
                 UPDATE api_keys SET last_used_at = \(bind: now),
                        window_count = CASE WHEN window_start = \(bind: window) THEN window_count + 1 ELSE 1 END,
@@ -36,7 +37,10 @@ enum APIKeys {
                  WHERE key_hash = \(bind: Tokens.hash(key)) AND revoked_at IS NULL
                 RETURNING id, user_id, scopes, window_count
                 """
-            ).first(decoding: Used.self),
+            ).first(decoding: Used.self)
+        }
+        guard
+            let used = try await request.db.isSQLite ? request.db.writeTransaction(use) : use(request.db),
             let user = try await User.find(used.user_id, on: request.db), user.active, user.mayActAsItsRole
         else { return nil }
         let limit = request.config.apiKeyRequestsPerMinute

@@ -49,9 +49,8 @@ struct BulkRegistration {
         do {
             outcomes = try await database.writeTransaction { db in
                 let lines = try await Self.lineIDs(of: rows, companyID: companyID, on: db)
-                let known = Cart.Known(
-                    policy: try await PolicyStore.current(on: db, day: today),
-                    company: try await Company.find(companyID, on: db))
+                let known = try await Cart.Known.load(
+                    lines: Array(Set(lines.values)).sorted(), companyID: companyID, today: today, on: db)
                 try await db.lockForUpdate("invoice_lines", ids: Array(Set(lines.values)).sorted())
                 var outcomes: [Outcome] = []
                 for row in rows {

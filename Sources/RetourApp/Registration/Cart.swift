@@ -61,10 +61,48 @@ enum Cart {
         throw Problem(.conflict, detail: refusal, errors: [FieldError(field: "reason", message: refusal)])
     }
 
-    /// What many checks in one go read once instead of each: the policy in force and the company.
+    /// What many checks in one go read once instead of each: the policy in force, the company,
+    /// and of each line what no check changes — its facts, the line, what requests hold of it, its
+    /// serials and article. (What carts hold is read per check: the checks before may have added.)
     struct Known {
+        struct Line {
+            var facts: LineFacts
+            var line: InvoiceLine
+            var requestClaims: LineClaims
+            var serials: [String]
+            var article: Article?
+        }
+
         var policy: (version: Int, policy: Policy)?
         var company: Company?
+        var lines: [Int: Line] = [:]
+
+        /// Everything of the company's lines `ids`, in a few statements for all of them.
+        static func load(lines ids: [Int], companyID: Int, today: CalendarDay, on db: any Database) async throws
+            -> Known
+        {
+            var known = Known(
+                policy: try await PolicyStore.current(on: db, day: today),
+                company: try await Company.find(companyID, on: db))
+            guard !ids.isEmpty else { return known }
+            let facts = try await LineFactsQuery.lines(ids, companyID: companyID, on: db)
+            let lines = try await InvoiceLine.query(on: db).filter(\.$id ~~ Array(facts.keys)).all()
+            let claims = try await LineClaims.requests(onLines: Array(facts.keys), on: db)
+            var serials: [Int: [String]] = [:]
+            for serial in try await SerialNumber.query(on: db).filter(\.$line.$id ~~ Array(facts.keys)).sort(\.$id)
+                .all()
+            {
+                serials[serial.$line.id, default: []].append(serial.number)
+            }
+            let articles = try await Article.query(on: db).filter(\.$id ~~ Array(Set(lines.map(\.$article.id)))).all()
+            for line in lines {
+                guard let id = line.id, let lineFacts = facts[id] else { continue }
+                known.lines[id] = Line(
+                    facts: lineFacts, line: line, requestClaims: claims[id] ?? LineClaims(), serials: serials[id] ?? [],
+                    article: articles.first { $0.id == line.$article.id })
+            }
+            return known
+        }
     }
 
     /// Every check a position must pass, against the claims of requests, of `cartOwner`'s cart
@@ -81,10 +119,25 @@ enum Cart {
                     message: Message("app.registration.unknownReason", ["reason": "\(body.reason.prefix(40))"]))
             ])
         }
-        guard var facts = try await LineFactsQuery.line(body.line, scope: .company(companyID), on: db),
+        let knownLine = known.lines[body.line]
+        var found: (LineFacts, InvoiceLine)?
+        if let knownLine {
+            found = (knownLine.facts, knownLine.line)
+        } else if let facts = try await LineFactsQuery.line(body.line, scope: .company(companyID), on: db),
             let line = try await InvoiceLine.find(body.line, on: db)
-        else { throw Problem.notFound() }
-        var claims = try await LineClaims.requests(onLine: body.line, on: db) + extraClaims
+        {
+            found = (facts, line)
+        }
+        guard let found else { throw Problem.notFound() }
+        var facts = found.0
+        let line = found.1
+        var claims: LineClaims
+        if let knownLine {
+            claims = knownLine.requestClaims
+        } else {
+            claims = try await LineClaims.requests(onLine: body.line, on: db)
+        }
+        claims = claims + extraClaims
         if let cartOwner {
             claims = claims + (try await LineClaims.cart(of: cartOwner, onLine: body.line, except: replacing, on: db))
         }
@@ -150,9 +203,13 @@ enum Cart {
             address = Address(street: "", postcode: "", city: "", country: "")
         }
 
-        let delivered = try await SerialNumber.query(on: db).filter(\.$line.$id == body.line).sort(\.$id).all().map(
-            \.number)
-        let article = try await Article.find(line.$article.id, on: db)
+        var delivered = knownLine?.serials ?? []
+        var article = knownLine?.article
+        if knownLine == nil {
+            delivered = try await SerialNumber.query(on: db).filter(\.$line.$id == body.line).sort(\.$id).all().map(
+                \.number)
+            article = try await Article.find(line.$article.id, on: db)
+        }
         let context = PositionContext(
             line: facts, serialised: article?.serialised ?? false, deliveredSerials: delivered,
             claimedSerials: claims.serials)

@@ -34,6 +34,46 @@ struct LineClaims {
         return LineClaims(quantity: total, serials: Set(serials.map(\.serial)), holder: holder)
     }
 
+    /// `requests(onLine:)` for many lines in three statements, by line id (lines nothing holds are
+    /// left out).
+    static func requests(onLines ids: [Int], on database: any Database) async throws -> [Int: LineClaims] {
+        guard !ids.isEmpty else { return [:] }
+        let sql = database as! any SQLDatabase
+        let statuses = RequestStatus.holdingClaims.map(\.rawValue)
+        var claims: [Int: LineClaims] = [:]
+        struct Sum: Decodable {
+            var line_id: Int
+            var total: Int?
+        }
+        for row in try await sql.select().column("line_id").column(Self.total, as: "total").from("requests")
+            .where("line_id", .in, ids).where("status", .in, statuses).where("reason", .in, holdingReasons)
+            .groupBy("line_id").all(decoding: Sum.self)
+        {
+            claims[row.line_id, default: LineClaims()].quantity = row.total ?? 0
+        }
+        struct Serial: Decodable {
+            var line_id: Int
+            var serial: String
+        }
+        for row in try await sql.select().column("line_id").column("serial").from("claimed_serials")
+            .where("line_id", .in, ids).all(decoding: Serial.self)
+        {
+            claims[row.line_id, default: LineClaims()].serials.insert(row.serial)
+        }
+        struct Number: Decodable {
+            var line_id: Int
+            var number: String
+        }
+        // The newest holding request of each line names it, as `requests(onLine:)` does.
+        for row in try await sql.select().column("line_id").column("number").from("requests")
+            .where("line_id", .in, ids).where("status", .in, statuses).where("reason", .in, holdingReasons)
+            .orderBy("id", .ascending).all(decoding: Number.self)
+        {
+            claims[row.line_id, default: LineClaims()].holder = row.number
+        }
+        return claims
+    }
+
     /// The claims of `userID`'s cart on a line, leaving out the position being edited.
     static func cart(of userID: Int, onLine lineID: Int, except positionID: Int? = nil, on database: any Database)
         async throws -> LineClaims

@@ -66,6 +66,20 @@ enum LineFactsQuery {
         return row.facts
     }
 
+    /// The facts of the company's lines among `ids`, by line id.
+    static func lines(_ ids: [Int], companyID: Int, on database: any Database) async throws -> [Int: LineFacts] {
+        let sql = database as! any SQLDatabase
+        var found: [Int: LineFacts] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let rows = try await sql.raw(
+                select + " WHERE l.id IN (\(binds: chunk)) AND l.company_id = \(bind: companyID)"
+            ).all(decoding: Row.self)
+            for row in rows { found[row.id] = row.facts }
+        }
+        return found
+    }
+
     /// The facts of every line invoiced from `since` on, at most `limit`.
     static func invoiced(since: CalendarDay, limit: Int, on database: any Database) async throws -> [LineFacts] {
         let sql = database as! any SQLDatabase
