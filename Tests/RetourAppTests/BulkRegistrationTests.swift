@@ -62,6 +62,9 @@ extension AppTests {
                 #expect(
                     positions?.first?["id"] as? Int == (done["rows"] as? [[String: Any]])?.first?["cartPosition"]
                         as? Int)
+                // Uploaded again: the cart already holds row 2's serials.
+                let twice = try await Self.send(app, Self.dutchExcel, token: jan, query: "?dryRun=true").json()
+                #expect((twice["rows"] as? [[String: Any]])?.first?["status"] as? String == "refused")
                 // The quoted cell kept its semicolon and line break.
                 let again = try await Self.send(
                     app,

@@ -49,15 +49,19 @@ struct BulkRegistration {
         do {
             outcomes = try await database.writeTransaction { db in
                 let lines = try await Self.lineIDs(of: rows, companyID: companyID, on: db)
-                let known = try await Cart.Known.load(
-                    lines: Array(Set(lines.values)).sorted(), companyID: companyID, today: today, on: db)
-                try await db.lockForUpdate("invoice_lines", ids: Array(Set(lines.values)).sorted())
+                let ids = Array(Set(lines.values)).sorted()
+                // Locked first, then read: what the checks decide on cannot change before the commit.
+                try await db.lockForUpdate("invoice_lines", ids: ids)
+                var known = try await Cart.Known.load(
+                    lines: ids, companyID: companyID, cartOwner: userID, today: today, on: db)
                 var outcomes: [Outcome] = []
                 for row in rows {
-                    outcomes.append(
-                        try await add(
-                            row, line: lines[Self.key(row.invoice, row.position)], userID: userID,
-                            companyID: companyID, known: known, on: db))
+                    let (outcome, added) = try await add(
+                        row, line: lines[Self.key(row.invoice, row.position)], userID: userID,
+                        companyID: companyID, known: known, on: db)
+                    outcomes.append(outcome)
+                    // The next rows see this one in the cart.
+                    if let added { known.cart?[added.lineID, default: []].append(added) }
                 }
                 if dryRun { throw DryRunFinished(outcomes: outcomes) }
                 return outcomes
@@ -71,14 +75,14 @@ struct BulkRegistration {
 
     private func add(
         _ row: BulkRow, line: Int?, userID: Int, companyID: Int, known: Cart.Known, on db: any Database
-    ) async throws -> Outcome {
+    ) async throws -> (Outcome, CartPosition?) {
         var outcome = Outcome(
             row: row.row, invoice: row.invoice, position: row.position, reason: row.reason, status: "refused",
             cartPosition: nil, message: nil, errors: [])
-        func refuse(_ message: Message, _ errors: [FieldError]) -> Outcome {
+        func refuse(_ message: Message, _ errors: [FieldError]) -> (Outcome, CartPosition?) {
             outcome.message = texts.text(message)
             outcome.errors = errors.map { .init(field: $0.field, message: texts.text($0.message)) }
-            return outcome
+            return (outcome, nil)
         }
         if !row.errors.isEmpty { return refuse(Message("app.api.theInputIsNotValid"), row.errors) }
         guard let line else {
@@ -107,7 +111,7 @@ struct BulkRegistration {
             try await position.save(on: db)
             outcome.status = "added"
             outcome.cartPosition = dryRun ? nil : try position.requireID()
-            return outcome
+            return (outcome, position)
         } catch let problem as Problem {
             return refuse(problem.detail, problem.errors)
         }

@@ -76,15 +76,22 @@ enum Cart {
         var policy: (version: Int, policy: Policy)?
         var company: Company?
         var lines: [Int: Line] = [:]
+        /// The cart owner's positions by line, kept up to date by whoever adds to the cart while
+        /// it checks (nil: read the cart for each check).
+        var cart: [Int: [CartPosition]]?
 
         /// Everything of the company's lines `ids`, in a few statements for all of them.
-        static func load(lines ids: [Int], companyID: Int, today: CalendarDay, on db: any Database) async throws
-            -> Known
-        {
+        static func load(
+            lines ids: [Int], companyID: Int, cartOwner: Int, today: CalendarDay, on db: any Database
+        ) async throws -> Known {
             var known = Known(
                 policy: try await PolicyStore.current(on: db, day: today),
                 company: try await Company.find(companyID, on: db))
             guard !ids.isEmpty else { return known }
+            known.cart = Dictionary(
+                grouping: try await CartPosition.query(on: db).filter(\.$userID == cartOwner).filter(\.$lineID ~~ ids)
+                    .all(),
+                by: \.lineID)
             let facts = try await LineFactsQuery.lines(ids, companyID: companyID, on: db)
             let lines = try await InvoiceLine.query(on: db).filter(\.$id ~~ Array(facts.keys)).all()
             let claims = try await LineClaims.requests(onLines: Array(facts.keys), on: db)
@@ -138,7 +145,9 @@ enum Cart {
             claims = try await LineClaims.requests(onLine: body.line, on: db)
         }
         claims = claims + extraClaims
-        if let cartOwner {
+        if cartOwner != nil, let cart = known.cart {
+            claims = claims + LineClaims.held(by: cart[body.line] ?? [], except: replacing)
+        } else if let cartOwner {
             claims = claims + (try await LineClaims.cart(of: cartOwner, onLine: body.line, except: replacing, on: db))
         }
         facts.hold(claims)

@@ -78,10 +78,15 @@ struct LineClaims {
     static func cart(of userID: Int, onLine lineID: Int, except positionID: Int? = nil, on database: any Database)
         async throws -> LineClaims
     {
-        var claims = LineClaims()
         let positions = try await CartPosition.query(on: database).filter(\.$userID == userID).filter(
             \.$lineID == lineID
         ).all()
+        return held(by: positions, except: positionID)
+    }
+
+    /// What `positions` (a cart's, on one line) hold, leaving out the position being edited.
+    static func held(by positions: [CartPosition], except positionID: Int? = nil) -> LineClaims {
+        var claims = LineClaims()
         for position in positions
         where position.id != positionID && position.reason.holdsGoods {
             claims.quantity += position.quantity
