@@ -35,7 +35,12 @@ enum IntegrationEvents {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let listening = try await Webhook.query(on: db).filter(\.$deletedAt == nil).all()
+        // The webhooks of the requests' companies and those for every company: not every
+        // reseller's (a thousand resellers may each have some).
+        let companies = Array(Set(records.map(\.companyID)))
+        let listening = try await Webhook.query(on: db).filter(\.$deletedAt == nil)
+            .group(.or) { $0.filter(\.$companyID ~~ companies.map { Optional($0) }).filter(\.$companyID == nil) }
+            .all()
         for record in records {
             let data = try await RequestQueries.view(record, withEvents: true, texts: texts[language], on: db)
             for kind in kinds {

@@ -61,9 +61,10 @@ enum Cart {
         throw Problem(.conflict, detail: refusal, errors: [FieldError(field: "reason", message: refusal)])
     }
 
-    /// What many checks in one go read once instead of each: the policy in force, the company,
-    /// and of each line what no check changes — its facts, the line, what requests hold of it, its
-    /// serials and article. (What carts hold is read per check: the checks before may have added.)
+    /// What many checks in one go read once instead of each (a bulk upload, after locking its
+    /// lines): the policy in force, the company, of each line what no check changes — its facts,
+    /// the line, what requests hold of it, its serials and article — and the cart's positions on
+    /// those lines, which the caller keeps up to date as it adds.
     struct Known {
         struct Line {
             var facts: LineFacts
