@@ -109,10 +109,9 @@ struct APIKeysController: RoleRouteCollection {
         let user = try req.requireUser()
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
-        let query = visible(to: user, on: req.db)
-        let total = try await query.count()
-        let keys = try await query.sort(\.$id, .descending).range((page - 1) * per..<page * per).all()
-        return KeyList(apiKeys: keys.map(KeyView.init), page: page, per: per, total: total)
+        let keys = try await visible(to: user, on: req.db).sort(\.$id, .descending)
+            .paginate(PageRequest(page: page, per: per))
+        return KeyList(apiKeys: keys.items.map(KeyView.init), page: page, per: per, total: keys.metadata.total)
     }
 
     @Sendable func show(req: Request) async throws -> KeyView {

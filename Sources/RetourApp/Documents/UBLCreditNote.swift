@@ -40,7 +40,8 @@ extension Documents {
                 let reason = t("creditNote.adjusted", ["reason": record.creditReason ?? ""])
                 adjustments.append(
                     .init(
-                        isCharge: difference.cents < 0, amount: Money(cents: difference.cents.magnitude.asInt64),
+                        isCharge: difference.cents < 0,
+                        amount: Money(cents: Int64(clamping: difference.cents.magnitude)),
                         reason: reason))
             }
         }
@@ -57,8 +58,4 @@ extension Documents {
             adjustments: adjustments, vatBasisPoints: CreditNotes.vatBasisPoints, vat: try CreditNotes.vat(on: amount))
         return try document.xml()
     }
-}
-
-extension UInt64 {
-    fileprivate var asInt64: Int64 { Int64(clamping: self) }
 }

@@ -78,10 +78,11 @@ enum RequestActions {
             event.message = message
             event.attachments = attachments
             try await event.create(on: db)
-            if Lifecycle.notifiesReseller(action, by: context.actor) {
-                try await StatusMail.enqueue(for: record, action: action, message: message, context: context, db: db)
-            }
             let owner = try await User.find(record.userID, on: db)
+            if Lifecycle.notifiesReseller(action, by: context.actor), let owner {
+                try await StatusMail.enqueue(
+                    for: record, to: owner, action: action, message: message, context: context, db: db)
+            }
             try await IntegrationEvents.record(
                 IntegrationEvents.kinds(of: action, from: status, to: next), of: [record], at: context.now,
                 language: owner?.language.flatMap(Language.init(rawValue:)) ?? .nl, texts: context.texts, on: db)
@@ -111,10 +112,9 @@ enum RequestActions {
 /// The e-mail that tells a reseller what changed.
 enum StatusMail {
     static func enqueue(
-        for record: ReturnRequest, action: RequestAction, message: String?, context: RequestActions.Context,
-        db: any Database
+        for record: ReturnRequest, to user: User, action: RequestAction, message: String?,
+        context: RequestActions.Context, db: any Database
     ) async throws {
-        guard let user = try await User.find(record.userID, on: db) else { return }
         let language = user.language.flatMap(Language.init(rawValue:)) ?? .nl
         let t = context.texts[language]
         let status = record.status

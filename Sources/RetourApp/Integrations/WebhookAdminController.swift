@@ -67,9 +67,8 @@ struct WebhookAdminController: RouteCollection {
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let hooks = try await Webhook.query(on: req.db).filter(\.$deletedAt == nil).sort(\.$id).limit(500).all()
         let companies = try await Company.query(on: req.db).filter(\.$id ~~ hooks.compactMap(\.companyID)).all()
-        let ids = try await Webhook.query(on: req.db).all(\.$id)
         let (deliveries, total) = try await WebhooksController.deliveryLog(
-            of: ids, page: page, per: Self.perPage, on: req.db)
+            of: nil, page: page, per: Self.perPage, on: req.db)
         let content = Content(
             hooks: hooks.map { hook in
                 Hook(

@@ -127,10 +127,9 @@ struct WebhooksController: RoleRouteCollection {
         let user = try req.requireUser()
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
-        let query = visible(to: user, on: req.db)
-        let total = try await query.count()
-        let hooks = try await query.sort(\.$id).range((page - 1) * per..<page * per).all()
-        return WebhookList(webhooks: hooks.map(WebhookView.init), page: page, per: per, total: total)
+        let hooks = try await visible(to: user, on: req.db).sort(\.$id).paginate(PageRequest(page: page, per: per))
+        return WebhookList(
+            webhooks: hooks.items.map(WebhookView.init), page: page, per: per, total: hooks.metadata.total)
     }
 
     @Sendable func show(req: Request) async throws -> WebhookView {
@@ -164,7 +163,7 @@ struct WebhooksController: RoleRouteCollection {
         let hook = try await find(req)
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
-        let (views, total) = try await Self.deliveryLog(of: [try hook.requireID()], page: page, per: per, on: req.db)
+        let (views, total) = try await Self.deliveryLog(of: try hook.requireID(), page: page, per: per, on: req.db)
         return DeliveryList(deliveries: views, page: page, per: per, total: total)
     }
 
@@ -176,7 +175,7 @@ struct WebhooksController: RoleRouteCollection {
                 .filter(\.$webhookID == hook.requireID()).first()
         else { throw Problem.notFound() }
         try await Self.sendAgain(delivery, now: req.now, on: req.db)
-        let (views, _) = try await Self.deliveryLog(of: [try hook.requireID()], only: id, page: 1, per: 1, on: req.db)
+        let (views, _) = try await Self.deliveryLog(of: try hook.requireID(), only: id, page: 1, per: 1, on: req.db)
         guard let view = views.first else { throw Problem.notFound() }
         return view
     }
@@ -188,14 +187,16 @@ struct WebhooksController: RoleRouteCollection {
         try await delivery.save(on: db)
     }
 
-    /// The newest deliveries of `hooks` first, with their event and request.
-    static func deliveryLog(of hooks: [Int], only: Int? = nil, page: Int, per: Int, on db: any Database) async throws
+    /// The newest deliveries first — of `hook`, or of every webhook — with their event and request.
+    static func deliveryLog(of hook: Int?, only: Int? = nil, page: Int, per: Int, on db: any Database) async throws
         -> ([DeliveryView], Int)
     {
-        var query = WebhookDelivery.query(on: db).filter(\.$webhookID ~~ hooks)
+        var query = WebhookDelivery.query(on: db)
+        if let hook { query = query.filter(\.$webhookID == hook) }
         if let only { query = query.filter(\.$id == only) }
-        let total = try await query.count()
-        let rows = try await query.sort(\.$id, .descending).range((page - 1) * per..<page * per).all()
+        let found = try await query.sort(\.$id, .descending).paginate(PageRequest(page: page, per: per))
+        let rows = found.items
+        let total = found.metadata.total
         let events = try await IntegrationEvent.query(on: db).filter(\.$id ~~ rows.map(\.eventID)).all()
         let requests = try await ReturnRequest.query(on: db).filter(\.$id ~~ rows.map(\.requestID)).all()
         let views = rows.map { row in

@@ -102,12 +102,15 @@ enum Cart {
             {
                 serials[serial.$line.id, default: []].append(serial.number)
             }
-            let articles = try await Article.query(on: db).filter(\.$id ~~ Array(Set(lines.map(\.$article.id)))).all()
+            var articles: [Int: Article] = [:]
+            for article in try await Article.query(on: db).filter(\.$id ~~ Array(Set(lines.map(\.$article.id)))).all() {
+                articles[article.id ?? 0] = article
+            }
             for line in lines {
                 guard let id = line.id, let lineFacts = facts[id] else { continue }
                 known.lines[id] = Line(
                     facts: lineFacts, line: line, requestClaims: claims[id] ?? LineClaims(), serials: serials[id] ?? [],
-                    article: articles.first { $0.id == line.$article.id })
+                    article: articles[line.$article.id])
             }
             return known
         }
