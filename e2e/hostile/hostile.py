@@ -214,6 +214,24 @@ def fuzz_api(tokens):
     print(f"api: {operations} operations driven", flush=True)
 
 
+def fuzz_csv(bearer):
+    """The one body that is not JSON: bulk registration's CSV, hostile as a file can be."""
+    auth = {"Authorization": f"Bearer {bearer}", "Content-Type": "text/csv"}
+    header = b"invoice;position;reason;quantity;serials;comment\n"
+    bodies = [b"", b"\xef\xbb\xbf", b"\xff\xfe\x00\x00", b'"' * 100_000, b";" * 100_000, b"\n" * 100_000,
+              b"a;b;c\n" * 200_000, header + b'1;1;defect;1;x;"never closed\n',
+              header + b"\x00;\x00;\x00;\x00;\x00;\x00\n",
+              header + b"1;99999999999999999999;defect;-1;;x\n" + b"1;1e30;defect;NaN;;x\n",
+              header + ("9" * 10_000).encode() + b";1;defect;1;;x\n",
+              header + b"1;1;defect;1;" + b"S " * 50_000 + b";x\n",
+              header + b"1;1;defect;1;;x\n" * 1_001, header + b"x" * (3 * 1024 * 1024)]
+    for body in bodies:
+        for query in ("?dryRun=true", ""):
+            status, _, _ = request("POST", "/api/v1/cart/bulk" + query, body, auth, timeout=60)
+            judged("POST /api/v1/cart/bulk (CSV body)", status, repr(body[:30]))
+    check(alive(), "after hostile CSV bodies the server no longer answers")
+
+
 # --- 2. every HTML form ---------------------------------------------------------------------
 
 class Forms(HTMLParser):
@@ -502,6 +520,7 @@ def main():
 
     bodies_and_doors()
     fuzz_api(tokens)
+    fuzz_csv(tokens["reseller"])
     _, _, data = request("GET", "/api/v1/lines?period=2m&per=5", headers={"Authorization": f"Bearer {tokens['reseller']}"})
     line = json.loads(data)["documents"][0]["lines"][0]["id"]
     # One submitted request and one position left in the cart, so that their forms exist too.
@@ -524,7 +543,10 @@ def main():
                      f"/requests/{number}/confirmation", f"/cart/positions/{position}/added?updated={{}}",
                      f"/cart/positions/{position}/address?updated={{}}", "/m/{}?lang={}"])
     forms = fuzz_forms(jan, jan_pages)
-    forms += fuzz_forms(admin, ["/backoffice", "/admin/policies", "/admin/mails", f"/requests/{number}", "/login"])
+    fuzz_pages(admin, ["/backoffice/stats?from={}&to=", "/backoffice/stats?to={}", "/backoffice/stats.csv?from={}",
+                       "/admin/webhooks?page={}"])
+    forms += fuzz_forms(admin, ["/backoffice", "/admin/policies", "/admin/mails", "/admin/webhooks",
+                                f"/requests/{number}", "/login"])
     check(forms >= 8, f"only {forms} HTML forms were driven")
     check(alive(), "the server no longer answers after the hostile inputs")
 
