@@ -62,6 +62,7 @@ let package = Package(
             dependencies: [
                 "RetourApp",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),

@@ -13,6 +13,9 @@ public struct AppConfig: Sendable {
     public var loginThrottle: LoginThrottle
     /// Failed logins from one address before it waits, whatever e-mail it tries.
     public var addressFailureLimit: Int
+    /// The wait before checking a password of an account that many clients failed on (the
+    /// slower path of `Authentication`).
+    public var slowLoginMilliseconds = 1_500
     /// Where uploaded files are kept, outside the web root.
     public var filesDirectory = "var/files"
     /// Where the file mail transport writes `.eml` files.

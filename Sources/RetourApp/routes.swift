@@ -11,6 +11,7 @@ func routes(_ app: Application) throws {
             app.sessions.middleware, SessionUserMiddleware(), AnonymousBodyLimitMiddleware(), CSRFMiddleware())
         try web.register(collection: LoginController())
         web.get("lang", ":code", use: LanguageController.switchLanguage)
+        web.post("lang", ":code", use: LanguageController.switchLanguage)
 
         // Visitors without a session go to the login page first; then one guard per role.
         let pages = RoleRoutes(web.grouped(RedirectToLoginMiddleware()))
@@ -75,14 +76,17 @@ enum StartPage {
 }
 
 enum LanguageController {
-    /// Remembers the chosen language in a cookie and returns to the page the user came from.
+    /// Remembers the chosen language in a cookie and returns to the page the user came from. The
+    /// signed-in user's own language (e-mails and the API answer in it) changes only by the form
+    /// (POST, with its CSRF token): a link on another site can switch nobody's stored language.
     @Sendable static func switchLanguage(req: Request) async throws -> Response {
         guard let code = req.parameters.get("code"), let language = Language(rawValue: code) else {
             throw Problem.notFound()
         }
-        let back = safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
-        // Remembered for the user too: e-mails and the API answer in it.
-        if let user = req.auth.get(User.self) {
+        let back =
+            safeLocalPath(req.method == .POST ? (try? req.content.get(String.self, at: "next")) : nil)
+            ?? safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
+        if req.method == .POST, let user = req.auth.get(User.self) {
             user.language = language.rawValue
             try await user.save(on: req.db)
         }

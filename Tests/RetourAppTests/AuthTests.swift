@@ -84,14 +84,66 @@ extension AppTests {
                 }
                 let blocked = try await browser.login("piet@pcpartner.nl")
                 #expect(blocked.status == .tooManyRequests)
+                #expect((Int(blocked.headers.first(name: .retryAfter) ?? "") ?? 0) >= 1)
                 #expect(blocked.body.string.contains("Te veel mislukte inlogpogingen"))
                 let api = try await app.postJSON(
                     "/api/v1/auth/token", #"{"email":"piet@pcpartner.nl","password":"retour-demo-2026"}"#, token: nil)
                 #expect(api.status == .tooManyRequests)
+                #expect((Int(api.headers.first(name: .retryAfter) ?? "") ?? 0) >= 1)
                 // Another account is not affected, and after the window the account may try again.
                 #expect(try await Browser(app).login("jan@pcpartner.nl").status == .seeOther)
                 app.clock = FixedClock(app.clock.now.addingTimeInterval(Double(app.config.loginThrottle.windowSeconds)))
                 #expect(try await Browser(app).login("piet@pcpartner.nl").status == .seeOther)
+            }
+        }
+
+        /// Throttling cannot be turned against its victim (issue 20): another client's failures
+        /// never keep the owner out; a client failing on many accounts (an office behind one
+        /// address) waits seconds, not a quarter of an hour; every 429 says when to try again.
+        @Test func anotherClientsFailuresNeverLockTheOwnerOut() async throws {
+            try await withRetour(fixtures: true) { app in
+                app.config.trustedProxies = ["unknown"]
+                app.config.slowLoginMilliseconds = 1
+                func token(_ email: String, _ password: String, from client: String) async throws
+                    -> TestingHTTPResponse
+                {
+                    try await app.testing().sendRequest(
+                        .POST, "/api/v1/auth/token",
+                        headers: ["Content-Type": "application/json", "X-Real-IP": client],
+                        body: ByteBuffer(string: #"{"email":"\#(email)","password":"\#(password)"}"#))
+                }
+                let attacker = "203.0.113.66"
+                // Failures from the attacker's client keep that client waiting …
+                for _ in 0..<8 {
+                    let answer = try await token("piet@pcpartner.nl", "guess guess guess", from: attacker)
+                    #expect([.unauthorized, .tooManyRequests].contains(answer.status))
+                    app.clock = FixedClock(app.clock.now.addingTimeInterval(1))
+                }
+                let slowed = try await token("piet@pcpartner.nl", Fixtures.password, from: attacker)
+                #expect(slowed.status == .tooManyRequests)
+                #expect((Int(slowed.headers.first(name: .retryAfter) ?? "") ?? 0) >= 1)
+                // … but Piet, on his own client, gets in at once.
+                #expect(try await token("piet@pcpartner.nl", Fixtures.password, from: "198.51.100.7").status == .ok)
+
+                // Many clients each failing once on Jan's account (a botnet): Jan still gets in.
+                for client in 1...25 {
+                    let answer = try await token("jan@pcpartner.nl", "guess guess guess", from: "192.0.2.\(client)")
+                    #expect(answer.status == .unauthorized)
+                }
+                #expect(try await token("jan@pcpartner.nl", Fixtures.password, from: "198.51.100.8").status == .ok)
+
+                // One address failing on 30 accounts waits at most half a minute, then anyone behind
+                // it signs in.
+                let office = "198.51.100.99"
+                for number in 1...30 {
+                    _ = try await token("nobody\(number)@example.com", "guess guess guess", from: office)
+                }
+                let waiting = try await token("inkoop@bytewise.nl", Fixtures.password, from: office)
+                #expect(waiting.status == .tooManyRequests)
+                let wait = Int(waiting.headers.first(name: .retryAfter) ?? "") ?? 0
+                #expect((1...Authentication.longestAddressDelaySeconds).contains(wait))
+                app.clock = FixedClock(app.clock.now.addingTimeInterval(Double(wait)))
+                #expect(try await token("inkoop@bytewise.nl", Fixtures.password, from: office).status == .ok)
             }
         }
 

@@ -145,6 +145,38 @@ extension AppTests {
             }
         }
 
+        /// Excel's "Unicode text" is UTF-16 with a byte order mark: read like UTF-8. UTF-16 without
+        /// one is refused as "not text" with what to save instead, not with a wrong reason; a
+        /// control character in a cell is refused as it is in a JSON body (issue 20).
+        @Test func utf16IsReadAndControlCharactersAreRefusedAsInJSON() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let text =
+                    "invoice\tposition\treason\tserials\tfault\tdescription\r\n"
+                    + "0962405087\t100\tdefect\t2119LZ90X2V9\tno_response\tGeen beeld\r\n"
+                let withMark = try #require(("\u{FEFF}" + text).data(using: .utf16LittleEndian))
+                let read = try await Self.send(app, withMark, token: jan, query: "?dryRun=true")
+                #expect(try read.json()["added"] as? Int == 1, "\(read.body.string)")
+                let withoutMark = try #require(text.data(using: .utf16LittleEndian))
+                let refused = try await Self.send(app, withoutMark, token: jan, query: "?dryRun=true")
+                #expect(refused.status == .unprocessableEntity)
+                #expect((try refused.json()["detail"] as? String)?.contains("UTF-8") == true, "\(refused.body.string)")
+
+                let escape = "\u{1B}[31m"
+                let csv = text.replacingOccurrences(of: "Geen beeld", with: "Geen \(escape)beeld")
+                let row = try await Self.send(app, Data(csv.utf8), token: jan, query: "?dryRun=true")
+                #expect(try row.json()["added"] as? Int == 0, "\(row.body.string)")
+                #expect(row.body.string.contains("description"))
+                let line = try await RegistrationTests.webcam(app, jan)
+                let json = try await RegistrationTests.add(
+                    app,
+                    #"{"line":\#(line),"reason":"defect","serials":["2119LZ90X2V9"],"fields":{"fault":"no_response","description":"Geen \u001b[31mbeeld \u202e"}}"#,
+                    token: jan)
+                #expect(json.status == .unprocessableEntity, "\(json.body.string)")
+                #expect(try json.problemFields().contains { $0.hasSuffix("description") })
+            }
+        }
+
         /// On the cart page: the template to download, a check that shows each row's outcome and
         /// stores nothing, then adding.
         @Test func theCartPageChecksAndAddsAFile() async throws {

@@ -227,6 +227,52 @@ extension AppTests {
             }
         }
 
+        /// A browser sends a quote in a file name as %22: it is shown as a quote and encoded once
+        /// in the download; a direction override (which makes "gpj.exe" read backwards) is dropped.
+        @Test func aFileNameIsReadAsTheBrowserMeantIt() {
+            #expect(AttachmentStore.cleanName(#"Pakbon %22x%22.pdf"#, kind: .pdf) == #"Pakbon "x".pdf"#)
+            #expect(
+                AttachmentStore.contentDisposition(AttachmentStore.cleanName("a%22b.pdf", kind: .pdf))
+                    .hasSuffix("filename*=UTF-8''a%22b.pdf"))
+            #expect(AttachmentStore.cleanName("photo\u{202E}gpj.exe", kind: .jpeg) == "photogpj.exe")
+            #expect(AttachmentStore.cleanName("C:\\x\\\u{2066}\u{0007}", kind: .png) == "file.png")
+        }
+
+        /// Private answers are never kept by a cache between the client and Retour (issue 20).
+        @Test func apiAnswersAreNotStored() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                for path in ["/api/v1/requests", "/api/v1/lines?period=1w", "/api/v1/cart", "/api/v1/requests/nope"] {
+                    let answer = try await app.get(path, token: jan)
+                    #expect(answer.headers.first(name: .cacheControl)?.contains("no-store") == true, "\(path)")
+                }
+            }
+        }
+
+        /// Following a link switches the page's language only; the signed-in user's own language,
+        /// which e-mails and the API use, changes only by the form with its CSRF token (issue 20).
+        @Test func aLinkCannotChangeTheStoredLanguage() async throws {
+            try await withRetour(fixtures: true) { app in
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let link = try await browser.get("/lang/en?next=/status")
+                #expect(link.status == .seeOther)
+                #expect(link.headers.first(name: .location) == "/status")
+                #expect(
+                    try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()?.language != "en")
+                let forged = try await browser.post("/lang/en?next=/status", [:], csrf: "forged")
+                #expect(forged.status == .forbidden)
+                #expect(
+                    try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()?.language != "en")
+                let page = try await browser.get("/status")
+                #expect(page.body.string.contains(#"action="/lang/nl?next="#))
+                let form = try await browser.post("/lang/en?next=/status", [:])
+                #expect(form.status == .seeOther)
+                #expect(
+                    try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()?.language == "en")
+            }
+        }
+
         @Test func everyHTMLAnswerCarriesTheSecurityHeaders() async throws {
             try await withRetour(fixtures: true) { app in
                 for path in ["/login", "/does-not-exist", "/m/unknown-token"] {
@@ -461,6 +507,7 @@ extension AppTests {
                     .POST, "/m/\(token)", headers: headers,
                     body: Self.multipart([(name: "files[]", filename: "21.jpg", bytes: Self.jpeg)]))
                 #expect(more.status == .tooManyRequests)
+                #expect((Int(more.headers.first(name: .retryAfter) ?? "") ?? 0) >= 1)
 
                 app.config.uploadBytesPerUserDay = 1_000
                 var api: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=b"]
@@ -471,6 +518,7 @@ extension AppTests {
                         (name: "file", filename: "x.jpg", bytes: Self.jpeg + [UInt8](repeating: 1, count: 1_000))
                     ]))
                 #expect(overQuota.status == .tooManyRequests)
+                #expect((Int(overQuota.headers.first(name: .retryAfter) ?? "") ?? 0) >= 1)
             }
         }
 

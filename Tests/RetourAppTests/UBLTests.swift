@@ -57,6 +57,8 @@ extension AppTests {
                 let answer = try await Self.xml(app, number, token: jan)
                 #expect(answer.status == .ok)
                 #expect(answer.headers.contentType?.subType == "xml")
+                #expect(answer.headers.first(name: .cacheControl)?.contains("no-store") == true)
+                #expect(answer.headers.first(name: .contentDisposition)?.contains("filename*=UTF-8''") == true)
                 let xml = answer.body.string
                 let (valid, findings) = try ublFindings(xml)
                 #expect(valid, "\(findings)\n\(xml)")

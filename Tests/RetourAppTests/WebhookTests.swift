@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Fluent
 import Foundation
 import RetourCore
@@ -19,6 +20,12 @@ extension AppTests {
             #expect(answer.status == .created, "\(answer.body.string)")
             let json = try answer.json()
             return (json["id"] as? Int ?? 0, json["secret"] as? String ?? "")
+        }
+
+        /// A gauge's value in the Prometheus text, written as `2` or `2.0`.
+        static func gauge(_ text: String, _ name: String) -> Int? {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+                .flatMap { Double($0.dropFirst(name.count + 1)) }.map { Int($0) }
         }
 
         static func later(_ app: Application, seconds: TimeInterval) {
@@ -284,6 +291,129 @@ extension AppTests {
                 let events = try await IntegrationEvent.query(on: app.db).sort(\.$sequence).all()
                 #expect(events.suffix(2).map(\.type) == ["request.message_created", "request.status_changed"])
             }
+        }
+
+        /// A port outside 1–65535 was stored, and its first delivery killed the server — again at
+        /// every restart (issue 20). Every malformed address is refused whole with 422 naming the
+        /// field, whether or not private addresses are allowed.
+        @Test(arguments: [false, true])
+        func aMalformedAddressIsRefusedBeforeItIsStored(allowPrivate: Bool) async throws {
+            try await withRetour(fixtures: true) { app in
+                app.config.webhookAllowPrivate = allowPrivate
+                let jan = try await app.token("jan@pcpartner.nl")
+                for url in [
+                    "http://127.0.0.1:99999/h", "http://8.8.8.8:99999/", "http://localhost:99999/", "http://8.8.8.8:0/",
+                    "https://example.com:65536/", "https://exa mple.com/", "https://\u{FF11}\u{FF12}\u{FF17}.0.0.1/",
+                    "https://[::1%25lo]/", "https://" + String(repeating: "a", count: 10_000) + ".com/",
+                ] {
+                    let answer = try await app.postJSON(
+                        "/api/v1/webhooks", #"{"url":"\#(url)","events":["request.created"]}"#, token: jan)
+                    #expect(answer.status == .unprocessableEntity, "\(url.prefix(40))")
+                    #expect(try answer.problemFields() == ["url"], "\(url.prefix(40))")
+                }
+                let port = try await app.postJSON(
+                    "/api/v1/webhooks", #"{"url":"http://127.0.0.1:99999/h","events":["request.created"]}"#, token: jan)
+                #expect(port.body.string.contains("65535"))
+                #expect(try await Webhook.query(on: app.db).count() == 0)
+            }
+        }
+
+        /// A delivery whose attempts twice ended without a result — the process died while
+        /// sending — is parked as failed with the reason instead of being tried blindly again;
+        /// the admin's page and /metrics show it, and the server goes on serving. A webhook stored
+        /// before addresses were judged whole fails its delivery without taking anything down.
+        @Test func aDeliveryThatCrashedItsWorkerTwiceIsParked() async throws {
+            try await withRetour(fixtures: true) { app in
+                app.config.webhookAllowPrivate = true
+                let receiver = WebhookReceiver()
+                try await receiver.start()
+                let jan = try await app.token("jan@pcpartner.nl")
+                _ = try await Self.subscribe(app, jan, url: receiver.url)
+                // An address of the kind that crashed the server, as an older version stored it.
+                let (old, _) = try await Self.subscribe(app, jan, url: receiver.url)
+                let stored = try #require(try await Webhook.find(old, on: app.db))
+                stored.url = "http://127.0.0.1:99999/h"
+                try await stored.save(on: app.db)
+                _ = try await FollowUpTests.submitCommercialReturn(app, jan)
+
+                // Two workers take the deliveries and die before any result (the lease lapses each time).
+                for _ in 0..<2 {
+                    #expect(try await WebhookWorker.claim(app).count == 2)
+                    Self.later(app, seconds: WebhookWorker.leaseSeconds + 1)
+                }
+                #expect(try await WebhookWorker.runOnce(app) == 0)
+                #expect(receiver.received.isEmpty)
+                let deliveries = try await WebhookDelivery.query(on: app.db).sort(\.$id).all()
+                #expect(deliveries.map(\.status) == ["failed", "failed"])
+                #expect(deliveries.allSatisfy { $0.lastError == JobClaims.parkedReason })
+
+                let admin = Browser(app)
+                try await admin.login("admin@retour.example")
+                let page = try await admin.get("/admin/webhooks")
+                #expect(page.status == .ok)
+                #expect(page.body.string.contains("geparkeerd"))
+                let adminToken = try await app.token("admin@retour.example")
+                let metrics = try await app.get("/metrics", token: adminToken).body.string
+                #expect(Self.gauge(metrics, #"retour_jobs_parked{job="webhook"}"#) == 2)
+
+                // Sent again by hand, the good webhook's delivery arrives; the old address fails
+                // with the reason and is retried later, and the server answers throughout.
+                for delivery in deliveries {
+                    try await WebhooksController.sendAgain(delivery, now: app.clock.now, on: app.db)
+                }
+                #expect(try await WebhookWorker.runOnce(app) == 1)
+                #expect(receiver.received.count == 1)
+                let legacyDelivery = try #require(
+                    try await WebhookDelivery.query(on: app.db).filter(\.$webhookID == old).first())
+                #expect(legacyDelivery.status == "pending")
+                #expect(legacyDelivery.lastError == "refused: badPort")
+                #expect(legacyDelivery.unfinishedAttempts == 0)
+                #expect(try await app.get("/api/v1/requests", token: jan).status == .ok)
+                try await receiver.stop()
+            }
+        }
+
+        /// The same for the mail outbox: a mail whose sending twice ended without a result is
+        /// parked, counted in /metrics, and sent again from the admin's page.
+        @Test func aMailThatCrashedItsWorkerTwiceIsParked() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                _ = try await FollowUpTests.submitCommercialReturn(app, jan)
+                let pending = try await OutboxMail.query(on: app.db).filter(\.$status == "pending").count()
+                #expect(pending > 0)
+                for _ in 0..<2 {
+                    #expect(try await MailWorker.claim(app).count == pending)
+                    Self.later(app, seconds: MailWorker.leaseSeconds + 1)
+                }
+                #expect(try await MailWorker.runOnce(app) == 0)
+                let mails = try await OutboxMail.query(on: app.db).all()
+                #expect(mails.allSatisfy { $0.status == "failed" && $0.lastError == JobClaims.parkedReason })
+                let adminToken = try await app.token("admin@retour.example")
+                let metrics = try await app.get("/metrics", token: adminToken).body.string
+                #expect(Self.gauge(metrics, #"retour_jobs_parked{job="mail"}"#) == pending)
+            }
+        }
+
+        /// The host is resolved once, when the address is judged, and the delivery connects to
+        /// that very address (DNS rebinding finds nothing to rebind): a host name that resolves
+        /// nowhere still reaches the judged address, and the request names the host as given.
+        @Test func aDeliveryConnectsToTheAddressThatWasJudged() async throws {
+            let receiver = WebhookReceiver()
+            try await receiver.start()
+            let address = try WebAddress.parse("http://hooks.rebind.invalid:\(receiver.port)/hook").get()
+            let clients = PinnedClients()
+            var request = HTTPClientRequest(url: address.normalized)
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(string: "{}"))
+            let client = clients.client(for: .init(address: address, connectTo: "127.0.0.1"))
+            let response = try await client.execute(request, timeout: .seconds(5))
+            #expect(response.status == .ok)
+            #expect(receiver.received.first?.headers["host"]?.hasPrefix("hooks.rebind.invalid") == true)
+            // The same judged host and address share one client; another address gets its own.
+            #expect(clients.client(for: .init(address: address, connectTo: "127.0.0.1")) === client)
+            #expect(clients.client(for: .init(address: address, connectTo: "127.0.0.2")) !== client)
+            await clients.shutdown()
+            try await receiver.stop()
         }
     }
 }

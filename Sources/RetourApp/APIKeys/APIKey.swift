@@ -3,8 +3,9 @@ import Foundation
 import RetourCore
 import SQLKit
 
-/// A named key a machine uses instead of a person's token. It acts for the person who made it,
-/// within its scopes; only its SHA-256 is stored, and it is shown once, when made.
+/// A named key a machine uses instead of a person's token. It belongs to the company and the role
+/// it was made for and acts within its scopes; it ends when its maker no longer holds that role in
+/// that company (`APIScope.keyStands`). Only its SHA-256 is stored, and it is shown once, when made.
 final class APIKey: Model, @unchecked Sendable {
     static let schema = "api_keys"
 
@@ -12,6 +13,9 @@ final class APIKey: Model, @unchecked Sendable {
     /// The reseller the key belongs to; nil for the distributor's own keys.
     @OptionalField(key: "company_id") var companyID: Int?
     @Field(key: "user_id") var userID: Int
+    /// The role its maker had when it was made; nil for keys made before roles were kept (treated as
+    /// the maker's role then, which the upgrade filled in).
+    @OptionalField(key: "role") var roleName: String?
     @Field(key: "name") var name: String
     @Field(key: "key_hash") var keyHash: String
     /// The first characters of the key, so that people can tell their keys apart.
@@ -22,13 +26,25 @@ final class APIKey: Model, @unchecked Sendable {
     /// Unix seconds; written by the authentication's own statement on every use.
     @OptionalField(key: "last_used_at") var lastUsedAt: Int64?
     @OptionalField(key: "revoked_at") var revokedAt: Date?
-    /// The current minute of the rate limit and the requests counted in it.
+    /// The current minute of the rate limit and the requests counted in it, and those of the
+    /// minute before (`SlidingWindow`).
     @Field(key: "window_start") var windowStart: Int64
     @Field(key: "window_count") var windowCount: Int
+    @Field(key: "previous_count") var previousCount: Int
 
     init() {}
 
     var scopes: Set<APIScope> { Set(scopeList.split(separator: " ").compactMap { APIScope(rawValue: String($0)) }) }
+
+    var role: Role? { roleName.flatMap(Role.init(rawValue:)) }
+
+    /// Whether the key still stands for `maker` (its maker as now stored).
+    func stands(for maker: User?) -> Bool {
+        guard let maker, let role, revokedAt == nil else { return false }
+        return APIScope.keyStands(
+            madeAs: role, for: companyID, makerRole: maker.role, makerCompany: maker.companyID,
+            makerActive: maker.active)
+    }
 }
 
 /// Migration 018 — API keys, listed by company.
@@ -57,5 +73,29 @@ struct CreateAPIKeys: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(APIKey.schema).delete()
+    }
+}
+
+/// Migration 021 — a key remembers the role it was made for and counts the minute before.
+struct BindAPIKeysToTheirRole: AsyncMigration {
+    var name: String { "RetourApp.BindAPIKeysToTheirRole" }
+
+    func prepare(on database: any Database) async throws {
+        // One column a statement: SQLite alters one at a time.
+        try await database.schema(APIKey.schema).field("role", .string).update()
+        try await database.schema(APIKey.schema).field("previous_count", .int, .required, .sql(.default(0))).update()
+        // Keys made before: the role their maker has now, if the maker is still in the key's
+        // company (or, for the distributor's keys, in none); otherwise none, so they end.
+        try await (database as! any SQLDatabase).raw(
+            """
+            UPDATE api_keys SET role = (SELECT u.role FROM users u WHERE u.id = api_keys.user_id
+                AND ((api_keys.company_id IS NULL AND u.company_id IS NULL) OR u.company_id = api_keys.company_id))
+            """
+        ).run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(APIKey.schema).deleteField("role").update()
+        try await database.schema(APIKey.schema).deleteField("previous_count").update()
     }
 }

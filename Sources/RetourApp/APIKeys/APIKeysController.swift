@@ -37,8 +37,13 @@ struct APIKeysController: RoleRouteCollection {
         var lastUsedAt: Date?
         var revokedAt: Date?
         var company: Int?
+        /// The role it acts in: its maker's when it was made.
+        var role: String?
+        /// `active`, `revoked`, or `ended` (its maker left the company, changed role or was
+        /// switched off).
+        var status: String
 
-        init(_ key: APIKey) {
+        init(_ key: APIKey, maker: User?) {
             id = key.id ?? 0
             name = key.name
             prefix = key.keyPrefix
@@ -47,6 +52,8 @@ struct APIKeysController: RoleRouteCollection {
             lastUsedAt = key.lastUsedAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }
             revokedAt = key.revokedAt
             company = key.companyID
+            role = key.roleName
+            status = key.revokedAt != nil ? "revoked" : key.stands(for: maker) ? "active" : "ended"
         }
     }
 
@@ -58,6 +65,9 @@ struct APIKeysController: RoleRouteCollection {
     }
 
     static let maximumNameLength = 100
+    /// Keys that are not revoked, per company (and for the distributor's own): each has its own
+    /// rate budget, so their number is bounded too.
+    static let maximumPerCompany = 20
 
     @Sendable func create(req: Request) async throws -> Response {
         let user = try req.requireUser()
@@ -87,8 +97,10 @@ struct APIKeysController: RoleRouteCollection {
 
         let key = APIKeys.prefix + randomToken(bytes: 32)
         let record = APIKey()
-        record.companyID = user.role.belongsToCompany ? user.companyID : nil
+        let companyID = user.role.belongsToCompany ? user.companyID : nil
+        record.companyID = companyID
         record.userID = try user.requireID()
+        record.roleName = user.role.rawValue
         record.name = name
         record.keyHash = Tokens.hash(key)
         record.keyPrefix = String(key.prefix(APIKeys.prefix.count + 6))
@@ -96,7 +108,24 @@ struct APIKeysController: RoleRouteCollection {
         record.createdAt = req.now
         record.windowStart = 0
         record.windowCount = 0
-        try await record.create(on: req.db)
+        record.previousCount = 0
+        let userID = try user.requireID()
+        try await req.db.writeTransaction { db in
+            // The company (or for the distributor's keys, the maker) is locked while counting, so
+            // two keys made at once cannot both be the twentieth.
+            if let companyID {
+                try await db.lockForUpdate(Company.schema, ids: [companyID])
+            } else {
+                try await db.lockForUpdate(User.schema, ids: [userID])
+            }
+            let live = try await APIKey.query(on: db).filter(\.$companyID == companyID).filter(\.$revokedAt == nil)
+                .count()
+            guard live < Self.maximumPerCompany else {
+                throw Problem(
+                    .conflict, detail: Message("app.apikeys.tooMany", ["maximum": "\(Self.maximumPerCompany)"]))
+            }
+            try await record.create(on: db)
+        }
         let created = Created(
             id: try record.requireID(), key: key, name: name, scopes: scopes.map(\.rawValue).sorted(),
             createdAt: record.createdAt)
@@ -111,11 +140,15 @@ struct APIKeysController: RoleRouteCollection {
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
         let keys = try await visible(to: user, on: req.db).sort(\.$id, .descending)
             .paginate(PageRequest(page: page, per: per))
-        return KeyList(apiKeys: keys.items.map(KeyView.init), page: page, per: per, total: keys.metadata.total)
+        let makers = try await User.query(on: req.db).filter(\.$id ~~ Set(keys.items.map(\.userID))).all()
+        return KeyList(
+            apiKeys: keys.items.map { key in KeyView(key, maker: makers.first { $0.id == key.userID }) },
+            page: page, per: per, total: keys.metadata.total)
     }
 
     @Sendable func show(req: Request) async throws -> KeyView {
-        KeyView(try await find(req))
+        let key = try await find(req)
+        return KeyView(key, maker: try await User.find(key.userID, on: req.db))
     }
 
     /// Revoked at once everywhere (every request checks its key); kept, so its use stays on record.

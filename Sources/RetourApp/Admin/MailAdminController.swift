@@ -45,6 +45,7 @@ struct MailAdminController: RouteCollection {
         }
         mail.status = "pending"
         mail.attempts = 0
+        mail.unfinishedAttempts = 0
         mail.nextAttemptAt = req.now
         try await req.db.transaction { db in
             try await mail.save(on: db)

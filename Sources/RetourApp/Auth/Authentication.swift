@@ -6,7 +6,20 @@ import Vapor
 
 /// Checks an e-mail and password, with throttling shared by every `serve` process through the
 /// database. Used by the login page and by `POST /api/v1/auth/token`.
+///
+/// Failures are counted per account *and* client, so that nobody can lock a chosen person out:
+/// - one client guessing one account waits ever longer (2 s, 4 s … 2 min) — that client only;
+/// - one client failing on many accounts waits up to 30 s an attempt, never a long lock, since a
+///   whole office may share its address;
+/// - an account failed from many clients is not closed: every attempt on it takes a slower path
+///   (a short wait before the password is checked), which a person passes and a botnet feels.
+/// Every 429 says when to try again (`Retry-After`).
 enum Authentication {
+    /// Failures of one account from every client after which each attempt takes the slower path.
+    static let accountUnderAttackFailures = 20
+    /// The longest a client that failed on many accounts waits between attempts.
+    static let longestAddressDelaySeconds = 30
+
     static func verify(email rawEmail: String, password: String, from address: String, on request: Request) async throws
         -> User
     {
@@ -16,26 +29,33 @@ enum Authentication {
         let since = now - Int64(config.loginThrottle.windowSeconds)
         let emailSubject = "email:" + email
         let addressSubject = "address:" + address
+        let pairSubject = "pair:" + address + " " + email
 
         let failures = try await LoginFailure.query(on: request.db)
-            .filter(\.$subject ~~ [emailSubject, addressSubject])
+            .filter(\.$subject ~~ [emailSubject, addressSubject, pairSubject])
             .filter(\.$at > since)
             .all()
-        let byEmail = failures.filter { $0.subject == emailSubject }.map(\.at)
+        let byPair = failures.filter { $0.subject == pairSubject }.map(\.at)
         let byAddress = failures.filter { $0.subject == addressSubject }.map(\.at)
+        let byEmail = failures.filter { $0.subject == emailSubject }.count
         let addressThrottle = LoginThrottle(
             maximumFailures: config.addressFailureLimit, windowSeconds: config.loginThrottle.windowSeconds)
-        if let wait = config.loginThrottle.growingDelay(failures: byEmail, now: now)
-            ?? addressThrottle.waitSeconds(failures: byAddress, now: now)
+        if let wait = config.loginThrottle.growingDelay(failures: byPair, now: now)
+            ?? addressThrottle.growingDelay(
+                failures: byAddress, now: now, longestDelaySeconds: Self.longestAddressDelaySeconds)
         {
             let message =
                 wait < 60
                 ? Message("app.auth.tooManyAttemptsSeconds", ["amount": "\(wait)"])
                 : Message("app.auth.tooManyAttemptsMinutes", ["amount": "\(max(1, (wait + 59) / 60))"])
-            throw Problem(.tooManyRequests, detail: message)
+            throw Problem(.tooManyRequests, detail: message, retryAfter: wait)
+        }
+        if byEmail >= Self.accountUnderAttackFailures && config.slowLoginMilliseconds > 0 {
+            try await Task.sleep(for: .milliseconds(config.slowLoginMilliseconds))
         }
         // Failures older than the window count for nothing; forget them.
-        try await LoginFailure.query(on: request.db).filter(\.$subject ~~ [emailSubject, addressSubject])
+        try await LoginFailure.query(on: request.db)
+            .filter(\.$subject ~~ [emailSubject, addressSubject, pairSubject])
             .filter(\.$at <= since).delete()
 
         let user = try await User.query(on: request.db).filter(\.$email == email).first()
@@ -49,8 +69,9 @@ enum Authentication {
         }
         guard let user, passwordMatches, user.active else {
             RetourMetrics.loginFailures.increment()
-            try await LoginFailure(subject: emailSubject, at: now).create(on: request.db)
-            try await LoginFailure(subject: addressSubject, at: now).create(on: request.db)
+            for subject in [emailSubject, addressSubject, pairSubject] {
+                try await LoginFailure(subject: subject, at: now).create(on: request.db)
+            }
             if let user, passwordMatches, !user.active {
                 throw Problem(
                     .unauthorized, detail: Message("app.auth.thisLoginHasBeenDisabledPlease"))
@@ -58,7 +79,7 @@ enum Authentication {
             throw Problem(
                 .unauthorized, detail: Message("app.auth.eMailAddressOrPasswordIs"))
         }
-        try await LoginFailure.query(on: request.db).filter(\.$subject == emailSubject).delete()
+        try await LoginFailure.query(on: request.db).filter(\.$subject == pairSubject).delete()
         // A reseller login must belong to a company: without one it could never be scoped.
         guard user.mayActAsItsRole else {
             throw Problem(

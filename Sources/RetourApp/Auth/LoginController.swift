@@ -52,10 +52,14 @@ struct LoginController: RouteCollection {
             req.session.data["csrf"] = randomToken(bytes: 24)
             return req.redirect(to: next)
         } catch let problem as Problem {
-            return try await req.renderPage(
+            let response = try await req.renderPage(
                 "login", title: req.texts["login.title"],
                 content: LoginContent(email: email, next: next, error: problem.detail.text(req.texts)),
                 status: problem.status == .tooManyRequests ? .tooManyRequests : .unauthorized)
+            if let wait = problem.retryAfter {
+                response.headers.replaceOrAdd(name: .retryAfter, value: "\(max(1, wait))")
+            }
+            return response
         }
     }
 

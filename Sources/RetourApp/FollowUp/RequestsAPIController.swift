@@ -74,8 +74,10 @@ struct RequestsAPIController: RoleRouteCollection {
         let response = Response(status: .ok, body: .init(string: xml))
         response.headers.contentType = HTTPMediaType(
             type: "application", subType: "xml", parameters: ["charset": "utf-8"])
-        response.headers.contentDisposition = .init(
-            .attachment, filename: "\(record.creditNoteNumber ?? record.number).xml")
+        response.headers.replaceOrAdd(
+            name: .contentDisposition,
+            value: AttachmentStore.contentDisposition("\(record.creditNoteNumber ?? record.number).xml"))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
     }
 

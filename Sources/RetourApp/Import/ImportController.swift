@@ -15,13 +15,18 @@ struct ImportController: RouteCollection {
     @Sendable func importDocument(req: Request) async throws -> Response {
         let path = try await receive(req)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let importer = Importer(
+        var importer = Importer(
             database: req.db, hashPassword: { [password = req.password.async] in try await password.hash($0) })
+        importer.resellerUsersOnly = req.auth.has(APIKeyGrant.self)
         do {
             let counts = try await importer.run(.file(path))
             return try await counts.encodeResponse(status: .ok, for: req)
         } catch Importer.Failure.malformed {
             throw Problem(.badRequest, detail: Message("app.import.theDocumentIsNotValidJson"))
+        } catch Importer.Failure.beyondTheKey(let errors) {
+            throw Problem(
+                .forbidden, detail: Message("app.import.keyMakesResellersOnly"),
+                errors: errors.map { FieldError(field: $0.pointer.description, message: $0.message) })
         } catch Importer.Failure.invalid(let errors) {
             throw Problem(
                 .unprocessableEntity,

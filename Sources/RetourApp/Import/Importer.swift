@@ -53,6 +53,9 @@ struct Importer {
     let hashPassword: @Sendable (String) async throws -> String
     /// Called as invoice lines are written.
     var progress: (@Sendable (ImportProgress) -> Void)? = nil
+    /// The document came with an API key, not from an administrator signed in: it may make and
+    /// change reseller logins only, never the distributor's agents and administrators.
+    var resellerUsersOnly = false
 
     static let batchSize = 400
     /// Invoices decoded, checked and written at a time: what the import holds in memory.
@@ -63,6 +66,8 @@ struct Importer {
     enum Failure: Error {
         case malformed
         case invalid([ImportError])
+        /// What an API key may not import (`resellerUsersOnly`).
+        case beyondTheKey([ImportError])
     }
 
     /// Reads, checks and stores one document.
@@ -102,6 +107,10 @@ struct Importer {
         var errors = parser.errors
         errors += try await unresolved(parser.takeReferences(), on: database)
         errors += try await usersWithoutPassword(master.users)
+        if resellerUsersOnly {
+            let beyond = try await usersBeyondAKey(master.users)
+            if !beyond.isEmpty { throw Failure.beyondTheKey(beyond) }
+        }
         let defined: [ImportReference.Kind: Set<String>] = [
             .company: Set(master.companies.map(\.number)), .article: Set(master.articles.map(\.number)),
         ]
@@ -286,6 +295,24 @@ struct Importer {
             known[kind] = found
         }
         return ImportParser.missing(references) { kind, key in known[kind]?.contains(key) == true }
+    }
+
+    /// Users an API key may not import: any role of the distributor's, and any existing login of
+    /// the distributor's (whose password or role it would set).
+    private func usersBeyondAKey(_ users: [UserRecord]) async throws -> [ImportError] {
+        let staff = Set(
+            try await User.query(on: database).filter(\.$email ~~ users.map(\.email))
+                .filter(\.$roleName ~~ [Role.agent.rawValue, Role.admin.rawValue]).all().map(\.email))
+        return users.compactMap { user in
+            if !user.role.belongsToCompany {
+                return ImportError(
+                    pointer: user.pointer.appending("role"), message: Message("app.import.keyMakesResellersOnly"))
+            }
+            if staff.contains(user.email) {
+                return ImportError(pointer: user.pointer, message: Message("app.import.keyMakesResellersOnly"))
+            }
+            return nil
+        }
     }
 
     private func usersWithoutPassword(_ users: [UserRecord]) async throws -> [ImportError] {

@@ -64,6 +64,7 @@ enum IntegrationEvents {
                     delivery.requestID = event.requestID
                     delivery.status = "pending"
                     delivery.attempts = 0
+                    delivery.unfinishedAttempts = 0
                     delivery.nextAttemptAt = now
                     delivery.giveUpAt = now.addingTimeInterval(WebhookWorker.retrySeconds)
                     try await delivery.create(on: db)

@@ -52,9 +52,11 @@ final class WebhookDelivery: Model, @unchecked Sendable {
     @Field(key: "event_id") var eventID: Int
     /// Deliveries of one request to one webhook go out in order.
     @Field(key: "request_id") var requestID: Int
-    /// `pending`, `delivered` or `failed` (gave up after a day of retries).
+    /// `pending`, `delivered` or `failed` (gave up after a day of retries, or parked by `JobClaims`).
     @Field(key: "status") var status: String
     @Field(key: "attempts") var attempts: Int
+    /// Claims that ended without a result since the last one that did (`JobClaims`).
+    @Field(key: "unfinished_attempts") var unfinishedAttempts: Int
     @Field(key: "next_attempt_at") var nextAttemptAt: Date
     @Field(key: "give_up_at") var giveUpAt: Date
     @OptionalField(key: "last_attempt_at") var lastAttemptAt: Date?

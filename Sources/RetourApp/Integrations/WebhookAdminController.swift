@@ -81,7 +81,9 @@ struct WebhookAdminController: RouteCollection {
                 Row(
                     id: row.id, webhook: row.webhook, event: row.event,
                     type: row.type, request: row.request, status: row.status,
-                    statusLabel: t["admin.webhooks.state.\(row.status)"], attempts: row.attempts,
+                    statusLabel: row.lastError == JobClaims.parkedReason
+                        ? t["admin.webhooks.state.parked"] : t["admin.webhooks.state.\(row.status)"],
+                    attempts: row.attempts,
                     response: row.responseStatus.map(String.init) ?? "", lastError: row.lastError ?? "",
                     lastAttempt: row.lastAttemptAt.map(req.localTime) ?? "")
             },

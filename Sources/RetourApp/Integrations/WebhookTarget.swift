@@ -10,30 +10,51 @@ import RetourCore
 /// public internet, checked when subscribing and again before every delivery (a name may come to
 /// point elsewhere).
 enum WebhookTarget {
-    static let maximumLength = 2_000
-
     enum Refusal: Error, Equatable {
         case notAnAddress
+        case badPort
         case notHTTPS
         case privateAddress
         case unresolvable
     }
 
+    /// An address judged fit to receive, with the one network address a delivery connects to: the
+    /// host is resolved once, here, and the connection is pinned to what was judged, so a name
+    /// that answers differently a moment later (DNS rebinding) reaches nothing new.
+    struct Judged {
+        var address: WebAddress
+        /// The network address to connect to, as text.
+        var connectTo: String
+    }
+
     static func check(_ text: String, production: Bool, allowPrivate: Bool) -> Refusal? {
-        guard text.count <= maximumLength, let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(),
-            ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty, url.user == nil,
-            url.password == nil
-        else { return .notAnAddress }
-        if production && scheme != "https" { return .notHTTPS }
-        if allowPrivate { return nil }
-        let addresses = resolve(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
-        if addresses.isEmpty { return .unresolvable }
-        return addresses.allSatisfy(NetworkAddress.isPublic) ? nil : .privateAddress
+        if case .failure(let refusal) = judge(text, production: production, allowPrivate: allowPrivate) {
+            return refusal
+        }
+        return nil
+    }
+
+    static func judge(_ text: String, production: Bool, allowPrivate: Bool) -> Result<Judged, Refusal> {
+        let address: WebAddress
+        switch WebAddress.parse(text) {
+        case .success(let parsed): address = parsed
+        case .failure(.badPort): return .failure(.badPort)
+        case .failure(.notAnAddress): return .failure(.notAnAddress)
+        }
+        if production && address.scheme != "https" { return .failure(.notHTTPS) }
+        let addresses = address.literalBytes.map { [$0] } ?? resolve(address.host)
+        if addresses.isEmpty { return .failure(.unresolvable) }
+        if !allowPrivate && !addresses.allSatisfy(NetworkAddress.isPublic) { return .failure(.privateAddress) }
+        guard let first = addresses.first, let text = NetworkAddress.text(first) else {
+            return .failure(.unresolvable)
+        }
+        return .success(Judged(address: address, connectTo: text))
     }
 
     static func message(_ refusal: Refusal) -> Message {
         switch refusal {
         case .notAnAddress: return Message("app.webhooks.notAnAddress")
+        case .badPort: return Message("app.webhooks.badPort")
         case .notHTTPS: return Message("app.webhooks.httpsOnly")
         case .privateAddress: return Message("app.webhooks.privateAddress")
         case .unresolvable: return Message("app.webhooks.unresolvable")

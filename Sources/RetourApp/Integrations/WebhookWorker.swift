@@ -24,11 +24,7 @@ enum WebhookWorker {
     /// the server stops, no new attempt starts.
     @discardableResult
     static func runOnce(_ app: Application) async throws -> Int {
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(
-                redirectConfiguration: .disallow,
-                timeout: .init(connect: .seconds(timeoutSeconds), read: .seconds(timeoutSeconds))))
+        let clients = PinnedClients()
         var delivered = 0
         do {
             for _ in 0..<20 {
@@ -38,12 +34,14 @@ enum WebhookWorker {
                 for id in claimed {
                     guard let delivery = try await WebhookDelivery.find(id, on: app.db) else { continue }
                     if Task.isShuttingDownGracefully || Task.isCancelled || down.contains(delivery.webhookID) {
-                        // Not tried: due again at once for whoever takes it next.
+                        // Not tried: due again at once for whoever takes it next, and the claim
+                        // does not count as an attempt that ended without a result.
                         delivery.nextAttemptAt = app.clock.now
+                        delivery.unfinishedAttempts = max(0, delivery.unfinishedAttempts - 1)
                         try await delivery.save(on: app.db)
                         continue
                     }
-                    if try await deliver(delivery, app: app, client: client) {
+                    if try await deliver(delivery, app: app, clients: clients) {
                         delivered += 1
                         progress = true
                     } else {
@@ -53,23 +51,30 @@ enum WebhookWorker {
                 if !progress || Task.isShuttingDownGracefully || Task.isCancelled { break }
             }
         } catch {
-            try? await client.shutdown()
+            await clients.shutdown()
             throw error
         }
-        try await client.shutdown()
+        await clients.shutdown()
         return delivered
     }
 
-    private static func claim(_ app: Application) async throws -> [Int] {
+    /// Takes due deliveries for this worker: each claim counts as an attempt that has not yet
+    /// ended (`JobClaims`) until its result is saved.
+    static func claim(_ app: Application) async throws -> [Int] {
         let now = app.clock.now
         let sql = app.db as! any SQLDatabase
+        for parked in try await JobClaims.parkUnfinished(in: WebhookDelivery.schema, now: now, on: sql) {
+            app.logger.error("webhook delivery \(parked) parked: two attempts ended without a result")
+        }
         let skipLocked = app.db.isSQLite ? "" : " FOR UPDATE SKIP LOCKED"
         struct Row: Decodable { var id: Int }
         return try await sql.raw(
             """
-            UPDATE webhook_deliveries SET next_attempt_at = \(bind: now.addingTimeInterval(leaseSeconds))
+            UPDATE webhook_deliveries SET next_attempt_at = \(bind: now.addingTimeInterval(leaseSeconds)),
+                   unfinished_attempts = unfinished_attempts + 1
             WHERE id IN (SELECT d.id FROM webhook_deliveries d
                           WHERE d.status = 'pending' AND d.next_attempt_at <= \(bind: now)
+                            AND d.unfinished_attempts < \(literal: JobClaims.parkAfter)
                             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
                                              WHERE e.webhook_id = d.webhook_id AND e.request_id = d.request_id
                                                AND e.status = 'pending' AND e.id < d.id)
@@ -80,8 +85,8 @@ enum WebhookWorker {
     }
 
     /// One attempt; true when the receiver took it.
-    private static func deliver(_ delivery: WebhookDelivery, app: Application, client: HTTPClient) async throws
-        -> Bool
+    private static func deliver(_ delivery: WebhookDelivery, app: Application, clients: PinnedClients)
+        async throws -> Bool
     {
         let id = try delivery.requireID()
         guard let webhook = try await Webhook.find(delivery.webhookID, on: app.db), webhook.deletedAt == nil,
@@ -97,17 +102,18 @@ enum WebhookWorker {
         delivery.lastAttemptAt = now
         var failure: String?
         var status: Int?
-        if let refusal = WebhookTarget.check(
+        switch WebhookTarget.judge(
             webhook.url, production: app.environment == .production, allowPrivate: app.config.webhookAllowPrivate)
         {
+        case .failure(let refusal):
             failure = "refused: \(refusal)"
-        } else {
+        case .success(let judged):
             let time = Int64(now.timeIntervalSince1970)
             var secrets = [webhook.secret]
             if let previous = webhook.previousSecret, let until = webhook.previousUntil, until > now {
                 secrets.append(previous)
             }
-            var request = HTTPClientRequest(url: webhook.url)
+            var request = HTTPClientRequest(url: judged.address.normalized)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "User-Agent", value: "Retour-Webhooks/1")
@@ -118,6 +124,7 @@ enum WebhookWorker {
                 value: WebhookSignature.header(body: event.body, at: time, secrets: secrets))
             request.body = .bytes(ByteBuffer(string: event.body))
             do {
+                let client = clients.client(for: judged)
                 let response = try await client.execute(request, timeout: .seconds(timeoutSeconds))
                 status = Int(response.status.code)
                 // Read (and drop) a little of the answer so the connection can be reused.
@@ -128,6 +135,7 @@ enum WebhookWorker {
             }
         }
         delivery.responseStatus = status
+        delivery.unfinishedAttempts = 0
         if let failure {
             delivery.lastError = failure
             if app.clock.now >= delivery.giveUpAt {
@@ -145,5 +153,31 @@ enum WebhookWorker {
         }
         try await delivery.save(on: app.db)
         return failure == nil
+    }
+}
+
+/// One HTTP client per judged host and address within a round: each connects only to the address
+/// that was judged (`dnsOverride` keeps the host name for TLS and the `Host` header), never
+/// follows a redirect, and gives up after the timeout.
+final class PinnedClients: @unchecked Sendable {
+    private var clients: [String: HTTPClient] = [:]
+
+    func client(for judged: WebhookTarget.Judged) -> HTTPClient {
+        let host = judged.address.host
+        let key = host + " " + judged.connectTo
+        if let client = clients[key] { return client }
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(
+                connect: .seconds(WebhookWorker.timeoutSeconds), read: .seconds(WebhookWorker.timeoutSeconds)))
+        if !judged.address.hostIsLiteral { configuration.dnsOverride = [host: judged.connectTo] }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        clients[key] = client
+        return client
+    }
+
+    func shutdown() async {
+        for client in clients.values { try? await client.shutdown() }
+        clients = [:]
     }
 }

@@ -182,6 +182,7 @@ struct WebhooksController: RoleRouteCollection {
 
     static func sendAgain(_ delivery: WebhookDelivery, now: Date, on db: any Database) async throws {
         delivery.status = "pending"
+        delivery.unfinishedAttempts = 0
         delivery.nextAttemptAt = now
         delivery.giveUpAt = now.addingTimeInterval(WebhookWorker.retrySeconds)
         try await delivery.save(on: db)

@@ -9,7 +9,7 @@ struct WorkerCommand: AsyncCommand {
     }
 
     var help: String {
-        "Runs the background jobs (mail, RMA expiry and reminders, clean-up); several may run at once on PostgreSQL."
+        "Runs the background jobs (mail, webhooks, RMA expiry and reminders, clean-up); several may run at once on PostgreSQL."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -25,7 +25,10 @@ struct WorkerCommand: AsyncCommand {
                 sent += batch
                 if batch == 0 { break }
             }
-            context.console.print("Expired \(expired) RMA number(s), sent \(reminded) reminder(s) and \(sent) mail(s).")
+            let delivered = try await WebhookWorker.runOnce(app)
+            context.console.print(
+                "Expired \(expired) RMA number(s), sent \(reminded) reminder(s), \(sent) mail(s)"
+                    + " and \(delivered) webhook delivery(ies).")
         } else {
             context.console.print("Worker running; stop with Ctrl-C or SIGTERM (the round in progress finishes).")
             // RETOUR_WORKER_INTERVAL sets the rhythm here too; 0 would spin, so it means one second.

@@ -14,25 +14,14 @@ enum MailWorker {
     /// One round: returns how many mails were sent.
     @discardableResult
     static func runOnce(_ app: Application) async throws -> Int {
-        let now = app.clock.now
-        let sql = app.db as! any SQLDatabase
-        let skipLocked = app.config.databaseURL != nil ? " FOR UPDATE SKIP LOCKED" : ""
-        struct Row: Decodable { var id: Int }
-        let claimed = try await sql.raw(
-            """
-            UPDATE mail_outbox SET next_attempt_at = \(bind: now.addingTimeInterval(leaseSeconds))
-            WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now)
-                         ORDER BY id LIMIT \(literal: batchSize)\(unsafeRaw: skipLocked))
-            RETURNING id
-            """
-        ).all(decoding: Row.self)
+        let claimed = try await claim(app)
         var sent = 0
-        for row in claimed.sorted(by: { $0.id < $1.id }) {
-            guard let mail = try await OutboxMail.find(row.id, on: app.db) else { continue }
+        for id in claimed {
+            guard let mail = try await OutboxMail.find(id, on: app.db) else { continue }
             var message = MailMessage(
                 from: app.config.mailFrom, to: mail.recipient, subject: mail.subject, body: mail.body,
                 date: mail.createdAt,
-                id: "retour-\(row.id)-\(Int(mail.createdAt.timeIntervalSince1970))@retour.local")
+                id: "retour-\(id)-\(Int(mail.createdAt.timeIntervalSince1970))@retour.local")
             do {
                 for attachment in mail.attachments?.value ?? [] {
                     if let file = try await attachment.render(
@@ -41,7 +30,7 @@ enum MailWorker {
                         message.files.append(file)
                     }
                 }
-                try await app.mailer.send(message, id: row.id)
+                try await app.mailer.send(message, id: id)
                 mail.status = "sent"
                 mail.sentAt = app.clock.now
                 mail.lastError = nil
@@ -57,10 +46,33 @@ enum MailWorker {
                     let delay = min(3_600.0, 30.0 * pow(2.0, Double(min(mail.attempts, 20) - 1)))
                     mail.nextAttemptAt = min(app.clock.now.addingTimeInterval(delay), retryUntil)
                 }
-                app.logger.warning("mail \(row.id) to \(mail.recipient) not sent (attempt \(mail.attempts)): \(error)")
+                app.logger.warning("mail \(id) to \(mail.recipient) not sent (attempt \(mail.attempts)): \(error)")
             }
+            mail.unfinishedAttempts = 0
             try await mail.save(on: app.db)
         }
         return sent
+    }
+
+    /// Takes the due mails for this worker: each claim counts as an attempt that has not yet
+    /// ended (`JobClaims`) until its result is saved.
+    static func claim(_ app: Application) async throws -> [Int] {
+        let now = app.clock.now
+        let sql = app.db as! any SQLDatabase
+        let skipLocked = app.config.databaseURL != nil ? " FOR UPDATE SKIP LOCKED" : ""
+        for parked in try await JobClaims.parkUnfinished(in: OutboxMail.schema, now: now, on: sql) {
+            app.logger.error("mail \(parked) parked: two attempts to send it ended without a result")
+        }
+        struct Row: Decodable { var id: Int }
+        return try await sql.raw(
+            """
+            UPDATE mail_outbox SET next_attempt_at = \(bind: now.addingTimeInterval(leaseSeconds)),
+                   unfinished_attempts = unfinished_attempts + 1
+            WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now)
+                           AND unfinished_attempts < \(literal: JobClaims.parkAfter)
+                         ORDER BY id LIMIT \(literal: batchSize)\(unsafeRaw: skipLocked))
+            RETURNING id
+            """
+        ).all(decoding: Row.self).map(\.id).sorted()
     }
 }

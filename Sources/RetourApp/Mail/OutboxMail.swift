@@ -12,6 +12,8 @@ final class OutboxMail: Model, @unchecked Sendable {
     @Field(key: "body") var body: String
     @Field(key: "status") var status: String
     @Field(key: "attempts") var attempts: Int
+    /// Claims that ended without a result since the last one that did (`JobClaims`).
+    @Field(key: "unfinished_attempts") var unfinishedAttempts: Int
     @Field(key: "next_attempt_at") var nextAttemptAt: Date
     @OptionalField(key: "last_error") var lastError: String?
     @Field(key: "created_at") var createdAt: Date
@@ -27,6 +29,7 @@ final class OutboxMail: Model, @unchecked Sendable {
         self.body = body
         self.status = "pending"
         self.attempts = 0
+        self.unfinishedAttempts = 0
         self.nextAttemptAt = now
         self.createdAt = now
     }

@@ -54,6 +54,10 @@ enum RetourMetrics {
         Gauge(label: "retour_outbox_failed").record(outbox?.failed ?? 0)
         Gauge(label: "retour_outbox_oldest_pending_seconds")
             .record(outbox?.oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
+        for (job, table) in [("mail", OutboxMail.schema), ("webhook", WebhookDelivery.schema)] {
+            Gauge(label: "retour_jobs_parked", dimensions: [("job", job)])
+                .record(try await JobClaims.parkedCount(in: table, on: sql))
+        }
         try await recordDatabasePool(app, sql)
         let inReview = try await ReturnRequest.query(on: app.db).filter(\.$status == .inReview).count()
         Gauge(label: "retour_requests_in_review").record(inReview)

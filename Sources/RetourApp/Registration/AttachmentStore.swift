@@ -27,11 +27,17 @@ enum AttachmentStore {
         return "\(inline ? "inline" : "attachment"); filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 
-    /// A display name without paths or control characters.
+    /// A display name without paths, control characters or direction overrides (which make
+    /// `photo\u{202E}gpj.exe` read as `photoexe.jpg`). Browsers send a quote in a file name as `%22`
+    /// and line breaks as `%0A`/`%0D` (the HTML standard's multipart encoding): read back once, so
+    /// that the download's own encoding does not encode them a second time.
     static func cleanName(_ raw: String?, kind: FileKind) -> String {
-        let base = (raw ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let cleaned = String(base.filter { !$0.isNewline && $0.asciiValue.map { $0 >= 32 } ?? true }.prefix(120))
-        return cleaned.isEmpty ? "file.\(kind.rawValue)" : cleaned
+        let unescaped = (raw ?? "").replacingOccurrences(of: "%22", with: "\"")
+            .replacingOccurrences(of: "%0A", with: "").replacingOccurrences(of: "%0D", with: "")
+        let base = unescaped.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let kept = base.unicodeScalars.filter { $0.value >= 0x20 && !TypedText.hasInvisibleControls(String($0)) }
+        let cleaned = String(String(String.UnicodeScalarView(kept)).prefix(120))
+        return cleaned.trimmingWhitespace().isEmpty ? "file.\(kind.rawValue)" : cleaned
     }
 
     /// The attachment if `user` may see it: its company's, or any for the distributor's staff.

@@ -13,7 +13,17 @@ enum BulkCSV {
     /// The header (names as the contract spells them) and the rows.
     static func read(_ data: Data) throws -> (header: [String], rows: [BulkRow]) {
         var text: String
-        if let utf8 = String(data: data, encoding: .utf8) {
+        let start = Array(data.prefix(2))
+        if start == [0xFF, 0xFE] || start == [0xFE, 0xFF] {
+            // Excel's "Unicode text": UTF-16 with its byte order mark.
+            guard let utf16 = String(data: data, encoding: .utf16) else {
+                throw Refusal(message: Message("bulk.notText"))
+            }
+            text = utf16
+        } else if data.contains(0) {
+            // UTF-16 without a byte order mark, or a binary file: no spreadsheet writes NUL in CSV.
+            throw Refusal(message: Message("bulk.notText"))
+        } else if let utf8 = String(data: data, encoding: .utf8) {
             text = utf8
         } else if let western = String(data: data, encoding: .windowsCP1252) {
             text = western

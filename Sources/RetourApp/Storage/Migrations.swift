@@ -6,5 +6,6 @@ public let retourMigrations: [any Migration] = [
     CreateFollowUp(), CreateSessionsAndUniqueNumbers(), CreateCaseInsensitiveNumbers(), CreateInformationRequested(),
     CreateSubmissionGroups(), CreateMailAttachments(), CreateJSONColumns(), AddForeignKeys(),
     TypeRemainingJSONColumns(), CreateCompanyFirstIndexes(), CreateStoredFiles(),
-    DropUnusedNumberIndexes(), CreateAPIKeys(), CreateIntegrations(),
+    DropUnusedNumberIndexes(), CreateAPIKeys(), CreateIntegrations(), AddUnfinishedAttempts(),
+    BindAPIKeysToTheirRole(),
 ]

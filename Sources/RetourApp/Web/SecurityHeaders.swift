@@ -2,10 +2,15 @@ import Vapor
 
 /// The headers every HTML answer carries: no inline script or style, no framing, no referrer
 /// beyond this site, no powerful browser features, and HSTS once the portal is served over https.
+/// Every API answer is private to its caller (`no-store`, unless the route says otherwise), and
+/// every 429 says when to try again.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     static let contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
         + "form-action 'self'; base-uri 'none'"
+
+    /// A 429 whose cause names no time of its own (a quota, a link's limit): a minute.
+    static let defaultRetryAfterSeconds = 60
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
@@ -14,6 +19,12 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         if request.application.config.publicURL?.lowercased().hasPrefix("https://") == true {
             response.headers.replaceOrAdd(name: .strictTransportSecurity, value: "max-age=31536000; includeSubDomains")
+        }
+        if request.url.path.hasPrefix("/api/") && !headers.contains(name: .cacheControl) {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        }
+        if response.status == .tooManyRequests && !headers.contains(name: .retryAfter) {
+            response.headers.replaceOrAdd(name: .retryAfter, value: "\(Self.defaultRetryAfterSeconds)")
         }
         if headers.contentType?.subType == "html" {
             response.headers.replaceOrAdd(name: .contentSecurityPolicy, value: Self.contentSecurityPolicy)

@@ -20,6 +20,16 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// A key belongs to the company and the role it was made for: it stands only while its maker
+    /// is active and still holds that very role in that very company. Moved to another company,
+    /// given another role (promoted included) or switched off, the maker's keys end with it.
+    public static func keyStands(
+        madeAs role: Role, for company: Int?, makerRole: Role, makerCompany: Int?, makerActive: Bool
+    ) -> Bool {
+        makerActive && makerRole == role && !grantable(by: role).isEmpty
+            && (role.belongsToCompany ? company != nil && makerCompany == company : company == nil)
+    }
+
     /// Whether a key with `scopes` may call `method` on `path` (an `/api/v1/…` path). Everything
     /// not named here — keys, webhooks, users, decisions, rules — is for people only.
     public static func permits(_ scopes: Set<APIScope>, method: String, path: String) -> Bool {
@@ -30,8 +40,13 @@ public enum APIScope: String, CaseIterable, Sendable, Codable {
         switch method {
         case "GET", "HEAD":
             if resource[0] == "cart" { return scopes.contains(.register) }
+            // Registering starts with finding the line and its reasons.
+            if resource[0] == "lines" && scopes.contains(.register) { return true }
             if resource[0] == "stats" { return scopes.contains(.readAll) }
             return readable.contains(resource[0]) && !scopes.isDisjoint(with: [.read, .readAll])
+        case "PUT":
+            return scopes.contains(.register) && resource.count == 3 && resource[0] == "cart"
+                && resource[1] == "positions"
         case "POST", "DELETE":
             if resource == ["import"] { return method == "POST" && scopes.contains(.import) }
             guard scopes.contains(.register) else { return false }

@@ -166,6 +166,8 @@ public enum PositionValidator {
             if text.count > maximum {
                 errors.append(
                     FieldError(name, message: Message("validation.atMostCharacters", ["maximum": "\(maximum)"])))
+            } else if TypedText.hasInvisibleControls(text) {
+                errors.append(FieldError(name, message: Message("validation.controlCharacters")))
             }
         case (.text, _):
             errors.append(FieldError(name, message: Message("validation.enterText")))
@@ -217,6 +219,23 @@ public enum PositionValidator {
                     message: Message(
                         "validation.addAtLeastPhotoSJpg",
                         ["requiredImages": "\(rules.requiredImages)", "images": "\(input.images)"])))
+        }
+    }
+}
+
+/// What a person can type: text with tabs and line breaks, but none of the other control
+/// characters (NUL, escape, DEL …) nor the direction overrides that make a text read otherwise
+/// than it is stored. The same rule for a form, a CSV row and a JSON body.
+public enum TypedText {
+    public static func hasInvisibleControls(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D: return false
+            case 0x00..<0x20, 0x7F..<0xA0: return true
+            // Bidirectional embeddings, overrides and isolates.
+            case 0x202A...0x202E, 0x2066...0x2069: return true
+            default: return false
+            }
         }
     }
 }
