@@ -3,7 +3,7 @@ SHELL := /bin/bash
 BIN := .build/debug/retour
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: run test deps build lint format test-sqlite test-postgres test-hostile test-schema test-e2e test-cluster bench cluster clean
+.PHONY: run test deps build lint format test-sqlite test-postgres test-hostile test-schema test-client test-e2e test-cluster bench cluster clean
 
 run: deps build
 	$(BIN) migrate
@@ -11,7 +11,7 @@ run: deps build
 	@echo "Retour is at http://localhost:8080 — log in with one of the demo logins above."
 	$(BIN) serve --hostname 0.0.0.0 --port 8080
 
-test: deps lint build test-sqlite test-postgres test-hostile test-schema test-e2e test-cluster
+test: deps lint build test-sqlite test-postgres test-hostile test-schema test-client test-e2e test-cluster
 	@echo "All test stages passed."
 
 deps:
@@ -41,6 +41,10 @@ test-hostile:
 # Schemathesis with every check against the OpenAPI document, as a reseller, an agent and an admin.
 test-schema:
 	scripts/schema.sh
+
+# A client generated from the OpenAPI document by openapi-python-client drives a whole journey.
+test-client:
+	scripts/api-client.sh
 
 test-e2e:
 	scripts/e2e.sh

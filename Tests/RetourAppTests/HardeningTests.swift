@@ -570,10 +570,15 @@ extension AppTests {
                     atPath: app.config.filesDirectory + "/aa", withIntermediateDirectories: true)
                 let orphan = app.config.filesDirectory + "/aa/" + orphanDigest
                 manager.createFile(atPath: orphan, contents: Data([4]))
+                // A file this installation did not write (another's, in the same directory) is never
+                // touched, however old and unnamed.
+                let foreign = app.config.filesDirectory + "/aa/" + String(repeating: "a", count: 63) + "b"
+                manager.createFile(atPath: foreign, contents: Data([6]))
                 let old = app.clock.now.addingTimeInterval(-2 * 3600)
-                for path in [crashed, orphan] {
+                for path in [crashed, orphan, foreign] {
                     try manager.setAttributes([.modificationDate: old], ofItemAtPath: path)
                 }
+                try await LocalFileStore.record(orphanDigest, size: 1, at: old, on: app.db)
                 let fresh = temporary + "/upload-in-progress"
                 manager.createFile(atPath: fresh, contents: Data([5]))
                 try manager.setAttributes([.modificationDate: app.clock.now], ofItemAtPath: fresh)
@@ -582,6 +587,7 @@ extension AppTests {
                 #expect(!manager.fileExists(atPath: crashed))
                 #expect(!manager.fileExists(atPath: orphan))
                 #expect(manager.fileExists(atPath: fresh), "an upload still being stored is left alone")
+                #expect(manager.fileExists(atPath: foreign), "a file this installation did not write is left alone")
             }
         }
 

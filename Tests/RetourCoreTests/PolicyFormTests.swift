@@ -75,6 +75,24 @@ import Testing
         #expect(policy[.productComplaint].reviewTarget == 2)
     }
 
+    /// A version published before a reason existed lacks it: the reason opens with the reason
+    /// table's defaults, never with a window of 0 days (issue 21).
+    @Test func aReasonNewerThanTheStoredVersionGetsItsDefaults() throws {
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy.standard)) as! [String: Any]
+        var reasons = old["reasons"] as! [String: Any]
+        reasons["license_return"] = nil
+        reasons["wrong_invoicing"] = nil
+        old["reasons"] = reasons
+        let policy = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(policy[.licenseReturn] == Reason.named(.licenseReturn).defaults)
+        #expect(policy[.wrongInvoicing] == Reason.named(.wrongInvoicing).defaults)
+        #expect(policy[.licenseReturn].window != .days(0))
+        // The form shows and keeps them with their defaults too.
+        #expect(
+            try PolicyForm.parse(PolicyForm.fields(of: policy), base: policy).get()[.licenseReturn]
+                == Reason.named(.licenseReturn).defaults)
+    }
+
     @Test func theFollowUpValuesAreOnTheForm() throws {
         var fields = PolicyForm.fields(of: .standard)
         #expect(fields["archiveAfterDays"] == "30")

@@ -163,6 +163,12 @@ def judged(what, status, value):
 def resolve(schema, components):
     while isinstance(schema, dict) and "$ref" in schema:
         schema = components["schemas"][schema["$ref"].split("/")[-1]]
+    if isinstance(schema, dict) and "oneOf" in schema:
+        # One of several bodies (a position per reason): every property any of them has.
+        merged = {}
+        for variant in schema["oneOf"]:
+            merged.update(resolve(variant, components).get("properties", {}))
+        return {"type": "object", "properties": merged}
     return schema or {}
 
 
@@ -230,6 +236,48 @@ def fuzz_csv(bearer):
             status, _, _ = request("POST", "/api/v1/cart/bulk" + query, body, auth, timeout=60)
             judged("POST /api/v1/cart/bulk (CSV body)", status, repr(body[:30]))
     check(alive(), "after hostile CSV bodies the server no longer answers")
+
+
+# Addresses as an attacker writes them: ports out of range, every way IPv6 hides IPv4, full-width
+# digits, credentials, numeric forms of loopback, and sheer length. One of these, stored, used to
+# crash the server at its first delivery and at every restart after (issue 20).
+HOSTILE_URLS = (
+    [f"http://8.8.8.8:{port}/h" for port in ["0", "65536", "99999", "-1", "1e3", "\uff18\uff10", "18446744073709551617", ""]]
+    + [f"http://127.0.0.1:{port}/h" for port in ["99999", "0", "65536"]]
+    + [f"http://localhost:{port}/" for port in ["99999", "65536"]]
+    + [f"http://[{v6}]/h" for v6 in ["::1", "::", "::ffff:127.0.0.1", "::ffff:7f00:1", "::127.0.0.1", "::ffff:0:7f00:1",
+                                     "2002:7f00:1::", "2002:a00:1::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+                                     "64:ff9b::7f00:1", "64:ff9b:1::a00:1", "fe80::1%25eth0", "fd00::1", "100::1",
+                                     "::ffff:169.254.169.254", "0:0:0:0:0:ffff:7f00:1"]]
+    + ["http://2130706433/", "http://0x7f.1/", "http://127.1/", "http://017700000001/", "http://0/",
+       "http://\uff11\uff12\uff17.0.0.1/", "http://127\u30020\u30020\u30021/", "http://user:pw@8.8.8.8/",
+       "http://8.8.8.8@127.0.0.1/", "http://127.0.0.1#@8.8.8.8/", "http://[::1]:99999/", "http://[::1/",
+       "https://" + "a" * 10_000 + ".com/", "http://8.8.8.8/" + "x" * 10_000, "http:///x", "//8.8.8.8/",
+       "javascript:alert(1)", "http://\u202e8.8.8.8/", "http://8.8.8.8\t/", "http://8.8.8.8\n/", ""])
+
+
+def fuzz_urls(tokens):
+    """Every route that takes an address, with hostile addresses: refused whole (422), never stored,
+    never a crash; and a worker round afterwards finds nothing that takes it down."""
+    for who in ("reseller", "admin"):
+        auth = {"Authorization": f"Bearer {tokens[who]}", "Content-Type": "application/json"}
+        for url in HOSTILE_URLS:
+            body = json.dumps({"url": url, "events": ["request.created"]}, ensure_ascii=False)
+            status, _, data = request("POST", "/api/v1/webhooks", body, auth)
+            check(status == 422, f"POST /api/v1/webhooks as {who} with url {url[:50]!r}: answered {status}, "
+                  f"not 422 ({data[:120]!r})")
+    count = psql("SELECT COUNT(*) FROM webhooks")
+    check(count == "0", f"{count} hostile webhook addresses were stored")
+    for url in HOSTILE_URLS[:12]:
+        for path in (f"/login?next={quote(url)}", f"/lang/en?next={quote(url)}"):
+            status, headers, _ = request("GET", path)
+            location = headers.get("location", "")
+            check(status < 500 and not location.startswith(("http", "//")),
+                  f"{path[:60]} answered {status}, sending the browser to {location[:60]!r}")
+    worker = subprocess.run([BINARY, "worker", "--once"], stdout=LOG, stderr=LOG, timeout=120)
+    check(worker.returncode == 0, f"retour worker --once ended with {worker.returncode} after the hostile addresses")
+    check(alive(), "after hostile addresses the server no longer answers")
+    print(f"urls: {len(HOSTILE_URLS)} hostile addresses refused", flush=True)
 
 
 # --- 2. every HTML form ---------------------------------------------------------------------
@@ -521,6 +569,7 @@ def main():
     bodies_and_doors()
     fuzz_api(tokens)
     fuzz_csv(tokens["reseller"])
+    fuzz_urls(tokens)
     _, _, data = request("GET", "/api/v1/lines?period=2m&per=5", headers={"Authorization": f"Bearer {tokens['reseller']}"})
     line = json.loads(data)["documents"][0]["lines"][0]["id"]
     # One submitted request and one position left in the cart, so that their forms exist too.

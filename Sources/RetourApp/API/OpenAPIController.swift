@@ -17,7 +17,12 @@ enum OpenAPIDocument {
     static func make() -> [String: Any] {
         var document = core
         document["paths"] = (core["paths"] as? [String: Any] ?? [:]).merging(integrationPaths) { first, _ in first }
-        document["components"] = components
+            .merging(operationsPaths) { first, _ in first }
+        var parts = components
+        parts["schemas"] = (components["schemas"] as? [String: Any] ?? [:]).merging(OpenAPIReasonForms.schemas) {
+            first, _ in first
+        }
+        document["components"] = parts
         return document
     }
 
@@ -138,7 +143,12 @@ enum OpenAPIDocument {
                                 "schema": ["type": "string", "pattern": "^[0-9a-f-]{1,64}$"],
                             ]
                         ],
-                        responses: ["200": ["description": "The file"], "401": problem, "404": problem])
+                        responses: [
+                            "200": file(
+                                "The file, of the type it was judged to be by its content",
+                                types: FileKind.allCases.map(\.contentType)),
+                            "401": problem, "404": problem,
+                        ])
                 ],
                 "/api/v1/cart": [
                     "get": operation(
@@ -211,13 +221,13 @@ enum OpenAPIDocument {
                     "get": operation(
                         "creditNotePDF", "The credit note as PDF (404 until there is one)",
                         parameters: [numberParameter],
-                        responses: ["200": ["description": "PDF"], "401": problem, "404": problem])
+                        responses: ["200": file("PDF", types: ["application/pdf"]), "401": problem, "404": problem])
                 ],
                 "/api/v1/requests/{number}/return-form.pdf": [
                     "get": operation(
                         "returnFormPDF", "The return form with the RMA number as QR code",
                         parameters: [numberParameter],
-                        responses: ["200": ["description": "PDF"], "401": problem, "404": problem])
+                        responses: ["200": file("PDF", types: ["application/pdf"]), "401": problem, "404": problem])
                 ],
                 "/api/v1/requests/{number}/decision": [
                     "post": operation(
@@ -294,6 +304,34 @@ enum OpenAPIDocument {
         ]
     }
 
+    /// The operators' endpoints (contract "Operations"), outside `/api/v1`.
+    static var operationsPaths: [String: Any] {
+        let health = object(
+            ["status": ["type": "string", "enum": ["ok", "ready"]], "missingFiles": integer], required: ["status"])
+        return [
+            "/healthz": [
+                "get": operation(
+                    "health", "Liveness: the process answers (no database asked)", security: false,
+                    responses: ["200": json(health)])
+            ],
+            "/readyz": [
+                "get": operation(
+                    "readiness", "Readiness: the database answers and is migrated (503 with Retry-After if not)",
+                    security: false, responses: ["200": json(health), "503": problem])
+            ],
+            "/metrics": [
+                "get": operation(
+                    "metrics", "Prometheus text format (administrators)",
+                    responses: [
+                        "200": [
+                            "description": "Metrics",
+                            "content": ["text/plain": ["schema": ["type": "string"]]],
+                        ]
+                    ])
+            ],
+        ]
+    }
+
     static var numberParameter: [String: Any] {
         [
             "name": "number", "in": "path", "required": true,
@@ -313,6 +351,15 @@ enum OpenAPIDocument {
     }
 
     static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    /// A file answer: its bytes, in one of `types`.
+    static func file(_ description: String, types: [String]) -> [String: Any] {
+        [
+            "description": description,
+            "content": Dictionary(
+                uniqueKeysWithValues: types.map { ($0, ["schema": ["type": "string", "format": "binary"]]) }),
+        ]
+    }
 
     static func query(
         _ name: String, type: String = "string", format: String? = nil, enumValues: [String]? = nil,
@@ -443,8 +490,10 @@ enum OpenAPIDocument {
                             "handling": ["type": "string", "enum": ["credit", "direct_service"]],
                             "serviceCentre": ["type": "object", "nullable": true],
                             "keepOffer": nullableOffer, "help": string,
+                            // A nullable enum lists null among its values, or strict clients refuse null.
                             "alternative": [
-                                "type": "string", "nullable": true, "enum": ReasonID.allCases.map(\.rawValue),
+                                "type": "string", "nullable": true,
+                                "enum": ReasonID.allCases.map(\.rawValue) as [Any] + [NSNull()],
                             ],
                         ]),
                     ],
@@ -459,14 +508,7 @@ enum OpenAPIDocument {
                         "keepOffer": nullableOffer,
                     ],
                     required: ["article", "description", "brand", "keepOffer"]),
-                "PositionBody": object(
-                    [
-                        "line": boundedInteger, "reason": reasonID, "quantity": boundedInteger,
-                        "serials": ["type": "array", "items": string],
-                        "fields": ["type": "object", "additionalProperties": true],
-                        "attachments": ["type": "array", "items": string], "returnAddress": address,
-                    ],
-                    required: ["line", "reason"]),
+                "PositionBody": OpenAPIReasonForms.positionBody,
                 "Position": object(
                     [
                         "id": integer, "line": integer, "reason": reasonID, "quantity": integer,

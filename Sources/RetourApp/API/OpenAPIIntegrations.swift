@@ -227,6 +227,10 @@ extension OpenAPIDocument {
         object([
             "id": integer, "url": anyText, "events": stringArray, "createdAt": dateTime,
             "company": ["type": "integer", "nullable": true],
+            "role": [
+                "type": "string", "nullable": true, "enum": Role.allCases.map(\.rawValue) as [Any] + [NSNull()],
+            ],
+            "status": ["type": "string", "enum": ["active", "revoked", "ended"]],
         ])
     }
 
@@ -262,6 +266,10 @@ extension OpenAPIDocument {
             "id": integer, "name": anyText, "prefix": anyText, "scopes": stringArray, "createdAt": dateTime,
             "lastUsedAt": nullableDateTime, "revokedAt": nullableDateTime,
             "company": ["type": "integer", "nullable": true],
+            "role": [
+                "type": "string", "nullable": true, "enum": Role.allCases.map(\.rawValue) as [Any] + [NSNull()],
+            ],
+            "status": ["type": "string", "enum": ["active", "revoked", "ended"]],
         ])
     }
 }

@@ -23,7 +23,7 @@ enum OperationsController {
                     throw Problem(
                         .serviceUnavailable, detail: Message("app.api.theDatabaseSchemaIsNotMigrated"))
                 }
-                return HealthAnswer(status: "ready")
+                return HealthAnswer(status: "ready", missingFiles: try await MissingFiles.count(on: req.db))
             } catch let problem as Problem {
                 throw problem
             } catch {
@@ -34,6 +34,8 @@ enum OperationsController {
 
     struct HealthAnswer: Content {
         var status: String
+        /// Files the database names that the store could not find when asked (readiness only).
+        var missingFiles: Int?
     }
 }
 

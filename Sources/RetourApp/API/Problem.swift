@@ -101,7 +101,7 @@ struct ProblemMiddleware: AsyncMiddleware {
 
         // Routes that answer JSON to the page's own script answer their errors as JSON too.
         let answersJSON = request.url.path.hasPrefix("/register/") && request.url.path.hasSuffix("/material")
-        if request.url.path.hasPrefix("/api/") || request.url.path == "/readyz" || answersJSON {
+        if MethodNotAllowedMiddleware.isForMachines(request.url.path) || answersJSON {
             let document = ProblemDocument(
                 type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, errors: items
             )

@@ -13,6 +13,11 @@ struct MigrateCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Flag(name: "revert", help: "Reverts the last batch of migrations instead")
         var revert: Bool
+
+        @Option(
+            name: "take-files-from",
+            help: "On PostgreSQL: copy in the files this database names from another files directory")
+        var takeFilesFrom: String?
     }
 
     var help: String { "Brings the database schema up to date (also done by serve); --revert undoes the last batch." }
@@ -24,6 +29,14 @@ struct MigrateCommand: AsyncCommand {
                 reverted.isEmpty ? "Nothing to revert." : "Reverted: \(reverted.joined(separator: ", ")).")
         } else {
             try await migrateGuarded(context.application)
+            if let directory = signature.takeFilesFrom {
+                guard context.application.config.databaseURL != nil else {
+                    context.console.error(
+                        "--take-files-from is for PostgreSQL (DATABASE_URL); SQLite keeps its files on disk.")
+                    throw ExitCode(2)
+                }
+                try await settleFiles(context.application, takingFrom: directory)
+            }
             context.console.print("Database schema is up to date.")
         }
     }
@@ -49,11 +62,46 @@ func revertGuarded(_ app: Application) async throws -> [String] {
 public func migrateGuarded(_ app: Application) async throws {
     try await withMigrationLock(app) {
         try await app.autoMigrate()
-        if app.config.databaseURL != nil {
-            let moved = try await DatabaseFileStore.takeOver(
-                LocalFileStore(root: app.config.filesDirectory), on: app.db)
-            if moved > 0 { app.logger.notice("moved \(moved) stored files from the disk into PostgreSQL") }
+        try await settleFiles(app)
+    }
+}
+
+/// Finds this installation's own files directory (`FileRoot`) and, on PostgreSQL, copies in the
+/// files the database names but lacks from the directory as it was before (an upgrade from files
+/// on disk) — or from `takingFrom`, an operator's explicit move.
+func settleFiles(_ app: Application, takingFrom: String? = nil) async throws {
+    let installation = try await Installation.current(app)
+    let base = app.config.filesDirectory
+    let sqlite = app.config.databaseURL == nil
+    let db = app.db
+    app.config.filesDirectory = try await FileRoot.claim(base: base, installation: installation.id) { digests in
+        // Only the local store adopts unmarked files, and only when its database names them.
+        guard sqlite else { return false }
+        for chunk in digests.chunked(500) {
+            if try await Attachment.query(on: db).filter(\.$sha256 ~~ Array(chunk)).count() > 0 { return true }
         }
+        return false
+    }
+    if sqlite {
+        // Files of this installation from before they were recorded: note those its database names.
+        let recorded = LocalFileStore(root: app.config.filesDirectory)
+        for chunk in FileRoot.storedDigests(in: recorded.root).chunked(500) {
+            for digest in Set(try await Attachment.query(on: db).filter(\.$sha256 ~~ Array(chunk)).all(\.$sha256)) {
+                let size =
+                    (try? FileManager.default.attributesOfItem(atPath: recorded.path(digest))[.size] as? Int) ?? 0
+                struct Row: Decodable { var digest: String }
+                let known = try await (db as! any SQLDatabase).select().column("digest").from("stored_files")
+                    .where("digest", .equal, digest).first(decoding: Row.self)
+                if known == nil {
+                    try await LocalFileStore.record(
+                        digest, size: size, at: recorded.modified(digest) ?? Date(timeIntervalSince1970: 0), on: db)
+                }
+            }
+        }
+    } else {
+        var copied = try await DatabaseFileStore.takeOver(LocalFileStore(root: base), on: db)
+        if let takingFrom { copied += try await DatabaseFileStore.takeOver(LocalFileStore(root: takingFrom), on: db) }
+        if copied > 0 { app.logger.notice("copied \(copied) stored files from the disk into PostgreSQL") }
     }
 }
 

@@ -114,7 +114,7 @@ struct Importer {
         let defined: [ImportReference.Kind: Set<String>] = [
             .company: Set(master.companies.map(\.number)), .article: Set(master.articles.map(\.number)),
         ]
-        let passwordHashes = errors.isEmpty ? try await hashes(of: master.users) : [:]
+        let passwordHashes = errors.isEmpty ? try await passwords(of: master.users) : NewPasswords()
         let known = errors
         // Both "invoices" and "documents" is an error the parser reported already.
         let invoiceSection = invoiceNames.count == 1 ? invoiceNames.first : nil
@@ -168,7 +168,7 @@ struct Importer {
                     var batch = ImportBatch()
                     batch.invoices = invoices
                     let newLines = bulkLoad != nil
-                    writing = Task { try await writer.write(batch, passwordHashes: [:], newLines: newLines) }
+                    writing = Task { try await writer.write(batch, passwordHashes: NewPasswords(), newLines: newLines) }
                 }
                 do {
                     while let name = try reader.nextSection() {
@@ -229,6 +229,7 @@ struct Importer {
         var id: Int
         var role: String
         var companyID: Int?
+        var active: Bool
     }
 
     private static func rights(of emails: [String], on db: any Database) async throws -> [String: Rights] {
@@ -236,7 +237,7 @@ struct Importer {
         for chunk in emails.chunked(batchSize) {
             for user in try await User.query(on: db).filter(\.$email ~~ Array(chunk)).all() {
                 found[user.email] = Rights(
-                    id: try user.requireID(), role: user.role.rawValue, companyID: user.companyID)
+                    id: try user.requireID(), role: user.role.rawValue, companyID: user.companyID, active: user.active)
             }
         }
         return found
@@ -244,7 +245,7 @@ struct Importer {
 
     /// Stores an already checked batch (the demo data uses this directly).
     func store(_ batch: ImportBatch) async throws -> ImportCounts {
-        let passwordHashes = try await hashes(of: batch.users)
+        let passwordHashes = try await passwords(of: batch.users)
         return try await database.transaction { db in
             let before = try await Self.rights(of: batch.users.map(\.email), on: db)
             let sql = db as! any SQLDatabase
@@ -255,23 +256,42 @@ struct Importer {
         }
     }
 
-    /// The bcrypt hashes of the passwords the document sets, by e-mail (before any transaction:
-    /// hashing is slow on purpose).
-    private func hashes(of users: [UserRecord]) async throws -> [String: String] {
-        var hashes: [String: String] = [:]
-        for user in users {
-            if let password = user.password { hashes[user.email] = try await hashPassword(password) }
+    /// The passwords the document changes: for each login whose password is new or differs from the
+    /// one last imported, its bcrypt hash and the keyed fingerprint that tells it apart next time
+    /// (before any transaction: hashing is slow on purpose). A password sent again unchanged — an
+    /// ERP that sends every user every night — costs one HMAC, not a bcrypt, and changes nothing.
+    private func passwords(of users: [UserRecord]) async throws -> NewPasswords {
+        let given = users.filter { $0.password != nil }
+        guard !given.isEmpty else { return NewPasswords() }
+        struct Secret: Decodable { var secret: String }
+        guard
+            let secret = try await (database as! any SQLDatabase).raw("SELECT secret FROM installation")
+                .first(decoding: Secret.self)?.secret
+        else { throw Abort(.internalServerError, reason: "the installation row is missing; run retour migrate") }
+        var known: [String: String] = [:]
+        for chunk in given.map(\.email).chunked(Self.batchSize) {
+            for user in try await User.query(on: database).filter(\.$email ~~ Array(chunk)).all() {
+                if let fingerprint = user.passwordFingerprint { known[user.email] = fingerprint }
+            }
         }
-        return hashes
+        var changed = NewPasswords()
+        for user in given {
+            guard let password = user.password else { continue }
+            let fingerprint = Installation.fingerprint(password, secret: secret)
+            if known[user.email] == fingerprint { continue }
+            changed.hashes[user.email] = try await hashPassword(password)
+            changed.fingerprints[user.email] = fingerprint
+        }
+        return changed
     }
 
-    /// A user whose role, company or password the ERP changed signs in again: sessions and tokens
-    /// made under the old rights end.
+    /// A user whose role, company, `active` or password the ERP changed signs in again: sessions
+    /// and tokens made under the old rights end. A user imported unchanged keeps them all.
     private static func endSessionsOfChangedUsers(
-        _ before: [String: Rights], passwordHashes: [String: String], on db: any Database
+        _ before: [String: Rights], passwordHashes: NewPasswords, on db: any Database
     ) async throws {
         let after = try await rights(of: Array(before.keys), on: db)
-        for (email, old) in before where after[email] != old || passwordHashes[email] != nil {
+        for (email, old) in before where after[email] != old || passwordHashes.hashes[email] != nil {
             try await SessionsOfUser.endAll(userID: old.id, on: db)
         }
     }
@@ -328,6 +348,12 @@ struct Importer {
     }
 }
 
+/// The passwords an import changes, by e-mail: bcrypt hashes and the fingerprints of what was sent.
+struct NewPasswords: Sendable {
+    var hashes: [String: String] = [:]
+    var fingerprints: [String: String] = [:]
+}
+
 /// The SQL side of an import, inside its transaction.
 private struct Writer {
     let sql: any SQLDatabase
@@ -335,7 +361,7 @@ private struct Writer {
     let lineCopy: LineCopy?
 
     /// `newLines`: the lines of `batch` are all new (a bulk load into an empty history).
-    func write(_ batch: ImportBatch, passwordHashes: [String: String], newLines: Bool = false) async throws
+    func write(_ batch: ImportBatch, passwordHashes: NewPasswords, newLines: Bool = false) async throws
         -> ImportCounts
     {
         var counts = ImportCounts()
@@ -359,22 +385,25 @@ private struct Writer {
 
         for user in batch.users {
             let companyID = user.company.flatMap { companyIDs[$0] }
-            if let hash = passwordHashes[user.email] {
+            if let hash = passwordHashes.hashes[user.email] {
                 try await sql.insert(into: "users")
-                    .columns("email", "name", "password_hash", "role", "company_id", "active")
+                    .columns("email", "name", "password_hash", "password_fingerprint", "role", "company_id", "active")
                     .values(
-                        SQLBind(user.email), SQLBind(user.name), SQLBind(hash), SQLBind(user.role.rawValue),
-                        SQLBind(companyID), SQLBind(true)
+                        SQLBind(user.email), SQLBind(user.name), SQLBind(hash),
+                        SQLBind(passwordHashes.fingerprints[user.email]), SQLBind(user.role.rawValue),
+                        SQLBind(companyID), SQLBind(user.active ?? true)
                     )
                     .onConflict(with: ["email"]) {
-                        $0.set(excludedValueOf: "name").set(excludedValueOf: "password_hash").set(
-                            excludedValueOf: "role"
-                        )
-                        .set(excludedValueOf: "company_id")
+                        let update = $0.set(excludedValueOf: "name").set(excludedValueOf: "password_hash")
+                            .set(excludedValueOf: "password_fingerprint").set(excludedValueOf: "role")
+                            .set(excludedValueOf: "company_id")
+                        return user.active == nil ? update : update.set(excludedValueOf: "active")
                     }.run()
             } else {
-                try await sql.update("users").set("name", to: user.name).set("role", to: user.role.rawValue)
-                    .set("company_id", to: companyID).where("email", .equal, user.email).run()
+                var update = sql.update("users").set("name", to: user.name).set("role", to: user.role.rawValue)
+                    .set("company_id", to: companyID)
+                if let active = user.active { update = update.set("active", to: active) }
+                try await update.where("email", .equal, user.email).run()
             }
             counts.users += 1
         }

@@ -58,6 +58,7 @@ enum RetourMetrics {
             Gauge(label: "retour_jobs_parked", dimensions: [("job", job)])
                 .record(try await JobClaims.parkedCount(in: table, on: sql))
         }
+        Gauge(label: "retour_files_missing").record(try await MissingFiles.count(on: app.db))
         try await recordDatabasePool(app, sql)
         let inReview = try await ReturnRequest.query(on: app.db).filter(\.$status == .inReview).count()
         Gauge(label: "retour_requests_in_review").record(inReview)

@@ -22,9 +22,17 @@ struct DatabaseFileStore: FileStore {
                 ON CONFLICT (digest) DO NOTHING RETURNING digest
                 """
             ).first()
-            guard inserted != nil else {
+            try await MissingFiles.found(digest, on: db)
+            if inserted == nil {
                 try await sql.update("stored_files").set("written_at", to: now).where("digest", .equal, digest).run()
-                return
+                // Its parts whole: nothing to write. Parts lost (a damaged restore) are written anew.
+                struct Count: Decodable { var total: Int }
+                let parts = try await sql.raw(
+                    "SELECT COUNT(*) AS total FROM stored_file_parts WHERE digest = \(bind: digest)"
+                ).first(decoding: Count.self)?.total
+                if parts == (size + Self.partBytes - 1) / Self.partBytes { return }
+                try await sql.delete(from: "stored_file_parts").where("digest", .equal, digest).run()
+                try await sql.update("stored_files").set("size", to: size).where("digest", .equal, digest).run()
             }
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
             defer { try? handle.close() }
@@ -41,12 +49,18 @@ struct DatabaseFileStore: FileStore {
     func stream(_ digest: String, for request: Request) async throws -> Response {
         struct Stored: Decodable { var size: Int }
         let sql = request.db as! any SQLDatabase
-        guard
-            let file = try await sql.select().column("size").from("stored_files").where("digest", .equal, digest)
-                .first(decoding: Stored.self)
-        else { throw Abort(.notFound) }
+        struct Count: Decodable { var total: Int }
+        let file = try await sql.select().column("size").from("stored_files").where("digest", .equal, digest)
+            .first(decoding: Stored.self)
         // Every part but the last is full: the size says how many there are.
-        let parts = (file.size + Self.partBytes - 1) / Self.partBytes
+        let parts = ((file?.size ?? 0) + Self.partBytes - 1) / Self.partBytes
+        let found = try await sql.raw(
+            "SELECT COUNT(*) AS total FROM stored_file_parts WHERE digest = \(bind: digest)"
+        ).first(decoding: Count.self)
+        guard let file, found?.total == parts else {
+            try await MissingFiles.missing(digest, at: request.now, on: request.db)
+            throw MissingFiles.gone
+        }
         let body = Response.Body(
             asyncStream: { writer in
                 struct Part: Decodable { var bytes: Data }
@@ -86,18 +100,35 @@ struct DatabaseFileStore: FileStore {
 }
 
 extension DatabaseFileStore {
-    /// Files a host kept on its own disk before it ran on PostgreSQL move into the database when the
-    /// schema is brought up to date, so that an upgrade loses none. Each leaves the disk only once its
-    /// copy is committed; a second run finds nothing left to move.
+    /// Files this database names but does not hold, found on a local disk (`retour migrate
+    /// --take-files-from DIR`, or the installation's own files directory from before files moved
+    /// into PostgreSQL): copied in, each in its own transaction. Nothing on the disk is moved,
+    /// changed or deleted, and a file the database does not name is not even read — the directory
+    /// may be another installation's.
     @discardableResult
     static func takeOver(_ local: LocalFileStore, on db: any Database) async throws -> Int {
-        var moved = 0
-        for digest in try await local.digests(writtenBefore: .distantFuture, on: db) {
-            let written = local.modified(digest) ?? Date(timeIntervalSince1970: 0)
-            try await DatabaseFileStore().put(temporaryFile: local.path(digest), digest: digest, now: written, on: db)
-            moved += 1
+        let onDisk = FileRoot.storedDigests(in: local.root)
+        guard !onDisk.isEmpty else { return 0 }
+        struct Row: Decodable { var sha256: String }
+        var copied = 0
+        for chunk in onDisk.chunked(500) {
+            let wanted = try await (db as! any SQLDatabase).raw(
+                """
+                SELECT DISTINCT a.sha256 FROM attachments a
+                WHERE a.sha256 IN (\(binds: Array(chunk)))
+                  AND NOT EXISTS (SELECT 1 FROM stored_files f WHERE f.digest = a.sha256)
+                """
+            ).all(decoding: Row.self).map(\.sha256)
+            for digest in wanted {
+                let copy = NSTemporaryDirectory() + "retour-takeover-" + digest
+                try? FileManager.default.removeItem(atPath: copy)
+                try FileManager.default.copyItem(atPath: local.path(digest), toPath: copy)
+                let written = local.modified(digest) ?? Date(timeIntervalSince1970: 0)
+                try await DatabaseFileStore().put(temporaryFile: copy, digest: digest, now: written, on: db)
+                copied += 1
+            }
         }
-        return moved
+        return copied
     }
 }
 

@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import RetourCore
+import SQLKit
 import Vapor
 
 /// Where attachments live, by the SHA-256 of their content: one copy per content, however often it
@@ -18,7 +20,10 @@ protocol FileStore: Sendable {
 }
 
 /// Files under `root/<first two hex digits>/<digest>`, moved in by a rename so that a crash never
-/// leaves a half-written file under a content address.
+/// leaves a half-written file under a content address. `root` is this installation's own directory
+/// (`FileRoot`), and every file it writes is recorded in its database (`stored_files`, without
+/// parts): the clean-up reads that record, never the directory, so it removes only files this
+/// installation wrote.
 struct LocalFileStore: FileStore {
     let root: String
 
@@ -28,37 +33,81 @@ struct LocalFileStore: FileStore {
         let target = path(digest)
         if FileManager.default.fileExists(atPath: target) {
             try? FileManager.default.setAttributes([.modificationDate: now], ofItemAtPath: target)
-            return
+            try? FileManager.default.removeItem(atPath: temporaryFile)
+        } else {
+            try FileManager.default.createDirectory(
+                atPath: root + "/" + digest.prefix(2), withIntermediateDirectories: true)
+            if rename(temporaryFile, target) != 0 && !FileManager.default.fileExists(atPath: target) {
+                throw Abort(.internalServerError, reason: "cannot store \(target)")
+            }
         }
-        try FileManager.default.createDirectory(
-            atPath: root + "/" + digest.prefix(2), withIntermediateDirectories: true)
-        if rename(temporaryFile, target) != 0 && !FileManager.default.fileExists(atPath: target) {
-            throw Abort(.internalServerError, reason: "cannot store \(target)")
-        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
+        try await Self.record(digest, size: size, at: now, on: db)
+        try await MissingFiles.found(digest, on: db)
+    }
+
+    /// Notes in the database that this installation holds `digest` on its disk.
+    static func record(_ digest: String, size: Int, at now: Date, on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw(
+            """
+            INSERT INTO stored_files (digest, size, written_at) VALUES (\(bind: digest), \(bind: size), \(bind: now))
+            ON CONFLICT (digest) DO UPDATE SET written_at = excluded.written_at
+            """
+        ).run()
     }
 
     func stream(_ digest: String, for request: Request) async throws -> Response {
-        try await request.fileio.asyncStreamFile(at: path(digest))
+        guard FileManager.default.fileExists(atPath: path(digest)) else {
+            try await MissingFiles.missing(digest, at: request.now, on: request.db)
+            throw MissingFiles.gone
+        }
+        return try await request.fileio.asyncStreamFile(at: path(digest))
     }
 
     func digests(writtenBefore date: Date, on db: any Database) async throws -> [String] {
-        let manager = FileManager.default
-        var found: [String] = []
-        for folder in (try? manager.contentsOfDirectory(atPath: root)) ?? [] where folder.count == 2 {
-            for name in (try? manager.contentsOfDirectory(atPath: root + "/" + folder)) ?? [] where name.count == 64 {
-                if (modified(name) ?? date) < date { found.append(name) }
-            }
-        }
-        return found
+        struct Row: Decodable { var digest: String }
+        return try await (db as! any SQLDatabase).select().column("digest").from("stored_files")
+            .where("written_at", .lessThan, date).all(decoding: Row.self).map(\.digest)
     }
 
     func remove(_ digest: String, writtenBefore date: Date, on db: any Database) async throws {
-        guard (modified(digest) ?? date) < date else { return }
+        let sql = db as! any SQLDatabase
+        struct Row: Decodable { var digest: String }
+        let old = try await sql.select().column("digest").from("stored_files").where("digest", .equal, digest)
+            .where("written_at", .lessThan, date).first(decoding: Row.self)
+        guard old != nil, (modified(digest) ?? date) < date else { return }
+        try await sql.delete(from: "stored_files").where("digest", .equal, digest).run()
         try? FileManager.default.removeItem(atPath: path(digest))
     }
 
     func modified(_ digest: String) -> Date? {
         try? FileManager.default.attributesOfItem(atPath: path(digest))[.modificationDate] as? Date
+    }
+}
+
+/// Files a request names that the store cannot find (a disk lost, a restore without its files):
+/// answered 404 — a page saying the file is no longer available — never 500, and kept in a list
+/// that `/readyz` and `/metrics` report, until the file is stored again.
+enum MissingFiles {
+    static var gone: Problem { Problem(.notFound, detail: Message("files.gone")) }
+
+    static func missing(_ digest: String, at now: Date, on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw(
+            """
+            INSERT INTO missing_files (digest, first_seen) VALUES (\(bind: digest), \(bind: now))
+            ON CONFLICT (digest) DO NOTHING
+            """
+        ).run()
+    }
+
+    static func found(_ digest: String, on db: any Database) async throws {
+        try await (db as! any SQLDatabase).delete(from: "missing_files").where("digest", .equal, digest).run()
+    }
+
+    static func count(on db: any Database) async throws -> Int {
+        struct Row: Decodable { var total: Int }
+        return try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS total FROM missing_files").first(
+            decoding: Row.self)?.total ?? 0
     }
 }
 

@@ -7,5 +7,5 @@ public let retourMigrations: [any Migration] = [
     CreateSubmissionGroups(), CreateMailAttachments(), CreateJSONColumns(), AddForeignKeys(),
     TypeRemainingJSONColumns(), CreateCompanyFirstIndexes(), CreateStoredFiles(),
     DropUnusedNumberIndexes(), CreateAPIKeys(), CreateIntegrations(), AddUnfinishedAttempts(),
-    BindAPIKeysToTheirRole(),
+    BindAPIKeysToTheirRole(), CreateInstallation(), AddPasswordFingerprint(),
 ]

@@ -10,6 +10,9 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "email") var email: String
     @Field(key: "name") var name: String
     @Field(key: "password_hash") var passwordHash: String
+    /// A keyed fingerprint of the password last set by the import (`Installation.fingerprint`): a
+    /// nightly import that sends it again is told from one that changes it without a bcrypt.
+    @OptionalField(key: "password_fingerprint") var passwordFingerprint: String?
     @Field(key: "role") var roleName: String
     @OptionalParent(key: "company_id") var company: Company?
     @Field(key: "active") var active: Bool
@@ -28,4 +31,17 @@ final class User: Model, @unchecked Sendable {
 
     var role: Role { Role(rawValue: roleName) ?? .resellerUser }
     var companyID: Int? { $company.id }
+}
+
+/// Migration 023 — the fingerprint of the password an import last set.
+struct AddPasswordFingerprint: AsyncMigration {
+    var name: String { "RetourApp.AddPasswordFingerprint" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(User.schema).field("password_fingerprint", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(User.schema).deleteField("password_fingerprint").update()
+    }
 }

@@ -142,10 +142,11 @@ public struct ImportParser {
                     Message("import.usersWithRoleHaveNoCompany", ["roleRawValue": "\(role.rawValue)"]))
             }
         }
+        let active = p.optionalBool(f, "active", at)
         guard let email, let name, let role else { return nil }
         return UserRecord(
             email: email.lowercased(), name: name, company: role.belongsToCompany ? company : nil, role: role,
-            password: password, pointer: at)
+            password: password, active: active, pointer: at)
     }
 
     private static func parseBrand(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> BrandRecord?
@@ -423,7 +424,8 @@ public struct ImportParser {
 
     mutating func optionalURL(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> String? {
         guard let text = optionalText(f, key, at, maximum: 500) else { return nil }
-        guard text.hasPrefix("https://") || text.hasPrefix("http://") else {
+        // Judged whole, as every address from outside: scheme, host, port, no credentials.
+        guard case .success = WebAddress.parse(text) else {
             fail(
                 at.appending(key), Message("import.aWebAddressStartsWithHttp"))
             return nil

@@ -45,14 +45,21 @@ public struct UserRecord: Sendable, Hashable {
     public var company: String?
     public var role: Role
     public var password: String?
+    /// Whether the login may sign in; nil leaves it as it is (a new login is active), so that a
+    /// document without the field never switches back on a login its company switched off.
+    public var active: Bool?
     public var pointer: JSONPointer
 
-    public init(email: String, name: String, company: String?, role: Role, password: String?, pointer: JSONPointer) {
+    public init(
+        email: String, name: String, company: String?, role: Role, password: String?, active: Bool? = nil,
+        pointer: JSONPointer
+    ) {
         self.email = email
         self.name = name
         self.company = company
         self.role = role
         self.password = password
+        self.active = active
         self.pointer = pointer
     }
 }

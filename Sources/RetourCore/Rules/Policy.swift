@@ -116,8 +116,10 @@ public struct Policy: Sendable, Hashable, Codable {
         self.transitGraceDays = transitGraceDays
     }
 
+    /// A reason a stored version does not name (it was published before the reason existed) takes
+    /// its defaults from the reason table: an upgrade never closes a new reason silently.
     public subscript(reason: ReasonID) -> ReasonPolicy {
-        reasons[reason] ?? ReasonPolicy(window: .days(0))
+        reasons[reason] ?? Reason.named(reason).defaults
     }
 
     /// The rulebook's values (§3): each reason's `defaults` in the reason table.

@@ -14,9 +14,11 @@ enum Fixtures {
 
     /// The document, read by the import's own parser once per test process (a debug build takes a
     /// while over 280 KB); a document the parser refuses stops the tests.
+    static let worldURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/world.json")
+
     static let batch: ImportBatch = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/world.json")
+        let url = worldURL
         guard let data = try? Data(contentsOf: url),
             let document = try? JSONDecoder().decode(JSONValue.self, from: data)
         else { fatalError("the test fixtures are missing or broken: \(url.path)") }

@@ -1,0 +1,66 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Who this installation is: an id and a secret made once, by the migration, and kept in its own
+/// database. The id tells its files directory from another installation's (`FileRoot`); the secret
+/// keys fingerprints (`Installation.fingerprint`), different in every installation.
+enum Installation {
+    struct Row: Decodable {
+        var id: String
+        var secret: String
+    }
+
+    private struct Key: StorageKey {
+        typealias Value = Row
+    }
+
+    /// This installation's id and secret (read once per process).
+    static func current(_ app: Application) async throws -> Row {
+        if let known = app.storage[Key.self] { return known }
+        guard
+            let row = try await (app.db as! any SQLDatabase).raw("SELECT id, secret FROM installation").first(
+                decoding: Row.self)
+        else { throw Abort(.internalServerError, reason: "the installation row is missing; run retour migrate") }
+        app.storage[Key.self] = row
+        return row
+    }
+
+    /// A keyed fingerprint (HMAC-SHA256) of `text`: the same text gives the same fingerprint in one
+    /// installation, so a re-sent value is told from a changed one without storing or re-hashing it.
+    static func fingerprint(_ text: String, secret: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            .map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Migration 022 — the installation's id and secret; the files its database names but cannot find.
+struct CreateInstallation: AsyncMigration {
+    var name: String { "RetourApp.CreateInstallation" }
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await sql.create(table: "installation")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("secret", type: .text, .notNull)
+            .run()
+        try await sql.raw(
+            """
+            INSERT INTO installation (id, secret)
+            VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: randomToken(bytes: 32)))
+            """
+        ).run()
+        try await sql.create(table: "missing_files")
+            .column("digest", type: .text, .primaryKey(autoIncrement: false))
+            .column("first_seen", type: .timestamp, .notNull)
+            .run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await sql.drop(table: "missing_files").run()
+        try await sql.drop(table: "installation").run()
+    }
+}
