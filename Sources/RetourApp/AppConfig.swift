@@ -16,6 +16,11 @@ public struct AppConfig: Sendable {
     /// The wait before checking a password of an account that many clients failed on (the
     /// slower path of `Authentication`).
     public var slowLoginMilliseconds = 1_500
+    /// Retention (contract "Data that lasts"): events and webhook deliveries, sent mail, and
+    /// requests counted from closing.
+    public var keepEventsDays = 180
+    public var keepMailDays = 90
+    public var keepRequestsYears = 7
     /// Where uploaded files are kept, outside the web root.
     public var filesDirectory = "var/files"
     /// Where the file mail transport writes `.eml` files.
@@ -167,6 +172,15 @@ public struct AppConfig: Sendable {
         }
         if let value = environment["RETOUR_RETURN_ADDRESS"], !value.isEmpty { config.returnAddress = value }
         if let value = environment["RETOUR_RMA_MAILBOX"], !value.isEmpty { config.rmaMailbox = value }
+        if let value = integer("RETOUR_KEEP_EVENTS_DAYS", in: 1...36_500, "RETOUR_KEEP_EVENTS_DAYS must be 1…36500") {
+            config.keepEventsDays = value
+        }
+        if let value = integer("RETOUR_KEEP_MAIL_DAYS", in: 1...36_500, "RETOUR_KEEP_MAIL_DAYS must be 1…36500") {
+            config.keepMailDays = value
+        }
+        if let value = integer("RETOUR_KEEP_REQUESTS_YEARS", in: 1...100, "RETOUR_KEEP_REQUESTS_YEARS must be 1…100") {
+            config.keepRequestsYears = value
+        }
         if let value = integer("RETOUR_WORKER_INTERVAL", in: 0...Int.max, "RETOUR_WORKER_INTERVAL must be seconds ≥ 0")
         {
             config.workerInterval = value

@@ -28,7 +28,8 @@ public func configure(
             app.databases.use(
                 .postgres(configuration: postgres, maxConnectionsPerEventLoop: DatabasePool.maxConnectionsPerEventLoop),
                 as: .psql)
-        } else if app.environment == .testing && config.sqlitePath == ":memory:" {
+        } else if config.sqlitePath == ":memory:" {
+            // SQLite's own name for a database in memory, in every environment: never a file of that name.
             app.databases.use(.sqlite(.memory), as: .sqlite)
         } else {
             let directory = (config.sqlitePath as NSString).deletingLastPathComponent
@@ -109,6 +110,10 @@ public func configure(
         app.asyncCommands.use(TokenCommand(), as: "token")
         app.asyncCommands.use(ExplainCommand(), as: "explain")
         app.asyncCommands.use(WorkerCommand(), as: "worker")
+        app.asyncCommands.use(PersonalDataCommand(action: .export), as: "export-user")
+        app.asyncCommands.use(PersonalDataCommand(action: .erase), as: "erase-user")
+        app.asyncCommands.use(BackupCommand(restoring: false), as: "backup")
+        app.asyncCommands.use(BackupCommand(restoring: true), as: "restore")
     }
 
     do {  // Background work inside `serve` (the entrypoint switches it off for other commands)

@@ -173,6 +173,28 @@ extension AppTests {
             }
         }
 
+        /// `:memory:` is SQLite's name for a database in memory, in every environment: a test that
+        /// ran outside `.testing` used to leave a file of that name in the working directory.
+        @Test func anInMemoryDatabaseLeavesNoFileBehind() async throws {
+            let stray = FileManager.default.currentDirectoryPath + "/:memory:"
+            try? FileManager.default.removeItem(atPath: stray)
+            let app = try await Application.make(.development)
+            do {
+                var config = AppConfig(databaseURL: nil, sqlitePath: ":memory:", bcryptCost: 4)
+                config.workerInterval = 0
+                config.filesDirectory =
+                    FileManager.default.temporaryDirectory.appendingPathComponent("retour-mem-\(UUID())").path
+                try await configure(app, config: config)
+                try await migrateGuarded(app)
+                #expect(try await Company.query(on: app.db).count() == 0)
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
+            try await app.asyncShutdown()
+            #expect(!FileManager.default.fileExists(atPath: stray))
+        }
+
         /// A policy version published before a reason existed: after the upgrade that reason is open
         /// with its defaults, not closed by a window of 0 days.
         @Test func aReasonNewerThanThePublishedPolicyIsOpen() async throws {

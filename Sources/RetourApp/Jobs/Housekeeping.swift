@@ -4,7 +4,8 @@ import SQLKit
 import Vapor
 
 /// What the worker tidies each round: sessions and tokens past their life, old login failures and
-/// idempotency answers, upload links that ended, and files nothing refers to any more.
+/// idempotency answers, upload links that ended, what the retention settings no longer keep, and
+/// files nothing refers to any more.
 enum Housekeeping {
     /// An upload that never became part of a position or request is kept this long for the form.
     static let unusedUploadSeconds: TimeInterval = 2 * 86_400
@@ -43,6 +44,7 @@ enum Housekeeping {
             "created_at", .lessThan, now.addingTimeInterval(-7 * 86_400)
         )
         .run()
+        rows += try await Retention.apply(config: app.config, now: now, today: app.today, on: db)
         rows += try await unusedUploads(before: now.addingTimeInterval(-unusedUploadSeconds), on: db)
         let files = try await removeOrphanFiles(app, now: now, on: db)
         return (files, rows)

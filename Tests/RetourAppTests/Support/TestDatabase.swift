@@ -27,6 +27,12 @@ actor TestDatabase {
         return try await shared.copy()
     }
 
+    /// The address of a fresh database with nothing in it (a restore's target); nil on SQLite.
+    static func makeEmpty() async throws -> String? {
+        guard baseURL != nil else { return nil }
+        return try await shared.empty()
+    }
+
     /// Drops a database that `make` handed out.
     static func drop(_ url: String?) async {
         guard let url, let name = URLComponents(string: url)?.path.dropFirst() else { return }
@@ -39,6 +45,19 @@ actor TestDatabase {
             let template = try await preparedTemplate()
             let name = "retour_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             try await adminSQL().raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: template)").run()
+            await gate.leave()
+            return Self.url(database: name)
+        } catch {
+            await gate.leave()
+            throw error
+        }
+    }
+
+    private func empty() async throws -> String {
+        await gate.enter()
+        do {
+            let name = "retour_e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            try await adminSQL().raw("CREATE DATABASE \(ident: name)").run()
             await gate.leave()
             return Self.url(database: name)
         } catch {

@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import RetourCore
+import SQLKit
+
+/// What an installation keeps, and for how long (contract "Data that lasts"): events and their
+/// webhook deliveries `RETOUR_KEEP_EVENTS_DAYS`, sent mail `RETOUR_KEEP_MAIL_DAYS`, requests with their
+/// credit notes `RETOUR_KEEP_REQUESTS_YEARS` after they closed. Their files go with the next clean-up,
+/// once nothing names them. Applied by the worker's housekeeping, a bounded batch at a time.
+enum Retention {
+    static let batchSize = 1_000
+
+    /// Returns how many rows went.
+    static func apply(config: AppConfig, now: Date, today: CalendarDay, on db: any Database) async throws -> Int {
+        let sql = db as! any SQLDatabase
+        var removed = 0
+        let eventsBefore = now.addingTimeInterval(-Double(config.keepEventsDays) * 86_400)
+        removed += try await deleteEvents(
+            "SELECT id FROM integration_events WHERE occurred_at < \(bind: eventsBefore)", on: sql)
+        let mailBefore = now.addingTimeInterval(-Double(config.keepMailDays) * 86_400)
+        removed +=
+            try await sql.raw(
+                """
+                DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'sent'
+                  AND sent_at < \(bind: mailBefore) ORDER BY id LIMIT \(literal: batchSize)) RETURNING id
+                """
+            ).all().count
+        // Requests closed more than the kept years ago, with their events, history and claims.
+        let closedBefore = today.adding(months: -12 * config.keepRequestsYears)
+        struct ID: Decodable { var id: Int }
+        let old = try await sql.raw(
+            """
+            SELECT id FROM requests WHERE closed_on IS NOT NULL AND closed_on < \(bind: closedBefore.iso)
+            ORDER BY id LIMIT \(literal: batchSize)
+            """
+        ).all(decoding: ID.self).map(\.id)
+        if !old.isEmpty {
+            try await db.writeTransaction { db in
+                let sql = db as! any SQLDatabase
+                _ = try await deleteEvents(
+                    "SELECT id FROM integration_events WHERE request_id IN (\(binds: old))", on: sql)
+                // The history and the claimed serials go with the request (foreign keys cascade).
+                try await sql.raw("DELETE FROM requests WHERE id IN (\(binds: old))").run()
+            }
+            removed += old.count
+        }
+        return removed
+    }
+
+    /// Deletes the events `selection` picks (a query of their ids) with their webhook deliveries.
+    private static func deleteEvents(_ selection: SQLQueryString, on sql: any SQLDatabase) async throws -> Int {
+        let ids = try await sql.raw("\(selection) ORDER BY id LIMIT \(literal: batchSize)").all().count
+        guard ids > 0 else { return 0 }
+        try await sql.raw("DELETE FROM webhook_deliveries WHERE event_id IN (\(selection))").run()
+        return try await sql.raw("DELETE FROM integration_events WHERE id IN (\(selection)) RETURNING id").all().count
+    }
+}

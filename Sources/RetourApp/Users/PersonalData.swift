@@ -1,0 +1,252 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// A person's right to see what is stored about them and to be forgotten (contract "Data that
+/// lasts"): `retour export-user` and `retour erase-user`. Erasure takes the person's name and
+/// e-mail out of every text the database holds — requests, messages, timelines, mails, logs — and
+/// ends their sessions, tokens and keys; the requests, amounts and credit notes stay, since the
+/// distributor must keep them.
+enum PersonalData {
+    /// Every stored fact about the person with `email`, as JSON; nil when there is no such person.
+    static func export(email: String, on db: any Database) async throws -> Data? {
+        guard let user = try await User.query(on: db).filter(\.$email == email.lowercased()).first() else {
+            return nil
+        }
+        let id = try user.requireID()
+        let formatter = ISO8601DateFormatter()
+        func day(_ date: Date?) -> Any { date.map { formatter.string(from: $0) } ?? NSNull() }
+        var facts: [String: Any] = [
+            "email": user.email, "name": user.name, "role": user.role.rawValue, "active": user.active,
+            "language": user.language ?? NSNull(),
+        ]
+        if let company = try await user.$company.get(on: db) {
+            facts["company"] = ["number": company.number, "name": company.name]
+        }
+        facts["sessions"] = try await WebSession.query(on: db).filter(\.$userID == id).all().map {
+            ["createdAt": day($0.createdAt), "lastSeenAt": day($0.lastSeenAt)]
+        }
+        facts["tokens"] = try await APIToken.query(on: db).filter(\.$user.$id == id).all().map {
+            ["createdAt": day($0.createdAt), "expiresAt": day($0.expiresAt)]
+        }
+        facts["apiKeys"] = try await APIKey.query(on: db).filter(\.$userID == id).all().map {
+            [
+                "name": $0.name, "prefix": $0.keyPrefix, "createdAt": day($0.createdAt),
+                "revokedAt": day($0.revokedAt),
+            ] as [String: Any]
+        }
+        facts["webhooks"] = try await Webhook.query(on: db).filter(\.$userID == id).all().map {
+            ["url": $0.url, "createdAt": day($0.createdAt), "deletedAt": day($0.deletedAt)] as [String: Any]
+        }
+        let requests = try await ReturnRequest.query(on: db).filter(\.$userID == id).sort(\.$id).all()
+        facts["requests"] = requests.map {
+            [
+                "number": $0.number, "reason": $0.reason.rawValue, "status": $0.status.rawValue,
+                "submittedAt": day($0.submittedAt),
+                "fields": (try? JSONSerialization.jsonObject(with: JSONEncoder().encode($0.fields))) ?? [:],
+            ] as [String: Any]
+        }
+        let numbers = Dictionary(uniqueKeysWithValues: requests.compactMap { r in r.id.map { ($0, r.number) } })
+        let events = try await RequestEvent.query(on: db).filter(\.$actorID == id).sort(\.$at).all()
+        var numberOf = numbers
+        for event in events where numberOf[event.requestID] == nil {
+            numberOf[event.requestID] = try await ReturnRequest.find(event.requestID, on: db)?.number
+        }
+        facts["timeline"] = events.map {
+            [
+                "request": numberOf[$0.requestID] ?? "", "at": day($0.at), "action": $0.action,
+                "message": $0.message ?? NSNull(),
+            ] as [String: Any]
+        }
+        facts["cartPositions"] = try await CartPosition.query(on: db).filter(\.$userID == id).all().map {
+            ["reason": $0.reason.rawValue, "quantity": $0.quantity, "createdAt": day($0.createdAt)] as [String: Any]
+        }
+        facts["attachments"] = try await Attachment.query(on: db).filter(\.$userID == id).all().map {
+            ["filename": $0.filename, "size": $0.size, "createdAt": day($0.createdAt)] as [String: Any]
+        }
+        facts["mails"] = try await OutboxMail.query(on: db).filter(\.$recipient == user.email).sort(\.$id).all().map {
+            ["subject": $0.subject, "status": $0.status, "createdAt": day($0.createdAt)] as [String: Any]
+        }
+        facts["auditEvents"] = try await AuditEvent.query(on: db).filter(\.$actorID == id).sort(\.$at).all().map {
+            ["at": day($0.at), "action": $0.action, "subject": $0.subject, "detail": $0.detail]
+        }
+        facts["failedLogins"] = try await LoginFailure.query(on: db).filter(\.$subject == "email:" + user.email)
+            .count()
+        return try JSONSerialization.data(withJSONObject: facts, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    /// What erasure writes instead of the person's name and e-mail.
+    static func placeholders(for id: Int) -> (name: String, email: String) {
+        ("Verwijderde gebruiker \(id)", "verwijderd-\(id)@retour.invalid")
+    }
+
+    /// A name shorter than this is replaced in the user's own record only: replacing "Al" in every
+    /// text would garble other words.
+    static let shortestNameReplacedEverywhere = 4
+
+    enum Outcome: Equatable {
+        case erased(texts: Int)
+        case notFound
+    }
+
+    /// Erases the person with `email` in one transaction: the login cannot sign in again, every
+    /// session, token and key ends, and their name and e-mail are replaced in every text column.
+    static func erase(email: String, now: Date, on db: any Database) async throws -> Outcome {
+        guard let user = try await User.query(on: db).filter(\.$email == email.lowercased()).first() else {
+            return .notFound
+        }
+        let id = try user.requireID()
+        let (name, address) = (user.name, user.email)
+        let placeholder = placeholders(for: id)
+        return try await db.writeTransaction { db in
+            try await db.lockForUpdate(User.schema, ids: [id])
+            try await SessionsOfUser.endAll(userID: id, on: db)
+            try await APIKey.query(on: db).filter(\.$userID == id).filter(\.$revokedAt == nil)
+                .set(\.$revokedAt, to: now).update()
+            let sql = db as! any SQLDatabase
+            try await sql.update(User.schema).set("name", to: placeholder.name).set("email", to: placeholder.email)
+                .set("password_hash", to: "-").set("password_fingerprint", to: SQLLiteral.null)
+                .set("active", to: false).set("language", to: SQLLiteral.null).where("id", .equal, id).run()
+            var texts = 0
+            var needles = [(address, placeholder.email)]
+            if name.count >= shortestNameReplacedEverywhere { needles.append((name, placeholder.name)) }
+            for column in try await textColumns(sql) where !(column.table == User.schema) {
+                for (needle, replacement) in needles {
+                    texts += try await replace(needle, with: replacement, in: column, on: sql)
+                }
+            }
+            try await AuditEvent(
+                at: now, actorID: nil, action: "user.erased", subject: "user \(id)", detail: "retour erase-user"
+            ).create(on: db)
+            return .erased(texts: texts)
+        }
+    }
+
+    struct Column {
+        var table: String
+        var name: String
+        /// Stored as JSONB (PostgreSQL): replaced in its text form.
+        var json: Bool
+    }
+
+    /// Every column that holds text in this database: found, not listed, so that a table added
+    /// later is erased too.
+    static func textColumns(_ sql: any SQLDatabase) async throws -> [Column] {
+        if sql.dialect.name == "sqlite" {
+            struct Table: Decodable { var name: String }
+            struct Info: Decodable {
+                var name: String
+                var type: String
+            }
+            var columns: [Column] = []
+            let tables = try await sql.raw(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_fluent_migrations'"
+            ).all(decoding: Table.self)
+            for table in tables {
+                for info in try await sql.raw("PRAGMA table_info(\(ident: table.name))").all(decoding: Info.self) {
+                    let type = info.type.uppercased()
+                    if type.contains("TEXT") || type.contains("CHAR") || type.contains("JSON") || type.isEmpty {
+                        columns.append(Column(table: table.name, name: info.name, json: false))
+                    }
+                }
+            }
+            return columns
+        }
+        struct Row: Decodable {
+            var table_name: String
+            var column_name: String
+            var data_type: String
+        }
+        return try await sql.raw(
+            """
+            SELECT table_name, column_name, data_type FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name <> '_fluent_migrations'
+              AND data_type IN ('text', 'character varying', 'jsonb', 'json')
+            """
+        ).all(decoding: Row.self).map {
+            Column(table: $0.table_name, name: $0.column_name, json: $0.data_type.hasPrefix("json"))
+        }
+    }
+
+    /// Replaces `needle` in one column; returns how many rows held it.
+    private static func replace(_ needle: String, with replacement: String, in column: Column, on sql: any SQLDatabase)
+        async throws -> Int
+    {
+        let table = SQLIdentifier(column.table)
+        let name = SQLIdentifier(column.name)
+        if sql.dialect.name == "sqlite" {
+            return try await sql.raw(
+                """
+                UPDATE \(table) SET \(name) = REPLACE(\(name), \(bind: needle), \(bind: replacement))
+                WHERE typeof(\(name)) = 'text' AND instr(\(name), \(bind: needle)) > 0 RETURNING 1 AS one
+                """
+            ).all().count
+        }
+        if column.json {
+            return try await sql.raw(
+                """
+                UPDATE \(table) SET \(name) = CAST(REPLACE(CAST(\(name) AS TEXT), \(bind: needle), \(bind: replacement)) AS JSONB)
+                WHERE strpos(CAST(\(name) AS TEXT), \(bind: needle)) > 0 RETURNING 1 AS one
+                """
+            ).all().count
+        }
+        return try await sql.raw(
+            """
+            UPDATE \(table) SET \(name) = REPLACE(\(name), \(bind: needle), \(bind: replacement))
+            WHERE strpos(\(name), \(bind: needle)) > 0 RETURNING 1 AS one
+            """
+        ).all().count
+    }
+}
+
+/// `retour export-user --email E` and `retour erase-user --email E`.
+struct PersonalDataCommand: AsyncCommand {
+    enum Action {
+        case export
+        case erase
+    }
+
+    struct Signature: CommandSignature {
+        @Option(name: "email", help: "The person's e-mail address")
+        var email: String?
+    }
+
+    let action: Action
+
+    var help: String {
+        switch action {
+        case .export: return "Prints every stored fact about a person as JSON: export-user --email E"
+        case .erase:
+            return
+                "Replaces a person's name and e-mail everywhere and ends their logins; requests stay: erase-user --email E"
+        }
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let email = signature.email?.trimmingWhitespace().lowercased(), !email.isEmpty else {
+            context.console.error("Name the person: --email E")
+            throw ExitCode(2)
+        }
+        let app = context.application
+        try await migrateGuarded(app)
+        switch action {
+        case .export:
+            guard let data = try await PersonalData.export(email: email, on: app.db) else {
+                context.console.error("No user with e-mail \(email).")
+                throw ExitCode(1)
+            }
+            context.console.print(String(decoding: data, as: UTF8.self))
+        case .erase:
+            switch try await PersonalData.erase(email: email, now: app.clock.now, on: app.db) {
+            case .notFound:
+                context.console.error("No user with e-mail \(email).")
+                throw ExitCode(1)
+            case .erased(let texts):
+                context.console.print(
+                    "Erased \(email): the login is off, its sessions, tokens and keys ended, and \(texts) stored text(s) no longer name the person."
+                )
+            }
+        }
+    }
+}
