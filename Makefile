@@ -3,7 +3,7 @@ SHELL := /bin/bash
 BIN := .build/debug/retour
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: run test deps build lint format test-sqlite test-postgres test-hostile test-schema test-client test-e2e test-cluster bench cluster clean
+.PHONY: run test deps build lint format test-sqlite test-postgres test-year test-hostile test-schema test-client test-e2e test-cluster bench cluster clean
 
 run: deps build
 	$(BIN) migrate
@@ -11,7 +11,7 @@ run: deps build
 	@echo "Retour is at http://localhost:8080 — log in with one of the demo logins above."
 	$(BIN) serve --hostname 0.0.0.0 --port 8080
 
-test: deps lint build test-sqlite test-postgres test-hostile test-schema test-client test-e2e test-cluster
+test: deps lint build test-sqlite test-postgres test-year test-hostile test-schema test-client test-e2e test-cluster
 	@echo "All test stages passed."
 
 deps:
@@ -32,6 +32,12 @@ test-sqlite:
 
 test-postgres:
 	scripts/with-postgres.sh swift test --skip-build
+
+# A year in a day: 365 days of imports, registrations, decisions, expiries, policies, backups (one
+# restored mid-year) and housekeeping on one installation, then the invariants (SQLite and PostgreSQL).
+test-year:
+	RETOUR_YEAR=1 swift test --skip-build --filter YearTests
+	RETOUR_YEAR=1 scripts/with-postgres.sh swift test --skip-build --filter YearTests
 
 # Bad input on every API operation and form, 100 MB anonymous bodies, the database stopped under
 # load and kill -9 during submissions, against `retour serve` on a throw-away PostgreSQL.

@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import RetourCore
@@ -228,6 +229,89 @@ extension AppTests {
                 throw error
             }
             try await today.asyncShutdown()
+        }
+
+        /// A database written by the last release (commit 7142146) through its API — a credited
+        /// defect with a photo, a request awaiting goods, an API key, a webhook, a new policy
+        /// version (`scripts/make-release-fixture.py`) — upgrades and answers as before: the logins
+        /// work, the requests read back, the photo downloads with its digest from the directory the
+        /// release wrote it to, the key still reads, and a backup of it restores.
+        @Test func aDatabaseOfTheLastReleaseUpgradesAndAnswersAsBefore() async throws {
+            let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/release")
+            let facts = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: fixture.appendingPathComponent("facts.json")))
+                    as? [String: String])
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-release-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(
+                at: fixture.appendingPathComponent("retour.sqlite"),
+                to: directory.appendingPathComponent("retour.sqlite"))
+            try FileManager.default.copyItem(
+                at: fixture.appendingPathComponent("files"), to: directory.appendingPathComponent("files"))
+            var config = AppConfig(
+                databaseURL: nil, sqlitePath: directory.appendingPathComponent("retour.sqlite").path, bcryptCost: 4)
+            config.filesDirectory = directory.appendingPathComponent("files").path
+            config.workerInterval = 0
+            let app = try await Application.make(.testing)
+            do {
+                try await configure(app, config: config)
+                app.clock = FixedClock(day: testDay, timeZone: config.timeZone)
+                try await migrateGuarded(app)
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                let credited = try await app.get("/api/v1/requests/\(facts["credited"] ?? "")", token: jan).json()
+                #expect(credited["status"] as? String == "credited")
+                #expect((credited["creditNote"] as? [String: Any])?["number"] is String)
+                let waiting = try await app.get("/api/v1/requests/\(facts["awaitingGoods"] ?? "")", token: agent).json()
+                #expect(waiting["status"] as? String == "awaiting_goods")
+                let photo = try await app.get("/api/v1/attachments/\(facts["attachment"] ?? "")", token: jan)
+                #expect(photo.status == .ok)
+                let digest = SHA256.hash(data: Data(buffer: photo.body)).map { String(format: "%02x", $0) }.joined()
+                #expect(digest == facts["photoSha256"])
+                // The release's files directory is this installation's: marked as its own, nothing moved.
+                #expect(app.config.filesDirectory == config.filesDirectory)
+                // The key made by the release still reads its company's requests, and only them.
+                let key = try await APIKeyTests.send(app, .GET, "/api/v1/requests", key: facts["key"] ?? "")
+                #expect(key.status == .ok)
+                #expect(key.body.string.contains(facts["credited"] ?? "-"))
+                // Every reason is open where it was; the policy versions read back.
+                let line = try await RegistrationTests.webcam(app, jan)
+                let reasons = try await ReasonsTests.reasons(app, line: line, token: jan)
+                #expect(reasons.count == ReasonID.allCases.count)
+                let policies = try await app.get("/api/v1/policies", token: try await app.token("admin@retour.example"))
+                #expect(policies.status == .ok)
+                // The worker rounds run on the old rows: the pending webhook delivery is tried.
+                try await WebhookWorker.runOnce(app)
+                try await MailWorker.runOnce(app)
+                try await Housekeeping.runOnce(app)
+                #expect(try await app.get("/api/v1/attachments/\(facts["attachment"] ?? "")", token: jan).status == .ok)
+                // And a backup of it restores into an empty installation that answers the same.
+                let archive = directory.appendingPathComponent("release.tar").path
+                try await Backup.create(app, to: archive)
+                var target = config
+                target.sqlitePath = directory.appendingPathComponent("restored.sqlite").path
+                target.filesDirectory = directory.appendingPathComponent("restored-files").path
+                let restored = try await Application.make(.testing)
+                do {
+                    try await configure(restored, config: target)
+                    restored.clock = app.clock
+                    _ = try await Backup.restore(restored, from: archive)
+                    let again = try await restored.get("/api/v1/requests/\(facts["credited"] ?? "")", token: jan).json()
+                    #expect(NSDictionary(dictionary: again) == NSDictionary(dictionary: credited))
+                    let file = try await restored.get("/api/v1/attachments/\(facts["attachment"] ?? "")", token: jan)
+                    #expect(Array(file.body.readableBytesView) == Array(photo.body.readableBytesView))
+                } catch {
+                    try? await restored.asyncShutdown()
+                    throw error
+                }
+                try await restored.asyncShutdown()
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
+            try await app.asyncShutdown()
         }
     }
 }
