@@ -126,28 +126,44 @@ extension AppTests {
             }
         }
 
-        /// An installation that kept its files on one host's disk moves them into PostgreSQL when it
-        /// is brought up to date: none is lost, none is moved twice.
-        @Test func filesOnTheDiskMoveIntoTheDatabase() async throws {
+        /// Files kept on one host's disk that the database names but lacks are copied into it when
+        /// it is brought up to date — copied, not moved, and only those it names: the directory may
+        /// be another installation's (issue 21). None is copied twice.
+        @Test func filesOnTheDiskTheDatabaseNamesAreCopiedIntoIt() async throws {
             try await withRetour(fixtures: true) { app in
-                let local = LocalFileStore(root: app.config.filesDirectory)
+                let local = LocalFileStore(root: app.config.filesDirectory + "/old-host")
                 let content = Data("%PDF-1.4 an old return form".utf8)
-                let digest = String(repeating: "c", count: 64)
-                try FileManager.default.createDirectory(
-                    atPath: app.config.filesDirectory, withIntermediateDirectories: true)
-                let temporary = app.config.filesDirectory + "/upload"
-                FileManager.default.createFile(atPath: temporary, contents: content)
-                try await local.put(temporaryFile: temporary, digest: digest, now: app.clock.now, on: app.db)
-                #expect(FileManager.default.fileExists(atPath: local.path(digest)))
+                let named = String(repeating: "c", count: 64)
+                let foreign = String(repeating: "d", count: 64)
+                for digest in [named, foreign] {
+                    try FileManager.default.createDirectory(
+                        atPath: local.root + "/" + digest.prefix(2), withIntermediateDirectories: true)
+                    FileManager.default.createFile(atPath: local.path(digest), contents: content)
+                }
+                let jan = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
+                let attachment = Attachment()
+                attachment.id = UUID().uuidString.lowercased()
+                attachment.companyID = jan.companyID
+                attachment.userID = try jan.requireID()
+                attachment.sha256 = named
+                attachment.filename = "retourformulier.pdf"
+                attachment.size = content.count
+                attachment.contentType = "application/pdf"
+                attachment.isImage = false
+                attachment.createdAt = app.clock.now
+                try await attachment.create(on: app.db)
 
+                let store = DatabaseFileStore()
                 #expect(try await DatabaseFileStore.takeOver(local, on: app.db) == 1)
-                #expect(!FileManager.default.fileExists(atPath: local.path(digest)), "moved, not copied")
+                #expect(FileManager.default.fileExists(atPath: local.path(named)), "copied, not moved")
+                #expect(FileManager.default.fileExists(atPath: local.path(foreign)), "a file it does not name stays")
                 #expect(try await DatabaseFileStore.takeOver(local, on: app.db) == 0)
                 let sql = app.db as! any SQLDatabase
                 struct Part: Decodable { var bytes: Data }
                 let parts = try await sql.select().column("bytes").from("stored_file_parts")
-                    .where("digest", .equal, digest).all(decoding: Part.self)
+                    .where("digest", .equal, named).all(decoding: Part.self)
                 #expect(parts.map(\.bytes) == [content])
+                #expect(try await store.digests(writtenBefore: .distantFuture, on: app.db).contains(foreign) == false)
             }
         }
 
