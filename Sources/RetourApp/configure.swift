@@ -89,7 +89,7 @@ public func configure(
     do {  // Middleware, in the order requests meet them
         app.middleware = Middlewares()
         app.middleware.use(InFlightRequestsMiddleware(counter: app.inFlightRequests))
-        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+        app.middleware.use(RouteLoggingWithoutSecrets())
         app.middleware.use(SecurityHeadersMiddleware())
         app.middleware.use(ProblemMiddleware())
         app.middleware.use(InputSanityMiddleware())
@@ -112,6 +112,7 @@ public func configure(
         app.asyncCommands.use(WorkerCommand(), as: "worker")
         app.asyncCommands.use(PersonalDataCommand(action: .export), as: "export-user")
         app.asyncCommands.use(PersonalDataCommand(action: .erase), as: "erase-user")
+        app.asyncCommands.use(InviteCommand(), as: "invite")
         app.asyncCommands.use(BackupCommand(restoring: false), as: "backup")
         app.asyncCommands.use(BackupCommand(restoring: true), as: "restore")
     }

@@ -10,6 +10,7 @@ func routes(_ app: Application) throws {
         let web = app.grouped(
             app.sessions.middleware, SessionUserMiddleware(), AnonymousBodyLimitMiddleware(), CSRFMiddleware())
         try web.register(collection: LoginController())
+        try web.register(collection: PasswordController())
         web.get("lang", ":code", use: LanguageController.switchLanguage)
         web.post("lang", ":code", use: LanguageController.switchLanguage)
 
@@ -22,6 +23,7 @@ func routes(_ app: Application) throws {
         try pages.register(RegistrationPageController())
         try pages.register(CartPageController())
         try pages.resellerAdmin.register(collection: SubLoginController())
+        try pages.signedIn.register(collection: AccountController())
         try pages.admin.register(collection: PolicyAdminController())
         try pages.admin.register(collection: MailAdminController())
         try pages.admin.register(collection: WebhookAdminController())
@@ -36,6 +38,7 @@ func routes(_ app: Application) throws {
             BearerAuthenticator(), APIKeyScopeMiddleware(), AnonymousBodyLimitMiddleware())
         api.get("openapi.json", use: OpenAPIController.document)
         try api.register(collection: TokenController())
+        try api.register(collection: PasswordResetAPIController())
         let roles = RoleRoutes(api)
         try roles.admin.register(collection: ImportController(maximumBytes: app.config.importMaximumBytes))
         try roles.admin.register(collection: PolicyAPIController())

@@ -40,6 +40,32 @@ extension AppTests {
             try await app.get("/api/v1/requests/\(number)/credit-note.xml", token: token)
         }
 
+        /// The request page links the UBL file next to the PDF, and the reseller's browser gets it
+        /// as the API gives it (issue 22).
+        @Test func theRequestPageLinksTheUBLCreditNote() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                let number = try await FollowUpTests.submitCommercialReturn(app, jan)
+                _ = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/receipt", #"{"quantity":2,"condition":"as_expected"}"#,
+                    token: agent)
+                _ = try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent)
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let page = try await browser.get("/requests/\(number)")
+                #expect(page.body.string.contains(#"href="/requests/\#(number)/credit-note.xml""#))
+                let file = try await browser.get("/requests/\(number)/credit-note.xml")
+                #expect(file.status == .ok)
+                #expect(file.headers.contentType?.subType == "xml")
+                #expect(file.body.string == (try await Self.xml(app, number, token: jan)).body.string)
+                // Another company's reseller does not get it.
+                let other = Browser(app)
+                try await other.login("inkoop@bytewise.nl")
+                #expect(try await other.get("/requests/\(number)/credit-note.xml").status == .notFound)
+            }
+        }
+
         /// A credit with the return fee: the schema and the EN 16931 rules accept it, and its
         /// numbers are the PDF's — 2 × 54.95, less 10.99, is 98.91 plus 21 % VAT (20.77): 119.68.
         @Test func aCreditNoteIsValidUBLWithThePDFsNumbers() async throws {

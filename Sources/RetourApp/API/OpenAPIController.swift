@@ -47,6 +47,17 @@ enum OpenAPIDocument {
                         body: ref("Credentials"),
                         responses: ["200": json(ref("Token")), "401": problem, "429": problem, "400": problem])
                 ],
+                "/api/v1/auth/password-reset": [
+                    "post": operation(
+                        "requestPasswordReset",
+                        "Mail a one-time link to choose a new password (valid 60 minutes); the same answer whether or not the address is known",
+                        security: false, body: object(["email": string], required: ["email"]),
+                        responses: [
+                            "202": json(
+                                object(["status": ["type": "string", "enum": ["accepted"]]], required: ["status"])),
+                            "429": problem,
+                        ])
+                ],
                 "/api/v1/import": [
                     "post": operation(
                         "importDocument",

@@ -80,6 +80,10 @@ enum Authentication {
                 .unauthorized, detail: Message("app.auth.eMailAddressOrPasswordIs"))
         }
         try await LoginFailure.query(on: request.db).filter(\.$subject == pairSubject).delete()
+        if user.signedInAt == nil {
+            user.signedInAt = request.now
+            try await user.save(on: request.db)
+        }
         // A reseller login must belong to a company: without one it could never be scoped.
         guard user.mayActAsItsRole else {
             throw Problem(

@@ -42,14 +42,7 @@ struct LoginController: RouteCollection {
             }
             let user = try await Authentication.verify(
                 email: email, password: password, from: req.clientAddress, on: req)
-            // A new session id at login: an id planted before it (session fixation) is worth nothing.
-            if req.hasSession, let old = req.session.id {
-                try await req.application.sessions.driver.deleteSession(old, for: req).get()
-                req.session.id = nil
-            }
-            req.session.data = SessionData()
-            req.session.data["userID"] = String(try user.requireID())
-            req.session.data["csrf"] = randomToken(bytes: 24)
+            try await Self.signIn(user, on: req)
             return req.redirect(to: next)
         } catch let problem as Problem {
             let response = try await req.renderPage(
@@ -60,6 +53,21 @@ struct LoginController: RouteCollection {
                 response.headers.replaceOrAdd(name: .retryAfter, value: "\(max(1, wait))")
             }
             return response
+        }
+    }
+
+    /// Starts a session for `user` under a new id: an id planted before (session fixation) is worth nothing.
+    static func signIn(_ user: User, on req: Request) async throws {
+        if req.hasSession, let old = req.session.id {
+            try await req.application.sessions.driver.deleteSession(old, for: req).get()
+            req.session.id = nil
+        }
+        req.session.data = SessionData()
+        req.session.data["userID"] = String(try user.requireID())
+        req.session.data["csrf"] = randomToken(bytes: 24)
+        if user.signedInAt == nil {
+            user.signedInAt = req.now
+            try await user.save(on: req.db)
         }
     }
 

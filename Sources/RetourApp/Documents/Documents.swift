@@ -130,9 +130,21 @@ enum Documents {
         return try pdf.finish()
     }
 
-    static func response(_ data: Data, filename: String) -> Response {
+    /// The credit note of `record` as UBL, as a download (the API and the request page alike).
+    static func ublResponse(for record: ReturnRequest, texts: Translations, config: AppConfig, db: any Database)
+        async throws -> Response
+    {
+        let xml = try await ubl(for: record, texts: texts, config: config, db: db)
+        return response(
+            Data(xml.utf8), filename: "\(record.creditNoteNumber ?? record.number).xml",
+            type: HTTPMediaType(type: "application", subType: "xml", parameters: ["charset": "utf-8"]))
+    }
+
+    static func response(
+        _ data: Data, filename: String, type: HTTPMediaType = HTTPMediaType(type: "application", subType: "pdf")
+    ) -> Response {
         let response = Response(status: .ok, body: .init(data: data))
-        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        response.headers.contentType = type
         response.headers.replaceOrAdd(name: .contentDisposition, value: AttachmentStore.contentDisposition(filename))
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response

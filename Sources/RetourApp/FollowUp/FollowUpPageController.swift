@@ -14,6 +14,7 @@ struct FollowUpPageController: RoleRouteCollection {
         everyone.get("archive", use: archive)
         everyone.get("requests", ":number", use: detail)
         everyone.get("requests", ":number", "credit-note.pdf", use: creditNote)
+        everyone.get("requests", ":number", "credit-note.xml", use: creditNoteXML)
         everyone.get("requests", ":number", "return-form.pdf", use: returnForm)
         everyone.on(.POST, "requests", ":number", "messages", body: .stream, use: message)
             .userInfo[BodyLimit.streamsUploadKey] = true
@@ -161,6 +162,13 @@ struct FollowUpPageController: RoleRouteCollection {
         guard let number = record.creditNoteNumber else { throw Problem.notFound() }
         let data = try await Documents.creditNote(for: record, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(number).pdf")
+    }
+
+    /// The same credit note as UBL (Peppol BIS Billing 3.0), for the reseller's bookkeeping.
+    @Sendable func creditNoteXML(req: Request) async throws -> Response {
+        let (_, record) = try await found(req)
+        guard record.creditNoteNumber != nil else { throw Problem.notFound() }
+        return try await Documents.ublResponse(for: record, texts: req.texts, config: req.config, db: req.db)
     }
 
     @Sendable func returnForm(req: Request) async throws -> Response {

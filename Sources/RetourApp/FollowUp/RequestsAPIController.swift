@@ -70,15 +70,7 @@ struct RequestsAPIController: RoleRouteCollection {
     @Sendable func creditNoteXML(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let record = try await record(req, user)
-        let xml = try await Documents.ubl(for: record, texts: req.texts, config: req.config, db: req.db)
-        let response = Response(status: .ok, body: .init(string: xml))
-        response.headers.contentType = HTTPMediaType(
-            type: "application", subType: "xml", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(
-            name: .contentDisposition,
-            value: AttachmentStore.contentDisposition("\(record.creditNoteNumber ?? record.number).xml"))
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return try await Documents.ublResponse(for: record, texts: req.texts, config: req.config, db: req.db)
     }
 
     @Sendable func returnForm(req: Request) async throws -> Response {

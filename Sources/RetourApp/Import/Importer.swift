@@ -56,6 +56,9 @@ struct Importer {
     /// The document came with an API key, not from an administrator signed in: it may make and
     /// change reseller logins only, never the distributor's agents and administrators.
     var resellerUsersOnly = false
+    /// Sends invitations to the logins the document names without a password (inside the import's
+    /// transaction, through the outbox): each that never signed in and has none on its way gets one.
+    var invite: (@Sendable ([String], any Database) async throws -> Void)? = nil
 
     static let batchSize = 400
     /// Invoices decoded, checked and written at a time: what the import holds in memory.
@@ -106,7 +109,6 @@ struct Importer {
         let master = parser.parse(.object(sections))
         var errors = parser.errors
         errors += try await unresolved(parser.takeReferences(), on: database)
-        errors += try await usersWithoutPassword(master.users)
         if resellerUsersOnly {
             let beyond = try await usersBeyondAKey(master.users)
             if !beyond.isEmpty { throw Failure.beyondTheKey(beyond) }
@@ -197,6 +199,7 @@ struct Importer {
             guard errors.isEmpty else { throw Failure.invalid(Array(errors.prefix(Self.errorLimit))) }
             try await bulkLoad?.finish(on: sql)
             try await Self.endSessionsOfChangedUsers(before, passwordHashes: passwordHashes, on: db)
+            try await invite?(master.users.filter { $0.password == nil }.map(\.email), db)
             return counts
         }
         try await Self.refreshStatistics(database)
@@ -264,6 +267,7 @@ struct Importer {
             let counts = try await Writer(sql: sql, lineCopy: try await LineCopy.start(on: sql)).write(
                 batch, passwordHashes: passwordHashes)
             try await Self.endSessionsOfChangedUsers(before, passwordHashes: passwordHashes, on: db)
+            try await invite?(batch.users.filter { $0.password == nil }.map(\.email), db)
             return counts
         }
     }
@@ -353,17 +357,6 @@ struct Importer {
         }
     }
 
-    private func usersWithoutPassword(_ users: [UserRecord]) async throws -> [ImportError] {
-        let missing = users.filter { $0.password == nil }
-        guard !missing.isEmpty else { return [] }
-        let existing = Set(
-            try await User.query(on: database).filter(\.$email ~~ missing.map(\.email)).all().map(\.email))
-        return missing.filter { !existing.contains($0.email) }.map {
-            ImportError(
-                pointer: $0.pointer.appending("password"),
-                message: Message("app.import.aNewUserNeedsAPassword"))
-        }
-    }
 }
 
 /// The passwords an import changes, by e-mail: bcrypt hashes and the fingerprints of what was sent.
@@ -422,10 +415,19 @@ private struct Writer {
                         return user.active == nil ? update : update.set(excludedValueOf: "active")
                     }.run()
             } else {
-                var update = sql.update("users").set("name", to: user.name).set("role", to: user.role.rawValue)
-                    .set("company_id", to: companyID)
-                if let active = user.active { update = update.set("active", to: active) }
-                try await update.where("email", .equal, user.email).run()
+                // Without a password: a new login gets none that works (an invitation lets the person
+                // choose one); an existing one keeps its own.
+                try await sql.insert(into: "users")
+                    .columns("email", "name", "password_hash", "role", "company_id", "active")
+                    .values(
+                        SQLBind(user.email), SQLBind(user.name), SQLBind(AccountLinks.unusablePassword),
+                        SQLBind(user.role.rawValue), SQLBind(companyID), SQLBind(user.active ?? true)
+                    )
+                    .onConflict(with: ["email"]) {
+                        let update = $0.set(excludedValueOf: "name").set(excludedValueOf: "role")
+                            .set(excludedValueOf: "company_id")
+                        return user.active == nil ? update : update.set(excludedValueOf: "active")
+                    }.run()
             }
             counts.users += 1
         }

@@ -14,6 +14,7 @@ struct SubLoginController: RouteCollection {
         users.post(":id", "disable", use: disable)
         users.post(":id", "enable", use: enable)
         users.post(":id", "reset-password", use: resetPassword)
+        users.post(":id", "invite", use: invite)
     }
 
     struct Entry: Encodable {
@@ -23,6 +24,8 @@ struct SubLoginController: RouteCollection {
         var role: String
         var active: Bool
         var isSelf: Bool
+        /// Never signed in: the invitation can be sent again.
+        var invited: Bool
     }
 
     struct Content: Encodable {
@@ -53,6 +56,12 @@ struct SubLoginController: RouteCollection {
             role: Role(rawValue: form.role ?? Role.resellerUser.rawValue))
         do {
             let user = try await logins(req).create(login)
+            // Without a typed password the colleague chooses one through an invitation e-mail.
+            if login.password.isEmpty {
+                try await Invitations.resend(to: user, app: req.application, on: req.db)
+                return try await render(
+                    req, form: [:], errors: [:], notice: req.texts("users.invitationSent", ["email": user.email]))
+            }
             return try await render(
                 req, form: [:], errors: [:], notice: req.texts("users.created", ["email": user.email]))
         } catch let problem as Problem where !problem.errors.isEmpty {
@@ -94,6 +103,15 @@ struct SubLoginController: RouteCollection {
             newPassword: password)
     }
 
+    /// Sends a colleague who never signed in a new invitation; the older link ends.
+    @Sendable func invite(req: Request) async throws -> Response {
+        let user = try await logins(req).colleague(try id(req))
+        guard user.signedInAt == nil, user.active else { throw Problem.notFound() }
+        try await Invitations.resend(to: user, app: req.application, on: req.db)
+        return try await render(
+            req, form: [:], errors: [:], notice: req.texts("users.invitationSent", ["email": user.email]))
+    }
+
     private func logins(_ req: Request) throws -> SubLogins {
         SubLogins(
             admin: try req.requireUser(), database: req.db,
@@ -119,7 +137,7 @@ struct SubLoginController: RouteCollection {
             Entry(
                 id: $0.id ?? 0, name: $0.name, email: $0.email, role: req.texts["role.\($0.roleName)"],
                 active: $0.active,
-                isSelf: $0.id == admin.id)
+                isSelf: $0.id == admin.id, invited: $0.signedInAt == nil)
         }
         let content = Content(
             users: entries, form: form, errors: errors, notice: notice, newPassword: newPassword,

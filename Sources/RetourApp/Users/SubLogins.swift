@@ -29,14 +29,17 @@ struct SubLogins {
         } else if try await User.query(on: database).filter(\.$email == email).count() > 0 {
             errors.append(FieldError("email", message: Message("app.users.aLoginWithThisEMail")))
         }
-        errors += PasswordPolicy.problems(with: login.password)
+        // No password: the colleague chooses one through an invitation (sent by the caller).
+        if !login.password.isEmpty { errors += PasswordPolicy.problems(with: login.password) }
         guard let role = login.role, role.belongsToCompany else {
             throw Problem.invalid(
                 errors + [FieldError("role", message: Message("app.users.chooseUserOrAdministrator"))])
         }
         guard errors.isEmpty else { throw Problem.invalid(errors) }
         let user = User(
-            email: email, name: name, passwordHash: try await hashPassword(login.password), role: role,
+            email: email, name: name,
+            passwordHash: login.password.isEmpty
+                ? AccountLinks.unusablePassword : try await hashPassword(login.password), role: role,
             companyID: admin.companyID)
         try await user.create(on: database)
         return user
@@ -69,7 +72,7 @@ struct SubLogins {
     }
 
     /// The login `id` if it belongs to the admin's own company.
-    private func colleague(_ id: Int) async throws -> User {
+    func colleague(_ id: Int) async throws -> User {
         guard let user = try await User.find(id, on: database), user.companyID != nil,
             user.companyID == admin.companyID
         else { throw Problem.notFound() }

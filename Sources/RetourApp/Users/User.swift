@@ -17,6 +17,8 @@ final class User: Model, @unchecked Sendable {
     @OptionalParent(key: "company_id") var company: Company?
     @Field(key: "active") var active: Bool
     @OptionalField(key: "language") var language: String?
+    /// When the login first signed in; nil while an invitation waits.
+    @OptionalField(key: "signed_in_at") var signedInAt: Date?
 
     init() {}
 

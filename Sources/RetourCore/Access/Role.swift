@@ -33,6 +33,9 @@ public enum PasswordPolicy {
                     message: Message("role.thePasswordMayBeAtMost", ["maximumLength": "\(maximumLength)"]))
             ]
         }
+        if CommonPasswords.contains(password) {
+            return [FieldError(field, message: Message("role.thePasswordIsTooCommon"))]
+        }
         return []
     }
 }

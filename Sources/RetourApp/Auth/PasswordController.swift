@@ -1,0 +1,151 @@
+import Fluent
+import RetourCore
+import Vapor
+
+/// "Wachtwoord vergeten?" and the links in invitation and reset e-mails: `/password/forgot`,
+/// `/password/reset/{token}`, and `POST /api/v1/auth/password-reset`. The answer to a request for a
+/// link is the same whether or not the address is known, and takes the same time (the mail goes
+/// through the outbox, never inline).
+struct PasswordController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("password", "forgot", use: showForgot)
+        routes.post("password", "forgot", use: forgot)
+        routes.get("password", "reset", ":token", use: showReset)
+        routes.post("password", "reset", ":token", use: reset)
+    }
+
+    struct ForgotContent: Encodable {
+        var sent: Bool
+        var error: String?
+    }
+
+    struct ResetContent: Encodable {
+        var token: String
+        var invitation: Bool
+        var name: String
+        var error: String?
+    }
+
+    @Sendable func showForgot(req: Request) async throws -> Response {
+        try await req.renderPage(
+            "password-forgot", title: req.texts["password.forgot.title"],
+            content: ForgotContent(sent: req.query[String.self, at: "sent"] == "1"))
+    }
+
+    @Sendable func forgot(req: Request) async throws -> Response {
+        let email = ((try? req.content.get(String.self, at: "email")) ?? "").trimmingWhitespace().lowercased()
+        do {
+            try await PasswordResets.request(email: email, from: req.clientAddress, on: req)
+        } catch let problem as Problem where problem.status == .tooManyRequests {
+            let page = try await req.renderPage(
+                "password-forgot", title: req.texts["password.forgot.title"],
+                content: ForgotContent(sent: false, error: problem.detail.text(req.texts)), status: .tooManyRequests)
+            page.headers.replaceOrAdd(name: .retryAfter, value: "\(problem.retryAfter ?? 60)")
+            return page
+        }
+        return req.redirect(to: "/password/forgot?sent=1")
+    }
+
+    @Sendable func showReset(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let (link, user) = try await AccountLinks.find(token, now: req.now, on: req.db) else {
+            return try await req.renderPage(
+                "password-gone", title: req.texts["password.gone.title"], content: NoContent(), status: .notFound)
+        }
+        return try await req.renderPage(
+            "password-reset", title: req.texts["password.reset.title"],
+            content: ResetContent(token: token, invitation: link.purpose == .invitation, name: user.name))
+    }
+
+    @Sendable func reset(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        let password = (try? req.content.get(String.self, at: "password")) ?? ""
+        let outcome = try await AccountLinks.redeem(
+            token, password: password, now: req.now,
+            hashPassword: { [hasher = req.password.async] in try await hasher.hash($0) }, on: req.db)
+        switch outcome {
+        case .done(let user):
+            try await LoginController.signIn(user, on: req)
+            return req.redirect(to: "/")
+        case .invalid(let errors):
+            guard let (link, user) = try await AccountLinks.find(token, now: req.now, on: req.db) else {
+                return try await req.renderPage(
+                    "password-gone", title: req.texts["password.gone.title"], content: NoContent(), status: .notFound)
+            }
+            return try await req.renderPage(
+                "password-reset", title: req.texts["password.reset.title"],
+                content: ResetContent(
+                    token: token, invitation: link.purpose == .invitation, name: user.name,
+                    error: errors.first?.message.text(req.texts)),
+                status: .unprocessableEntity)
+        case .gone:
+            return try await req.renderPage(
+                "password-gone", title: req.texts["password.gone.title"], content: NoContent(), status: .notFound)
+        }
+    }
+}
+
+/// `POST /api/v1/auth/password-reset` `{"email"}` → 202, always.
+struct PasswordResetAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("auth", "password-reset", use: request)
+    }
+
+    struct Body: Content {
+        var email: String
+    }
+
+    struct Accepted: Content {
+        var status: String
+    }
+
+    @Sendable func request(req: Request) async throws -> Response {
+        let body = try req.content.decode(Body.self)
+        try await PasswordResets.request(
+            email: body.email.trimmingWhitespace().lowercased(), from: req.clientAddress, on: req)
+        return try await Accepted(status: "accepted").encodeResponse(status: .accepted, for: req)
+    }
+}
+
+/// Asking for a reset link, throttled per address and per client, answered the same either way.
+enum PasswordResets {
+    /// Links mailed to one address within the window; more are not sent (the answer stays the same).
+    static let perAddress = 3
+    /// Requests from one client within the window before it waits.
+    static let perClient = 10
+    static let windowSeconds: Int64 = 15 * 60
+
+    static func request(email: String, from client: String, on req: Request) async throws {
+        let now = Int64(req.now.timeIntervalSince1970)
+        let since = now - windowSeconds
+        let addressSubject = "reset:" + email
+        let clientSubject = "reset-client:" + client
+        let recent = try await LoginFailure.query(on: req.db).filter(\.$subject ~~ [addressSubject, clientSubject])
+            .filter(\.$at > since).all()
+        let fromClient = recent.filter { $0.subject == clientSubject }.map(\.at).sorted()
+        if fromClient.count >= perClient, let oldest = fromClient.first {
+            throw Problem(
+                .tooManyRequests, detail: Message("password.forgot.tooMany"),
+                retryAfter: Int(max(1, oldest + windowSeconds - now)))
+        }
+        try await LoginFailure(subject: clientSubject, at: now).create(on: req.db)
+        guard email.count <= 254, recent.filter({ $0.subject == addressSubject }).count < perAddress else { return }
+        try await LoginFailure(subject: addressSubject, at: now).create(on: req.db)
+        guard let user = try await User.query(on: req.db).filter(\.$email == email).first(), user.active else { return }
+        let texts = try await AccountLinks.texts(for: user, catalog: req.application.translationCatalog, on: req.db)
+        try await AccountLinks.send(
+            user.signedInAt == nil && user.passwordHash == AccountLinks.unusablePassword ? .invitation : .reset,
+            to: user, baseURL: req.baseURL, texts: texts, now: req.now, on: req.db)
+    }
+}
+
+extension Request {
+    /// Where people reach this portal, for links in e-mails: `RETOUR_PUBLIC_URL` (required in
+    /// production), else this machine. Never the request's `Host`, which whoever asks for a reset
+    /// link could set to their own site.
+    var baseURL: String { application.baseURL }
+}
+
+extension Application {
+    var baseURL: String { config.publicURL ?? "http://localhost:\(http.server.configuration.port)" }
+}
