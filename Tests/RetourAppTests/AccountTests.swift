@@ -44,6 +44,11 @@ extension AppTests {
                     try await OutboxMail.query(on: app.db).filter(\.$recipient == "nobody@pcpartner.nl").count() == 0)
                 let api = try await app.postJSON("/api/v1/auth/password-reset", #"{"email":"nobody@x.nl"}"#, token: nil)
                 #expect(api.status == .accepted)
+                // Only what is no address at all is refused, by its form.
+                let malformed = try await app.postJSON(
+                    "/api/v1/auth/password-reset", #"{"email":"no\u0000address"}"#, token: nil)
+                #expect(malformed.status == .unprocessableEntity)
+                #expect(try malformed.problemFields() == ["email"])
                 let token = try #require(try await Self.link(app, to: "piet@pcpartner.nl"))
                 #expect(token.count >= 40)
                 // The link is stored only as its hash.

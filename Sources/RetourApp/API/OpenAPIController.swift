@@ -55,7 +55,7 @@ enum OpenAPIDocument {
                         responses: [
                             "202": json(
                                 object(["status": ["type": "string", "enum": ["accepted"]]], required: ["status"])),
-                            "429": problem,
+                            "422": problem, "429": problem,
                         ])
                 ],
                 "/api/v1/import": [

@@ -36,11 +36,12 @@ struct PasswordController: RouteCollection {
         let email = ((try? req.content.get(String.self, at: "email")) ?? "").trimmingWhitespace().lowercased()
         do {
             try await PasswordResets.request(email: email, from: req.clientAddress, on: req)
-        } catch let problem as Problem where problem.status == .tooManyRequests {
+        } catch let problem as Problem where [.tooManyRequests, .unprocessableEntity].contains(problem.status) {
+            let error = problem.errors.first?.message.text(req.texts) ?? problem.detail.text(req.texts)
             let page = try await req.renderPage(
                 "password-forgot", title: req.texts["password.forgot.title"],
-                content: ForgotContent(sent: false, error: problem.detail.text(req.texts)), status: .tooManyRequests)
-            page.headers.replaceOrAdd(name: .retryAfter, value: "\(problem.retryAfter ?? 60)")
+                content: ForgotContent(sent: false, error: error), status: problem.status)
+            if let wait = problem.retryAfter { page.headers.replaceOrAdd(name: .retryAfter, value: "\(wait)") }
             return page
         }
         return req.redirect(to: "/password/forgot?sent=1")
@@ -116,6 +117,10 @@ enum PasswordResets {
     static let windowSeconds: Int64 = 15 * 60
 
     static func request(email: String, from client: String, on req: Request) async throws {
+        // Refused by its form alone, never by whether it is known.
+        guard email.count <= 254, EmailAddress.isPlausible(email), !TypedText.hasInvisibleControls(email) else {
+            throw Problem.invalid([FieldError("email", message: Message("app.users.enterAValidEMailAddress"))])
+        }
         let now = Int64(req.now.timeIntervalSince1970)
         let since = now - windowSeconds
         let addressSubject = "reset:" + email
