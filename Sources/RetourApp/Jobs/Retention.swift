@@ -37,8 +37,9 @@ enum Retention {
         if !old.isEmpty {
             try await db.writeTransaction { db in
                 let sql = db as! any SQLDatabase
-                _ = try await deleteEvents(
-                    "SELECT id FROM integration_events WHERE request_id IN (\(binds: old))", on: sql)
+                while try await deleteEvents(
+                    "SELECT id FROM integration_events WHERE request_id IN (\(binds: old))", on: sql) > 0
+                {}
                 // The history and the claimed serials go with the request (foreign keys cascade).
                 try await sql.raw("DELETE FROM requests WHERE id IN (\(binds: old))").run()
             }
@@ -47,11 +48,15 @@ enum Retention {
         return removed
     }
 
-    /// Deletes the events `selection` picks (a query of their ids) with their webhook deliveries.
+    /// Deletes the oldest `batchSize` of the events `selection` picks (a query of their ids) with
+    /// their webhook deliveries; the next round takes the next batch.
     private static func deleteEvents(_ selection: SQLQueryString, on sql: any SQLDatabase) async throws -> Int {
-        let ids = try await sql.raw("\(selection) ORDER BY id LIMIT \(literal: batchSize)").all().count
-        guard ids > 0 else { return 0 }
-        try await sql.raw("DELETE FROM webhook_deliveries WHERE event_id IN (\(selection))").run()
-        return try await sql.raw("DELETE FROM integration_events WHERE id IN (\(selection)) RETURNING id").all().count
+        let ids = try await sql.raw("\(selection) ORDER BY id LIMIT \(literal: batchSize)").all().map {
+            try $0.decode(column: "id", as: Int.self)
+        }
+        guard !ids.isEmpty else { return 0 }
+        try await sql.raw("DELETE FROM webhook_deliveries WHERE event_id IN (\(binds: ids))").run()
+        try await sql.raw("DELETE FROM integration_events WHERE id IN (\(binds: ids))").run()
+        return ids.count
     }
 }
