@@ -7,8 +7,8 @@ Build the release first (git worktree add /tmp/release <commit>; cd /tmp/release
 --product retour). The release imports the test world, serves it on a loopback port on the world's
 day (2026-03-16), and a reseller, an agent and an administrator use it through the API as people
 would: a defect with a photo and a message, received and credited; an API key; a webhook whose
-receiver is down; a new policy version. The SQLite file (checkpointed) and the files directory are
-what is kept."""
+receiver is down; a new policy version. The database as SQL text (`retour.sql`) and the files
+directory are what is kept."""
 import datetime
 import json
 import os
@@ -103,9 +103,11 @@ subprocess.run([binary, "worker", "--once"], env=env, check=True, stdout=subproc
 import sqlite3
 connection = sqlite3.connect(work + "/retour.sqlite")
 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-connection.execute("PRAGMA journal_mode = DELETE")
+# Kept as SQL text, not as a database file: the test builds the database from it.
+with open(output + "/retour.sql", "w") as dump:
+    for statement in connection.iterdump():
+        dump.write(statement + "\n")
 connection.close()
-shutil.move(work + "/retour.sqlite", output + "/retour.sqlite")
 shutil.move(work + "/files", output + "/files")
 shutil.rmtree(work)
 with open(output + "/facts.json", "w") as out:

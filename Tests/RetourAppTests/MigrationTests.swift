@@ -236,6 +236,22 @@ extension AppTests {
         /// version (`scripts/make-release-fixture.py`) — upgrades and answers as before: the logins
         /// work, the requests read back, the photo downloads with its digest from the directory the
         /// release wrote it to, the key still reads, and a backup of it restores.
+        /// A SQLite database made from SQL text (the fixture is kept as text, not as a database file),
+        /// by Python's sqlite3, which runs a whole script at once.
+        static func sqliteDatabase(from script: URL, at database: URL) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = [
+                "-c", "import sqlite3, sys; sqlite3.connect(sys.argv[2]).executescript(open(sys.argv[1]).read())",
+                script.path, database.path,
+            ]
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw Abort(.internalServerError, reason: "could not build \(database.path) from \(script.path)")
+            }
+        }
+
         @Test func aDatabaseOfTheLastReleaseUpgradesAndAnswersAsBefore() async throws {
             let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("Fixtures/release")
@@ -245,9 +261,8 @@ extension AppTests {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-release-\(UUID())")
             defer { try? FileManager.default.removeItem(at: directory) }
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(
-                at: fixture.appendingPathComponent("retour.sqlite"),
-                to: directory.appendingPathComponent("retour.sqlite"))
+            try Self.sqliteDatabase(
+                from: fixture.appendingPathComponent("retour.sql"), at: directory.appendingPathComponent("retour.sqlite"))
             try FileManager.default.copyItem(
                 at: fixture.appendingPathComponent("files"), to: directory.appendingPathComponent("files"))
             var config = AppConfig(
