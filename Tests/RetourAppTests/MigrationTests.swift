@@ -262,7 +262,8 @@ extension AppTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Self.sqliteDatabase(
-                from: fixture.appendingPathComponent("retour.sql"), at: directory.appendingPathComponent("retour.sqlite"))
+                from: fixture.appendingPathComponent("retour.sql"),
+                at: directory.appendingPathComponent("retour.sqlite"))
             try FileManager.default.copyItem(
                 at: fixture.appendingPathComponent("files"), to: directory.appendingPathComponent("files"))
             var config = AppConfig(
