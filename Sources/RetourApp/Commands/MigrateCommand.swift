@@ -77,30 +77,22 @@ func settleFiles(_ app: Application, takingFrom: String? = nil) async throws {
     let sqlite = app.config.databaseURL == nil
     let db = app.db
     app.config.filesDirectory = try await FileRoot.claim(base: base, installation: installation.id) { digests in
-        // Only the local store adopts unmarked files, and only when its database names them.
+        // Only the local store adopts unmarked files — its own from before directories were marked —
+        // and only when its database names them; it records those, once, as files it wrote.
         guard sqlite else { return false }
+        let legacy = LocalFileStore(root: base)
+        var adopted = false
         for chunk in digests.chunked(500) {
-            if try await Attachment.query(on: db).filter(\.$sha256 ~~ Array(chunk)).count() > 0 { return true }
-        }
-        return false
-    }
-    if sqlite {
-        // Files of this installation from before they were recorded: note those its database names.
-        let recorded = LocalFileStore(root: app.config.filesDirectory)
-        for chunk in FileRoot.storedDigests(in: recorded.root).chunked(500) {
             for digest in Set(try await Attachment.query(on: db).filter(\.$sha256 ~~ Array(chunk)).all(\.$sha256)) {
-                let size =
-                    (try? FileManager.default.attributesOfItem(atPath: recorded.path(digest))[.size] as? Int) ?? 0
-                struct Row: Decodable { var digest: String }
-                let known = try await (db as! any SQLDatabase).select().column("digest").from("stored_files")
-                    .where("digest", .equal, digest).first(decoding: Row.self)
-                if known == nil {
-                    try await LocalFileStore.record(
-                        digest, size: size, at: recorded.modified(digest) ?? Date(timeIntervalSince1970: 0), on: db)
-                }
+                let size = (try? FileManager.default.attributesOfItem(atPath: legacy.path(digest))[.size] as? Int) ?? 0
+                try await LocalFileStore.record(
+                    digest, size: size, at: legacy.modified(digest) ?? Date(timeIntervalSince1970: 0), on: db)
+                adopted = true
             }
         }
-    } else {
+        return adopted
+    }
+    if !sqlite {
         var copied = try await DatabaseFileStore.takeOver(LocalFileStore(root: base), on: db)
         if let takingFrom { copied += try await DatabaseFileStore.takeOver(LocalFileStore(root: takingFrom), on: db) }
         if copied > 0 { app.logger.notice("copied \(copied) stored files from the disk into PostgreSQL") }

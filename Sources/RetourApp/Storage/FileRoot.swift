@@ -12,10 +12,10 @@ enum FileRoot {
     static let markerName = ".retour-installation"
 
     /// The directory this installation keeps its files (and temporary uploads) in, marked as its own.
-    /// `adoptsUnmarkedFiles`: the local file store of a database that names files found in an
-    /// unmarked directory — files of this very installation from before directories were marked —
-    /// takes the directory over; nobody else ever does.
-    static func claim(base: String, installation: String, names: ([String]) async throws -> Bool) async throws
+    /// An unmarked directory that holds files is taken over only when `adopts` says so for them (the
+    /// local store of a database that names them: files of this very installation from before
+    /// directories were marked); it is asked once, before the mark is written.
+    static func claim(base: String, installation: String, adopts: ([String]) async throws -> Bool) async throws
         -> String
     {
         let manager = FileManager.default
@@ -25,7 +25,7 @@ enum FileRoot {
             return owner.trimmingWhitespace() == installation ? base : try own(base, installation)
         }
         let stored = storedDigests(in: base)
-        let adopt = stored.isEmpty ? true : try await names(stored)
+        let adopt = stored.isEmpty ? true : try await adopts(stored)
         if adopt {
             try mark(base, installation)
             return base
