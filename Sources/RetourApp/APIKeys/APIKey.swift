@@ -13,8 +13,9 @@ final class APIKey: Model, @unchecked Sendable {
     /// The reseller the key belongs to; nil for the distributor's own keys.
     @OptionalField(key: "company_id") var companyID: Int?
     @Field(key: "user_id") var userID: Int
-    /// The role its maker had when it was made; nil for keys made before roles were kept (treated as
-    /// the maker's role then, which the upgrade filled in).
+    /// The role its maker had when it was made. Keys made before roles were kept got their maker's
+    /// role at the upgrade, or none when the maker had left the key's company: such a key stands for
+    /// nobody.
     @OptionalField(key: "role") var roleName: String?
     @Field(key: "name") var name: String
     @Field(key: "key_hash") var keyHash: String
