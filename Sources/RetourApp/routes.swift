@@ -8,7 +8,8 @@ func routes(_ app: Application) throws {
 
     do {  // HTML pages: sessions, CSRF, the signed-in user
         let web = app.grouped(
-            app.sessions.middleware, SessionUserMiddleware(), AnonymousBodyLimitMiddleware(), CSRFMiddleware())
+            app.sessions.middleware, SessionUserMiddleware(), RightsGuard(), AnonymousBodyLimitMiddleware(),
+            CSRFMiddleware())
         try web.register(collection: LoginController())
         try web.register(collection: PasswordController())
         web.get("lang", ":code", use: LanguageController.switchLanguage)
@@ -22,7 +23,9 @@ func routes(_ app: Application) throws {
         try pages.register(FollowUpPageController())
         try pages.register(RegistrationPageController())
         try pages.register(CartPageController())
+        try pages.register(ApprovalsController(surface: .pages))
         try pages.resellerAdmin.register(collection: SubLoginController())
+        try pages.keyMakers.register(collection: IntegrationsPageController())
         try pages.signedIn.register(collection: AccountController())
         try pages.admin.register(collection: PolicyAdminController())
         try pages.admin.register(collection: MailAdminController())
@@ -35,7 +38,7 @@ func routes(_ app: Application) throws {
 
     do {  // JSON API v1: bearer tokens
         let api = app.grouped("api", "v1").grouped(
-            BearerAuthenticator(), APIKeyScopeMiddleware(), AnonymousBodyLimitMiddleware())
+            BearerAuthenticator(), APIKeyScopeMiddleware(), RightsGuard(), AnonymousBodyLimitMiddleware())
         api.get("openapi.json", use: OpenAPIController.document)
         try api.register(collection: TokenController())
         try api.register(collection: PasswordResetAPIController())
@@ -47,6 +50,7 @@ func routes(_ app: Application) throws {
         try roles.signedIn.register(collection: AttachmentsAPIController())
         try roles.reseller.register(collection: CartAPIController())
         try roles.register(RequestsAPIController())
+        try roles.register(ApprovalsController(surface: .api))
         try roles.register(APIKeysController())
         try roles.register(WebhooksController())
         try roles.register(StatsController(surface: .api))

@@ -227,7 +227,7 @@ extension AppTests {
             try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 var first = 0
-                for number in 1...APIKeysController.maximumPerCompany {
+                for number in 1...ManageIntegrations.maximumKeys {
                     let (id, _) = try await Self.makeKey(app, jan, #"{"name":"Key \#(number)","scopes":["read"]}"#)
                     if number == 1 { first = id }
                 }

@@ -358,8 +358,11 @@ extension AppTests {
 
                 // Sent again by hand, the good webhook's delivery arrives; the old address fails
                 // with the reason and is retried later, and the server answers throughout.
+                let administrator = try #require(
+                    try await User.query(on: app.db).filter(\.$email == "admin@retour.example").first())
                 for delivery in deliveries {
-                    try await WebhooksController.sendAgain(delivery, now: app.clock.now, on: app.db)
+                    try await ManageIntegrations(user: administrator, now: app.clock.now, database: app.db).sendAgain(
+                        webhook: delivery.webhookID, delivery: try delivery.requireID())
                 }
                 #expect(try await WebhookWorker.runOnce(app) == 1)
                 #expect(receiver.received.count == 1)

@@ -17,7 +17,7 @@ enum OpenAPIDocument {
     static func make() -> [String: Any] {
         var document = core
         document["paths"] = (core["paths"] as? [String: Any] ?? [:]).merging(integrationPaths) { first, _ in first }
-            .merging(operationsPaths) { first, _ in first }
+            .merging(operationsPaths) { first, _ in first }.merging(approvalPaths) { first, _ in first }
         var parts = components
         parts["schemas"] = (components["schemas"] as? [String: Any] ?? [:]).merging(OpenAPIReasonForms.schemas) {
             first, _ in first
@@ -210,7 +210,10 @@ enum OpenAPIDocument {
                                 "schema": ["type": "string"],
                             ]
                         ],
-                        responses: ["201": json(ref("Submission")), "401": problem, "409": problem, "422": problem])
+                        responses: [
+                            "201": json(ref("Submission")), "202": json(waitingApproval), "401": problem,
+                            "403": problem, "409": problem, "422": problem,
+                        ])
                 ],
                 "/api/v1/requests": [
                     "get": operation(
@@ -529,7 +532,11 @@ enum OpenAPIDocument {
                         "deadline": nullableDate, "warning": nullableString,
                     ],
                     required: ["id", "line", "reason", "quantity", "serials", "fields", "attachments", "returnAddress"]),
-                "Cart": object(["positions": ["type": "array", "items": ref("Position")]], required: ["positions"]),
+                "Cart": object(
+                    [
+                        "positions": ["type": "array", "items": ref("Position")],
+                        "approvals": ["type": "array", "items": approval],
+                    ], required: ["positions"]),
                 "Submission": object(
                     [
                         "requests": [

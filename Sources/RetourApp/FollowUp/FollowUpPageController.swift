@@ -59,6 +59,8 @@ struct FollowUpPageController: RoleRouteCollection {
         var nextPage: String?
         /// The queue shows every open request instead of the to-do list.
         var allOpen = false
+        /// On the status overview: the reseller's submissions waiting for a colleague's approval.
+        var approvals: [ApprovalsController.Shown] = []
     }
 
     @Sendable func status(req: Request) async throws -> Response {
@@ -127,6 +129,10 @@ struct FollowUpPageController: RoleRouteCollection {
             components.queryItems = items
             return components.string ?? "/\(kind)"
         }
+        let approvals =
+            kind == "status" && user.role.belongsToCompany
+            ? ApprovalsController.shown(
+                try await ApprovalView.ofSubmitter(user, now: req.now, texts: t, on: req.db), req) : []
         let content = ListContent(
             kind: kind, rows: rows, number: number,
             statuses: RequestStatus.allCases.map {
@@ -139,7 +145,8 @@ struct FollowUpPageController: RoleRouteCollection {
             minimumAge: minimumAge > 0 ? "\(minimumAge)" : "",
             summary: total == 0 ? "" : t("requests.summary", ["total": "\(total)"]),
             previousPage: page > 1 ? link(page - 1) : nil,
-            nextPage: page * Self.perPage < total ? link(page + 1) : nil, allOpen: statusText == "open")
+            nextPage: page * Self.perPage < total ? link(page + 1) : nil, allOpen: statusText == "open",
+            approvals: approvals)
         let title = t[kind == "status" ? "nav.status" : kind == "archive" ? "nav.archive" : "nav.backoffice"]
         return try await req.renderPage("requests", title: title, nav: kind, content: content)
     }

@@ -391,6 +391,14 @@ private struct Writer {
             }.run()
             counts.companies += chunk.count
         }
+        // Written only when the document names a rule: a document without one leaves the
+        // purchasing department's own choice as it is.
+        for company in batch.companies {
+            guard let rule = company.submitApproval else { continue }
+            try await sql.update("companies").set("submit_approval", to: SQLBind(rule.kind.rawValue))
+                .set("approval_amount_cents", to: SQLBind(rule.amount?.cents))
+                .where("number", .equal, company.number).run()
+        }
         let companyIDs = try await ids(
             "companies", key: "number", for: batch.users.compactMap(\.company) + batch.invoices.map(\.company))
 
@@ -428,6 +436,10 @@ private struct Writer {
                             .set(excludedValueOf: "company_id")
                         return user.active == nil ? update : update.set(excludedValueOf: "active")
                     }.run()
+            }
+            if let rights = user.rights {
+                try await sql.update("users").set("rights", to: SQLBind(UserRight.stored(rights)))
+                    .where("email", .equal, user.email).run()
             }
             counts.users += 1
         }

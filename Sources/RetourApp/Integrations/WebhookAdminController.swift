@@ -48,17 +48,9 @@ struct WebhookAdminController: RouteCollection {
 
     @Sendable func retry(req: Request) async throws -> Response {
         let admin = try req.requireUser()
-        guard let hook = req.parameters.get("id", as: Int.self), let id = req.parameters.get("delivery", as: Int.self),
-            let delivery = try await WebhookDelivery.query(on: req.db).filter(\.$id == id).filter(\.$webhookID == hook)
-                .first()
+        guard let hook = req.parameters.get("id", as: Int.self), let id = req.parameters.get("delivery", as: Int.self)
         else { throw Problem.notFound() }
-        try await req.db.transaction { db in
-            try await WebhooksController.sendAgain(delivery, now: req.now, on: db)
-            try await AuditEvent(
-                at: req.now, actorID: admin.id, action: "webhook.retry", subject: "delivery \(id)",
-                detail: "webhook \(hook)"
-            ).create(on: db)
-        }
+        try await ManageIntegrations(user: admin, now: req.now, database: req.db).sendAgain(webhook: hook, delivery: id)
         return try await render(req, notice: req.texts("admin.webhooks.resent", ["delivery": "\(id)"]))
     }
 

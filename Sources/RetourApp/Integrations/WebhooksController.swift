@@ -7,8 +7,6 @@ import Vapor
 /// administrator for every company; each webhook keeps a log of its deliveries, any of which can be
 /// sent again.
 struct WebhooksController: RoleRouteCollection {
-    static let maximumPerOwner = 20
-
     func boot(_ routes: RoleRoutes) throws {
         let hooks = routes.keyMakers.grouped("webhooks")
         hooks.post(use: create)
@@ -80,54 +78,32 @@ struct WebhooksController: RoleRouteCollection {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let user = try req.requireUser()
         let body = try req.content.decode(CreateBody.self)
-        var errors: [FieldError] = []
-        let url = (body.url ?? "").trimmingWhitespace()
         let config = req.config
-        let environment = req.application.environment
-        // Resolving the host may block: off the event loop.
-        let refusal = try await req.application.threadPool.runIfActive {
-            WebhookTarget.check(url, production: environment == .production, allowPrivate: config.webhookAllowPrivate)
+        let production = req.application.environment == .production
+        let pool = req.application.threadPool
+        let hook = try await manage(req).createWebhook(url: body.url ?? "", events: body.events ?? []) { url in
+            // Resolving the host may block: off the event loop.
+            try await pool.runIfActive {
+                WebhookTarget.check(url, production: production, allowPrivate: config.webhookAllowPrivate)
+            }
         }
-        if let refusal { errors.append(FieldError("url", message: WebhookTarget.message(refusal))) }
-        let requested = body.events ?? []
-        let known = Set(IntegrationEvents.Kind.allCases.map(\.rawValue))
-        if requested.isEmpty || Set(requested).count != requested.count || !Set(requested).isSubset(of: known) {
-            errors.append(
-                FieldError(
-                    "events",
-                    message: Message(
-                        "app.webhooks.chooseEvents", ["events": .text(known.sorted().joined(separator: ", "))])))
-        }
-        guard errors.isEmpty else { throw Problem.invalid(errors) }
-        let companyID = user.role.belongsToCompany ? user.companyID : nil
-        let owned = try await Webhook.query(on: req.db).filter(\.$companyID == companyID).filter(\.$deletedAt == nil)
-            .count()
-        guard owned < Self.maximumPerOwner else {
-            throw Problem(
-                .conflict, detail: Message("app.webhooks.tooMany", ["maximum": "\(Self.maximumPerOwner)"]))
-        }
-        let hook = Webhook()
-        hook.companyID = companyID
-        hook.userID = try user.requireID()
-        hook.url = url
-        hook.eventList = requested.joined(separator: " ")
-        hook.secret = Self.newSecret()
-        hook.createdAt = req.now
-        try await hook.create(on: req.db)
         let created = Created(
-            id: try hook.requireID(), secret: hook.secret, url: url, events: requested, createdAt: hook.createdAt)
+            id: try hook.requireID(), secret: hook.secret, url: hook.url, events: hook.events, createdAt: hook.createdAt
+        )
         let response = try await created.encodeResponse(status: .created, for: req)
         response.headers.cacheControl = .init(noStore: true)
         return response
     }
 
+    private func manage(_ req: Request) throws -> ManageIntegrations {
+        ManageIntegrations(user: try req.requireUser(), now: req.now, database: req.db)
+    }
+
     @Sendable func list(req: Request) async throws -> WebhookList {
-        let user = try req.requireUser()
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
-        let hooks = try await visible(to: user, on: req.db).sort(\.$id).paginate(PageRequest(page: page, per: per))
+        let hooks = try await manage(req).webhooks().sort(\.$id).paginate(PageRequest(page: page, per: per))
         return WebhookList(
             webhooks: hooks.items.map(WebhookView.init), page: page, per: per, total: hooks.metadata.total)
     }
@@ -138,19 +114,13 @@ struct WebhooksController: RoleRouteCollection {
 
     /// Stops deliveries at once; the log stays.
     @Sendable func remove(req: Request) async throws -> HTTPStatus {
-        let hook = try await find(req)
-        hook.deletedAt = req.now
-        try await hook.save(on: req.db)
+        try await manage(req).deleteWebhook(try id(req))
         return .noContent
     }
 
     /// A new secret; the old one keeps signing beside it for a day, so the receiver can switch over.
     @Sendable func rotate(req: Request) async throws -> Response {
-        let hook = try await find(req)
-        hook.previousSecret = hook.secret
-        hook.previousUntil = req.now.addingTimeInterval(24 * 3_600)
-        hook.secret = Self.newSecret()
-        try await hook.save(on: req.db)
+        let hook = try await manage(req).rotateSecret(try id(req))
         let answer = Created(
             id: try hook.requireID(), secret: hook.secret, url: hook.url, events: hook.events, createdAt: hook.createdAt
         )
@@ -169,23 +139,12 @@ struct WebhooksController: RoleRouteCollection {
 
     /// "Send again": the delivery is due now, with another day of retries.
     @Sendable func retry(req: Request) async throws -> DeliveryView {
-        let hook = try await find(req)
-        guard let id = req.parameters.get("delivery", as: Int.self),
-            let delivery = try await WebhookDelivery.query(on: req.db).filter(\.$id == id)
-                .filter(\.$webhookID == hook.requireID()).first()
-        else { throw Problem.notFound() }
-        try await Self.sendAgain(delivery, now: req.now, on: req.db)
-        let (views, _) = try await Self.deliveryLog(of: try hook.requireID(), only: id, page: 1, per: 1, on: req.db)
+        let hook = try id(req)
+        guard let id = req.parameters.get("delivery", as: Int.self) else { throw Problem.notFound() }
+        try await manage(req).sendAgain(webhook: hook, delivery: id)
+        let (views, _) = try await Self.deliveryLog(of: hook, only: id, page: 1, per: 1, on: req.db)
         guard let view = views.first else { throw Problem.notFound() }
         return view
-    }
-
-    static func sendAgain(_ delivery: WebhookDelivery, now: Date, on db: any Database) async throws {
-        delivery.status = "pending"
-        delivery.unfinishedAttempts = 0
-        delivery.nextAttemptAt = now
-        delivery.giveUpAt = now.addingTimeInterval(WebhookWorker.retrySeconds)
-        try await delivery.save(on: db)
     }
 
     /// The newest deliveries first — of `hook`, or of every webhook — with their event and request.
@@ -214,19 +173,11 @@ struct WebhooksController: RoleRouteCollection {
     }
 
     private func find(_ req: Request) async throws -> Webhook {
-        let user = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self),
-            let hook = try await visible(to: user, on: req.db).filter(\.$id == id).first()
-        else { throw Problem.notFound() }
-        return hook
+        try await manage(req).webhook(try id(req))
     }
 
-    /// A company's webhooks to its purchasing department; every webhook to an administrator.
-    private func visible(to user: User, on db: any Database) -> QueryBuilder<Webhook> {
-        let query = Webhook.query(on: db).filter(\.$deletedAt == nil)
-        if user.role.belongsToCompany { return query.filter(\.$companyID == user.companyID) }
-        return query
+    private func id(_ req: Request) throws -> Int {
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        return id
     }
-
-    static func newSecret() -> String { "whsec_" + randomToken(bytes: 32) }
 }

@@ -16,8 +16,22 @@ final class Company: Model, @unchecked Sendable {
     @OptionalField(key: "postcode") var postcode: String?
     @OptionalField(key: "city") var city: String?
     @OptionalField(key: "country") var country: String?
+    @OptionalField(key: "submit_approval") var submitApprovalKind: SubmitApproval.Kind?
+    @OptionalField(key: "approval_amount_cents") var approvalAmountCents: Int64?
 
     init() {}
+
+    /// The four-eyes rule; none unless the ERP or the purchasing department chose one.
+    var submitApproval: SubmitApproval {
+        get {
+            submitApprovalKind.flatMap { SubmitApproval(kind: $0, amount: approvalAmountCents.map(Money.init(cents:))) }
+                ?? .none
+        }
+        set {
+            submitApprovalKind = newValue.kind
+            approvalAmountCents = newValue.amount?.cents
+        }
+    }
 }
 
 final class Brand: Model, @unchecked Sendable {

@@ -18,14 +18,18 @@ struct CartAPIController: RouteCollection {
 
     struct CartAnswer: Content {
         var positions: [PositionView]
+        /// Submissions of this user that wait for a colleague's approval, or were refused lately.
+        var approvals: [ApprovalView]
     }
 
     @Sendable func list(req: Request) async throws -> CartAnswer {
         let user = try req.requireUser()
-        let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID()).sort(\.$id).all()
+        let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID())
+            .filter(\.$approvalID == nil).sort(\.$id).all()
         var views: [PositionView] = []
         for position in positions { views.append(try await Cart.view(position, on: req)) }
-        return CartAnswer(positions: views)
+        return CartAnswer(
+            positions: views, approvals: try await ApprovalView.ofSubmitter(user, now: req.now, on: req.db))
     }
 
     @Sendable func add(req: Request) async throws -> Response {
@@ -42,7 +46,7 @@ struct CartAPIController: RouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
             let position = try await CartPosition.find(id, on: req.db),
-            position.userID == user.id
+            position.userID == user.id, position.approvalID == nil
         else { throw Problem.notFound() }
         let body = try req.content.decode(PositionBody.self)
         let updated = try await SavePosition(
@@ -64,7 +68,7 @@ struct CartAPIController: RouteCollection {
         let user = try req.requireUser()
         let answer = try await req.submitCart(user: user, idempotencyKey: req.headers.first(name: "Idempotency-Key"))
             .run(on: req.db)
-        return try await answer.encodeResponse(status: .created, for: req)
+        return try await answer.encodeResponse(status: answer.status, for: req)
     }
 
     /// `POST /api/v1/cart/bulk` (`text/csv`, `?dryRun=true`): one answer per row, echoing its invoice

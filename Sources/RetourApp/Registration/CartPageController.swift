@@ -23,7 +23,7 @@ struct CartPageController: RoleRouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
             let position = try await CartPosition.find(id, on: req.db),
-            position.userID == user.id
+            position.userID == user.id, position.approvalID == nil
         else { throw Problem.notFound() }
         return (user, position)
     }
@@ -125,6 +125,10 @@ struct CartPageController: RoleRouteCollection {
         var errors: [String]
         /// What the last bulk upload did (or would do), row by row.
         var bulk: BulkRegistration.Answer?
+        /// The user's submissions waiting for (or recently refused) a colleague's approval.
+        var approvals: [ApprovalsController.Shown]
+        var maySubmit: Bool
+        var notice: String?
     }
 
     struct BulkForm: Content {
@@ -166,7 +170,8 @@ struct CartPageController: RoleRouteCollection {
         _ req: Request, user: User, problem: Problem? = nil, bulk: BulkRegistration.Answer? = nil
     ) async throws -> Response {
         let t = req.texts
-        let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID()).sort(\.$id).all()
+        let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID())
+            .filter(\.$approvalID == nil).sort(\.$id).all()
         var rows: [Row] = []
         for position in positions {
             let view = try await Cart.view(position, on: req)
@@ -187,7 +192,11 @@ struct CartPageController: RoleRouteCollection {
             "cart", title: req.texts["cart.title"], nav: "cart",
             content: CartContent(
                 rows: rows, idempotencyKey: randomToken(bytes: 16), error: problem?.detail.text(t),
-                errors: problem?.errors.map { $0.message.text(t) } ?? [], bulk: bulk),
+                errors: problem?.errors.map { $0.message.text(t) } ?? [], bulk: bulk,
+                approvals: ApprovalsController.shown(
+                    try await ApprovalView.ofSubmitter(user, now: req.now, texts: t, on: req.db), req),
+                maySubmit: user.rights.contains(.submit),
+                notice: problem == nil && req.query[String.self, at: "waiting"] != nil ? t["cart.waitingNotice"] : nil),
             status: problem.map { $0.status == .conflict ? .conflict : .unprocessableEntity } ?? .ok)
     }
 
@@ -205,6 +214,7 @@ struct CartPageController: RoleRouteCollection {
         } catch let problem as Problem {
             return try await renderCart(req, user: user, problem: problem)
         }
+        if answer.approval != nil { return req.redirect(to: "/cart?waiting=1") }
         var requests: [ReturnRequest] = []
         for submitted in answer.requests {
             if let record = try await ReturnRequest.query(on: req.db).filter(\.$number == submitted.number).first() {

@@ -51,6 +51,8 @@ final class CartPosition: Model, @unchecked Sendable {
         set { returnAddressColumn = JSONColumn(newValue) }
     }
     @Field(key: "created_at") var createdAt: Date
+    /// Set while the position waits, with its submission, for a colleague's approval.
+    @OptionalField(key: "approval_id") var approvalID: Int?
 
     init() {}
 }

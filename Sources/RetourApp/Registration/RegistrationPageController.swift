@@ -146,6 +146,7 @@ struct RegistrationPageController: RoleRouteCollection {
 
     private func ownPosition(_ id: Int, user: User, lineID: Int, on req: Request) async throws -> CartPosition {
         guard let position = try await CartPosition.find(id, on: req.db), position.userID == user.id,
+            position.approvalID == nil,
             position.lineID == lineID
         else { throw Problem.notFound() }
         return position

@@ -11,7 +11,9 @@ struct RemovePosition {
 
     func run(on database: any Database) async throws {
         try await database.writeTransaction { db in
-            guard let position = try await CartPosition.find(positionID, on: db), position.userID == userID else {
+            guard let position = try await CartPosition.find(positionID, on: db), position.userID == userID,
+                position.approvalID == nil
+            else {
                 throw Problem.notFound()
             }
             try await Self.endPhoneLinks(of: [positionID], now: now, on: db)

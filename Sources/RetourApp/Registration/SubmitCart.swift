@@ -46,8 +46,42 @@ extension SubmittedRequest {
     }
 }
 
+/// What a submission answers: the requests made, or — when the company's four-eyes rule holds
+/// it — the approval it waits for (then only `approval`, as the contract's 202 says).
 struct SubmissionAnswer: Content {
     var requests: [SubmittedRequest]
+    var approval: WaitingApproval?
+
+    init(requests: [SubmittedRequest], approval: WaitingApproval? = nil) {
+        self.requests = requests
+        self.approval = approval
+    }
+
+    enum CodingKeys: String, CodingKey { case requests, approval }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        requests = try container.decodeIfPresent([SubmittedRequest].self, forKey: .requests) ?? []
+        approval = try container.decodeIfPresent(WaitingApproval.self, forKey: .approval)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if let approval {
+            try container.encode(approval, forKey: .approval)
+        } else {
+            try container.encode(requests, forKey: .requests)
+        }
+    }
+
+    var status: HTTPStatus { approval == nil ? .created : .accepted }
+}
+
+/// A submission waiting for a colleague's approval, as the API answers it.
+struct WaitingApproval: Content {
+    var id: Int
+    var status: String
+    var amount: String
 }
 
 /// Submitting a cart (a use case: explicit inputs, a typed answer, typed refusals as `Problem`):
@@ -64,6 +98,11 @@ struct SubmitCart {
     var language: Language
     var texts: TranslationCatalog
     var config: AppConfig
+    /// Where the mails' links point (the approvers' link to `/approvals`).
+    var baseURL: String = ""
+    /// Set when a colleague approves a waiting submission: its positions are submitted, as the
+    /// submitter, without asking for approval again.
+    var approval: Approval? = nil
 
     func run(on database: any Database) async throws -> SubmissionAnswer {
         let userID = try user.requireID()
@@ -96,7 +135,7 @@ struct SubmitCart {
         }
     }
 
-    /// The answer stored with an idempotency key (always a 201's).
+    /// The answer stored with an idempotency key (a 201's, or a 202's while it waits for approval).
     private func storedAnswer(userID: Int, key: String, on database: any Database) async throws -> SubmissionAnswer? {
         struct Row: Decodable {
             var status: Int
@@ -110,7 +149,7 @@ struct SubmitCart {
         return row.response.value
     }
 
-    private func submitLocked(userID: Int, db: any Database) async throws -> SubmissionAnswer {
+    func submitLocked(userID: Int, db: any Database) async throws -> SubmissionAnswer {
         let sql = db as! any SQLDatabase
         if !db.isSQLite {
             // The user's own cart first: a second submission of it waits here.
@@ -122,7 +161,8 @@ struct SubmitCart {
         if let key = idempotencyKey, let stored = try await storedAnswer(userID: userID, key: key, on: db) {
             return stored
         }
-        let positions = try await CartPosition.query(on: db).filter(\.$userID == userID).sort(\.$id).all()
+        let positions = try await CartPosition.query(on: db).filter(\.$userID == userID)
+            .filter(\.$approvalID == approval?.id).sort(\.$id).all()
         guard !positions.isEmpty, let companyID = user.companyID else {
             throw Problem.invalid([
                 FieldError("cart", message: Message("app.registration.yourCartIsEmpty"))
@@ -179,6 +219,22 @@ struct SubmitCart {
         }
 
         let language = user.language.flatMap(Language.init(rawValue:)) ?? language
+        if approval == nil,
+            let waiting = try await Approvals.holdIfNeeded(
+                accepted.map(\.0), of: user, now: now, baseURL: baseURL, texts: texts, on: db)
+        {
+            let answer = SubmissionAnswer(
+                requests: [],
+                approval: WaitingApproval(
+                    id: try waiting.requireID(), status: waiting.status.rawValue, amount: waiting.amount.decimalString))
+            if let key = idempotencyKey {
+                try await sql.insert(into: "idempotency_keys")
+                    .columns("user_id", "key", "status", "response", "created_at")
+                    .values(SQLBind(userID), SQLBind(key), SQLBind(202), SQLBind(JSONColumn(answer)), SQLBind(now))
+                    .run()
+            }
+            return answer
+        }
         var answers: [SubmittedRequest] = []
         var created: [(ReturnRequest, Reason)] = []
         var submission: String?

@@ -123,7 +123,7 @@ struct ReasonsFragmentController: RouteCollection {
             "reasons",
             Fragment(
                 line: id, items: items,
-                canRegister: user.role.belongsToCompany))
+                canRegister: user.registersReturns))
         let response = try await view.encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

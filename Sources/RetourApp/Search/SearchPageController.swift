@@ -74,8 +74,11 @@ struct SearchPageController: RouteCollection {
         case .success(let search):
             let result = try await LineQuery.run(
                 search, scope: try user.companyScope(), on: req.db, prepared: req.application.config.preparedStatements)
-            content.results = SearchResultsHTML(texts: t, canRegister: user.role.belongsToCompany)
-                .html(result.documents, kind: search.kind)
+            content.results = SearchResultsHTML(
+                texts: t, canRegister: user.registersReturns,
+                showsChooser: !user.role.belongsToCompany || user.registersReturns
+            )
+            .html(result.documents, kind: search.kind)
             content.empty = result.total == 0
             if !content.empty {
                 let first = search.offset + 1

@@ -7,6 +7,8 @@ struct SearchResultsHTML {
     let texts: Translations
     /// Resellers go from a chosen reason to its form; the distributor's staff only look.
     let canRegister: Bool
+    /// A reseller without the right to register sees no reason chooser at all; staff see it to look.
+    var showsChooser: Bool = true
 
     func html(_ documents: [DocumentView], kind: DocumentKind) -> String {
         var out = HTMLText(reservingCapacity: 4_096 + 2_800 * documents.reduce(0) { $0 + $1.lines.count })
@@ -35,7 +37,6 @@ struct SearchResultsHTML {
     }
 
     private func write(_ line: LineView, columns: [String], to out: inout HTMLText) {
-        let language = texts.language
         let values: [String] = [
             line.deliveryNote ?? "", line.order ?? "", String(line.position), line.article,
             line.manufacturerModel ?? "", line.brand, line.description, String(line.quantity),
@@ -51,6 +52,11 @@ struct SearchResultsHTML {
             out.text(value)
             out.raw("</td>\n")
         }
+        guard showsChooser else {
+            out.raw("        <td class=\"reason\"></td>\n      </tr>\n")
+            writeDetails(line, to: &out)
+            return
+        }
         out.raw(
             "        <td class=\"reason\"><select class=\"reason-select\" data-line=\"\(line.id)\" data-register=\"")
         out.raw(canRegister ? "true" : "false")
@@ -61,6 +67,11 @@ struct SearchResultsHTML {
         out.raw("\"><option value=\"\">")
         out.text(texts["search.selectReason"])
         out.raw("…</option></select><p class=\"reason-note\" hidden></p></td>\n      </tr>\n")
+        writeDetails(line, to: &out)
+    }
+
+    private func writeDetails(_ line: LineView, to out: inout HTMLText) {
+        let language = texts.language
 
         let unit = Money(decimal: line.unitPrice).map { language.format($0, currency: line.currency) } ?? line.unitPrice
         let net = Money(decimal: line.netAmount).map { language.format($0, currency: line.currency) } ?? line.netAmount

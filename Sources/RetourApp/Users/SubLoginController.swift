@@ -15,6 +15,22 @@ struct SubLoginController: RouteCollection {
         users.post(":id", "enable", use: enable)
         users.post(":id", "reset-password", use: resetPassword)
         users.post(":id", "invite", use: invite)
+        users.post(":id", "rights", use: setRights)
+        users.post("approval", use: setApproval)
+    }
+
+    /// One checkbox of a sub-login's rights.
+    struct RightBox: Encodable {
+        var value: String
+        var name: String
+        var checked: Bool
+    }
+
+    /// What each right allows, shown once above the list.
+    struct RightExplained: Encodable {
+        var value: String
+        var name: String
+        var explanation: String
     }
 
     struct Entry: Encodable {
@@ -26,6 +42,15 @@ struct SubLoginController: RouteCollection {
         var isSelf: Bool
         /// Never signed in: the invitation can be sent again.
         var invited: Bool
+        /// A purchasing department holds every right; a sub-login's are chosen here.
+        var holdsAll: Bool
+        var rights: [RightBox]
+    }
+
+    /// The company's four-eyes rule as the form shows it.
+    struct ApprovalForm: Encodable {
+        var kind: String
+        var amount: String
     }
 
     struct Content: Encodable {
@@ -36,6 +61,9 @@ struct SubLoginController: RouteCollection {
         var newPassword: String?
         var previousPage: String?
         var nextPage: String?
+        var rights: [RightExplained]
+        var newRights: [RightBox]
+        var approval: ApprovalForm
     }
 
     struct CreateForm: Codable {
@@ -43,6 +71,18 @@ struct SubLoginController: RouteCollection {
         var email: String?
         var password: String?
         var role: String?
+        var rights: [String]?
+        /// Present when the form showed the rights' checkboxes: then none checked means none.
+        var rightsShown: String?
+    }
+
+    struct RightsForm: Codable {
+        var rights: [String]?
+    }
+
+    struct ApprovalBody: Codable {
+        var submitApproval: String?
+        var approvalAmount: String?
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -53,7 +93,8 @@ struct SubLoginController: RouteCollection {
         let form = try req.content.decode(CreateForm.self)
         let login = SubLogins.NewLogin(
             name: form.name ?? "", email: form.email ?? "", password: form.password ?? "",
-            role: Role(rawValue: form.role ?? Role.resellerUser.rawValue))
+            role: Role(rawValue: form.role ?? Role.resellerUser.rawValue),
+            rights: form.rightsShown == nil ? nil : UserRight.parse(form.rights ?? []) ?? UserRight.defaultForUsers)
         do {
             let user = try await logins(req).create(login)
             // Without a typed password the colleague chooses one through an invitation e-mail.
@@ -72,6 +113,7 @@ struct SubLoginController: RouteCollection {
                 form: [
                     "name": login.name.trimmingWhitespace(), "email": login.email.trimmingWhitespace().lowercased(),
                     "role": form.role ?? "",
+                    "rights": UserRight.stored(login.rights ?? UserRight.defaultForUsers),
                 ], errors: shown, status: .unprocessableEntity)
         }
     }
@@ -112,9 +154,42 @@ struct SubLoginController: RouteCollection {
             req, form: [:], errors: [:], notice: req.texts("users.invitationSent", ["email": user.email]))
     }
 
+    /// Grants a sub-login the checked rights (an unchecked box is a right taken away).
+    @Sendable func setRights(req: Request) async throws -> Response {
+        let form = try req.content.decode(RightsForm.self)
+        guard let rights = UserRight.parse(form.rights ?? []) else {
+            throw Problem.invalid([FieldError("rights", message: Message("users.unknownRight"))])
+        }
+        let user = try await logins(req).setRights(try id(req), rights)
+        return try await render(
+            req, form: [:], errors: [:], notice: req.texts("users.rightsSaved", ["email": user.email]))
+    }
+
+    /// The company's rule for when a submission waits for a colleague's approval.
+    @Sendable func setApproval(req: Request) async throws -> Response {
+        let body = try req.content.decode(ApprovalBody.self)
+        let kind = SubmitApproval.Kind(rawValue: body.submitApproval ?? "")
+        let amountText = (body.approvalAmount ?? "").trimmingWhitespace().replacingOccurrences(of: ",", with: ".")
+        let amount = amountText.isEmpty || amountText.count > 20 ? nil : Money(decimal: amountText)
+        guard let kind, let rule = SubmitApproval(kind: kind, amount: amount), (amount?.cents ?? 0) >= 0 else {
+            return try await render(
+                req, form: [:],
+                errors: ["approvalAmount": req.texts["users.approvalAmountNeeded"]],
+                approval: ApprovalForm(
+                    kind: body.submitApproval ?? "", amount: String((body.approvalAmount ?? "").prefix(20))),
+                status: .unprocessableEntity)
+        }
+        try await logins(req).setSubmitApproval(rule)
+        return try await render(req, form: [:], errors: [:], notice: req.texts["users.approvalSaved"])
+    }
+
+    private static func boxes(_ held: Set<UserRight>, _ t: Translations) -> [RightBox] {
+        UserRight.allCases.map { RightBox(value: $0.rawValue, name: $0.name.text(t), checked: held.contains($0)) }
+    }
+
     private func logins(_ req: Request) throws -> SubLogins {
         SubLogins(
-            admin: try req.requireUser(), database: req.db,
+            admin: try req.requireUser(), database: req.db, now: req.now,
             hashPassword: { [password = req.password.async] in try await password.hash($0) })
     }
 
@@ -125,8 +200,9 @@ struct SubLoginController: RouteCollection {
 
     private func render(
         _ req: Request, form: [String: String], errors: [String: String], notice: String? = nil,
-        newPassword: String? = nil, status: HTTPStatus = .ok
+        newPassword: String? = nil, approval: ApprovalForm? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
+        let t = req.texts
         let admin = try req.requireUser()
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let result = try await User.query(on: req.db)
@@ -137,12 +213,25 @@ struct SubLoginController: RouteCollection {
             Entry(
                 id: $0.id ?? 0, name: $0.name, email: $0.email, role: req.texts["role.\($0.roleName)"],
                 active: $0.active,
-                isSelf: $0.id == admin.id, invited: $0.signedInAt == nil)
+                isSelf: $0.id == admin.id, invited: $0.signedInAt == nil, holdsAll: $0.role != .resellerUser,
+                rights: Self.boxes($0.rights, t))
         }
+        // Read afresh: the signed-in user carries the company as it was when the request began.
+        let company = try await Company.find(admin.companyID, on: req.db)
+        let rule = company?.submitApproval ?? .none
         let content = Content(
             users: entries, form: form, errors: errors, notice: notice, newPassword: newPassword,
             previousPage: page > 1 ? SitePath.users(page: page - 1).path : nil,
-            nextPage: result.metadata.pageCount > page ? SitePath.users(page: page + 1).path : nil)
+            nextPage: result.metadata.pageCount > page ? SitePath.users(page: page + 1).path : nil,
+            rights: UserRight.allCases.map {
+                RightExplained(value: $0.rawValue, name: $0.name.text(t), explanation: $0.explanation.text(t))
+            },
+            newRights: Self.boxes(
+                form["rights"].flatMap { UserRight.parse($0.split(separator: ",").map(String.init)) }
+                    ?? UserRight.defaultForUsers, t),
+            approval: approval
+                ?? ApprovalForm(
+                    kind: rule.kind.rawValue, amount: rule.amount.map { $0.decimalString } ?? ""))
         return try await req.renderPage(
             "users", title: req.texts["users.title"], nav: "users", content: content, status: status)
     }

@@ -8,6 +8,7 @@ import Vapor
 struct SubLogins {
     var admin: User
     var database: any Database
+    var now: Date
     var hashPassword: @Sendable (String) async throws -> String
 
     struct NewLogin {
@@ -15,6 +16,8 @@ struct SubLogins {
         var email: String
         var password: String
         var role: Role?
+        /// A sub-login's rights; nil: the default.
+        var rights: Set<UserRight>? = nil
     }
 
     func create(_ login: NewLogin) async throws -> User {
@@ -41,8 +44,50 @@ struct SubLogins {
             passwordHash: login.password.isEmpty
                 ? AccountLinks.unusablePassword : try await hashPassword(login.password), role: role,
             companyID: admin.companyID)
+        if role == .resellerUser, let rights = login.rights { user.rightsText = UserRight.stored(rights) }
         try await user.create(on: database)
         return user
+    }
+
+    /// Grants a sub-login exactly `rights`. Recorded in the audit log; the login's sessions and
+    /// tokens end, so that it signs in again under its new rights.
+    func setRights(_ id: Int, _ rights: Set<UserRight>) async throws -> User {
+        let user = try await colleague(id)
+        guard user.role == .resellerUser else {
+            throw Problem(.unprocessableEntity, detail: Message("users.adminsHoldAllRights"))
+        }
+        let before = user.rights
+        guard before != rights else { return user }
+        try await database.transaction { db in
+            user.rightsText = UserRight.stored(rights)
+            try await user.save(on: db)
+            try await SessionsOfUser.endAll(userID: try user.requireID(), on: db)
+            try await AuditEvent(
+                at: now, actorID: admin.id, action: "user.rights", subject: "user \(user.id ?? 0)",
+                detail: "\(UserRight.stored(before)) -> \(UserRight.stored(rights))"
+            ).create(on: db)
+        }
+        return user
+    }
+
+    /// Sets the company's four-eyes rule for submitting, recorded in the audit log.
+    func setSubmitApproval(_ rule: SubmitApproval) async throws {
+        guard let companyID = admin.companyID else { throw Problem.notFound() }
+        try await database.transaction { db in
+            guard let company = try await Company.find(companyID, on: db) else { throw Problem.notFound() }
+            let before = company.submitApproval
+            guard before != rule else { return }
+            company.submitApproval = rule
+            try await company.save(on: db)
+            try await AuditEvent(
+                at: now, actorID: admin.id, action: "company.submitApproval", subject: "company \(companyID)",
+                detail: "\(Self.describe(before)) -> \(Self.describe(rule))"
+            ).create(on: db)
+        }
+    }
+
+    private static func describe(_ rule: SubmitApproval) -> String {
+        rule.amount.map { "\(rule.kind.rawValue) \($0.decimalString)" } ?? rule.kind.rawValue
     }
 
     /// Disables or enables a colleague's login; an admin cannot lock themselves out.

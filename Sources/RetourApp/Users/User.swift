@@ -19,6 +19,8 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "language") var language: String?
     /// When the login first signed in; nil while an invitation waits.
     @OptionalField(key: "signed_in_at") var signedInAt: Date?
+    /// A sub-login's rights as stored ("view,register"); nil: the default of its role.
+    @OptionalField(key: "rights") var rightsText: String?
 
     init() {}
 
@@ -33,6 +35,16 @@ final class User: Model, @unchecked Sendable {
 
     var role: Role { Role(rawValue: roleName) ?? .resellerUser }
     var companyID: Int? { $company.id }
+
+    /// A reseller who may fill the cart: the pages offer the reason forms to this login only.
+    var registersReturns: Bool { role.belongsToCompany && rights.contains(.register) }
+
+    /// What this login may do (`UserRight.held`): stored rights that no longer parse count as none.
+    var rights: Set<UserRight> {
+        UserRight.held(
+            by: role,
+            granted: rightsText.map { UserRight.parse($0.split(separator: ",").map(String.init)) ?? [] })
+    }
 }
 
 /// Migration 023 — the fingerprint of the password an import last set.

@@ -19,6 +19,10 @@ struct SignedInUser: Encodable {
     let role: String
     let companyName: String?
     let managesSubLogins: Bool
+    /// The reseller's rights, so that the menu offers only what the login may open.
+    let mayView: Bool
+    let mayRegister: Bool
+    let mayApprove: Bool
 }
 
 struct NoContent: Encodable {}
@@ -44,7 +48,11 @@ extension Request {
             let company = try await user.$company.get(on: db)
             signedIn = SignedInUser(
                 name: user.name, email: user.email, role: user.roleName, companyName: company?.name,
-                managesSubLogins: user.role.managesSubLogins)
+                managesSubLogins: user.role.managesSubLogins, mayView: user.rights.contains(.view),
+                mayRegister: user.rights.contains(.register),
+                // The queue appears once the company asks for approvals at all.
+                mayApprove: user.role.belongsToCompany && user.rights.contains(.approve)
+                    && company?.submitApproval != SubmitApproval.none)
         }
         let page = Page(
             lang: texts.language.rawValue,

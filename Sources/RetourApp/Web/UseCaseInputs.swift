@@ -15,7 +15,7 @@ extension Request {
     func submitCart(user: User, idempotencyKey: String?) -> SubmitCart {
         SubmitCart(
             user: user, idempotencyKey: idempotencyKey, now: now, today: today, language: language,
-            texts: application.translationCatalog, config: config)
+            texts: application.translationCatalog, config: config, baseURL: baseURL)
     }
 
     /// Storing the files `user` sends for `companyID`.

@@ -113,8 +113,18 @@ public struct ImportParser {
         let name = p.requiredText(f, "name", at)
         let email = p.optionalEmail(f, "email", at)
         let address = p.optionalAddress(f, "address", at)
+        let approvalKind: SubmitApproval.Kind? = p.optionalEnum(f, "submitApproval", at)
+        let approvalAmount = p.optionalMoney(f, "approvalAmount", at)
+        var submitApproval: SubmitApproval?
+        if let approvalKind {
+            submitApproval = SubmitApproval(kind: approvalKind, amount: approvalAmount)
+            if submitApproval == nil {
+                p.fail(at.appending("approvalAmount"), Message("import.approvalAmountNeeded"))
+            }
+        }
         guard let number, let name else { return nil }
-        return CompanyRecord(number: number, name: name, email: email, address: address)
+        return CompanyRecord(
+            number: number, name: name, email: email, address: address, submitApproval: submitApproval)
     }
 
     private static func parseUser(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> UserRecord? {
@@ -143,10 +153,11 @@ public struct ImportParser {
             }
         }
         let active = p.optionalBool(f, "active", at)
+        let rights = p.optionalRights(f, "rights", at)
         guard let email, let name, let role else { return nil }
         return UserRecord(
             email: email.lowercased(), name: name, company: role.belongsToCompany ? company : nil, role: role,
-            password: password, active: active, pointer: at)
+            password: password, active: active, rights: rights, pointer: at)
     }
 
     private static func parseBrand(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> BrandRecord?
@@ -440,6 +451,29 @@ public struct ImportParser {
             return nil
         }
         return flag
+    }
+
+    /// A list of right names (`["view","register"]`); every name must be known.
+    mutating func optionalRights(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> Set<UserRight>? {
+        guard let value = f[key], value != .null else { return nil }
+        let allowed = UserRight.allCases.map(\.rawValue).joined(separator: ", ")
+        guard case .array(let items) = value, items.count <= UserRight.allCases.count * 2 else {
+            fail(at.appending(key), Message("import.rightsAreAList", ["allowed": "\(allowed)"]))
+            return nil
+        }
+        var names: [String] = []
+        for item in items {
+            guard case .string(let name) = item else {
+                fail(at.appending(key), Message("import.rightsAreAList", ["allowed": "\(allowed)"]))
+                return nil
+            }
+            names.append(name)
+        }
+        guard let rights = UserRight.parse(names) else {
+            fail(at.appending(key), Message("import.rightsAreAList", ["allowed": "\(allowed)"]))
+            return nil
+        }
+        return rights
     }
 
     mutating func optionalInteger(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer, range: ClosedRange<Int>)

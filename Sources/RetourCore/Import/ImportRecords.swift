@@ -30,12 +30,17 @@ public struct CompanyRecord: Sendable, Hashable {
     public var name: String
     public var email: String?
     public var address: Address?
+    /// The four-eyes rule; nil leaves the company's own choice as it is.
+    public var submitApproval: SubmitApproval?
 
-    public init(number: String, name: String, email: String?, address: Address?) {
+    public init(
+        number: String, name: String, email: String?, address: Address?, submitApproval: SubmitApproval? = nil
+    ) {
         self.number = number
         self.name = name
         self.email = email
         self.address = address
+        self.submitApproval = submitApproval
     }
 }
 
@@ -48,12 +53,15 @@ public struct UserRecord: Sendable, Hashable {
     /// Whether the login may sign in; nil leaves it as it is (a new login is active), so that a
     /// document without the field never switches back on a login its company switched off.
     public var active: Bool?
+    /// A sub-login's rights; nil leaves them as they are (a new sub-login gets the default).
+    public var rights: Set<UserRight>?
     public var pointer: JSONPointer
 
     public init(
         email: String, name: String, company: String?, role: Role, password: String?, active: Bool? = nil,
-        pointer: JSONPointer
+        rights: Set<UserRight>? = nil, pointer: JSONPointer
     ) {
+        self.rights = rights
         self.email = email
         self.name = name
         self.company = company

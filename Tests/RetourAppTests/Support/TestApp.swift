@@ -110,6 +110,19 @@ final class Browser: @unchecked Sendable {
         return response
     }
 
+    /// A form whose fields may repeat (checkboxes named `rights[]`), the CSRF token added.
+    @discardableResult
+    func post(_ path: String, pairs: [(String, String)]) async throws -> TestingHTTPResponse {
+        var headers = cookieHeaders()
+        headers.contentType = .urlEncodedForm
+        let all = pairs + (csrf.map { [("_csrf", $0)] } ?? [])
+        let body = all.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+        let response = try await app.testing().sendRequest(
+            .POST, path, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
     /// Logs in through the login form; returns the answer to the form.
     @discardableResult
     func login(_ email: String, password: String = Fixtures.password) async throws -> TestingHTTPResponse {
