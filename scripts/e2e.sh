@@ -3,8 +3,12 @@
 # runs e2e/*.py with headless Chromium, and stops the server.
 set -euo pipefail
 export RETOUR_BCRYPT_COST=8
+# shellcheck source=scripts/oidc-provider.sh
+source "$(dirname "$0")/oidc-provider.sh"
 # shellcheck source=scripts/demo-server.sh
 source "$(dirname "$0")/demo-server.sh"
+trap 'cleanup; stop_oidc_provider' EXIT
+register_oidc_client "http://127.0.0.1:$port"
 export RETOUR_BINARY="$binary"
 export RETOUR_URL="http://127.0.0.1:$port"
 if ! /usr/bin/python3 -m unittest discover -s e2e -p "${E2E_PATTERN:-test_*.py}" -v; then

@@ -56,6 +56,8 @@ public struct AppConfig: Sendable {
     public var apiKeyRequestsPerMinute = 600
     /// Whether webhooks may be sent to loopback and private addresses (tests, a closed network).
     public var webhookAllowPrivate = false
+    /// Sign-in through the distributor's identity provider (`RETOUR_OIDC_*`); nil: passwords only.
+    public var oidc: OIDCSettings?
     /// The distributor as seller on UBL credit notes (`RETOUR_SELLER_*`); the defaults are the demo's.
     public var seller = UBLDocument.Party(
         name: "ALSO Nederland B.V.", street: "Inundatiedok 18", postcode: "3439 JJ", city: "Nieuwegein",
@@ -170,6 +172,7 @@ public struct AppConfig: Sendable {
                 if url.scheme == "https" { config.secureCookies = true }
             }
         }
+        check { config.oidc = try OIDCSettings.read(environment) }
         if let value = environment["RETOUR_RETURN_ADDRESS"], !value.isEmpty { config.returnAddress = value }
         if let value = environment["RETOUR_RMA_MAILBOX"], !value.isEmpty { config.rmaMailbox = value }
         if let value = integer("RETOUR_KEEP_EVENTS_DAYS", in: 1...36_500, "RETOUR_KEEP_EVENTS_DAYS must be 1…36500") {

@@ -44,6 +44,7 @@ public func configure(
     do {  // Passwords, sessions
         app.passwords.use(.bcrypt(cost: config.bcryptCost))
         app.decoyHash = try Bcrypt.hash(randomToken(bytes: 16), cost: config.bcryptCost)
+        app.oidcProvider = config.oidc.map(OIDCProvider.init(settings:))
         app.sessions.use { _ in WebSessionDriver() }
         let secure = config.secureCookies
         // Over https the cookie is `__Host-` prefixed: the browser then refuses it from any

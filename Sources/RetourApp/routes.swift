@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
             CSRFMiddleware())
         try web.register(collection: LoginController())
         try web.register(collection: PasswordController())
+        try web.register(collection: OIDCController())
         web.get("lang", ":code", use: LanguageController.switchLanguage)
         web.post("lang", ":code", use: LanguageController.switchLanguage)
 

@@ -80,6 +80,10 @@ enum Authentication {
                 .unauthorized, detail: Message("app.auth.eMailAddressOrPasswordIs"))
         }
         try await LoginFailure.query(on: request.db).filter(\.$subject == pairSubject).delete()
+        // Local passwords switched off for this role: only the identity provider signs it in.
+        if let oidc = config.oidc, oidc.onlyRoles.contains(user.role) {
+            throw Problem(.forbidden, detail: Message("app.auth.signInThroughTheProvider"))
+        }
         if user.signedInAt == nil {
             user.signedInAt = request.now
             try await user.save(on: request.db)

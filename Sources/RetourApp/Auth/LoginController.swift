@@ -14,6 +14,20 @@ struct LoginController: RouteCollection {
         var email: String
         var next: String
         var error: String?
+        /// Whether the identity provider's button is shown.
+        var oidc = false
+        var nextEscaped: String { next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/" }
+
+        enum CodingKeys: String, CodingKey { case email, next, error, oidc, nextEscaped }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(email, forKey: .email)
+            try container.encode(next, forKey: .next)
+            try container.encodeIfPresent(error, forKey: .error)
+            try container.encode(oidc, forKey: .oidc)
+            try container.encode(nextEscaped, forKey: .nextEscaped)
+        }
     }
 
     struct LoginForm: Content {
@@ -26,7 +40,8 @@ struct LoginController: RouteCollection {
         if req.auth.has(User.self) { return req.redirect(to: .start) }
         let next = safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
         return try await req.renderPage(
-            "login", title: req.texts["login.title"], content: LoginContent(email: "", next: next))
+            "login", title: req.texts["login.title"],
+            content: LoginContent(email: "", next: next, oidc: req.config.oidc != nil))
     }
 
     @Sendable func login(req: Request) async throws -> Response {
@@ -47,7 +62,8 @@ struct LoginController: RouteCollection {
         } catch let problem as Problem {
             let response = try await req.renderPage(
                 "login", title: req.texts["login.title"],
-                content: LoginContent(email: email, next: next, error: problem.detail.text(req.texts)),
+                content: LoginContent(
+                    email: email, next: next, error: problem.detail.text(req.texts), oidc: req.config.oidc != nil),
                 status: problem.status == .tooManyRequests ? .tooManyRequests : .unauthorized)
             if let wait = problem.retryAfter {
                 response.headers.replaceOrAdd(name: .retryAfter, value: "\(max(1, wait))")

@@ -8,5 +8,5 @@ public let retourMigrations: [any Migration] = [
     TypeRemainingJSONColumns(), CreateCompanyFirstIndexes(), CreateStoredFiles(),
     DropUnusedNumberIndexes(), CreateAPIKeys(), CreateIntegrations(), AddUnfinishedAttempts(),
     BindAPIKeysToTheirRole(), CreateInstallation(), AddPasswordFingerprint(),
-    CreateAccountLinks(), CreateRightsAndApprovals(),
+    CreateAccountLinks(), CreateRightsAndApprovals(), CreateOIDCSignIns(),
 ]
