@@ -2,7 +2,9 @@
 Connect provider (django-oidc-provider, started by scripts/oidc-provider.sh): the agent clicks the
 button on Retour's login page, signs in at the provider and lands on the queue. Without a browser:
 a `state` used once is refused the second time, a code issued to another application signs nobody
-in, and a provider account without a Retour login is refused with a page, nothing created."""
+in, and a provider account without a Retour login is refused with a page, nothing created; an ID
+token the provider signs for another audience or already expired, or one forged with a key the
+provider never published, signs nobody in."""
 import http.cookiejar
 import os
 import re
@@ -17,6 +19,7 @@ from browser import BASE, BrowserTest
 
 PROVIDER = os.environ.get("OIDC_PROVIDER_URL", "")
 PROVIDER_PASSWORD = os.environ.get("OIDC_PASSWORD", "")
+MODE_FILE = os.environ.get("OIDC_MODE_FILE", "")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -102,6 +105,33 @@ class SignInThroughTheProvider(BrowserTest):
         self.assertIn('id="oidc-error"', page)
         status, headers, _ = client.get(BASE + "/backoffice")
         self.assertEqual(status, 303, "not signed in")
+
+    def test_tokens_for_another_audience_expired_or_forged_sign_nobody_in(self):
+        reasons = {"wrong_audience": "wrong_audience", "expired": "expired", "forged": "badSignature"}
+        for mode in ("wrong_audience", "expired", "forged"):
+            with self.subTest(mode=mode):
+                with open(MODE_FILE, "w") as file:
+                    file.write(mode)
+                try:
+                    client = Client()
+                    _, headers, _ = client.get(BASE + "/login/oidc")
+                    callback = client.sign_in_at_provider(headers["Location"], "rma@retour.example")
+                    status, _, page = client.get(callback)
+                    self.assertEqual(status, 401, page[:400])
+                    self.assertIn('id="oidc-error"', page)
+                    status, _, _ = client.get(BASE + "/backoffice")
+                    self.assertEqual(status, 303, "not signed in")
+                    # Refused for the reason the provider was made to give, not another.
+                    with open(os.environ["RETOUR_SERVE_LOG"], errors="replace") as log:
+                        self.assertIn(reasons[mode], log.read()[-4000:])
+                finally:
+                    os.remove(MODE_FILE)
+        # The same flow with the provider behaving signs in: the refusals were the tokens' doing.
+        client = Client()
+        _, headers, _ = client.get(BASE + "/login/oidc")
+        status, _, _ = client.get(client.sign_in_at_provider(headers["Location"], "rma@retour.example"))
+        self.assertEqual(status, 303)
+        self.assertEqual(client.get(BASE + "/backoffice")[0], 200)
 
     def test_a_provider_account_without_a_retour_login_is_refused(self):
         client = Client()

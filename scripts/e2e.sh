@@ -11,6 +11,7 @@ trap 'cleanup; stop_oidc_provider' EXIT
 register_oidc_client "http://127.0.0.1:$port"
 export RETOUR_BINARY="$binary"
 export RETOUR_URL="http://127.0.0.1:$port"
+export RETOUR_SERVE_LOG="$work/serve.log"
 if ! /usr/bin/python3 -m unittest discover -s e2e -p "${E2E_PATTERN:-test_*.py}" -v; then
   echo "--- server log ---"; tail -50 "$work/serve.log"
   exit 1

@@ -12,6 +12,7 @@ oidc_work=$(mktemp -d /tmp/retour-oidc.XXXXXX)
 oidc_port=$("$root/scripts/free-port.sh")
 oidc_py() { "$oidc_venv/bin/python" "$root/e2e/oidc/provider.py" "$@"; }
 oidc_py setup "$oidc_work" >/dev/null
+export OIDC_MODE_FILE="$oidc_work/mode"
 export OIDC_PASSWORD="provider-$(head -c 9 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')"
 oidc_py user "$oidc_work" rma@retour.example "$OIDC_PASSWORD"
 oidc_py user "$oidc_work" stranger@elsewhere.example "$OIDC_PASSWORD"

@@ -56,6 +56,7 @@ extension AppTests {
 
                 let page = try await browser.get("/password/reset/\(token)")
                 #expect(page.status == .ok)
+                #expect(page.headers.first(name: "Referrer-Policy") == "no-referrer", "the link is no referrer")
                 #expect(page.body.string.contains("Piet Jansen"))
                 let weak = try await browser.post("/password/reset/\(token)", ["password": "wachtwoord123"])
                 #expect(weak.status == .unprocessableEntity)

@@ -584,13 +584,15 @@ def main():
     body = {"line": second_line, "reason": second_reason, "quantity": 1, "fields": SIMPLE_FORMS[second_reason]}
     _, _, data = request("POST", "/api/v1/cart/positions", json.dumps(body), auth)
     position = json.loads(data)["id"]
-    jan_pages = ["/search", "/cart", "/status", "/archive", "/users", f"/requests/{number}",
+    jan_pages = ["/search", "/cart", "/status", "/archive", "/users", "/integrations", "/approvals",
+                 f"/requests/{number}",
                  f"/cart/positions/{position}/address", f"/register/{second_line}?edit={position}"] + [
         f"/register/{line}?reason={reason}" for reason in
         ["defect", "commercial_return", "wrong_delivery", "too_much_delivered", "transport_damage", "license_return"]]
     fuzz_pages(jan, [f"/register/{second_line}/material?code={{}}", "/requests/{}/confirmation",
                      f"/requests/{number}/confirmation", f"/cart/positions/{position}/added?updated={{}}",
-                     f"/cart/positions/{position}/address?updated={{}}", "/m/{}?lang={}"])
+                     f"/cart/positions/{position}/address?updated={{}}", "/m/{}?lang={}",
+                     "/approvals?page={}", "/integrations/webhooks/{}", "/login/oidc/callback?state={}&code={}"])
     forms = fuzz_forms(jan, jan_pages)
     fuzz_pages(admin, ["/backoffice/stats?from={}&to=", "/backoffice/stats?to={}", "/backoffice/stats.csv?from={}",
                        "/admin/webhooks?page={}"])

@@ -6,9 +6,15 @@ authorization code flow with PKCE, signed ID tokens (RS256) and the JWKS are the
     provider.py client DIR ID SECRET REDIRECT_URI
     provider.py user DIR EMAIL PASSWORD
     provider.py serve DIR PORT
+
+The tests play the attacker or a broken provider through the file named by OIDC_MODE_FILE: with
+`wrong_audience` or `expired` in it the provider's own ID tokens carry that claim (its processing
+hook); with `forged` the token is signed by a key the provider never published, under the published
+key id.
 """
 import os
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,6 +49,7 @@ def configure(directory, port=None):
         SITE_URL=f"http://127.0.0.1:{port}" if port else None,
         OIDC_IDTOKEN_INCLUDE_CLAIMS=True,
         OIDC_USERINFO=__name__ + ".userinfo",
+        OIDC_IDTOKEN_PROCESSING_HOOK=__name__ + ".idtoken_hook",
         USE_TZ=True,
     )
     django.setup()
@@ -54,6 +61,42 @@ def userinfo(claims, user):
     claims["email_verified"] = True
     claims["name"] = user.get_full_name() or user.username
     return claims
+
+
+def mode():
+    path = os.environ.get("OIDC_MODE_FILE")
+    if not path or not os.path.exists(path):
+        return ""
+    with open(path) as file:
+        return file.read().strip()
+
+
+def idtoken_hook(id_token, user, token, request, **kwargs):
+    if mode() == "wrong_audience":
+        id_token["aud"] = "another-app"
+    elif mode() == "expired":
+        id_token["iat"] = int(time.time()) - 7200
+        id_token["exp"] = int(time.time()) - 3600
+    return id_token
+
+
+def forge_when_asked():
+    """Wraps the token endpoint's signing: in `forged` mode, a fresh key signs under the real kid."""
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from oidc_provider.lib.endpoints import token as endpoint
+    from oidc_provider.lib.utils.token import get_client_alg_keys
+
+    genuine = endpoint.encode_id_token
+
+    def encode(payload, client):
+        if mode() != "forged":
+            return genuine(payload, client)
+        kid = get_client_alg_keys(client)[0].get("kid")
+        stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return jwt.encode(payload, stranger, algorithm="RS256", headers={"kid": kid})
+
+    endpoint.encode_id_token = encode
 
 
 urlpatterns = []
@@ -101,6 +144,7 @@ def main(argv):
         user.set_password(password)
         user.save()
     elif command == "serve":
+        forge_when_asked()
         call_command("runserver", f"127.0.0.1:{argv[3]}", use_reloader=False, use_threading=True, verbosity=0)
     else:
         raise SystemExit(__doc__)
