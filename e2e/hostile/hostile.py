@@ -494,6 +494,29 @@ def registrable(bearer):
     return pairs
 
 
+def waiting_approval():
+    """Netwerk Direct asks for approval of every submission and a sub-login's submission waits,
+    so that the approval page has its decision form; returns the purchasing department's browser."""
+    netwerk = Browser()
+    netwerk.login("inkoop@netwerkdirect.be")
+    netwerk.get("/users")
+    sub = "hostile-sub@netwerkdirect.be"
+    status = netwerk.post("/users", {"name": "Hostile Sub", "email": sub, "password": PASSWORD,
+                                     "role": "reseller_user", "_csrf": netwerk.csrf})[0]
+    check(status == 200, f"the sub-login for the approval forms was refused: {status}")
+    bearer = token(sub)
+    status = netwerk.post("/users/approval", {"submitApproval": "always", "_csrf": netwerk.csrf})[0]
+    check(status == 200, f"the approval rule was refused: {status}")
+    line, reason = registrable(bearer)[0]
+    auth = {"Authorization": f"Bearer {bearer}", "Content-Type": "application/json"}
+    body = {"line": line, "reason": reason, "quantity": 1, "fields": SIMPLE_FORMS[reason]}
+    status, _, data = request("POST", "/api/v1/cart/positions", json.dumps(body), auth)
+    check(status == 201, f"the sub-login's position was refused: {status} {data[:200]!r}")
+    status, _, data = request("POST", "/api/v1/cart/submit", "{}", auth)
+    check(status == 202, f"the sub-login's submission did not wait for approval: {status} {data[:200]!r}")
+    return netwerk
+
+
 def kill_during_burst(tokens):
     answered = []
     lock = threading.Lock()
@@ -565,6 +588,7 @@ def main():
     jan, admin = Browser(), Browser()
     jan.login("jan@pcpartner.nl")
     admin.login("admin@retour.example")
+    netwerk = waiting_approval()
 
     bodies_and_doors()
     fuzz_api(tokens)
@@ -603,6 +627,13 @@ def main():
     piet = Browser()
     piet.login("piet@pcpartner.nl")
     forms += fuzz_forms(piet, ["/account", "/password/forgot"])
+    forms += fuzz_forms(netwerk, ["/approvals"])
+    status, _, approvals = netwerk.get("/approvals")
+    check(b'action="/approvals/' in approvals, "the submission no longer waits after the hostile decisions")
+    # Netwerk Direct submits without approval again: the burst below counts answered submissions.
+    netwerk.get("/users")
+    check(netwerk.post("/users/approval", {"submitApproval": "none", "_csrf": netwerk.csrf})[0] == 200,
+          "the approval rule could not be switched off")
     check(forms >= 8, f"only {forms} HTML forms were driven")
     check(alive(), "the server no longer answers after the hostile inputs")
 
