@@ -89,7 +89,7 @@ enum LanguageController {
     /// (POST, with its CSRF token): a link on another site can switch nobody's stored language.
     @Sendable static func switchLanguage(req: Request) async throws -> Response {
         guard let code = req.parameters.get("code"), let language = Language(rawValue: code) else {
-            throw Problem.notFound()
+            throw Refusal.notFound()
         }
         let back =
             safeLocalPath(req.method == .POST ? (try? req.content.get(String.self, at: "next")) : nil)

@@ -29,7 +29,7 @@ extension AppTests {
                 let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "policy.create").count()
                 #expect(audited >= 2)
                 // A day in the past is refused, by the same rule as on the page.
-                await #expect(throws: Problem.self) {
+                await #expect(throws: Refusal.self) {
                     try await publish.run(.standard, effectiveFrom: "2020-01-01", note: nil, on: app.db)
                 }
             }

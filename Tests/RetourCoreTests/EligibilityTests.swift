@@ -100,11 +100,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (ArticleFacts(kind: .software), Refusal.excludedKind(.software)),
+        (ArticleFacts(kind: .software), EligibilityRefusal.excludedKind(.software)),
         (ArticleFacts(kind: .threeDPrinter), .excludedKind(.threeDPrinter)),
         (ArticleFacts(specialOrder: true), .specialOrder), (ArticleFacts(returnable: false), .notReturnable),
     ])
-    func excludedArticlesCannotBeReturned(_ article: ArticleFacts, _ refusal: Refusal) {
+    func excludedArticlesCannotBeReturned(_ article: ArticleFacts, _ refusal: EligibilityRefusal) {
         for reason in [ReasonID.commercialReturn, .wronglyOrdered, .buyback] {
             let verdict = Self.verdict(reason, Self.line(article: article), daysAfterInvoice: 1)
             #expect(verdict.refusal == refusal, "\(reason)")
@@ -218,8 +218,10 @@ import Testing
     }
 
     @Test func theVerbAgreesWithTheExcludedKind() {
-        #expect(Refusal.excludedKind(.software).message.nl == "Software is uitgesloten voor deze reden.")
-        #expect(Refusal.excludedKind(.threeDPrinter).message.nl == "3D-printers zijn uitgesloten voor deze reden.")
+        #expect(EligibilityRefusal.excludedKind(.software).message.nl == "Software is uitgesloten voor deze reden.")
+        #expect(
+            EligibilityRefusal.excludedKind(.threeDPrinter).message.nl
+                == "3D-printers zijn uitgesloten voor deze reden.")
     }
 
     @Test(arguments: [
@@ -265,13 +267,14 @@ import Testing
     static let day = CalendarDay(iso: "2021-12-08")!
 
     @Test(arguments: [
-        Refusal.windowEnded(days: 15, on: day), .warrantyEnded(months: 24, on: day), .brandHasNoDOA(brand: "NETGEAR"),
+        EligibilityRefusal.windowEnded(days: 15, on: day), .warrantyEnded(months: 24, on: day),
+        .brandHasNoDOA(brand: "NETGEAR"),
         .doaEnded(days: 14, on: day),
         .valueOutsideLimits(unitPrice: Money(cents: 999), claimable: 2, minimum: Money(cents: 2_500), maximum: nil),
         .excludedKind(.software), .excludedKind(.threeDPrinter), .specialOrder, .notReturnable, .licenceArticle,
         .notALicence, .fullyClaimed(quantity: 4, by: "RET-0000012"), .fullyClaimed(quantity: 4, by: nil),
     ])
-    func everyRefusalIsExplainedInBothLanguages(_ refusal: Refusal) {
+    func everyRefusalIsExplainedInBothLanguages(_ refusal: EligibilityRefusal) {
         let message = refusal.message
         #expect(!message.nl.isEmpty && !message.en.isEmpty)
         #expect(message.nl != message.en)

@@ -9,8 +9,8 @@ extension Request {
             // Present but unreadable (bytes that are not UTF-8) is not the same as absent.
             let present = (url.query ?? "").split(separator: "&").contains { $0.hasPrefix(name + "=") }
             if present {
-                throw Problem(
-                    .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
+                throw Refusal(
+                    .malformed, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
                     errors: [WholeNumber.error(.notWhole, field: name)])
             }
             return fallback
@@ -18,15 +18,15 @@ extension Request {
         // A form's blank field means "not given"; an API client that sends the name sends a number.
         guard !raw.trimmingWhitespace().isEmpty else {
             guard url.path.hasPrefix("/api/") else { return fallback }
-            throw Problem(
-                .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
+            throw Refusal(
+                .malformed, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
                 errors: [WholeNumber.error(.notWhole, field: name)])
         }
         switch WholeNumber.parse(raw, in: range) {
         case .success(let value): return value
         case .failure(let refusal):
-            throw Problem(
-                .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
+            throw Refusal(
+                .malformed, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
                 errors: [WholeNumber.error(refusal, field: name)])
         }
     }

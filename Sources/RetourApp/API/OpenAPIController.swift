@@ -355,8 +355,8 @@ enum OpenAPIDocument {
 
     static var problem: [String: Any] {
         [
-            "description": "Problem details (RFC 9457)",
-            "content": ["application/problem+json": ["schema": ref("Problem")]],
+            "description": "Refusal details (RFC 9457)",
+            "content": ["application/problem+json": ["schema": ref("Refusal")]],
         ]
     }
 
@@ -469,7 +469,7 @@ enum OpenAPIDocument {
             "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
             "schemas": [
                 // A problem may quote the input it refuses, whatever that held.
-                "Problem": object([
+                "Refusal": object([
                     "type": anyText, "title": anyText, "status": integer, "detail": anyText,
                     "errors": ["type": "array", "items": object(["field": anyText, "message": anyText])],
                 ]),

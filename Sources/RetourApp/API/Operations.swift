@@ -20,11 +20,11 @@ enum OperationsController {
                     "SELECT COUNT(*) AS total FROM _fluent_migrations WHERE name = \(bind: retourMigrations.last?.name ?? "")"
                 ).first(decoding: Row.self)
                 guard row?.total == 1 else {
-                    throw Problem(
-                        .serviceUnavailable, detail: Message("app.api.theDatabaseSchemaIsNotMigrated"))
+                    throw Refusal(
+                        .unavailable, detail: Message("app.api.theDatabaseSchemaIsNotMigrated"))
                 }
                 return HealthAnswer(status: "ready", missingFiles: try await MissingFiles.count(on: req.db))
-            } catch let problem as Problem {
+            } catch let problem as Refusal {
                 throw problem
             } catch {
                 throw DatabaseUnavailable()

@@ -3,32 +3,6 @@ import PostgresNIO
 import RetourCore
 import Vapor
 
-/// An error a client can act on: a status, a sentence, and the fields it concerns. The API
-/// answers it as RFC 9457 problem details; the HTML side shows it on the page.
-struct Problem: Error {
-    var status: HTTPResponseStatus
-    var detail: Message
-    var errors: [FieldError]
-    /// Seconds after which the client may try again (429, 503).
-    var retryAfter: Int?
-
-    init(_ status: HTTPResponseStatus, detail: Message, errors: [FieldError] = [], retryAfter: Int? = nil) {
-        self.status = status
-        self.detail = detail
-        self.errors = errors
-        self.retryAfter = retryAfter
-    }
-
-    static func invalid(_ errors: [FieldError]) -> Problem {
-        Problem(
-            .unprocessableEntity, detail: Message("app.api.theInputIsNotValid"), errors: errors)
-    }
-
-    static func notFound() -> Problem {
-        Problem(.notFound, detail: Message("app.api.notFound"))
-    }
-}
-
 struct ProblemDocument: Content {
     struct Item: Content {
         let field: String
@@ -63,10 +37,10 @@ struct ProblemMiddleware: AsyncMiddleware {
         if let postgres = error as? PSQLError,
             ["22021", "22P05", "54000"].contains(postgres.serverInfo?[.sqlState] ?? "")
         {
-            error = Problem.unstorableText
+            error = Refusal.unstorableText
         }
         switch error {
-        case let problem as Problem:
+        case let problem as Refusal:
             status = problem.status
             detail = problem.detail.text(t)
             items = problem.errors.map { .init(field: $0.field, message: $0.message.text(t)) }

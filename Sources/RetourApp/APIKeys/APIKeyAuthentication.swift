@@ -57,8 +57,8 @@ enum APIKeys {
         let counted = SlidingWindow(
             previous: used.previous_count, current: used.window_count, elapsed: Int(now - window))
         if counted.exceeds(limit) {
-            throw Problem(
-                .tooManyRequests, detail: Message("app.apikeys.tooManyRequests", ["limit": "\(limit)"]),
+            throw Refusal(
+                .tooManyAttempts, detail: Message("app.apikeys.tooManyRequests", ["limit": "\(limit)"]),
                 retryAfter: counted.secondsUntilAllowed(limit))
         }
         let scopes = Set(used.scopes.split(separator: " ").compactMap { APIScope(rawValue: String($0)) })
@@ -72,7 +72,7 @@ struct APIKeyScopeMiddleware: AsyncMiddleware {
         if let grant = request.auth.get(APIKeyGrant.self),
             !APIScope.permits(grant.scopes, method: request.method.rawValue, path: request.url.path)
         {
-            throw Problem(.forbidden, detail: Message("app.apikeys.notWithinScopes"))
+            throw Refusal(.forbidden, detail: Message("app.apikeys.notWithinScopes"))
         }
         return try await next.respond(to: request)
     }

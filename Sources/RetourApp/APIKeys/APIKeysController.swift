@@ -101,7 +101,7 @@ struct APIKeysController: RoleRouteCollection {
     }
 
     private func id(_ req: Request) throws -> Int {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         return id
     }
 }

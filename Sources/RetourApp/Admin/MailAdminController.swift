@@ -41,7 +41,7 @@ struct MailAdminController: RouteCollection {
         let admin = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self), let mail = try await OutboxMail.find(id, on: req.db)
         else {
-            throw Problem.notFound()
+            throw Refusal.notFound()
         }
         mail.status = "pending"
         mail.attempts = 0

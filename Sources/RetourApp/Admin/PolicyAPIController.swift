@@ -79,8 +79,8 @@ struct PolicyAPIController: RouteCollection {
             case .keyNotFound, .valueNotFound: break
             default: throw error
             }
-            throw Problem(
-                .unprocessableEntity,
+            throw Refusal(
+                .invalid,
                 detail: Message("app.admin.incompletePolicy", ["detail": .text(error.plainDescription)]))
         }
     }
@@ -90,7 +90,7 @@ struct PolicyAPIController: RouteCollection {
         let days = body.days ?? 30
         var errors = body.policy.problems()
         if !(1...730).contains(days) { errors.append(FieldError("days", message: Message("app.admin.1To730Days"))) }
-        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        guard errors.isEmpty else { throw Refusal.invalid(errors) }
         let (_, current) = try await PolicyStore.current(on: req.db, day: req.today)
         let lines = try await LineFactsQuery.invoiced(
             since: req.today.adding(days: -days), limit: PolicyAdminController.whatIfLineLimit, on: req.db)

@@ -103,7 +103,7 @@ struct PolicyAdminController: RouteCollection {
                 notice: req.texts(
                     "admin.policy.created",
                     ["version": "\(record.version)", "date": req.language.format(effectiveFrom)]))
-        } catch let problem as Problem where !problem.errors.isEmpty {
+        } catch let problem as Refusal where !problem.errors.isEmpty {
             return try await render(
                 req, version: version, fields: fields, errors: problem.errors, status: .unprocessableEntity)
         }
@@ -140,7 +140,7 @@ struct PolicyAdminController: RouteCollection {
     }
 
     @Sendable func updateBrand(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         let form = try req.content.decode(BrandForm.self)
         let (version, policy) = try await PolicyStore.current(on: req.db, day: req.today)
         do {
@@ -152,7 +152,7 @@ struct PolicyAdminController: RouteCollection {
             return try await render(
                 req, version: version, fields: PolicyForm.fields(of: policy),
                 notice: req.texts("admin.brand.updated", ["brand": brand.name]))
-        } catch let problem as Problem where !problem.errors.isEmpty {
+        } catch let problem as Refusal where !problem.errors.isEmpty {
             return try await render(
                 req, version: version, fields: PolicyForm.fields(of: policy), errors: problem.errors,
                 status: .unprocessableEntity)

@@ -30,7 +30,7 @@ struct PublishPolicy {
         if note.count > 500 {
             errors.append(FieldError("note", message: Message("app.admin.atMost500Characters")))
         }
-        guard errors.isEmpty, let draft else { throw Problem.invalid(errors) }
+        guard errors.isEmpty, let draft else { throw Refusal.invalid(errors) }
         let from = effective
         let document = try PolicyStore.encode(draft)
         let actorID = try actor.requireID()

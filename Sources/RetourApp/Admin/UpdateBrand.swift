@@ -17,7 +17,7 @@ struct UpdateBrand {
     }
 
     func run(brandID: Int, _ change: Change, on database: any Database) async throws -> Brand {
-        guard let brand = try await Brand.find(brandID, on: database) else { throw Problem.notFound() }
+        guard let brand = try await Brand.find(brandID, on: database) else { throw Refusal.notFound() }
         var errors: [FieldError] = []
         func optionalNumber(_ raw: String?, _ field: String, _ range: ClosedRange<Int>) -> Int?? {
             let text = (raw ?? "").trimmingWhitespace()
@@ -52,7 +52,7 @@ struct UpdateBrand {
                 ))
         }
         guard errors.isEmpty, let doaDays, let warrantyMonths, let warrantyHandling, let doaHandling else {
-            throw Problem.invalid(errors)
+            throw Refusal.invalid(errors)
         }
         let before = Self.summary(brand.doaDays, brand.warrantyMonths, brand.warrantyHandling, brand.doaHandling)
         brand.doaDays = doaDays

@@ -96,29 +96,29 @@ enum Approvals {
         func run(on database: any Database) async throws -> Outcome {
             let message = message.trimmingWhitespace()
             guard message.count <= Self.maximumMessageLength else {
-                throw Problem.invalid([
+                throw Refusal.invalid([
                     FieldError(
                         "message",
                         message: Message("approvals.messageTooLong", ["maximum": "\(Self.maximumMessageLength)"]))
                 ])
             }
             if decision == .reject && message.isEmpty {
-                throw Problem.invalid([FieldError("message", message: Message("approvals.sayWhy"))])
+                throw Refusal.invalid([FieldError("message", message: Message("approvals.sayWhy"))])
             }
             return try await database.writeTransaction { db in
                 try await db.lockForUpdate(Approval.schema, ids: [approvalID])
                 guard let approval = try await Approval.find(approvalID, on: db),
                     approval.companyID == approver.companyID
-                else { throw Problem.notFound() }
+                else { throw Refusal.notFound() }
                 guard approval.status == .waiting else {
-                    throw Problem(.conflict, detail: Message("approvals.alreadyDecided"))
+                    throw Refusal(.conflict, detail: Message("approvals.alreadyDecided"))
                 }
                 guard
                     SubmitApproval.mayDecide(
                         approverID: try approver.requireID(), approverCompany: approver.companyID,
                         approverRights: approver.rights, submitterID: approval.userID, company: approval.companyID)
-                else { throw Problem(.forbidden, detail: Message("approvals.notYourOwn")) }
-                guard let submitter = try await User.find(approval.userID, on: db) else { throw Problem.notFound() }
+                else { throw Refusal(.forbidden, detail: Message("approvals.notYourOwn")) }
+                guard let submitter = try await User.find(approval.userID, on: db) else { throw Refusal.notFound() }
                 approval.decidedAt = now
                 approval.decidedBy = approver.id
                 approval.message = message.isEmpty ? nil : message
@@ -133,7 +133,7 @@ enum Approvals {
                     return .rejected
                 case .approve:
                     guard submitter.active else {
-                        throw Problem(.conflict, detail: Message("approvals.submitterGone"))
+                        throw Refusal(.conflict, detail: Message("approvals.submitterGone"))
                     }
                     let answer: SubmissionAnswer
                     do {
@@ -141,9 +141,9 @@ enum Approvals {
                             user: submitter, idempotencyKey: nil, now: now, today: today, language: language,
                             texts: texts, config: config, baseURL: baseURL, approval: approval
                         ).submitLocked(userID: approval.userID, db: db)
-                    } catch let problem as Problem where !problem.errors.isEmpty {
-                        throw Problem(
-                            problem.status, detail: Message("approvals.noLongerAllowed"), errors: problem.errors)
+                    } catch let problem as Refusal where !problem.errors.isEmpty {
+                        throw Refusal(
+                            problem.kind, detail: Message("approvals.noLongerAllowed"), errors: problem.errors)
                     }
                     approval.status = .approved
                     approval.submission = answer.requests.first?.number

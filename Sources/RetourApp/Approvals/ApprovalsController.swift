@@ -130,8 +130,8 @@ struct ApprovalsController: RoleRouteCollection {
         let per = try req.boundedQuery("per", in: 1...100, default: 20)
         let statusText = req.query[String.self, at: "status"] ?? ApprovalStatus.waiting.rawValue
         guard let status = ApprovalStatus(rawValue: statusText) else {
-            throw Problem(
-                .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": .text("status")]))
+            throw Refusal(
+                .malformed, detail: Message("app.api.theParameterIsNotValid", ["name": .text("status")]))
         }
         let found = try await Approval.query(on: req.db).filter(\.$companyID == (user.companyID ?? 0))
             .filter(\.$status == status).sort(\.$createdAt, status == .waiting ? .ascending : .descending)
@@ -150,16 +150,16 @@ struct ApprovalsController: RoleRouteCollection {
 
     private func run(_ req: Request, _ body: DecisionBody) async throws -> (Approval, SubmissionAnswer?) {
         let user = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         guard let decision = Approvals.Decision(rawValue: body.decision ?? "") else {
-            throw Problem.invalid([FieldError("decision", message: Message("approvals.chooseDecision"))])
+            throw Refusal.invalid([FieldError("decision", message: Message("approvals.chooseDecision"))])
         }
         let outcome = try await Approvals.Decide(
             approver: user, approvalID: id, decision: decision, message: body.message ?? "", now: req.now,
             today: req.today, language: req.language, texts: req.application.translationCatalog, config: req.config,
             baseURL: req.baseURL
         ).run(on: req.db)
-        guard let approval = try await Approval.find(id, on: req.db) else { throw Problem.notFound() }
+        guard let approval = try await Approval.find(id, on: req.db) else { throw Refusal.notFound() }
         if case .approved(let answer) = outcome { return (approval, answer) }
         return (approval, nil)
     }
@@ -197,7 +197,7 @@ struct ApprovalsController: RoleRouteCollection {
         let body = try req.content.decode(DecisionBody.self)
         do {
             _ = try await run(req, body)
-        } catch let problem as Problem where problem.status != .notFound {
+        } catch let problem as Refusal where problem.status != .notFound {
             return try await render(
                 req, notice: nil,
                 failure: (req.parameters.get("id", as: Int.self), problem, String((body.message ?? "").prefix(2_000))))
@@ -205,7 +205,7 @@ struct ApprovalsController: RoleRouteCollection {
         return req.redirect(to: "/approvals?done=\(body.decision == "approve" ? "approve" : "reject")")
     }
 
-    private func render(_ req: Request, notice: String?, failure: (Int?, Problem, String)?) async throws -> Response {
+    private func render(_ req: Request, notice: String?, failure: (Int?, Refusal, String)?) async throws -> Response {
         let user = try req.requireUser()
         let t = req.texts
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)

@@ -48,7 +48,7 @@ enum Authentication {
                 wait < 60
                 ? Message("app.auth.tooManyAttemptsSeconds", ["amount": "\(wait)"])
                 : Message("app.auth.tooManyAttemptsMinutes", ["amount": "\(max(1, (wait + 59) / 60))"])
-            throw Problem(.tooManyRequests, detail: message, retryAfter: wait)
+            throw Refusal(.tooManyAttempts, detail: message, retryAfter: wait)
         }
         if byEmail >= Self.accountUnderAttackFailures && config.slowLoginMilliseconds > 0 {
             try await Task.sleep(for: .milliseconds(config.slowLoginMilliseconds))
@@ -73,16 +73,16 @@ enum Authentication {
                 try await LoginFailure(subject: subject, at: now).create(on: request.db)
             }
             if let user, passwordMatches, !user.active {
-                throw Problem(
-                    .unauthorized, detail: Message("app.auth.thisLoginHasBeenDisabledPlease"))
+                throw Refusal(
+                    .unauthenticated, detail: Message("app.auth.thisLoginHasBeenDisabledPlease"))
             }
-            throw Problem(
-                .unauthorized, detail: Message("app.auth.eMailAddressOrPasswordIs"))
+            throw Refusal(
+                .unauthenticated, detail: Message("app.auth.eMailAddressOrPasswordIs"))
         }
         try await LoginFailure.query(on: request.db).filter(\.$subject == pairSubject).delete()
         // Local passwords switched off for this role: only the identity provider signs it in.
         if let oidc = config.oidc, oidc.onlyRoles.contains(user.role) {
-            throw Problem(.forbidden, detail: Message("app.auth.signInThroughTheProvider"))
+            throw Refusal(.forbidden, detail: Message("app.auth.signInThroughTheProvider"))
         }
         if user.signedInAt == nil {
             user.signedInAt = request.now
@@ -90,7 +90,7 @@ enum Authentication {
         }
         // A reseller login must belong to a company: without one it could never be scoped.
         guard user.mayActAsItsRole else {
-            throw Problem(
+            throw Refusal(
                 .forbidden, detail: Message("app.auth.thisLoginBelongsToNoCompany2"))
         }
         return user
@@ -172,10 +172,10 @@ extension Request {
     /// The signed-in user, or 401.
     func requireUser(_ roles: Set<Role>? = nil) throws -> User {
         guard let user = auth.get(User.self) else {
-            throw Problem(.unauthorized, detail: Message("app.auth.pleaseLogInFirst"))
+            throw Refusal(.unauthenticated, detail: Message("app.auth.pleaseLogInFirst"))
         }
         if let roles, !roles.contains(user.role) {
-            throw Problem(.forbidden, detail: Message("app.auth.yourRoleMayNotDoThis"))
+            throw Refusal(.forbidden, detail: Message("app.auth.yourRoleMayNotDoThis"))
         }
         return user
     }

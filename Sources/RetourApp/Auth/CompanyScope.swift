@@ -20,7 +20,7 @@ extension User {
     func companyScope() throws -> CompanyScope {
         if role.seesAllCompanies { return .allCompanies }
         guard let companyID else {
-            throw Problem(
+            throw Refusal(
                 .forbidden, detail: Message("app.auth.thisLoginBelongsToNoCompany"))
         }
         return .company(companyID)

@@ -52,14 +52,14 @@ struct LoginController: RouteCollection {
             guard !email.isEmpty, let password = form.password, !password.isEmpty, email.count <= 254,
                 password.count <= 200
             else {
-                throw Problem(
-                    .unprocessableEntity, detail: Message("app.auth.enterYourEMailAddressAnd"))
+                throw Refusal(
+                    .invalid, detail: Message("app.auth.enterYourEMailAddressAnd"))
             }
             let user = try await Authentication.verify(
                 email: email, password: password, from: req.clientAddress, on: req)
             try await Self.signIn(user, on: req)
             return req.redirect(to: next)
-        } catch let problem as Problem {
+        } catch let problem as Refusal {
             let response = try await req.renderPage(
                 "login", title: req.texts["login.title"],
                 content: LoginContent(

@@ -60,7 +60,7 @@ struct OIDCController: RouteCollection {
     }
 
     @Sendable func start(req: Request) async throws -> Response {
-        guard let provider = req.application.oidcProvider else { throw Problem.notFound() }
+        guard let provider = req.application.oidcProvider else { throw Refusal.notFound() }
         let discovery: OIDCProvider.Discovery
         do {
             discovery = try await provider.discover(client: req.client, now: req.now)
@@ -104,7 +104,7 @@ struct OIDCController: RouteCollection {
     }
 
     @Sendable func callback(req: Request) async throws -> Response {
-        guard let provider = req.application.oidcProvider else { throw Problem.notFound() }
+        guard let provider = req.application.oidcProvider else { throw Refusal.notFound() }
         if let error = req.query[String.self, at: "error"] {
             req.logger.info("identity provider answered \(error.prefix(64))")
             return try await refused(req, Message("oidc.cancelled"), status: .unauthorized)

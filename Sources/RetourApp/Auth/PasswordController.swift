@@ -36,7 +36,7 @@ struct PasswordController: RouteCollection {
         let email = ((try? req.content.get(String.self, at: "email")) ?? "").trimmingWhitespace().lowercased()
         do {
             try await PasswordResets.request(email: email, from: req.clientAddress, on: req)
-        } catch let problem as Problem where [.tooManyRequests, .unprocessableEntity].contains(problem.status) {
+        } catch let problem as Refusal where [.tooManyRequests, .unprocessableEntity].contains(problem.status) {
             let error = problem.errors.first?.message.text(req.texts) ?? problem.detail.text(req.texts)
             let page = try await req.renderPage(
                 "password-forgot", title: req.texts["password.forgot.title"],
@@ -119,7 +119,7 @@ enum PasswordResets {
     static func request(email: String, from client: String, on req: Request) async throws {
         // Refused by its form alone, never by whether it is known.
         guard email.count <= 254, EmailAddress.isPlausible(email), !TypedText.hasInvisibleControls(email) else {
-            throw Problem.invalid([FieldError("email", message: Message("app.users.enterAValidEMailAddress"))])
+            throw Refusal.invalid([FieldError("email", message: Message("app.users.enterAValidEMailAddress"))])
         }
         let now = Int64(req.now.timeIntervalSince1970)
         let since = now - windowSeconds
@@ -129,8 +129,8 @@ enum PasswordResets {
             .filter(\.$at > since).all()
         let fromClient = recent.filter { $0.subject == clientSubject }.map(\.at).sorted()
         if fromClient.count >= perClient, let oldest = fromClient.first {
-            throw Problem(
-                .tooManyRequests, detail: Message("password.forgot.tooMany"),
+            throw Refusal(
+                .tooManyAttempts, detail: Message("password.forgot.tooMany"),
                 retryAfter: Int(max(1, oldest + windowSeconds - now)))
         }
         try await LoginFailure(subject: clientSubject, at: now).create(on: req.db)

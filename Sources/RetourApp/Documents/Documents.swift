@@ -11,7 +11,7 @@ enum Documents {
         -> Data
     {
         guard let number = record.creditNoteNumber, let cents = record.creditAmountCents else {
-            throw Problem.notFound()
+            throw Refusal.notFound()
         }
         let language = t.language
         let line = try await InvoiceLine.find(record.lineID, on: db)
@@ -87,7 +87,7 @@ enum Documents {
         async throws
         -> Data
     {
-        guard let rma = record.rmaNumber else { throw Problem.notFound() }
+        guard let rma = record.rmaNumber else { throw Refusal.notFound() }
         let language = t.language
         let reason = record.reason
         let line = try await InvoiceLine.find(record.lineID, on: db)

@@ -9,7 +9,7 @@ extension Documents {
     {
         guard let number = record.creditNoteNumber, let cents = record.creditAmountCents,
             let issued = CalendarDay(iso: record.creditNoteDate ?? "")
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let article = try await line?.articleRecord(on: db)
         let company = try await Company.find(record.companyID, on: db)

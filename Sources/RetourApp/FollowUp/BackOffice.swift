@@ -34,7 +34,7 @@ enum BackOffice {
                     message: Message("app.followup.chooseOneOf", ["choices": "\(conditions.joined(separator: ", "))"]))
             )
         }
-        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        guard errors.isEmpty else { throw Refusal.invalid(errors) }
         let expectedSerials = Set(record.serials)
         let receivedSerials = Set((receipt.serials ?? []).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty })
         var differences: [Discrepancy] = []
@@ -151,7 +151,7 @@ enum BackOffice {
                     message: Message(
                         "app.followup.giveAReasonForAnAmount", ["decimalString": "\(computed.amount.decimalString)"])))
         }
-        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        guard errors.isEmpty else { throw Refusal.invalid(errors) }
     }
 }
 

@@ -12,11 +12,11 @@ struct DecideRequest {
     @discardableResult
     func run(on record: ReturnRequest, database: any Database) async throws -> ReturnRequest {
         guard let decision, RequestAction.decisions.contains(decision) else {
-            throw Problem.invalid([FieldError("decision", message: Message("app.followup.chooseADecision"))])
+            throw Refusal.invalid([FieldError("decision", message: Message("app.followup.chooseADecision"))])
         }
         let message = (message ?? "").trimmingWhitespace()
         if decision.needsMessage && message.isEmpty {
-            throw Problem.invalid([FieldError("message", message: Message("app.followup.tellTheResellerWhy"))])
+            throw Refusal.invalid([FieldError("message", message: Message("app.followup.tellTheResellerWhy"))])
         }
         return try await RequestActions.perform(
             decision, on: record, context: context, message: message.isEmpty ? nil : message, database: database)

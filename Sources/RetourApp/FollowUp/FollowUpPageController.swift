@@ -155,7 +155,7 @@ struct FollowUpPageController: RoleRouteCollection {
         let user = try req.requireUser()
         guard let number = req.parameters.get("number"),
             let record = try await RequestQueries.find(number, for: user, on: req.db)
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         return (user, record)
     }
 
@@ -166,7 +166,7 @@ struct FollowUpPageController: RoleRouteCollection {
 
     @Sendable func creditNote(req: Request) async throws -> Response {
         let (_, record) = try await found(req)
-        guard let number = record.creditNoteNumber else { throw Problem.notFound() }
+        guard let number = record.creditNoteNumber else { throw Refusal.notFound() }
         let data = try await Documents.creditNote(for: record, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(number).pdf")
     }
@@ -174,13 +174,13 @@ struct FollowUpPageController: RoleRouteCollection {
     /// The same credit note as UBL (Peppol BIS Billing 3.0), for the reseller's bookkeeping.
     @Sendable func creditNoteXML(req: Request) async throws -> Response {
         let (_, record) = try await found(req)
-        guard record.creditNoteNumber != nil else { throw Problem.notFound() }
+        guard record.creditNoteNumber != nil else { throw Refusal.notFound() }
         return try await Documents.ublResponse(for: record, texts: req.texts, config: req.config, db: req.db)
     }
 
     @Sendable func returnForm(req: Request) async throws -> Response {
         let (_, record) = try await found(req)
-        guard let rma = record.rmaNumber else { throw Problem.notFound() }
+        guard let rma = record.rmaNumber else { throw Refusal.notFound() }
         let data = try await Documents.returnForm(for: record, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(rma).pdf")
     }
@@ -192,11 +192,11 @@ struct FollowUpPageController: RoleRouteCollection {
         let (user, record) = try await found(req)
         do {
             try await work(user, record)
-        } catch let problem as Problem where problem.status != .notFound && problem.status != .forbidden {
+        } catch let problem as Refusal where problem.status != .notFound && problem.status != .forbidden {
             let messages = problem.errors.isEmpty ? [problem.detail] : problem.errors.map(\.message)
             var typed = (try? req.content.decode([String: String].self)) ?? [:]
             typed["_csrf"] = nil
-            guard let current = try await ReturnRequest.find(record.id, on: req.db) else { throw Problem.notFound() }
+            guard let current = try await ReturnRequest.find(record.id, on: req.db) else { throw Refusal.notFound() }
             return try await RequestPage.render(
                 req, user: user, record: current,
                 error: messages.map { $0.text(req.texts) }.joined(separator: " "), typed: typed,
@@ -219,7 +219,7 @@ struct FollowUpPageController: RoleRouteCollection {
             let text = try PostMessage.checkedText(form.message)
             let result = try await req.storeUploads(user: user, companyID: user.companyID ?? record.companyID)
                 .run(streamed.files, on: req.db)
-            guard result.errors.isEmpty else { throw Problem.invalid(result.errors) }
+            guard result.errors.isEmpty else { throw Refusal.invalid(result.errors) }
             try await PostMessage(
                 context: req.actionContext(for: user), author: user, text: text,
                 attachmentIDs: result.attachments.compactMap(\.id)
@@ -261,7 +261,7 @@ struct FollowUpPageController: RoleRouteCollection {
             let form = try req.content.decode(ReceiptForm.self)
             var errors: [FieldError] = []
             guard let quantity = boundedField(form.quantity, "quantity", in: Limits.quantity, errors: &errors) else {
-                throw Problem.invalid(errors)
+                throw Refusal.invalid(errors)
             }
             let serials = (form.serials ?? "").split(whereSeparator: { $0 == "," || $0.isNewline || $0 == " " }).map(
                 String.init)
@@ -286,7 +286,7 @@ struct FollowUpPageController: RoleRouteCollection {
             var amount: Money?
             if !raw.isEmpty {
                 guard let parsed = Money(decimal: raw) else {
-                    throw Problem.invalid([
+                    throw Refusal.invalid([
                         FieldError("amount", message: Message("app.followup.enterAnAmountLike9891"))
                     ])
                 }

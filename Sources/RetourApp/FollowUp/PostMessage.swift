@@ -13,7 +13,7 @@ struct PostMessage {
     static func checkedText(_ raw: String?) throws -> String {
         let text = (raw ?? "").trimmingWhitespace()
         guard !text.isEmpty, text.count <= RequestAction.messageMaximumLength else {
-            throw Problem.invalid([FieldError("message", message: Message("app.followup.writeAMessageAtMost4000"))])
+            throw Refusal.invalid([FieldError("message", message: Message("app.followup.writeAMessageAtMost4000"))])
         }
         return text
     }
@@ -27,7 +27,7 @@ struct PostMessage {
             guard let file = try await AttachmentStore.visible(id, to: author, on: database),
                 file.companyID == record.companyID
             else {
-                throw Problem.invalid([FieldError("attachments", message: Message("app.followup.unknownAttachment"))])
+                throw Refusal.invalid([FieldError("attachments", message: Message("app.followup.unknownAttachment"))])
             }
         }
         return try await RequestActions.perform(

@@ -30,7 +30,7 @@ enum RequestActions {
         let id = try record.requireID()
         return try await database.writeTransaction { db in
             try await db.lockForUpdate("requests", ids: [id])
-            guard let record = try await ReturnRequest.find(id, on: db) else { throw Problem.notFound() }
+            guard let record = try await ReturnRequest.find(id, on: db) else { throw Refusal.notFound() }
             let next = try decide(action, on: record, context: context)
             let status = record.status
             record.status = next
@@ -103,8 +103,8 @@ enum RequestActions {
         switch decision {
         case .success(let next): return next
         case .failure(let refusal):
-            if case .notYourRole = refusal { throw Problem(.forbidden, detail: refusal.message) }
-            throw Problem(.conflict, detail: refusal.message)
+            if case .notYourRole = refusal { throw Refusal(.forbidden, detail: refusal.message) }
+            throw Refusal(.conflict, detail: refusal.message)
         }
     }
 }

@@ -24,7 +24,7 @@ struct RequestsAPIController: RoleRouteCollection {
     private func record(_ req: Request, _ user: User) async throws -> ReturnRequest {
         guard let number = req.parameters.get("number"),
             let record = try await RequestQueries.find(number, for: user, on: req.db)
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         return record
     }
 
@@ -32,12 +32,12 @@ struct RequestsAPIController: RoleRouteCollection {
         let user = try req.requireUser()
         let rawState = req.query[String.self, at: "state"] ?? "open"
         guard let state = RequestQueries.State(rawValue: rawState), state != .all else {
-            throw Problem.invalid([FieldError("state", message: Message("app.followup.chooseOpenOrArchived"))])
+            throw Refusal.invalid([FieldError("state", message: Message("app.followup.chooseOpenOrArchived"))])
         }
         var filter = RequestQueries.Filter(state: state, scope: try user.companyScope())
         if let status = req.query[String.self, at: "status"] {
             guard let parsed = RequestStatus(rawValue: status) else {
-                throw Problem.invalid([FieldError("status", message: Message("app.followup.unknownStatus"))])
+                throw Refusal.invalid([FieldError("status", message: Message("app.followup.unknownStatus"))])
             }
             filter.status = parsed
         }
@@ -61,7 +61,7 @@ struct RequestsAPIController: RoleRouteCollection {
     @Sendable func creditNote(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let found = try await record(req, user)
-        guard let number = found.creditNoteNumber else { throw Problem.notFound() }
+        guard let number = found.creditNoteNumber else { throw Refusal.notFound() }
         let data = try await Documents.creditNote(for: found, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(number).pdf")
     }
@@ -76,7 +76,7 @@ struct RequestsAPIController: RoleRouteCollection {
     @Sendable func returnForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let found = try await record(req, user)
-        guard let rma = found.rmaNumber else { throw Problem.notFound() }
+        guard let rma = found.rmaNumber else { throw Refusal.notFound() }
         let data = try await Documents.returnForm(for: found, texts: req.texts, config: req.config, db: req.db)
         return Documents.response(data, filename: "\(rma).pdf")
     }
@@ -118,7 +118,7 @@ struct RequestsAPIController: RoleRouteCollection {
         var amount: Money?
         if let raw = body.amount {
             guard let parsed = Money(decimal: raw) else {
-                throw Problem.invalid([
+                throw Refusal.invalid([
                     FieldError("amount", message: Message("app.followup.anAmountLike5495"))
                 ])
             }

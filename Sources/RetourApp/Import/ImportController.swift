@@ -23,14 +23,14 @@ struct ImportController: RouteCollection {
             let counts = try await importer.run(.file(path))
             return try await counts.encodeResponse(status: .ok, for: req)
         } catch Importer.Failure.malformed {
-            throw Problem(.badRequest, detail: Message("app.import.theDocumentIsNotValidJson"))
+            throw Refusal(.malformed, detail: Message("app.import.theDocumentIsNotValidJson"))
         } catch Importer.Failure.beyondTheKey(let errors) {
-            throw Problem(
+            throw Refusal(
                 .forbidden, detail: Message("app.import.keyMakesResellersOnly"),
                 errors: errors.map { FieldError(field: $0.pointer.description, message: $0.message) })
         } catch Importer.Failure.invalid(let errors) {
-            throw Problem(
-                .unprocessableEntity,
+            throw Refusal(
+                .invalid,
                 detail: Message("app.import.theDocumentHasErrorSNothing", ["errorsCount": "\(errors.count)"]),
                 errors: errors.map { FieldError(field: $0.pointer.description, message: $0.message) })
         }
@@ -63,7 +63,7 @@ extension ImportController {
                 for try await buffer in req.body { try write(buffer) }
             }
             guard written > 0 else {
-                throw Problem(.badRequest, detail: Message("app.import.sendAJsonDocumentInThe"))
+                throw Refusal(.malformed, detail: Message("app.import.sendAJsonDocumentInThe"))
             }
         } catch {
             try? FileManager.default.removeItem(atPath: path)

@@ -19,8 +19,8 @@ struct EventsController: RouteCollection {
         var after: Int64 = 0
         if let raw = req.query[String.self, at: "after"], !raw.isEmpty {
             guard raw.count <= 18, raw.allSatisfy(\.isASCII), let value = Int64(raw), value >= 0 else {
-                throw Problem(
-                    .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": "after"]),
+                throw Refusal(
+                    .malformed, detail: Message("app.api.theParameterIsNotValid", ["name": "after"]),
                     errors: [FieldError("after", message: Message("app.events.cursor"))])
             }
             after = value

@@ -78,7 +78,7 @@ struct IntegrationsPageController: RouteCollection {
     }
 
     private func id(_ req: Request, _ name: String = "id") throws -> Int {
-        guard let id = req.parameters.get(name, as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get(name, as: Int.self) else { throw Refusal.notFound() }
         return id
     }
 
@@ -99,7 +99,7 @@ struct IntegrationsPageController: RouteCollection {
             return try await render(
                 req, notice: req.texts("integrations.keyCreated", ["name": key.name]),
                 shown: Shown(label: req.texts["integrations.keyShownOnce"], value: secret), status: .created)
-        } catch let problem as Problem where !problem.errors.isEmpty || problem.status == .conflict {
+        } catch let problem as Refusal where !problem.errors.isEmpty || problem.status == .conflict {
             return try await render(
                 req,
                 form: [
@@ -129,7 +129,7 @@ struct IntegrationsPageController: RouteCollection {
             return try await render(
                 req, notice: req.texts("integrations.webhookCreated", ["url": hook.url]),
                 shown: Shown(label: req.texts["integrations.secretShownOnce"], value: hook.secret), status: .created)
-        } catch let problem as Problem where !problem.errors.isEmpty || problem.status == .conflict {
+        } catch let problem as Refusal where !problem.errors.isEmpty || problem.status == .conflict {
             return try await render(
                 req,
                 form: [
@@ -205,7 +205,7 @@ struct IntegrationsPageController: RouteCollection {
     }
 
     private func render(
-        _ req: Request, form: [String: String] = [:], problem: Problem? = nil, notice: String? = nil,
+        _ req: Request, form: [String: String] = [:], problem: Refusal? = nil, notice: String? = nil,
         shown: Shown? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let t = req.texts

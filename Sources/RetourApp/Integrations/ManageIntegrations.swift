@@ -43,7 +43,7 @@ struct ManageIntegrations {
                         ["scopes": .text(grantable.map(\.rawValue).sorted().joined(separator: ", "))])
                 ))
         }
-        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        guard errors.isEmpty else { throw Refusal.invalid(errors) }
 
         let secret = APIKeys.prefix + randomToken(bytes: 32)
         let record = APIKey()
@@ -71,7 +71,7 @@ struct ManageIntegrations {
             let live = try await APIKey.query(on: db).filter(\.$companyID == companyID).filter(\.$revokedAt == nil)
                 .count()
             guard live < Self.maximumKeys else {
-                throw Problem(.conflict, detail: Message("app.apikeys.tooMany", ["maximum": "\(Self.maximumKeys)"]))
+                throw Refusal(.conflict, detail: Message("app.apikeys.tooMany", ["maximum": "\(Self.maximumKeys)"]))
             }
             try await record.create(on: db)
         }
@@ -87,7 +87,7 @@ struct ManageIntegrations {
     }
 
     func key(_ id: Int) async throws -> APIKey {
-        guard let key = try await keys().filter(\.$id == id).first() else { throw Problem.notFound() }
+        guard let key = try await keys().filter(\.$id == id).first() else { throw Refusal.notFound() }
         return key
     }
 
@@ -120,7 +120,7 @@ struct ManageIntegrations {
                     message: Message(
                         "app.webhooks.chooseEvents", ["events": .text(known.sorted().joined(separator: ", "))])))
         }
-        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        guard errors.isEmpty else { throw Refusal.invalid(errors) }
         let companyID = companyID
         let userID = try user.requireID()
         let hook = Webhook()
@@ -139,7 +139,7 @@ struct ManageIntegrations {
             let owned = try await Webhook.query(on: db).filter(\.$companyID == companyID)
                 .filter(\.$deletedAt == nil).count()
             guard owned < Self.maximumWebhooks else {
-                throw Problem(
+                throw Refusal(
                     .conflict, detail: Message("app.webhooks.tooMany", ["maximum": "\(Self.maximumWebhooks)"]))
             }
             try await hook.create(on: db)
@@ -155,7 +155,7 @@ struct ManageIntegrations {
     }
 
     func webhook(_ id: Int) async throws -> Webhook {
-        guard let hook = try await webhooks().filter(\.$id == id).first() else { throw Problem.notFound() }
+        guard let hook = try await webhooks().filter(\.$id == id).first() else { throw Refusal.notFound() }
         return hook
     }
 
@@ -183,7 +183,7 @@ struct ManageIntegrations {
         guard
             let delivery = try await WebhookDelivery.query(on: database).filter(\.$id == id)
                 .filter(\.$webhookID == hook.requireID()).first()
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         try await database.transaction { db in
             delivery.status = "pending"
             delivery.unfinishedAttempts = 0

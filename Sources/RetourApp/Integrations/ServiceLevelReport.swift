@@ -54,14 +54,14 @@ struct ServiceLevelReport: Content {
         func day(_ text: String?, _ name: String) throws -> CalendarDay? {
             guard let text, !text.isEmpty else { return nil }
             guard text.count == 10, let day = CalendarDay(iso: text) else {
-                throw Problem.invalid([FieldError(name, message: Message("stats.dateFormat"))])
+                throw Refusal.invalid([FieldError(name, message: Message("stats.dateFormat"))])
             }
             return day
         }
         let end = try day(to, "to") ?? today
         var start = try day(from, "from") ?? end.adding(days: -83)
         guard start <= end else {
-            throw Problem.invalid([FieldError("from", message: Message("stats.fromAfterTo"))])
+            throw Refusal.invalid([FieldError("from", message: Message("stats.fromAfterTo"))])
         }
         let earliest = end.adding(months: -12 * maximumYears)
         let clamped = start < earliest

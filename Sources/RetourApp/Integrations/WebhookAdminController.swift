@@ -49,7 +49,7 @@ struct WebhookAdminController: RouteCollection {
     @Sendable func retry(req: Request) async throws -> Response {
         let admin = try req.requireUser()
         guard let hook = req.parameters.get("id", as: Int.self), let id = req.parameters.get("delivery", as: Int.self)
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         try await ManageIntegrations(user: admin, now: req.now, database: req.db).sendAgain(webhook: hook, delivery: id)
         return try await render(req, notice: req.texts("admin.webhooks.resent", ["delivery": "\(id)"]))
     }

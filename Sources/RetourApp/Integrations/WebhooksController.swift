@@ -140,10 +140,10 @@ struct WebhooksController: RoleRouteCollection {
     /// "Send again": the delivery is due now, with another day of retries.
     @Sendable func retry(req: Request) async throws -> DeliveryView {
         let hook = try id(req)
-        guard let id = req.parameters.get("delivery", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("delivery", as: Int.self) else { throw Refusal.notFound() }
         try await manage(req).sendAgain(webhook: hook, delivery: id)
         let (views, _) = try await Self.deliveryLog(of: hook, only: id, page: 1, per: 1, on: req.db)
-        guard let view = views.first else { throw Problem.notFound() }
+        guard let view = views.first else { throw Refusal.notFound() }
         return view
     }
 
@@ -177,7 +177,7 @@ struct WebhooksController: RoleRouteCollection {
     }
 
     private func id(_ req: Request) throws -> Int {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         return id
     }
 }

@@ -77,13 +77,13 @@ struct AttachmentsAPIController: RouteCollection {
             req, csrf: nil, maximumFiles: 1, directory: AttachmentStore.temporaryDirectory(req.config))
         guard let file = form.files.first(where: { $0.field == "file" }) else {
             form.discard()
-            throw Problem(
-                .badRequest, detail: Message("app.registration.sendTheFileAsMultipartField"))
+            throw Refusal(
+                .malformed, detail: Message("app.registration.sendTheFileAsMultipartField"))
         }
         let result = try await req.storeUploads(user: user, companyID: user.companyID).run([file], on: req.db)
         guard let attachment = result.attachments.first else {
-            throw Problem(
-                result.overQuota ? .tooManyRequests : .unsupportedMediaType,
+            throw Refusal(
+                result.overQuota ? .tooManyAttempts : .unsupportedType,
                 detail: result.errors.first?.message ?? Message("app.registration.fileRefused"), errors: result.errors)
         }
         return try await AttachmentStore.Stored(
@@ -96,7 +96,7 @@ struct AttachmentsAPIController: RouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id"),
             let attachment = try await AttachmentStore.visible(id, to: user, on: req.db)
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         return try await AttachmentStore.download(attachment, request: req)
     }
 }

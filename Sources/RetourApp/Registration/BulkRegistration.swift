@@ -43,7 +43,7 @@ struct BulkRegistration {
     func run(_ rows: [BulkRow], on database: any Database) async throws -> Answer {
         let userID = try user.requireID()
         guard let companyID = user.companyID else {
-            throw Problem(.forbidden, detail: Message("app.registration.onlyResellersRegisterReturns"))
+            throw Refusal(.forbidden, detail: Message("app.registration.onlyResellersRegisterReturns"))
         }
         let outcomes: [Outcome]
         do {
@@ -112,7 +112,7 @@ struct BulkRegistration {
             outcome.status = "added"
             outcome.cartPosition = dryRun ? nil : try position.requireID()
             return (outcome, position)
-        } catch let problem as Problem {
+        } catch let problem as Refusal {
             return refuse(problem.detail, problem.errors)
         }
     }

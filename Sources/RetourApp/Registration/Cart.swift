@@ -58,7 +58,7 @@ enum Cart {
         guard let holder else { return }
         let by = holder.isEmpty ? "" : " (\(holder))"
         let refusal = Message("app.registration.suchARequestIsAlreadyOpen", ["by": "\(by)"])
-        throw Problem(.conflict, detail: refusal, errors: [FieldError(field: "reason", message: refusal)])
+        throw Refusal(.conflict, detail: refusal, errors: [FieldError(field: "reason", message: refusal)])
     }
 
     /// What many checks in one go read once instead of each (a bulk upload, after locking its
@@ -124,7 +124,7 @@ enum Cart {
         known: Known = Known(), on db: any Database
     ) async throws -> Prepared {
         guard let reason = ReasonID(rawValue: body.reason) else {
-            throw Problem.invalid([
+            throw Refusal.invalid([
                 FieldError(
                     "reason",
                     message: Message("app.registration.unknownReason", ["reason": "\(body.reason.prefix(40))"]))
@@ -139,7 +139,7 @@ enum Cart {
         {
             found = (facts, line)
         }
-        guard let found else { throw Problem.notFound() }
+        guard let found else { throw Refusal.notFound() }
         var facts = found.0
         let line = found.1
         var claims: LineClaims
@@ -160,7 +160,7 @@ enum Cart {
         let (version, policy) = inForce!
         let verdict = Eligibility.evaluate(facts, policy: policy, today: today).first { $0.reason == reason }!
         if verdict.handling == .directService {
-            throw Problem.invalid([
+            throw Refusal.invalid([
                 FieldError(
                     "reason",
                     message: verdict.serviceCentre.map {
@@ -171,9 +171,9 @@ enum Cart {
         if let refusal = verdict.refusal {
             let error = FieldError(field: "reason", message: verdict.explanation ?? refusal.message)
             if case .fullyClaimed = refusal {
-                throw Problem(.conflict, detail: Message("app.registration.alreadyClaimed"), errors: [error])
+                throw Refusal(.conflict, detail: Message("app.registration.alreadyClaimed"), errors: [error])
             }
-            throw Problem.invalid([error])
+            throw Refusal.invalid([error])
         }
 
         if reason.oneOpenPerLine {
@@ -231,13 +231,13 @@ enum Cart {
             images: images)
         switch PositionValidator.check(input, context: context, policy: policy) {
         case .invalid(let problems):
-            throw Problem.invalid(problems + errors)
+            throw Refusal.invalid(problems + errors)
         case .conflict(let problems):
-            guard errors.isEmpty else { throw Problem.invalid(errors) }
-            throw Problem(
+            guard errors.isEmpty else { throw Refusal.invalid(errors) }
+            throw Refusal(
                 .conflict, detail: Message("app.registration.thisQuantityOrTheseSerialNumbers"), errors: problems)
         case .valid(var position):
-            guard errors.isEmpty else { throw Problem.invalid(errors) }
+            guard errors.isEmpty else { throw Refusal.invalid(errors) }
             // Wrong delivery, option B: the received article as found now; an unknown code blocks nothing.
             if case .string(let code)? = position.fields["materialCode"],
                 let received = try await Material.find(code.trimmingWhitespace(), on: db)

@@ -47,7 +47,7 @@ struct CartAPIController: RouteCollection {
         guard let id = req.parameters.get("id", as: Int.self),
             let position = try await CartPosition.find(id, on: req.db),
             position.userID == user.id, position.approvalID == nil
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         let body = try req.content.decode(PositionBody.self)
         let updated = try await SavePosition(
             user: user, replacing: position, now: req.now, today: req.today,
@@ -59,7 +59,7 @@ struct CartAPIController: RouteCollection {
 
     @Sendable func remove(req: Request) async throws -> HTTPStatus {
         let user = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         try await RemovePosition(userID: try user.requireID(), positionID: id, now: req.now).run(on: req.db)
         return .noContent
     }
@@ -76,15 +76,15 @@ struct CartAPIController: RouteCollection {
     @Sendable func bulk(req: Request) async throws -> BulkRegistration.Answer {
         let user = try req.requireUser()
         guard let type = req.headers.contentType, type.type == "text", type.subType == "csv" else {
-            throw Problem(.unsupportedMediaType, detail: Message("bulk.sendCSV"))
+            throw Refusal(.unsupportedType, detail: Message("bulk.sendCSV"))
         }
         let dryRun = try Self.flag(req.query[String.self, at: "dryRun"], name: "dryRun")
-        guard let body = req.body.data else { throw Problem(.unprocessableEntity, detail: Message("bulk.empty")) }
+        guard let body = req.body.data else { throw Refusal(.invalid, detail: Message("bulk.empty")) }
         let rows: [BulkRow]
         do {
             rows = try BulkCSV.read(Data(buffer: body)).rows
         } catch let refusal as BulkCSV.Refusal {
-            throw Problem(.unprocessableEntity, detail: refusal.message)
+            throw Refusal(.invalid, detail: refusal.message)
         }
         return try await BulkRegistration(
             user: user, now: req.now, today: req.today, countryNames: req.application.translationCatalog.all,
@@ -107,8 +107,8 @@ struct CartAPIController: RouteCollection {
         case nil, "", "false", "0": return false
         case "true", "1": return true
         default:
-            throw Problem(
-                .badRequest, detail: Message("app.api.theParameterIsNotValid", ["name": .text(name)]))
+            throw Refusal(
+                .malformed, detail: Message("app.api.theParameterIsNotValid", ["name": .text(name)]))
         }
     }
 
@@ -116,10 +116,10 @@ struct CartAPIController: RouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
             try await LineFactsQuery.line(id, scope: try user.companyScope(), on: req.db) != nil
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         let code = (req.query[String.self, at: "code"] ?? "").trimmingWhitespace()
         guard !code.isEmpty, code.count <= 64 else {
-            throw Problem.invalid([
+            throw Refusal.invalid([
                 FieldError("code", message: Message("app.registration.enterAnEanOrManufacturerCode"))
             ])
         }

@@ -24,7 +24,7 @@ struct CartPageController: RoleRouteCollection {
         guard let id = req.parameters.get("id", as: Int.self),
             let position = try await CartPosition.find(id, on: req.db),
             position.userID == user.id, position.approvalID == nil
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         return (user, position)
     }
 
@@ -144,7 +144,7 @@ struct CartPageController: RoleRouteCollection {
         let form = try req.content.decode(BulkForm.self)
         guard let file = form.file, file.data.readableBytes > 0 else {
             return try await renderCart(
-                req, user: user, problem: Problem(.unprocessableEntity, detail: Message("bulk.chooseFile")))
+                req, user: user, problem: Refusal(.invalid, detail: Message("bulk.chooseFile")))
         }
         do {
             let rows = try BulkCSV.read(Data(buffer: file.data)).rows
@@ -155,8 +155,8 @@ struct CartPageController: RoleRouteCollection {
             return try await renderCart(req, user: user, bulk: answer)
         } catch let refusal as BulkCSV.Refusal {
             return try await renderCart(
-                req, user: user, problem: Problem(.unprocessableEntity, detail: refusal.message))
-        } catch let problem as Problem {
+                req, user: user, problem: Refusal(.invalid, detail: refusal.message))
+        } catch let problem as Refusal {
             return try await renderCart(req, user: user, problem: problem)
         }
     }
@@ -167,7 +167,7 @@ struct CartPageController: RoleRouteCollection {
     }
 
     private func renderCart(
-        _ req: Request, user: User, problem: Problem? = nil, bulk: BulkRegistration.Answer? = nil
+        _ req: Request, user: User, problem: Refusal? = nil, bulk: BulkRegistration.Answer? = nil
     ) async throws -> Response {
         let t = req.texts
         let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID())
@@ -211,7 +211,7 @@ struct CartPageController: RoleRouteCollection {
         do {
             let key = form.idempotencyKey.flatMap { $0.isEmpty ? nil : "web-" + $0 }
             answer = try await req.submitCart(user: user, idempotencyKey: key).run(on: req.db)
-        } catch let problem as Problem {
+        } catch let problem as Refusal {
             return try await renderCart(req, user: user, problem: problem)
         }
         if answer.approval != nil { return req.redirect(to: "/cart?waiting=1") }
@@ -229,7 +229,7 @@ struct CartPageController: RoleRouteCollection {
         let user = try req.requireUser()
         guard let number = req.parameters.get("number"),
             let record = try await RequestQueries.find(number, for: user, on: req.db)
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         return try await ConfirmationPage.render(
             try await ConfirmationPage.submission(of: record, on: req.db), on: req, status: .ok)
     }

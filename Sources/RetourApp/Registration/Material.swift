@@ -61,9 +61,9 @@ enum Material {
     }
 
     /// No article has this code: a problem the page's script shows where a found article would be.
-    static func notFound(_ code: String) -> Problem {
+    static func notFound(_ code: String) -> Refusal {
         let shown = String(code.trimmingWhitespace().prefix(60))
-        return Problem(
+        return Refusal(
             .notFound, detail: Message("app.registration.noArticleFoundFor", ["shown": "\(shown)"]))
     }
 }

@@ -33,8 +33,8 @@ struct PhoneUploadController: RouteCollection {
         let already = try await Attachment.query(on: req.db).filter(\.$uploadToken == record.tokenHash).count()
         let room = req.config.filesPerPhoneLink - already
         guard room > 0 else {
-            throw Problem(
-                .tooManyRequests,
+            throw Refusal(
+                .tooManyAttempts,
                 detail: Message(
                     "app.registration.thisLinkHasReceivedFilesAlready",
                     ["filesPerPhoneLink": "\(req.config.filesPerPhoneLink)"]))
@@ -65,13 +65,13 @@ struct PhoneUploadController: RouteCollection {
         let token = req.parameters.get("token") ?? ""
         guard token.count <= 64,
             let record = try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token)).first()
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         var positionGone = false
         if let positionID = record.positionID {
             positionGone = try await CartPosition.find(positionID, on: req.db) == nil
         }
         guard record.expiresAt > req.now, !positionGone else {
-            throw Problem(
+            throw Refusal(
                 .gone, detail: Message("app.registration.thisLinkIsNoLongerValid"))
         }
         return (token, record)

@@ -107,7 +107,7 @@ extension RegistrationPageController {
         guard var facts = try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: req.db),
             let line = try await InvoiceLine.find(lineID, on: req.db),
             let article = try await Article.find(line.$article.id, on: req.db)
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         let t = req.texts
         let language = req.language
         let today = req.today

@@ -104,7 +104,7 @@ struct RegistrationPageController: RoleRouteCollection {
                     .filter(\.$userID == user.requireID()).set(\.$positionID, to: try position.requireID()).update()
             }
             return req.redirect(to: .cartAddress(position: try position.requireID(), updated: replacing != nil))
-        } catch let problem as Problem where problem.status != .notFound {
+        } catch let problem as Refusal where problem.status != .notFound {
             let shown = problem.errors.isEmpty ? [FieldError(field: "form", message: problem.detail)] : problem.errors
             return try await render(
                 req, user: user, lineID: lineID, reason: reason, form: form, errors: shown,
@@ -125,7 +125,7 @@ struct RegistrationPageController: RoleRouteCollection {
         let user = try req.requireUser()
         let lineID = try lineParameter(req)
         guard try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: req.db) != nil else {
-            throw Problem.notFound()
+            throw Refusal.notFound()
         }
         // Found or not, the answer is JSON: the page's script shows either, and clears an earlier match.
         let code = req.query[String.self, at: "code"] ?? ""
@@ -140,7 +140,7 @@ struct RegistrationPageController: RoleRouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id"),
             let attachment = try await AttachmentStore.visible(id, to: user, on: req.db)
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         return try await AttachmentStore.download(attachment, request: req)
     }
 
@@ -148,7 +148,7 @@ struct RegistrationPageController: RoleRouteCollection {
         guard let position = try await CartPosition.find(id, on: req.db), position.userID == user.id,
             position.approvalID == nil,
             position.lineID == lineID
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         return position
     }
 
@@ -173,7 +173,7 @@ struct RegistrationPageController: RoleRouteCollection {
     }
 
     private func lineParameter(_ req: Request) throws -> Int {
-        guard let id = req.parameters.get("line", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("line", as: Int.self) else { throw Refusal.notFound() }
         return id
     }
 

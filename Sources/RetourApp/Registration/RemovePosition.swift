@@ -14,7 +14,7 @@ struct RemovePosition {
             guard let position = try await CartPosition.find(positionID, on: db), position.userID == userID,
                 position.approvalID == nil
             else {
-                throw Problem.notFound()
+                throw Refusal.notFound()
             }
             try await Self.endPhoneLinks(of: [positionID], now: now, on: db)
             try await position.delete(on: db)

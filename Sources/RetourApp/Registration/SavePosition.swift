@@ -3,7 +3,7 @@ import Foundation
 import RetourCore
 
 /// Adding a position to the cart, or replacing one (an edit) with its new content — a use case:
-/// explicit inputs, the stored position as its answer, refusals as `Problem`. The check and the
+/// explicit inputs, the stored position as its answer, refusals as `Refusal`. The check and the
 /// save run in one write transaction that locks the line first, so two clicks at once cannot both
 /// claim its last pieces.
 struct SavePosition {
@@ -18,7 +18,7 @@ struct SavePosition {
     func run(_ body: PositionBody, on database: any Database) async throws -> CartPosition {
         let userID = try user.requireID()
         guard let companyID = user.companyID else {
-            throw Problem(.forbidden, detail: Message("app.registration.onlyResellersRegisterReturns"))
+            throw Refusal(.forbidden, detail: Message("app.registration.onlyResellersRegisterReturns"))
         }
         return try await database.writeTransaction { db in
             try await db.lockForUpdate("invoice_lines", ids: [body.line])

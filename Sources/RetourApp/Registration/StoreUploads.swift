@@ -59,7 +59,7 @@ struct StoreUploads {
             do {
                 result.attachments.append(try await store(file, on: db))
                 used += file.size
-            } catch let problem as Problem {
+            } catch let problem as Refusal {
                 result.errors += problem.errors.map {
                     FieldError(
                         field: "attachments",
@@ -86,8 +86,8 @@ struct StoreUploads {
     private func store(_ file: StreamedFile, on db: any Database) async throws -> Attachment {
         defer { try? FileManager.default.removeItem(atPath: file.temporaryPath) }
         guard file.size > 0, let kind = try Self.detect(file.temporaryPath) else {
-            throw Problem(
-                .unsupportedMediaType, detail: Message("app.registration.acceptedFileTypesDocDocxPdf"),
+            throw Refusal(
+                .unsupportedType, detail: Message("app.registration.acceptedFileTypesDocDocxPdf"),
                 errors: [FieldError("file", message: Message("app.registration.thisFileIsNotADoc"))])
         }
         try await fileStore.put(temporaryFile: file.temporaryPath, digest: file.sha256, now: now, on: db)

@@ -84,7 +84,7 @@ struct WaitingApproval: Content {
     var amount: String
 }
 
-/// Submitting a cart (a use case: explicit inputs, a typed answer, typed refusals as `Problem`):
+/// Submitting a cart (a use case: explicit inputs, a typed answer, typed refusals as `Refusal`):
 /// every position re-checked as of now, the claimed quantities and serials locked so that parallel
 /// submissions can never over-claim a line, one request per position, and the confirmation mail
 /// queued in the same transaction. The API answers it as JSON, the cart page as the confirmation.
@@ -108,7 +108,7 @@ struct SubmitCart {
         let userID = try user.requireID()
         if let key = idempotencyKey {
             guard !key.isEmpty, key.count <= 200 else {
-                throw Problem.invalid([
+                throw Refusal.invalid([
                     FieldError(
                         "Idempotency-Key", message: Message("app.registration.aKeyIs1To200"))
                 ])
@@ -121,7 +121,7 @@ struct SubmitCart {
             }
             RetourMetrics.submissions("created").increment()
             return answer
-        } catch let problem as Problem where problem.status == .conflict {
+        } catch let problem as Refusal where problem.status == .conflict {
             RetourMetrics.submissions("conflict").increment()
             throw problem
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -130,7 +130,7 @@ struct SubmitCart {
             if let key = idempotencyKey, let stored = try await storedAnswer(userID: userID, key: key, on: database) {
                 return stored
             }
-            throw Problem(
+            throw Refusal(
                 .conflict, detail: Message("app.registration.partOfThisRequestWasClaimed"))
         }
     }
@@ -164,7 +164,7 @@ struct SubmitCart {
         let positions = try await CartPosition.query(on: db).filter(\.$userID == userID)
             .filter(\.$approvalID == approval?.id).sort(\.$id).all()
         guard !positions.isEmpty, let companyID = user.companyID else {
-            throw Problem.invalid([
+            throw Refusal.invalid([
                 FieldError("cart", message: Message("app.registration.yourCartIsEmpty"))
             ])
         }
@@ -197,7 +197,7 @@ struct SubmitCart {
                     claims.serials.formUnion(prepared.position.serials)
                     claimedHere[position.lineID] = claims
                 }
-            } catch let problem as Problem {
+            } catch let problem as Refusal {
                 if problem.status == .conflict { conflict = true }
                 let id = try position.requireID()
                 let reasons = problem.errors.map { $0.message }
@@ -212,8 +212,8 @@ struct SubmitCart {
             }
         }
         guard problems.isEmpty else {
-            throw Problem(
-                conflict ? .conflict : .unprocessableEntity,
+            throw Refusal(
+                conflict ? .conflict : .invalid,
                 detail: Message("app.registration.notSubmittedOneOrMorePositions"),
                 errors: problems)
         }

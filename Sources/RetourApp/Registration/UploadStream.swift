@@ -89,7 +89,7 @@ enum UploadStream {
             try guarded.check(chunk)
             try parser.execute(chunk)
         } catch {
-            throw Problem(.badRequest, detail: Message("app.registration.theFormCannotBeRead"))
+            throw Refusal(.malformed, detail: Message("app.registration.theFormCannotBeRead"))
         }
     }
 
@@ -159,8 +159,8 @@ enum UploadStream {
                     return
                 }
                 guard files.count < maximumFiles else {
-                    failure = Problem(
-                        .tooManyRequests,
+                    failure = Refusal(
+                        .tooManyAttempts,
                         detail: Message("app.registration.tooManyFilesAtOnceAt", ["maximumFiles": "\(maximumFiles)"]))
                     return
                 }
@@ -177,8 +177,8 @@ enum UploadStream {
             }
             size += buffer.readableBytes
             guard size <= FileKind.maximumBytes else {
-                failure = Problem(
-                    .payloadTooLarge, detail: Message("app.registration.aFileMayBeAtMost"),
+                failure = Refusal(
+                    .tooLarge, detail: Message("app.registration.aFileMayBeAtMost"),
                     errors: [
                         FieldError("file", message: Message("app.registration.theFileIsLargerThan20"))
                     ])

@@ -36,7 +36,7 @@ extension ServiceCentre: Content {}
 enum LineReasons {
     static func evaluate(lineID: Int, for user: User, on request: Request) async throws -> ReasonsAnswer {
         guard var facts = try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: request.db) else {
-            throw Problem.notFound()
+            throw Refusal.notFound()
         }
         // What requests hold, and for a reseller what their own cart holds (rulebook §4.6).
         var claims = try await LineClaims.requests(onLine: lineID, on: request.db)
@@ -77,7 +77,7 @@ struct ReasonsAPIController: RouteCollection {
 
     @Sendable func reasons(req: Request) async throws -> ReasonsAnswer {
         let user = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         return try await LineReasons.evaluate(lineID: id, for: user, on: req)
     }
 }
@@ -99,7 +99,7 @@ struct ReasonsFragmentController: RouteCollection {
 
     @Sendable func fragment(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         let answer = try await LineReasons.evaluate(lineID: id, for: user, on: req)
         let t = req.texts
         let items = answer.reasons.map { reason -> Item in

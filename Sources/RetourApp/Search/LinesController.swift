@@ -13,7 +13,7 @@ struct LinesController: RouteCollection {
         let user = try req.requireUser()
         // The API's page and per are numbers when given (the search page's blank fields are not).
         for name in ["page", "per"] where req.query[String.self, at: name]?.trimmingWhitespace().isEmpty == true {
-            throw Problem.invalid([WholeNumber.error(.notWhole, field: name)])
+            throw Refusal.invalid([WholeNumber.error(.notWhole, field: name)])
         }
         let search = try LineSearchInput(query: req).validated(today: req.today).orProblem()
         return try await LineQuery.run(
@@ -24,7 +24,7 @@ struct LinesController: RouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
             let line = try await LineQuery.line(id: id, scope: try user.companyScope(), on: req.db)
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         return line
     }
 }
@@ -43,7 +43,7 @@ extension Result where Failure == ValidationErrors {
     func orProblem() throws -> Success {
         switch self {
         case .success(let value): return value
-        case .failure(let errors): throw Problem.invalid(errors.errors)
+        case .failure(let errors): throw Refusal.invalid(errors.errors)
         }
     }
 }

@@ -89,7 +89,7 @@ struct LocalFileStore: FileStore {
 /// answered 404 — a page saying the file is no longer available — never 500, and kept in a list
 /// that `/readyz` and `/metrics` report, until the file is stored again.
 enum MissingFiles {
-    static var gone: Problem { Problem(.notFound, detail: Message("files.gone")) }
+    static var gone: Refusal { Refusal(.notFound, detail: Message("files.gone")) }
 
     static func missing(_ digest: String, at now: Date, on db: any Database) async throws {
         try await (db as! any SQLDatabase).raw(

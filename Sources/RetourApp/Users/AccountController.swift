@@ -110,7 +110,7 @@ struct AccountController: RouteCollection {
         guard let id = req.parameters.get("id", as: Int.self),
             let key = try await APIKey.query(on: req.db).filter(\.$id == id).filter(\.$userID == user.requireID())
                 .first()
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         if key.revokedAt == nil {
             key.revokedAt = req.now
             try await key.save(on: req.db)

@@ -105,7 +105,7 @@ struct SubLoginController: RouteCollection {
             }
             return try await render(
                 req, form: [:], errors: [:], notice: req.texts("users.created", ["email": user.email]))
-        } catch let problem as Problem where !problem.errors.isEmpty {
+        } catch let problem as Refusal where !problem.errors.isEmpty {
             let shown = Dictionary(
                 problem.errors.map { ($0.field, $0.message.text(req.texts)) }, uniquingKeysWith: { a, _ in a })
             return try await render(
@@ -130,7 +130,7 @@ struct SubLoginController: RouteCollection {
         do {
             let user = try await logins(req).setActive(try id(req), active)
             return try await render(req, form: [:], errors: [:], notice: req.texts(notice, ["email": user.email]))
-        } catch let problem as Problem where problem.status == .unprocessableEntity {
+        } catch let problem as Refusal where problem.status == .unprocessableEntity {
             return try await render(
                 req, form: [:], errors: [:], notice: problem.detail.text(req.texts), status: .unprocessableEntity
             )
@@ -148,7 +148,7 @@ struct SubLoginController: RouteCollection {
     /// Sends a colleague who never signed in a new invitation; the older link ends.
     @Sendable func invite(req: Request) async throws -> Response {
         let user = try await logins(req).colleague(try id(req))
-        guard user.signedInAt == nil, user.active else { throw Problem.notFound() }
+        guard user.signedInAt == nil, user.active else { throw Refusal.notFound() }
         try await Invitations.resend(to: user, app: req.application, on: req.db)
         return try await render(
             req, form: [:], errors: [:], notice: req.texts("users.invitationSent", ["email": user.email]))
@@ -158,7 +158,7 @@ struct SubLoginController: RouteCollection {
     @Sendable func setRights(req: Request) async throws -> Response {
         let form = try req.content.decode(RightsForm.self)
         guard let rights = UserRight.parse(form.rights ?? []) else {
-            throw Problem.invalid([FieldError("rights", message: Message("users.unknownRight"))])
+            throw Refusal.invalid([FieldError("rights", message: Message("users.unknownRight"))])
         }
         let user = try await logins(req).setRights(try id(req), rights)
         return try await render(
@@ -194,7 +194,7 @@ struct SubLoginController: RouteCollection {
     }
 
     private func id(_ req: Request) throws -> Int {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Problem.notFound() }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         return id
     }
 

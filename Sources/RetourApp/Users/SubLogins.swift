@@ -35,10 +35,10 @@ struct SubLogins {
         // No password: the colleague chooses one through an invitation (sent by the caller).
         if !login.password.isEmpty { errors += PasswordPolicy.problems(with: login.password) }
         guard let role = login.role, role.belongsToCompany else {
-            throw Problem.invalid(
+            throw Refusal.invalid(
                 errors + [FieldError("role", message: Message("app.users.chooseUserOrAdministrator"))])
         }
-        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        guard errors.isEmpty else { throw Refusal.invalid(errors) }
         let user = User(
             email: email, name: name,
             passwordHash: login.password.isEmpty
@@ -54,7 +54,7 @@ struct SubLogins {
     func setRights(_ id: Int, _ rights: Set<UserRight>) async throws -> User {
         let user = try await colleague(id)
         guard user.role == .resellerUser else {
-            throw Problem(.unprocessableEntity, detail: Message("users.adminsHoldAllRights"))
+            throw Refusal(.invalid, detail: Message("users.adminsHoldAllRights"))
         }
         let before = user.rights
         guard before != rights else { return user }
@@ -72,9 +72,9 @@ struct SubLogins {
 
     /// Sets the company's four-eyes rule for submitting, recorded in the audit log.
     func setSubmitApproval(_ rule: SubmitApproval) async throws {
-        guard let companyID = admin.companyID else { throw Problem.notFound() }
+        guard let companyID = admin.companyID else { throw Refusal.notFound() }
         try await database.transaction { db in
-            guard let company = try await Company.find(companyID, on: db) else { throw Problem.notFound() }
+            guard let company = try await Company.find(companyID, on: db) else { throw Refusal.notFound() }
             let before = company.submitApproval
             guard before != rule else { return }
             company.submitApproval = rule
@@ -94,7 +94,7 @@ struct SubLogins {
     func setActive(_ id: Int, _ active: Bool) async throws -> User {
         let user = try await colleague(id)
         if !active && user.id == admin.id {
-            throw Problem(.unprocessableEntity, detail: Message("users.cannotDisableSelf"))
+            throw Refusal(.invalid, detail: Message("users.cannotDisableSelf"))
         }
         try await database.transaction { db in
             user.active = active
@@ -120,7 +120,7 @@ struct SubLogins {
     func colleague(_ id: Int) async throws -> User {
         guard let user = try await User.find(id, on: database), user.companyID != nil,
             user.companyID == admin.companyID
-        else { throw Problem.notFound() }
+        else { throw Refusal.notFound() }
         return user
     }
 }

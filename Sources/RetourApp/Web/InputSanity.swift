@@ -17,8 +17,8 @@ struct InputSanityMiddleware: AsyncMiddleware {
             path.split(separator: "/").allSatisfy({ $0.utf8.count <= Self.longestSegment }),
             Self.isClean(path), Self.isClean(query)
         else {
-            throw Problem(
-                .badRequest, detail: Message("app.web.thisAddressHoldsCharactersRetourCannot"))
+            throw Refusal(
+                .malformed, detail: Message("app.web.thisAddressHoldsCharactersRetourCannot"))
         }
         return try await next.respond(to: request)
     }
@@ -32,8 +32,8 @@ struct InputSanityMiddleware: AsyncMiddleware {
     }
 }
 
-extension Problem {
+extension Refusal {
     /// Text the database refuses to store (NUL bytes, invalid UTF-8), answered as the client's mistake.
-    static let unstorableText = Problem(
-        .badRequest, detail: Message("app.web.theInputHoldsCharactersThatCannot"))
+    static let unstorableText = Refusal(
+        .malformed, detail: Message("app.web.theInputHoldsCharactersThatCannot"))
 }

@@ -116,12 +116,12 @@ struct MultipartSafetyMiddleware: AsyncMiddleware {
             request.route?.userInfo[BodyLimit.streamsUploadKey] as? Bool != true
         else { return try await next.respond(to: request) }
         guard let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 200 else {
-            throw Problem(.badRequest, detail: Message("app.registration.theFormCannotBeRead"))
+            throw Refusal(.malformed, detail: Message("app.registration.theFormCannotBeRead"))
         }
         try await BodyLimit.collect(request, max: BodyLimit.allowed(for: request))
         if let body = request.body.data {
             do { try MultipartHeaderGuard(boundary: boundary).check(body) } catch {
-                throw Problem(.badRequest, detail: Message("app.registration.theFormCannotBeRead"))
+                throw Refusal(.malformed, detail: Message("app.registration.theFormCannotBeRead"))
             }
         }
         return try await next.respond(to: request)

@@ -9,7 +9,7 @@ struct RightsGuard: AsyncMiddleware {
             let right = UserRight.needed(method: request.method.rawValue, path: request.url.path),
             !user.rights.contains(right)
         {
-            throw Problem(
+            throw Refusal(
                 .forbidden,
                 detail: Message(
                     "rights.missing",

@@ -56,7 +56,7 @@ public struct KeepOffer: Sendable, Hashable {
 }
 
 /// Why a reason cannot be used for a line, as data; `message` words it for the reseller.
-public enum Refusal: Sendable, Hashable {
+public enum EligibilityRefusal: Sendable, Hashable {
     case windowEnded(days: Int, on: CalendarDay)
     case warrantyEnded(months: Int, on: CalendarDay)
     case brandHasNoDOA(brand: String)
@@ -73,7 +73,7 @@ public enum Refusal: Sendable, Hashable {
 /// The decision for one reason on one line.
 public struct Verdict: Sendable, Hashable {
     public let reason: ReasonID
-    public let refusal: Refusal?
+    public let refusal: EligibilityRefusal?
     /// The reason to use instead, where the rulebook names one and it is open for this line.
     public internal(set) var alternative: ReasonID?
     /// The last day the reason can be used; nil where no window applies.
@@ -124,7 +124,7 @@ public enum Eligibility {
     /// The rulebook's "use instead": DOA → Defect; commercial return and wrongly ordered → Buy back
     /// when refused on date or value. Visible transport damage past its window is not pointed to
     /// concealed damage: that reason is only for damage that could not be seen on delivery.
-    static func alternative(for reason: ReasonID, _ refusal: Refusal) -> ReasonID? {
+    static func alternative(for reason: ReasonID, _ refusal: EligibilityRefusal) -> ReasonID? {
         switch (reason, refusal) {
         case (.doa, .brandHasNoDOA), (.doa, .doaEnded): return .defect
         case (.commercialReturn, .windowEnded), (.commercialReturn, .valueOutsideLimits),
@@ -136,7 +136,7 @@ public enum Eligibility {
 
     /// The first rule that refuses `reason`, if any, and the reason's last day.
     static func decide(_ reason: ReasonID, _ line: LineFacts, _ policy: Policy, _ today: CalendarDay)
-        -> (Refusal?, CalendarDay?)
+        -> (EligibilityRefusal?, CalendarDay?)
     {
         let rules = policy[reason]
         let isLicence = line.article.kind == .licence
@@ -144,7 +144,7 @@ public enum Eligibility {
         if !isLicence && policy.licenceOnlyReasons.contains(reason) { return (.notALicence, nil) }
 
         var deadline: CalendarDay?
-        var windowRefusal: Refusal?
+        var windowRefusal: EligibilityRefusal?
         switch rules.window {
         case .days(let days):
             let last = line.invoiceDate.adding(days: days)

@@ -10,7 +10,7 @@ extension Verdict {
     }
 }
 
-extension Refusal {
+extension EligibilityRefusal {
     public var message: Message {
         switch self {
         case .windowEnded(let days, let day):
