@@ -151,21 +151,9 @@ struct IntegrationsPageController: RouteCollection {
         return req.redirect(to: "/integrations?done=deleted")
     }
 
-    struct DeliveryRow: Encodable {
-        var id: Int
-        var event: String
-        var type: String
-        var request: String
-        var status: String
-        var attempts: Int
-        var response: String
-        var lastError: String
-        var lastAttempt: String
-    }
-
     struct DeliveriesContent: Encodable {
         var hook: HookRow
-        var rows: [DeliveryRow]
+        var rows: [WebhookAdminController.Row]
         var notice: String?
         var previousPage: String?
         var nextPage: String?
@@ -182,15 +170,7 @@ struct IntegrationsPageController: RouteCollection {
             hook: HookRow(
                 id: hookID, url: hook.url, events: hook.events.joined(separator: ", "),
                 created: Self.format(hook.createdAt, req)),
-            rows: views.map {
-                DeliveryRow(
-                    id: $0.id, event: $0.event, type: $0.type, request: $0.request,
-                    status: $0.lastError == JobClaims.parkedReason
-                        ? t["admin.webhooks.state.parked"] : t["admin.webhooks.state.\($0.status)"],
-                    attempts: $0.attempts,
-                    response: $0.responseStatus.map(String.init) ?? "", lastError: $0.lastError ?? "",
-                    lastAttempt: $0.lastAttemptAt.map { Self.format($0, req) } ?? "")
-            },
+            rows: views.map { WebhookAdminController.row($0, req) },
             notice: req.query[String.self, at: "done"] == "resent" ? t["integrations.resent"] : nil,
             previousPage: page > 1 ? "/integrations/webhooks/\(hookID)?page=\(page - 1)" : nil,
             nextPage: page * Self.deliveriesPerPage < total ? "/integrations/webhooks/\(hookID)?page=\(page + 1)" : nil)

@@ -69,19 +69,22 @@ struct WebhookAdminController: RouteCollection {
                         ?? t["admin.webhooks.everyCompany"],
                     events: hook.events.joined(separator: ", "))
             },
-            rows: deliveries.map { row in
-                Row(
-                    id: row.id, webhook: row.webhook, event: row.event,
-                    type: row.type, request: row.request, status: row.status,
-                    statusLabel: row.lastError == JobClaims.parkedReason
-                        ? t["admin.webhooks.state.parked"] : t["admin.webhooks.state.\(row.status)"],
-                    attempts: row.attempts,
-                    response: row.responseStatus.map(String.init) ?? "", lastError: row.lastError ?? "",
-                    lastAttempt: row.lastAttemptAt.map(req.localTime) ?? "")
-            },
+            rows: deliveries.map { Self.row($0, req) },
             notice: notice, previousPage: page > 1 ? "/admin/webhooks?page=\(page - 1)" : nil,
             nextPage: total > page * Self.perPage ? "/admin/webhooks?page=\(page + 1)" : nil)
         return try await req.renderPage(
             "webhooks", title: t["admin.webhooks.title"], nav: "webhooks", content: content)
+    }
+
+    /// One delivery of the log as the pages show it (this page and a company's `/integrations`).
+    static func row(_ view: WebhooksController.DeliveryView, _ req: Request) -> Row {
+        let t = req.texts
+        return Row(
+            id: view.id, webhook: view.webhook, event: view.event, type: view.type, request: view.request,
+            status: view.status,
+            statusLabel: view.lastError == JobClaims.parkedReason
+                ? t["admin.webhooks.state.parked"] : t["admin.webhooks.state.\(view.status)"],
+            attempts: view.attempts, response: view.responseStatus.map(String.init) ?? "",
+            lastError: view.lastError ?? "", lastAttempt: view.lastAttemptAt.map(req.localTime) ?? "")
     }
 }

@@ -34,8 +34,24 @@ enum RetourMetrics {
         lastRounds.withLockedValue { $0[job] = now }
     }
 
+    /// One scrape at a time: the registry is one per process, and two scrapes at once (tests with a
+    /// database each) would mix one's counts into the other's text.
+    private static let scrapes = AsyncGate()
+
     /// The gauges read from the database at scrape time, then the whole registry as text.
     static func scrape(_ app: Application) async throws -> String {
+        await scrapes.enter()
+        do {
+            let text = try await measure(app)
+            await scrapes.leave()
+            return text
+        } catch {
+            await scrapes.leave()
+            throw error
+        }
+    }
+
+    private static func measure(_ app: Application) async throws -> String {
         let now = app.clock.now
         struct Outbox: Decodable {
             var pending: Int

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+extension AppTests {
+    /// The layers of `docs/architecture.md` and what each may import, read from the sources: the core
+    /// holds the rules and speaks no HTTP; the command line is a thin shell around the app.
+    @Suite struct LayerTests {
+        static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+
+        static func files(in module: String) throws -> [(name: String, text: String)] {
+            let folder = sources.appendingPathComponent(module)
+            let paths = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+            return try paths.filter { $0.hasSuffix(".swift") }.map {
+                ($0, try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8))
+            }
+        }
+
+        static func imports(_ text: String) -> Set<String> {
+            Set(
+                text.split(separator: "\n").compactMap { line -> String? in
+                    let words = line.split(separator: " ")
+                    // `import X`, `public import X`, `@testable import X` — at the start of a line.
+                    guard let index = words.firstIndex(of: "import"), index <= 1, words.count > index + 1,
+                        index == 0 || ["public", "internal", "@testable", "@preconcurrency"].contains(words[0])
+                    else { return nil }
+                    return String(words[index + 1])
+                })
+        }
+
+        @Test func theCoreImportsNothingButFoundationAndSpeaksNoHTTP() throws {
+            let files = try Self.files(in: "RetourCore")
+            #expect(files.count > 30)
+            for (name, text) in files {
+                #expect(Self.imports(text).isSubset(of: ["Foundation"]), "\(name) imports \(Self.imports(text))")
+                for word in ["HTTPResponseStatus", "HTTPStatus", "Request", "Vapor", "Fluent", "SQL"] {
+                    #expect(!text.contains(word + " ") && !text.contains(word + "."), "\(name) names \(word)")
+                }
+            }
+        }
+
+        @Test func theCommandLineOnlyStartsTheApp() throws {
+            for (name, text) in try Self.files(in: "retour") {
+                #expect(Self.imports(text).isSubset(of: ["RetourApp", "Vapor", "Logging", "Foundation"]), "\(name)")
+            }
+        }
+
+        /// A use case refuses with the core's `Refusal`; the HTTP status of a refusal is decided in
+        /// one file of the web adapter.
+        @Test func aRefusalBecomesAStatusInOnePlace() throws {
+            let app = try Self.files(in: "RetourApp")
+            let mapping = app.filter { $0.text.contains("case .invalid: return .unprocessableEntity") }
+            #expect(mapping.map(\.name) == ["Web/RefusalStatus.swift"])
+            #expect(!app.contains { $0.text.contains("struct Problem:") })
+        }
+    }
+}
