@@ -7,7 +7,8 @@ export RETOUR_BCRYPT_COST=8
 source "$(dirname "$0")/oidc-provider.sh"
 # shellcheck source=scripts/demo-server.sh
 source "$(dirname "$0")/demo-server.sh"
-trap 'cleanup; stop_oidc_provider' EXIT
+# The provider first: `cleanup` waits for every background job.
+trap 'stop_oidc_provider; cleanup' EXIT
 register_oidc_client "http://127.0.0.1:$port"
 export RETOUR_BINARY="$binary"
 export RETOUR_URL="http://127.0.0.1:$port"

@@ -16,7 +16,8 @@ export OIDC_MODE_FILE="$oidc_work/mode"
 export OIDC_PASSWORD="provider-$(head -c 9 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')"
 oidc_py user "$oidc_work" rma@retour.example "$OIDC_PASSWORD"
 oidc_py user "$oidc_work" stranger@elsewhere.example "$OIDC_PASSWORD"
-oidc_py serve "$oidc_work" "$oidc_port" >"$oidc_work/serve.log" 2>&1 &
+# Started directly, not through the function: `$!` must be the server itself for `kill` to stop it.
+"$oidc_venv/bin/python" "$root/e2e/oidc/provider.py" serve "$oidc_work" "$oidc_port" >"$oidc_work/serve.log" 2>&1 &
 oidc_server=$!
 export RETOUR_OIDC_ISSUER="http://127.0.0.1:$oidc_port/openid"
 export RETOUR_OIDC_CLIENT_ID="retour-e2e"
@@ -33,5 +34,6 @@ register_oidc_client() {
 }
 stop_oidc_provider() {
   kill "$oidc_server" 2>/dev/null || true
+  wait "$oidc_server" 2>/dev/null || true
   rm -rf "$oidc_work"
 }
