@@ -116,16 +116,9 @@ struct IntegrationsPageController: RouteCollection {
 
     @Sendable func createWebhook(req: Request) async throws -> Response {
         let form = try req.content.decode(HookForm.self)
-        let config = req.config
-        let production = req.application.environment == .production
-        let pool = req.application.threadPool
         do {
-            let hook = try await manage(req).createWebhook(url: form.url ?? "", events: form.events ?? []) { url in
-                // Resolving the host may block: off the event loop.
-                try await pool.runIfActive {
-                    WebhookTarget.check(url, production: production, allowPrivate: config.webhookAllowPrivate)
-                }
-            }
+            let hook = try await manage(req).createWebhook(
+                url: form.url ?? "", events: form.events ?? [], judge: req.webhookJudge)
             return try await render(
                 req, notice: req.texts("integrations.webhookCreated", ["url": hook.url]),
                 shown: Shown(label: req.texts["integrations.secretShownOnce"], value: hook.secret), status: .created)

@@ -79,15 +79,8 @@ struct WebhooksController: RoleRouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         let body = try req.content.decode(CreateBody.self)
-        let config = req.config
-        let production = req.application.environment == .production
-        let pool = req.application.threadPool
-        let hook = try await manage(req).createWebhook(url: body.url ?? "", events: body.events ?? []) { url in
-            // Resolving the host may block: off the event loop.
-            try await pool.runIfActive {
-                WebhookTarget.check(url, production: production, allowPrivate: config.webhookAllowPrivate)
-            }
-        }
+        let hook = try await manage(req).createWebhook(
+            url: body.url ?? "", events: body.events ?? [], judge: req.webhookJudge)
         let created = Created(
             id: try hook.requireID(), secret: hook.secret, url: hook.url, events: hook.events, createdAt: hook.createdAt
         )
@@ -179,5 +172,20 @@ struct WebhooksController: RoleRouteCollection {
     private func id(_ req: Request) throws -> Int {
         guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         return id
+    }
+}
+
+extension Request {
+    /// How a webhook address is judged for this installation, the host resolved off the event loop
+    /// (it may block); the API and `/integrations` subscribe through it alike.
+    var webhookJudge: @Sendable (String) async throws -> WebhookTarget.Refusal? {
+        let production = application.environment == .production
+        let allowPrivate = config.webhookAllowPrivate
+        let pool = application.threadPool
+        return { url in
+            try await pool.runIfActive {
+                WebhookTarget.check(url, production: production, allowPrivate: allowPrivate)
+            }
+        }
     }
 }
