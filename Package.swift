@@ -27,12 +27,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "RetourCore"),
+        // The use cases: typed commands over store protocols, without a web framework or a database.
+        .target(name: "RetourApplication", dependencies: ["RetourCore"]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .target(
             name: "RetourApp",
             dependencies: [
                 "RetourCore",
+                "RetourApplication",
                 "CQRencode",
                 "CCairo",
                 .product(name: "Vapor", package: "vapor"),
@@ -59,6 +62,7 @@ let package = Package(
         ),
         .executableTarget(name: "retour-bench", dependencies: ["RetourCore"]),
         .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore"]),
+        .testTarget(name: "RetourApplicationTests", dependencies: ["RetourApplication", "RetourCore"]),
         .testTarget(
             name: "RetourAppTests",
             dependencies: [

@@ -51,6 +51,7 @@ func routes(_ app: Application) throws {
         try roles.signedIn.register(collection: AttachmentsAPIController())
         try roles.reseller.register(collection: CartAPIController())
         try roles.register(RequestsAPIController())
+        try roles.register(VendorRecoveryAPIController())
         try roles.register(ApprovalsController(surface: .api))
         try roles.register(APIKeysController())
         try roles.register(WebhooksController())

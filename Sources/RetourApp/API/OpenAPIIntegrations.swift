@@ -205,7 +205,7 @@ extension OpenAPIDocument {
         ])
     }
 
-    static var eventTypes: [String] { IntegrationEvents.Kind.allCases.map(\.rawValue) }
+    static var eventTypes: [String] { IntegrationEvents.types(for: .admin) }
 
     /// The webhook body and a feed entry: the request as `GET /api/v1/requests/{number}` shows it.
     static var event: [String: Any] {

@@ -2,7 +2,7 @@ import CCairo
 import CQRencode
 import Foundation
 
-/// A one-page A4 PDF drawn with cairo: text in DejaVu Sans (€ included), rules and QR codes.
+/// An A4 PDF drawn with cairo: text in DejaVu Sans (€ included), rules and QR codes, page by page.
 final class PDFDocument {
     static let width = 595.0
     static let height = 842.0
@@ -56,6 +56,11 @@ final class PDFDocument {
             }
         }
         cairo_fill(context)
+    }
+
+    /// Ends the page; what is drawn next goes on a new one.
+    func newPage() {
+        cairo_show_page(context)
     }
 
     /// Ends the page and returns the PDF's bytes.

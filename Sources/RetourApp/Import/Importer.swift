@@ -399,6 +399,11 @@ private struct Writer {
                 .set("approval_amount_cents", to: SQLBind(rule.amount?.cents))
                 .where("number", .equal, company.number).run()
         }
+        for company in batch.companies {
+            guard let allowed = company.advanceReplacement else { continue }
+            try await sql.update("companies").set("advance_replacement", to: SQLBind(allowed))
+                .where("number", .equal, company.number).run()
+        }
         let companyIDs = try await ids(
             "companies", key: "number", for: batch.users.compactMap(\.company) + batch.invoices.map(\.company))
 
@@ -447,20 +452,23 @@ private struct Writer {
         for chunk in batch.brands.chunked(Importer.batchSize) {
             let insert = sql.insert(into: "brands").columns(
                 "name", "doa_days", "warranty_months", "warranty_handling", "doa_handling", "service_company",
-                "service_street", "service_postcode", "service_city", "service_url")
+                "service_street", "service_postcode", "service_city", "service_url", "vendor_returns",
+                "advance_replacement")
             for b in chunk {
                 _ = insert.values(
                     SQLBind(b.name), SQLBind(b.doaDays), SQLBind(b.warrantyMonths),
                     SQLBind(b.warrantyHandling.rawValue),
                     SQLBind(b.doaHandling.rawValue), SQLBind(b.serviceCentre?.company),
                     SQLBind(b.serviceCentre?.street),
-                    SQLBind(b.serviceCentre?.postcode), SQLBind(b.serviceCentre?.city), SQLBind(b.serviceCentre?.url))
+                    SQLBind(b.serviceCentre?.postcode), SQLBind(b.serviceCentre?.city), SQLBind(b.serviceCentre?.url),
+                    SQLBind(VendorTermsColumn.encode(b.vendorReturns)), SQLBind(b.advanceReplacement))
             }
             try await insert.onConflict(with: ["name"]) { update in
                 var update = update
                 for column in [
                     "doa_days", "warranty_months", "warranty_handling", "doa_handling", "service_company",
-                    "service_street", "service_postcode", "service_city", "service_url",
+                    "service_street", "service_postcode", "service_city", "service_url", "vendor_returns",
+                    "advance_replacement",
                 ] {
                     update = update.set(excludedValueOf: column)
                 }
@@ -473,18 +481,19 @@ private struct Writer {
         for chunk in batch.articles.chunked(Importer.batchSize) {
             let insert = sql.insert(into: "articles").columns(
                 "number", "description", "brand_id", "manufacturer_model", "ean", "serialised", "kind", "special_order",
-                "returnable", "warranty_months", "price_cents")
+                "returnable", "warranty_months", "price_cents", "purchase_price_cents")
             for a in chunk {
                 _ = insert.values(
                     SQLBind(a.number), SQLBind(a.description), SQLBind(brandIDs[a.brand]), SQLBind(a.manufacturerModel),
                     SQLBind(a.ean), SQLBind(a.serialised), SQLBind(a.kind.rawValue), SQLBind(a.specialOrder),
-                    SQLBind(a.returnable), SQLBind(a.warrantyMonths), SQLBind(a.price?.cents))
+                    SQLBind(a.returnable), SQLBind(a.warrantyMonths), SQLBind(a.price?.cents),
+                    SQLBind(a.purchasePrice?.cents))
             }
             try await insert.onConflict(with: ["number"]) { update in
                 var update = update
                 for column in [
                     "description", "brand_id", "manufacturer_model", "ean", "serialised", "kind", "special_order",
-                    "returnable", "warranty_months", "price_cents",
+                    "returnable", "warranty_months", "price_cents", "purchase_price_cents",
                 ] {
                     update = update.set(excludedValueOf: column)
                 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import SQLKit
 import Vapor
@@ -61,7 +62,7 @@ enum IntegrationEvents {
                     let delivery = WebhookDelivery()
                     delivery.webhookID = try webhook.requireID()
                     delivery.eventID = try event.requireID()
-                    delivery.requestID = event.requestID
+                    delivery.requestID = try record.requireID()
                     delivery.status = "pending"
                     delivery.attempts = 0
                     delivery.unfinishedAttempts = 0
@@ -72,6 +73,61 @@ enum IntegrationEvents {
             }
         }
     }
+}
+
+extension IntegrationEvents {
+    /// The event types a webhook of `role` may listen to: a company's requests for a purchasing
+    /// department; the distributor's vendor claims too for an administrator.
+    static func types(for role: Role) -> [String] {
+        let requests = Kind.allCases.map(\.rawValue)
+        return role.belongsToCompany ? requests : requests + VendorClaimEvent.allCases.map(\.rawValue)
+    }
+
+    /// Records a vendor claim's event for the distributor's webhooks (those of no company); no
+    /// reseller's feed shows it. Last in the transaction, as `record`.
+    static func record(_ kind: VendorClaimEvent, of claim: VendorClaim, at now: Date, on db: any Database)
+        async throws
+    {
+        struct ID: Decodable { var id: Int }
+        let sql = db as! any SQLDatabase
+        guard
+            let claimID = try await sql.raw("SELECT id FROM vendor_claims WHERE number = \(bind: claim.number)")
+                .first(decoding: ID.self)?.id
+        else { return }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let listening = try await Webhook.query(on: db).filter(\.$deletedAt == nil).filter(\.$companyID == nil).all()
+        let sequence = try await NumberSequence.next("event", db)
+        let event = IntegrationEvent()
+        event.sequence = sequence
+        event.type = kind.rawValue
+        event.occurredAt = now
+        let body = ClaimEventBody(
+            id: "evt_\(sequence)", type: kind.rawValue, occurredAt: now, data: VendorClaimView(claim))
+        event.body = String(decoding: try encoder.encode(body), as: UTF8.self)
+        try await event.create(on: db)
+        for webhook in listening where webhook.events.contains(kind.rawValue) {
+            let delivery = WebhookDelivery()
+            delivery.webhookID = try webhook.requireID()
+            delivery.eventID = try event.requireID()
+            delivery.requestID = -claimID
+            delivery.status = "pending"
+            delivery.attempts = 0
+            delivery.unfinishedAttempts = 0
+            delivery.nextAttemptAt = now
+            delivery.giveUpAt = now.addingTimeInterval(WebhookWorker.retrySeconds)
+            try await delivery.create(on: db)
+        }
+    }
+}
+
+/// A vendor claim's event as the feed and the webhooks send it.
+struct ClaimEventBody: Encodable {
+    var id: String
+    var type: String
+    var occurredAt: Date
+    var data: VendorClaimView
 }
 
 /// An event as the feed and the webhooks send it.

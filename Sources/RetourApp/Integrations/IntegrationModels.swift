@@ -10,8 +10,9 @@ final class IntegrationEvent: Model, @unchecked Sendable {
 
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "sequence") var sequence: Int64
-    @Field(key: "company_id") var companyID: Int
-    @Field(key: "request_id") var requestID: Int
+    /// nil for events of the distributor's own (a vendor claim), which no reseller sees.
+    @OptionalField(key: "company_id") var companyID: Int?
+    @OptionalField(key: "request_id") var requestID: Int?
     @Field(key: "type") var type: String
     @Field(key: "occurred_at") var occurredAt: Date
     /// The event as JSON, exactly as the feed and the webhooks send it.
@@ -50,7 +51,8 @@ final class WebhookDelivery: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "webhook_id") var webhookID: Int
     @Field(key: "event_id") var eventID: Int
-    /// Deliveries of one request to one webhook go out in order.
+    /// Deliveries of one request to one webhook go out in order: the request's id, or minus the
+    /// vendor claim's id for an event of a claim.
     @Field(key: "request_id") var requestID: Int
     /// `pending`, `delivered` or `failed` (gave up after a day of retries, or parked by `JobClaims`).
     @Field(key: "status") var status: String

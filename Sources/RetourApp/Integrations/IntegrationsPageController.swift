@@ -210,8 +210,8 @@ struct IntegrationsPageController: RouteCollection {
             scopes: APIScope.grantable(by: manage.user.role).sorted { $0.rawValue < $1.rawValue }.map {
                 Choice(value: $0.rawValue, label: Self.label(of: $0, t), checked: chosenScopes.contains($0.rawValue))
             },
-            events: IntegrationEvents.Kind.allCases.map {
-                Choice(value: $0.rawValue, label: $0.rawValue, checked: chosenEvents.contains($0.rawValue))
+            events: IntegrationEvents.types(for: manage.user.role).map {
+                Choice(value: $0, label: $0, checked: chosenEvents.contains($0))
             },
             form: form, errors: errors, notice: notice, shown: shown)
         let response = try await req.renderPage(

@@ -112,7 +112,7 @@ struct ManageIntegrations {
         if let refusal = try await judge(url) {
             errors.append(FieldError("url", message: WebhookTarget.message(refusal)))
         }
-        let known = Set(IntegrationEvents.Kind.allCases.map(\.rawValue))
+        let known = Set(IntegrationEvents.types(for: user.role))
         if requested.isEmpty || Set(requested).count != requested.count || !Set(requested).isSubset(of: known) {
             errors.append(
                 FieldError(

@@ -18,6 +18,8 @@ final class Company: Model, @unchecked Sendable {
     @OptionalField(key: "country") var country: String?
     @OptionalField(key: "submit_approval") var submitApprovalKind: SubmitApproval.Kind?
     @OptionalField(key: "approval_amount_cents") var approvalAmountCents: Int64?
+    /// Whether the company may ask for a replacement ahead of the return; nil: yes.
+    @OptionalField(key: "advance_replacement") var advanceReplacement: Bool?
 
     init() {}
 
@@ -48,6 +50,9 @@ final class Brand: Model, @unchecked Sendable {
     @OptionalField(key: "service_postcode") var servicePostcode: String?
     @OptionalField(key: "service_city") var serviceCity: String?
     @OptionalField(key: "service_url") var serviceURL: String?
+    /// `VendorReturnTerms` as JSON; none: the manufacturer takes nothing back.
+    @OptionalField(key: "vendor_returns") var vendorReturnsJSON: String?
+    @OptionalField(key: "advance_replacement") var advanceReplacement: Bool?
 
     init() {}
 }
@@ -67,6 +72,8 @@ final class Article: Model, @unchecked Sendable {
     @Field(key: "returnable") var returnable: Bool
     @OptionalField(key: "warranty_months") var warrantyMonths: Int?
     @OptionalField(key: "price_cents") var priceCents: Int64?
+    /// The distributor's own cost.
+    @OptionalField(key: "purchase_price_cents") var purchasePriceCents: Int64?
 
     init() {}
 }

@@ -103,12 +103,13 @@ struct AddForeignKeys: AsyncMigration {
         }
     }
 
-    /// Rebuilds every table named in `references` from its own `CREATE TABLE` text as `change`
+    /// Rebuilds `tables` (by default every table named in `references`) from its own `CREATE TABLE` text as `change`
     /// rewrites it, copying every row and recreating its indexes. Foreign keys are off while tables
     /// are swapped — dropping the old `requests` must not cascade to its events — and checked as a
     /// whole before the transaction commits.
     static func rebuildOnSQLite(
-        _ sql: any SQLDatabase, change: @escaping @Sendable (String, String) throws -> String
+        _ sql: any SQLDatabase, tables: Set<String> = Set(references.map(\.table)),
+        change: @escaping @Sendable (String, String) throws -> String
     ) async throws {
         struct Schema: Decodable { var sql: String }
         // `PRAGMA foreign_keys` is ignored inside a transaction: end Fluent's, switch, begin our own.
@@ -116,7 +117,7 @@ struct AddForeignKeys: AsyncMigration {
         try await sql.raw("PRAGMA foreign_keys = OFF").run()
         try await sql.raw("BEGIN IMMEDIATE").run()
         do {
-            for table in Set(references.map(\.table)).sorted() {
+            for table in tables.sorted() {
                 guard
                     let create = try await sql.raw(
                         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = \(bind: table)"

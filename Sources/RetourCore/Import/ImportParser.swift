@@ -122,9 +122,11 @@ public struct ImportParser {
                 p.fail(at.appending("approvalAmount"), Message("import.approvalAmountNeeded"))
             }
         }
+        let advanceReplacement = p.optionalBool(f, "advanceReplacement", at)
         guard let number, let name else { return nil }
         return CompanyRecord(
-            number: number, name: name, email: email, address: address, submitApproval: submitApproval)
+            number: number, name: name, email: email, address: address, submitApproval: submitApproval,
+            advanceReplacement: advanceReplacement)
     }
 
     private static func parseUser(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer) -> UserRecord? {
@@ -188,10 +190,13 @@ public struct ImportParser {
                 at.appending("serviceCentre"),
                 Message("import.aBrandWithDirectServiceNeeds"))
         }
+        let vendorReturns = p.optionalVendorReturns(f, "vendorReturns", at)
+        let advanceReplacement = p.optionalBool(f, "advanceReplacement", at) ?? false
         guard let name else { return nil }
         return BrandRecord(
             name: name, doaDays: doaDays, warrantyMonths: warrantyMonths, warrantyHandling: warrantyHandling,
-            doaHandling: doaHandling, serviceCentre: serviceCentre)
+            doaHandling: doaHandling, serviceCentre: serviceCentre, vendorReturns: vendorReturns,
+            advanceReplacement: advanceReplacement)
     }
 
     private static func parseArticle(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer)
@@ -213,11 +218,12 @@ public struct ImportParser {
         let returnable = p.optionalBool(f, "returnable", at) ?? true
         let warrantyMonths = p.optionalInteger(f, "warrantyMonths", at, range: BrandRecord.warrantyMonthsRange)
         let price = p.optionalMoney(f, "price", at)
+        let purchasePrice = p.optionalMoney(f, "purchasePrice", at)
         guard let number, let description, let brand else { return nil }
         return ArticleRecord(
             number: number, description: description, brand: brand, manufacturerModel: model, ean: ean,
             serialised: serialised, kind: kind, specialOrder: specialOrder, returnable: returnable,
-            warrantyMonths: warrantyMonths, price: price)
+            warrantyMonths: warrantyMonths, price: price, purchasePrice: purchasePrice)
     }
 
     private static func parseInvoice(_ p: inout ImportParser, _ f: [String: JSONValue], _ at: JSONPointer)
@@ -372,7 +378,7 @@ public struct ImportParser {
 
     /// What a field should have held, worded by the catalogue (`import.type.<case>`).
     enum ExpectedType: String {
-        case text, wholeNumber, object, boolean
+        case text, wholeNumber, number, object, boolean
     }
 
     private mutating func wrongType(_ at: JSONPointer, _ key: String, expected: ExpectedType, got value: JSONValue) {
@@ -591,6 +597,62 @@ public struct ImportParser {
         let date = optionalDate(o, "date", inner)
         guard let number else { return nil }
         return NumberedDate(number: number, date: date)
+    }
+
+    /// A manufacturer's return terms: `accepts`, and where it does `withinDays`, `creditBasis`,
+    /// `handlingFeePercent` (0–100, at most two decimals) and `address` (a company address).
+    mutating func optionalVendorReturns(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer)
+        -> VendorReturnTerms?
+    {
+        guard let value = f[key], value != .null else { return nil }
+        guard case .object(let o) = value else {
+            wrongType(at, key, expected: .object, got: value)
+            return nil
+        }
+        let inner = at.appending(key)
+        let accepts = optionalBool(o, "accepts", inner)
+        if o["accepts"] == nil || o["accepts"] == .null { missing(inner, "accepts") }
+        let withinDays = optionalInteger(o, "withinDays", inner, range: VendorReturnTerms.withinDaysRange)
+        let basis: VendorReturnTerms.CreditBasis = optionalEnum(o, "creditBasis", inner) ?? .purchasePrice
+        let fee = optionalPercent(o, "handlingFeePercent", inner) ?? 0
+        var address: VendorAddress?
+        if let raw = o["address"], raw != .null {
+            if case .object(let a) = raw {
+                let company = requiredText(a, "company", inner.appending("address"))
+                let place = optionalAddress(o, "address", inner)
+                if let company, let place {
+                    address = VendorAddress(
+                        company: company, street: place.street, postcode: place.postcode, city: place.city,
+                        country: place.country)
+                }
+            } else {
+                wrongType(inner, "address", expected: .object, got: raw)
+            }
+        }
+        guard let accepts else { return nil }
+        return VendorReturnTerms(
+            accepts: accepts, withinDays: withinDays, creditBasis: basis, handlingFeeBasisPoints: fee,
+            address: address)
+    }
+
+    /// A percentage 0–100 with at most two decimals, in basis points.
+    mutating func optionalPercent(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> Int? {
+        guard let value = f[key], value != .null else { return nil }
+        let basisPoints: Double
+        switch value {
+        case .integer(let n): basisPoints = Double(n) * 100
+        case .number(let d): basisPoints = d * 100
+        default:
+            wrongType(at, key, expected: .number, got: value)
+            return nil
+        }
+        let rounded = basisPoints.rounded()
+        guard abs(basisPoints - rounded) < 1e-6, VendorReturnTerms.handlingFeeRange.contains(Int(exactly: rounded) ?? -1)
+        else {
+            fail(at.appending(key), Message("import.percentRange", ["key": "\(key)"]))
+            return nil
+        }
+        return Int(rounded)
     }
 
     mutating func optionalAddress(_ f: [String: JSONValue], _ key: String, _ at: JSONPointer) -> Address? {

@@ -32,10 +32,14 @@ public struct CompanyRecord: Sendable, Hashable {
     public var address: Address?
     /// The four-eyes rule; nil leaves the company's own choice as it is.
     public var submitApproval: SubmitApproval?
+    /// Whether it may ask for advance replacements; nil leaves it as it is (a new company may).
+    public var advanceReplacement: Bool?
 
     public init(
-        number: String, name: String, email: String?, address: Address?, submitApproval: SubmitApproval? = nil
+        number: String, name: String, email: String?, address: Address?, submitApproval: SubmitApproval? = nil,
+        advanceReplacement: Bool? = nil
     ) {
+        self.advanceReplacement = advanceReplacement
         self.number = number
         self.name = name
         self.email = email
@@ -110,11 +114,17 @@ public struct BrandRecord: Sendable, Hashable {
     public var warrantyHandling: Handling
     public var doaHandling: Handling
     public var serviceCentre: ServiceCentre?
+    /// What the manufacturer takes back; nil: nothing.
+    public var vendorReturns: VendorReturnTerms?
+    public var advanceReplacement: Bool
 
     public init(
         name: String, doaDays: Int? = nil, warrantyMonths: Int? = nil, warrantyHandling: Handling = .credit,
-        doaHandling: Handling = .credit, serviceCentre: ServiceCentre? = nil
+        doaHandling: Handling = .credit, serviceCentre: ServiceCentre? = nil, vendorReturns: VendorReturnTerms? = nil,
+        advanceReplacement: Bool = false
     ) {
+        self.vendorReturns = vendorReturns
+        self.advanceReplacement = advanceReplacement
         self.name = name
         self.doaDays = doaDays
         self.warrantyMonths = warrantyMonths
@@ -143,11 +153,15 @@ public struct ArticleRecord: Sendable, Hashable {
     public var returnable: Bool
     public var warrantyMonths: Int?
     public var price: Money?
+    /// The distributor's own cost.
+    public var purchasePrice: Money?
 
     public init(
         number: String, description: String, brand: String, manufacturerModel: String?, ean: String?, serialised: Bool,
-        kind: ArticleKind, specialOrder: Bool, returnable: Bool, warrantyMonths: Int?, price: Money?
+        kind: ArticleKind, specialOrder: Bool, returnable: Bool, warrantyMonths: Int?, price: Money?,
+        purchasePrice: Money? = nil
     ) {
+        self.purchasePrice = purchasePrice
         self.number = number
         self.description = description
         self.brand = brand

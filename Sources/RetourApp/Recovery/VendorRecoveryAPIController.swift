@@ -1,0 +1,240 @@
+import Foundation
+import RetourApplication
+import RetourCore
+import Vapor
+
+/// Vendor recovery through the API, for agents and administrators: dispositions, vendor claims and
+/// the recovery report. Each handler turns the body into a typed command and the result into JSON.
+struct VendorRecoveryAPIController: RoleRouteCollection {
+    func boot(_ routes: RoleRoutes) throws {
+        let staff = routes.backOffice
+        staff.post("requests", ":number", "disposition", use: disposition)
+        let claims = staff.grouped("vendor-claims")
+        claims.get(use: list)
+        claims.get(":claim", use: show)
+        claims.post(":claim", "send", use: send)
+        claims.post(":claim", "credit", use: credit)
+        claims.post(":claim", "write-off", use: writeOff)
+        claims.get(":claim", "packet.zip", use: packet)
+        staff.get("vendor-recovery", use: report)
+    }
+
+    struct UnitBody: Content {
+        var serial: String?
+        var quantity: Int?
+        var disposition: String
+        var grade: String?
+        var note: String?
+    }
+
+    struct DispositionBody: Content {
+        var units: [UnitBody]
+    }
+
+    /// The request, as `GET /requests/{number}` answers it, with its units' dispositions.
+    struct RequestWithDispositions: Content {
+        var request: RequestView
+        var dispositions: [DispositionView]
+
+        func encode(to encoder: any Encoder) throws {
+            try request.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(dispositions, forKey: .dispositions)
+        }
+    }
+
+    @Sendable func disposition(req: Request) async throws -> RequestWithDispositions {
+        let user = try req.requireUser()
+        guard let number = req.parameters.get("number"),
+            let record = try await RequestQueries.find(number, for: user, on: req.db)
+        else { throw Refusal.notFound() }
+        let body = try req.content.decode(DispositionBody.self)
+        let units = try Self.units(body.units)
+        let stored = try await RecordDisposition(
+            store: req.vendorRecovery, actorID: user.id, today: req.today, now: req.now
+        )(request: record.number, units: units)
+        let view = try await RequestQueries.view(record, withEvents: true, texts: req.texts, on: req.db)
+        return RequestWithDispositions(request: view, dispositions: stored.map(DispositionView.init))
+    }
+
+    /// The body's units as typed input; an unknown disposition or grade is named with its place.
+    static func units(_ bodies: [UnitBody]) throws -> [RecordDisposition.UnitInput] {
+        var errors: [FieldError] = []
+        var units: [RecordDisposition.UnitInput] = []
+        for (index, unit) in bodies.enumerated() {
+            let disposition = Disposition(rawValue: unit.disposition)
+            if disposition == nil {
+                errors.append(
+                    FieldError(
+                        "units/\(index)/disposition",
+                        message: Message(
+                            "recovery.chooseOneOf",
+                            ["choices": .text(Disposition.allCases.map(\.rawValue).joined(separator: ", "))])))
+            }
+            let grade = unit.grade.flatMap { $0.isEmpty ? nil : $0 }
+            if let grade, Grade(rawValue: grade) == nil {
+                errors.append(
+                    FieldError(
+                        "units/\(index)/grade",
+                        message: Message(
+                            "recovery.chooseOneOf",
+                            ["choices": .text(Grade.allCases.map(\.rawValue).joined(separator: ", "))])))
+            }
+            if let disposition {
+                units.append(
+                    RecordDisposition.UnitInput(
+                        serial: unit.serial, quantity: unit.quantity ?? 1, disposition: disposition,
+                        grade: grade.flatMap(Grade.init(rawValue:)), note: unit.note))
+            }
+        }
+        guard errors.isEmpty else { throw Refusal.invalid(errors) }
+        return units
+    }
+
+    @Sendable func list(req: Request) async throws -> VendorClaimPage {
+        var list: VendorClaimList?
+        if let raw = req.query[String.self, at: "state"], !raw.isEmpty {
+            guard let parsed = VendorClaimList(rawValue: raw) else {
+                throw Refusal.invalid([
+                    FieldError(
+                        "state",
+                        message: Message(
+                            "recovery.chooseOneOf",
+                            ["choices": .text(VendorClaimList.allCases.map(\.rawValue).joined(separator: ", "))]))
+                ])
+            }
+            list = parsed
+        }
+        let page = try req.boundedQuery("page", in: Limits.page, default: 1)
+        let per = try req.boundedQuery("per", in: 1...100, default: 50)
+        let (claims, total) = try await req.vendorRecovery.claims(in: list, page: page, per: per, today: req.today)
+        return VendorClaimPage(claims: claims.map(VendorClaimView.init), page: page, per: per, total: total)
+    }
+
+    private func claimNumber(_ req: Request) throws -> String {
+        guard let number = req.parameters.get("claim"), number.count <= 40 else { throw Refusal.notFound() }
+        return number
+    }
+
+    @Sendable func show(req: Request) async throws -> VendorClaimView {
+        guard let claim = try await req.vendorRecovery.claim(number: try claimNumber(req), today: req.today) else {
+            throw Refusal.notFound()
+        }
+        return VendorClaimView(claim)
+    }
+
+    struct SendBody: Content { var vendorRmaNumber: String }
+    struct CreditBody: Content {
+        var amount: String
+        var reference: String?
+    }
+    struct WriteOffBody: Content { var reason: String }
+
+    @Sendable func send(req: Request) async throws -> VendorClaimView {
+        let body = try req.content.decode(SendBody.self)
+        return VendorClaimView(try await steps(req).send(try claimNumber(req), vendorRmaNumber: body.vendorRmaNumber))
+    }
+
+    @Sendable func credit(req: Request) async throws -> VendorClaimView {
+        let body = try req.content.decode(CreditBody.self)
+        guard let amount = Money(decimal: body.amount) else {
+            throw Refusal.invalid([FieldError("amount", message: Message("app.followup.anAmountLike5495"))])
+        }
+        return VendorClaimView(
+            try await steps(req).credit(try claimNumber(req), amount: amount, reference: body.reference ?? ""))
+    }
+
+    @Sendable func writeOff(req: Request) async throws -> VendorClaimView {
+        let body = try req.content.decode(WriteOffBody.self)
+        return VendorClaimView(try await steps(req).writeOff(try claimNumber(req), reason: body.reason))
+    }
+
+    private func steps(_ req: Request) throws -> VendorClaimSteps {
+        VendorClaimSteps(store: req.vendorRecovery, actorID: try req.requireUser().id, today: req.today, now: req.now)
+    }
+
+    @Sendable func packet(req: Request) async throws -> Response {
+        let number = try claimNumber(req)
+        guard let claim = try await req.vendorRecovery.claim(number: number, today: req.today) else {
+            throw Refusal.notFound()
+        }
+        let data = try await VendorClaimPacket.zip(claim, texts: req.texts, req: req)
+        return Documents.response(data, filename: "\(claim.number).zip", type: .zip)
+    }
+
+    struct ReportRow: Content {
+        struct Exposure: Content {
+            var days0to30: String
+            var days31to60: String
+            var days61to90: String
+            var over90: String
+        }
+
+        var brand: String
+        var month: String?
+        var creditedToResellers: String
+        var expectedFromVendor: String
+        var receivedFromVendor: String
+        var openExposure: Exposure
+        var recoveryRate: String?
+
+        init(_ row: RecoveryReport.Row) {
+            brand = row.brand
+            month = row.month
+            creditedToResellers = row.creditedToResellers.decimalString
+            expectedFromVendor = row.expectedFromVendor.decimalString
+            receivedFromVendor = row.receivedFromVendor.decimalString
+            openExposure = Exposure(
+                days0to30: row.openExposure.days0to30.decimalString,
+                days31to60: row.openExposure.days31to60.decimalString,
+                days61to90: row.openExposure.days61to90.decimalString, over90: row.openExposure.over90.decimalString)
+            recoveryRate = row.recoveryRate
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(brand, forKey: .brand)
+            if let month { try container.encode(month, forKey: .month) }
+            try container.encode(creditedToResellers, forKey: .creditedToResellers)
+            try container.encode(expectedFromVendor, forKey: .expectedFromVendor)
+            try container.encode(receivedFromVendor, forKey: .receivedFromVendor)
+            try container.encode(openExposure, forKey: .openExposure)
+            try container.encode(recoveryRate, forKey: .recoveryRate)
+        }
+    }
+
+    struct Report: Content {
+        var from: String
+        var to: String
+        var brands: [ReportRow]
+    }
+
+    @Sendable func report(req: Request) async throws -> Report {
+        let (from, to) = try Self.period(req)
+        let rows = try await RecoveryFigures(store: req.vendorRecovery, today: req.today).rows(
+            from: from, to: to, byMonth: false)
+        return Report(from: from.iso, to: to.iso, brands: rows.map(ReportRow.init))
+    }
+
+    /// `from` and `to` (default: the last twelve months up to today).
+    static func period(_ req: Request) throws -> (CalendarDay, CalendarDay) {
+        func day(_ name: String, _ fallback: CalendarDay) throws -> CalendarDay {
+            guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return fallback }
+            guard raw.count == 10, let day = CalendarDay(iso: raw) else {
+                throw Refusal.invalid([FieldError(name, message: Message("recovery.dateLike"))])
+            }
+            return day
+        }
+        let to = try day("to", req.today)
+        let from = try day("from", to.adding(months: -12).adding(days: 1))
+        return (from, to)
+    }
+}
+
+extension Request {
+    var vendorRecovery: DatabaseVendorRecoveryStore {
+        DatabaseVendorRecoveryStore(database: db) { kind, claim, at, db in
+            try await IntegrationEvents.record(kind, of: claim, at: at, on: db)
+        }
+    }
+}
