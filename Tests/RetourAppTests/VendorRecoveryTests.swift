@@ -1,0 +1,181 @@
+import Fluent
+import Foundation
+import RetourCore
+import Testing
+import VaporTesting
+
+@testable import RetourApp
+
+extension AppTests {
+    /// Vendor recovery through the API: the manufacturer's terms from the import, a defective
+    /// webcam marked for its vendor, the claim sent, credited in two parts and reported.
+    @Suite struct VendorRecoveryTests {
+        static let logitechTerms = #"""
+            {"brands": [{"name": "LOGITECH", "doaDays": 14, "warrantyMonths": 24,
+              "vendorReturns": {"accepts": true, "withinDays": 365, "creditBasis": "purchase_price",
+                "handlingFeePercent": 2.5,
+                "address": {"company": "Logitech Europe SA", "street": "EPFL Quartier de l'Innovation",
+                  "postcode": "1015", "city": "Lausanne", "country": "CH"}}}],
+             "articles": [{"number": "1948782", "description": "LOGITECH HD Webcam C930e", "brand": "LOGITECH",
+               "ean": "5099206045200", "manufacturerModel": "960-000972", "serialised": true, "price": "71.50",
+               "purchasePrice": "60.00"}]}
+            """#
+
+        /// Jan's defective webcam, received by the agent; returns its number.
+        static func receivedDefect(_ app: Application, jan: String, agent: String) async throws -> String {
+            let line = try await RegistrationTests.webcam(app, jan)
+            let number = try await RegistrationTests.submitOne(
+                app,
+                #"{"line": \#(line), "reason": "defect", "serials": ["2119LZ90X2V9"], "fields": {"fault": "no_response", "description": "Geen beeld meer"}}"#,
+                token: jan)
+            let received = try await FollowUpTests.post(
+                app, "/api/v1/requests/\(number)/receipt",
+                #"{"quantity": 1, "serials": ["2119LZ90X2V9"], "condition": "as_expected"}"#, token: agent)
+            #expect(received.status == .ok, "\(received.body.string)")
+            return number
+        }
+
+        @Test func aDefectGoesBackToItsVendorAndTheVendorPaysInTwoParts() async throws {
+            try await withRetour(fixtures: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                let agent = try await app.token("rma@retour.example")
+                let jan = try await app.token("jan@pcpartner.nl")
+                let imported = try await app.postJSON("/api/v1/import", Self.logitechTerms, token: admin)
+                #expect(imported.status == .ok, "\(imported.body.string)")
+                let number = try await Self.receivedDefect(app, jan: jan, agent: agent)
+                #expect(try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent).status == .ok)
+
+                // Resellers see none of it.
+                let path = "/api/v1/requests/\(number)/disposition"
+                let unit = #"{"units": [{"serial": "2119LZ90X2V9", "quantity": 1, "disposition": "return_to_vendor", "grade": "defective", "note": "Geen beeld"}]}"#
+                #expect(try await FollowUpTests.post(app, path, unit, token: jan).status == .forbidden)
+                #expect(try await app.get("/api/v1/vendor-claims", token: jan).status == .forbidden)
+                #expect(try await app.get("/api/v1/vendor-recovery", token: jan).status == .forbidden)
+
+                let unknown = try await FollowUpTests.post(
+                    app, path, #"{"units": [{"serial": "2119LZ90X2V9", "quantity": 1, "disposition": "landfill"}]}"#,
+                    token: agent)
+                #expect(unknown.status == .unprocessableEntity)
+                #expect(try unknown.problemFields() == ["units/0/disposition"])
+
+                let marked = try await FollowUpTests.post(app, path, unit, token: agent)
+                #expect(marked.status == .ok, "\(marked.body.string)")
+                #expect(try marked.json()["number"] as? String == number)
+                let units = try #require(try marked.json()["dispositions"] as? [[String: Any]])
+                // 60.00 purchase price less 2.5 %.
+                #expect(units.first?["expectedCredit"] as? String == "58.50")
+                let claimNumber = try #require(units.first?["vendorClaim"] as? String)
+                #expect(claimNumber.hasPrefix("VC-"))
+
+                let open = try await app.get("/api/v1/vendor-claims?state=open", token: agent).json()
+                #expect(open["total"] as? Int == 1)
+                let claim = try #require((open["claims"] as? [[String: Any]])?.first)
+                #expect(claim["brand"] as? String == "LOGITECH")
+                #expect(claim["status"] as? String == "open")
+                #expect(claim["vendorRmaNumber"] is NSNull)
+                #expect(claim["sentOn"] is NSNull)
+                #expect(claim["expectedCredit"] as? String == "58.50")
+                #expect(claim["ageDays"] as? Int == 0)
+                let claimUnit = try #require((claim["units"] as? [[String: Any]])?.first)
+                #expect(claimUnit["request"] as? String == number)
+                #expect(claimUnit["serial"] as? String == "2119LZ90X2V9")
+                #expect(claimUnit["disposition"] as? String == "return_to_vendor")
+
+                // The packet: the packing list and the unit's evidence.
+                let packet = try await app.get("/api/v1/vendor-claims/\(claimNumber)/packet.zip", token: agent)
+                #expect(packet.status == .ok)
+                #expect(packet.headers.contentType?.subType == "zip")
+                let bytes = Data(buffer: packet.body)
+                #expect(bytes.prefix(2) == Data("PK".utf8))
+                let listing = String(decoding: bytes, as: UTF8.self)
+                #expect(listing.contains("\(claimNumber)-packing-list.pdf"))
+                #expect(listing.contains("units/1-2119LZ90X2V9/unit.txt"))
+                #expect(listing.contains("Geen beeld meer"))
+
+                let claimPath = "/api/v1/vendor-claims/\(claimNumber)"
+                #expect(
+                    try await FollowUpTests.post(app, claimPath + "/credit", #"{"amount": "10.00"}"#, token: agent).status
+                        == .conflict)
+                let sent = try await FollowUpTests.post(
+                    app, claimPath + "/send", #"{"vendorRmaNumber": "LOGI-55120"}"#, token: agent)
+                #expect(sent.status == .ok, "\(sent.body.string)")
+                #expect(try sent.json()["status"] as? String == "sent")
+                #expect(try sent.json()["vendorRmaNumber"] as? String == "LOGI-55120")
+                #expect(try sent.json()["sentOn"] as? String == app.today.iso)
+                #expect(
+                    try await FollowUpTests.post(app, claimPath + "/send", #"{"vendorRmaNumber": "X"}"#, token: agent)
+                        .status == .conflict)
+                // The unit is with the vendor now: its disposition is history.
+                #expect(try await FollowUpTests.post(app, path, unit, token: agent).status == .conflict)
+
+                let part = try await FollowUpTests.post(
+                    app, claimPath + "/credit", #"{"amount": "20.00", "reference": "LOGI-CN-1"}"#, token: agent)
+                #expect(try part.json()["status"] as? String == "partially_credited")
+                #expect(try part.json()["receivedCredit"] as? String == "20.00")
+                let rest = try await FollowUpTests.post(
+                    app, claimPath + "/credit", #"{"amount": "38.50", "reference": "LOGI-CN-2"}"#, token: agent)
+                #expect(try rest.json()["status"] as? String == "settled")
+                #expect(try await app.get("/api/v1/vendor-claims?state=settled", token: agent).json()["total"] as? Int == 1)
+                #expect(try await app.get("/api/v1/vendor-claims?state=open", token: agent).json()["total"] as? Int == 0)
+
+                let report = try await app.get(
+                    "/api/v1/vendor-recovery?from=2026-01-01&to=2026-12-31", token: agent
+                ).json()
+                let logitech = try #require((report["brands"] as? [[String: Any]])?.first { $0["brand"] as? String == "LOGITECH" })
+                #expect(logitech["expectedFromVendor"] as? String == "58.50")
+                #expect(logitech["receivedFromVendor"] as? String == "58.50")
+                #expect(logitech["recoveryRate"] as? String == "1.0000")
+                #expect((logitech["openExposure"] as? [String: Any])?["days0to30"] as? String == "0.00")
+                let credited = try await app.get("/api/v1/requests/\(number)", token: agent).json()
+                let creditNote = try #require(credited["creditNote"] as? [String: Any])
+                #expect(logitech["creditedToResellers"] as? String == creditNote["amount"] as? String)
+
+                // The distributor's systems hear of each step; the reseller's feed shows none.
+                let types = try await IntegrationEvent.query(on: app.db).sort(\.$sequence).all().map(\.type)
+                #expect(types.filter { $0.hasPrefix("vendor_claim.") } == [
+                    "vendor_claim.sent", "vendor_claim.credited", "vendor_claim.credited", "vendor_claim.settled",
+                ])
+                let feed = try await app.get("/api/v1/events?limit=500", token: jan).body.string
+                #expect(!feed.contains("vendor_claim"))
+                let staffFeed = try await app.get("/api/v1/events?limit=500", token: admin).body.string
+                #expect(staffFeed.contains("vendor_claim.settled"))
+                let audit = try await AuditEvent.query(on: app.db).all().map(\.action)
+                #expect(audit.contains("disposition.record"))
+                #expect(audit.filter { $0 == "vendor_claim.credit" }.count == 2)
+            }
+        }
+
+        @Test func aBrandWithoutReturnRightsIsRefusedForTheVendorNamingTheRule() async throws {
+            try await withRetour(fixtures: true) { app in
+                let agent = try await app.token("rma@retour.example")
+                let jan = try await app.token("jan@pcpartner.nl")
+                let number = try await Self.receivedDefect(app, jan: jan, agent: agent)
+                let path = "/api/v1/requests/\(number)/disposition"
+                let refused = try await FollowUpTests.post(
+                    app, path, #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "return_to_vendor"}]}"#,
+                    token: agent)
+                #expect(refused.status == .unprocessableEntity)
+                #expect(refused.body.string.contains("LOGITECH takes no returns"), "\(refused.body.string)")
+                let scrapped = try await FollowUpTests.post(
+                    app, path, #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "scrap", "grade": "defective"}]}"#,
+                    token: agent)
+                #expect(scrapped.status == .ok)
+                #expect(try await app.get("/api/v1/vendor-claims", token: agent).json()["total"] as? Int == 0)
+            }
+        }
+
+        @Test func vendorTermsAreCheckedAtTheImport() async throws {
+            try await withRetour(fixtures: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                let wrong = try await app.postJSON(
+                    "/api/v1/import",
+                    #"{"brands": [{"name": "LOGITECH", "vendorReturns": {"accepts": true, "handlingFeePercent": 150, "creditBasis": "list"}}]}"#,
+                    token: admin)
+                #expect(wrong.status == .unprocessableEntity)
+                let body = wrong.body.string
+                #expect(body.contains("/brands/0/vendorReturns/handlingFeePercent"), "\(body)")
+                #expect(body.contains("/brands/0/vendorReturns/creditBasis"), "\(body)")
+            }
+        }
+    }
+}
