@@ -39,6 +39,19 @@ extension AppTests {
             }
         }
 
+        /// The use cases see the core and store protocols only: no web framework, no database.
+        @Test func theApplicationLayerImportsOnlyTheCore() throws {
+            let files = try Self.files(in: "RetourApplication")
+            #expect(!files.isEmpty)
+            for (name, text) in files {
+                #expect(
+                    Self.imports(text).isSubset(of: ["Foundation", "RetourCore"]), "\(name) imports \(Self.imports(text))")
+                for word in ["HTTPStatus", "Vapor", "Fluent", "SQLDatabase", "Leaf"] {
+                    #expect(!text.contains(word + " ") && !text.contains(word + "."), "\(name) names \(word)")
+                }
+            }
+        }
+
         @Test func theCommandLineOnlyStartsTheApp() throws {
             for (name, text) in try Self.files(in: "retour") {
                 #expect(Self.imports(text).isSubset(of: ["RetourApp", "Vapor", "Logging", "Foundation"]), "\(name)")

@@ -43,11 +43,13 @@ extension AppTests {
                 let imported = try await app.postJSON("/api/v1/import", Self.logitechTerms, token: admin)
                 #expect(imported.status == .ok, "\(imported.body.string)")
                 let number = try await Self.receivedDefect(app, jan: jan, agent: agent)
-                #expect(try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent).status == .ok)
+                #expect(
+                    try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent).status == .ok)
 
                 // Resellers see none of it.
                 let path = "/api/v1/requests/\(number)/disposition"
-                let unit = #"{"units": [{"serial": "2119LZ90X2V9", "quantity": 1, "disposition": "return_to_vendor", "grade": "defective", "note": "Geen beeld"}]}"#
+                let unit =
+                    #"{"units": [{"serial": "2119LZ90X2V9", "quantity": 1, "disposition": "return_to_vendor", "grade": "defective", "note": "Geen beeld"}]}"#
                 #expect(try await FollowUpTests.post(app, path, unit, token: jan).status == .forbidden)
                 #expect(try await app.get("/api/v1/vendor-claims", token: jan).status == .forbidden)
                 #expect(try await app.get("/api/v1/vendor-recovery", token: jan).status == .forbidden)
@@ -94,7 +96,8 @@ extension AppTests {
 
                 let claimPath = "/api/v1/vendor-claims/\(claimNumber)"
                 #expect(
-                    try await FollowUpTests.post(app, claimPath + "/credit", #"{"amount": "10.00"}"#, token: agent).status
+                    try await FollowUpTests.post(app, claimPath + "/credit", #"{"amount": "10.00"}"#, token: agent)
+                        .status
                         == .conflict)
                 let sent = try await FollowUpTests.post(
                     app, claimPath + "/send", #"{"vendorRmaNumber": "LOGI-55120"}"#, token: agent)
@@ -115,13 +118,16 @@ extension AppTests {
                 let rest = try await FollowUpTests.post(
                     app, claimPath + "/credit", #"{"amount": "38.50", "reference": "LOGI-CN-2"}"#, token: agent)
                 #expect(try rest.json()["status"] as? String == "settled")
-                #expect(try await app.get("/api/v1/vendor-claims?state=settled", token: agent).json()["total"] as? Int == 1)
-                #expect(try await app.get("/api/v1/vendor-claims?state=open", token: agent).json()["total"] as? Int == 0)
+                #expect(
+                    try await app.get("/api/v1/vendor-claims?state=settled", token: agent).json()["total"] as? Int == 1)
+                #expect(
+                    try await app.get("/api/v1/vendor-claims?state=open", token: agent).json()["total"] as? Int == 0)
 
                 let report = try await app.get(
                     "/api/v1/vendor-recovery?from=2026-01-01&to=2026-12-31", token: agent
                 ).json()
-                let logitech = try #require((report["brands"] as? [[String: Any]])?.first { $0["brand"] as? String == "LOGITECH" })
+                let logitech = try #require(
+                    (report["brands"] as? [[String: Any]])?.first { $0["brand"] as? String == "LOGITECH" })
                 #expect(logitech["expectedFromVendor"] as? String == "58.50")
                 #expect(logitech["receivedFromVendor"] as? String == "58.50")
                 #expect(logitech["recoveryRate"] as? String == "1.0000")
@@ -132,9 +138,10 @@ extension AppTests {
 
                 // The distributor's systems hear of each step; the reseller's feed shows none.
                 let types = try await IntegrationEvent.query(on: app.db).sort(\.$sequence).all().map(\.type)
-                #expect(types.filter { $0.hasPrefix("vendor_claim.") } == [
-                    "vendor_claim.sent", "vendor_claim.credited", "vendor_claim.credited", "vendor_claim.settled",
-                ])
+                #expect(
+                    types.filter { $0.hasPrefix("vendor_claim.") } == [
+                        "vendor_claim.sent", "vendor_claim.credited", "vendor_claim.credited", "vendor_claim.settled",
+                    ])
                 let feed = try await app.get("/api/v1/events?limit=500", token: jan).body.string
                 #expect(!feed.contains("vendor_claim"))
                 let staffFeed = try await app.get("/api/v1/events?limit=500", token: admin).body.string
@@ -157,7 +164,8 @@ extension AppTests {
                 #expect(refused.status == .unprocessableEntity)
                 #expect(refused.body.string.contains("LOGITECH takes no returns"), "\(refused.body.string)")
                 let scrapped = try await FollowUpTests.post(
-                    app, path, #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "scrap", "grade": "defective"}]}"#,
+                    app, path,
+                    #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "scrap", "grade": "defective"}]}"#,
                     token: agent)
                 #expect(scrapped.status == .ok)
                 #expect(try await app.get("/api/v1/vendor-claims", token: agent).json()["total"] as? Int == 0)

@@ -128,7 +128,9 @@ actor InMemoryRecoveryStore: VendorRecoveryStore {
         }
 
         func lockClaim(number: String, today: CalendarDay) async throws -> VendorClaim? {
-            state.claims.first { $0.value.number == number }.map { InMemoryRecoveryStore.view($0.key, state, today: today) }
+            state.claims.first { $0.value.number == number }.map {
+                InMemoryRecoveryStore.view($0.key, state, today: today)
+            }
         }
 
         private func change(_ number: String, _ apply: (inout StoredClaim) -> Void) {

@@ -31,7 +31,8 @@ import Testing
     }
 
     static func unit(_ serial: String?, _ disposition: Disposition, quantity: Int = 1) -> RecordDisposition.UnitInput {
-        RecordDisposition.UnitInput(serial: serial, quantity: quantity, disposition: disposition, grade: .defective, note: nil)
+        RecordDisposition.UnitInput(
+            serial: serial, quantity: quantity, disposition: disposition, grade: .defective, note: nil)
     }
 
     @Test func unitsForTheVendorJoinTheBrandsOpenClaimWithTheCreditTheVendorOwes() async throws {
@@ -69,9 +70,10 @@ import Testing
         await #expect {
             try await record(store, [Self.unit("T1", .returnToVendor)], request: "DEF-0000002")
         } throws: { error in
-            (error as? Refusal)?.detail == Message(
-                "recovery.refused.windowPassed",
-                ["brand": "Logitech", "days": "90", "lastDay": .day(CalendarDay(iso: "2026-03-01")!)])
+            (error as? Refusal)?.detail
+                == Message(
+                    "recovery.refused.windowPassed",
+                    ["brand": "Logitech", "days": "90", "lastDay": .day(CalendarDay(iso: "2026-03-01")!)])
         }
         // Nothing was stored by the refused attempts.
         #expect(try await store.dispositions(ofRequest: "DEF-0000001") == [])

@@ -18,6 +18,7 @@ enum OpenAPIDocument {
         var document = core
         document["paths"] = (core["paths"] as? [String: Any] ?? [:]).merging(integrationPaths) { first, _ in first }
             .merging(operationsPaths) { first, _ in first }.merging(approvalPaths) { first, _ in first }
+            .merging(recoveryPaths) { first, _ in first }
         var parts = components
         parts["schemas"] = (components["schemas"] as? [String: Any] ?? [:]).merging(OpenAPIReasonForms.schemas) {
             first, _ in first

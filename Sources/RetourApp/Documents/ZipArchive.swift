@@ -75,7 +75,9 @@ struct ZipArchive {
     static func plain(_ name: String) -> String {
         String(
             name.unicodeScalars.map { scalar -> Character in
-                let allowed = scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-/".unicodeScalars.contains(scalar))
+                let allowed =
+                    scalar.isASCII
+                    && (CharacterSet.alphanumerics.contains(scalar) || "._-/".unicodeScalars.contains(scalar))
                 return allowed ? Character(scalar) : "_"
             }
         ).replacingOccurrences(of: "..", with: "_")

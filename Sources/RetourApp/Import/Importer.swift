@@ -371,6 +371,11 @@ private struct Writer {
     /// PostgreSQL's `COPY` path for the lines and their serials; nil on SQLite.
     let lineCopy: LineCopy?
 
+    /// On a conflict: the document's value where it gives one, else the stored one.
+    static func keepUnlessGiven(_ table: String, _ column: String) -> SQLQueryString {
+        "COALESCE(EXCLUDED.\(ident: column), \(ident: table).\(ident: column))"
+    }
+
     /// `newLines`: the lines of `batch` are all new (a bulk load into an empty history).
     func write(_ batch: ImportBatch, passwordHashes: NewPasswords, newLines: Bool = false) async throws
         -> ImportCounts
@@ -450,27 +455,39 @@ private struct Writer {
         }
 
         for chunk in batch.brands.chunked(Importer.batchSize) {
-            let insert = sql.insert(into: "brands").columns(
+            // The manufacturer's return terms are written where the document names them; a document
+            // without them leaves what an administrator set as it is.
+            let terms = chunk.contains { $0.vendorReturns != nil || $0.advanceReplacement != nil }
+            var columns = [
                 "name", "doa_days", "warranty_months", "warranty_handling", "doa_handling", "service_company",
-                "service_street", "service_postcode", "service_city", "service_url", "vendor_returns",
-                "advance_replacement")
+                "service_street", "service_postcode", "service_city", "service_url",
+            ]
+            if terms { columns += ["vendor_returns", "advance_replacement"] }
+            let insert = sql.insert(into: "brands").columns(columns)
             for b in chunk {
-                _ = insert.values(
+                var values: [any SQLExpression] = [
                     SQLBind(b.name), SQLBind(b.doaDays), SQLBind(b.warrantyMonths),
                     SQLBind(b.warrantyHandling.rawValue),
                     SQLBind(b.doaHandling.rawValue), SQLBind(b.serviceCentre?.company),
                     SQLBind(b.serviceCentre?.street),
                     SQLBind(b.serviceCentre?.postcode), SQLBind(b.serviceCentre?.city), SQLBind(b.serviceCentre?.url),
-                    SQLBind(VendorTermsColumn.encode(b.vendorReturns)), SQLBind(b.advanceReplacement))
+                ]
+                if terms {
+                    values += [SQLBind(VendorTermsColumn.encode(b.vendorReturns)), SQLBind(b.advanceReplacement)]
+                }
+                _ = insert.values(values)
             }
             try await insert.onConflict(with: ["name"]) { update in
                 var update = update
                 for column in [
                     "doa_days", "warranty_months", "warranty_handling", "doa_handling", "service_company",
-                    "service_street", "service_postcode", "service_city", "service_url", "vendor_returns",
-                    "advance_replacement",
+                    "service_street", "service_postcode", "service_city", "service_url",
                 ] {
                     update = update.set(excludedValueOf: column)
+                }
+                if terms {
+                    update = update.set("vendor_returns", to: Self.keepUnlessGiven("brands", "vendor_returns"))
+                        .set("advance_replacement", to: Self.keepUnlessGiven("brands", "advance_replacement"))
                 }
                 return update
             }.run()
@@ -479,23 +496,34 @@ private struct Writer {
         let brandIDs = try await ids("brands", key: "name", for: batch.articles.map(\.brand))
 
         for chunk in batch.articles.chunked(Importer.batchSize) {
-            let insert = sql.insert(into: "articles").columns(
+            // The purchase price likewise: written where given, kept where not.
+            let purchase = chunk.contains { $0.purchasePrice != nil }
+            var columns = [
                 "number", "description", "brand_id", "manufacturer_model", "ean", "serialised", "kind", "special_order",
-                "returnable", "warranty_months", "price_cents", "purchase_price_cents")
+                "returnable", "warranty_months", "price_cents",
+            ]
+            if purchase { columns.append("purchase_price_cents") }
+            let insert = sql.insert(into: "articles").columns(columns)
             for a in chunk {
-                _ = insert.values(
+                var values: [any SQLExpression] = [
                     SQLBind(a.number), SQLBind(a.description), SQLBind(brandIDs[a.brand]), SQLBind(a.manufacturerModel),
                     SQLBind(a.ean), SQLBind(a.serialised), SQLBind(a.kind.rawValue), SQLBind(a.specialOrder),
                     SQLBind(a.returnable), SQLBind(a.warrantyMonths), SQLBind(a.price?.cents),
-                    SQLBind(a.purchasePrice?.cents))
+                ]
+                if purchase { values.append(SQLBind(a.purchasePrice?.cents)) }
+                _ = insert.values(values)
             }
             try await insert.onConflict(with: ["number"]) { update in
                 var update = update
                 for column in [
                     "description", "brand_id", "manufacturer_model", "ean", "serialised", "kind", "special_order",
-                    "returnable", "warranty_months", "price_cents", "purchase_price_cents",
+                    "returnable", "warranty_months", "price_cents",
                 ] {
                     update = update.set(excludedValueOf: column)
+                }
+                if purchase {
+                    update = update.set(
+                        "purchase_price_cents", to: Self.keepUnlessGiven("articles", "purchase_price_cents"))
                 }
                 return update
             }.run()

@@ -109,8 +109,12 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
             """
         ).all(decoding: State.self)
         return (
-            credits.map { RecoveryReport.ResellerCredits(brand: $0.brand, month: $0.month, amount: Money(cents: $0.cents)) },
-            shares.map { RecoveryReport.ClaimShare(claim: $0.claim, month: $0.month, expected: Money(cents: $0.cents)) },
+            credits.map {
+                RecoveryReport.ResellerCredits(brand: $0.brand, month: $0.month, amount: Money(cents: $0.cents))
+            },
+            shares.map {
+                RecoveryReport.ClaimShare(claim: $0.claim, month: $0.month, expected: Money(cents: $0.cents))
+            },
             states.map {
                 RecoveryReport.ClaimState(
                     claim: $0.claim, brand: $0.brand, status: $0.status, received: Money(cents: $0.received),
@@ -195,8 +199,11 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
                     request: $0.request_number, serial: $0.serial, quantity: $0.quantity, disposition: $0.disposition,
                     grade: $0.grade, expectedCredit: Money(cents: $0.expected_credit_cents ?? 0))
             },
-            vendorRmaNumber: row.vendor_rma_number, openedOn: opened, sentOn: row.sent_on.flatMap(CalendarDay.init(iso:)),
-            credits: credits.map { VendorClaim.Credit(amount: Money(cents: $0.amount_cents), reference: $0.reference, at: $0.at) },
+            vendorRmaNumber: row.vendor_rma_number, openedOn: opened,
+            sentOn: row.sent_on.flatMap(CalendarDay.init(iso:)),
+            credits: credits.map {
+                VendorClaim.Credit(amount: Money(cents: $0.amount_cents), reference: $0.reference, at: $0.at)
+            },
             writeOffReason: row.write_off_reason, vendorAddress: VendorTermsColumn.decode(row.vendor_returns).address,
             ageDays: max(0, opened.days(until: today)))
     }
@@ -240,11 +247,13 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
             try await delete.run()
             guard !units.isEmpty else { return }
             let insert = sql.insert(into: "unit_dispositions").columns(
-                "request_id", "serial", "quantity", "disposition", "grade", "note", "marked_on", "expected_credit_cents",
+                "request_id", "serial", "quantity", "disposition", "grade", "note", "marked_on",
+                "expected_credit_cents",
                 "vendor_claim_id")
             for unit in units {
                 _ = insert.values(
-                    SQLBind(requestID), SQLBind(unit.serial), SQLBind(unit.quantity), SQLBind(unit.disposition.rawValue),
+                    SQLBind(requestID), SQLBind(unit.serial), SQLBind(unit.quantity),
+                    SQLBind(unit.disposition.rawValue),
                     SQLBind(unit.grade?.rawValue), SQLBind(unit.note), SQLBind(unit.markedOn.iso),
                     SQLBind(unit.expectedCredit?.cents), SQLBind(unit.claimID))
             }

@@ -11,11 +11,11 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
         staff.post("requests", ":number", "disposition", use: disposition)
         let claims = staff.grouped("vendor-claims")
         claims.get(use: list)
-        claims.get(":claim", use: show)
-        claims.post(":claim", "send", use: send)
-        claims.post(":claim", "credit", use: credit)
-        claims.post(":claim", "write-off", use: writeOff)
-        claims.get(":claim", "packet.zip", use: packet)
+        claims.get(":number", use: show)
+        claims.post(":number", "send", use: send)
+        claims.post(":number", "credit", use: credit)
+        claims.post(":number", "write-off", use: writeOff)
+        claims.get(":number", "packet.zip", use: packet)
         staff.get("vendor-recovery", use: report)
     }
 
@@ -112,7 +112,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
     }
 
     private func claimNumber(_ req: Request) throws -> String {
-        guard let number = req.parameters.get("claim"), number.count <= 40 else { throw Refusal.notFound() }
+        guard let number = req.parameters.get("number"), number.count <= 40 else { throw Refusal.notFound() }
         return number
     }
 

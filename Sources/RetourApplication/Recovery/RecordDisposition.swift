@@ -96,7 +96,8 @@ public struct RecordDisposition: Sendable {
                 }
                 if !knownSerials.contains(serial) {
                     errors.append(
-                        FieldError(at + "/serial", message: Message("recovery.unknownSerial", ["serial": .text(serial)])))
+                        FieldError(
+                            at + "/serial", message: Message("recovery.unknownSerial", ["serial": .text(serial)])))
                 }
                 if !seen.insert(serial).inserted {
                     errors.append(
@@ -110,14 +111,16 @@ public struct RecordDisposition: Sendable {
             }
             if let note = input.note, note.count > Self.maximumNote {
                 errors.append(
-                    FieldError(at + "/note", message: Message("recovery.noteTooLong", ["maximum": "\(Self.maximumNote)"])))
+                    FieldError(
+                        at + "/note", message: Message("recovery.noteTooLong", ["maximum": "\(Self.maximumNote)"])))
             }
             var markedOn = today
             var expected: Money?
             if input.disposition == .returnToVendor {
                 // Marked before and still marked so: the window was judged on that day.
                 if let earlier = subject.units.first(where: {
-                    !$0.isLocked && $0.disposition == .returnToVendor && $0.serial == (serial?.isEmpty == false ? serial : nil)
+                    !$0.isLocked && $0.disposition == .returnToVendor
+                        && $0.serial == (serial?.isEmpty == false ? serial : nil)
                 }) {
                     markedOn = earlier.markedOn
                 }
@@ -142,7 +145,8 @@ public struct RecordDisposition: Sendable {
         if errors.isEmpty && total > received {
             errors.append(
                 FieldError(
-                    "units", message: Message("recovery.moreThanReceived", ["total": "\(total)", "received": "\(received)"])
+                    "units",
+                    message: Message("recovery.moreThanReceived", ["total": "\(total)", "received": "\(received)"])
                 ))
         }
         guard errors.isEmpty else {

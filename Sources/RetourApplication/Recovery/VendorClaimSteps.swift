@@ -69,7 +69,8 @@ public struct VendorClaimSteps: Sendable {
             case .success(let next): try await apply(work, claim, next)
             case .failure(let refusal):
                 if refusal.isInputError {
-                    throw Refusal(.invalid, detail: refusal.message, errors: [FieldError("amount", message: refusal.message)])
+                    throw Refusal(
+                        .invalid, detail: refusal.message, errors: [FieldError("amount", message: refusal.message)])
                 }
                 throw Refusal(.conflict, detail: refusal.message)
             }

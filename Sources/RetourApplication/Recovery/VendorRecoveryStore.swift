@@ -34,7 +34,8 @@ public protocol VendorRecoveryWork: Sendable {
     func dropEmptyOpenClaims(brandID: Int) async throws
     func lockClaim(number: String, today: CalendarDay) async throws -> VendorClaim?
     func markSent(claimNumber: String, vendorRmaNumber: String, on day: CalendarDay) async throws
-    func addCredit(claimNumber: String, amount: Money, reference: String, status: VendorClaimStatus, at: Date, by actorID: Int?)
+    func addCredit(
+        claimNumber: String, amount: Money, reference: String, status: VendorClaimStatus, at: Date, by actorID: Int?)
         async throws
     func writeOff(claimNumber: String, reason: String, at: Date) async throws
     func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws

@@ -191,7 +191,7 @@ public struct ImportParser {
                 Message("import.aBrandWithDirectServiceNeeds"))
         }
         let vendorReturns = p.optionalVendorReturns(f, "vendorReturns", at)
-        let advanceReplacement = p.optionalBool(f, "advanceReplacement", at) ?? false
+        let advanceReplacement = p.optionalBool(f, "advanceReplacement", at)
         guard let name else { return nil }
         return BrandRecord(
             name: name, doaDays: doaDays, warrantyMonths: warrantyMonths, warrantyHandling: warrantyHandling,
@@ -647,7 +647,8 @@ public struct ImportParser {
             return nil
         }
         let rounded = basisPoints.rounded()
-        guard abs(basisPoints - rounded) < 1e-6, VendorReturnTerms.handlingFeeRange.contains(Int(exactly: rounded) ?? -1)
+        guard abs(basisPoints - rounded) < 1e-6,
+            VendorReturnTerms.handlingFeeRange.contains(Int(exactly: rounded) ?? -1)
         else {
             fail(at.appending(key), Message("import.percentRange", ["key": "\(key)"]))
             return nil

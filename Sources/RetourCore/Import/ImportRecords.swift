@@ -114,14 +114,16 @@ public struct BrandRecord: Sendable, Hashable {
     public var warrantyHandling: Handling
     public var doaHandling: Handling
     public var serviceCentre: ServiceCentre?
-    /// What the manufacturer takes back; nil: nothing.
+    /// What the manufacturer takes back; nil leaves it as it is (a new brand takes nothing back).
     public var vendorReturns: VendorReturnTerms?
-    public var advanceReplacement: Bool
+    /// Whether the manufacturer sends a replacement ahead of the return; nil leaves it as it is
+    /// (a new brand does not).
+    public var advanceReplacement: Bool?
 
     public init(
         name: String, doaDays: Int? = nil, warrantyMonths: Int? = nil, warrantyHandling: Handling = .credit,
         doaHandling: Handling = .credit, serviceCentre: ServiceCentre? = nil, vendorReturns: VendorReturnTerms? = nil,
-        advanceReplacement: Bool = false
+        advanceReplacement: Bool? = nil
     ) {
         self.vendorReturns = vendorReturns
         self.advanceReplacement = advanceReplacement

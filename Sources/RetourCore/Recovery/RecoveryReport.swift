@@ -82,7 +82,8 @@ public enum RecoveryReport {
         /// Received ÷ expected with four decimals ("0.5000"), nil when nothing is expected.
         public var recoveryRate: String? {
             guard expectedFromVendor.cents > 0,
-                let rate = try? Money(cents: receivedFromVendor.cents).scaled(by: 10_000, over: expectedFromVendor.cents)
+                let rate = try? Money(cents: receivedFromVendor.cents).scaled(
+                    by: 10_000, over: expectedFromVendor.cents)
             else { return nil }
             let whole = rate.cents / 10_000
             let fraction = String(rate.cents % 10_000)
@@ -117,7 +118,8 @@ public enum RecoveryReport {
                     row.expectedFromVendor.cents += part.expected.cents
                     row.receivedFromVendor.cents += got.cents
                     if state.status.collects || state.status.awaitsCredit {
-                        row.openExposure.add(Money(cents: max(0, part.expected.cents - got.cents)), ageDays: state.ageDays)
+                        row.openExposure.add(
+                            Money(cents: max(0, part.expected.cents - got.cents)), ageDays: state.ageDays)
                     }
                 }
             }
