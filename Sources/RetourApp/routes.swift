@@ -32,6 +32,8 @@ func routes(_ app: Application) throws {
         try pages.admin.register(collection: MailAdminController())
         try pages.admin.register(collection: WebhookAdminController())
         try pages.register(StatsController(surface: .pages))
+        try pages.backOffice.register(collection: VendorClaimsPageController())
+        try pages.backOffice.register(collection: RecoveryDashboardController())
 
         // The phone upload page: no login; the secret key in its address is the credential.
         try app.register(collection: PhoneUploadController())

@@ -45,7 +45,8 @@ extension AppTests {
             #expect(!files.isEmpty)
             for (name, text) in files {
                 #expect(
-                    Self.imports(text).isSubset(of: ["Foundation", "RetourCore"]), "\(name) imports \(Self.imports(text))")
+                    Self.imports(text).isSubset(of: ["Foundation", "RetourCore"]),
+                    "\(name) imports \(Self.imports(text))")
                 for word in ["HTTPStatus", "Vapor", "Fluent", "SQLDatabase", "Leaf"] {
                     #expect(!text.contains(word + " ") && !text.contains(word + "."), "\(name) names \(word)")
                 }

@@ -185,5 +185,77 @@ extension AppTests {
                 #expect(body.contains("/brands/0/vendorReturns/creditBasis"), "\(body)")
             }
         }
+
+        /// The agent's pages: the request page proposes the vendor and shows what it leaves uncovered;
+        /// the claim is sent and credited from its page; the dashboard and its CSV show the brand.
+        @Test func theAgentWorksTheClaimFromThePages() async throws {
+            try await withRetour(fixtures: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                let agentToken = try await app.token("rma@retour.example")
+                let jan = try await app.token("jan@pcpartner.nl")
+                #expect(try await app.postJSON("/api/v1/import", Self.logitechTerms, token: admin).status == .ok)
+                let number = try await Self.receivedDefect(app, jan: jan, agent: agentToken)
+                let agent = Browser(app)
+                try await agent.login("rma@retour.example")
+                let page = try await agent.get("/requests/\(number)").body.string
+                #expect(page.contains("id=\"recovery\""))
+                #expect(page.contains("LOGITECH neemt artikelen terug tot en met"), "\(page)")
+                #expect(page.contains("58,50"))
+                #expect(page.contains("id=\"recovery-exposure\""))
+                // The rules propose the vendor for a defect the vendor takes.
+                #expect(page.contains("<option value=\"return_to_vendor\" selected>"))
+
+                let form = [
+                    "rows": "1", "serial.0": "2119LZ90X2V9", "quantity.0": "1", "disposition.0": "landfill",
+                    "grade.0": "defective", "note.0": "Beeld zwart",
+                ]
+                let refused = try await agent.post("/requests/\(number)/disposition", form)
+                #expect(refused.status == .unprocessableEntity)
+                #expect(refused.body.string.contains("id=\"action-error\""))
+                #expect(refused.body.string.contains("value=\"Beeld zwart\""), "what was typed stays")
+                var good = form
+                good["disposition.0"] = "return_to_vendor"
+                #expect(try await agent.post("/requests/\(number)/disposition", good).status == .seeOther)
+                let claimNumber = try #require(
+                    try await app.get("/api/v1/vendor-claims", token: agentToken).json()["claims"]
+                        .flatMap { ($0 as? [[String: Any]])?.first?["number"] as? String })
+
+                let list = try await agent.get("/backoffice/vendor-claims").body.string
+                #expect(list.contains("data-number=\"\(claimNumber)\""))
+                let path = "/backoffice/vendor-claims/\(claimNumber)"
+                let empty = try await agent.post(path + "/send", ["vendorRmaNumber": " "])
+                #expect(empty.status == .unprocessableEntity)
+                #expect(empty.body.string.contains("id=\"action-error\""))
+                #expect(try await agent.post(path + "/send", ["vendorRmaNumber": "LOGI-9"]).status == .seeOther)
+                #expect(
+                    try await agent.post(path + "/credit", ["amount": "20,00", "reference": "CN-1"]).status == .seeOther
+                )
+                let detail = try await agent.get(path).body.string
+                #expect(detail.contains("data-status=\"partially_credited\""))
+                #expect(detail.contains("id=\"claim-outstanding\">38,50"), "\(detail)")
+                #expect(detail.contains("id=\"write-off-form\""))
+                let pdf = try await agent.get(path + "/packing-list.pdf")
+                #expect(try pdfText(Data(buffer: pdf.body)).contains("2119LZ90X2V9"))
+
+                // The report counts by the day the reseller was credited.
+                #expect(
+                    try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agentToken).status
+                        == .ok)
+                let dashboard = try await agent.get("/backoffice/recovery?from=2026-01-01&to=2026-12-31").body.string
+                #expect(dashboard.contains("data-brand=\"LOGITECH\""))
+                #expect(dashboard.contains("<svg"))
+                #expect(dashboard.contains(claimNumber), "the open claim is among the oldest")
+                let csv = try await agent.get("/backoffice/recovery.csv?from=2026-01-01&to=2026-12-31").body.string
+                #expect(csv.hasPrefix("\u{FEFF}brand;month;"))
+                #expect(csv.contains("LOGITECH;\(app.today.iso.prefix(7));"), "\(csv)")
+                #expect(csv.contains(";58.50;20.00;"), "expected and received: \(csv)")
+
+                let reseller = Browser(app)
+                try await reseller.login("jan@pcpartner.nl")
+                #expect(try await reseller.get("/backoffice/vendor-claims").status == .forbidden)
+                #expect(try await reseller.get("/backoffice/recovery").status == .forbidden)
+                #expect(!(try await reseller.get("/requests/\(number)").body.string.contains("id=\"recovery\"")))
+            }
+        }
     }
 }

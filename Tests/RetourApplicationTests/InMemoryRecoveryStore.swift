@@ -54,6 +54,12 @@ actor InMemoryRecoveryStore: VendorRecoveryStore {
         state.claims.first { $0.value.number == number }.map { Self.view($0.key, state, today: today) }
     }
 
+    func subject(requestNumber: String) async throws -> DispositionSubject? {
+        guard var subject = state.subjects[requestNumber] else { return nil }
+        subject.units = Self.units(of: requestNumber, state)
+        return subject
+    }
+
     func dispositions(ofRequest number: String) async throws -> [StoredUnit]? {
         guard state.subjects[number] != nil else { return nil }
         return Self.units(of: number, state)

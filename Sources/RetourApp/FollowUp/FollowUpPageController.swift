@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -25,6 +26,7 @@ struct FollowUpPageController: RoleRouteCollection {
         staff.post("requests", ":number", "receipt", use: receipt)
         staff.post("requests", ":number", "credit", use: credit)
         staff.post("requests", ":number", "close", use: close)
+        staff.post("requests", ":number", "disposition", use: disposition)
     }
 
     struct Row: Encodable {
@@ -304,6 +306,18 @@ struct FollowUpPageController: RoleRouteCollection {
         return try await act(req) { user, record in
             try await RequestActions.perform(
                 .close, on: record, context: req.actionContext(for: user), database: req.db)
+        }
+    }
+
+    /// What becomes of the received units, from the form of the request page.
+    @Sendable func disposition(req: Request) async throws -> Response {
+        try await act(req) { user, record in
+            let form = try req.content.decode([String: String].self)
+            let locked = Set(
+                (try await req.vendorRecovery.dispositions(ofRequest: record.number) ?? []).filter(\.isLocked)
+                    .compactMap(\.serial))
+            try await RecordDisposition(store: req.vendorRecovery, actorID: user.id, today: req.today, now: req.now)(
+                request: record.number, units: try RecoveryPanel.units(from: form, lockedSerials: locked))
         }
     }
 }

@@ -52,6 +52,8 @@ enum RequestPage {
         /// What the action forms show: what the agent typed when an action was refused, else the defaults.
         var typed: [String: String]
         var error: String?
+        /// For agents: the manufacturer's side of the request.
+        var recovery: RecoveryPanel?
     }
 
     static func render(
@@ -124,6 +126,9 @@ enum RequestPage {
                     message: event.message, attachments: files))
         }
         let computed = try await BackOffice.settlement(for: record, db: req.db)
+        let recovery =
+            actor == .agent && Lifecycle.expectsGoods(reason, fields: fields)
+            ? try await RecoveryPanel.make(req, record: record, computedCredit: computed.amount, typed: typed) : nil
         let content = Content(
             number: record.number, rmaNumber: record.rmaNumber,
             validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
@@ -154,7 +159,7 @@ enum RequestPage {
                     ? computed.amount.decimalString.replacingOccurrences(of: ".", with: ",")
                     : computed.amount.decimalString,
             ].merging(typed) { _, typed in typed },
-            error: error)
+            error: error, recovery: recovery)
         return try await req.renderPage(
             "request", title: record.number, nav: actor == .agent ? "backoffice" : "status", content: content,
             status: status)

@@ -48,6 +48,12 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
         try await Self.claim(number, today: today, on: sql)
     }
 
+    func subject(requestNumber: String) async throws -> DispositionSubject? {
+        guard let record = try await ReturnRequest.query(on: database).filter(\.$number == requestNumber).first()
+        else { return nil }
+        return try await Self.subject(try record.requireID(), on: database)
+    }
+
     func dispositions(ofRequest number: String) async throws -> [StoredUnit]? {
         struct ID: Decodable { var id: Int }
         guard
@@ -124,6 +130,28 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
     }
 
     // MARK: reading
+
+    /// The request `id` with its line, article, brand and units.
+    static func subject(_ id: Int, on db: any Database) async throws -> DispositionSubject? {
+        guard let fresh = try await ReturnRequest.find(id, on: db),
+            let line = try await InvoiceLine.find(fresh.lineID, on: db),
+            let article = try await Article.find(line.$article.id, on: db),
+            let brand = try await Brand.find(article.$brand.id, on: db)
+        else { return nil }
+        return DispositionSubject(
+            requestID: id, number: fresh.number, reason: fresh.reason, requestedSerials: fresh.serials,
+            requestedQuantity: fresh.quantity, receivedQuantity: fresh.receivedQuantity,
+            receivedSerials: fresh.receivedSerials ?? [],
+            receivedCondition: fresh.receivedCondition.flatMap(ReceiptCondition.init(rawValue:)),
+            brandID: try brand.requireID(), brandName: brand.name,
+            terms: VendorTermsColumn.decode(brand.vendorReturnsJSON),
+            invoiceDate: CalendarDay(iso: line.invoiceDate) ?? CalendarDay(dayNumber: 0),
+            prices: UnitPrices(
+                invoicedPrice: Money(cents: line.unitPriceCents),
+                purchasePrice: article.purchasePriceCents.map(Money.init(cents:)),
+                listPrice: article.priceCents.map(Money.init(cents:))),
+            units: try await units(ofRequest: id, on: db as! any SQLDatabase))
+    }
 
     private struct UnitRow: Decodable {
         var id: Int
@@ -221,24 +249,7 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
             }
             let id = try record.requireID()
             try await db.lockForUpdate(ReturnRequest.schema, ids: [id])
-            guard let fresh = try await ReturnRequest.find(id, on: db),
-                let line = try await InvoiceLine.find(fresh.lineID, on: db),
-                let article = try await Article.find(line.$article.id, on: db),
-                let brand = try await Brand.find(article.$brand.id, on: db)
-            else { return nil }
-            return DispositionSubject(
-                requestID: id, number: fresh.number, reason: fresh.reason, requestedSerials: fresh.serials,
-                requestedQuantity: fresh.quantity, receivedQuantity: fresh.receivedQuantity,
-                receivedSerials: fresh.receivedSerials ?? [],
-                receivedCondition: fresh.receivedCondition.flatMap(ReceiptCondition.init(rawValue:)),
-                brandID: try brand.requireID(), brandName: brand.name,
-                terms: VendorTermsColumn.decode(brand.vendorReturnsJSON),
-                invoiceDate: CalendarDay(iso: line.invoiceDate) ?? CalendarDay(dayNumber: 0),
-                prices: UnitPrices(
-                    invoicedPrice: Money(cents: line.unitPriceCents),
-                    purchasePrice: article.purchasePriceCents.map(Money.init(cents:)),
-                    listPrice: article.priceCents.map(Money.init(cents:))),
-                units: try await DatabaseVendorRecoveryStore.units(ofRequest: id, on: sql))
+            return try await DatabaseVendorRecoveryStore.subject(id, on: db)
         }
 
         func replaceUnits(ofRequest requestID: Int, keeping: Set<Int>, with units: [NewUnit]) async throws {

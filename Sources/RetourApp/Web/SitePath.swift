@@ -23,6 +23,7 @@ enum SitePath: Equatable {
     case creditNote(String)
     case attachment(String)
     case phoneUpload(token: String, language: Language)
+    case vendorClaim(String)
 
     /// RFC 3986's unreserved characters.
     private static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
@@ -47,6 +48,7 @@ enum SitePath: Equatable {
         case .adminMails(let page): return paged("/admin/mails", page)
         case .users(let page): return paged("/users", page)
         case .request(let number): return "/requests/\(escaped(number))"
+        case .vendorClaim(let number): return "/backoffice/vendor-claims/\(escaped(number))"
         case .confirmation(let number): return "/requests/\(escaped(number))/confirmation"
         case .returnForm(let number): return "/requests/\(escaped(number))/return-form.pdf"
         case .creditNote(let number): return "/requests/\(escaped(number))/credit-note.pdf"

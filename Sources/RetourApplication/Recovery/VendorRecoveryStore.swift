@@ -14,6 +14,8 @@ public protocol VendorRecoveryStore: Sendable {
     )
     func claim(number: String, today: CalendarDay) async throws -> VendorClaim?
     func dispositions(ofRequest number: String) async throws -> [StoredUnit]?
+    /// The request with what its units' disposition depends on, read without a lock (for a page).
+    func subject(requestNumber: String) async throws -> DispositionSubject?
     /// The report's inputs for reseller credits dated `from` to `to`.
     func recoveryFigures(from: CalendarDay, to: CalendarDay, today: CalendarDay) async throws -> (
         credits: [RecoveryReport.ResellerCredits], shares: [RecoveryReport.ClaimShare],
