@@ -257,5 +257,30 @@ extension AppTests {
                 #expect(!(try await reseller.get("/requests/\(number)").body.string.contains("id=\"recovery\"")))
             }
         }
+
+        /// The demo shows a claim paid in full, one paid in part and one open for 35 days, made by the
+        /// use cases on past days; loading the demo again adds nothing.
+        @Test func theDemoShowsClaimsInEveryState() async throws {
+            try await withRetour { app in
+                _ = try await loadDemoData(app)
+                _ = try await loadDemoData(app)
+                let agent = try await app.token("rma@retour.example")
+                let all = try await app.get("/api/v1/vendor-claims", token: agent).json()
+                let claims = try #require(all["claims"] as? [[String: Any]])
+                let byBrand = Dictionary(uniqueKeysWithValues: claims.map { ($0["brand"] as? String ?? "", $0) })
+                #expect(claims.count == 3)
+                #expect(byBrand["HP"]?["status"] as? String == "settled")
+                #expect(byBrand["SEAGATE"]?["status"] as? String == "partially_credited")
+                #expect(byBrand["LOGITECH"]?["status"] as? String == "open")
+                #expect(byBrand["LOGITECH"]?["ageDays"] as? Int == 35)
+                let report = try await app.get("/api/v1/vendor-recovery", token: agent).json()
+                let brands = try #require(report["brands"] as? [[String: Any]])
+                #expect(brands.count == 3)
+                let seagate = try #require(brands.first { $0["brand"] as? String == "SEAGATE" })
+                #expect(seagate["receivedFromVendor"] as? String == "30.00")
+                // 52.00 expected, 30.00 paid: 22.00 open on a claim opened 46 days ago.
+                #expect((seagate["openExposure"] as? [String: Any])?["days31to60"] as? String == "22.00")
+            }
+        }
     }
 }

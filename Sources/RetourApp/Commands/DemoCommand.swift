@@ -62,5 +62,7 @@ extension DemoCommand {
 func loadDemoData(_ app: Application) async throws -> ImportCounts {
     let importer = Importer(
         database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
-    return try await importer.store(DemoData.batch(today: app.today))
+    let counts = try await importer.store(DemoData.batch(today: app.today))
+    try await DemoRecovery.load(app)
+    return counts
 }

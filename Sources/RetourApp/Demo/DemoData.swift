@@ -54,9 +54,23 @@ enum DemoData {
         }
 
         batch.brands = [
-            brand("LOGITECH", doa: 14), brand("SAMSUNG", doa: 30), brand("SEAGATE", doa: 14),
+            brand(
+                "LOGITECH", doa: 14,
+                returns: Self.returns(
+                    "Logitech Europe SA", "Rue du Centre 12", "1015", "Lausanne", "CH", days: 365, fee: 250)),
+            brand("SAMSUNG", doa: 30),
+            brand(
+                "SEAGATE", doa: 14,
+                returns: Self.returns(
+                    "Seagate RMA Centre", "Koolhovenlaan 1", "1119 NB", "Schiphol-Rijk", "NL", days: 180, fee: 0)),
             brand("LENOVO", doa: 14, warranty: 36),
-            brand("NETGEAR", doa: nil), brand("MICROSOFT", doa: nil), brand("HP", doa: 30), brand("APC", doa: nil),
+            brand("NETGEAR", doa: nil), brand("MICROSOFT", doa: nil),
+            brand(
+                "HP", doa: 30,
+                returns: Self.returns(
+                    "HP Returns Europe", "Startbaan 16", "1187 XR", "Amstelveen", "NL", days: 365, fee: 500,
+                    basis: .currentPrice)),
+            brand("APC", doa: nil),
             brand("ULTIMAKER", doa: 14), brand("ADOBE", doa: nil),
             BrandRecord(
                 name: "ACER", doaDays: 14, warrantyMonths: 24, warrantyHandling: .directService,
@@ -70,13 +84,13 @@ enum DemoData {
         batch.articles = [
             article(
                 "1948782", "LOGITECH HD Webcam C930e", "LOGITECH", model: "960-000972", ean: "5099206045200",
-                price: "71.50"),
+                price: "71.50", purchase: "60.00"),
             article(
                 "4036185", "SAMSUNG 970 EVO Plus SSD 500GB NVMe", "SAMSUNG", model: "MZ-V7S500BW", ean: "8801643628093",
                 price: "54.95"),
             article(
                 "3024017", "SEAGATE Surv. Skyhawk 3TB HDD", "SEAGATE", model: "ST3000VX009", ean: "8719706010301",
-                price: "63.21"),
+                price: "63.21", purchase: "52.00"),
             article(
                 "4224506", "SEAGATE Expansion Desktop External 10TB", "SEAGATE", model: "STKP10000400",
                 ean: "3660619040438", price: "153.84"),
@@ -94,7 +108,7 @@ enum DemoData {
                 ean: "4711121628106", price: "649.00"),
             article(
                 "4188810", "HP EliteBook 840 G9 i7 16GB 512GB", "HP", model: "6F6Z3EA", ean: "0196548419034",
-                price: "1249.00"),
+                price: "1249.00", purchase: "1090.00"),
             article("2990431", "APC Back-UPS 700VA", "APC", model: "BX700UI", ean: "0731304286646", price: "89.90"),
             article(
                 "4410032", "LOGITECH M185 Wireless Mouse", "LOGITECH", model: "910-002238", ean: "5099206027291",
@@ -113,6 +127,16 @@ enum DemoData {
 
         var invoices: [InvoiceRecord] = []
         // The manual's documents (rulebook §6), dated relative to today.
+        // Bytewise's order of ten weeks ago, whose defects went back to their manufacturers (`DemoRecovery`).
+        invoices.append(
+            invoice(
+                DemoRecovery.invoice, company: "100300", date: today.adding(days: -70), customerOrder: "BW-2207",
+                order: "7045300950", deliveryNote: "6071000950",
+                lines: [
+                    line(100, articles["1948782"]!, quantity: 1, serials: ["DEMO-LOGI-0001"]),
+                    line(200, articles["4188810"]!, quantity: 1, serials: ["DEMO-HP-0001"]),
+                    line(300, articles["3024017"]!, quantity: 1, serials: ["DEMO-SEA-0001"]),
+                ]))
         invoices.append(
             invoice(
                 "0962405087", company: "100200", date: today.adding(days: -3), customerOrder: "PO-4411",
@@ -254,20 +278,32 @@ enum DemoData {
         return batch
     }
 
-    private static func brand(_ name: String, doa: Int?, warranty: Int = 24) -> BrandRecord {
+    /// A manufacturer that takes units back within `days` of the invoice, less a fee in basis points.
+    private static func returns(
+        _ company: String, _ street: String, _ postcode: String, _ city: String, _ country: String, days: Int,
+        fee: Int, basis: VendorReturnTerms.CreditBasis = .purchasePrice
+    ) -> VendorReturnTerms {
+        VendorReturnTerms(
+            accepts: true, withinDays: days, creditBasis: basis, handlingFeeBasisPoints: fee,
+            address: VendorAddress(company: company, street: street, postcode: postcode, city: city, country: country))
+    }
+
+    private static func brand(_ name: String, doa: Int?, warranty: Int = 24, returns: VendorReturnTerms? = nil)
+        -> BrandRecord
+    {
         BrandRecord(
             name: name, doaDays: doa, warrantyMonths: warranty, warrantyHandling: .credit, doaHandling: .credit,
-            serviceCentre: nil)
+            serviceCentre: nil, vendorReturns: returns)
     }
 
     private static func article(
         _ number: String, _ description: String, _ brand: String, model: String, ean: String?, serialised: Bool = true,
-        kind: ArticleKind = .hardware, specialOrder: Bool = false, price: String?
+        kind: ArticleKind = .hardware, specialOrder: Bool = false, price: String?, purchase: String? = nil
     ) -> ArticleRecord {
         ArticleRecord(
             number: number, description: description, brand: brand, manufacturerModel: model, ean: ean,
             serialised: serialised, kind: kind, specialOrder: specialOrder, returnable: true, warrantyMonths: nil,
-            price: price.flatMap { Money(decimal: $0) })
+            price: price.flatMap { Money(decimal: $0) }, purchasePrice: purchase.flatMap { Money(decimal: $0) })
     }
 
     private static func line(

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import RetourApplication
 import RetourCore
@@ -232,8 +233,13 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
 }
 
 extension Request {
-    var vendorRecovery: DatabaseVendorRecoveryStore {
-        DatabaseVendorRecoveryStore(database: db) { kind, claim, at, db in
+    var vendorRecovery: DatabaseVendorRecoveryStore { .live(db) }
+}
+
+extension DatabaseVendorRecoveryStore {
+    /// The store whose claims' events reach the event feed and the distributor's webhooks.
+    static func live(_ database: any Database) -> DatabaseVendorRecoveryStore {
+        DatabaseVendorRecoveryStore(database: database) { kind, claim, at, db in
             try await IntegrationEvents.record(kind, of: claim, at: at, on: db)
         }
     }
