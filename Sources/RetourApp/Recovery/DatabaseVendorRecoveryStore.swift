@@ -86,7 +86,7 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
         }
         let credits = try await sql.raw(
             """
-            SELECT b.name AS brand, substr(r.credit_note_date, 1, 7) AS month, SUM(r.credit_amount_cents) AS cents
+            SELECT b.name AS brand, substr(r.credit_note_date, 1, 7) AS month, CAST(SUM(r.credit_amount_cents) AS BIGINT) AS cents
             FROM requests r JOIN invoice_lines l ON l.id = r.line_id JOIN articles a ON a.id = l.article_id
                  JOIN brands b ON b.id = a.brand_id
             WHERE r.credit_note_date >= \(bind: from.iso) AND r.credit_note_date <= \(bind: to.iso)
@@ -97,7 +97,7 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
         let shares = try await sql.raw(
             """
             SELECT c.number AS claim, substr(r.credit_note_date, 1, 7) AS month,
-                   SUM(u.expected_credit_cents) AS cents
+                   CAST(SUM(u.expected_credit_cents) AS BIGINT) AS cents
             FROM requests r JOIN unit_dispositions u ON u.request_id = r.id
                  JOIN vendor_claims c ON c.id = u.vendor_claim_id
             WHERE r.credit_note_date >= \(bind: from.iso) AND r.credit_note_date <= \(bind: to.iso)
@@ -107,7 +107,8 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
         let states = try await sql.raw(
             """
             SELECT c.number AS claim, b.name AS brand, c.status, c.opened_on,
-                   COALESCE((SELECT SUM(k.amount_cents) FROM vendor_claim_credits k WHERE k.vendor_claim_id = c.id), 0)
+                   CAST(COALESCE((SELECT SUM(k.amount_cents) FROM vendor_claim_credits k WHERE k.vendor_claim_id = c.id), 0)
+                     AS BIGINT)
                      AS received
             FROM vendor_claims c JOIN brands b ON b.id = c.brand_id
             WHERE c.id IN (SELECT u.vendor_claim_id FROM requests r JOIN unit_dispositions u ON u.request_id = r.id
