@@ -282,5 +282,50 @@ extension AppTests {
                 #expect((seagate["openExposure"] as? [String: Any])?["days31to60"] as? String == "22.00")
             }
         }
+
+        /// The administrator keeps a manufacturer's terms on a page; each change is a version, and a
+        /// unit marked afterwards is judged by the new terms.
+        @Test func theAdministratorKeepsTheTermsAsVersions() async throws {
+            try await withRetour(fixtures: true) { app in
+                let brand = try #require(try await Brand.query(on: app.db).filter(\.$name == "LOGITECH").first())
+                let path = "/admin/brands/\(try brand.requireID())/vendor-returns"
+                let admin = Browser(app)
+                try await admin.login("admin@retour.example")
+                #expect(try await admin.get("/admin/policies").body.string.contains(path))
+                #expect(try await admin.get(path).body.string.contains("id=\"vendor-terms-form\""))
+                let form = [
+                    "accepts": "1", "withinDays": "180", "creditBasis": "purchase_price", "handlingFeePercent": "150",
+                    "company": "Logitech Europe SA", "street": "Rue du Centre 12", "postcode": "1015",
+                    "city": "Lausanne", "country": "ch",
+                ]
+                let refused = try await admin.post(path, form)
+                #expect(refused.status == .unprocessableEntity)
+                #expect(refused.body.string.contains("id=\"fee-error\""))
+                #expect(refused.body.string.contains("value=\"Logitech Europe SA\""), "what was typed stays")
+                var good = form
+                good["handlingFeePercent"] = "2,5"
+                #expect(try await admin.post(path, good).status == .seeOther)
+                let saved = try await admin.get(path + "?saved=1").body.string
+                #expect(saved.contains("id=\"terms-saved\""))
+                #expect(saved.contains("id=\"terms-versions\""))
+                #expect(saved.contains("value=\"2,5\""))
+                #expect(try await admin.post(path, good).status == .seeOther)
+                #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "brand.vendor_returns").count() == 1)
+
+                let agent = Browser(app)
+                try await agent.login("rma@retour.example")
+                #expect(try await agent.get(path).status == .forbidden)
+                let agentToken = try await app.token("rma@retour.example")
+                let jan = try await app.token("jan@pcpartner.nl")
+                let number = try await Self.receivedDefect(app, jan: jan, agent: agentToken)
+                let marked = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/disposition",
+                    #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "return_to_vendor"}]}"#, token: agentToken)
+                // No purchase price: the invoiced 71.50 less 2.5 %.
+                #expect(
+                    (try marked.json()["dispositions"] as? [[String: Any]])?.first?["expectedCredit"] as? String
+                        == "69.71")
+            }
+        }
     }
 }

@@ -12,6 +12,8 @@ actor InMemoryRecoveryStore: VendorRecoveryStore {
         var nextID = 1
         var audit: [String] = []
         var events: [(VendorClaimEvent, String)] = []
+        var brands: [Int: BrandTerms] = [:]
+        var versions: [Int: [TermsVersion]] = [:]
     }
 
     struct StoredClaim: Sendable {
@@ -52,6 +54,14 @@ actor InMemoryRecoveryStore: VendorRecoveryStore {
 
     func claim(number: String, today: CalendarDay) async throws -> VendorClaim? {
         state.claims.first { $0.value.number == number }.map { Self.view($0.key, state, today: today) }
+    }
+
+    func addBrand(_ terms: BrandTerms) { state.brands[terms.brandID] = terms }
+
+    func brandTerms(brandID: Int) async throws -> BrandTerms? { state.brands[brandID] }
+
+    func termsVersions(brandID: Int, limit: Int) async throws -> [TermsVersion] {
+        Array((state.versions[brandID] ?? []).reversed().prefix(limit))
     }
 
     func subject(requestNumber: String) async throws -> DispositionSubject? {
@@ -166,6 +176,17 @@ actor InMemoryRecoveryStore: VendorRecoveryStore {
                 $0.status = .writtenOff
                 $0.writeOffReason = reason
             }
+        }
+
+        func lockBrandTerms(brandID: Int) async throws -> BrandTerms? { state.brands[brandID] }
+
+        func saveBrandTerms(
+            brandID: Int, terms: VendorReturnTerms?, advanceReplacement: Bool, at: Date, by actorID: Int?
+        ) async throws {
+            state.brands[brandID]?.terms = terms
+            state.brands[brandID]?.advanceReplacement = advanceReplacement
+            state.versions[brandID, default: []].append(
+                TermsVersion(terms: terms, advanceReplacement: advanceReplacement, at: at, by: actorID.map { "\($0)" }))
         }
 
         func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws {

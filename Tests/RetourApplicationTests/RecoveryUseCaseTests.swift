@@ -165,4 +165,25 @@ import Testing
             try await record(store, [Self.unit("S1", .scrap)])
         } throws: { ($0 as? Refusal)?.kind == .conflict }
     }
+
+    @Test func anAdministratorsChangeOfTermsIsAVersionAndTheSameTermsAgainChangeNothing() async throws {
+        let store = InMemoryRecoveryStore()
+        await store.add(Self.subject(terms: .none))
+        await store.addBrand(BrandTerms(brandID: 7, brand: "Logitech", terms: nil, advanceReplacement: false))
+        let change = ChangeVendorTerms(store: store, actorID: 1, now: Self.now)
+        let terms = VendorReturnTerms(accepts: true, withinDays: 180, handlingFeeBasisPoints: 250)
+        #expect(try await change(brandID: 7, terms: terms, advanceReplacement: true))
+        #expect(try await !change(brandID: 7, terms: terms, advanceReplacement: true))
+        #expect(try await store.termsVersions(brandID: 7, limit: 10).count == 1)
+        #expect(try await store.brandTerms(brandID: 7)?.terms == terms)
+        #expect(await store.audit == ["brand.vendor_returns brand Logitech"])
+        await #expect {
+            try await change(
+                brandID: 7, terms: VendorReturnTerms(accepts: true, withinDays: 9_999, handlingFeeBasisPoints: 20_000),
+                advanceReplacement: false)
+        } throws: { ($0 as? Refusal)?.errors.map(\.field) == ["withinDays", "handlingFeePercent"] }
+        await #expect { try await change(brandID: 99, terms: nil, advanceReplacement: false) } throws: {
+            ($0 as? Refusal)?.kind == .notFound
+        }
+    }
 }

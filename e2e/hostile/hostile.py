@@ -619,9 +619,17 @@ def main():
                      "/approvals?page={}", "/integrations/webhooks/{}", "/login/oidc/callback?state={}&code={}"])
     forms = fuzz_forms(jan, jan_pages)
     fuzz_pages(admin, ["/backoffice/stats?from={}&to=", "/backoffice/stats?to={}", "/backoffice/stats.csv?from={}",
-                       "/admin/webhooks?page={}"])
+                       "/admin/webhooks?page={}", "/backoffice/recovery?from={}&to={}",
+                       "/backoffice/recovery.csv?to={}", "/backoffice/vendor-claims?state={}&page={}",
+                       "/backoffice/vendor-claims/{}", "/backoffice/vendor-claims/{}/packet.zip"])
+    # The demo's claims (a settled, a partly paid and an open one) and a request received for one.
+    claims = json.loads(request("GET", "/api/v1/vendor-claims?per=10", None,
+                                {"Authorization": f"Bearer {tokens['admin']}"})[2])["claims"]
+    check(len(claims) == 3, f"the demo's vendor claims are missing: {claims!r}")
     forms += fuzz_forms(admin, ["/backoffice", "/admin/policies", "/admin/mails", "/admin/webhooks",
-                                f"/requests/{number}", "/login"])
+                                f"/requests/{number}", "/login"]
+                        + [f"/backoffice/vendor-claims/{c['number']}" for c in claims]
+                        + [f"/requests/{c['units'][0]['request']}" for c in claims if c["units"]])
     # The account pages of a login no other part of this stage uses (ending its other sessions and
     # tokens is one of the forms); the forgotten-password form as anyone may send it.
     piet = Browser()

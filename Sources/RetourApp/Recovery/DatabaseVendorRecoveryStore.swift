@@ -48,6 +48,37 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
         try await Self.claim(number, today: today, on: sql)
     }
 
+    func brandTerms(brandID: Int) async throws -> BrandTerms? {
+        try await Self.brandTerms(brandID, on: database)
+    }
+
+    static func brandTerms(_ id: Int, on db: any Database) async throws -> BrandTerms? {
+        guard let brand = try await Brand.find(id, on: db) else { return nil }
+        return BrandTerms(
+            brandID: id, brand: brand.name, terms: brand.vendorReturnsJSON.map { VendorTermsColumn.decode($0) },
+            advanceReplacement: brand.advanceReplacement ?? false)
+    }
+
+    func termsVersions(brandID: Int, limit: Int) async throws -> [TermsVersion] {
+        struct Row: Decodable {
+            var terms: String?
+            var advance_replacement: Bool
+            var changed_at: Date
+            var name: String?
+        }
+        return try await sql.raw(
+            """
+            SELECT v.terms, v.advance_replacement, v.changed_at, u.name FROM vendor_terms_versions v
+            LEFT JOIN users u ON u.id = v.changed_by
+            WHERE v.brand_id = \(bind: brandID) ORDER BY v.id DESC LIMIT \(bind: limit)
+            """
+        ).all(decoding: Row.self).map {
+            TermsVersion(
+                terms: $0.terms.map { VendorTermsColumn.decode($0) }, advanceReplacement: $0.advance_replacement,
+                at: $0.changed_at, by: $0.name)
+        }
+    }
+
     func subject(requestNumber: String) async throws -> DispositionSubject? {
         guard let record = try await ReturnRequest.query(on: database).filter(\.$number == requestNumber).first()
         else { return nil }
@@ -336,6 +367,23 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
             try await sql.update("vendor_claims").set("status", to: VendorClaimStatus.writtenOff.rawValue)
                 .set("write_off_reason", to: reason).set("closed_at", to: SQLBind(at))
                 .where("number", .equal, claimNumber).run()
+        }
+
+        func lockBrandTerms(brandID: Int) async throws -> BrandTerms? {
+            try await db.lockForUpdate(Brand.schema, ids: [brandID])
+            return try await DatabaseVendorRecoveryStore.brandTerms(brandID, on: db)
+        }
+
+        func saveBrandTerms(
+            brandID: Int, terms: VendorReturnTerms?, advanceReplacement: Bool, at: Date, by actorID: Int?
+        ) async throws {
+            let json = VendorTermsColumn.encode(terms)
+            try await sql.update("brands").set("vendor_returns", to: SQLBind(json))
+                .set("advance_replacement", to: SQLBind(advanceReplacement)).where("id", .equal, brandID).run()
+            try await sql.insert(into: "vendor_terms_versions")
+                .columns("brand_id", "terms", "advance_replacement", "changed_at", "changed_by")
+                .values(SQLBind(brandID), SQLBind(json), SQLBind(advanceReplacement), SQLBind(at), SQLBind(actorID))
+                .run()
         }
 
         func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws {

@@ -24,6 +24,7 @@ enum SitePath: Equatable {
     case attachment(String)
     case phoneUpload(token: String, language: Language)
     case vendorClaim(String)
+    case vendorTerms(brand: Int, saved: Bool)
 
     /// RFC 3986's unreserved characters.
     private static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
@@ -49,6 +50,8 @@ enum SitePath: Equatable {
         case .users(let page): return paged("/users", page)
         case .request(let number): return "/requests/\(escaped(number))"
         case .vendorClaim(let number): return "/backoffice/vendor-claims/\(escaped(number))"
+        case .vendorTerms(let brand, let saved):
+            return "/admin/brands/\(brand)/vendor-returns" + (saved ? "?saved=1" : "")
         case .confirmation(let number): return "/requests/\(escaped(number))/confirmation"
         case .returnForm(let number): return "/requests/\(escaped(number))/return-form.pdf"
         case .creditNote(let number): return "/requests/\(escaped(number))/credit-note.pdf"

@@ -14,6 +14,9 @@ public protocol VendorRecoveryStore: Sendable {
     )
     func claim(number: String, today: CalendarDay) async throws -> VendorClaim?
     func dispositions(ofRequest number: String) async throws -> [StoredUnit]?
+    func brandTerms(brandID: Int) async throws -> BrandTerms?
+    /// The newest versions first.
+    func termsVersions(brandID: Int, limit: Int) async throws -> [TermsVersion]
     /// The request with what its units' disposition depends on, read without a lock (for a page).
     func subject(requestNumber: String) async throws -> DispositionSubject?
     /// The report's inputs for reseller credits dated `from` to `to`.
@@ -40,6 +43,10 @@ public protocol VendorRecoveryWork: Sendable {
         claimNumber: String, amount: Money, reference: String, status: VendorClaimStatus, at: Date, by actorID: Int?)
         async throws
     func writeOff(claimNumber: String, reason: String, at: Date) async throws
+    func lockBrandTerms(brandID: Int) async throws -> BrandTerms?
+    /// Puts `terms` in force for the brand and keeps them as a new version.
+    func saveBrandTerms(brandID: Int, terms: VendorReturnTerms?, advanceReplacement: Bool, at: Date, by actorID: Int?)
+        async throws
     func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws
     /// Tells the distributor's systems (the event feed and webhooks), last in the transaction.
     func announce(_ event: VendorClaimEvent, claimNumber: String, today: CalendarDay, at: Date) async throws
