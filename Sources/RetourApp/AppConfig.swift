@@ -20,6 +20,8 @@ public struct AppConfig: Sendable {
     /// requests counted from closing.
     public var keepEventsDays = 180
     public var keepMailDays = 90
+    /// Days a reseller has to send the defective unit back after its replacement shipped.
+    public var replacementReturnDays = AdvanceReplacement.defaultReturnDays
     public var keepRequestsYears = 7
     /// Where uploaded files are kept, outside the web root.
     public var filesDirectory = "var/files"
@@ -177,6 +179,11 @@ public struct AppConfig: Sendable {
         if let value = environment["RETOUR_RMA_MAILBOX"], !value.isEmpty { config.rmaMailbox = value }
         if let value = integer("RETOUR_KEEP_EVENTS_DAYS", in: 1...36_500, "RETOUR_KEEP_EVENTS_DAYS must be 1…36500") {
             config.keepEventsDays = value
+        }
+        if let value = integer(
+            "RETOUR_REPLACEMENT_RETURN_DAYS", in: 1...365, "RETOUR_REPLACEMENT_RETURN_DAYS must be 1…365")
+        {
+            config.replacementReturnDays = value
         }
         if let value = integer("RETOUR_KEEP_MAIL_DAYS", in: 1...36_500, "RETOUR_KEEP_MAIL_DAYS must be 1…36500") {
             config.keepMailDays = value

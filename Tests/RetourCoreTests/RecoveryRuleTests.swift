@@ -147,3 +147,39 @@ import Testing
         #expect(RecoveryReport.allocate(Money(cents: 5), over: [.zero]) == [.zero])
     }
 }
+
+@Suite struct AdvanceReplacementTests {
+    @Test func offeredForDefectsAndDOAOfABrandThatOffersItToACompanyThatMayUseIt() {
+        #expect(AdvanceReplacement.offered(reason: .defect, brandOffers: true, companyMayUse: true))
+        #expect(AdvanceReplacement.offered(reason: .doa, brandOffers: true, companyMayUse: true))
+        #expect(!AdvanceReplacement.offered(reason: .commercialReturn, brandOffers: true, companyMayUse: true))
+        #expect(!AdvanceReplacement.offered(reason: .defect, brandOffers: false, companyMayUse: true))
+        #expect(!AdvanceReplacement.offered(reason: .defect, brandOffers: true, companyMayUse: false))
+    }
+
+    @Test func theReplacementShipsOnTheNextWorkingDay() {
+        #expect(CalendarDay(iso: "2026-03-16")!.weekday == 0)  // a Monday
+        #expect(
+            AdvanceReplacement.shipBy(approvedOn: CalendarDay(iso: "2026-03-16")!) == CalendarDay(iso: "2026-03-17"))
+        // Friday → Monday; Saturday → Monday.
+        #expect(
+            AdvanceReplacement.shipBy(approvedOn: CalendarDay(iso: "2026-03-20")!) == CalendarDay(iso: "2026-03-23"))
+        #expect(
+            AdvanceReplacement.shipBy(approvedOn: CalendarDay(iso: "2026-03-21")!) == CalendarDay(iso: "2026-03-23"))
+    }
+
+    @Test func aReminderThreeDaysBeforeTheDeadlineAndTheChargeAfterIt() {
+        let returnBy = CalendarDay(iso: "2026-03-31")!
+        func due(_ day: String, reminded: Bool = false, status: ReplacementStatus = .shipped) -> AdvanceReplacement.Due?
+        {
+            AdvanceReplacement.due(
+                status: status, returnBy: returnBy, reminded: reminded, today: CalendarDay(iso: day)!)
+        }
+        #expect(due("2026-03-27") == nil)
+        #expect(due("2026-03-28") == .remind)
+        #expect(due("2026-03-30", reminded: true) == nil)
+        #expect(due("2026-03-31", reminded: true) == nil)
+        #expect(due("2026-04-01", reminded: true) == .charge)
+        #expect(due("2026-04-01", status: .returned) == nil)
+    }
+}

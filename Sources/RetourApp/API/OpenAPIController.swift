@@ -510,6 +510,7 @@ enum OpenAPIDocument {
                                 "type": "string", "nullable": true,
                                 "enum": ReasonID.allCases.map(\.rawValue) as [Any] + [NSNull()],
                             ],
+                            "advanceReplacement": boolean,
                         ]),
                     ],
                 ]),
@@ -579,6 +580,11 @@ enum OpenAPIDocument {
                                 "url": string,
                             ], required: ["number", "amount", "kind", "url"]),
                         "returnForm": nullableString, "informationRequested": boolean,
+                        "replacement": nullableObject(
+                            [
+                                "status": ["type": "string", "enum": ReplacementStatus.allCases.map(\.rawValue)],
+                                "shipBy": nullableDate, "returnBy": nullableDate,
+                            ], required: ["status", "shipBy", "returnBy"]),
                     ],
                     required: [
                         "number", "rmaNumber", "validUntil", "status", "reason", "outcome", "line", "quantity",

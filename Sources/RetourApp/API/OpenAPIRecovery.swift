@@ -42,6 +42,16 @@ extension OpenAPIDocument {
                         "404": problem, "409": problem, "422": problem,
                     ])
             ],
+            "/api/v1/requests/{number}/replacement": [
+                "post": operation(
+                    "shipReplacement",
+                    "Agent: the approved advance replacement is shipped; the defective unit is due back RETOUR_REPLACEMENT_RETURN_DAYS later",
+                    parameters: [numberParameter],
+                    body: object(
+                        ["status": ["type": "string", "enum": ["shipped"]], "trackingNumber": string],
+                        required: ["status"]),
+                    responses: ["200": json(ref("Request")), "404": problem, "409": problem, "422": problem])
+            ],
             "/api/v1/vendor-claims": [
                 "get": operation(
                     "listVendorClaims", "Agent: vendor claims, the oldest first (state=open|sent|settled)",

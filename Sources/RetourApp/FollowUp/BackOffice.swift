@@ -77,6 +77,12 @@ enum BackOffice {
             record.receivedCondition = receipt.condition
             record.receiptNote = receipt.note
             record.discrepancy = discrepancy
+            // The defective unit is back in time: the replacement is paid for by it.
+            if record.replacementStatus == .shipped,
+                let returnBy = record.replacementReturnBy.flatMap(CalendarDay.init(iso:)), context.today <= returnBy
+            {
+                record.replacementStatus = .returned
+            }
         }
     }
 
@@ -101,9 +107,14 @@ enum BackOffice {
         }
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let quantity = record.receivedQuantity.map { min($0, record.quantity) } ?? record.quantity
-        return try Settlement.compute(
+        var settlement = try Settlement.compute(
             reason: reason, fields: fields, unitPrice: Money(cents: line?.unitPriceCents ?? 0), quantity: quantity,
             policy: policy)
+        // A reseller who got a replacement is settled with it, not with money.
+        if let replacement = record.replacementStatus, replacement != .waitingApproval {
+            settlement.amount = .zero
+        }
+        return settlement
     }
 
     /// Issues the credit note: the computed amount, or the agent's own with a reason; numbered without
@@ -118,6 +129,11 @@ enum BackOffice {
         return try await RequestActions.perform(
             .credit, on: record, context: context, message: reasonText.flatMap { $0.isEmpty ? nil : $0 }, database: db
         ) { record, db in
+            // A charged replacement is the request's note already.
+            if let number = record.creditNoteNumber {
+                throw Refusal(
+                    .conflict, detail: Message("replacement.alreadyNoted", ["number": .text(number)]))
+            }
             let computed = try await settlement(for: record, db: db)
             try checkCredit(amount, reasonText: reasonText, computed: computed, mayExceedValue: mayExceedValue)
             let final = amount ?? computed.amount

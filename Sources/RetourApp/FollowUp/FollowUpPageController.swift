@@ -27,6 +27,7 @@ struct FollowUpPageController: RoleRouteCollection {
         staff.post("requests", ":number", "credit", use: credit)
         staff.post("requests", ":number", "close", use: close)
         staff.post("requests", ":number", "disposition", use: disposition)
+        staff.post("requests", ":number", "replacement", use: shipReplacement)
     }
 
     struct Row: Encodable {
@@ -306,6 +307,19 @@ struct FollowUpPageController: RoleRouteCollection {
         return try await act(req) { user, record in
             try await RequestActions.perform(
                 .close, on: record, context: req.actionContext(for: user), database: req.db)
+        }
+    }
+
+    struct ReplacementForm: Codable {
+        var trackingNumber: String?
+    }
+
+    /// The approved replacement went out.
+    @Sendable func shipReplacement(req: Request) async throws -> Response {
+        try await act(req) { user, record in
+            let form = try req.content.decode(ReplacementForm.self)
+            _ = try await Replacements.ship(
+                record, tracking: form.trackingNumber, context: req.actionContext(for: user), db: req.db)
         }
     }
 

@@ -46,6 +46,11 @@ enum RequestActions {
                     record.resellerExtensions = (record.resellerExtensions ?? 0) + 1
                 }
             }
+            // An approved advance replacement ships on the next working day.
+            if action == .approve && record.replacementStatus == .waitingApproval {
+                record.replacementStatus = .toShip
+                record.replacementShipBy = AdvanceReplacement.shipBy(approvedOn: context.today).iso
+            }
             switch (action, context.actor) {
             case (.requestInfo, _):
                 record.informationRequested = true

@@ -64,6 +64,12 @@ final class ReturnRequest: Model, @unchecked Sendable {
     @OptionalField(key: "last_change_at") var lastChangeAt: Date?
     /// The number of the first request of the submission this one was part of.
     @OptionalField(key: "submission") var submission: String?
+    /// An advance replacement the reseller asked for; nil: none.
+    @OptionalField(key: "replacement_status") var replacementStatus: ReplacementStatus?
+    @OptionalField(key: "replacement_ship_by") var replacementShipBy: String?
+    @OptionalField(key: "replacement_return_by") var replacementReturnBy: String?
+    @OptionalField(key: "replacement_tracking") var replacementTracking: String?
+    @OptionalField(key: "replacement_reminded") var replacementReminded: Bool?
 
     init() {}
 }

@@ -54,6 +54,17 @@ enum RequestPage {
         var error: String?
         /// For agents: the manufacturer's side of the request.
         var recovery: RecoveryPanel?
+        var replacement: Replacement?
+    }
+
+    /// The advance replacement as the reseller and the agent read it.
+    struct Replacement: Encodable {
+        var status: String
+        var label: String
+        var shipBy: String?
+        var returnBy: String?
+        var tracking: String?
+        var canShip: Bool
     }
 
     static func render(
@@ -159,7 +170,14 @@ enum RequestPage {
                     ? computed.amount.decimalString.replacingOccurrences(of: ".", with: ",")
                     : computed.amount.decimalString,
             ].merging(typed) { _, typed in typed },
-            error: error, recovery: recovery)
+            error: error, recovery: recovery,
+            replacement: record.replacementStatus.map {
+                Replacement(
+                    status: $0.rawValue, label: $0.label.text(t),
+                    shipBy: record.replacementShipBy.flatMap(CalendarDay.init(iso:)).map(language.format),
+                    returnBy: record.replacementReturnBy.flatMap(CalendarDay.init(iso:)).map(language.format),
+                    tracking: record.replacementTracking, canShip: actor == .agent && $0 == .toShip)
+            })
         return try await req.renderPage(
             "request", title: record.number, nav: actor == .agent ? "backoffice" : "status", content: content,
             status: status)

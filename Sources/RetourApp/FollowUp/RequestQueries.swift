@@ -46,12 +46,28 @@ struct RequestView: Content {
     var returnForm: String?
     /// True while the agent waits for the reseller's answer (contract "Operations").
     var informationRequested: Bool
+    /// The advance replacement the reseller asked for (contract "Vendor recovery"); nil: none.
+    var replacement: ReplacementView?
+
+    struct ReplacementView: Content {
+        var status: String
+        var shipBy: String?
+        var returnBy: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(status, forKey: .status)
+            try c.encode(shipBy, forKey: .shipBy)
+            try c.encode(returnBy, forKey: .returnBy)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case number, rmaNumber, validUntil, status, reason, outcome, line, invoice, article, description, quantity,
             serials
         case fields, attachments, submittedAt, lastChangeAt, discrepancy, events, creditNote, returnForm
         case informationRequested
+        case replacement
     }
 
     /// Absent values are written as `null`: the contract names every field.
@@ -78,6 +94,7 @@ struct RequestView: Content {
         try c.encode(creditNote, forKey: .creditNote)
         try c.encode(returnForm, forKey: .returnForm)
         try c.encode(informationRequested, forKey: .informationRequested)
+        try c.encode(replacement, forKey: .replacement)
     }
 }
 
@@ -211,6 +228,9 @@ enum RequestQueries {
                     url: "/api/v1/requests/\(record.number)/credit-note.pdf")
             },
             returnForm: record.rmaNumber == nil ? nil : "/api/v1/requests/\(record.number)/return-form.pdf",
-            informationRequested: record.informationRequested == true)
+            informationRequested: record.informationRequested == true,
+            replacement: record.replacementStatus.map {
+                .init(status: $0.rawValue, shipBy: record.replacementShipBy, returnBy: record.replacementReturnBy)
+            })
     }
 }

@@ -17,6 +17,7 @@ struct BackgroundJobs: Service {
         Job(name: "mail delivery") { _ = try await MailWorker.runOnce($0) },
         Job(name: "webhook delivery") { _ = try await WebhookWorker.runOnce($0) },
         Job(name: "expiry and reminders") { _ = try await ExpiryWorker.runOnce($0) },
+        Job(name: "advance replacements") { _ = try await Replacements.runOnce($0) },
         Job(name: "housekeeping") { try await Housekeeping.runIfDue($0) },
     ]
 

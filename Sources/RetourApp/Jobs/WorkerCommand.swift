@@ -17,6 +17,7 @@ struct WorkerCommand: AsyncCommand {
         try await migrateGuarded(app)
         if signature.once {
             let (expired, reminded) = try await ExpiryWorker.runOnce(app)
+            let replacements = try await Replacements.runOnce(app)
             try await Housekeeping.runOnce(app)
             // One round delivers everything due, a batch at a time, until a batch sends nothing.
             var sent = 0
@@ -27,8 +28,9 @@ struct WorkerCommand: AsyncCommand {
             }
             let delivered = try await WebhookWorker.runOnce(app)
             context.console.print(
-                "Expired \(expired) RMA number(s), sent \(reminded) reminder(s), \(sent) mail(s)"
-                    + " and \(delivered) webhook delivery(ies).")
+                "Expired \(expired) RMA number(s), sent \(reminded) reminder(s), "
+                    + "\(replacements.reminded) replacement reminder(s), charged \(replacements.charged) replacement(s), "
+                    + "\(sent) mail(s) and \(delivered) webhook delivery(ies).")
         } else {
             context.console.print("Worker running; stop with Ctrl-C or SIGTERM (the round in progress finishes).")
             // RETOUR_WORKER_INTERVAL sets the rhythm here too; 0 would spin, so it means one second.

@@ -18,7 +18,7 @@ enum ConfirmationMail {
         let language = t.language
         // The subject names the numbers for the box where there are any.
         let numbers = requests.map { $0.0.rmaNumber ?? $0.0.number }.joined(separator: ", ")
-        let shipsAny = requests.contains { $0.1.shipsDirectly }
+        let shipsAny = requests.contains { $0.0.outcome == .shipDirectly }
         let subject = t(
             shipsAny ? "mail.confirmation.subject.ship" : "mail.confirmation.subject.other", ["numbers": numbers])
         var lines = [t("mail.greeting", ["name": user.name]), "", t["mail.confirmation.received"]]
@@ -46,7 +46,8 @@ enum ConfirmationMail {
                 lines.append(t("mail.confirmation.returnForm", ["filename": attachment.filename(rma: rma, texts: t)]))
                 attachments.append(attachment)
             }
-            lines.append(t.outcome(of: reason))
+            lines.append(t.outcome(request.outcome, of: reason.id))
+            if request.replacementStatus != nil { lines.append(t["mail.confirmation.replacement"]) }
         }
         if shipsAny {
             lines.append("")

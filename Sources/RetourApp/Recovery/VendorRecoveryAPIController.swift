@@ -10,6 +10,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
         let staff = routes.backOffice
         staff.post("requests", ":number", "disposition", use: disposition)
+        staff.post("requests", ":number", "replacement", use: replacement)
         let claims = staff.grouped("vendor-claims")
         claims.get(use: list)
         claims.get(":number", use: show)
@@ -56,6 +57,27 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
         )(request: record.number, units: units)
         let view = try await RequestQueries.view(record, withEvents: true, texts: req.texts, on: req.db)
         return RequestWithDispositions(request: view, dispositions: stored.map(DispositionView.init))
+    }
+
+    struct ReplacementBody: Content {
+        var status: String
+        var trackingNumber: String?
+    }
+
+    @Sendable func replacement(req: Request) async throws -> RequestView {
+        let user = try req.requireUser()
+        guard let number = req.parameters.get("number"),
+            let record = try await RequestQueries.find(number, for: user, on: req.db)
+        else { throw Refusal.notFound() }
+        let body = try req.content.decode(ReplacementBody.self)
+        guard body.status == ReplacementStatus.shipped.rawValue else {
+            throw Refusal.invalid([
+                FieldError("status", message: Message("recovery.chooseOneOf", ["choices": "shipped"]))
+            ])
+        }
+        let shipped = try await Replacements.ship(
+            record, tracking: body.trackingNumber, context: req.actionContext(for: user), db: req.db)
+        return try await RequestQueries.view(shipped, withEvents: true, texts: req.texts, on: req.db)
     }
 
     /// The body's units as typed input; an unknown disposition or grade is named with its place.

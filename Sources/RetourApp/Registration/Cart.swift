@@ -238,6 +238,16 @@ enum Cart {
                 .conflict, detail: Message("app.registration.thisQuantityOrTheseSerialNumbers"), errors: problems)
         case .valid(var position):
             guard errors.isEmpty else { throw Refusal.invalid(errors) }
+            if let asked = body.fields?[AdvanceReplacement.field], asked != .null, asked != .bool(false) {
+                guard asked == .bool(true),
+                    try await ReplacementOffer.terms(onLine: body.line, on: db).offered(for: reason)
+                else {
+                    throw Refusal.invalid([
+                        FieldError("fields.\(AdvanceReplacement.field)", message: Message("replacement.notOffered"))
+                    ])
+                }
+                position.fields[AdvanceReplacement.field] = .bool(true)
+            }
             // Wrong delivery, option B: the received article as found now; an unknown code blocks nothing.
             if case .string(let code)? = position.fields["materialCode"],
                 let received = try await Material.find(code.trimmingWhitespace(), on: db)

@@ -42,7 +42,7 @@ enum ConfirmationPage {
                 number: record.number, reason: reason.label.text(t), rmaNumber: record.rmaNumber,
                 rmaLabel: t.forReason("confirmation.rma", reason.id),
                 validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
-                outcome: record.outcome.rawValue, message: t.outcome(of: reason),
+                outcome: record.outcome.rawValue, message: t.outcome(record.outcome, of: reason.id),
                 returnForm: record.rmaNumber == nil ? nil : SitePath.returnForm(record.number).path)
         }
         let content = Content(

@@ -98,6 +98,9 @@ extension RegistrationPageController {
         var errorList: [String]
         var refusal: String?
         var edit: Int?
+        /// The brand offers a replacement ahead of the return, and the company may use it.
+        var replacementOffered: Bool
+        var replacementChosen: Bool
     }
 
     func render(
@@ -275,6 +278,7 @@ extension RegistrationPageController {
         let intro =
             (1...6).compactMap { t.texts["intro.\(reason.rawValue).\($0)"] }
             + RuleSentences.of(reason, policy: policy).map { $0.text(t) }
+        let replacementOffered = try await ReplacementOffer.terms(onLine: lineID, on: req.db).offered(for: reason)
         let content = PageContent(
             line: lineID, header: header, reasons: reasons, reason: reason.rawValue,
             reasonLabel: catalogue.label.text(t), intro: intro,
@@ -309,7 +313,8 @@ extension RegistrationPageController {
                 let field = label.trimmingCharacters(in: CharacterSet(charactersIn: ": "))
                 return field.isEmpty ? message : "\(field): \(message)"
             }, refusal: verdict.explanation?.text(t),
-            edit: form.edit)
+            edit: form.edit, replacementOffered: replacementOffered,
+            replacementChosen: form.f?[AdvanceReplacement.field] == "on")
         return try await req.renderPage(
             "register", title: t["nav.registration"], nav: "search", content: content, status: status)
     }

@@ -159,7 +159,10 @@ struct RegistrationPageController: RoleRouteCollection {
         for (name, value) in position.fields {
             let kind = schema.fields.first { $0.name == name }?.kind
             switch value {
-            case .bool(let flag): fields[name] = kind == .declaration ? (flag ? "on" : "") : (flag ? "yes" : "no")
+            case .bool(let flag):
+                fields[name] =
+                    kind == .declaration || name == AdvanceReplacement.field
+                    ? (flag ? "on" : "") : (flag ? "yes" : "no")
             case .integer(let number): fields[name] = String(number)
             case .string(let text): fields[name] = text
             default: break
@@ -199,6 +202,8 @@ struct RegistrationPageController: RoleRouteCollection {
                 if !raw.isEmpty { fields[field.name] = .string(raw) }
             }
         }
+        // Shown only where offered; the cart's check refuses it anywhere else.
+        if posted[AdvanceReplacement.field] == "on" { fields[AdvanceReplacement.field] = .bool(true) }
         var serials = form.serials ?? []
         if FormSchema.of(reason).serials == .freeText {
             serials = (form.serialText ?? "").split(whereSeparator: { $0 == "," || $0.isNewline || $0 == ";" })

@@ -240,17 +240,21 @@ struct SubmitCart {
         var submission: String?
         for (position, prepared) in accepted {
             let reason = Reason.named(prepared.position.reason)
+            // A replacement ahead of the return is the agent's to approve first: the reseller ships nothing yet.
+            let replacement = prepared.position.fields[AdvanceReplacement.field] == .bool(true)
+            let outcome: Outcome = replacement ? .inReview : reason.outcome
             let record = ReturnRequest()
             record.number = RequestNumbers.requestNumber(
                 category: reason.category, sequence: try await NumberSequence.next("request", db))
             submission = submission ?? record.number
             record.submission = submission
-            if reason.shipsDirectly {
+            if outcome == .shipDirectly {
                 record.rmaNumber = RequestNumbers.rmaNumber(sequence: try await NumberSequence.next("rma", db))
                 record.validUntil = today.adding(days: RequestNumbers.rmaValidityDays).iso
             }
-            record.status = RequestStatus.initial(for: reason.outcome)
-            record.outcome = reason.outcome
+            record.status = RequestStatus.initial(for: outcome)
+            record.outcome = outcome
+            if replacement { record.replacementStatus = .waitingApproval }
             record.reason = reason.id
             record.lineID = position.lineID
             record.companyID = companyID
@@ -290,8 +294,8 @@ struct SubmitCart {
                 SubmittedRequest(
                     number: record.number, rmaNumber: record.rmaNumber, validUntil: record.validUntil,
                     status: record.status.rawValue,
-                    outcome: record.outcome.rawValue, shipDirectly: reason.shipsDirectly,
-                    message: texts[language].outcome(of: reason),
+                    outcome: record.outcome.rawValue, shipDirectly: outcome == .shipDirectly,
+                    message: texts[language].outcome(outcome, of: reason.id),
                     position: try position.requireID()))
         }
 

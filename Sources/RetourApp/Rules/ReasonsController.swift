@@ -22,6 +22,9 @@ struct ReasonView: Content {
     var keepOffer: Offer?
     var help: String
     var alternative: String?
+    /// The reseller may ask for a replacement ahead of the return (defect and DOA of a brand that
+    /// offers it, for a company that may use it).
+    var advanceReplacement: Bool
 }
 
 struct ReasonsAnswer: Content {
@@ -48,6 +51,7 @@ enum LineReasons {
         let (version, policy) = try await PolicyStore.current(on: request.db, day: today)
         let t = request.texts
         let verdicts = Eligibility.evaluate(facts, policy: policy, today: today)
+        let replacement = try await ReplacementOffer.terms(onLine: lineID, on: request.db)
         let views = verdicts.map { verdict -> ReasonView in
             let reason = Reason.named(verdict.reason)
             return ReasonView(
@@ -63,7 +67,9 @@ enum LineReasons {
                 // The reason's help carries its rules as the manual states them (issue 11, item 4).
                 help: ([reason.help] + RuleSentences.of(reason.id, policy: policy)).map { $0.text(t) }
                     .joined(separator: " "),
-                alternative: verdict.alternative?.rawValue)
+                alternative: verdict.alternative?.rawValue,
+                advanceReplacement: AdvanceReplacement.offered(
+                    reason: reason.id, brandOffers: replacement.brandOffers, companyMayUse: replacement.companyMayUse))
         }
         return ReasonsAnswer(line: lineID, policyVersion: version, reasons: views)
     }
@@ -133,7 +139,7 @@ struct ReasonsFragmentController: RouteCollection {
 extension ReasonView {
     enum CodingKeys: String, CodingKey {
         case id, label, category, enabled, explanation, deadline, outcome, shipsDirectly, handling, serviceCentre,
-            keepOffer, help, alternative
+            keepOffer, help, alternative, advanceReplacement
     }
 
     /// Writes absent values as `null`: the contract names every field, present or not.
@@ -152,5 +158,6 @@ extension ReasonView {
         try container.encode(keepOffer, forKey: .keepOffer)
         try container.encode(help, forKey: .help)
         try container.encode(alternative, forKey: .alternative)
+        try container.encode(advanceReplacement, forKey: .advanceReplacement)
     }
 }

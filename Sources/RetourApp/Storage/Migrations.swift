@@ -9,5 +9,5 @@ public let retourMigrations: [any Migration] = [
     DropUnusedNumberIndexes(), CreateAPIKeys(), CreateIntegrations(), AddUnfinishedAttempts(),
     BindAPIKeysToTheirRole(), CreateInstallation(), AddPasswordFingerprint(),
     CreateAccountLinks(), CreateRightsAndApprovals(), CreateOIDCSignIns(),
-    CreateVendorRecovery(), CreateVendorTermsVersions(),
+    CreateVendorRecovery(), CreateVendorTermsVersions(), AddAdvanceReplacement(),
 ]

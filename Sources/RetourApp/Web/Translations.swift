@@ -81,6 +81,12 @@ extension Translations {
 
     /// What happens next for a request of `reason` (rulebook §4: the three outcomes).
     func outcome(of reason: Reason) -> String {
-        forReason("outcome.\(reason.outcome.rawValue)", reason.id)
+        outcome(reason.outcome, of: reason.id)
+    }
+
+    /// What happens next for a request whose outcome is not its reason's (a defect waiting for the
+    /// approval of an advance replacement goes to the agent first).
+    func outcome(_ outcome: Outcome, of reason: ReasonID) -> String {
+        forReason("outcome.\(outcome.rawValue)", reason)
     }
 }
