@@ -327,5 +327,43 @@ extension AppTests {
                         == "69.71")
             }
         }
+
+        /// `retour demo --lines N` adds credited defects and vendor claims in every state, so the
+        /// benchmark measures the recovery report on data of that size; loading again adds nothing.
+        @Test func generatedDataCarriesVendorRecovery() async throws {
+            try await withRetour { app in
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-gen-\(UUID())")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let path = directory.appendingPathComponent("data.json").path
+                try GeneratedData(lines: 5_000, companies: 50, today: testDay).write(to: path)
+                let importer = Importer(
+                    database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
+                _ = try await importer.run(.file(path))
+                let made = try await GeneratedRecovery.load(
+                    on: app.db, today: app.today, now: app.clock.now, userEmail: GeneratedData.bigResellerLogin)
+                #expect(made.requests > 50)
+                #expect(made.claims > 10)
+                let again = try await GeneratedRecovery.load(
+                    on: app.db, today: app.today, now: app.clock.now, userEmail: GeneratedData.bigResellerLogin)
+                #expect(again == (0, 0))
+                let admin = try await app.token(GeneratedData.logins[2], password: GeneratedData.password)
+                for state in ["open", "sent", "settled"] {
+                    let listed = try await app.get("/api/v1/vendor-claims?state=\(state)", token: admin).json()
+                    #expect(listed["total"] as? Int ?? 0 > 0, "claims in state \(state)")
+                }
+                let report = try await app.get(
+                    "/api/v1/vendor-recovery?from=\(testDay.adding(days: -730).iso)&to=\(testDay.iso)", token: admin
+                ).json()
+                let brands = try #require(report["brands"] as? [[String: Any]])
+                #expect(brands.count > 10)
+                func cents(_ key: String) -> Int64 {
+                    brands.reduce(0) { $0 + (Money(decimal: $1[key] as? String ?? "") ?? .zero).cents }
+                }
+                #expect(cents("creditedToResellers") > cents("expectedFromVendor"))
+                #expect(cents("expectedFromVendor") > cents("receivedFromVendor"))
+                #expect(cents("receivedFromVendor") > 0)
+            }
+        }
     }
 }

@@ -50,9 +50,12 @@ extension DemoCommand {
         let importer = Importer(
             database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
         let counts = try await importer.run(.file(path))
+        let recovery = try await GeneratedRecovery.load(
+            on: app.db, today: app.today, now: app.clock.now, userEmail: GeneratedData.bigResellerLogin)
         context.console.print(
             "Generated data: \(counts.companies) companies, \(counts.articles) articles, \(counts.invoices) invoices, "
-                + "\(counts.lines) lines, \(counts.serials) serial numbers.")
+                + "\(counts.lines) lines, \(counts.serials) serial numbers; \(recovery.requests) credited defects "
+                + "in \(recovery.claims) vendor claims.")
         context.console.print(
             "Logins (password \(GeneratedData.password)): \(GeneratedData.logins.joined(separator: ", ")); "
                 + "the first is the largest reseller's.")
