@@ -30,7 +30,7 @@ extension AppTests {
             let jan = try await app.token("jan@pcpartner.nl")
             let agent = try await app.token("rma@retour.example")
             let number = try await FollowUpTests.submitCommercialReturn(app, jan)
-            let photo = HardeningTests.jpeg + Array("backup-photo-marker".utf8)
+            let photo = TestUploads.jpeg + Array("backup-photo-marker".utf8)
             let attachment = try await InstallationTests.upload(app, photo, token: jan)
             #expect(
                 try await FollowUpTests.post(

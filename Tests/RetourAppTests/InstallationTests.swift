@@ -31,7 +31,7 @@ extension AppTests {
             headers.bearerAuthorization = BearerAuthorization(token: token)
             let answer = try await app.testing().sendRequest(
                 .POST, "/api/v1/attachments", headers: headers,
-                body: HardeningTests.multipart([(name: "file", filename: "foto.jpg", bytes: bytes)]))
+                body: TestUploads.multipart([(name: "file", filename: "foto.jpg", bytes: bytes)]))
             #expect(answer.status == .created, "\(answer.body.string)")
             return try answer.json()["id"] as? String ?? ""
         }
@@ -53,8 +53,8 @@ extension AppTests {
             second.sqlitePath = directory.appendingPathComponent("second.sqlite").path
 
             let a = try await Self.started(first)
-            let ours = HardeningTests.jpeg + [1, 1, 1]
-            let theirs = HardeningTests.jpeg + [2, 2, 2]
+            let ours = TestUploads.jpeg + [1, 1, 1]
+            let theirs = TestUploads.jpeg + [2, 2, 2]
             let aToken = try await a.token("jan@pcpartner.nl")
             let aFile = try await Self.upload(a, ours, token: aToken)
             try await a.asyncShutdown()
@@ -88,7 +88,7 @@ extension AppTests {
         @Test func aLostFileIsSaidToBeGoneAndReported() async throws {
             try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
-                let bytes = HardeningTests.jpeg + [9, 9]
+                let bytes = TestUploads.jpeg + [9, 9]
                 let id = try await Self.upload(app, bytes, token: jan)
                 let attachment = try #require(try await Attachment.find(id, on: app.db))
                 if app.db.isSQLite {

@@ -78,7 +78,7 @@ extension AppTests {
         @Test func defectsPer100LinesSoldByBrand() async throws {
             try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
-                _ = try await ManualRoundTwoTests.submitWebcamDefect(app, jan)
+                _ = try await Journeys.submitWebcamDefect(app, jan)
                 let agent = try await app.token("rma@retour.example")
                 let json = try await app.get("/api/v1/stats?from=2026-01-01&to=2026-03-31", token: agent).json()
                 let brands = json["brands"] as? [[String: Any]] ?? []

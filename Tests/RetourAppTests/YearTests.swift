@@ -103,7 +103,7 @@ extension AppTests {
                 var followed: [Followed] = []
                 var lastBackup: String?
                 var followedAtBackup: [Followed] = []
-                let photo = HardeningTests.jpeg
+                let photo = TestUploads.jpeg
 
                 for day in 0..<365 {
                     let date = testDay.adding(days: day)

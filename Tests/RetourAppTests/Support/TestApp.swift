@@ -146,7 +146,7 @@ final class Browser: @unchecked Sendable {
         headers.add(name: .contentType, value: "multipart/form-data; boundary=b")
         let all = [(name: "_csrf", filename: String?.none, bytes: Array((csrf ?? "").utf8))] + parts
         let response = try await app.testing().sendRequest(
-            .POST, path, headers: headers, body: AppTests.HardeningTests.multipart(all))
+            .POST, path, headers: headers, body: TestUploads.multipart(all))
         remember(response)
         return response
     }
