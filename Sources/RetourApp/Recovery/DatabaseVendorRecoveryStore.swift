@@ -103,21 +103,21 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
             var month: String
             var cents: Int64
         }
-        struct Share: Decodable {
-            var claim: String
-            var month: String
-            var cents: Int64
-        }
-        struct State: Decodable {
+        // The claims' parts per month of the reseller credits, each with its claim's state: one
+        // statement, so the report reads each claim once.
+        struct Part: Decodable {
             var claim: String
             var brand: String
             var status: VendorClaimStatus
             var opened_on: String
+            var month: String
+            var expected: Int64
             var received: Int64
         }
         let credits = try await sql.raw(
             """
-            SELECT b.name AS brand, substr(r.credit_note_date, 1, 7) AS month, CAST(SUM(r.credit_amount_cents) AS BIGINT) AS cents
+            SELECT b.name AS brand, substr(r.credit_note_date, 1, 7) AS month,
+                   CAST(SUM(r.credit_amount_cents) AS BIGINT) AS cents
             FROM requests r JOIN invoice_lines l ON l.id = r.line_id JOIN articles a ON a.id = l.article_id
                  JOIN brands b ON b.id = a.brand_id
             WHERE r.credit_note_date >= \(bind: from.iso) AND r.credit_note_date <= \(bind: to.iso)
@@ -125,39 +125,32 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
             GROUP BY b.name, substr(r.credit_note_date, 1, 7)
             """
         ).all(decoding: Credit.self)
-        let shares = try await sql.raw(
-            """
-            SELECT c.number AS claim, substr(r.credit_note_date, 1, 7) AS month,
-                   CAST(SUM(u.expected_credit_cents) AS BIGINT) AS cents
-            FROM requests r JOIN unit_dispositions u ON u.request_id = r.id
-                 JOIN vendor_claims c ON c.id = u.vendor_claim_id
-            WHERE r.credit_note_date >= \(bind: from.iso) AND r.credit_note_date <= \(bind: to.iso)
-            GROUP BY c.number, substr(r.credit_note_date, 1, 7)
-            """
-        ).all(decoding: Share.self)
-        let states = try await sql.raw(
+        let parts = try await sql.raw(
             """
             SELECT c.number AS claim, b.name AS brand, c.status, c.opened_on,
-                   CAST(COALESCE((SELECT SUM(k.amount_cents) FROM vendor_claim_credits k WHERE k.vendor_claim_id = c.id), 0)
-                     AS BIGINT)
-                     AS received
-            FROM vendor_claims c JOIN brands b ON b.id = c.brand_id
-            WHERE c.id IN (SELECT u.vendor_claim_id FROM requests r JOIN unit_dispositions u ON u.request_id = r.id
-                           WHERE r.credit_note_date >= \(bind: from.iso) AND r.credit_note_date <= \(bind: to.iso))
+                   substr(r.credit_note_date, 1, 7) AS month, CAST(SUM(u.expected_credit_cents) AS BIGINT) AS expected,
+                   CAST(COALESCE((SELECT SUM(k.amount_cents) FROM vendor_claim_credits k
+                                  WHERE k.vendor_claim_id = c.id), 0) AS BIGINT) AS received
+            FROM requests r JOIN unit_dispositions u ON u.request_id = r.id
+                 JOIN vendor_claims c ON c.id = u.vendor_claim_id JOIN brands b ON b.id = c.brand_id
+            WHERE r.credit_note_date >= \(bind: from.iso) AND r.credit_note_date <= \(bind: to.iso)
+            GROUP BY c.id, c.number, b.name, c.status, c.opened_on, substr(r.credit_note_date, 1, 7)
             """
-        ).all(decoding: State.self)
+        ).all(decoding: Part.self)
+        var states: [String: RecoveryReport.ClaimState] = [:]
+        for part in parts where states[part.claim] == nil {
+            states[part.claim] = RecoveryReport.ClaimState(
+                claim: part.claim, brand: part.brand, status: part.status, received: Money(cents: part.received),
+                ageDays: CalendarDay(iso: part.opened_on).map { $0.days(until: today) } ?? 0)
+        }
         return (
             credits.map {
                 RecoveryReport.ResellerCredits(brand: $0.brand, month: $0.month, amount: Money(cents: $0.cents))
             },
-            shares.map {
-                RecoveryReport.ClaimShare(claim: $0.claim, month: $0.month, expected: Money(cents: $0.cents))
+            parts.map {
+                RecoveryReport.ClaimShare(claim: $0.claim, month: $0.month, expected: Money(cents: $0.expected))
             },
-            states.map {
-                RecoveryReport.ClaimState(
-                    claim: $0.claim, brand: $0.brand, status: $0.status, received: Money(cents: $0.received),
-                    ageDays: CalendarDay(iso: $0.opened_on).map { $0.days(until: today) } ?? 0)
-            }
+            Array(states.values)
         )
     }
 
