@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import RetourCore
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -363,6 +364,79 @@ extension AppTests {
                 #expect(cents("creditedToResellers") > cents("expectedFromVendor"))
                 #expect(cents("expectedFromVendor") > cents("receivedFromVendor"))
                 #expect(cents("receivedFromVendor") > 0)
+            }
+        }
+
+        /// The distributor's webhooks hear each step of a claim, signed and in order; a purchasing
+        /// department cannot listen to vendor claims at all.
+        @Test func theDistributorsWebhooksHearEveryStepOfAClaim() async throws {
+            try await withRetour(fixtures: true) { app in
+                app.config.webhookAllowPrivate = true
+                let receiver = WebhookReceiver()
+                try await receiver.start()
+                let admin = try await app.token("admin@retour.example")
+                let agent = try await app.token("rma@retour.example")
+                let jan = try await app.token("jan@pcpartner.nl")
+                let claimEvents = #"["vendor_claim.sent","vendor_claim.credited","vendor_claim.settled"]"#
+                let refused = try await app.postJSON(
+                    "/api/v1/webhooks", #"{"url":"\#(receiver.url)","events":\#(claimEvents)}"#, token: jan)
+                #expect(refused.status == .unprocessableEntity)
+                let (_, secret) = try await WebhookTests.subscribe(app, admin, url: receiver.url, events: claimEvents)
+                #expect(try await app.postJSON("/api/v1/import", Self.logitechTerms, token: admin).status == .ok)
+                let number = try await Self.receivedDefect(app, jan: jan, agent: agent)
+                let marked = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/disposition",
+                    #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "return_to_vendor"}]}"#, token: agent)
+                let claim = try #require(
+                    (try marked.json()["dispositions"] as? [[String: Any]])?.first?["vendorClaim"] as? String)
+                let path = "/api/v1/vendor-claims/\(claim)"
+                #expect(
+                    try await FollowUpTests.post(app, path + "/send", #"{"vendorRmaNumber":"L-1"}"#, token: agent).status
+                        == .ok)
+                #expect(
+                    try await FollowUpTests.post(app, path + "/credit", #"{"amount":"58.50"}"#, token: agent).status
+                        == .ok)
+                #expect(try await WebhookWorker.runOnce(app) == 3)
+                let got = receiver.signed(with: secret)
+                #expect(got.map { $0.json["type"] as? String } == [
+                    "vendor_claim.sent", "vendor_claim.credited", "vendor_claim.settled",
+                ])
+                #expect(got.allSatisfy { ($0.json["data"] as? [String: Any])?["number"] as? String == claim })
+                #expect(
+                    ((got.last?.json["data"] as? [String: Any])?["status"] as? String) == "settled")
+                try await receiver.stop()
+            }
+        }
+
+        /// Seven years after closing a request goes with what became of its unit, and a settled claim
+        /// with its last unit; nothing stops the retention.
+        @Test func retentionTakesTheUnitsAndTheSettledClaimWithTheRequest() async throws {
+            try await withRetour(fixtures: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                let agent = try await app.token("rma@retour.example")
+                let jan = try await app.token("jan@pcpartner.nl")
+                #expect(try await app.postJSON("/api/v1/import", Self.logitechTerms, token: admin).status == .ok)
+                let number = try await Self.receivedDefect(app, jan: jan, agent: agent)
+                #expect(try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent).status == .ok)
+                let marked = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/disposition",
+                    #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "return_to_vendor"}]}"#, token: agent)
+                let claim = try #require(
+                    (try marked.json()["dispositions"] as? [[String: Any]])?.first?["vendorClaim"] as? String)
+                let path = "/api/v1/vendor-claims/\(claim)"
+                _ = try await FollowUpTests.post(app, path + "/send", #"{"vendorRmaNumber":"L-1"}"#, token: agent)
+                _ = try await FollowUpTests.post(app, path + "/credit", #"{"amount":"58.50"}"#, token: agent)
+                #expect(try await FollowUpTests.post(app, "/api/v1/requests/\(number)/close", token: agent).status == .ok)
+                let later = app.today.adding(months: 12 * app.config.keepRequestsYears + 1)
+                _ = try await Retention.apply(
+                    config: app.config, now: app.clock.now.addingTimeInterval(86_400 * 365 * 8), today: later, on: app.db)
+                #expect(try await ReturnRequest.query(on: app.db).filter(\.$number == number).count() == 0)
+                let sql = app.db as! any SQLDatabase
+                struct Count: Decodable { var total: Int }
+                for table in ["unit_dispositions", "vendor_claims", "vendor_claim_credits"] {
+                    let left = try await sql.raw("SELECT COUNT(*) AS total FROM \(ident: table)").first(decoding: Count.self)
+                    #expect(left?.total == 0, "\(table) keeps rows of a request that is gone")
+                }
             }
         }
     }

@@ -5,7 +5,7 @@ import SQLKit
 
 /// What an installation keeps, and for how long (contract "Data that lasts"): events and their
 /// webhook deliveries `RETOUR_KEEP_EVENTS_DAYS`, sent mail `RETOUR_KEEP_MAIL_DAYS`, requests with their
-/// credit notes `RETOUR_KEEP_REQUESTS_YEARS` after they closed. Their files go with the next clean-up,
+/// credit notes (and their units' dispositions) `RETOUR_KEEP_REQUESTS_YEARS` after they closed. Their files go with the next clean-up,
 /// once nothing names them. Applied by the worker's housekeeping, a bounded batch at a time.
 enum Retention {
     static let batchSize = 1_000
@@ -40,6 +40,14 @@ enum Retention {
                 while try await deleteEvents(
                     "SELECT id FROM integration_events WHERE request_id IN (\(binds: old))", on: sql) > 0
                 {}
+                // What became of their units goes with them, and a closed vendor claim with its last unit.
+                try await sql.raw("DELETE FROM unit_dispositions WHERE request_id IN (\(binds: old))").run()
+                let emptied: SQLQueryString = """
+                    SELECT c.id FROM vendor_claims c WHERE c.status IN ('settled', 'written_off')
+                      AND NOT EXISTS (SELECT 1 FROM unit_dispositions u WHERE u.vendor_claim_id = c.id)
+                    """
+                try await sql.raw("DELETE FROM vendor_claim_credits WHERE vendor_claim_id IN (" + emptied + ")").run()
+                try await sql.raw("DELETE FROM vendor_claims WHERE id IN (" + emptied + ")").run()
                 // The history and the claimed serials go with the request (foreign keys cascade).
                 try await sql.raw("DELETE FROM requests WHERE id IN (\(binds: old))").run()
             }
