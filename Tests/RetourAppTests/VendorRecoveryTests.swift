@@ -391,16 +391,18 @@ extension AppTests {
                     (try marked.json()["dispositions"] as? [[String: Any]])?.first?["vendorClaim"] as? String)
                 let path = "/api/v1/vendor-claims/\(claim)"
                 #expect(
-                    try await FollowUpTests.post(app, path + "/send", #"{"vendorRmaNumber":"L-1"}"#, token: agent).status
+                    try await FollowUpTests.post(app, path + "/send", #"{"vendorRmaNumber":"L-1"}"#, token: agent)
+                        .status
                         == .ok)
                 #expect(
                     try await FollowUpTests.post(app, path + "/credit", #"{"amount":"58.50"}"#, token: agent).status
                         == .ok)
                 #expect(try await WebhookWorker.runOnce(app) == 3)
                 let got = receiver.signed(with: secret)
-                #expect(got.map { $0.json["type"] as? String } == [
-                    "vendor_claim.sent", "vendor_claim.credited", "vendor_claim.settled",
-                ])
+                #expect(
+                    got.map { $0.json["type"] as? String } == [
+                        "vendor_claim.sent", "vendor_claim.credited", "vendor_claim.settled",
+                    ])
                 #expect(got.allSatisfy { ($0.json["data"] as? [String: Any])?["number"] as? String == claim })
                 #expect(
                     ((got.last?.json["data"] as? [String: Any])?["status"] as? String) == "settled")
@@ -417,7 +419,8 @@ extension AppTests {
                 let jan = try await app.token("jan@pcpartner.nl")
                 #expect(try await app.postJSON("/api/v1/import", Self.logitechTerms, token: admin).status == .ok)
                 let number = try await Self.receivedDefect(app, jan: jan, agent: agent)
-                #expect(try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent).status == .ok)
+                #expect(
+                    try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent).status == .ok)
                 let marked = try await FollowUpTests.post(
                     app, "/api/v1/requests/\(number)/disposition",
                     #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "return_to_vendor"}]}"#, token: agent)
@@ -426,15 +429,18 @@ extension AppTests {
                 let path = "/api/v1/vendor-claims/\(claim)"
                 _ = try await FollowUpTests.post(app, path + "/send", #"{"vendorRmaNumber":"L-1"}"#, token: agent)
                 _ = try await FollowUpTests.post(app, path + "/credit", #"{"amount":"58.50"}"#, token: agent)
-                #expect(try await FollowUpTests.post(app, "/api/v1/requests/\(number)/close", token: agent).status == .ok)
+                #expect(
+                    try await FollowUpTests.post(app, "/api/v1/requests/\(number)/close", token: agent).status == .ok)
                 let later = app.today.adding(months: 12 * app.config.keepRequestsYears + 1)
                 _ = try await Retention.apply(
-                    config: app.config, now: app.clock.now.addingTimeInterval(86_400 * 365 * 8), today: later, on: app.db)
+                    config: app.config, now: app.clock.now.addingTimeInterval(86_400 * 365 * 8), today: later,
+                    on: app.db)
                 #expect(try await ReturnRequest.query(on: app.db).filter(\.$number == number).count() == 0)
                 let sql = app.db as! any SQLDatabase
                 struct Count: Decodable { var total: Int }
                 for table in ["unit_dispositions", "vendor_claims", "vendor_claim_credits"] {
-                    let left = try await sql.raw("SELECT COUNT(*) AS total FROM \(ident: table)").first(decoding: Count.self)
+                    let left = try await sql.raw("SELECT COUNT(*) AS total FROM \(ident: table)").first(
+                        decoding: Count.self)
                     #expect(left?.total == 0, "\(table) keeps rows of a request that is gone")
                 }
             }
