@@ -135,5 +135,19 @@ extension AppTests {
                 #expect(try await app.get("/healthz", token: nil).status == .ok)
             }
         }
+
+        /// A message with a NUL character is refused the same on SQLite (which would keep it) as on
+        /// PostgreSQL (which cannot).
+        @Test func aMessageWithANULCharacterIsRefusedOnEveryDatabase() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let number = try await FollowUpTests.submitCommercialReturn(app, jan)
+                let answer = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/messages", #"{"message": "hallo\u0000daar"}"#, token: jan)
+                #expect(answer.status == .badRequest)
+                let events = try await RequestEvent.query(on: app.db).filter(\.$action == "message").count()
+                #expect(events == 0)
+            }
+        }
     }
 }

@@ -54,6 +54,13 @@ extension AppTests {
                 #expect(try await FollowUpTests.post(app, path, unit, token: jan).status == .forbidden)
                 #expect(try await app.get("/api/v1/vendor-claims", token: jan).status == .forbidden)
                 #expect(try await app.get("/api/v1/vendor-recovery", token: jan).status == .forbidden)
+                // An API client that names a date gives one; text no database keeps is refused on SQLite too.
+                #expect(try await app.get("/api/v1/vendor-recovery?to=", token: agent).status == .unprocessableEntity)
+                let nul = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/disposition",
+                    #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "scrap", "note": "a\u0000b"}]}"#,
+                    token: agent)
+                #expect(nul.status == .badRequest)
 
                 let unknown = try await FollowUpTests.post(
                     app, path, #"{"units": [{"serial": "2119LZ90X2V9", "quantity": 1, "disposition": "landfill"}]}"#,

@@ -212,7 +212,8 @@ extension OpenAPIDocument {
         object(
             [
                 "id": anyText, "type": ["type": "string", "enum": eventTypes], "occurredAt": dateTime,
-                "data": ref("Request"),
+                // A request as `GET /requests/{number}` shows it, or a vendor claim (`vendor_claim.*`).
+                "data": ["oneOf": [ref("Request"), vendorClaim]],
             ], required: ["id", "type", "occurredAt", "data"])
     }
 

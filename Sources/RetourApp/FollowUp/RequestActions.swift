@@ -27,6 +27,7 @@ enum RequestActions {
         attachments: [String] = [], database: any Database,
         change: @escaping @Sendable (ReturnRequest, any Database) async throws -> Void = { _, _ in }
     ) async throws -> ReturnRequest {
+        try Refusal.refuseUnstorable(message)
         let id = try record.requireID()
         return try await database.writeTransaction { db in
             try await db.lockForUpdate("requests", ids: [id])

@@ -38,7 +38,7 @@ struct RecoveryDashboardController: RouteCollection {
     private func figures(_ req: Request) async throws -> (
         CalendarDay, CalendarDay, [RecoveryReport.Row], [RecoveryReport.Row]
     ) {
-        let (from, to) = try VendorRecoveryAPIController.period(req)
+        let (from, to) = try VendorRecoveryAPIController.period(req, blankIsAbsent: true)
         let figures = RecoveryFigures(store: req.vendorRecovery, today: req.today)
         return (
             from, to, try await figures.rows(from: from, to: to, byMonth: false),

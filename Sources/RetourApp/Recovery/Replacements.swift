@@ -15,6 +15,7 @@ enum Replacements {
     static func ship(
         _ record: ReturnRequest, tracking rawTracking: String?, context: RequestActions.Context, db: any Database
     ) async throws -> ReturnRequest {
+        try Refusal.refuseUnstorable(rawTracking)
         let tracking = rawTracking?.trimmingWhitespace()
         if let tracking, tracking.count > maximumTracking {
             throw Refusal.invalid([

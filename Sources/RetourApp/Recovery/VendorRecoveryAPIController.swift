@@ -239,10 +239,11 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
         return Report(from: from.iso, to: to.iso, brands: rows.map(ReportRow.init))
     }
 
-    /// `from` and `to` (default: the last twelve months up to today).
-    static func period(_ req: Request) throws -> (CalendarDay, CalendarDay) {
+    /// `from` and `to` (default: the last twelve months up to today). A form's blank field means
+    /// "not given"; an API client that names the parameter gives a date.
+    static func period(_ req: Request, blankIsAbsent: Bool = false) throws -> (CalendarDay, CalendarDay) {
         func day(_ name: String, _ fallback: CalendarDay) throws -> CalendarDay {
-            guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return fallback }
+            guard let raw = req.query[String.self, at: name], !(raw.isEmpty && blankIsAbsent) else { return fallback }
             guard raw.count == 10, let day = CalendarDay(iso: raw) else {
                 throw Refusal.invalid([FieldError(name, message: Message("recovery.dateLike"))])
             }

@@ -31,9 +31,3 @@ struct InputSanityMiddleware: AsyncMiddleware {
         return !decoded.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 }
-
-extension Refusal {
-    /// Text the database refuses to store (NUL bytes, invalid UTF-8), answered as the client's mistake.
-    static let unstorableText = Refusal(
-        .malformed, detail: Message("app.web.theInputHoldsCharactersThatCannot"))
-}

@@ -48,7 +48,12 @@ public struct ChangeVendorTerms: Sendable {
     /// Returns whether anything changed.
     @discardableResult
     public func callAsFunction(brandID: Int, terms: VendorReturnTerms?, advanceReplacement: Bool) async throws -> Bool {
-        if let terms { try Self.check(terms) }
+        if let terms {
+            try Refusal.refuseUnstorable(
+                terms.address?.company, terms.address?.street, terms.address?.postcode, terms.address?.city,
+                terms.address?.country)
+            try Self.check(terms)
+        }
         let (actorID, now) = (self.actorID, self.now)
         return try await store.transaction { work in
             guard let current = try await work.lockBrandTerms(brandID: brandID) else { throw Refusal.notFound() }

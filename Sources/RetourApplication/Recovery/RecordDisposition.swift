@@ -43,6 +43,7 @@ public struct RecordDisposition: Sendable {
                 FieldError("units", message: Message("recovery.unitsCount", ["maximum": "\(Self.maximumUnits)"]))
             ])
         }
+        for unit in units { try Refusal.refuseUnstorable(unit.serial, unit.note) }
         let (today, now, actorID) = (self.today, self.now, self.actorID)
         try await store.transaction { work in
             guard let subject = try await work.lockSubject(requestNumber: number) else { throw Refusal.notFound() }

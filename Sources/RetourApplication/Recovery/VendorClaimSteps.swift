@@ -81,6 +81,7 @@ public struct VendorClaimSteps: Sendable {
 
     /// A trimmed text of at most `maximum` characters; empty only where it is not required.
     static func text(_ text: String, field: String, maximum: Int, required: Bool = true) throws -> String {
+        try Refusal.refuseUnstorable(text)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if required && trimmed.isEmpty {
             throw Refusal.invalid([FieldError(field, message: Message("recovery.required"))])

@@ -45,6 +45,16 @@ public struct Refusal: Error, Sendable {
         Refusal(.invalid, detail: Message("app.api.theInputIsNotValid"), errors: errors)
     }
 
+    /// Text no database stores (a NUL character, invalid UTF-8), answered as the client's mistake —
+    /// on SQLite too, which would store it, so that both answer alike.
+    public static let unstorableText = Refusal(
+        .malformed, detail: Message("app.web.theInputHoldsCharactersThatCannot"))
+
+    /// Refuses `texts` if any holds a NUL character.
+    public static func refuseUnstorable(_ texts: String?...) throws {
+        if texts.contains(where: { $0?.unicodeScalars.contains("\u{0}") == true }) { throw unstorableText }
+    }
+
     public static func notFound() -> Refusal {
         Refusal(.notFound, detail: Message("app.api.notFound"))
     }
