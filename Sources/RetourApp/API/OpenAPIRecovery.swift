@@ -22,14 +22,18 @@ extension OpenAPIDocument {
                         [
                             "units": [
                                 "type": "array", "minItems": 1, "maxItems": RecordDisposition.maximumUnits,
+                                // Null is the same as absent: no serial, quantity 1, no grade, no note.
                                 "items": object(
                                     [
-                                        "serial": string, "quantity": boundedInteger,
+                                        "serial": nullable(string), "quantity": nullable(boundedInteger),
                                         "disposition": [
                                             "type": "string", "enum": Disposition.allCases.map(\.rawValue),
                                         ],
-                                        "grade": ["type": "string", "enum": Grade.allCases.map(\.rawValue)],
-                                        "note": string,
+                                        "grade": [
+                                            "type": "string", "nullable": true,
+                                            "enum": Grade.allCases.map(\.rawValue) as [Any] + [NSNull()],
+                                        ],
+                                        "note": nullable(string),
                                     ], required: ["disposition"]),
                             ]
                         ], required: ["units"]),
@@ -48,7 +52,7 @@ extension OpenAPIDocument {
                     "Agent: the approved advance replacement is shipped; the defective unit is due back RETOUR_REPLACEMENT_RETURN_DAYS later",
                     parameters: [numberParameter],
                     body: object(
-                        ["status": ["type": "string", "enum": ["shipped"]], "trackingNumber": string],
+                        ["status": ["type": "string", "enum": ["shipped"]], "trackingNumber": nullable(string)],
                         required: ["status"]),
                     responses: ["200": json(ref("Request")), "404": problem, "409": problem, "422": problem])
             ],
@@ -87,7 +91,7 @@ extension OpenAPIDocument {
                 "post": operation(
                     "creditVendorClaim", "Agent: a credit from the manufacturer; partial credits add up",
                     parameters: [claimParameter],
-                    body: object(["amount": money, "reference": string], required: ["amount"]),
+                    body: object(["amount": money, "reference": nullable(string)], required: ["amount"]),
                     responses: claimAnswer)
             ],
             "/api/v1/vendor-claims/{number}/write-off": [
@@ -119,6 +123,10 @@ extension OpenAPIDocument {
                     ])
             ],
         ]
+    }
+
+    static func nullable(_ schema: [String: Any]) -> [String: Any] {
+        schema.merging(["nullable": true]) { _, new in new }
     }
 
     static var vendorClaim: [String: Any] {

@@ -94,7 +94,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
                             "recovery.chooseOneOf",
                             ["choices": .text(Disposition.allCases.map(\.rawValue).joined(separator: ", "))])))
             }
-            let grade = unit.grade.flatMap { $0.isEmpty ? nil : $0 }
+            let grade = unit.grade
             if let grade, Grade(rawValue: grade) == nil {
                 errors.append(
                     FieldError(
