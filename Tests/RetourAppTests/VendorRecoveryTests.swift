@@ -56,6 +56,7 @@ extension AppTests {
                 #expect(try await app.get("/api/v1/vendor-recovery", token: jan).status == .forbidden)
                 // An API client that names a date gives one; text no database keeps is refused on SQLite too.
                 #expect(try await app.get("/api/v1/vendor-recovery?to=", token: agent).status == .unprocessableEntity)
+                #expect(try await app.get("/api/v1/vendor-claims?state=", token: agent).status == .unprocessableEntity)
                 let nul = try await FollowUpTests.post(
                     app, "/api/v1/requests/\(number)/disposition",
                     #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "scrap", "note": "a\u0000b"}]}"#,

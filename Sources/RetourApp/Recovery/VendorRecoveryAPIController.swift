@@ -116,7 +116,8 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
 
     @Sendable func list(req: Request) async throws -> VendorClaimPage {
         var list: VendorClaimList?
-        if let raw = req.query[String.self, at: "state"], !raw.isEmpty {
+        // Named, the state is one of the lists; blank is not "all".
+        if let raw = req.query[String.self, at: "state"] {
             guard let parsed = VendorClaimList(rawValue: raw) else {
                 throw Refusal.invalid([
                     FieldError(
