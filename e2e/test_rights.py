@@ -80,6 +80,8 @@ class FourEyes(BrowserTest):
             colleague.find_element(By.ID, "email").send_keys(email)
             colleague.find_element(By.ID, "password").send_keys(PASSWORD)
             colleague.find_element(By.ID, "login-submit").click()
+            # The session exists once the login's answer is in: only then the cart is the colleague's.
+            WebDriverWait(colleague, 10).until(lambda d: "/login" not in d.current_url)
             colleague.get(BASE + "/cart")
             colleague.find_element(By.ID, "submit-cart").click()
             self.wait_for(colleague, "#waiting")
