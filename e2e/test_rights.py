@@ -8,6 +8,7 @@ import urllib.error
 import uuid
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from browser import BASE, PASSWORD, BrowserTest, api, chromium, token
 
