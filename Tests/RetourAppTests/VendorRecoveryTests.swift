@@ -36,6 +36,15 @@ extension AppTests {
             return number
         }
 
+        /// Jan's webcam of request `number` marked for its vendor; returns the claim it joined.
+        static func markedForTheVendor(_ app: Application, _ number: String, agent: String) async throws -> String {
+            let marked = try await FollowUpTests.post(
+                app, "/api/v1/requests/\(number)/disposition",
+                #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "return_to_vendor"}]}"#, token: agent)
+            return try #require(
+                (try marked.json()["dispositions"] as? [[String: Any]])?.first?["vendorClaim"] as? String)
+        }
+
         @Test func aDefectGoesBackToItsVendorAndTheVendorPaysInTwoParts() async throws {
             try await withRetour(fixtures: true) { app in
                 let admin = try await app.token("admin@retour.example")
@@ -392,11 +401,7 @@ extension AppTests {
                 let (_, secret) = try await WebhookTests.subscribe(app, admin, url: receiver.url, events: claimEvents)
                 #expect(try await app.postJSON("/api/v1/import", Self.logitechTerms, token: admin).status == .ok)
                 let number = try await Self.receivedDefect(app, jan: jan, agent: agent)
-                let marked = try await FollowUpTests.post(
-                    app, "/api/v1/requests/\(number)/disposition",
-                    #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "return_to_vendor"}]}"#, token: agent)
-                let claim = try #require(
-                    (try marked.json()["dispositions"] as? [[String: Any]])?.first?["vendorClaim"] as? String)
+                let claim = try await Self.markedForTheVendor(app, number, agent: agent)
                 let path = "/api/v1/vendor-claims/\(claim)"
                 #expect(
                     try await FollowUpTests.post(app, path + "/send", #"{"vendorRmaNumber":"L-1"}"#, token: agent)
@@ -429,11 +434,7 @@ extension AppTests {
                 let number = try await Self.receivedDefect(app, jan: jan, agent: agent)
                 #expect(
                     try await FollowUpTests.post(app, "/api/v1/requests/\(number)/credit", token: agent).status == .ok)
-                let marked = try await FollowUpTests.post(
-                    app, "/api/v1/requests/\(number)/disposition",
-                    #"{"units": [{"serial": "2119LZ90X2V9", "disposition": "return_to_vendor"}]}"#, token: agent)
-                let claim = try #require(
-                    (try marked.json()["dispositions"] as? [[String: Any]])?.first?["vendorClaim"] as? String)
+                let claim = try await Self.markedForTheVendor(app, number, agent: agent)
                 let path = "/api/v1/vendor-claims/\(claim)"
                 _ = try await FollowUpTests.post(app, path + "/send", #"{"vendorRmaNumber":"L-1"}"#, token: agent)
                 _ = try await FollowUpTests.post(app, path + "/credit", #"{"amount":"58.50"}"#, token: agent)

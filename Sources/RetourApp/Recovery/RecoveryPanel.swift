@@ -86,7 +86,10 @@ struct RecoveryPanel: Encodable {
     static func units(from form: [String: String], lockedSerials: Set<String>) throws -> [RecordDisposition.UnitInput] {
         var errors: [FieldError] = []
         guard let count = Int(form["rows"] ?? ""), (1...RecordDisposition.maximumUnits).contains(count) else {
-            throw Refusal.invalid([FieldError("rows", message: Message("recovery.unitsCount", ["maximum": "1000"]))])
+            throw Refusal.invalid([
+                FieldError(
+                    "rows", message: Message("recovery.unitsCount", ["maximum": "\(RecordDisposition.maximumUnits)"]))
+            ])
         }
         var units: [RecordDisposition.UnitInput] = []
         for index in 0..<count {
