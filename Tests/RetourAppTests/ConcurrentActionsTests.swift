@@ -87,5 +87,50 @@ extension AppTests {
                 #expect(try await ReturnRequest.query(on: app.db).count() == 1)
             }
         }
+
+        /// Twenty agents send the same vendor claim at once and ten book the same credit: it is sent
+        /// once, and the credits add up to exactly what was booked, settling the claim once.
+        @Test func twentySendsAndTenCreditsOfOneClaimAtOnce() async throws {
+            try await withRetour(fixtures: true) { app in
+                let admin = try await app.token("admin@retour.example")
+                let agent = try await app.token("rma@retour.example")
+                let jan = try await app.token("jan@pcpartner.nl")
+                #expect(
+                    try await app.postJSON("/api/v1/import", VendorRecoveryTests.logitechTerms, token: admin).status
+                        == .ok)
+                let number = try await VendorRecoveryTests.receivedDefect(app, jan: jan, agent: agent)
+                let claim = try await VendorRecoveryTests.markedForTheVendor(app, number, agent: agent)
+                let path = "/api/v1/vendor-claims/\(claim)"
+                let sends = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for index in 0..<20 {
+                        group.addTask {
+                            try await FollowUpTests.post(
+                                app, path + "/send", #"{"vendorRmaNumber":"LOGI-\#(index)"}"#, token: agent
+                            ).status
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(sends.filter { $0 == .ok }.count == 1)
+                #expect(sends.filter { $0 == .conflict }.count == 19)
+                // 58.50 expected: ten credits of 10.00 — the sixth settles it, the rest are refused.
+                let credits = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for _ in 0..<10 {
+                        group.addTask {
+                            try await FollowUpTests.post(app, path + "/credit", #"{"amount":"10.00"}"#, token: agent)
+                                .status
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(credits.filter { $0 == .ok }.count == 6)
+                let stored = try await app.get(path, token: agent).json()
+                #expect(stored["receivedCredit"] as? String == "60.00")
+                #expect(stored["status"] as? String == "settled")
+                let settled = try await IntegrationEvent.query(on: app.db).filter(\.$type == "vendor_claim.settled")
+                    .count()
+                #expect(settled == 1)
+            }
+        }
     }
 }
