@@ -75,10 +75,10 @@ actor InMemoryRecoveryStore: VendorRecoveryStore {
         return Self.units(of: number, state)
     }
 
-    func recoveryFigures(from: CalendarDay, to: CalendarDay, today: CalendarDay) async throws -> (
-        credits: [RecoveryReport.ResellerCredits], shares: [RecoveryReport.ClaimShare],
-        claims: [RecoveryReport.ClaimState]
-    ) { ([], [], []) }
+    func recoveryFigures(from: CalendarDay, to: CalendarDay, today: CalendarDay) async throws -> RecoveryReport.Figures
+    {
+        RecoveryReport.Figures(credits: [], shares: [], claims: [])
+    }
 
     static func units(of request: String, _ state: State) -> [StoredUnit] {
         state.units.filter { $0.value.request == request }.sorted { $0.key < $1.key }.map { id, entry in

@@ -327,11 +327,8 @@ struct FollowUpPageController: RoleRouteCollection {
     @Sendable func disposition(req: Request) async throws -> Response {
         try await act(req) { user, record in
             let form = try req.content.decode([String: String].self)
-            let locked = Set(
-                (try await req.vendorRecovery.dispositions(ofRequest: record.number) ?? []).filter(\.isLocked)
-                    .compactMap(\.serial))
             try await RecordDisposition(store: req.vendorRecovery, actorID: user.id, today: req.today, now: req.now)(
-                request: record.number, units: try RecoveryPanel.units(from: form, lockedSerials: locked))
+                request: record.number, units: try RecoveryPanel.units(from: form))
         }
     }
 }

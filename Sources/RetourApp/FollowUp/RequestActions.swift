@@ -73,17 +73,10 @@ enum RequestActions {
                 let sql = db as! any SQLDatabase
                 try await sql.delete(from: "claimed_serials").where("request_id", .equal, try record.requireID()).run()
             }
-            let event = RequestEvent()
-            event.requestID = try record.requireID()
-            event.at = context.now
-            event.actorID = context.actorID
-            event.actor = context.actor.rawValue
-            event.action = action.rawValue
-            event.fromStatus = status.rawValue
-            event.toStatus = next.rawValue
-            event.message = message
-            event.attachments = attachments
-            try await event.create(on: db)
+            try await RequestEvent(
+                action, on: try record.requireID(), from: status, to: next, message: message,
+                attachments: attachments, context: context
+            ).create(on: db)
             let owner = try await User.find(record.userID, on: db)
             if Lifecycle.notifiesReseller(action, by: context.actor), let owner {
                 try await StatusMail.enqueue(
@@ -112,6 +105,25 @@ enum RequestActions {
             if case .notYourRole = refusal { throw Refusal(.forbidden, detail: refusal.message) }
             throw Refusal(.conflict, detail: refusal.message)
         }
+    }
+}
+
+extension RequestEvent {
+    /// A step in a request's timeline, taken now by the context's actor.
+    convenience init(
+        _ action: RequestAction, on requestID: Int, from: RequestStatus, to: RequestStatus, message: String?,
+        attachments: [String], context: RequestActions.Context
+    ) {
+        self.init()
+        self.requestID = requestID
+        at = context.now
+        actorID = context.actorID
+        actor = context.actor.rawValue
+        self.action = action.rawValue
+        fromStatus = from.rawValue
+        toStatus = to.rawValue
+        self.message = message
+        self.attachments = attachments
     }
 }
 

@@ -33,9 +33,7 @@ enum IntegrationEvents {
         on db: any Database
     ) async throws {
         guard !kinds.isEmpty, !records.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = eventEncoder()
         // The webhooks of the requests' companies and those for every company: not every
         // reseller's (a thousand resellers may each have some).
         let companies = Array(Set(records.map(\.companyID)))
@@ -59,16 +57,7 @@ enum IntegrationEvents {
                 where webhook.events.contains(kind.rawValue)
                     && (webhook.companyID == nil || webhook.companyID == record.companyID)
                 {
-                    let delivery = WebhookDelivery()
-                    delivery.webhookID = try webhook.requireID()
-                    delivery.eventID = try event.requireID()
-                    delivery.requestID = try record.requireID()
-                    delivery.status = "pending"
-                    delivery.attempts = 0
-                    delivery.unfinishedAttempts = 0
-                    delivery.nextAttemptAt = now
-                    delivery.giveUpAt = now.addingTimeInterval(WebhookWorker.retrySeconds)
-                    try await delivery.create(on: db)
+                    try await deliver(event, to: webhook, orderedBy: try record.requireID(), at: now, on: db)
                 }
             }
         }
@@ -94,9 +83,7 @@ extension IntegrationEvents {
             let claimID = try await sql.raw("SELECT id FROM vendor_claims WHERE number = \(bind: claim.number)")
                 .first(decoding: ID.self)?.id
         else { return }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = eventEncoder()
         let listening = try await Webhook.query(on: db).filter(\.$deletedAt == nil).filter(\.$companyID == nil).all()
         let sequence = try await NumberSequence.next("event", db)
         let event = IntegrationEvent()
@@ -108,17 +95,35 @@ extension IntegrationEvents {
         event.body = String(decoding: try encoder.encode(body), as: UTF8.self)
         try await event.create(on: db)
         for webhook in listening where webhook.events.contains(kind.rawValue) {
-            let delivery = WebhookDelivery()
-            delivery.webhookID = try webhook.requireID()
-            delivery.eventID = try event.requireID()
-            delivery.requestID = -claimID
-            delivery.status = "pending"
-            delivery.attempts = 0
-            delivery.unfinishedAttempts = 0
-            delivery.nextAttemptAt = now
-            delivery.giveUpAt = now.addingTimeInterval(WebhookWorker.retrySeconds)
-            try await delivery.create(on: db)
+            try await deliver(event, to: webhook, orderedBy: -claimID, at: now, on: db)
         }
+    }
+}
+
+extension IntegrationEvents {
+    /// A delivery of `event` to `webhook`, due now. Deliveries with the same `key` (a request's id,
+    /// or minus a vendor claim's) to one webhook go out in order.
+    /// Events are written once, as the feed and every webhook send them.
+    fileprivate static func eventEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    fileprivate static func deliver(
+        _ event: IntegrationEvent, to webhook: Webhook, orderedBy key: Int, at now: Date, on db: any Database
+    ) async throws {
+        let delivery = WebhookDelivery()
+        delivery.webhookID = try webhook.requireID()
+        delivery.eventID = try event.requireID()
+        delivery.requestID = key
+        delivery.status = "pending"
+        delivery.attempts = 0
+        delivery.unfinishedAttempts = 0
+        delivery.nextAttemptAt = now
+        delivery.giveUpAt = now.addingTimeInterval(WebhookWorker.retrySeconds)
+        try await delivery.create(on: db)
     }
 }
 

@@ -100,19 +100,10 @@ struct StatsController: RoleRouteCollection {
                 )
             }
         }
-        let width = 720.0
-        let height = 220.0
-        let left = 40.0
-        let bottom = 190.0
-        let top = 20.0
+        let (width, left, bottom, top) = (SVGChart.width, SVGChart.left, SVGChart.bottom, SVGChart.top)
         let most = max(1, requests.values.max() ?? 1)
         let step = weeks.isEmpty ? 0 : (width - left - 10) / Double(weeks.count)
-        var svg = HTMLText(reservingCapacity: 4_096)
-        svg.raw(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" class=\"chart\" aria-label=\""
-        )
-        svg.text(t["stats.chartLabel"])
-        svg.raw("\"><line x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(width - 10)\" y2=\"\(bottom)\" stroke=\"#888\"/>")
+        var svg = SVGChart.begin(label: t["stats.chartLabel"])
         svg.raw("<text x=\"2\" y=\"\(top + 4)\" font-size=\"10\">\(most)</text>")
         var points: [String] = []
         for (index, week) in weeks.enumerated() {
@@ -120,20 +111,20 @@ struct StatsController: RoleRouteCollection {
             let barHeight = (bottom - top) * Double(count) / Double(most)
             let x = left + Double(index) * step
             svg.raw(
-                "<rect class=\"bar\" x=\"\(Self.format(x + step * 0.15))\" y=\"\(Self.format(bottom - barHeight))\" width=\"\(Self.format(step * 0.7))\" height=\"\(Self.format(barHeight))\" fill=\"#4a7ab5\"><title>"
+                "<rect class=\"bar\" x=\"\(SVGChart.number(x + step * 0.15))\" y=\"\(SVGChart.number(bottom - barHeight))\" width=\"\(SVGChart.number(step * 0.7))\" height=\"\(SVGChart.number(barHeight))\" fill=\"#4a7ab5\"><title>"
             )
             svg.text("\(week): \(count)")
             svg.raw("</title></rect>")
             if weeks.count <= 26 || index % 4 == 0 {
                 svg.raw(
-                    "<text x=\"\(Self.format(x + step / 2))\" y=\"\(bottom + 14)\" font-size=\"9\" text-anchor=\"middle\">"
+                    "<text x=\"\(SVGChart.number(x + step / 2))\" y=\"\(bottom + 14)\" font-size=\"9\" text-anchor=\"middle\">"
                 )
                 svg.text(String(week.suffix(3)))
                 svg.raw("</text>")
             }
             if let share = decided[week], share.count > 0 {
                 let y = bottom - (bottom - top) * share.within / Double(share.count)
-                points.append("\(Self.format(x + step / 2)),\(Self.format(y))")
+                points.append("\(SVGChart.number(x + step / 2)),\(SVGChart.number(y))")
             }
         }
         if !points.isEmpty {
@@ -145,5 +136,4 @@ struct StatsController: RoleRouteCollection {
         return svg.html
     }
 
-    private static func format(_ value: Double) -> String { String(Double(Int(value * 10)) / 10) }
 }

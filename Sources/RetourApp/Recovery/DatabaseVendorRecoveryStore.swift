@@ -82,7 +82,7 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
     func subject(requestNumber: String) async throws -> DispositionSubject? {
         guard let record = try await ReturnRequest.query(on: database).filter(\.$number == requestNumber).first()
         else { return nil }
-        return try await Self.subject(try record.requireID(), on: database)
+        return try await Self.subject(record, on: database)
     }
 
     func dispositions(ofRequest number: String) async throws -> [StoredUnit]? {
@@ -94,10 +94,8 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
         return try await Self.units(ofRequest: request.id, on: sql)
     }
 
-    func recoveryFigures(from: CalendarDay, to: CalendarDay, today: CalendarDay) async throws -> (
-        credits: [RecoveryReport.ResellerCredits], shares: [RecoveryReport.ClaimShare],
-        claims: [RecoveryReport.ClaimState]
-    ) {
+    func recoveryFigures(from: CalendarDay, to: CalendarDay, today: CalendarDay) async throws -> RecoveryReport.Figures
+    {
         struct Credit: Decodable {
             var brand: String
             var month: String
@@ -143,23 +141,22 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
                 claim: part.claim, brand: part.brand, status: part.status, received: Money(cents: part.received),
                 ageDays: CalendarDay(iso: part.opened_on).map { $0.days(until: today) } ?? 0)
         }
-        return (
-            credits.map {
+        return RecoveryReport.Figures(
+            credits: credits.map {
                 RecoveryReport.ResellerCredits(brand: $0.brand, month: $0.month, amount: Money(cents: $0.cents))
             },
-            parts.map {
+            shares: parts.map {
                 RecoveryReport.ClaimShare(claim: $0.claim, month: $0.month, expected: Money(cents: $0.expected))
             },
-            Array(states.values)
-        )
+            claims: Array(states.values))
     }
 
     // MARK: reading
 
-    /// The request `id` with its line, article, brand and units.
-    static func subject(_ id: Int, on db: any Database) async throws -> DispositionSubject? {
-        guard let fresh = try await ReturnRequest.find(id, on: db),
-            let line = try await InvoiceLine.find(fresh.lineID, on: db),
+    /// `fresh` with its line, article, brand and units.
+    static func subject(_ fresh: ReturnRequest, on db: any Database) async throws -> DispositionSubject? {
+        let id = try fresh.requireID()
+        guard let line = try await InvoiceLine.find(fresh.lineID, on: db),
             let article = try await Article.find(line.$article.id, on: db),
             let brand = try await Brand.find(article.$brand.id, on: db)
         else { return nil }
@@ -274,7 +271,9 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
             }
             let id = try record.requireID()
             try await db.lockForUpdate(ReturnRequest.schema, ids: [id])
-            return try await DatabaseVendorRecoveryStore.subject(id, on: db)
+            // Read again under the lock: what is decided on is the request as stored now.
+            guard let fresh = try await ReturnRequest.find(id, on: db) else { return nil }
+            return try await DatabaseVendorRecoveryStore.subject(fresh, on: db)
         }
 
         func replaceUnits(ofRequest requestID: Int, keeping: Set<Int>, with units: [NewUnit]) async throws {

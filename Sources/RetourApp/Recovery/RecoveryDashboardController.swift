@@ -35,15 +35,10 @@ struct RecoveryDashboardController: RouteCollection {
         var oldest: [VendorClaimsPageController.ListRow]
     }
 
-    private func figures(_ req: Request) async throws -> (
-        CalendarDay, CalendarDay, [RecoveryReport.Row], [RecoveryReport.Row]
-    ) {
+    private func figures(_ req: Request) async throws -> (CalendarDay, CalendarDay, RecoveryReport.Figures) {
         let (from, to) = try VendorRecoveryAPIController.period(req, blankIsAbsent: true)
-        let figures = RecoveryFigures(store: req.vendorRecovery, today: req.today)
-        return (
-            from, to, try await figures.rows(from: from, to: to, byMonth: false),
-            try await figures.rows(from: from, to: to, byMonth: true)
-        )
+        let figures = try await RecoveryFigures(store: req.vendorRecovery, today: req.today).figures(from: from, to: to)
+        return (from, to, figures)
     }
 
     static func row(_ row: RecoveryReport.Row, _ t: Translations) -> Row {
@@ -60,7 +55,8 @@ struct RecoveryDashboardController: RouteCollection {
     }
 
     @Sendable func page(req: Request) async throws -> Response {
-        let (from, to, brands, months) = try await figures(req)
+        let (from, to, figures) = try await figures(req)
+        let (brands, months) = (figures.rows(byMonth: false), figures.rows(byMonth: true))
         let t = req.texts
         // The claims that wait longest for the manufacturer: first the sent ones, then those not sent.
         var waiting: [VendorClaim] = []
@@ -78,7 +74,8 @@ struct RecoveryDashboardController: RouteCollection {
     }
 
     @Sendable func csv(req: Request) async throws -> Response {
-        let (from, to, _, months) = try await figures(req)
+        let (from, to, figures) = try await figures(req)
+        let months = figures.rows(byMonth: true)
         var lines = [
             "brand;month;credited_to_resellers;expected_from_vendor;received_from_vendor;exposure_0_30;exposure_31_60;exposure_61_90;exposure_over_90;recovery_rate"
         ]
@@ -117,19 +114,10 @@ struct RecoveryDashboardController: RouteCollection {
             received[month, default: 0] += row.receivedFromVendor.cents
         }
         let keys = Set(expected.keys).sorted()
-        let width = 720.0
-        let height = 220.0
-        let left = 40.0
-        let bottom = 190.0
-        let top = 20.0
+        let (width, left, bottom, top) = (SVGChart.width, SVGChart.left, SVGChart.bottom, SVGChart.top)
         let most = max(1, expected.values.max() ?? 1, received.values.max() ?? 1)
         let step = keys.isEmpty ? 0 : (width - left - 10) / Double(keys.count)
-        var svg = HTMLText(reservingCapacity: 4_096)
-        svg.raw(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" class=\"chart\" aria-label=\""
-        )
-        svg.text(t["recovery.chartLabel"])
-        svg.raw("\"><line x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(width - 10)\" y2=\"\(bottom)\" stroke=\"#888\"/>")
+        var svg = SVGChart.begin(label: t["recovery.chartLabel"])
         for (index, month) in keys.enumerated() {
             let x = left + Double(index) * step
             for (offset, (amount, colour)) in [(expected[month] ?? 0, "#9dbbe0"), (received[month] ?? 0, "#2e5c8a")]
@@ -137,14 +125,16 @@ struct RecoveryDashboardController: RouteCollection {
             {
                 let barHeight = (bottom - top) * Double(amount) / Double(most)
                 svg.raw(
-                    "<rect class=\"bar\" x=\"\(format(x + step * (0.1 + 0.4 * Double(offset))))\" y=\"\(format(bottom - barHeight))\" width=\"\(format(step * 0.4))\" height=\"\(format(barHeight))\" fill=\"\(colour)\"><title>"
+                    "<rect class=\"bar\" x=\"\(SVGChart.number(x + step * (0.1 + 0.4 * Double(offset))))\" y=\"\(SVGChart.number(bottom - barHeight))\" width=\"\(SVGChart.number(step * 0.4))\" height=\"\(SVGChart.number(barHeight))\" fill=\"\(colour)\"><title>"
                 )
                 svg.text(
                     "\(month): \(Money(cents: amount).decimalString) \(offset == 0 ? t["recovery.expected"] : t["recovery.received"])"
                 )
                 svg.raw("</title></rect>")
             }
-            svg.raw("<text x=\"\(format(x + step / 2))\" y=\"\(bottom + 14)\" font-size=\"9\" text-anchor=\"middle\">")
+            svg.raw(
+                "<text x=\"\(SVGChart.number(x + step / 2))\" y=\"\(bottom + 14)\" font-size=\"9\" text-anchor=\"middle\">"
+            )
             svg.text(month)
             svg.raw("</text>")
         }
@@ -152,5 +142,4 @@ struct RecoveryDashboardController: RouteCollection {
         return svg.html
     }
 
-    private static func format(_ value: Double) -> String { String(Double(Int(value * 10)) / 10) }
 }

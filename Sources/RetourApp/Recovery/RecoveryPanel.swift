@@ -82,8 +82,9 @@ struct RecoveryPanel: Encodable {
     }
 
     /// The units typed into the page's form (`serial.N`, `quantity.N`, `disposition.N`, `grade.N`,
-    /// `note.N` for N below `rows`); the rows sent to the vendor are not in it.
-    static func units(from form: [String: String], lockedSerials: Set<String>) throws -> [RecordDisposition.UnitInput] {
+    /// `note.N` for N below `rows`). Rows already with the vendor have no fields: the use case keeps
+    /// them as they are.
+    static func units(from form: [String: String]) throws -> [RecordDisposition.UnitInput] {
         var errors: [FieldError] = []
         guard let count = Int(form["rows"] ?? ""), (1...RecordDisposition.maximumUnits).contains(count) else {
             throw Refusal.invalid([
@@ -94,14 +95,13 @@ struct RecoveryPanel: Encodable {
         var units: [RecordDisposition.UnitInput] = []
         for index in 0..<count {
             let serial = (form["serial.\(index)"] ?? "").trimmingWhitespace()
-            if lockedSerials.contains(serial) && !serial.isEmpty { continue }
             guard let raw = form["disposition.\(index)"] else { continue }
             guard let disposition = Disposition(rawValue: raw) else {
                 errors.append(
                     FieldError(
                         "disposition.\(index)",
                         message: Message(
-                            "recovery.chooseOneOf",
+                            "validation.chooseOneOf",
                             ["choices": .text(Disposition.allCases.map(\.rawValue).joined(separator: ", "))])))
                 continue
             }
@@ -110,7 +110,8 @@ struct RecoveryPanel: Encodable {
             if grade == nil && !gradeText.isEmpty {
                 errors.append(
                     FieldError(
-                        "grade.\(index)", message: Message("recovery.chooseOneOf", ["choices": "a, b, c, defective"])))
+                        "grade.\(index)", message: Message("validation.chooseOneOf", ["choices": "a, b, c, defective"]))
+                )
             }
             let quantity =
                 serial.isEmpty

@@ -19,7 +19,9 @@ enum Replacements {
         let tracking = rawTracking?.trimmingWhitespace()
         if let tracking, tracking.count > maximumTracking {
             throw Refusal.invalid([
-                FieldError("trackingNumber", message: Message("recovery.tooLong", ["maximum": "\(maximumTracking)"]))
+                FieldError(
+                    "trackingNumber", message: Message("validation.atMostCharacters", ["maximum": "\(maximumTracking)"])
+                )
             ])
         }
         let id = try record.requireID()
@@ -155,17 +157,10 @@ enum Replacements {
         let t = context.texts[language]
         let filled = values(t, language)
         let (subject, body) = texts(step, t, filled)
-        let event = RequestEvent()
-        event.requestID = try record.requireID()
-        event.at = context.now
-        event.actorID = context.actorID
-        event.actor = context.actor.rawValue
-        event.action = RequestAction.message.rawValue
-        event.fromStatus = record.status.rawValue
-        event.toStatus = record.status.rawValue
-        event.message = body
-        event.attachments = []
-        try await event.create(on: db)
+        try await RequestEvent(
+            .message, on: try record.requireID(), from: record.status, to: record.status, message: body,
+            attachments: [], context: context
+        ).create(on: db)
         guard let user, user.active else { return }
         try await OutboxMail(
             recipient: user.email, subject: subject,

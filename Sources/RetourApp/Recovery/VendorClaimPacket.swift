@@ -108,6 +108,12 @@ enum VendorClaimPacket {
         return archive.finish()
     }
 
+    /// The packet as a download.
+    static func response(_ claim: VendorClaim, req: Request) async throws -> Response {
+        Documents.response(
+            try await zip(claim, texts: req.texts, req: req), filename: "\(claim.number).zip", type: .zip)
+    }
+
     /// A stored file's bytes, from whichever store holds them.
     private static func bytes(_ digest: String, req: Request) async throws -> Data {
         let response = try await req.application.fileStore.stream(digest, for: req)

@@ -201,9 +201,7 @@ struct VendorClaimsPageController: RouteCollection {
     }
 
     @Sendable func packet(req: Request) async throws -> Response {
-        let claim = try await claim(req)
-        let data = try await VendorClaimPacket.zip(claim, texts: req.texts, req: req)
-        return Documents.response(data, filename: "\(claim.number).zip", type: .zip)
+        try await VendorClaimPacket.response(try await claim(req), req: req)
     }
 
     @Sendable func packingList(req: Request) async throws -> Response {

@@ -72,7 +72,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
         let body = try req.content.decode(ReplacementBody.self)
         guard body.status == ReplacementStatus.shipped.rawValue else {
             throw Refusal.invalid([
-                FieldError("status", message: Message("recovery.chooseOneOf", ["choices": "shipped"]))
+                FieldError("status", message: Message("validation.chooseOneOf", ["choices": "shipped"]))
             ])
         }
         let shipped = try await Replacements.ship(
@@ -91,7 +91,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
                     FieldError(
                         "units/\(index)/disposition",
                         message: Message(
-                            "recovery.chooseOneOf",
+                            "validation.chooseOneOf",
                             ["choices": .text(Disposition.allCases.map(\.rawValue).joined(separator: ", "))])))
             }
             let grade = unit.grade
@@ -100,7 +100,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
                     FieldError(
                         "units/\(index)/grade",
                         message: Message(
-                            "recovery.chooseOneOf",
+                            "validation.chooseOneOf",
                             ["choices": .text(Grade.allCases.map(\.rawValue).joined(separator: ", "))])))
             }
             if let disposition {
@@ -123,7 +123,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
                     FieldError(
                         "state",
                         message: Message(
-                            "recovery.chooseOneOf",
+                            "validation.chooseOneOf",
                             ["choices": .text(VendorClaimList.allCases.map(\.rawValue).joined(separator: ", "))]))
                 ])
             }
@@ -182,8 +182,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
         guard let claim = try await req.vendorRecovery.claim(number: number, today: req.today) else {
             throw Refusal.notFound()
         }
-        let data = try await VendorClaimPacket.zip(claim, texts: req.texts, req: req)
-        return Documents.response(data, filename: "\(claim.number).zip", type: .zip)
+        return try await VendorClaimPacket.response(claim, req: req)
     }
 
     struct ReportRow: Content {
@@ -235,8 +234,8 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
 
     @Sendable func report(req: Request) async throws -> Report {
         let (from, to) = try Self.period(req)
-        let rows = try await RecoveryFigures(store: req.vendorRecovery, today: req.today).rows(
-            from: from, to: to, byMonth: false)
+        let rows = try await RecoveryFigures(store: req.vendorRecovery, today: req.today).figures(from: from, to: to)
+            .rows(byMonth: false)
         return Report(from: from.iso, to: to.iso, brands: rows.map(ReportRow.init))
     }
 

@@ -113,7 +113,8 @@ public struct RecordDisposition: Sendable {
             if let note = input.note, note.count > Self.maximumNote {
                 errors.append(
                     FieldError(
-                        at + "/note", message: Message("recovery.noteTooLong", ["maximum": "\(Self.maximumNote)"])))
+                        at + "/note",
+                        message: Message("validation.atMostCharacters", ["maximum": "\(Self.maximumNote)"])))
             }
             var markedOn = today
             var expected: Money?

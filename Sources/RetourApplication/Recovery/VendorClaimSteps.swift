@@ -87,7 +87,9 @@ public struct VendorClaimSteps: Sendable {
             throw Refusal.invalid([FieldError(field, message: Message("recovery.required"))])
         }
         if trimmed.count > maximum {
-            throw Refusal.invalid([FieldError(field, message: Message("recovery.tooLong", ["maximum": "\(maximum)"]))])
+            throw Refusal.invalid([
+                FieldError(field, message: Message("validation.atMostCharacters", ["maximum": "\(maximum)"]))
+            ])
         }
         return trimmed
     }
@@ -105,14 +107,13 @@ public struct RecoveryFigures: Sendable {
         self.today = today
     }
 
-    public func rows(from: CalendarDay, to: CalendarDay, byMonth: Bool) async throws -> [RecoveryReport.Row] {
+    /// The report's figures for reseller credits dated `from` to `to`, read once.
+    public func figures(from: CalendarDay, to: CalendarDay) async throws -> RecoveryReport.Figures {
         guard from <= to, from.days(until: to) <= Self.longestPeriodDays else {
             throw Refusal.invalid([
                 FieldError("to", message: Message("recovery.period", ["days": "\(Self.longestPeriodDays)"]))
             ])
         }
-        let figures = try await store.recoveryFigures(from: from, to: to, today: today)
-        return RecoveryReport.rows(
-            credits: figures.credits, shares: figures.shares, claims: figures.claims, byMonth: byMonth)
+        return try await store.recoveryFigures(from: from, to: to, today: today)
     }
 }

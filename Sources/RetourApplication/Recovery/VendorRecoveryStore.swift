@@ -20,10 +20,7 @@ public protocol VendorRecoveryStore: Sendable {
     /// The request with what its units' disposition depends on, read without a lock (for a page).
     func subject(requestNumber: String) async throws -> DispositionSubject?
     /// The report's inputs for reseller credits dated `from` to `to`.
-    func recoveryFigures(from: CalendarDay, to: CalendarDay, today: CalendarDay) async throws -> (
-        credits: [RecoveryReport.ResellerCredits], shares: [RecoveryReport.ClaimShare],
-        claims: [RecoveryReport.ClaimState]
-    )
+    func recoveryFigures(from: CalendarDay, to: CalendarDay, today: CalendarDay) async throws -> RecoveryReport.Figures
 }
 
 /// The steps a use case takes inside one transaction of `VendorRecoveryStore`.

@@ -91,6 +91,24 @@ public enum RecoveryReport {
         }
     }
 
+    /// What the report is made of, read once: the rows per brand and per brand and month both come
+    /// from it.
+    public struct Figures: Sendable, Hashable {
+        public var credits: [ResellerCredits]
+        public var shares: [ClaimShare]
+        public var claims: [ClaimState]
+
+        public init(credits: [ResellerCredits], shares: [ClaimShare], claims: [ClaimState]) {
+            self.credits = credits
+            self.shares = shares
+            self.claims = claims
+        }
+
+        public func rows(byMonth: Bool) -> [Row] {
+            RecoveryReport.rows(credits: credits, shares: shares, claims: claims, byMonth: byMonth)
+        }
+    }
+
     /// Rows per brand and month (`byMonth`) or per brand, sorted by brand and month. A claim's
     /// received credit is shared among its months in proportion to what each expects, so the parts
     /// add up to the whole to the cent.
