@@ -630,6 +630,12 @@ def main():
                                 f"/requests/{number}", "/login"]
                         + [f"/backoffice/vendor-claims/{c['number']}" for c in claims]
                         + [f"/requests/{c['units'][0]['request']}" for c in claims if c["units"]])
+    # A manufacturer's return terms on the admin page (the demo's Logitech has them).
+    _, _, policies = admin.get("/admin/policies")
+    terms = re.findall(rb'href="(/admin/brands/[0-9]+/vendor-returns)"', policies)
+    check(bool(terms), "the rules page links no brand's return terms")
+    forms += fuzz_forms(admin, [t.decode() for t in terms[:2]])
+    fuzz_pages(admin, ["/admin/brands/{}/vendor-returns"])
     # The account pages of a login no other part of this stage uses (ending its other sessions and
     # tokens is one of the forms); the forgotten-password form as anyone may send it.
     piet = Browser()
