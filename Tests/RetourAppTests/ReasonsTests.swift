@@ -25,7 +25,7 @@ extension AppTests {
             let response = try await app.testing().sendRequest(.GET, "/api/v1/lines/\(line)/reasons", headers: headers)
             #expect(response.status == .ok, "\(response.body.string)")
             let list = try response.json()["reasons"] as? [[String: Any]] ?? []
-            #expect(list.count == 14)
+            #expect(list.count == ReasonID.allCases.count)
             return Dictionary(uniqueKeysWithValues: list.map { ($0["id"] as? String ?? "", $0) })
         }
 
@@ -121,7 +121,7 @@ extension AppTests {
                 let search = try await browser.get("/search?numberType=invoice&number=0962277401").body.string
                 #expect(search.contains("data-src=\"/search/lines/\(id)/reasons\""))
                 let html = try await browser.get("/search/lines/\(id)/reasons").body.string
-                #expect(html.components(separatedBy: "<li class=\"reason").count - 1 == 14)
+                #expect(html.components(separatedBy: "<li class=\"reason").count - 1 == ReasonID.allCases.count)
                 #expect(html.contains("data-reason=\"commercial_return\" data-enabled=\"false\""))
                 #expect(html.contains("data-reason=\"buyback\" data-enabled=\"true\""))
                 #expect(html.contains("href=\"/register/\(id)?reason=buyback\""))

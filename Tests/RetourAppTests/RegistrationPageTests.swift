@@ -29,7 +29,7 @@ extension AppTests {
                     html.contains(
                         "Geef een gedetailleerde klachtomschrijving. Het artikel dient technisch defect te zijn."))
                 #expect(html.contains("<svg"))
-                #expect(html.components(separatedBy: "name=\"switchTo\"").count - 1 == 14)
+                #expect(html.components(separatedBy: "name=\"switchTo\"").count - 1 == ReasonID.allCases.count)
 
                 // Switching keeps what coincides: the comment typed for buy back survives on product complaint.
                 let switched = try await browser.post(

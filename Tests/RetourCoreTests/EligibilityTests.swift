@@ -25,15 +25,15 @@ import Testing
         }!
     }
 
-    @Test func allFourteenReasonsInTheScreensOrder() {
+    @Test func everyReasonOfTheTableInTheScreensOrderTheManualsFourteenAmongThem() {
         let verdicts = Eligibility.evaluate(Self.line(), policy: .standard, today: Self.invoiceDay)
-        #expect(
-            verdicts.map(\.reason.rawValue) == [
-                "defect", "doa", "commercial_return", "wrongly_ordered", "buyback", "wrong_delivery",
-                "too_much_delivered",
-                "product_complaint", "transport_damage", "concealed_damage", "shortage", "missing_accessories",
-                "wrong_invoicing", "license_return",
-            ])
+        #expect(verdicts.map(\.reason) == Reason.catalogue.map(\.id))
+        let manual = [
+            "defect", "doa", "commercial_return", "wrongly_ordered", "buyback", "wrong_delivery", "too_much_delivered",
+            "product_complaint", "transport_damage", "concealed_damage", "shortage", "missing_accessories",
+            "wrong_invoicing", "license_return",
+        ]
+        #expect(verdicts.map(\.reason.rawValue).filter(manual.contains) == manual)
     }
 
     @Test(arguments: [
@@ -176,7 +176,7 @@ import Testing
         #expect(licence.first { $0.reason == .defect }?.refusal == .licenceArticle)
         let hardware = Eligibility.evaluate(Self.line(), policy: .standard, today: Self.invoiceDay.adding(days: 1))
         #expect(hardware.first { $0.reason == .licenseReturn }?.refusal == .notALicence)
-        #expect(hardware.filter(\.enabled).count == 13)
+        #expect(hardware.filter(\.enabled).map(\.reason) == Reason.catalogue.map(\.id).filter { $0 != .licenseReturn })
     }
 
     @Test func aFullyHeldLineLeavesOpenOnlyTheClaimsThatHoldNothing() {
@@ -249,7 +249,11 @@ import Testing
                 .defect, .doa, .commercialReturn, .wronglyOrdered,
             ])
         #expect(Set(outcomes.filter { $0.value == .claim }.keys) == [.shortage, .wrongInvoicing, .licenseReturn])
-        #expect(outcomes.filter { $0.value == .inReview }.count == 7)
+        #expect(
+            Set(outcomes.filter { $0.value == .inReview }.keys).isSuperset(of: [
+                .buyback, .wrongDelivery, .tooMuchDelivered, .productComplaint, .transportDamage, .concealedDamage,
+                .missingAccessories,
+            ]))
     }
 
     @Test func policyValuesAreDataNotCode() {
