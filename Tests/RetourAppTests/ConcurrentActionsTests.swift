@@ -29,7 +29,7 @@ extension AppTests {
                 let notes = try await ReturnRequest.query(on: app.db).filter(\.$creditNoteNumber != nil).all()
                 #expect(notes.map(\.creditNoteNumber) == ["CN\(testDay.year)-000001"])
                 struct Row: Decodable { var value: Int }
-                let sequence = try await (app.db as! any SQLDatabase).raw(
+                let sequence = try await app.db.sql.raw(
                     "SELECT value FROM number_sequences WHERE name = 'credit_note'"
                 ).first(decoding: Row.self)
                 #expect(sequence?.value == 1, "no number was drawn and thrown away")
@@ -62,7 +62,7 @@ extension AppTests {
                 #expect(try await OutboxMail.query(on: app.db).count() == mailsBefore + 1)
                 struct Row: Decodable { var value: Int }
                 let before = try await ReturnRequest.query(on: app.db).filter(\.$rmaNumber != nil).count()
-                let sequence = try await (app.db as! any SQLDatabase).raw(
+                let sequence = try await app.db.sql.raw(
                     "SELECT value FROM number_sequences WHERE name = 'rma'"
                 ).first(decoding: Row.self)
                 #expect(sequence?.value == before, "one RMA number per request that has one, no gaps")

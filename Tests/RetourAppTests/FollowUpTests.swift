@@ -313,7 +313,7 @@ extension AppTests {
             }
             do {
                 if databaseURL != nil {
-                    let sql = apps[0].db as! any SQLDatabase
+                    let sql = apps[0].db.sql
                     try await sql.raw("DROP SCHEMA public CASCADE").run()
                     try await sql.raw("CREATE SCHEMA public").run()
                 }

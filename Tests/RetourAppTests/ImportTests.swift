@@ -83,7 +83,7 @@ extension AppTests {
                 let serials = ["S\\1", "S\t2", "\\N"]
                 let first = try await app.postJSON("/api/v1/import", try document(serials), token: admin)
                 #expect(first.status == .ok, "\(first.body.string)")
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 struct Line: Decodable, Equatable {
                     var customer_item_number: String?
                     var customer_order_number: String?
@@ -115,7 +115,7 @@ extension AppTests {
         @Test func aFirstImportRebuildsTheIndexesItSetAside() async throws {
             try await withRetour { app in
                 let admin = try await seedAdmin(app)
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 struct Index: Decodable, Hashable {
                     var name: String
                     var definition: String
@@ -154,7 +154,7 @@ extension AppTests {
                 // On PostgreSQL a line sent again unchanged keeps its row version: the daily load of
                 // the same history writes nothing; a changed line is written.
                 if !app.db.isSQLite {
-                    let sql = app.db as! any SQLDatabase
+                    let sql = app.db.sql
                     struct Version: Decodable {
                         var version: String
                         var quantity: Int
@@ -337,14 +337,14 @@ extension AppTests {
                 if app.db.isSQLite {
                     // The import left SQLite the statistics its planner needs at this size.
                     struct Count: Decodable { var total: Int }
-                    let statistics = try await (app.db as! any SQLDatabase).raw(
+                    let statistics = try await app.db.sql.raw(
                         "SELECT COUNT(*) AS total FROM sqlite_stat1 WHERE tbl = 'invoice_lines'"
                     ).first(decoding: Count.self)
                     #expect(statistics?.total ?? 0 > 0)
                 } else {
                     // PostgreSQL analysed the tables at the end of the import, not whenever autovacuum would.
                     struct Analysed: Decodable { var analysed: Bool }
-                    let row = try await (app.db as! any SQLDatabase).raw(
+                    let row = try await app.db.sql.raw(
                         "SELECT last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE relname = 'invoice_lines'"
                     ).first(decoding: Analysed.self)
                     #expect(row?.analysed == true)

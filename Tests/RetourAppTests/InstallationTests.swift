@@ -95,7 +95,7 @@ extension AppTests {
                     try FileManager.default.removeItem(
                         atPath: LocalFileStore(root: app.config.filesDirectory).path(attachment.sha256))
                 } else {
-                    try await (app.db as! any SQLDatabase).delete(from: "stored_file_parts")
+                    try await app.db.sql.delete(from: "stored_file_parts")
                         .where("digest", .equal, attachment.sha256).run()
                 }
                 let api = try await app.get("/api/v1/attachments/\(id)", token: jan)

@@ -59,6 +59,15 @@ extension AppTests {
             }
         }
 
+        /// The Fluent database is seen as SQL in one place (`Database.sql`), never cast where it is used.
+        @Test func theDatabaseBecomesSQLInOnePlace() throws {
+            let app = try Self.files(in: "RetourApp")
+            #expect(app.filter { $0.text.contains("as? any SQLDatabase") }.map(\.name) == ["Storage/SQLAccess.swift"])
+            for (name, text) in app {
+                #expect(!text.contains("as! any SQLDatabase") && !text.contains("as! SQLDatabase"), "\(name) casts")
+            }
+        }
+
         /// A use case refuses with the core's `Refusal`; the HTTP status of a refusal is decided in
         /// one file of the web adapter.
         @Test func aRefusalBecomesAStatusInOnePlace() throws {

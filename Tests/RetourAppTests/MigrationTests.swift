@@ -28,7 +28,7 @@ extension AppTests {
                 apps.append(app)
             }
             if databaseURL != nil {
-                let sql = apps[0].db as! any SQLDatabase
+                let sql = apps[0].db.sql
                 try await sql.raw("DROP SCHEMA public CASCADE").run()
                 try await sql.raw("CREATE SCHEMA public").run()
             }
@@ -38,7 +38,7 @@ extension AppTests {
                 async let one: Void = migrateGuarded(first)
                 async let two: Void = migrateGuarded(second)
                 _ = try await (one, two)
-                let sql = first.db as! any SQLDatabase
+                let sql = first.db.sql
                 struct Count: Decodable { var total: Int }
                 let applied = try await sql.raw("SELECT COUNT(*) AS total FROM _fluent_migrations").first(
                     decoding: Count.self)
@@ -71,7 +71,7 @@ extension AppTests {
             do {
                 try await migrateGuarded(apps[0])
                 struct Mode: Decodable { var journal_mode: String }
-                let mode = try await (apps[0].db as! any SQLDatabase).raw("PRAGMA journal_mode").first(
+                let mode = try await (apps[0].db.sql).raw("PRAGMA journal_mode").first(
                     decoding: Mode.self)
                 #expect(mode?.journal_mode == "wal")
                 // Forty writers on two connection pools.
@@ -125,7 +125,7 @@ extension AppTests {
                     "companies", "users", "invoices", "invoice_lines", "serial_numbers", "policy_versions",
                     "cart_positions", "requests", "request_events", "claimed_serials", "audit_events",
                 ] {
-                    counts[table] = try await (app.db as! any SQLDatabase).raw(
+                    counts[table] = try await app.db.sql.raw(
                         "SELECT COUNT(*) AS total FROM \(ident: table)"
                     ).first(decoding: Count.self)?.total
                 }
@@ -137,14 +137,14 @@ extension AppTests {
                 try await configure(
                     yesterday, config: config, migrations: Array(retourMigrations.prefix(Self.released)))
                 if databaseURL != nil {
-                    let sql = yesterday.db as! any SQLDatabase
+                    let sql = yesterday.db.sql
                     try await sql.raw("DROP SCHEMA public CASCADE").run()
                     try await sql.raw("CREATE SCHEMA public").run()
                 }
                 try await migrateGuarded(yesterday)
                 try await loadFixtures(yesterday)
                 // A cart position as yesterday's code wrote it: its JSON documents as text.
-                let sql = yesterday.db as! any SQLDatabase
+                let sql = yesterday.db.sql
                 struct ID: Decodable { var id: Int }
                 let user = try await sql.raw("SELECT id FROM users WHERE email = 'jan@pcpartner.nl'").first(
                     decoding: ID.self)
@@ -216,7 +216,7 @@ extension AppTests {
                 // All the way down and up again.
                 try await today.autoRevert()
                 struct Count: Decodable { var total: Int }
-                let tables = try await (today.db as! any SQLDatabase).raw(
+                let tables = try await today.db.sql.raw(
                     databaseURL == nil
                         ? "SELECT COUNT(*) AS total FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_fluent_migrations'"
                         : "SELECT COUNT(*) AS total FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_fluent_migrations'"

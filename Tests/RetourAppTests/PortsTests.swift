@@ -96,7 +96,7 @@ extension AppTests {
                 #expect(first.status == .created, "\(first.body.string)")
                 let again = try await RegistrationTests.upload(app, png, name: "nog-eens.png", token: jan)
                 #expect(again.status == .created)
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 struct Count: Decodable { var count: Int }
                 func count(_ table: String) async throws -> Int {
                     try await sql.raw("SELECT COUNT(*) AS count FROM \(ident: table)").first(decoding: Count.self)?
@@ -158,7 +158,7 @@ extension AppTests {
                 #expect(FileManager.default.fileExists(atPath: local.path(named)), "copied, not moved")
                 #expect(FileManager.default.fileExists(atPath: local.path(foreign)), "a file it does not name stays")
                 #expect(try await DatabaseFileStore.takeOver(local, on: app.db) == 0)
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 struct Part: Decodable { var bytes: Data }
                 let parts = try await sql.select().column("bytes").from("stored_file_parts")
                     .where("digest", .equal, named).all(decoding: Part.self)

@@ -13,7 +13,7 @@ extension AppTests {
     @Suite struct RetentionTests {
         static func count(_ app: Application, _ table: String) async throws -> Int {
             struct Row: Decodable { var total: Int }
-            return try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS total FROM \(ident: table)")
+            return try await app.db.sql.raw("SELECT COUNT(*) AS total FROM \(ident: table)")
                 .first(decoding: Row.self)?.total ?? 0
         }
 
@@ -119,7 +119,7 @@ extension AppTests {
                 #expect(try await PersonalData.erase(email: email, now: app.clock.now, on: app.db) == .notFound)
 
                 // The database: no text column holds the name or the e-mail.
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 for column in try await PersonalData.textColumns(sql) {
                     for needle in [name, email] {
                         struct Row: Decodable { var total: Int }

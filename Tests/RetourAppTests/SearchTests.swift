@@ -199,7 +199,7 @@ extension AppTests {
             try await withRetour(fixtures: true) { app in
                 let user = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
                 let companyID = try #require(user.companyID)
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 let searches = try await ExplainCommand.searches(of: companyID, today: app.today, on: sql)
                 #expect(searches.contains { $0.0.hasPrefix("by serial") }, "\(searches.map(\.0))")
                 #expect(searches.count >= 6)
@@ -221,7 +221,7 @@ extension AppTests {
             try await withRetour(fixtures: true) { app in
                 let user = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
                 let companyID = try #require(user.companyID)
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 struct Found: Decodable, Equatable {
                     var total: Int
                     var id: Int?

@@ -445,7 +445,7 @@ extension AppTests {
                     config: app.config, now: app.clock.now.addingTimeInterval(86_400 * 365 * 8), today: later,
                     on: app.db)
                 #expect(try await ReturnRequest.query(on: app.db).filter(\.$number == number).count() == 0)
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 struct Count: Decodable { var total: Int }
                 for table in ["unit_dispositions", "vendor_claims", "vendor_claim_credits"] {
                     let left = try await sql.raw("SELECT COUNT(*) AS total FROM \(ident: table)").first(

@@ -256,7 +256,7 @@ extension AppTests {
                 // The invariants after a year.
                 let app = year.app
                 let agent = try await app.token("rma@retour.example")
-                let sql = app.db as! any SQLDatabase
+                let sql = app.db.sql
                 // Every attachment a request names downloads with its digest.
                 var checked = 0
                 for attachment in try await Attachment.query(on: app.db).all() {

@@ -15,7 +15,7 @@ enum OperationsController {
         app.get("readyz") { req async throws -> HealthAnswer in
             do {
                 struct Row: Decodable { var total: Int }
-                let sql = req.db as! any SQLDatabase
+                let sql = req.db.sql
                 let row = try await sql.raw(
                     "SELECT COUNT(*) AS total FROM _fluent_migrations WHERE name = \(bind: retourMigrations.last?.name ?? "")"
                 ).first(decoding: Row.self)

@@ -68,7 +68,7 @@ struct CreateAPIKeys: AsyncMigration {
             .field("window_count", .int, .required)
             .unique(on: "key_hash")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "api_keys_company").on(APIKey.schema).column("company_id").column("id").run()
     }
 
@@ -87,7 +87,7 @@ struct BindAPIKeysToTheirRole: AsyncMigration {
         try await database.schema(APIKey.schema).field("previous_count", .int, .required, .sql(.default(0))).update()
         // Keys made before: the role their maker has now, if the maker is still in the key's
         // company (or, for the distributor's keys, in none); otherwise none, so they end.
-        try await (database as! any SQLDatabase).raw(
+        try await database.sql.raw(
             """
             UPDATE api_keys SET role = (SELECT u.role FROM users u WHERE u.id = api_keys.user_id
                 AND ((api_keys.company_id IS NULL AND u.company_id IS NULL) OR u.company_id = api_keys.company_id))

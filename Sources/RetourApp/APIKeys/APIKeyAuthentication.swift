@@ -33,7 +33,7 @@ enum APIKeys {
         // SQLite has one writer: the update queues with the other writers instead of meeting
         // "database is locked" (PostgreSQL takes it as it comes). Every SET reads the row as it was.
         let use: @Sendable (any Database) async throws -> Used? = { db in
-            try await (db as! any SQLDatabase).raw(
+            try await db.sql.raw(
                 """
                 UPDATE api_keys SET last_used_at = \(bind: now),
                        previous_count = CASE WHEN window_start = \(bind: window) THEN previous_count

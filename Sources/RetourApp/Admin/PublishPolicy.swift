@@ -37,7 +37,7 @@ struct PublishPolicy {
         return try await database.writeTransaction { db in
             if !db.isSQLite {
                 // Two administrators publishing at once would both take the same next number.
-                try await (db as! any SQLDatabase).raw("LOCK TABLE policy_versions IN EXCLUSIVE MODE").run()
+                try await db.sql.raw("LOCK TABLE policy_versions IN EXCLUSIVE MODE").run()
             }
             let latest = try await PolicyVersion.query(on: db).sort(\.$version, .descending).first()?.version ?? 0
             let record = PolicyVersion()

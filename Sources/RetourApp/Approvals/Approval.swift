@@ -45,7 +45,7 @@ struct CreateRightsAndApprovals: AsyncMigration {
             .field("message", .string)
             .field("submission", .string)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "approvals_company_status").on(Approval.schema)
             .column("company_id").column("status").column("created_at").run()
         try await sql.create(index: "approvals_user").on(Approval.schema).column("user_id").column("status").run()
@@ -54,7 +54,7 @@ struct CreateRightsAndApprovals: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.drop(index: "cart_positions_approval").run()
         try await database.schema(CartPosition.schema).deleteField("approval_id").update()
         try await database.schema(Approval.schema).delete()

@@ -7,7 +7,7 @@ struct CreateSessionsAndUniqueNumbers: AsyncMigration {
     var name: String { "RetourApp.CreateHardening" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         // A number handed out twice would send two resellers' goods to one box; the database refuses it.
         try await sql.create(index: "requests_rma_unique").on("requests").column("rma_number").unique().run()
         try await sql.create(index: "requests_credit_note_unique").on("requests").column("credit_note_number")
@@ -35,7 +35,7 @@ struct CreateSessionsAndUniqueNumbers: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await database.schema("web_sessions").delete()
         try await database.schema("upload_tokens").deleteField("position_id").update()
         try await sql.drop(index: "requests_credit_note_unique").run()

@@ -39,7 +39,7 @@ struct CreateOIDCSignIns: AsyncMigration {
             .field("used_at", .datetime)
             .unique(on: "state_hash")
             .create()
-        try await (database as! any SQLDatabase).create(index: "oidc_sign_ins_created").on(OIDCSignIn.schema)
+        try await database.sql.create(index: "oidc_sign_ins_created").on(OIDCSignIn.schema)
             .column("created_at").run()
     }
 

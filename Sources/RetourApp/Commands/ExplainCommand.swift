@@ -24,7 +24,7 @@ struct ExplainCommand: AsyncCommand {
             context.console.error("Name a reseller's login: explain --email E")
             throw ExitCode(2)
         }
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         for (name, search) in try await Self.searches(of: companyID, today: app.today, on: sql) {
             context.console.print("## \(name)")
             for line in try await Self.plan(LineQuery.statement(search, scope: .company(companyID)), on: sql) {

@@ -47,7 +47,7 @@ func revertGuarded(_ app: Application) async throws -> [String] {
     try await withMigrationLock(app) {
         struct Row: Decodable { var name: String }
         try await app.migrator.setupIfNeeded().get()
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let names = try await sql.raw(
             "SELECT name FROM _fluent_migrations WHERE batch = (SELECT MAX(batch) FROM _fluent_migrations) ORDER BY name"
         ).all(decoding: Row.self).map(\.name)
@@ -105,7 +105,7 @@ private func withMigrationLock<T: Sendable>(_ app: Application, _ work: @escapin
     if app.config.databaseURL != nil {
         // Session-level advisory locks belong to one connection: hold one for the whole run.
         return try await app.db.withConnection { connection in
-            let locked = connection as! any SQLDatabase
+            let locked = connection.sql
             try await locked.raw("SELECT pg_advisory_lock(7204161)").run()
             do {
                 let result = try await work()

@@ -39,7 +39,7 @@ enum GeneratedRecovery {
     static func load(on db: any Database, today: CalendarDay, now: Date, userEmail: String) async throws -> (
         requests: Int, claims: Int
     ) {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Count: Decodable { var total: Int }
         struct ID: Decodable { var id: Int }
         let existing =
@@ -69,7 +69,7 @@ enum GeneratedRecovery {
         let address = #"'{"street":"Handelsweg 1","postcode":"1000 AB","city":"Utrecht","country":"NL"}'"#
         let units = found
         let claimCount = try await db.writeTransaction { db -> Int in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             for part in units.chunked(chunk) {
                 let insert = sql.insert(into: "requests").columns(
                     "number", "status", "outcome", "reason", "line_id", "company_id", "user_id", "quantity", "serials",

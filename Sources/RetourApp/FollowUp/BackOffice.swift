@@ -186,7 +186,7 @@ enum ExpiryWorker {
         var expired = 0
         while true {
             let done = try await app.db.transaction { db -> Bool in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 guard
                     let row = try await sql.raw(
                         """
@@ -205,7 +205,7 @@ enum ExpiryWorker {
         let tomorrow = today.adding(days: 1).iso
         while true {
             let outcome = try await app.db.transaction { db -> Bool? in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 guard
                     let row = try await sql.raw(
                         """

@@ -32,7 +32,7 @@ struct CreateFollowUp: AsyncMigration {
             try await database.schema("requests").field(FieldKey(stringLiteral: name), type).update()
         }
 
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for (name, table, columns) in [
             ("events_request", "request_events", ["request_id", "at"]),
             ("requests_status_valid", "requests", ["status", "valid_until"]),
@@ -50,7 +50,7 @@ struct CreateFollowUp: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await database.schema("request_events").delete()
         for index in [
             "requests_status_valid", "requests_company_closed", "requests_credit_note", "requests_status_submitted",

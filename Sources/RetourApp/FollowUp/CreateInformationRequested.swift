@@ -10,7 +10,7 @@ struct CreateInformationRequested: AsyncMigration {
         try await database.schema("requests").field("information_requested", .bool).update()
         try await database.schema("requests").field("answered_at", .datetime).update()
         // Requests asked for information before this migration, and not answered since.
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw(
             """
             UPDATE requests SET information_requested = \(bind: true) WHERE status = 'in_review' AND EXISTS

@@ -70,7 +70,7 @@ enum RequestActions {
             try await record.save(on: db)
             if next == .rejected {
                 // A rejected request frees its serials for a new request.
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 try await sql.delete(from: "claimed_serials").where("request_id", .equal, try record.requireID()).run()
             }
             try await RequestEvent(
@@ -176,7 +176,7 @@ enum StatusLabels {
 enum NumberSequence {
     static func next(_ name: String, _ database: any Database) async throws -> Int64 {
         struct Row: Decodable { var value: Int64 }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard
             let row = try await sql.raw(
                 "UPDATE number_sequences SET value = value + 1 WHERE name = \(bind: name) RETURNING value"

@@ -123,7 +123,7 @@ struct Importer {
 
         let counts = try await database.writeTransaction { db in
             var errors = known
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let before = try await Self.rights(of: master.users.map(\.email), on: db)
             let writer = Writer(sql: sql, lineCopy: try await LineCopy.start(on: sql))
             var counts = ImportCounts()
@@ -211,7 +211,7 @@ struct Importer {
     /// whole of a large reseller's — and on PostgreSQL a week's search uses the company's date index
     /// straight after a large import, before autovacuum would have analysed the tables.
     static func refreshStatistics(_ database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         if database.isSQLite {
             try await sql.raw("PRAGMA optimize=0x10002").run()
         } else {
@@ -247,7 +247,7 @@ struct Importer {
         }
         var found: [String: Rights] = [:]
         for chunk in emails.chunked(batchSize) {
-            let rows = try await (db as! any SQLDatabase).select().columns(
+            let rows = try await db.sql.select().columns(
                 "id", "email", "role", "company_id", "active"
             )
             .from(User.schema).where("email", .in, Array(chunk)).all(decoding: Row.self)
@@ -263,7 +263,7 @@ struct Importer {
         let passwordHashes = try await passwords(of: batch.users)
         return try await database.transaction { db in
             let before = try await Self.rights(of: batch.users.map(\.email), on: db)
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let counts = try await Writer(sql: sql, lineCopy: try await LineCopy.start(on: sql)).write(
                 batch, passwordHashes: passwordHashes)
             try await Self.endSessionsOfChangedUsers(before, passwordHashes: passwordHashes, on: db)
@@ -282,7 +282,7 @@ struct Importer {
         struct Secret: Decodable { var secret: String }
         // A schema from before fingerprints (a test that migrates part of the list): every password
         // is hashed, none is fingerprinted.
-        let secret = try? await (database as! any SQLDatabase).raw("SELECT secret FROM installation")
+        let secret = try? await database.sql.raw("SELECT secret FROM installation")
             .first(decoding: Secret.self)?.secret
         var known: [String: String] = [:]
         struct Known: Decodable {
@@ -291,7 +291,7 @@ struct Importer {
         }
         if secret != nil {
             for chunk in given.map(\.email).chunked(Self.batchSize) {
-                let rows = try await (database as! any SQLDatabase).select().columns("email", "password_fingerprint")
+                let rows = try await database.sql.select().columns("email", "password_fingerprint")
                     .from(User.schema).where("email", .in, Array(chunk)).all(decoding: Known.self)
                 for row in rows { known[row.email] = row.password_fingerprint }
             }
@@ -320,7 +320,7 @@ struct Importer {
 
     private func unresolved(_ references: [ImportReference], on db: any Database) async throws -> [ImportError] {
         guard !references.isEmpty else { return [] }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var known: [ImportReference.Kind: Set<String>] = [:]
         for (kind, table, column) in [
             (ImportReference.Kind.company, "companies", "number"), (.brand, "brands", "name"),

@@ -78,7 +78,7 @@ extension IntegrationEvents {
         async throws
     {
         struct ID: Decodable { var id: Int }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         guard
             let claimID = try await sql.raw("SELECT id FROM vendor_claims WHERE number = \(bind: claim.number)")
                 .first(decoding: ID.self)?.id

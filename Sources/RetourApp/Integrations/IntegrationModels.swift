@@ -110,7 +110,7 @@ struct CreateIntegrations: AsyncMigration {
             .field("last_error", .string)
             .field("delivered_at", .datetime)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "integration_events_company").on(IntegrationEvent.schema)
             .column("company_id").column("sequence").run()
         try await sql.create(index: "webhooks_company").on(Webhook.schema).column("company_id").column("id").run()
@@ -124,11 +124,11 @@ struct CreateIntegrations: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: "requests_submitted_on").run()
+        try await database.sql.drop(index: "requests_submitted_on").run()
         try await database.schema(WebhookDelivery.schema).delete()
         try await database.schema(Webhook.schema).delete()
         try await database.schema(IntegrationEvent.schema).delete()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw("DELETE FROM number_sequences WHERE name = 'event'").run()
     }
 }

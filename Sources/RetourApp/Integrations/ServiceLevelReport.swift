@@ -72,7 +72,7 @@ struct ServiceLevelReport: Content {
     static func make(_ range: ClosedRange<CalendarDay>, clamped: Bool, timeZone: TimeZone, on db: any Database)
         async throws -> ServiceLevelReport
     {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Row: Decodable {
             var reason: String
             var outcome: String

@@ -62,7 +62,7 @@ enum WebhookWorker {
     /// ended (`JobClaims`) until its result is saved.
     static func claim(_ app: Application) async throws -> [Int] {
         let now = app.clock.now
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         for parked in try await JobClaims.parkUnfinished(in: WebhookDelivery.schema, now: now, on: sql) {
             app.logger.error("webhook delivery \(parked) parked: two attempts ended without a result")
         }

@@ -39,7 +39,7 @@ enum Housekeeping {
         rows += try await deleted(UploadToken.query(on: db).filter(\.$expiresAt < now.addingTimeInterval(-86_400)))
         let windowStart = Int64(now.timeIntervalSince1970) - Int64(app.config.loginThrottle.windowSeconds)
         rows += try await deleted(LoginFailure.query(on: db).filter(\.$at < windowStart))
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         try await sql.delete(from: "idempotency_keys").where(
             "created_at", .lessThan, now.addingTimeInterval(-7 * 86_400)
         )
@@ -60,7 +60,7 @@ enum Housekeeping {
     private static func unusedUploads(before: Date, on db: any Database) async throws -> Int {
         let candidates = try await Attachment.query(on: db).filter(\.$createdAt < before).sort(\.$createdAt)
             .limit(batchSize).all()
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var removed = 0
         for attachment in candidates {
             guard let id = attachment.id else { continue }

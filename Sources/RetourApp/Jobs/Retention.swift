@@ -12,7 +12,7 @@ enum Retention {
 
     /// Returns how many rows went.
     static func apply(config: AppConfig, now: Date, today: CalendarDay, on db: any Database) async throws -> Int {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var removed = 0
         let eventsBefore = now.addingTimeInterval(-Double(config.keepEventsDays) * 86_400)
         removed += try await deleteEvents(
@@ -36,7 +36,7 @@ enum Retention {
         ).all(decoding: ID.self).map(\.id)
         if !old.isEmpty {
             try await db.writeTransaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 while try await deleteEvents(
                     "SELECT id FROM integration_events WHERE request_id IN (\(binds: old))", on: sql) > 0
                 {}

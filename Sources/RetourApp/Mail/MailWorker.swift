@@ -58,7 +58,7 @@ enum MailWorker {
     /// ended (`JobClaims`) until its result is saved.
     static func claim(_ app: Application) async throws -> [Int] {
         let now = app.clock.now
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let skipLocked = app.config.databaseURL != nil ? " FOR UPDATE SKIP LOCKED" : ""
         for parked in try await JobClaims.parkUnfinished(in: OutboxMail.schema, now: now, on: sql) {
             app.logger.error("mail \(parked) parked: two attempts to send it ended without a result")

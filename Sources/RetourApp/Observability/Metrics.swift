@@ -58,7 +58,7 @@ enum RetourMetrics {
             var failed: Int
             var oldest: Date?
         }
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let outbox = try await sql.raw(
             """
             SELECT (SELECT COUNT(*) FROM mail_outbox WHERE status = 'pending') AS pending,

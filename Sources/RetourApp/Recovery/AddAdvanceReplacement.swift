@@ -18,12 +18,12 @@ struct AddAdvanceReplacement: AsyncMigration {
             ).update()
         }
         // The worker looks for shipped replacements by their deadline.
-        try await (database as! any SQLDatabase).create(index: "requests_replacement_due").on("requests")
+        try await database.sql.create(index: "requests_replacement_due").on("requests")
             .column("replacement_status").column("replacement_return_by").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: "requests_replacement_due").run()
+        try await database.sql.drop(index: "requests_replacement_due").run()
         for (name, _) in Self.columns {
             try await database.schema("requests").deleteField(.key(.init(stringLiteral: name))).update()
         }

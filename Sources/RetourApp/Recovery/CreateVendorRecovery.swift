@@ -50,7 +50,7 @@ struct CreateVendorRecovery: AsyncMigration {
             .field("at", .datetime, .required)
             .field("actor_id", .int, .references("users", "id", onDelete: .setNull))
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "vendor_claims_status").on("vendor_claims").column("status").column("opened_on")
             .run()
         try await sql.create(index: "vendor_claims_brand").on("vendor_claims").column("brand_id").column("status").run()
@@ -80,7 +80,7 @@ struct CreateVendorRecovery: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw("DELETE FROM integration_events WHERE request_id IS NULL").run()
         try await sql.delete(from: "number_sequences").where("name", .equal, "vendor_claim").run()
         try await sql.drop(index: "requests_credit_note_date").run()

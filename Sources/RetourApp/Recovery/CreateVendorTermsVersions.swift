@@ -14,7 +14,7 @@ struct CreateVendorTermsVersions: AsyncMigration {
             .field("changed_at", .datetime, .required)
             .field("changed_by", .int, .references("users", "id", onDelete: .setNull))
             .create()
-        try await (database as! any SQLDatabase).create(index: "vendor_terms_versions_brand")
+        try await database.sql.create(index: "vendor_terms_versions_brand")
             .on("vendor_terms_versions").column("brand_id").column("id").run()
     }
 

@@ -11,7 +11,7 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
     /// Writes the events of a claim (the event feed and webhook deliveries).
     let announcer: @Sendable (VendorClaimEvent, VendorClaim, Date, any Database) async throws -> Void
 
-    private var sql: any SQLDatabase { database as! any SQLDatabase }
+    private var sql: any SQLDatabase { database.sql }
 
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any VendorRecoveryWork) async throws -> T)
         async throws -> T
@@ -172,7 +172,7 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
                 invoicedPrice: Money(cents: line.unitPriceCents),
                 purchasePrice: article.purchasePriceCents.map(Money.init(cents:)),
                 listPrice: article.priceCents.map(Money.init(cents:))),
-            units: try await units(ofRequest: id, on: db as! any SQLDatabase))
+            units: try await units(ofRequest: id, on: db.sql))
     }
 
     private struct UnitRow: Decodable {
@@ -263,7 +263,7 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
     private struct Work: VendorRecoveryWork {
         let db: any Database
         let announcer: @Sendable (VendorClaimEvent, VendorClaim, Date, any Database) async throws -> Void
-        var sql: any SQLDatabase { db as! any SQLDatabase }
+        var sql: any SQLDatabase { db.sql }
 
         func lockSubject(requestNumber: String) async throws -> DispositionSubject? {
             guard let record = try await ReturnRequest.query(on: db).filter(\.$number == requestNumber).first() else {

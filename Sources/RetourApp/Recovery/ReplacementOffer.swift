@@ -18,7 +18,7 @@ enum ReplacementOffer {
             var brand: Bool?
             var company: Bool?
         }
-        let row = try await (db as! any SQLDatabase).raw(
+        let row = try await db.sql.raw(
             """
             SELECT b.advance_replacement AS brand, c.advance_replacement AS company
             FROM invoice_lines l JOIN articles a ON a.id = l.article_id JOIN brands b ON b.id = a.brand_id

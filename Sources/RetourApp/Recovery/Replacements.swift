@@ -78,7 +78,7 @@ enum Replacements {
         while true {
             let step = try await app.db.writeTransaction { db -> AdvanceReplacement.Due?? in
                 guard
-                    let row = try await (db as! any SQLDatabase).raw(
+                    let row = try await db.sql.raw(
                         """
                         SELECT id FROM requests WHERE replacement_status = 'shipped' AND replacement_return_by <= \(bind: soon)
                           AND (replacement_return_by < \(bind: today.iso) OR replacement_reminded IS NULL

@@ -130,7 +130,7 @@ struct BulkRegistration {
             var invoice_number: String
             var position: Int
         }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var found: [String: Int] = [:]
         for start in stride(from: 0, to: invoices.count, by: 500) {
             let chunk = Array(invoices[start..<min(start + 500, invoices.count)])

@@ -17,7 +17,7 @@ struct LineClaims {
     private static let total = SQLRaw("CAST(SUM(quantity) AS BIGINT)")
 
     static func requests(onLine lineID: Int, on database: any Database) async throws -> LineClaims {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         struct Sum: Decodable { var total: Int? }
         let statuses = RequestStatus.holdingClaims.map(\.rawValue)
         let total =
@@ -38,7 +38,7 @@ struct LineClaims {
     /// left out).
     static func requests(onLines ids: [Int], on database: any Database) async throws -> [Int: LineClaims] {
         guard !ids.isEmpty else { return [:] }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let statuses = RequestStatus.holdingClaims.map(\.rawValue)
         var claims: [Int: LineClaims] = [:]
         struct Sum: Decodable {

@@ -15,7 +15,7 @@ struct CreateJSONColumns: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         guard !database.isSQLite else { return }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for (table, column) in Self.columns {
             try await sql.raw(
                 "ALTER TABLE \(ident: table) ALTER COLUMN \(ident: column) TYPE jsonb USING \(ident: column)::jsonb"
@@ -25,7 +25,7 @@ struct CreateJSONColumns: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         guard !database.isSQLite else { return }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for (table, column) in Self.columns {
             try await sql.raw(
                 "ALTER TABLE \(ident: table) ALTER COLUMN \(ident: column) TYPE text USING \(ident: column)::text"

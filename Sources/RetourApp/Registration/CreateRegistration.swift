@@ -104,7 +104,7 @@ struct CreateRegistration: AsyncMigration {
             .unique(on: "token_hash")
             .create()
 
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for (name, table, columns) in [
             ("attachments_user", "attachments", ["user_id"]), ("attachments_token", "attachments", ["upload_token"]),
             ("cart_user", "cart_positions", ["user_id"]), ("cart_line", "cart_positions", ["line_id"]),

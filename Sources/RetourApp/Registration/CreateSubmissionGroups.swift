@@ -8,7 +8,7 @@ struct CreateSubmissionGroups: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         try await database.schema("requests").field("submission", .string).update()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         // Requests from before: each is its own submission.
         try await sql.raw("UPDATE requests SET submission = number WHERE submission IS NULL").run()
         try await sql.create(index: "requests_company_submission").on("requests").column("company_id")
@@ -16,7 +16,7 @@ struct CreateSubmissionGroups: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.drop(index: "requests_company_submission").run()
         try await database.schema("requests").deleteField("submission").update()
     }

@@ -141,7 +141,7 @@ struct SubmitCart {
             var status: Int
             var response: JSONColumn<SubmissionAnswer>
         }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard
             let row = try await sql.select().columns("status", "response").from("idempotency_keys")
                 .where("user_id", .equal, userID).where("key", .equal, key).first(decoding: Row.self)
@@ -150,7 +150,7 @@ struct SubmitCart {
     }
 
     func submitLocked(userID: Int, db: any Database) async throws -> SubmissionAnswer {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         if !db.isSQLite {
             // The user's own cart first: a second submission of it waits here.
             try await sql.raw("SELECT id FROM cart_positions WHERE user_id = \(bind: userID) ORDER BY id FOR UPDATE")

@@ -59,7 +59,7 @@ enum LineFactsQuery {
 
     /// One line's facts, if `scope` may see it.
     static func line(_ id: Int, scope: CompanyScope, on database: any Database) async throws -> LineFacts? {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard let row = try await sql.raw(select + " WHERE l.id = \(bind: id)").first(decoding: Row.self),
             scope.allows(row.company_id)
         else { return nil }
@@ -68,7 +68,7 @@ enum LineFactsQuery {
 
     /// The facts of the company's lines among `ids`, by line id.
     static func lines(_ ids: [Int], companyID: Int, on database: any Database) async throws -> [Int: LineFacts] {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         var found: [Int: LineFacts] = [:]
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
@@ -82,7 +82,7 @@ enum LineFactsQuery {
 
     /// The facts of every line invoiced from `since` on, at most `limit`.
     static func invoiced(since: CalendarDay, limit: Int, on database: any Database) async throws -> [LineFacts] {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let rows = try await sql.raw(
             select + " WHERE l.invoice_date >= \(bind: since.iso) ORDER BY l.id LIMIT \(literal: limit)"
         ).all(decoding: Row.self)

@@ -21,7 +21,7 @@ struct CreateCaseInsensitiveNumbers: AsyncMigration {
     ]
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for index in Self.indexes {
             try await sql.raw(
                 "CREATE INDEX \(ident: index.name) ON \(ident: index.table) (UPPER(\(ident: index.column)))"
@@ -30,7 +30,7 @@ struct CreateCaseInsensitiveNumbers: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for index in Self.indexes { try await sql.drop(index: index.name).run() }
     }
 }

@@ -17,7 +17,7 @@ struct CreateCompanyFirstIndexes: AsyncMigration {
     ]
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for index in Self.indexes {
             try await sql.raw(
                 "CREATE INDEX \(ident: index.name) ON invoice_lines (\(unsafeRaw: index.expression))"
@@ -26,7 +26,7 @@ struct CreateCompanyFirstIndexes: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for index in Self.indexes { try await sql.drop(index: index.name).run() }
     }
 }

@@ -16,12 +16,12 @@ struct DropUnusedNumberIndexes: AsyncMigration {
     ]
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for index in Self.indexes { try await sql.drop(index: index.name).run() }
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for index in Self.indexes {
             try await sql.create(index: index.name).on(index.table).column(index.column).run()
         }

@@ -50,7 +50,7 @@ enum LineQuery {
     static func run(_ search: LineSearch, scope: CompanyScope, on database: any Database, prepared: Bool = true)
         async throws -> LineSearchResult
     {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         struct Row: Decodable {
             var id: Int
             var invoice_number: String
@@ -249,7 +249,7 @@ private struct FollowUps {
             rows = try answer.map { try $0.decode(model: Row.self) }
         } else {
             let statuses = RequestStatus.holdingClaims.map(\.rawValue)
-            rows = try await (database as! any SQLDatabase).raw(
+            rows = try await database.sql.raw(
                 """
                 SELECT line_id, 0 AS kind, number AS value, 0 AS amount, id AS ordering
                   FROM serial_numbers WHERE line_id IN (\(binds: ids))

@@ -51,7 +51,7 @@ struct AddForeignKeys: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         try await database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             try await Self.releaseDanglingReferences(sql)
             if db.isSQLite {
                 try await Self.rebuildOnSQLite(sql) { table, create in
@@ -69,7 +69,7 @@ struct AddForeignKeys: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if db.isSQLite {
                 try await Self.rebuildOnSQLite(sql) { table, create in
                     Self.references.filter { $0.table == table }.reduce(create) { text, reference in

@@ -68,7 +68,7 @@ enum Backup {
         -> Manifest
     {
         let copy = staging + "/" + sqliteName
-        try await (app.db as! any SQLDatabase).raw("VACUUM INTO \(bind: copy)").run()
+        try await app.db.sql.raw("VACUUM INTO \(bind: copy)").run()
         // Everything else is read from the copy: the snapshot, not the live database.
         let connection = try await SQLiteConnection.open(storage: .file(path: copy), logger: app.logger)
         defer { Task { try? await connection.close() } }
@@ -99,7 +99,7 @@ enum Backup {
     {
         guard let url = app.config.databaseURL else { throw Failure("no DATABASE_URL") }
         return try await app.db.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
             let snapshot = try await sql.raw("SELECT pg_export_snapshot() AS id").first()?.decode(
                 column: "id", as: String.self)
@@ -177,7 +177,7 @@ enum Backup {
         if sqlite {
             try await restoreSQLite(app, from: staging + "/" + sqliteName)
         } else {
-            guard try await tableCount(app.db as! any SQLDatabase) == 0 else {
+            guard try await tableCount(app.db.sql) == 0 else {
                 throw Failure("the database is not empty; restore into an empty one")
             }
             try await run(
@@ -186,7 +186,7 @@ enum Backup {
                 environment: try libpqEnvironment(app.config.databaseURL ?? ""), databaseArgument: true)
         }
         // The counts as restored, before newer migrations of this release add to them.
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let restored = try await rowCounts(Array(manifest.rows.keys).sorted(), sql)
         guard restored == manifest.rows else {
             throw Failure("the restored database does not hold the rows the manifest counts")

@@ -12,7 +12,7 @@ struct DatabaseFileStore: FileStore {
 
     func put(temporaryFile path: String, digest: String, now: Date, on db: any Database) async throws {
         try await db.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
             // Two uploads of the same content at once: the second waits for the first to commit and
             // then finds its row.
@@ -48,7 +48,7 @@ struct DatabaseFileStore: FileStore {
 
     func stream(_ digest: String, for request: Request) async throws -> Response {
         struct Stored: Decodable { var size: Int }
-        let sql = request.db as! any SQLDatabase
+        let sql = request.db.sql
         struct Count: Decodable { var total: Int }
         let file = try await sql.select().column("size").from("stored_files").where("digest", .equal, digest)
             .first(decoding: Stored.self)
@@ -78,13 +78,13 @@ struct DatabaseFileStore: FileStore {
 
     func digests(writtenBefore date: Date, on db: any Database) async throws -> [String] {
         struct Row: Decodable { var digest: String }
-        return try await (db as! any SQLDatabase).select().column("digest").from("stored_files")
+        return try await db.sql.select().column("digest").from("stored_files")
             .where("written_at", .lessThan, date).all(decoding: Row.self).map(\.digest)
     }
 
     func remove(_ digest: String, writtenBefore date: Date, on db: any Database) async throws {
         try await db.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             // The file's row is locked first: an upload of the same content waits, then stores it anew.
             let lock = db.isSQLite ? "" : " FOR UPDATE"
             let old = try await sql.raw(
@@ -112,7 +112,7 @@ extension DatabaseFileStore {
         struct Row: Decodable { var sha256: String }
         var copied = 0
         for chunk in onDisk.chunked(500) {
-            let wanted = try await (db as! any SQLDatabase).raw(
+            let wanted = try await db.sql.raw(
                 """
                 SELECT DISTINCT a.sha256 FROM attachments a
                 WHERE a.sha256 IN (\(binds: Array(chunk)))
@@ -138,7 +138,7 @@ struct CreateStoredFiles: AsyncMigration {
     var name: String { "RetourApp.CreateStoredFiles" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(table: "stored_files")
             .column("digest", type: .text, .primaryKey(autoIncrement: false))
             .column("size", type: .bigint, .notNull)
@@ -154,7 +154,7 @@ struct CreateStoredFiles: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.drop(table: "stored_file_parts").run()
         try await sql.drop(table: "stored_files").run()
     }

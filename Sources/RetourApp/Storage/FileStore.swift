@@ -48,7 +48,7 @@ struct LocalFileStore: FileStore {
 
     /// Notes in the database that this installation holds `digest` on its disk.
     static func record(_ digest: String, size: Int, at now: Date, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).raw(
+        try await db.sql.raw(
             """
             INSERT INTO stored_files (digest, size, written_at) VALUES (\(bind: digest), \(bind: size), \(bind: now))
             ON CONFLICT (digest) DO UPDATE SET written_at = excluded.written_at
@@ -66,12 +66,12 @@ struct LocalFileStore: FileStore {
 
     func digests(writtenBefore date: Date, on db: any Database) async throws -> [String] {
         struct Row: Decodable { var digest: String }
-        return try await (db as! any SQLDatabase).select().column("digest").from("stored_files")
+        return try await db.sql.select().column("digest").from("stored_files")
             .where("written_at", .lessThan, date).all(decoding: Row.self).map(\.digest)
     }
 
     func remove(_ digest: String, writtenBefore date: Date, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Row: Decodable { var digest: String }
         let old = try await sql.select().column("digest").from("stored_files").where("digest", .equal, digest)
             .where("written_at", .lessThan, date).first(decoding: Row.self)
@@ -92,7 +92,7 @@ enum MissingFiles {
     static var gone: Refusal { Refusal(.notFound, detail: Message("files.gone")) }
 
     static func missing(_ digest: String, at now: Date, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).raw(
+        try await db.sql.raw(
             """
             INSERT INTO missing_files (digest, first_seen) VALUES (\(bind: digest), \(bind: now))
             ON CONFLICT (digest) DO NOTHING
@@ -101,12 +101,12 @@ enum MissingFiles {
     }
 
     static func found(_ digest: String, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).delete(from: "missing_files").where("digest", .equal, digest).run()
+        try await db.sql.delete(from: "missing_files").where("digest", .equal, digest).run()
     }
 
     static func count(on db: any Database) async throws -> Int {
         struct Row: Decodable { var total: Int }
-        return try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS total FROM missing_files").first(
+        return try await db.sql.raw("SELECT COUNT(*) AS total FROM missing_files").first(
             decoding: Row.self)?.total ?? 0
     }
 }

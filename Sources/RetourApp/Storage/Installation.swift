@@ -21,7 +21,7 @@ enum Installation {
     static func current(_ app: Application) async throws -> Row {
         if let known = app.storage[Key.self] { return known }
         guard
-            let row = try await (app.db as! any SQLDatabase).raw("SELECT id, secret FROM installation").first(
+            let row = try await app.db.sql.raw("SELECT id, secret FROM installation").first(
                 decoding: Row.self)
         else { throw Abort(.internalServerError, reason: "the installation row is missing; run retour migrate") }
         app.storage[Key.self] = row
@@ -41,7 +41,7 @@ struct CreateInstallation: AsyncMigration {
     var name: String { "RetourApp.CreateInstallation" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(table: "installation")
             .column("id", type: .text, .primaryKey(autoIncrement: false))
             .column("secret", type: .text, .notNull)
@@ -59,7 +59,7 @@ struct CreateInstallation: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.drop(table: "missing_files").run()
         try await sql.drop(table: "installation").run()
     }

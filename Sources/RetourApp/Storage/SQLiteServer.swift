@@ -13,7 +13,7 @@ public enum SQLiteServer {
     /// Switches the file to WAL (kept in the file; harmless each time), before any migration.
     static func prepare(_ app: Application) async throws {
         guard app.config.databaseURL == nil, app.config.sqlitePath != ":memory:" else { return }
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         try await sql.raw("PRAGMA journal_mode = WAL").run()
     }
 

@@ -13,7 +13,7 @@ struct TypeRemainingJSONColumns: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         try await database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let wrapped: SQLQueryString =
                 db.isSQLite ? "json_object('written', discrepancy)" : "jsonb_build_object('written', discrepancy)::text"
             try await sql.raw(
@@ -31,7 +31,7 @@ struct TypeRemainingJSONColumns: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if db.isSQLite {
                 try await sql.raw(
                     "UPDATE requests SET discrepancy = json_extract(discrepancy, '$.written') WHERE json_type(discrepancy) = 'object'"

@@ -8,7 +8,7 @@ extension Database {
     /// instead of failing half-way with "database is locked". Nested calls join the outer transaction.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
-        guard let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
+        guard isSQLite else {
             return try await transaction(body)
         }
         // Writers of this process queue here, without holding a connection of the pool while they wait.
@@ -17,7 +17,7 @@ extension Database {
         do {
             outcome = .success(
                 try await transaction { db in
-                    let connection = db as! any SQLDatabase
+                    let connection = db.sql
                     // Fluent began a deferred transaction, which takes the write lock only at the first
                     // write and then fails if another process holds it. Trade it for an immediate one.
                     try await connection.raw("COMMIT").run()
@@ -38,14 +38,14 @@ extension Database {
     /// that two transactions never wait for each other in a circle. On SQLite the immediate
     /// transaction already excludes every other writer.
     func lockForUpdate(_ table: String, ids: [Int]) async throws {
-        guard !ids.isEmpty, let sql = self as? any SQLDatabase, sql.dialect.name != "sqlite" else { return }
+        guard !ids.isEmpty, !isSQLite else { return }
         try await sql.raw(
             "SELECT id FROM \(ident: table) WHERE id IN (\(binds: ids.sorted())) ORDER BY id FOR UPDATE"
         ).run()
     }
 
     /// Whether this is the embedded SQLite database.
-    var isSQLite: Bool { (self as? any SQLDatabase)?.dialect.name == "sqlite" }
+    var isSQLite: Bool { sql.dialect.name == "sqlite" }
 }
 
 enum SQLiteWriters {

@@ -36,7 +36,7 @@ struct CreateAccountLinks: AsyncMigration {
             .field("used_at", .datetime)
             .unique(on: "token_hash")
             .create()
-        try await (database as! any SQLDatabase).create(index: "account_links_user").on(AccountLink.schema)
+        try await database.sql.create(index: "account_links_user").on(AccountLink.schema)
             .column("user_id").column("purpose").run()
         try await database.schema(User.schema).field("signed_in_at", .datetime).update()
     }

@@ -104,7 +104,7 @@ enum PersonalData {
             try await SessionsOfUser.endAll(userID: id, on: db)
             try await APIKey.query(on: db).filter(\.$userID == id).filter(\.$revokedAt == nil)
                 .set(\.$revokedAt, to: now).update()
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             try await sql.update(User.schema).set("name", to: placeholder.name).set("email", to: placeholder.email)
                 .set("password_hash", to: "-").set("password_fingerprint", to: SQLLiteral.null)
                 .set("active", to: false).set("language", to: SQLLiteral.null).where("id", .equal, id).run()

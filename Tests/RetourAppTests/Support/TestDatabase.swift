@@ -83,7 +83,7 @@ actor TestDatabase {
             var config = AppConfig(databaseURL: baseURL, sqlitePath: ":memory:", bcryptCost: 4)
             config.workerInterval = 0
             try await configure(app, config: config)
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("DROP SCHEMA public CASCADE").run()
             try await sql.raw("CREATE SCHEMA public").run()
             try await migrateGuarded(app)
@@ -99,12 +99,12 @@ actor TestDatabase {
 
     /// A connection to the server's maintenance database, kept for the whole test process.
     private func adminSQL() async throws -> any SQLDatabase {
-        if let admin { return admin.db as! any SQLDatabase }
+        if let admin { return admin.db.sql }
         let app = try await Application.make(.testing)
         app.databases.use(
             .postgres(configuration: try SQLPostgresConfiguration(url: Self.url(database: "postgres"))), as: .psql)
         admin = app
-        return app.db as! any SQLDatabase
+        return app.db.sql
     }
 
     private static func url(database: String) -> String {
