@@ -70,6 +70,7 @@ public func configure(
 
     do {  // Views and texts
         app.leaf.tags["t"] = TranslateTag()
+        app.leaf.tags["route"] = RouteTag()
         // Parsed templates are kept by a release build whatever its environment (Leaf's own provider
         // parses every template on every render in `development`, which made the release bench
         // measure the parser); a debug build reads them anew, so that edits show at once.

@@ -13,12 +13,12 @@ func routes(_ app: Application) throws {
         try web.register(collection: LoginController())
         try web.register(collection: PasswordController())
         try web.register(collection: OIDCController())
-        web.get("lang", ":code", use: LanguageController.switchLanguage)
-        web.post("lang", ":code", use: LanguageController.switchLanguage)
+        web.get(PageRoute.language, use: LanguageController.switchLanguage)
+        web.post(PageRoute.language, use: LanguageController.switchLanguage)
 
         // Visitors without a session go to the login page first; then one guard per role.
         let pages = RoleRoutes(web.grouped(RedirectToLoginMiddleware()))
-        pages.signedIn.get(use: StartPage.show)
+        pages.signedIn.get(PageRoute.start, use: StartPage.show)
         try pages.signedIn.register(collection: SearchPageController())
         try pages.signedIn.register(collection: ReasonsFragmentController())
         try pages.register(FollowUpPageController())
@@ -41,9 +41,9 @@ func routes(_ app: Application) throws {
     }
 
     do {  // JSON API v1: bearer tokens
-        let api = app.grouped("api", "v1").grouped(
+        let api = app.grouped(
             BearerAuthenticator(), APIKeyScopeMiddleware(), RightsGuard(), AnonymousBodyLimitMiddleware())
-        api.get("openapi.json", use: OpenAPIController.document)
+        api.get(APIRoute.openAPI, use: OpenAPIController.document)
         try api.register(collection: TokenController())
         try api.register(collection: PasswordResetAPIController())
         let roles = RoleRoutes(api)

@@ -7,11 +7,11 @@ import Vapor
 /// (`read`, `register`), an administrator for the ERP (`import`, `read_all`).
 struct APIKeysController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
-        let keys = routes.keyMakers.grouped("api-keys")
-        keys.post(use: create)
-        keys.get(use: list)
-        keys.get(":id", use: show)
-        keys.delete(":id", use: revoke)
+        let keys = routes.keyMakers
+        keys.post(APIRoute.apiKeys, use: create)
+        keys.get(APIRoute.apiKeys, use: list)
+        keys.get(APIRoute.apiKey, use: show)
+        keys.delete(APIRoute.apiKey, use: revoke)
     }
 
     struct CreateBody: Content {

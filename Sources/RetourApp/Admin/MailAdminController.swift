@@ -9,8 +9,8 @@ struct MailAdminController: RouteCollection {
     static let perPage = 50
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("admin", "mails", use: list)
-        routes.post("admin", "mails", ":id", "resend", use: resend)
+        routes.get(PageRoute.adminMails, use: list)
+        routes.post(PageRoute.adminMailResend, use: resend)
     }
 
     struct Row: Encodable {

@@ -7,9 +7,9 @@ import Vapor
 /// version, and a what-if of a draft.
 struct PolicyAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("policies", use: list)
-        routes.post("policies", use: create)
-        routes.post("policies", "what-if", use: whatIf)
+        routes.get(APIRoute.policies, use: list)
+        routes.post(APIRoute.policies, use: create)
+        routes.post(APIRoute.policiesWhatIf, use: whatIf)
     }
 
     struct VersionView: Content {

@@ -10,11 +10,11 @@ struct PolicyAdminController: RouteCollection {
     static let whatIfLineLimit = 200_000
 
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("admin")
-        admin.get("policies", use: show)
-        admin.post("policies", use: activate)
-        admin.post("policies", "what-if", use: whatIf)
-        admin.post("brands", ":id", use: updateBrand)
+        let admin = routes
+        admin.get(PageRoute.adminPolicies, use: show)
+        admin.post(PageRoute.adminPolicies, use: activate)
+        admin.post(PageRoute.adminPoliciesWhatIf, use: whatIf)
+        admin.post(PageRoute.adminBrand, use: updateBrand)
     }
 
     struct ReasonRow: Encodable {

@@ -37,7 +37,7 @@ enum Approvals {
                         "name": user.name, "count": "\(positions.count)",
                         "amount": t.language.format(amount),
                     ]), "",
-                baseURL + "/approvals",
+                baseURL + PageRoute.approvals.path(),
             ].joined(separator: "\n")
             try await OutboxMail(
                 recipient: approver.email, subject: t("mail.approval.waiting.subject", ["name": user.name]),
@@ -169,7 +169,7 @@ enum Approvals {
                 t("mail.greeting", ["name": submitter.name]), "",
                 t("mail.approval.rejected.text", ["name": approver.name]), "",
                 message, "",
-                baseURL + "/cart",
+                baseURL + PageRoute.cart.path(),
             ].joined(separator: "\n")
             try await OutboxMail(
                 recipient: submitter.email, subject: t["mail.approval.rejected.subject"], body: body, now: now

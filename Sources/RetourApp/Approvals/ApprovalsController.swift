@@ -96,14 +96,14 @@ struct ApprovalsController: RoleRouteCollection {
     static let perPage = 20
 
     func boot(_ routes: RoleRoutes) throws {
-        let approvals = routes.reseller.grouped("approvals")
+        let approvals = routes.reseller
         switch surface {
         case .pages:
-            approvals.get(use: page)
-            approvals.post(":id", use: decideOnPage)
+            approvals.get(PageRoute.approvals, use: page)
+            approvals.post(PageRoute.approval, use: decideOnPage)
         case .api:
-            approvals.get(use: list)
-            approvals.post(":id", use: decide)
+            approvals.get(APIRoute.approvals, use: list)
+            approvals.post(APIRoute.approval, use: decide)
         }
     }
 
@@ -202,7 +202,8 @@ struct ApprovalsController: RoleRouteCollection {
                 req, notice: nil,
                 failure: (req.parameters.get("id", as: Int.self), problem, String((body.message ?? "").prefix(2_000))))
         }
-        return req.redirect(to: "/approvals?done=\(body.decision == "approve" ? "approve" : "reject")")
+        return req.redirect(
+            to: "\(PageRoute.approvals.path())?done=\(body.decision == "approve" ? "approve" : "reject")")
     }
 
     private func render(_ req: Request, notice: String?, failure: (Int?, Refusal, String)?) async throws -> Response {
@@ -220,8 +221,8 @@ struct ApprovalsController: RoleRouteCollection {
             failedID: failure?.0,
             error: failure?.1.detail.text(t), errors: failure?.1.errors.map { $0.message.text(t) } ?? [],
             message: failure?.2 ?? "",
-            previousPage: page > 1 ? "/approvals?page=\(page - 1)" : nil,
-            nextPage: waiting.metadata.pageCount > page ? "/approvals?page=\(page + 1)" : nil)
+            previousPage: page > 1 ? "\(PageRoute.approvals.path())?page=\(page - 1)" : nil,
+            nextPage: waiting.metadata.pageCount > page ? "\(PageRoute.approvals.path())?page=\(page + 1)" : nil)
         return try await req.renderPage(
             "approvals", title: t["nav.approvals"], nav: "approvals", content: content,
             status: failure.map { $0.1.status == .conflict ? .conflict : .unprocessableEntity } ?? .ok)

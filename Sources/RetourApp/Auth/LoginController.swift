@@ -5,9 +5,9 @@ import Vapor
 /// The login and logout pages.
 struct LoginController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("login", use: show)
-        routes.post("login", use: login)
-        routes.post("logout", use: logout)
+        routes.get(PageRoute.login, use: show)
+        routes.post(PageRoute.login, use: login)
+        routes.post(PageRoute.logout, use: logout)
     }
 
     struct LoginContent: Encodable {
@@ -101,7 +101,7 @@ struct LoginController: RouteCollection {
 /// `POST /api/v1/auth/token`.
 struct TokenController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("auth", "token", use: create)
+        routes.post(APIRoute.token, use: create)
     }
 
     struct Credentials: Content {

@@ -55,8 +55,8 @@ struct OIDCController: RouteCollection {
     static let cookieName = "retour-oidc"
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("login", "oidc", use: start)
-        routes.get("login", "oidc", "callback", use: callback)
+        routes.get(PageRoute.oidcLogin, use: start)
+        routes.get(PageRoute.oidcCallback, use: callback)
     }
 
     @Sendable func start(req: Request) async throws -> Response {
@@ -94,11 +94,11 @@ struct OIDCController: RouteCollection {
                 URLQueryItem(name: "code_challenge", value: challenge),
                 URLQueryItem(name: "code_challenge_method", value: "S256"),
             ]
-        let response = req.redirect(to: target.string ?? "/login")
+        let response = req.redirect(to: target.string ?? PageRoute.login.path())
         // The state also rides in a cookie of this browser: a callback carried to another browser
         // (a link sent to a victim) does not sign that browser in.
         response.cookies[Self.cookieName] = HTTPCookies.Value(
-            string: state, maxAge: Int(OIDCSignIn.lifetimeSeconds), path: "/login/oidc",
+            string: state, maxAge: Int(OIDCSignIn.lifetimeSeconds), path: PageRoute.oidcLogin.path(),
             isSecure: req.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
         return response
     }
@@ -159,7 +159,7 @@ struct OIDCController: RouteCollection {
         ).create(on: req.db)
         let response = req.redirect(to: safeLocalPath(signIn.next) ?? "/")
         response.cookies[Self.cookieName] = HTTPCookies.Value(
-            string: "", expires: Date(timeIntervalSince1970: 0), path: "/login/oidc")
+            string: "", expires: Date(timeIntervalSince1970: 0), path: PageRoute.oidcLogin.path())
         return response
     }
 
@@ -172,7 +172,7 @@ struct OIDCController: RouteCollection {
             ?? req.headers.first(name: .host).flatMap { host in
                 host.count <= 255 && !host.contains("/") && !host.contains("@") ? "http://\(host)" : nil
             } ?? req.baseURL
-        return base + "/login/oidc/callback"
+        return base + PageRoute.oidcCallback.path()
     }
 
     struct RefusedContent: Encodable {

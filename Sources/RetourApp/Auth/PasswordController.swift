@@ -8,10 +8,10 @@ import Vapor
 /// through the outbox, never inline).
 struct PasswordController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("password", "forgot", use: showForgot)
-        routes.post("password", "forgot", use: forgot)
-        routes.get("password", "reset", ":token", use: showReset)
-        routes.post("password", "reset", ":token", use: reset)
+        routes.get(PageRoute.passwordForgot, use: showForgot)
+        routes.post(PageRoute.passwordForgot, use: forgot)
+        routes.get(PageRoute.passwordReset, use: showReset)
+        routes.post(PageRoute.passwordReset, use: reset)
     }
 
     struct ForgotContent: Encodable {
@@ -44,7 +44,7 @@ struct PasswordController: RouteCollection {
             if let wait = problem.retryAfter { page.headers.replaceOrAdd(name: .retryAfter, value: "\(wait)") }
             return page
         }
-        return req.redirect(to: "/password/forgot?sent=1")
+        return req.redirect(to: PageRoute.passwordForgot.path() + "?sent=1")
     }
 
     @Sendable func showReset(req: Request) async throws -> Response {
@@ -89,7 +89,7 @@ struct PasswordController: RouteCollection {
 /// `POST /api/v1/auth/password-reset` `{"email"}` → 202, always.
 struct PasswordResetAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("auth", "password-reset", use: request)
+        routes.post(APIRoute.passwordReset, use: request)
     }
 
     struct Body: Content {

@@ -11,23 +11,23 @@ struct FollowUpPageController: RoleRouteCollection {
 
     func boot(_ routes: RoleRoutes) throws {
         let everyone = routes.signedIn
-        everyone.get("status", use: status)
-        everyone.get("archive", use: archive)
-        everyone.get("requests", ":number", use: detail)
-        everyone.get("requests", ":number", "credit-note.pdf", use: creditNote)
-        everyone.get("requests", ":number", "credit-note.xml", use: creditNoteXML)
-        everyone.get("requests", ":number", "return-form.pdf", use: returnForm)
-        everyone.on(.POST, "requests", ":number", "messages", body: .stream, use: message)
+        everyone.get(PageRoute.status, use: status)
+        everyone.get(PageRoute.archive, use: archive)
+        everyone.get(PageRoute.request, use: detail)
+        everyone.get(PageRoute.requestCreditNote, use: creditNote)
+        everyone.get(PageRoute.requestCreditNoteXML, use: creditNoteXML)
+        everyone.get(PageRoute.requestReturnForm, use: returnForm)
+        everyone.on(.POST, PageRoute.requestMessages, body: .stream, use: message)
             .userInfo[BodyLimit.streamsUploadKey] = true
-        everyone.post("requests", ":number", "extend", use: extend)
+        everyone.post(PageRoute.requestExtend, use: extend)
         let staff = routes.backOffice
-        staff.get("backoffice", use: queue)
-        staff.post("requests", ":number", "decision", use: decision)
-        staff.post("requests", ":number", "receipt", use: receipt)
-        staff.post("requests", ":number", "credit", use: credit)
-        staff.post("requests", ":number", "close", use: close)
-        staff.post("requests", ":number", "disposition", use: disposition)
-        staff.post("requests", ":number", "replacement", use: shipReplacement)
+        staff.get(PageRoute.backOffice, use: queue)
+        staff.post(PageRoute.requestDecision, use: decision)
+        staff.post(PageRoute.requestReceipt, use: receipt)
+        staff.post(PageRoute.requestCredit, use: credit)
+        staff.post(PageRoute.requestClose, use: close)
+        staff.post(PageRoute.requestDisposition, use: disposition)
+        staff.post(PageRoute.requestReplacement, use: shipReplacement)
     }
 
     struct Row: Encodable {
@@ -50,8 +50,22 @@ struct FollowUpPageController: RoleRouteCollection {
 
     typealias Option = SelectOption
 
+    /// The three lists of requests, one page each.
+    enum ListKind: String, Encodable {
+        case status, archive, backoffice
+
+        var route: PageRoute {
+            switch self {
+            case .status: .status
+            case .archive: .archive
+            case .backoffice: .backOffice
+            }
+        }
+    }
+
     struct ListContent: Encodable {
-        var kind: String
+        var kind: ListKind
+        var action: String
         var rows: [Row]
         var number: String
         var statuses: [Option]
@@ -67,18 +81,18 @@ struct FollowUpPageController: RoleRouteCollection {
     }
 
     @Sendable func status(req: Request) async throws -> Response {
-        try await list(req, kind: "status", state: .open, oldestFirst: false)
+        try await list(req, kind: .status, state: .open, oldestFirst: false)
     }
 
     @Sendable func archive(req: Request) async throws -> Response {
-        try await list(req, kind: "archive", state: .archived, oldestFirst: false)
+        try await list(req, kind: .archive, state: .archived, oldestFirst: false)
     }
 
     @Sendable func queue(req: Request) async throws -> Response {
-        return try await list(req, kind: "backoffice", state: .open, oldestFirst: true)
+        return try await list(req, kind: .backoffice, state: .open, oldestFirst: true)
     }
 
-    private func list(_ req: Request, kind: String, state: RequestQueries.State, oldestFirst: Bool) async throws
+    private func list(_ req: Request, kind: ListKind, state: RequestQueries.State, oldestFirst: Bool) async throws
         -> Response
     {
         let user = try req.requireUser()
@@ -89,7 +103,7 @@ struct FollowUpPageController: RoleRouteCollection {
         let reasonText = req.query[String.self, at: "reason"] ?? ""
         filter.status = RequestStatus(rawValue: statusText)
         // The agent's queue is a to-do list: work waiting for the agent, unless another status is chosen.
-        if kind == "backoffice" && statusText.isEmpty { filter.statuses = [.inReview, .received] }
+        if kind == .backoffice && statusText.isEmpty { filter.statuses = [.inReview, .received] }
         filter.reason = ReasonID(rawValue: reasonText)
         let number = (req.query[String.self, at: "number"] ?? "").trimmingWhitespace()
         filter.number = number.isEmpty ? nil : String(number.prefix(40))
@@ -126,18 +140,18 @@ struct FollowUpPageController: RoleRouteCollection {
         records = []
         func link(_ page: Int) -> String {
             var components = URLComponents()
-            components.path = "/\(kind)"
+            components.path = kind.route.path()
             var items = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "page" }
             items.append(URLQueryItem(name: "page", value: String(page)))
             components.queryItems = items
-            return components.string ?? "/\(kind)"
+            return components.string ?? kind.route.path()
         }
         let approvals =
-            kind == "status" && user.role.belongsToCompany
+            kind == .status && user.role.belongsToCompany
             ? ApprovalsController.shown(
                 try await ApprovalView.ofSubmitter(user, now: req.now, texts: t, on: req.db), req) : []
         let content = ListContent(
-            kind: kind, rows: rows, number: number,
+            kind: kind, action: kind.route.path(), rows: rows, number: number,
             statuses: RequestStatus.allCases.map {
                 Option(value: $0.rawValue, label: $0.label.text(t), selected: $0.rawValue == statusText)
             },
@@ -150,8 +164,13 @@ struct FollowUpPageController: RoleRouteCollection {
             previousPage: page > 1 ? link(page - 1) : nil,
             nextPage: page * Self.perPage < total ? link(page + 1) : nil, allOpen: statusText == "open",
             approvals: approvals)
-        let title = t[kind == "status" ? "nav.status" : kind == "archive" ? "nav.archive" : "nav.backoffice"]
-        return try await req.renderPage("requests", title: title, nav: kind, content: content)
+        let title: String
+        switch kind {
+        case .status: title = t["nav.status"]
+        case .archive: title = t["nav.archive"]
+        case .backoffice: title = t["nav.backoffice"]
+        }
+        return try await req.renderPage("requests", title: title, nav: kind.rawValue, content: content)
     }
 
     private func found(_ req: Request) async throws -> (User, ReturnRequest) {

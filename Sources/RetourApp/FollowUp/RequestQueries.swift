@@ -225,9 +225,9 @@ enum RequestQueries {
                 .init(
                     number: $0, amount: Money(cents: record.creditAmountCents ?? 0).decimalString,
                     kind: record.creditKind ?? Settlement.Kind.credit.rawValue,
-                    url: "/api/v1/requests/\(record.number)/credit-note.pdf")
+                    url: APIRoute.requestCreditNote.path(record.number))
             },
-            returnForm: record.rmaNumber == nil ? nil : "/api/v1/requests/\(record.number)/return-form.pdf",
+            returnForm: record.rmaNumber == nil ? nil : APIRoute.requestReturnForm.path(record.number),
             informationRequested: record.informationRequested == true,
             replacement: record.replacementStatus.map {
                 .init(status: $0.rawValue, shipBy: record.replacementShipBy, returnBy: record.replacementReturnBy)

@@ -6,19 +6,19 @@ import Vapor
 /// Following up through the API: lists, details, documents, and the agent's actions.
 struct RequestsAPIController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
-        let everyone = routes.signedIn.grouped("requests")
-        everyone.get(use: list)
-        everyone.get(":number", use: show)
-        everyone.get(":number", "credit-note.pdf", use: creditNote)
-        everyone.get(":number", "credit-note.xml", use: creditNoteXML)
-        everyone.get(":number", "return-form.pdf", use: returnForm)
-        everyone.post(":number", "extend", use: extend)
-        everyone.post(":number", "messages", use: message)
-        let staff = routes.backOffice.grouped("requests")
-        staff.post(":number", "decision", use: decision)
-        staff.post(":number", "receipt", use: receipt)
-        staff.post(":number", "credit", use: credit)
-        staff.post(":number", "close", use: close)
+        let everyone = routes.signedIn
+        everyone.get(APIRoute.requests, use: list)
+        everyone.get(APIRoute.request, use: show)
+        everyone.get(APIRoute.requestCreditNote, use: creditNote)
+        everyone.get(APIRoute.requestCreditNoteXML, use: creditNoteXML)
+        everyone.get(APIRoute.requestReturnForm, use: returnForm)
+        everyone.post(APIRoute.requestExtend, use: extend)
+        everyone.post(APIRoute.requestMessages, use: message)
+        let staff = routes.backOffice
+        staff.post(APIRoute.requestDecision, use: decision)
+        staff.post(APIRoute.requestReceipt, use: receipt)
+        staff.post(APIRoute.requestCredit, use: credit)
+        staff.post(APIRoute.requestClose, use: close)
     }
 
     private func record(_ req: Request, _ user: User) async throws -> ReturnRequest {

@@ -9,7 +9,8 @@ struct ImportController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         // Streamed to a file, never held whole: the import reads it back a record at a time.
-        routes.on(.POST, "import", body: .stream, use: importDocument).userInfo[BodyLimit.userInfoKey] = maximumBytes
+        routes.on(.POST, APIRoute.importDocument, body: .stream, use: importDocument).userInfo[BodyLimit.userInfoKey] =
+            maximumBytes
     }
 
     @Sendable func importDocument(req: Request) async throws -> Response {

@@ -11,7 +11,7 @@ struct EventsController: RouteCollection {
     static let maximumLimit = 500
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("events", use: list)
+        routes.get(APIRoute.events, use: list)
     }
 
     @Sendable func list(req: Request) async throws -> Response {

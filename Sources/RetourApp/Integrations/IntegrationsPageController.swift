@@ -11,15 +11,15 @@ struct IntegrationsPageController: RouteCollection {
     static let deliveriesPerPage = 25
 
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("integrations")
-        pages.get(use: show)
-        pages.post("keys", use: createKey)
-        pages.post("keys", ":id", "revoke", use: revokeKey)
-        pages.post("webhooks", use: createWebhook)
-        pages.post("webhooks", ":id", "rotate", use: rotate)
-        pages.post("webhooks", ":id", "delete", use: deleteWebhook)
-        pages.get("webhooks", ":id", use: deliveries)
-        pages.post("webhooks", ":id", "deliveries", ":delivery", "retry", use: retry)
+        let pages = routes
+        pages.get(PageRoute.integrations, use: show)
+        pages.post(PageRoute.integrationKeys, use: createKey)
+        pages.post(PageRoute.integrationKeyRevoke, use: revokeKey)
+        pages.post(PageRoute.integrationWebhooks, use: createWebhook)
+        pages.post(PageRoute.integrationWebhookRotate, use: rotate)
+        pages.post(PageRoute.integrationWebhookDelete, use: deleteWebhook)
+        pages.get(PageRoute.integrationWebhook, use: deliveries)
+        pages.post(PageRoute.integrationWebhookRetry, use: retry)
     }
 
     struct Choice: Encodable {
@@ -111,7 +111,7 @@ struct IntegrationsPageController: RouteCollection {
 
     @Sendable func revokeKey(req: Request) async throws -> Response {
         _ = try await manage(req).revokeKey(try id(req))
-        return req.redirect(to: "/integrations?done=revoked")
+        return req.redirect(to: PageRoute.integrations.path() + "?done=revoked")
     }
 
     @Sendable func createWebhook(req: Request) async throws -> Response {
@@ -141,7 +141,7 @@ struct IntegrationsPageController: RouteCollection {
 
     @Sendable func deleteWebhook(req: Request) async throws -> Response {
         try await manage(req).deleteWebhook(try id(req))
-        return req.redirect(to: "/integrations?done=deleted")
+        return req.redirect(to: PageRoute.integrations.path() + "?done=deleted")
     }
 
     struct DeliveriesContent: Encodable {
@@ -165,8 +165,9 @@ struct IntegrationsPageController: RouteCollection {
                 created: Self.format(hook.createdAt, req)),
             rows: views.map { WebhookAdminController.row($0, req) },
             notice: req.query[String.self, at: "done"] == "resent" ? t["integrations.resent"] : nil,
-            previousPage: page > 1 ? "/integrations/webhooks/\(hookID)?page=\(page - 1)" : nil,
-            nextPage: page * Self.deliveriesPerPage < total ? "/integrations/webhooks/\(hookID)?page=\(page + 1)" : nil)
+            previousPage: page > 1 ? "\(PageRoute.integrationWebhook.path("\(hookID)"))?page=\(page - 1)" : nil,
+            nextPage: page * Self.deliveriesPerPage < total
+                ? "\(PageRoute.integrationWebhook.path("\(hookID)"))?page=\(page + 1)" : nil)
         return try await req.renderPage(
             "integration-deliveries", title: t["integrations.deliveries"], nav: "integrations", content: content)
     }
@@ -174,7 +175,7 @@ struct IntegrationsPageController: RouteCollection {
     @Sendable func retry(req: Request) async throws -> Response {
         let hookID = try id(req)
         try await manage(req).sendAgain(webhook: hookID, delivery: try id(req, "delivery"))
-        return req.redirect(to: "/integrations/webhooks/\(hookID)?done=resent")
+        return req.redirect(to: PageRoute.integrationWebhook.path("\(hookID)") + "?done=resent")
     }
 
     private func render(

@@ -16,10 +16,10 @@ struct StatsController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
         switch surface {
         case .api:
-            routes.backOffice.get("stats", use: api)
+            routes.backOffice.get(APIRoute.stats, use: api)
         case .pages:
-            routes.backOffice.get("backoffice", "stats", use: page)
-            routes.backOffice.get("backoffice", "stats.csv", use: csv)
+            routes.backOffice.get(PageRoute.stats, use: page)
+            routes.backOffice.get(PageRoute.statsCSV, use: csv)
         }
     }
 
@@ -81,7 +81,8 @@ struct StatsController: RoleRouteCollection {
         }
         let content = PageContent(
             from: report.from, to: report.to, clamped: report.clamped, chart: Self.chart(report, t),
-            csvLink: "/backoffice/stats.csv?from=\(report.from)&to=\(report.to)", rows: rows, brands: report.brands)
+            csvLink: "\(PageRoute.statsCSV.path())?from=\(report.from)&to=\(report.to)", rows: rows,
+            brands: report.brands)
         return try await req.renderPage("stats", title: t["stats.title"], nav: "stats", content: content)
     }
 

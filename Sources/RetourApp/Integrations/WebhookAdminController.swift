@@ -9,8 +9,8 @@ struct WebhookAdminController: RouteCollection {
     static let perPage = 50
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("admin", "webhooks", use: list)
-        routes.post("admin", "webhooks", ":id", "deliveries", ":delivery", "retry", use: retry)
+        routes.get(PageRoute.adminWebhooks, use: list)
+        routes.post(PageRoute.adminWebhookRetry, use: retry)
     }
 
     struct Hook: Encodable {
@@ -70,8 +70,8 @@ struct WebhookAdminController: RouteCollection {
                     events: hook.events.joined(separator: ", "))
             },
             rows: deliveries.map { Self.row($0, req) },
-            notice: notice, previousPage: page > 1 ? "/admin/webhooks?page=\(page - 1)" : nil,
-            nextPage: total > page * Self.perPage ? "/admin/webhooks?page=\(page + 1)" : nil)
+            notice: notice, previousPage: page > 1 ? "\(PageRoute.adminWebhooks.path())?page=\(page - 1)" : nil,
+            nextPage: total > page * Self.perPage ? "\(PageRoute.adminWebhooks.path())?page=\(page + 1)" : nil)
         return try await req.renderPage(
             "webhooks", title: t["admin.webhooks.title"], nav: "webhooks", content: content)
     }

@@ -8,14 +8,14 @@ import Vapor
 /// sent again.
 struct WebhooksController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
-        let hooks = routes.keyMakers.grouped("webhooks")
-        hooks.post(use: create)
-        hooks.get(use: list)
-        hooks.get(":id", use: show)
-        hooks.delete(":id", use: remove)
-        hooks.post(":id", "rotate-secret", use: rotate)
-        hooks.get(":id", "deliveries", use: deliveries)
-        hooks.post(":id", "deliveries", ":delivery", "retry", use: retry)
+        let hooks = routes.keyMakers
+        hooks.post(APIRoute.webhooks, use: create)
+        hooks.get(APIRoute.webhooks, use: list)
+        hooks.get(APIRoute.webhook, use: show)
+        hooks.delete(APIRoute.webhook, use: remove)
+        hooks.post(APIRoute.webhookRotateSecret, use: rotate)
+        hooks.get(APIRoute.webhookDeliveries, use: deliveries)
+        hooks.post(APIRoute.webhookDeliveryRetry, use: retry)
     }
 
     struct CreateBody: Content {

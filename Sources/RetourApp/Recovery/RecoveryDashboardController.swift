@@ -8,8 +8,8 @@ import Vapor
 /// first, and the same as CSV.
 struct RecoveryDashboardController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("backoffice", "recovery", use: page)
-        routes.get("backoffice", "recovery.csv", use: csv)
+        routes.get(PageRoute.recovery, use: page)
+        routes.get(PageRoute.recoveryCSV, use: csv)
     }
 
     struct Row: Encodable {
@@ -69,7 +69,7 @@ struct RecoveryDashboardController: RouteCollection {
         let content = Content(
             from: from.iso, to: to.iso, brands: brands.map { Self.row($0, t) },
             months: months.map { Self.row($0, t) }, chart: Self.chart(months, t),
-            csvLink: "/backoffice/recovery.csv?from=\(from.iso)&to=\(to.iso)", oldest: Array(oldest))
+            csvLink: "\(PageRoute.recoveryCSV.path())?from=\(from.iso)&to=\(to.iso)", oldest: Array(oldest))
         return try await req.renderPage("recovery", title: t["recovery.title"], nav: "recovery", content: content)
     }
 

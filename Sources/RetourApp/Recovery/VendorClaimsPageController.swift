@@ -6,14 +6,14 @@ import Vapor
 /// The agent's pages of vendor claims: the lists, one claim with its steps, its documents.
 struct VendorClaimsPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let claims = routes.grouped("backoffice", "vendor-claims")
-        claims.get(use: list)
-        claims.get(":number", use: detail)
-        claims.post(":number", "send", use: send)
-        claims.post(":number", "credit", use: credit)
-        claims.post(":number", "write-off", use: writeOff)
-        claims.get(":number", "packet.zip", use: packet)
-        claims.get(":number", "packing-list.pdf", use: packingList)
+        let claims = routes
+        claims.get(PageRoute.vendorClaims, use: list)
+        claims.get(PageRoute.vendorClaim, use: detail)
+        claims.post(PageRoute.vendorClaimSend, use: send)
+        claims.post(PageRoute.vendorClaimCredit, use: credit)
+        claims.post(PageRoute.vendorClaimWriteOff, use: writeOff)
+        claims.get(PageRoute.vendorClaimPacket, use: packet)
+        claims.get(PageRoute.vendorClaimPackingList, use: packingList)
     }
 
     struct ListRow: Encodable {
@@ -62,7 +62,7 @@ struct VendorClaimsPageController: RouteCollection {
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let (claims, total) = try await req.vendorRecovery.claims(
             in: state, page: page, per: Self.perPage, today: req.today)
-        let base = "/backoffice/vendor-claims?state=\(state.rawValue)"
+        let base = "\(PageRoute.vendorClaims.path())?state=\(state.rawValue)"
         let content = ListContent(
             tabs: VendorClaimList.allCases.map {
                 ListContent.Tab(value: $0.rawValue, label: Self.label(of: $0, t), current: $0 == state)

@@ -9,16 +9,16 @@ import Vapor
 struct VendorRecoveryAPIController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
         let staff = routes.backOffice
-        staff.post("requests", ":number", "disposition", use: disposition)
-        staff.post("requests", ":number", "replacement", use: replacement)
-        let claims = staff.grouped("vendor-claims")
-        claims.get(use: list)
-        claims.get(":number", use: show)
-        claims.post(":number", "send", use: send)
-        claims.post(":number", "credit", use: credit)
-        claims.post(":number", "write-off", use: writeOff)
-        claims.get(":number", "packet.zip", use: packet)
-        staff.get("vendor-recovery", use: report)
+        staff.post(APIRoute.requestDisposition, use: disposition)
+        staff.post(APIRoute.requestReplacement, use: replacement)
+        let claims = staff
+        claims.get(APIRoute.vendorClaims, use: list)
+        claims.get(APIRoute.vendorClaim, use: show)
+        claims.post(APIRoute.vendorClaimSend, use: send)
+        claims.post(APIRoute.vendorClaimCredit, use: credit)
+        claims.post(APIRoute.vendorClaimWriteOff, use: writeOff)
+        claims.get(APIRoute.vendorClaimPacket, use: packet)
+        staff.get(APIRoute.vendorRecovery, use: report)
     }
 
     struct UnitBody: Content {

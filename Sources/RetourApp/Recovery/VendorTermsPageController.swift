@@ -7,8 +7,8 @@ import Vapor
 /// with the history of its changes.
 struct VendorTermsPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("admin", "brands", ":id", "vendor-returns", use: show)
-        routes.post("admin", "brands", ":id", "vendor-returns", use: save)
+        routes.get(PageRoute.adminVendorTerms, use: show)
+        routes.post(PageRoute.adminVendorTerms, use: save)
     }
 
     struct Version: Encodable {

@@ -63,8 +63,8 @@ enum AttachmentStore {
 struct AttachmentsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         // Streamed to disk by `UploadStream`, which guards the multipart syntax itself.
-        routes.on(.POST, "attachments", body: .stream, use: upload).userInfo[BodyLimit.streamsUploadKey] = true
-        routes.get("attachments", ":id", use: download)
+        routes.on(.POST, APIRoute.attachments, body: .stream, use: upload).userInfo[BodyLimit.streamsUploadKey] = true
+        routes.get(APIRoute.attachment, use: download)
     }
 
     struct Upload: Content {

@@ -6,14 +6,14 @@ import Vapor
 /// The cart and submission through the API, and material identification for wrong deliveries.
 struct CartAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("cart", use: list)
-        routes.post("cart", "positions", use: add)
-        routes.delete("cart", "positions", ":id", use: remove)
-        routes.put("cart", "positions", ":id", use: replace)
-        routes.post("cart", "submit", use: submit)
-        routes.on(.POST, "cart", "bulk", body: .collect(maxSize: "2mb"), use: bulk)
-        routes.get("cart", "bulk-template.csv", use: bulkTemplate)
-        routes.get("lines", ":id", "material", use: material)
+        routes.get(APIRoute.cart, use: list)
+        routes.post(APIRoute.cartPositions, use: add)
+        routes.delete(APIRoute.cartPosition, use: remove)
+        routes.put(APIRoute.cartPosition, use: replace)
+        routes.post(APIRoute.cartSubmit, use: submit)
+        routes.on(.POST, APIRoute.cartBulk, body: .collect(maxSize: "2mb"), use: bulk)
+        routes.get(APIRoute.cartBulkTemplate, use: bulkTemplate)
+        routes.get(APIRoute.lineMaterial, use: material)
     }
 
     struct CartAnswer: Content {

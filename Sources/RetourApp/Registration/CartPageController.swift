@@ -6,17 +6,17 @@ import Vapor
 /// The steps after the form: the return address, "position added", the cart, the confirmation.
 struct CartPageController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
-        let cart = routes.reseller.grouped("cart")
-        cart.get(use: self.cart)
-        cart.get("positions", ":id", "address", use: address)
-        cart.post("positions", ":id", "address", use: saveAddress)
-        cart.get("positions", ":id", "added", use: added)
-        cart.post("positions", ":id", "delete", use: remove)
-        cart.post("submit", use: submit)
-        cart.on(.POST, "bulk", body: .collect(maxSize: "2mb"), use: bulk).userInfo[BodyLimit.userInfoKey] =
+        let cart = routes.reseller
+        cart.get(PageRoute.cart, use: self.cart)
+        cart.get(PageRoute.cartPositionAddress, use: address)
+        cart.post(PageRoute.cartPositionAddress, use: saveAddress)
+        cart.get(PageRoute.cartPositionAdded, use: added)
+        cart.post(PageRoute.cartPositionDelete, use: remove)
+        cart.post(PageRoute.cartSubmit, use: submit)
+        cart.on(.POST, PageRoute.cartBulk, body: .collect(maxSize: "2mb"), use: bulk).userInfo[BodyLimit.userInfoKey] =
             2 * 1024 * 1024
-        cart.get("bulk-template.csv", use: CartAPIController().bulkTemplate)
-        routes.signedIn.get("requests", ":number", "confirmation", use: confirmation)
+        cart.get(PageRoute.cartBulkTemplate, use: CartAPIController().bulkTemplate)
+        routes.signedIn.get(PageRoute.requestConfirmation, use: confirmation)
     }
 
     private func ownPosition(_ req: Request) async throws -> (User, CartPosition) {
@@ -214,7 +214,7 @@ struct CartPageController: RoleRouteCollection {
         } catch let problem as Refusal {
             return try await renderCart(req, user: user, problem: problem)
         }
-        if answer.approval != nil { return req.redirect(to: "/cart?waiting=1") }
+        if answer.approval != nil { return req.redirect(to: PageRoute.cart.path() + "?waiting=1") }
         var requests: [ReturnRequest] = []
         for submitted in answer.requests {
             if let record = try await ReturnRequest.query(on: req.db).filter(\.$number == submitted.number).first() {

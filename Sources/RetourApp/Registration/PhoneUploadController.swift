@@ -9,9 +9,9 @@ import Vapor
 /// of the body is read; the files then stream to disk within their limits.
 struct PhoneUploadController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("m", ":token", use: show)
+        routes.get(PageRoute.phoneUpload, use: show)
         // Streamed to disk by `UploadStream`, which guards the multipart syntax itself.
-        routes.on(.POST, "m", ":token", body: .stream, use: upload).userInfo[BodyLimit.streamsUploadKey] = true
+        routes.on(.POST, PageRoute.phoneUpload, body: .stream, use: upload).userInfo[BodyLimit.streamsUploadKey] = true
     }
 
     struct Content: Encodable {

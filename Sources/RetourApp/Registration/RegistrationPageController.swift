@@ -10,12 +10,12 @@ struct RegistrationPageController: RoleRouteCollection {
 
     func boot(_ routes: RoleRoutes) throws {
         let reseller = routes.reseller
-        reseller.get("register", ":line", use: show)
-        reseller.on(.POST, "register", ":line", body: .stream, use: add)
+        reseller.get(PageRoute.register, use: show)
+        reseller.on(.POST, PageRoute.register, body: .stream, use: add)
             .userInfo[BodyLimit.streamsUploadKey] = true
-        reseller.get("register", "uploads", ":token", use: uploads)
-        reseller.get("register", ":line", "material", use: material)
-        routes.signedIn.get("attachments", ":id", use: download)
+        reseller.get(PageRoute.registerUploads, use: uploads)
+        reseller.get(PageRoute.registerMaterial, use: material)
+        routes.signedIn.get(PageRoute.attachment, use: download)
     }
 
     /// What the form posts. Reason fields arrive as `f[name]`, files as `files[]`.

@@ -78,7 +78,7 @@ enum LineReasons {
 /// `GET /api/v1/lines/{id}/reasons`.
 struct ReasonsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("lines", ":id", "reasons", use: reasons)
+        routes.get(APIRoute.lineReasons, use: reasons)
     }
 
     @Sendable func reasons(req: Request) async throws -> ReasonsAnswer {
@@ -92,7 +92,7 @@ struct ReasonsAPIController: RouteCollection {
 /// each costs a rule evaluation, and fourteen options per row would bloat the page).
 struct ReasonsFragmentController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("search", "lines", ":id", "reasons", use: fragment)
+        routes.get(PageRoute.lineReasons, use: fragment)
     }
 
     struct Item: Encodable {

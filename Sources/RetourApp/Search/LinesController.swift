@@ -5,8 +5,8 @@ import Vapor
 /// `GET /api/v1/lines` and `GET /api/v1/lines/{id}`.
 struct LinesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("lines", use: search)
-        routes.get("lines", ":id", use: show)
+        routes.get(APIRoute.lines, use: search)
+        routes.get(APIRoute.line, use: show)
     }
 
     @Sendable func search(req: Request) async throws -> LineSearchResult {

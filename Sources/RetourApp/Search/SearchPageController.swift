@@ -5,7 +5,7 @@ import Vapor
 /// The "RMA-registratie" page: the search bar and the grouped result list.
 struct SearchPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("search", use: show)
+        routes.get(PageRoute.search, use: show)
     }
 
     typealias Option = SelectOption
@@ -94,10 +94,10 @@ struct SearchPageController: RouteCollection {
 
     private func pageLink(_ req: Request, page: Int) -> String {
         var components = URLComponents()
-        components.path = "/search"
+        components.path = PageRoute.search.path()
         var items = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "page" }
         items.append(URLQueryItem(name: "page", value: String(page)))
         components.queryItems = items
-        return components.string ?? "/search"
+        return components.string ?? PageRoute.search.path()
     }
 }

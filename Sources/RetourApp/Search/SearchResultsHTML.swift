@@ -107,7 +107,7 @@ struct SearchResultsHTML {
             out.raw("</ul>")
         }
         out.raw(
-            "</dd>\n          </dl>\n          <div class=\"reasons\" data-src=\"/search/lines/\(line.id)/reasons\" data-loading=\""
+            "</dd>\n          </dl>\n          <div class=\"reasons\" data-src=\"\(PageRoute.lineReasons.path(String(line.id)))\" data-loading=\""
         )
         out.text(texts["reasons.loading"])
         out.raw("\" data-failed=\"")

@@ -5,11 +5,11 @@ import Vapor
 /// `/account`: a signed-in user's own password, sessions and API keys.
 struct AccountController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let account = routes.grouped("account")
-        account.get(use: show)
-        account.post(use: changePassword)
-        account.post("sessions", "end", use: endOtherSessions)
-        account.post("keys", ":id", "revoke", use: revokeKey)
+        let account = routes
+        account.get(PageRoute.account, use: show)
+        account.post(PageRoute.account, use: changePassword)
+        account.post(PageRoute.accountSessionsEnd, use: endOtherSessions)
+        account.post(PageRoute.accountKeyRevoke, use: revokeKey)
     }
 
     struct Key: Encodable {
@@ -96,13 +96,13 @@ struct AccountController: RouteCollection {
                 detail: "on /account"
             ).create(on: db)
         }
-        return req.redirect(to: "/account?done=password")
+        return req.redirect(to: PageRoute.account.path() + "?done=password")
     }
 
     @Sendable func endOtherSessions(req: Request) async throws -> Response {
         let user = try req.requireUser()
         try await Self.endOthers(of: user, keeping: req.session.id?.string, on: req.db)
-        return req.redirect(to: "/account?done=sessions")
+        return req.redirect(to: PageRoute.account.path() + "?done=sessions")
     }
 
     @Sendable func revokeKey(req: Request) async throws -> Response {
@@ -115,7 +115,7 @@ struct AccountController: RouteCollection {
             key.revokedAt = req.now
             try await key.save(on: req.db)
         }
-        return req.redirect(to: "/account?done=key")
+        return req.redirect(to: PageRoute.account.path() + "?done=key")
     }
 
     /// Every session of `user` but the one with id `keeping` ends, and every bearer token.

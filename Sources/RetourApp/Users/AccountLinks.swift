@@ -67,7 +67,7 @@ enum AccountLinks {
         link.createdAt = now
         link.expiresAt = now.addingTimeInterval(TimeInterval(purpose.lifetimeSeconds))
         try await link.create(on: db)
-        let address = baseURL + "/password/reset/" + token
+        let address = baseURL + PageRoute.passwordReset.path(token)
         let keys =
             purpose == .invitation
             ? (

@@ -8,15 +8,15 @@ struct SubLoginController: RouteCollection {
     static let perPage = 25
 
     func boot(routes: any RoutesBuilder) throws {
-        let users = routes.grouped("users")
-        users.get(use: list)
-        users.post(use: create)
-        users.post(":id", "disable", use: disable)
-        users.post(":id", "enable", use: enable)
-        users.post(":id", "reset-password", use: resetPassword)
-        users.post(":id", "invite", use: invite)
-        users.post(":id", "rights", use: setRights)
-        users.post("approval", use: setApproval)
+        let users = routes
+        users.get(PageRoute.users, use: list)
+        users.post(PageRoute.users, use: create)
+        users.post(PageRoute.userDisable, use: disable)
+        users.post(PageRoute.userEnable, use: enable)
+        users.post(PageRoute.userResetPassword, use: resetPassword)
+        users.post(PageRoute.userInvite, use: invite)
+        users.post(PageRoute.userRights, use: setRights)
+        users.post(PageRoute.usersApproval, use: setApproval)
     }
 
     /// One checkbox of a sub-login's rights.

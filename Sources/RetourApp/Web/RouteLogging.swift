@@ -4,7 +4,7 @@ import Vapor
 /// addresses carry: the token of a password link (`/password/reset/…`) and of a phone upload link
 /// (`/m/…`) are credentials and never reach a log.
 struct RouteLoggingWithoutSecrets: AsyncMiddleware {
-    static let secretPrefixes = ["/password/reset/", "/m/"]
+    static let secretPrefixes = [PageRoute.passwordReset.fixedPrefix, PageRoute.phoneUpload.fixedPrefix]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         request.logger.info("\(request.method) \(Self.redacted(request.url.path))")

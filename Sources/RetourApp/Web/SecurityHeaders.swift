@@ -18,7 +18,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         // An address that is itself a secret (a password link, a phone upload link, the identity
         // provider's code) is not even sent to this site's own pages as a referrer.
-        let secretAddress = ["/password/reset/", "/m/", "/login/oidc"].contains { request.url.path.hasPrefix($0) }
+        let secretAddress = [
+            PageRoute.passwordReset.fixedPrefix, PageRoute.phoneUpload.fixedPrefix, PageRoute.oidcLogin.path(),
+        ]
+        .contains { request.url.path.hasPrefix($0) }
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: secretAddress ? "no-referrer" : "same-origin")
         if request.application.config.publicURL?.lowercased().hasPrefix("https://") == true {
             response.headers.replaceOrAdd(name: .strictTransportSecurity, value: "max-age=31536000; includeSubDomains")
