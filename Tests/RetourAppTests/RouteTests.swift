@@ -15,13 +15,39 @@ extension AppTests {
         @Test func theAppRegistersExactlyTheRoutesOfBothEnums() async throws {
             try await withRetour { app in
                 let registered = Set(app.routes.all.map { Self.pattern($0.path) })
-                let operations: Set<String> = ["/healthz", "/readyz", "/metrics"]
-                let declared = Set(PageRoute.allCases.map(\.rawValue) + APIRoute.allCases.map(\.rawValue))
-                #expect(registered.subtracting(operations).subtracting(declared).isEmpty)
+                let declared = Set(
+                    PageRoute.allCases.map(\.rawValue) + APIRoute.allCases.map(\.rawValue)
+                        + OperationsRoute.allCases.map(\.rawValue))
+                #expect(registered.subtracting(declared).isEmpty, "registered, never declared")
                 #expect(declared.subtracting(registered).isEmpty, "declared, never registered")
+                // Each route carries the surface of its enum.
+                for route in app.routes.all {
+                    let pattern = Self.pattern(route.path)
+                    let surface: Surface? =
+                        PageRoute(rawValue: pattern) != nil
+                        ? .pages : APIRoute(rawValue: pattern) != nil ? .api : .operations
+                    #expect(route.surface == surface, "\(route.method) \(pattern)")
+                }
                 // The pages' patterns stay out of the API and the API's all start with its version.
                 #expect(APIRoute.allCases.allSatisfy { $0.rawValue.hasPrefix("/api/v1/") })
                 #expect(!PageRoute.allCases.contains { $0.rawValue.hasPrefix("/api/") })
+            }
+        }
+
+        /// An address no route answers belongs to the surface whose routes share its first segment.
+        @Test func anUnknownAddressIsAnsweredByTheSurfaceItWouldBelongTo() async throws {
+            #expect(Surface(unmatchedPath: "/api/v1/nothing") == .api)
+            #expect(Surface(unmatchedPath: "/healthz/x") == .operations)
+            #expect(Surface(unmatchedPath: "/nothing") == .pages)
+            try await withRetour { app in
+                let api = try await app.testing().sendRequest(.GET, "/api/v1/nothing")
+                #expect(api.status == .notFound)
+                #expect(api.headers.contentType?.description.contains("problem+json") == true)
+                let page = try await app.testing().sendRequest(.GET, "/nothing")
+                #expect(page.status == .notFound)
+                #expect(page.headers.contentType?.subType == "html")
+                let wrongMethod = try await app.testing().sendRequest(.PATCH, "/healthz")
+                #expect(wrongMethod.status == .methodNotAllowed)
             }
         }
 

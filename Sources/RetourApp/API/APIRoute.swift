@@ -4,6 +4,8 @@ import Vapor
 /// the pattern is written here once, the names are those of `../shared/spec/api.md`. `RouteTests`
 /// check that the app registers exactly these and `OpenAPITests` that the document describes them.
 enum APIRoute: String, RoutePattern, Sendable {
+    static let surface = Surface.api
+
     case openAPI = "/api/v1/openapi.json"
     case token = "/api/v1/auth/token"
     case passwordReset = "/api/v1/auth/password-reset"

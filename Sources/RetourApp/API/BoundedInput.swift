@@ -17,7 +17,7 @@ extension Request {
         }
         // A form's blank field means "not given"; an API client that sends the name sends a number.
         guard !raw.trimmingWhitespace().isEmpty else {
-            guard url.path.hasPrefix("/api/") else { return fallback }
+            guard surface == .api else { return fallback }
             throw Refusal(
                 .malformed, detail: Message("app.api.theParameterIsNotValid", ["name": "\(name)"]),
                 errors: [WholeNumber.error(.notWhole, field: name)])

@@ -5,21 +5,12 @@ import Vapor
 /// it does have (`Allow`), not 404: a client learns that the address is right and the method wrong.
 /// The operators' endpoints (`/healthz`, `/readyz`, `/metrics`) are answered so too.
 struct MethodNotAllowedMiddleware: AsyncMiddleware {
-    /// The first path components of the addresses this applies to: the API and the operations.
-    static let machineRoots: Set<String> = ["api", "healthz", "readyz", "metrics"]
-
-    /// Whether `path` is answered for machines (problem+json, 405 for a wrong method).
-    static func isForMachines(_ path: String) -> Bool {
-        let first = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: true).first.map(String.init)
-        return first.map(machineRoots.contains) ?? false
-    }
-
     /// Path patterns of the API (`api/v1/requests/:number`) and their methods, read once from the routes.
     let methods: [(pattern: [PathComponent], methods: Set<String>)]
 
     init(routes: Routes) {
         var methods: [String: (pattern: [PathComponent], methods: Set<String>)] = [:]
-        for route in routes.all where Self.machineRoots.contains(route.path.first?.description ?? "") {
+        for route in routes.all where route.surface?.answersMachines == true {
             let key = route.path.map(\.description).joined(separator: "/")
             methods[key, default: (route.path, [])].methods.insert(route.method.rawValue)
         }
@@ -31,7 +22,7 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch let abort as any AbortError where abort.status == .notFound {
             // A route of this method that answered 404 itself (an unknown number) stays a 404.
-            guard Self.isForMachines(request.url.path), let allowed = allowedMethods(for: request.url.path),
+            guard request.surface.answersMachines, let allowed = allowedMethods(for: request.url.path),
                 !allowed.contains(request.method.rawValue)
             else { throw abort }
             var headers = HTTPHeaders()

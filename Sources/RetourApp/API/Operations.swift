@@ -11,8 +11,8 @@ import Vapor
 /// readiness with it.
 enum OperationsController {
     static func register(on app: Application) {
-        app.get("healthz") { _ in HealthAnswer(status: "ok") }
-        app.get("readyz") { req async throws -> HealthAnswer in
+        app.get(OperationsRoute.healthz) { _ in HealthAnswer(status: "ok") }
+        app.get(OperationsRoute.readyz) { req async throws -> HealthAnswer in
             do {
                 struct Row: Decodable { var total: Int }
                 let sql = req.db.sql

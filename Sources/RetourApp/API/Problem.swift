@@ -75,7 +75,7 @@ struct ProblemMiddleware: AsyncMiddleware {
 
         // Routes that answer JSON to the page's own script answer their errors as JSON too.
         let answersJSON = request.route.map { PageRoute.registerMaterial.matches($0) } ?? false
-        if MethodNotAllowedMiddleware.isForMachines(request.url.path) || answersJSON {
+        if request.surface.answersMachines || answersJSON {
             let document = ProblemDocument(
                 type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, errors: items
             )

@@ -119,7 +119,7 @@ enum DatabasePool {
 /// `GET /metrics`.
 enum MetricsController {
     static func register(on app: Application) {
-        app.grouped(BearerAuthenticator()).get("metrics") { req async throws -> Response in
+        app.grouped(BearerAuthenticator()).get(OperationsRoute.metrics) { req async throws -> Response in
             _ = try req.requireUser([.admin])
             let text = try await RetourMetrics.scrape(req.application)
             let response = Response(status: .ok, body: .init(string: text))

@@ -5,6 +5,8 @@ import Vapor
 /// register the route (`get(.request, use:)`), to build links and redirects (`SitePath`) and in the
 /// views (`#route("request", number)`). `RouteTests` check that the app registers exactly these.
 enum PageRoute: String, RoutePattern, Sendable {
+    static let surface = Surface.pages
+
     case start = "/"
     case login = "/login"
     case logout = "/logout"
@@ -91,7 +93,10 @@ enum PageRoute: String, RoutePattern, Sendable {
 
 /// A route's address pattern (`/requests/:number`), read both ways: as the components a route is
 /// registered with, and filled with values into an address.
-protocol RoutePattern: RawRepresentable, CaseIterable where RawValue == String {}
+protocol RoutePattern: RawRepresentable, CaseIterable where RawValue == String {
+    /// Who the routes of this enum answer; every route registered with one carries it.
+    static var surface: Surface { get }
+}
 
 extension RoutePattern {
     var components: [PathComponent] { rawValue.pathComponents }
@@ -144,38 +149,45 @@ struct RouteMisuse: Error, CustomStringConvertible {
 
 extension RoutesBuilder {
     @discardableResult
-    func get<Response: AsyncResponseEncodable>(
-        _ route: some RoutePattern, use handler: @escaping @Sendable (Request) async throws -> Response
+    func get<R: RoutePattern, Response: AsyncResponseEncodable>(
+        _ route: R, use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        get(route.components, use: handler)
+        get(route.components, use: handler).tagged(R.surface)
     }
 
     @discardableResult
-    func post<Response: AsyncResponseEncodable>(
-        _ route: some RoutePattern, use handler: @escaping @Sendable (Request) async throws -> Response
+    func post<R: RoutePattern, Response: AsyncResponseEncodable>(
+        _ route: R, use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        post(route.components, use: handler)
+        post(route.components, use: handler).tagged(R.surface)
     }
 
     @discardableResult
-    func put<Response: AsyncResponseEncodable>(
-        _ route: some RoutePattern, use handler: @escaping @Sendable (Request) async throws -> Response
+    func put<R: RoutePattern, Response: AsyncResponseEncodable>(
+        _ route: R, use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        put(route.components, use: handler)
+        put(route.components, use: handler).tagged(R.surface)
     }
 
     @discardableResult
-    func delete<Response: AsyncResponseEncodable>(
-        _ route: some RoutePattern, use handler: @escaping @Sendable (Request) async throws -> Response
+    func delete<R: RoutePattern, Response: AsyncResponseEncodable>(
+        _ route: R, use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        delete(route.components, use: handler)
+        delete(route.components, use: handler).tagged(R.surface)
     }
 
     @discardableResult
-    func on<Response: AsyncResponseEncodable>(
-        _ method: HTTPMethod, _ route: some RoutePattern, body: HTTPBodyStreamStrategy,
+    func on<R: RoutePattern, Response: AsyncResponseEncodable>(
+        _ method: HTTPMethod, _ route: R, body: HTTPBodyStreamStrategy,
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        on(method, route.components, body: body, use: handler)
+        on(method, route.components, body: body, use: handler).tagged(R.surface)
+    }
+}
+
+extension Route {
+    fileprivate func tagged(_ surface: Surface) -> Route {
+        userInfo[Surface.userInfoKey] = surface
+        return self
     }
 }

@@ -26,7 +26,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         if request.application.config.publicURL?.lowercased().hasPrefix("https://") == true {
             response.headers.replaceOrAdd(name: .strictTransportSecurity, value: "max-age=31536000; includeSubDomains")
         }
-        if request.url.path.hasPrefix("/api/") && !headers.contains(name: .cacheControl) {
+        if request.surface == .api && !headers.contains(name: .cacheControl) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         if response.status == .tooManyRequests && !headers.contains(name: .retryAfter) {

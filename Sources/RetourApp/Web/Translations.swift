@@ -54,7 +54,7 @@ extension Request {
 
     var language: Language {
         if let chosen = storage[ChosenLanguageKey.self] { return chosen }
-        if url.path.hasPrefix("/api/") {
+        if surface == .api {
             // The API: the header when given, else the user's own language, else English.
             if let accept = headers.first(name: .acceptLanguage)?.lowercased(), !accept.isEmpty {
                 return accept.hasPrefix("nl") ? .nl : .en

@@ -1,0 +1,47 @@
+import Vapor
+
+/// Who a route answers: people (pages: HTML, sessions, the language cookie), programs (the JSON API:
+/// problem+json, `Accept-Language`, never cached) or the operators' probes. A property of the route,
+/// set where it is registered (`RoutePattern.surface`), not read from its address.
+enum Surface: Sendable {
+    case pages, api, operations
+
+    static let userInfoKey = "surface"
+
+    /// Whether errors are answered as problem+json and a wrong method as 405.
+    var answersMachines: Bool { self != .pages }
+
+    /// An address that matches no route has no group: it belongs to the surface whose routes share
+    /// its first segment (`/api/v1/nothing` is the API's 404), else to the pages.
+    init(unmatchedPath path: String) {
+        let first = path.split(separator: "/", omittingEmptySubsequences: true).first.map(String.init)
+        func owns(_ routes: [some RoutePattern]) -> Bool {
+            routes.contains { $0.components.first?.description == first }
+        }
+        if owns(APIRoute.allCases) {
+            self = .api
+        } else if owns(OperationsRoute.allCases) {
+            self = .operations
+        } else {
+            self = .pages
+        }
+    }
+}
+
+extension Route {
+    var surface: Surface? { userInfo[Surface.userInfoKey] as? Surface }
+}
+
+extension Request {
+    /// The surface of the route that answers this request.
+    var surface: Surface { route?.surface ?? Surface(unmatchedPath: url.path) }
+}
+
+/// The operators' probes and metrics.
+enum OperationsRoute: String, RoutePattern, Sendable {
+    case healthz = "/healthz"
+    case readyz = "/readyz"
+    case metrics = "/metrics"
+
+    static let surface = Surface.operations
+}
