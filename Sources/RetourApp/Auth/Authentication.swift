@@ -165,17 +165,14 @@ struct SessionUserMiddleware: AsyncMiddleware {
 extension User: Authenticatable {
     /// Reseller roles see one company's data only; a reseller login without a company is refused
     /// everywhere rather than shown nothing, or everything.
-    var mayActAsItsRole: Bool { !role.belongsToCompany || companyID != nil }
+    var mayActAsItsRole: Bool { CompanyScope(role: role, companyID: companyID) != nil }
 }
 
 extension Request {
     /// The signed-in user, or 401.
-    func requireUser(_ roles: Set<Role>? = nil) throws -> User {
+    func requireUser() throws -> User {
         guard let user = auth.get(User.self) else {
             throw Refusal(.unauthenticated, detail: Message("app.auth.pleaseLogInFirst"))
-        }
-        if let roles, !roles.contains(user.role) {
-            throw Refusal(.forbidden, detail: Message("app.auth.yourRoleMayNotDoThis"))
         }
         return user
     }

@@ -316,7 +316,8 @@ struct FollowUpPageController: RoleRouteCollection {
             }
             let reason = (form.reason ?? "").trimmingWhitespace()
             try await BackOffice.credit(
-                amount: amount, reasonText: reason.isEmpty ? nil : reason, mayExceedValue: user.role == .admin,
+                amount: amount, reasonText: reason.isEmpty ? nil : reason,
+                mayExceedValue: user.role.mayCreditAboveTheGoodsValue,
                 on: record,
                 context: req.actionContext(for: user), db: req.db)
         }

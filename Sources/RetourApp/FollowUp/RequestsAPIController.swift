@@ -125,7 +125,7 @@ struct RequestsAPIController: RoleRouteCollection {
             amount = parsed
         }
         let found = try await BackOffice.credit(
-            amount: amount, reasonText: body.reason, mayExceedValue: user.role == .admin,
+            amount: amount, reasonText: body.reason, mayExceedValue: user.role.mayCreditAboveTheGoodsValue,
             on: try await record(req, user), context: req.actionContext(for: user), db: req.db)
         return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }

@@ -18,7 +18,14 @@ struct ManageIntegrations {
     static let maximumWebhooks = 20
 
     /// The company the caller's keys and webhooks belong to; nil for the distributor's own.
-    var companyID: Int? { user.role.belongsToCompany ? user.companyID : nil }
+    var companyID: Int? {
+        get throws {
+            switch try user.companyScope() {
+            case .company(let id): id
+            case .allCompanies: nil
+            }
+        }
+    }
 
     /// A new key with `scopes` (each one the caller's role may grant); the key is returned this
     /// once and kept only as its hash.
@@ -47,7 +54,7 @@ struct ManageIntegrations {
 
         let secret = APIKeys.prefix + randomToken(bytes: 32)
         let record = APIKey()
-        let companyID = companyID
+        let companyID = try companyID
         record.companyID = companyID
         record.userID = try user.requireID()
         record.roleName = user.role.rawValue
@@ -80,10 +87,10 @@ struct ManageIntegrations {
 
     /// A company's keys to its purchasing department; every key to an administrator, so that a
     /// leaked one can be revoked whoever made it.
-    func keys() -> QueryBuilder<APIKey> {
+    func keys() throws -> QueryBuilder<APIKey> {
         let query = APIKey.query(on: database)
-        if user.role.belongsToCompany { return query.filter(\.$companyID == user.companyID) }
-        return query
+        guard let companyID = try companyID else { return query }
+        return query.filter(\.$companyID == companyID)
     }
 
     func key(_ id: Int) async throws -> APIKey {
@@ -121,7 +128,7 @@ struct ManageIntegrations {
                         "app.webhooks.chooseEvents", ["events": .text(known.sorted().joined(separator: ", "))])))
         }
         guard errors.isEmpty else { throw Refusal.invalid(errors) }
-        let companyID = companyID
+        let companyID = try companyID
         let userID = try user.requireID()
         let hook = Webhook()
         hook.companyID = companyID
@@ -148,10 +155,10 @@ struct ManageIntegrations {
     }
 
     /// A company's webhooks to its purchasing department; every webhook to an administrator.
-    func webhooks() -> QueryBuilder<Webhook> {
+    func webhooks() throws -> QueryBuilder<Webhook> {
         let query = Webhook.query(on: database).filter(\.$deletedAt == nil)
-        if user.role.belongsToCompany { return query.filter(\.$companyID == user.companyID) }
-        return query
+        guard let companyID = try companyID else { return query }
+        return query.filter(\.$companyID == companyID)
     }
 
     func webhook(_ id: Int) async throws -> Webhook {

@@ -119,8 +119,8 @@ enum DatabasePool {
 /// `GET /metrics`.
 enum MetricsController {
     static func register(on app: Application) {
-        app.grouped(BearerAuthenticator()).get(OperationsRoute.metrics) { req async throws -> Response in
-            _ = try req.requireUser([.admin])
+        app.grouped(BearerAuthenticator(), RoleGuard(audience: .admin)).get(OperationsRoute.metrics) {
+            req async throws -> Response in
             let text = try await RetourMetrics.scrape(req.application)
             let response = Response(status: .ok, body: .init(string: text))
             response.headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
