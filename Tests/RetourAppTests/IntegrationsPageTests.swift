@@ -80,12 +80,12 @@ extension AppTests {
                 let log = try await browser.get("/integrations/webhooks/\(try hook.requireID())")
                 #expect(log.status == .ok)
                 #expect(log.body.string.contains("request.created"))
-                delivery.status = "failed"
+                delivery.status = .failed
                 try await delivery.save(on: app.db)
                 let again = try await browser.post(
                     "/integrations/webhooks/\(try hook.requireID())/deliveries/\(try delivery.requireID())/retry", [:])
                 #expect(again.status == .seeOther)
-                #expect(try await WebhookDelivery.find(delivery.id, on: app.db)?.status == "pending")
+                #expect(try await WebhookDelivery.find(delivery.id, on: app.db)?.status == .pending)
                 #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "webhook.retry").count() == 1)
                 let deleted = try await browser.post("/integrations/webhooks/\(try hook.requireID())/delete", [:])
                 #expect(deleted.status == .seeOther)

@@ -62,7 +62,7 @@ extension AppTests {
                 #expect(sent.to == "jan@pcpartner.nl")
                 #expect(sent.subject.hasPrefix("RMA"))
                 #expect(sent.files.map(\.contentType) == ["application/pdf"], "the return form goes with it")
-                #expect(try await OutboxMail.query(on: app.db).filter(\.$status == "sent").count() == 1)
+                #expect(try await OutboxMail.query(on: app.db).filter(\.$status == .sent).count() == 1)
             }
         }
 

@@ -306,7 +306,7 @@ extension AppTests {
                 #expect((requests[1]["number"] as? String)?.hasPrefix("CLM-") == true)
 
                 // The mail waits in the outbox and the worker writes it as .eml.
-                #expect(try await OutboxMail.query(on: app.db).filter(\.$status == "pending").count() == 1)
+                #expect(try await OutboxMail.query(on: app.db).filter(\.$status == .pending).count() == 1)
                 #expect(try await MailWorker.runOnce(app) == 1)
                 let files = try FileManager.default.contentsOfDirectory(atPath: app.config.mailDirectory)
                 #expect(files.count == 1)
@@ -319,7 +319,7 @@ extension AppTests {
                 #expect(text.contains(requests[0]["number"] as? String ?? "?"))
                 #expect(text.contains("NIET DIRECT"))
                 #expect(text.contains("geeft niet automatisch recht op een credit"))
-                #expect(try await OutboxMail.query(on: app.db).filter(\.$status == "sent").count() == 1)
+                #expect(try await OutboxMail.query(on: app.db).filter(\.$status == .sent).count() == 1)
                 #expect(try await MailWorker.runOnce(app) == 0)
             }
         }
@@ -372,7 +372,7 @@ extension AppTests {
                     on: app.db)
                 #expect(try await MailWorker.runOnce(app) == 0)
                 let mail = try #require(try await OutboxMail.query(on: app.db).first())
-                #expect(mail.status == "pending")
+                #expect(mail.status == .pending)
                 #expect(mail.attempts == 1)
                 #expect(mail.nextAttemptAt > app.clock.now)
                 #expect(mail.lastError != nil)

@@ -344,7 +344,7 @@ extension AppTests {
                 #expect(try await WebhookWorker.runOnce(app) == 0)
                 #expect(receiver.received.isEmpty)
                 let deliveries = try await WebhookDelivery.query(on: app.db).sort(\.$id).all()
-                #expect(deliveries.map(\.status) == ["failed", "failed"])
+                #expect(deliveries.map(\.status) == [.failed, .failed])
                 #expect(deliveries.allSatisfy { $0.lastError == JobClaims.parkedReason })
 
                 let admin = Browser(app)
@@ -368,7 +368,7 @@ extension AppTests {
                 #expect(receiver.received.count == 1)
                 let legacyDelivery = try #require(
                     try await WebhookDelivery.query(on: app.db).filter(\.$webhookID == old).first())
-                #expect(legacyDelivery.status == "pending")
+                #expect(legacyDelivery.status == .pending)
                 #expect(legacyDelivery.lastError == "refused: badPort")
                 #expect(legacyDelivery.unfinishedAttempts == 0)
                 #expect(try await app.get("/api/v1/requests", token: jan).status == .ok)
@@ -382,7 +382,7 @@ extension AppTests {
             try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
                 _ = try await FollowUpTests.submitCommercialReturn(app, jan)
-                let pending = try await OutboxMail.query(on: app.db).filter(\.$status == "pending").count()
+                let pending = try await OutboxMail.query(on: app.db).filter(\.$status == .pending).count()
                 #expect(pending > 0)
                 for _ in 0..<2 {
                     #expect(try await MailWorker.claim(app).count == pending)
@@ -390,7 +390,7 @@ extension AppTests {
                 }
                 #expect(try await MailWorker.runOnce(app) == 0)
                 let mails = try await OutboxMail.query(on: app.db).all()
-                #expect(mails.allSatisfy { $0.status == "failed" && $0.lastError == JobClaims.parkedReason })
+                #expect(mails.allSatisfy { $0.status == .failed && $0.lastError == JobClaims.parkedReason })
                 let adminToken = try await app.token("admin@retour.example")
                 let metrics = try await app.get("/metrics", token: adminToken).body.string
                 #expect(Self.gauge(metrics, #"retour_jobs_parked{job="mail"}"#) == pending)

@@ -16,7 +16,7 @@ final class APIKey: Model, @unchecked Sendable {
     /// The role its maker had when it was made. Keys made before roles were kept got their maker's
     /// role at the upgrade, or none when the maker had left the key's company: such a key stands for
     /// nobody.
-    @OptionalField(key: "role") var roleName: String?
+    @OptionalField(key: "role") var role: Role?
     @Field(key: "name") var name: String
     @Field(key: "key_hash") var keyHash: String
     /// The first characters of the key, so that people can tell their keys apart.
@@ -36,8 +36,6 @@ final class APIKey: Model, @unchecked Sendable {
     init() {}
 
     var scopes: Set<APIScope> { Set(scopeList.split(separator: " ").compactMap { APIScope(rawValue: String($0)) }) }
-
-    var role: Role? { roleName.flatMap(Role.init(rawValue:)) }
 
     /// Whether the key still stands for `maker` (its maker as now stored).
     func stands(for maker: User?) -> Bool {

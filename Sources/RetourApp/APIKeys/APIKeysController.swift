@@ -52,7 +52,7 @@ struct APIKeysController: RoleRouteCollection {
             lastUsedAt = key.lastUsedAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }
             revokedAt = key.revokedAt
             company = key.companyID
-            role = key.roleName
+            role = key.role?.rawValue
             status = key.revokedAt != nil ? "revoked" : key.stands(for: maker) ? "active" : "ended"
         }
     }

@@ -43,7 +43,7 @@ struct MailAdminController: RouteCollection {
         else {
             throw Refusal.notFound()
         }
-        mail.status = "pending"
+        mail.status = .pending
         mail.attempts = 0
         mail.unfinishedAttempts = 0
         mail.nextAttemptAt = req.now
@@ -63,8 +63,9 @@ struct MailAdminController: RouteCollection {
         let t = req.texts
         let rows = result.items.map {
             Row(
-                id: $0.id ?? 0, recipient: $0.recipient, subject: $0.subject, status: $0.status,
-                statusLabel: t["admin.mails.state.\($0.status)"], attempts: $0.attempts, lastError: $0.lastError ?? "",
+                id: $0.id ?? 0, recipient: $0.recipient, subject: $0.subject, status: $0.status.rawValue,
+                statusLabel: t["admin.mails.state.\($0.status.rawValue)"], attempts: $0.attempts,
+                lastError: $0.lastError ?? "",
                 created: req.localTime($0.createdAt), body: $0.body)
         }
         let content = Content(

@@ -20,7 +20,7 @@ enum Documents {
         let settlement = try await BackOffice.settlement(for: record, db: db)
         let amount = Money(cents: cents)
         let vat = try CreditNotes.vat(on: amount)
-        let charge = record.creditKind == Settlement.Kind.charge.rawValue
+        let charge = record.creditKind == .charge
         let pdf = PDFDocument()
         var y = 60.0
         for (index, part) in config.returnAddress.components(separatedBy: " · ").enumerated() {

@@ -15,7 +15,7 @@ extension Documents {
         let company = try await Company.find(record.companyID, on: db)
         let settlement = try await BackOffice.settlement(for: record, db: db)
         let amount = Money(cents: cents)
-        let charge = record.creditKind == Settlement.Kind.charge.rawValue
+        let charge = record.creditKind == .charge
         let quantity = record.receivedQuantity.map { min($0, record.quantity) } ?? record.quantity
         let name = [article?.number, article?.description].compactMap { $0 }.joined(separator: " ")
         var lines: [UBLDocument.Line] = []

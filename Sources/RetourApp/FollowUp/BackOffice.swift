@@ -74,7 +74,7 @@ enum BackOffice {
         ) { record, _ in
             record.receivedQuantity = receipt.quantity
             record.receivedSerials = receivedSerials.sorted()
-            record.receivedCondition = receipt.condition
+            record.receivedCondition = ReceiptCondition(rawValue: receipt.condition)
             record.receiptNote = receipt.note
             record.discrepancy = discrepancy
             // The defective unit is back in time: the replacement is paid for by it.
@@ -140,7 +140,7 @@ enum BackOffice {
             let sequence = try await NumberSequence.next("credit_note", db)
             record.creditNoteNumber = CreditNotes.number(year: context.today.year, sequence: sequence)
             record.creditAmountCents = final.cents
-            record.creditKind = computed.kind.rawValue
+            record.creditKind = computed.kind
             record.creditReason = reasonText.flatMap { $0.isEmpty ? nil : $0 }
             record.creditNoteDate = context.today.iso
         }

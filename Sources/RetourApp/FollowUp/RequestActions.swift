@@ -118,10 +118,10 @@ extension RequestEvent {
         self.requestID = requestID
         at = context.now
         actorID = context.actorID
-        actor = context.actor.rawValue
+        actor = context.actor
         self.action = action.rawValue
-        fromStatus = from.rawValue
-        toStatus = to.rawValue
+        fromStatus = from
+        toStatus = to
         self.message = message
         self.attachments = attachments
     }

@@ -46,12 +46,12 @@ final class ReturnRequest: Model, @unchecked Sendable {
         get { receivedSerialsColumn?.value }
         set { receivedSerialsColumn = newValue.map(JSONColumn.init) }
     }
-    @OptionalField(key: "received_condition") var receivedCondition: String?
+    @OptionalField(key: "received_condition") var receivedCondition: ReceiptCondition?
     @OptionalField(key: "receipt_note") var receiptNote: String?
     @OptionalField(key: "discrepancy") var discrepancy: JSONColumn<ReceiptDifferences>?
     @OptionalField(key: "credit_note_number") var creditNoteNumber: String?
     @OptionalField(key: "credit_amount_cents") var creditAmountCents: Int64?
-    @OptionalField(key: "credit_kind") var creditKind: String?
+    @OptionalField(key: "credit_kind") var creditKind: Settlement.Kind?
     @OptionalField(key: "credit_reason") var creditReason: String?
     @OptionalField(key: "credit_note_date") var creditNoteDate: String?
     @OptionalField(key: "closed_on") var closedOn: String?
@@ -82,10 +82,10 @@ final class RequestEvent: Model, @unchecked Sendable {
     @Field(key: "request_id") var requestID: Int
     @Field(key: "at") var at: Date
     @OptionalField(key: "actor_id") var actorID: Int?
-    @Field(key: "actor") var actor: String
+    @Field(key: "actor") var actor: Actor
     @Field(key: "action") var action: String
-    @Field(key: "from_status") var fromStatus: String
-    @Field(key: "to_status") var toStatus: String
+    @Field(key: "from_status") var fromStatus: RequestStatus
+    @Field(key: "to_status") var toStatus: RequestStatus
     @OptionalField(key: "message") var message: String?
     @Field(key: "attachments") var attachmentsColumn: JSONColumn<[String]>
     var attachments: [String] {

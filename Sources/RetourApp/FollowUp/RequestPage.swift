@@ -119,11 +119,11 @@ enum RequestPage {
         var events: [Event] = []
         for event in stored {
             // "Jan de Vries (Reseller)"; the name alone reads as the subject of the sentence.
-            var who = t["requests.actor.\(event.actor)"]
+            var who = t["requests.actor.\(event.actor.rawValue)"]
             if let id = event.actorID, let person = try await User.find(id, on: req.db) {
                 who = "\(person.name) (\(who))"
             }
-            let to = RequestStatus(rawValue: event.toStatus).map { $0.label.text(t) } ?? event.toStatus
+            let to = event.toStatus.label.text(t)
             var files: [Item] = []
             for id in event.attachments {
                 if let attachment = try await Attachment.find(id, on: req.db) {

@@ -205,7 +205,8 @@ enum RequestQueries {
                 .sort(\.$id).all()
             events = stored.map {
                 .init(
-                    at: $0.at, actor: $0.actor, action: $0.action, from: $0.fromStatus, to: $0.toStatus,
+                    at: $0.at, actor: $0.actor.rawValue, action: $0.action, from: $0.fromStatus.rawValue,
+                    to: $0.toStatus.rawValue,
                     message: $0.message,
                     attachments: $0.attachments)
             }
@@ -224,7 +225,7 @@ enum RequestQueries {
             creditNote: record.creditNoteNumber.map {
                 .init(
                     number: $0, amount: Money(cents: record.creditAmountCents ?? 0).decimalString,
-                    kind: record.creditKind ?? Settlement.Kind.credit.rawValue,
+                    kind: (record.creditKind ?? .credit).rawValue,
                     url: APIRoute.requestCreditNote.path(record.number))
             },
             returnForm: record.rmaNumber == nil ? nil : APIRoute.requestReturnForm.path(record.number),

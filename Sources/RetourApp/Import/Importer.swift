@@ -344,7 +344,7 @@ struct Importer {
     private func usersBeyondAKey(_ users: [UserRecord]) async throws -> [ImportError] {
         let staff = Set(
             try await User.query(on: database).filter(\.$email ~~ users.map(\.email))
-                .filter(\.$roleName ~~ [Role.agent.rawValue, Role.admin.rawValue]).all().map(\.email))
+                .filter(\.$role ~~ [Role.agent, Role.admin]).all().map(\.email))
         return users.compactMap { user in
             if !user.role.belongsToCompany {
                 return ImportError(

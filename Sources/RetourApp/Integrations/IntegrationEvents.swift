@@ -118,7 +118,7 @@ extension IntegrationEvents {
         delivery.webhookID = try webhook.requireID()
         delivery.eventID = try event.requireID()
         delivery.requestID = key
-        delivery.status = "pending"
+        delivery.status = .pending
         delivery.attempts = 0
         delivery.unfinishedAttempts = 0
         delivery.nextAttemptAt = now

@@ -54,8 +54,13 @@ final class WebhookDelivery: Model, @unchecked Sendable {
     /// Deliveries of one request to one webhook go out in order: the request's id, or minus the
     /// vendor claim's id for an event of a claim.
     @Field(key: "request_id") var requestID: Int
-    /// `pending`, `delivered` or `failed` (gave up after a day of retries, or parked by `JobClaims`).
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
+
+    /// Waiting, delivered, or given up (after a day of retries, or parked by `JobClaims`, whose
+    /// claim queries name the same words in SQL).
+    enum Status: String, Codable, Sendable {
+        case pending, delivered, failed
+    }
     @Field(key: "attempts") var attempts: Int
     /// Claims that ended without a result since the last one that did (`JobClaims`).
     @Field(key: "unfinished_attempts") var unfinishedAttempts: Int

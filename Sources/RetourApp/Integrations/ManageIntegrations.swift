@@ -57,7 +57,7 @@ struct ManageIntegrations {
         let companyID = try companyID
         record.companyID = companyID
         record.userID = try user.requireID()
-        record.roleName = user.role.rawValue
+        record.role = user.role
         record.name = name
         record.keyHash = Tokens.hash(secret)
         record.keyPrefix = String(secret.prefix(APIKeys.prefix.count + 6))
@@ -192,7 +192,7 @@ struct ManageIntegrations {
                 .filter(\.$webhookID == hook.requireID()).first()
         else { throw Refusal.notFound() }
         try await database.transaction { db in
-            delivery.status = "pending"
+            delivery.status = .pending
             delivery.unfinishedAttempts = 0
             delivery.nextAttemptAt = now
             delivery.giveUpAt = now.addingTimeInterval(WebhookWorker.retrySeconds)

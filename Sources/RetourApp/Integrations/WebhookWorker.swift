@@ -92,7 +92,7 @@ enum WebhookWorker {
         guard let webhook = try await Webhook.find(delivery.webhookID, on: app.db), webhook.deletedAt == nil,
             let event = try await IntegrationEvent.find(delivery.eventID, on: app.db)
         else {
-            delivery.status = "failed"
+            delivery.status = .failed
             delivery.lastError = "the webhook was deleted"
             try await delivery.save(on: app.db)
             return false
@@ -139,7 +139,7 @@ enum WebhookWorker {
         if let failure {
             delivery.lastError = failure
             if app.clock.now >= delivery.giveUpAt {
-                delivery.status = "failed"
+                delivery.status = .failed
             } else {
                 let delay = min(3_600.0, 10.0 * pow(2.0, Double(min(delivery.attempts, 20) - 1)))
                 delivery.nextAttemptAt = min(app.clock.now.addingTimeInterval(delay), delivery.giveUpAt)
@@ -147,7 +147,7 @@ enum WebhookWorker {
             app.logger.warning(
                 "webhook delivery \(id) to \(webhook.url) failed (attempt \(delivery.attempts)): \(failure)")
         } else {
-            delivery.status = "delivered"
+            delivery.status = .delivered
             delivery.deliveredAt = app.clock.now
             delivery.lastError = nil
         }

@@ -157,9 +157,9 @@ struct WebhooksController: RoleRouteCollection {
             return DeliveryView(
                 id: row.id ?? 0, webhook: row.webhookID, event: event.map { "evt_\($0.sequence)" } ?? "",
                 type: event?.type ?? "",
-                request: requests.first { $0.id == row.requestID }?.number ?? "", status: row.status,
+                request: requests.first { $0.id == row.requestID }?.number ?? "", status: row.status.rawValue,
                 attempts: row.attempts, responseStatus: row.responseStatus, lastError: row.lastError,
-                lastAttemptAt: row.lastAttemptAt, nextAttemptAt: row.status == "pending" ? row.nextAttemptAt : nil,
+                lastAttemptAt: row.lastAttemptAt, nextAttemptAt: row.status == .pending ? row.nextAttemptAt : nil,
                 deliveredAt: row.deliveredAt)
         }
         return (views, total)

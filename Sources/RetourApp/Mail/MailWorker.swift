@@ -31,7 +31,7 @@ enum MailWorker {
                     }
                 }
                 try await app.mailer.send(message, id: id)
-                mail.status = "sent"
+                mail.status = .sent
                 mail.sentAt = app.clock.now
                 mail.lastError = nil
                 sent += 1
@@ -41,7 +41,7 @@ enum MailWorker {
                 let permanent = (error as? SMTPClient.Failure)?.permanent == true
                 let retryUntil = mail.createdAt.addingTimeInterval(Double(app.config.mailRetryHours) * 3_600)
                 if permanent || app.clock.now >= retryUntil {
-                    mail.status = "failed"
+                    mail.status = .failed
                 } else {
                     let delay = min(3_600.0, 30.0 * pow(2.0, Double(min(mail.attempts, 20) - 1)))
                     mail.nextAttemptAt = min(app.clock.now.addingTimeInterval(delay), retryUntil)

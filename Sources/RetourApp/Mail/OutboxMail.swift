@@ -6,11 +6,17 @@ import RetourCore
 final class OutboxMail: Model, @unchecked Sendable {
     static let schema = "mail_outbox"
 
+    /// Waiting to be sent, sent, or given up (and shown on the mail log to be sent again). The
+    /// claim queries of `JobClaims` and `MailWorker` name the same words in SQL.
+    enum Status: String, Codable, Sendable {
+        case pending, sent, failed
+    }
+
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "recipient") var recipient: String
     @Field(key: "subject") var subject: String
     @Field(key: "body") var body: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "attempts") var attempts: Int
     /// Claims that ended without a result since the last one that did (`JobClaims`).
     @Field(key: "unfinished_attempts") var unfinishedAttempts: Int
@@ -27,7 +33,7 @@ final class OutboxMail: Model, @unchecked Sendable {
         self.recipient = recipient
         self.subject = subject
         self.body = body
-        self.status = "pending"
+        self.status = .pending
         self.attempts = 0
         self.unfinishedAttempts = 0
         self.nextAttemptAt = now

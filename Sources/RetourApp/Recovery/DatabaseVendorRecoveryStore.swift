@@ -164,7 +164,7 @@ struct DatabaseVendorRecoveryStore: VendorRecoveryStore {
             requestID: id, number: fresh.number, reason: fresh.reason, requestedSerials: fresh.serials,
             requestedQuantity: fresh.quantity, receivedQuantity: fresh.receivedQuantity,
             receivedSerials: fresh.receivedSerials ?? [],
-            receivedCondition: fresh.receivedCondition.flatMap(ReceiptCondition.init(rawValue:)),
+            receivedCondition: fresh.receivedCondition,
             brandID: try brand.requireID(), brandName: brand.name,
             terms: VendorTermsColumn.decode(brand.vendorReturnsJSON),
             invoiceDate: CalendarDay(iso: line.invoiceDate) ?? CalendarDay(dayNumber: 0),

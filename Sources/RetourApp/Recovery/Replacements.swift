@@ -129,7 +129,7 @@ enum Replacements {
             let sequence = try await NumberSequence.next("credit_note", db)
             record.creditNoteNumber = CreditNotes.number(year: context.today.year, sequence: sequence)
             record.creditAmountCents = amount.cents
-            record.creditKind = Settlement.Kind.charge.rawValue
+            record.creditKind = .charge
             record.creditReason = nil
             record.creditNoteDate = context.today.iso
         }

@@ -78,7 +78,7 @@ enum VendorClaimPacket {
                 guard case .string(let text) = value else { return nil }
                 return text
             }
-            let condition = record.receivedCondition.flatMap(ReceiptCondition.init(rawValue:))
+            let condition = record.receivedCondition
             var lines = [
                 t("vendorClaim.packet.request", ["number": unit.request]),
                 t("vendorClaim.packet.serial", ["serial": unit.serial ?? "–"]),

@@ -274,10 +274,10 @@ struct SubmitCart {
             event.requestID = requestID
             event.at = now
             event.actorID = userID
-            event.actor = Actor.reseller.rawValue
+            event.actor = .reseller
             event.action = "submit"
-            event.fromStatus = record.status.rawValue
-            event.toStatus = record.status.rawValue
+            event.fromStatus = record.status
+            event.toStatus = record.status
             event.attachments = record.attachments
             try await event.create(on: db)
             // Only requests about the goods hold serials (rulebook §4.6).

@@ -66,7 +66,7 @@ enum PersonalData {
             ["filename": $0.filename, "size": $0.size, "createdAt": day($0.createdAt)] as [String: Any]
         }
         facts["mails"] = try await OutboxMail.query(on: db).filter(\.$recipient == user.email).sort(\.$id).all().map {
-            ["subject": $0.subject, "status": $0.status, "createdAt": day($0.createdAt)] as [String: Any]
+            ["subject": $0.subject, "status": $0.status.rawValue, "createdAt": day($0.createdAt)] as [String: Any]
         }
         facts["auditEvents"] = try await AuditEvent.query(on: db).filter(\.$actorID == id).sort(\.$at).all().map {
             ["at": day($0.at), "action": $0.action, "subject": $0.subject, "detail": $0.detail]

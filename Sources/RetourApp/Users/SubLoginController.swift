@@ -211,7 +211,7 @@ struct SubLoginController: RouteCollection {
             .paginate(PageRequest(page: page, per: Self.perPage))
         let entries = result.items.map {
             Entry(
-                id: $0.id ?? 0, name: $0.name, email: $0.email, role: req.texts["role.\($0.roleName)"],
+                id: $0.id ?? 0, name: $0.name, email: $0.email, role: req.texts["role.\($0.role.rawValue)"],
                 active: $0.active,
                 isSelf: $0.id == admin.id, invited: $0.signedInAt == nil, holdsAll: $0.role != .resellerUser,
                 rights: Self.boxes($0.rights, t))

@@ -13,7 +13,7 @@ final class User: Model, @unchecked Sendable {
     /// A keyed fingerprint of the password last set by the import (`Installation.fingerprint`): a
     /// nightly import that sends it again is told from one that changes it without a bcrypt.
     @OptionalField(key: "password_fingerprint") var passwordFingerprint: String?
-    @Field(key: "role") var roleName: String
+    @Field(key: "role") var role: Role
     @OptionalParent(key: "company_id") var company: Company?
     @Field(key: "active") var active: Bool
     @OptionalField(key: "language") var language: String?
@@ -28,12 +28,11 @@ final class User: Model, @unchecked Sendable {
         self.email = email
         self.name = name
         self.passwordHash = passwordHash
-        self.roleName = role.rawValue
+        self.role = role
         self.$company.id = companyID
         self.active = true
     }
 
-    var role: Role { Role(rawValue: roleName) ?? .resellerUser }
     var companyID: Int? { $company.id }
 
     /// A reseller who may fill the cart: the pages offer the reason forms to this login only.

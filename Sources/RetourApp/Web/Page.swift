@@ -47,7 +47,7 @@ extension Request {
         if let user = auth.get(User.self) {
             let company = try await user.$company.get(on: db)
             signedIn = SignedInUser(
-                name: user.name, email: user.email, role: user.roleName, companyName: company?.name,
+                name: user.name, email: user.email, role: user.role.rawValue, companyName: company?.name,
                 managesSubLogins: user.role.managesSubLogins, mayView: user.rights.contains(.view),
                 mayRegister: user.rights.contains(.register),
                 // The queue appears once the company asks for approvals at all.
