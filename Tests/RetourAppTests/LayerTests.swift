@@ -68,6 +68,23 @@ extension AppTests {
             }
         }
 
+        /// A migration is a file of its own, named after it, in its feature's folder: none hides in a
+        /// model or a controller.
+        @Test func eachMigrationIsAFileOfItsOwn() throws {
+            var migrations = 0
+            for (name, text) in try Self.files(in: "RetourApp") {
+                let declared = text.split(separator: "\n").filter {
+                    $0.hasPrefix("struct ") && ($0.contains(": AsyncMigration") || $0.contains(": Migration"))
+                }
+                guard let first = declared.first else { continue }
+                migrations += declared.count
+                #expect(declared.count == 1, "\(name) declares \(declared.count) migrations")
+                let type = first.dropFirst("struct ".count).prefix { $0 != ":" }
+                #expect(name.hasSuffix("/\(type).swift"), "\(type) lives in \(name)")
+            }
+            #expect(migrations >= 28)
+        }
+
         /// A use case refuses with the core's `Refusal`; the HTTP status of a refusal is decided in
         /// one file of the web adapter.
         @Test func aRefusalBecomesAStatusInOnePlace() throws {
