@@ -284,25 +284,8 @@ enum Cart {
     }
 
     static func view(_ position: CartPosition, on request: Request) async throws -> PositionView {
-        var deadline: CalendarDay?
-        var warning: String?
-        let reason = position.reason
-        if let facts = try await LineFactsQuery.line(
-            position.lineID, scope: .company(position.companyID), on: request.db)
-        {
-            let today = request.today
-            let (_, policy) = try await PolicyStore.current(on: request.db, day: today)
-            deadline = Eligibility.evaluate(facts, policy: policy, today: today).first { $0.reason == reason }?.deadline
-            if let deadline {
-                let t = request.texts
-                let date = request.language.format(deadline)
-                if deadline < today {
-                    warning = t("cart.warning.ended", ["date": date])
-                } else if today.days(until: deadline) <= policy.cartWarning {
-                    warning = t("cart.warning.soon", ["date": date])
-                }
-            }
-        }
+        let (deadline, warning) = try await deadline(
+            of: position, today: request.today, texts: request.texts, on: request.db)
         return PositionView(
             id: try position.requireID(), line: position.lineID, reason: position.reason.rawValue,
             quantity: position.quantity,
@@ -311,6 +294,25 @@ enum Cart {
             attachments: position.attachments,
             returnAddress: position.returnAddress,
             deadline: deadline?.iso, warning: warning)
+    }
+
+    /// The last day the position's reason is open for its line, and the cart's warning when that day
+    /// is near or past.
+    static func deadline(of position: CartPosition, today: CalendarDay, texts t: Translations, on db: any Database)
+        async throws -> (deadline: CalendarDay?, warning: String?)
+    {
+        guard let facts = try await LineFactsQuery.line(position.lineID, scope: .company(position.companyID), on: db)
+        else { return (nil, nil) }
+        let (_, policy) = try await PolicyStore.current(on: db, day: today)
+        let deadline = Eligibility.evaluate(facts, policy: policy, today: today).first { $0.reason == position.reason }?
+            .deadline
+        guard let deadline else { return (nil, nil) }
+        let date = t.language.format(deadline)
+        if deadline < today { return (deadline, t("cart.warning.ended", ["date": date])) }
+        if today.days(until: deadline) <= policy.cartWarning {
+            return (deadline, t("cart.warning.soon", ["date": date]))
+        }
+        return (deadline, nil)
     }
 }
 

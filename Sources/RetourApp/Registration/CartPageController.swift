@@ -174,19 +174,19 @@ struct CartPageController: RoleRouteCollection {
             .filter(\.$approvalID == nil).sort(\.$id).all()
         var rows: [Row] = []
         for position in positions {
-            let view = try await Cart.view(position, on: req)
+            let (_, warning) = try await Cart.deadline(of: position, today: req.today, texts: t, on: req.db)
             let line = try await InvoiceLine.find(position.lineID, on: req.db)
             let article = try await line?.articleRecord(on: req.db)
+            let address = position.returnAddress
             rows.append(
                 Row(
-                    id: view.id, lineID: view.line, reasonID: view.reason,
-                    reason: ReasonID(rawValue: view.reason).map { Reason.named($0).label.text(t) }
-                        ?? view.reason,
+                    id: try position.requireID(), lineID: position.lineID, reasonID: position.reason.rawValue,
+                    reason: Reason.named(position.reason).label.text(t),
                     line:
                         "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0) · \(article?.number ?? "") \(article?.description ?? "")",
-                    quantity: view.quantity, serials: view.serials.joined(separator: ", "),
-                    address: "\(view.returnAddress.street), \(view.returnAddress.postcode) \(view.returnAddress.city)",
-                    attachments: view.attachments.count, warning: view.warning))
+                    quantity: position.quantity, serials: position.serials.joined(separator: ", "),
+                    address: "\(address.street), \(address.postcode) \(address.city)",
+                    attachments: position.attachments.count, warning: warning))
         }
         return try await req.renderPage(
             "cart", title: req.texts["cart.title"], nav: "cart",

@@ -35,23 +35,41 @@ struct ReasonsAnswer: Content {
 
 extension ServiceCentre: Content {}
 
-/// Which reasons a line allows today, and why not the others.
-enum LineReasons {
-    static func evaluate(lineID: Int, for user: User, on request: Request) async throws -> ReasonsAnswer {
-        guard var facts = try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: request.db) else {
+/// Which reasons a line allows today, and why not the others: the core's verdicts, typed. The API
+/// and the search row's fragment are two adapters over it.
+struct LineReasons {
+    var line: Int
+    var policyVersion: Int
+    var policy: Policy
+    var verdicts: [Verdict]
+    var replacement: ReplacementOffer.Terms
+
+    static func evaluate(lineID: Int, for user: User, today: CalendarDay, on db: any Database) async throws
+        -> LineReasons
+    {
+        guard var facts = try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: db) else {
             throw Refusal.notFound()
         }
         // What requests hold, and for a reseller what their own cart holds (rulebook §4.6).
-        var claims = try await LineClaims.requests(onLine: lineID, on: request.db)
+        var claims = try await LineClaims.requests(onLine: lineID, on: db)
         if user.role.belongsToCompany {
-            claims = claims + (try await LineClaims.cart(of: try user.requireID(), onLine: lineID, on: request.db))
+            claims = claims + (try await LineClaims.cart(of: try user.requireID(), onLine: lineID, on: db))
         }
         facts.hold(claims)
-        let today = request.today
-        let (version, policy) = try await PolicyStore.current(on: request.db, day: today)
-        let t = request.texts
-        let verdicts = Eligibility.evaluate(facts, policy: policy, today: today)
-        let replacement = try await ReplacementOffer.terms(onLine: lineID, on: request.db)
+        let (version, policy) = try await PolicyStore.current(on: db, day: today)
+        return LineReasons(
+            line: lineID, policyVersion: version, policy: policy,
+            verdicts: Eligibility.evaluate(facts, policy: policy, today: today),
+            replacement: try await ReplacementOffer.terms(onLine: lineID, on: db))
+    }
+
+    /// The reason's help with its rules as the manual states them (issue 11, item 4).
+    func help(of reason: Reason, _ t: Translations) -> String {
+        ([reason.help] + RuleSentences.of(reason.id, policy: policy)).map { $0.text(t) }.joined(separator: " ")
+    }
+
+    /// The API's answer.
+    func answer(_ t: Translations) -> ReasonsAnswer {
         let views = verdicts.map { verdict -> ReasonView in
             let reason = Reason.named(verdict.reason)
             return ReasonView(
@@ -64,14 +82,12 @@ enum LineReasons {
                 keepOffer: verdict.keepOffer.map {
                     ReasonView.Offer(normalPrice: $0.normalPrice.decimalString, unitPrice: $0.unitPrice.decimalString)
                 },
-                // The reason's help carries its rules as the manual states them (issue 11, item 4).
-                help: ([reason.help] + RuleSentences.of(reason.id, policy: policy)).map { $0.text(t) }
-                    .joined(separator: " "),
+                help: help(of: reason, t),
                 alternative: verdict.alternative?.rawValue,
                 advanceReplacement: AdvanceReplacement.offered(
                     reason: reason.id, brandOffers: replacement.brandOffers, companyMayUse: replacement.companyMayUse))
         }
-        return ReasonsAnswer(line: lineID, policyVersion: version, reasons: views)
+        return ReasonsAnswer(line: line, policyVersion: policyVersion, reasons: views)
     }
 }
 
@@ -84,7 +100,7 @@ struct ReasonsAPIController: RouteCollection {
     @Sendable func reasons(req: Request) async throws -> ReasonsAnswer {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
-        return try await LineReasons.evaluate(lineID: id, for: user, on: req)
+        return try await LineReasons.evaluate(lineID: id, for: user, today: req.today, on: req.db).answer(req.texts)
     }
 }
 
@@ -106,18 +122,20 @@ struct ReasonsFragmentController: RouteCollection {
     @Sendable func fragment(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
-        let answer = try await LineReasons.evaluate(lineID: id, for: user, on: req)
+        let reasons = try await LineReasons.evaluate(lineID: id, for: user, today: req.today, on: req.db)
         let t = req.texts
-        let items = answer.reasons.map { reason -> Item in
-            var note = reason.explanation ?? reason.help
-            if reason.enabled, let deadline = reason.deadline.flatMap(CalendarDay.init(iso:)) {
+        let items = reasons.verdicts.map { verdict -> Item in
+            let reason = Reason.named(verdict.reason)
+            var note = verdict.explanation?.text(t) ?? reasons.help(of: reason, t)
+            if verdict.enabled, let deadline = verdict.deadline {
                 note += " " + t("reasons.until", ["date": t.language.format(deadline)])
             }
-            if reason.enabled, let centre = reason.serviceCentre {
+            if verdict.enabled, let centre = verdict.serviceCentre {
                 note += " " + t("reasons.directService", ["company": centre.company])
             }
             return Item(
-                id: reason.id, label: reason.label, category: reason.category, enabled: reason.enabled, note: note)
+                id: reason.id.rawValue, label: reason.label.text(t), category: reason.category.label.text(t),
+                enabled: verdict.enabled, note: note)
         }
         struct Fragment: Encodable {
             var line: Int

@@ -16,8 +16,9 @@ struct LineView: Content {
     var ean: String?
     var quantity: Int
     var claimableQuantity: Int
-    var unitPrice: String
-    var netAmount: String
+    var unitPrice: Money
+    /// nil only if the product would not fit (the API then writes "").
+    var netAmount: Money?
     var currency: String
     var customerOrderNumber: String?
     var customerItemNumber: String?
@@ -35,6 +36,12 @@ struct DocumentView: Content {
     var number: String
     var date: String
     var lines: [LineView]
+    /// The date as a day, read once where the row is read; the page shows it in the reader's words.
+    var day: CalendarDay? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case kind, number, date, lines
+    }
 }
 
 struct LineSearchResult: Content {
@@ -101,8 +108,7 @@ enum LineQuery {
                 article: row.article_number, description: row.description, brand: row.brand,
                 manufacturerModel: row.manufacturer_model, ean: row.ean, quantity: row.quantity,
                 claimableQuantity: max(0, row.quantity - (followUps.claimedQuantities[row.id] ?? 0)),
-                unitPrice: price.decimalString,
-                netAmount: ((try? price * row.quantity)?.decimalString ?? ""), currency: row.currency,
+                unitPrice: price, netAmount: try? price * row.quantity, currency: row.currency,
                 customerOrderNumber: row.customer_order_number, customerItemNumber: row.customer_item_number,
                 deliveryNote: row.delivery_note_number, deliveryDate: row.delivery_note_date, order: row.order_number,
                 orderDate: row.order_date, deliveryAddress: address, serials: lineSerials,
@@ -116,7 +122,10 @@ enum LineQuery {
             if let last = documents.last, last.number == number, last.date == date {
                 documents[documents.count - 1].lines.append(line)
             } else {
-                documents.append(DocumentView(kind: search.kind.rawValue, number: number, date: date, lines: [line]))
+                documents.append(
+                    DocumentView(
+                        kind: search.kind.rawValue, number: number, date: date, lines: [line],
+                        day: CalendarDay(iso: date)))
             }
         }
         return LineSearchResult(documents: documents, page: search.page, per: search.per, total: total)
@@ -296,8 +305,8 @@ extension LineView {
         try container.encode(ean, forKey: .ean)
         try container.encode(quantity, forKey: .quantity)
         try container.encode(claimableQuantity, forKey: .claimableQuantity)
-        try container.encode(unitPrice, forKey: .unitPrice)
-        try container.encode(netAmount, forKey: .netAmount)
+        try container.encode(unitPrice.decimalString, forKey: .unitPrice)
+        try container.encode(netAmount?.decimalString ?? "", forKey: .netAmount)
         try container.encode(currency, forKey: .currency)
         try container.encode(customerOrderNumber, forKey: .customerOrderNumber)
         try container.encode(customerItemNumber, forKey: .customerItemNumber)

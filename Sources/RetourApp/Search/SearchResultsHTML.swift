@@ -18,7 +18,7 @@ struct SearchResultsHTML {
             "search.column.quantity",
         ].map { texts[$0] }
         for document in documents {
-            let date = CalendarDay(iso: document.date).map(texts.language.format) ?? document.date
+            let date = document.day.map(texts.language.format) ?? document.date
             out.raw("<section class=\"document\">\n  <h2>")
             out.text(texts("search.group.\(kind.rawValue)", ["number": document.number, "date": date]))
             out.raw(" <button type=\"button\" class=\"link details-all\">[")
@@ -73,8 +73,8 @@ struct SearchResultsHTML {
     private func writeDetails(_ line: LineView, to out: inout HTMLText) {
         let language = texts.language
 
-        let unit = Money(decimal: line.unitPrice).map { language.format($0, currency: line.currency) } ?? line.unitPrice
-        let net = Money(decimal: line.netAmount).map { language.format($0, currency: line.currency) } ?? line.netAmount
+        let unit = language.format(line.unitPrice, currency: line.currency)
+        let net = line.netAmount.map { language.format($0, currency: line.currency) } ?? ""
         let address = line.deliveryAddress.map { "\($0.street), \($0.postcode) \($0.city), \($0.country)" } ?? ""
         let details: [(key: String, value: String)] = [
             ("search.line.customerOrder", line.customerOrderNumber ?? ""),
