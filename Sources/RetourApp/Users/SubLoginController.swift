@@ -1,4 +1,5 @@
 import Fluent
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -99,7 +100,7 @@ struct SubLoginController: RouteCollection {
             let user = try await logins(req).create(login)
             // Without a typed password the colleague chooses one through an invitation e-mail.
             if login.password.isEmpty {
-                try await Invitations.resend(to: user, app: req.application, on: req.db)
+                try await Invitations.resend(to: try await Self.user(user.id, req), app: req.application, on: req.db)
                 return try await render(
                     req, form: [:], errors: [:], notice: req.texts("users.invitationSent", ["email": user.email]))
             }
@@ -147,8 +148,9 @@ struct SubLoginController: RouteCollection {
 
     /// Sends a colleague who never signed in a new invitation; the older link ends.
     @Sendable func invite(req: Request) async throws -> Response {
-        let user = try await logins(req).colleague(try id(req))
-        guard user.signedInAt == nil, user.active else { throw Refusal.notFound() }
+        let login = try await logins(req).colleague(try id(req))
+        guard !login.hasSignedIn, login.active else { throw Refusal.notFound() }
+        let user = try await Self.user(login.id, req)
         try await Invitations.resend(to: user, app: req.application, on: req.db)
         return try await render(
             req, form: [:], errors: [:], notice: req.texts("users.invitationSent", ["email": user.email]))
@@ -189,8 +191,17 @@ struct SubLoginController: RouteCollection {
 
     private func logins(_ req: Request) throws -> SubLogins {
         SubLogins(
-            admin: try req.requireUser(), database: req.db, now: req.now,
-            hashPassword: { [password = req.password.async] in try await password.hash($0) })
+            admin: try req.requireUser().login, store: DatabaseSubLoginStore(database: req.db), now: req.now,
+            hashPassword: { [password = req.password.async] typed in
+                guard let typed else { return AccountLinks.unusablePassword }
+                return try await password.hash(typed)
+            },
+            makePassword: { randomToken(bytes: 12) })
+    }
+
+    private static func user(_ id: Int, _ req: Request) async throws -> User {
+        guard let user = try await User.find(id, on: req.db) else { throw Refusal.notFound() }
+        return user
     }
 
     private func id(_ req: Request) throws -> Int {
