@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Testing
 import VaporTesting
@@ -360,9 +361,14 @@ extension AppTests {
                 // with the reason and is retried later, and the server answers throughout.
                 let administrator = try #require(
                     try await User.query(on: app.db).filter(\.$email == "admin@retour.example").first())
+                let manage = ManageIntegrations(
+                    userID: try administrator.requireID(), role: administrator.role, scope: .allCompanies,
+                    now: app.clock.now, store: DatabaseIntegrationStore(database: app.db), makeSecret: { "unused" },
+                    hash: { $0 })
                 for delivery in deliveries {
-                    try await ManageIntegrations(user: administrator, now: app.clock.now, database: app.db).sendAgain(
-                        webhook: delivery.webhookID, delivery: try delivery.requireID())
+                    try await manage.sendAgain(
+                        webhook: delivery.webhookID, delivery: try delivery.requireID(),
+                        retrySeconds: WebhookWorker.retrySeconds)
                 }
                 #expect(try await WebhookWorker.runOnce(app) == 1)
                 #expect(receiver.received.count == 1)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import SQLKit
 import Vapor
@@ -13,7 +14,7 @@ struct APIKeyGrant: Authenticatable {
 
 enum APIKeys {
     /// Every key starts so, which tells it from a person's token (`rt_`).
-    static let prefix = "rk_"
+    static let prefix = ManageIntegrations.keyPrefix
 
     /// Checks `key`, records its use and counts it against its rate limit, in one statement; then
     /// signs in the person who made it — only while the key still stands for them (the same

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -66,7 +67,9 @@ struct APIKeysController: RoleRouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         let body = try req.content.decode(CreateBody.self)
-        let (record, key) = try await manage(req).createKey(name: body.name ?? "", scopes: body.scopes ?? [])
+        let manage = try req.manageIntegrations()
+        let (id, key) = try await manage.createKey(name: body.name ?? "", scopes: body.scopes ?? [])
+        let record = try await IntegrationQueries.key(id, in: manage.scope, on: req.db)
         let created = Created(
             id: try record.requireID(), key: key, name: record.name, scopes: record.scopes.map(\.rawValue).sorted(),
             createdAt: record.createdAt)
@@ -75,14 +78,11 @@ struct APIKeysController: RoleRouteCollection {
         return response
     }
 
-    private func manage(_ req: Request) throws -> ManageIntegrations {
-        ManageIntegrations(user: try req.requireUser(), now: req.now, database: req.db)
-    }
-
     @Sendable func list(req: Request) async throws -> KeyList {
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
-        let keys = try await manage(req).keys().sort(\.$id, .descending)
+        let keys = try await IntegrationQueries.keys(in: try req.requireUser().companyScope(), on: req.db)
+            .sort(\.$id, .descending)
             .paginate(PageRequest(page: page, per: per))
         let makers = try await User.query(on: req.db).filter(\.$id ~~ Set(keys.items.map(\.userID))).all()
         return KeyList(
@@ -91,12 +91,12 @@ struct APIKeysController: RoleRouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> KeyView {
-        let key = try await manage(req).key(try id(req))
+        let key = try await IntegrationQueries.key(try id(req), in: try req.requireUser().companyScope(), on: req.db)
         return KeyView(key, maker: try await User.find(key.userID, on: req.db))
     }
 
     @Sendable func revoke(req: Request) async throws -> HTTPStatus {
-        _ = try await manage(req).revokeKey(try id(req))
+        try await req.manageIntegrations().revokeKey(try id(req))
         return .noContent
     }
 

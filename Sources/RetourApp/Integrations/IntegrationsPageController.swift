@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -73,9 +74,7 @@ struct IntegrationsPageController: RouteCollection {
         var events: [String]?
     }
 
-    private func manage(_ req: Request) throws -> ManageIntegrations {
-        ManageIntegrations(user: try req.requireUser(), now: req.now, database: req.db)
-    }
+    private func scope(_ req: Request) throws -> CompanyScope { try req.requireUser().companyScope() }
 
     private func id(_ req: Request, _ name: String = "id") throws -> Int {
         guard let id = req.parameters.get(name, as: Int.self) else { throw Refusal.notFound() }
@@ -95,7 +94,9 @@ struct IntegrationsPageController: RouteCollection {
     @Sendable func createKey(req: Request) async throws -> Response {
         let form = try req.content.decode(KeyForm.self)
         do {
-            let (key, secret) = try await manage(req).createKey(name: form.name ?? "", scopes: form.scopes ?? [])
+            let manage = try req.manageIntegrations()
+            let (id, secret) = try await manage.createKey(name: form.name ?? "", scopes: form.scopes ?? [])
+            let key = try await IntegrationQueries.key(id, in: manage.scope, on: req.db)
             return try await render(
                 req, notice: req.texts("integrations.keyCreated", ["name": key.name]),
                 shown: Shown(label: req.texts["integrations.keyShownOnce"], value: secret), status: .created)
@@ -110,15 +111,18 @@ struct IntegrationsPageController: RouteCollection {
     }
 
     @Sendable func revokeKey(req: Request) async throws -> Response {
-        _ = try await manage(req).revokeKey(try id(req))
+        try await req.manageIntegrations().revokeKey(try id(req))
         return req.redirect(to: PageRoute.integrations.path() + "?done=revoked")
     }
 
     @Sendable func createWebhook(req: Request) async throws -> Response {
         let form = try req.content.decode(HookForm.self)
         do {
-            let hook = try await manage(req).createWebhook(
-                url: form.url ?? "", events: form.events ?? [], judge: req.webhookJudge)
+            let manage = try req.manageIntegrations()
+            let id = try await manage.createWebhook(
+                url: form.url ?? "", events: form.events ?? [], known: Set(IntegrationEvents.types(for: manage.role)),
+                judge: req.webhookJudge)
+            let hook = try await IntegrationQueries.webhook(id, in: manage.scope, on: req.db)
             return try await render(
                 req, notice: req.texts("integrations.webhookCreated", ["url": hook.url]),
                 shown: Shown(label: req.texts["integrations.secretShownOnce"], value: hook.secret), status: .created)
@@ -133,14 +137,15 @@ struct IntegrationsPageController: RouteCollection {
     }
 
     @Sendable func rotate(req: Request) async throws -> Response {
-        let hook = try await manage(req).rotateSecret(try id(req))
+        try await req.manageIntegrations().rotateSecret(try id(req))
+        let hook = try await IntegrationQueries.webhook(try id(req), in: try scope(req), on: req.db)
         return try await render(
             req, notice: req.texts("integrations.secretRotated", ["url": hook.url]),
             shown: Shown(label: req.texts["integrations.secretShownOnce"], value: hook.secret))
     }
 
     @Sendable func deleteWebhook(req: Request) async throws -> Response {
-        try await manage(req).deleteWebhook(try id(req))
+        try await req.manageIntegrations().deleteWebhook(try id(req))
         return req.redirect(to: PageRoute.integrations.path() + "?done=deleted")
     }
 
@@ -153,7 +158,7 @@ struct IntegrationsPageController: RouteCollection {
     }
 
     @Sendable func deliveries(req: Request) async throws -> Response {
-        let hook = try await manage(req).webhook(try id(req))
+        let hook = try await IntegrationQueries.webhook(try id(req), in: try scope(req), on: req.db)
         let hookID = try hook.requireID()
         let t = req.texts
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
@@ -174,7 +179,8 @@ struct IntegrationsPageController: RouteCollection {
 
     @Sendable func retry(req: Request) async throws -> Response {
         let hookID = try id(req)
-        try await manage(req).sendAgain(webhook: hookID, delivery: try id(req, "delivery"))
+        try await req.manageIntegrations().sendAgain(
+            webhook: hookID, delivery: try id(req, "delivery"), retrySeconds: WebhookWorker.retrySeconds)
         return req.redirect(to: PageRoute.integrationWebhook.path("\(hookID)") + "?done=resent")
     }
 
@@ -183,10 +189,12 @@ struct IntegrationsPageController: RouteCollection {
         shown: Shown? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let t = req.texts
-        let manage = try manage(req)
-        let keys = try await manage.keys().filter(\.$revokedAt == nil).sort(\.$id, .descending).limit(50).all()
+        let user = try req.requireUser()
+        let scope = try user.companyScope()
+        let keys = try await IntegrationQueries.keys(in: scope, on: req.db).filter(\.$revokedAt == nil)
+            .sort(\.$id, .descending).limit(50).all()
         let makers = try await User.query(on: req.db).filter(\.$id ~~ Set(keys.map(\.userID))).all()
-        let hooks = try await manage.webhooks().sort(\.$id).limit(50).all()
+        let hooks = try await IntegrationQueries.webhooks(in: scope, on: req.db).sort(\.$id).limit(50).all()
         let chosenScopes = Set((form["scopes"] ?? "").split(separator: " ").map(String.init))
         let chosenEvents = Set((form["events"] ?? "").split(separator: " ").map(String.init))
         var errors = Dictionary(
@@ -208,10 +216,10 @@ struct IntegrationsPageController: RouteCollection {
                     id: $0.id ?? 0, url: $0.url, events: $0.events.joined(separator: ", "),
                     created: Self.format($0.createdAt, req))
             },
-            scopes: APIScope.grantable(by: manage.user.role).sorted { $0.rawValue < $1.rawValue }.map {
+            scopes: APIScope.grantable(by: user.role).sorted { $0.rawValue < $1.rawValue }.map {
                 Choice(value: $0.rawValue, label: Self.label(of: $0, t), checked: chosenScopes.contains($0.rawValue))
             },
-            events: IntegrationEvents.types(for: manage.user.role).map {
+            events: IntegrationEvents.types(for: user.role).map {
                 Choice(value: $0, label: $0, checked: chosenEvents.contains($0))
             },
             form: form, errors: errors, notice: notice, shown: shown)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -47,10 +48,10 @@ struct WebhookAdminController: RouteCollection {
     }
 
     @Sendable func retry(req: Request) async throws -> Response {
-        let admin = try req.requireUser()
         guard let hook = req.parameters.get("id", as: Int.self), let id = req.parameters.get("delivery", as: Int.self)
         else { throw Refusal.notFound() }
-        try await ManageIntegrations(user: admin, now: req.now, database: req.db).sendAgain(webhook: hook, delivery: id)
+        try await req.manageIntegrations().sendAgain(
+            webhook: hook, delivery: id, retrySeconds: WebhookWorker.retrySeconds)
         return try await render(req, notice: req.texts("admin.webhooks.resent", ["delivery": "\(id)"]))
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -79,8 +80,11 @@ struct WebhooksController: RoleRouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         let body = try req.content.decode(CreateBody.self)
-        let hook = try await manage(req).createWebhook(
-            url: body.url ?? "", events: body.events ?? [], judge: req.webhookJudge)
+        let manage = try req.manageIntegrations()
+        let id = try await manage.createWebhook(
+            url: body.url ?? "", events: body.events ?? [], known: Set(IntegrationEvents.types(for: manage.role)),
+            judge: req.webhookJudge)
+        let hook = try await IntegrationQueries.webhook(id, in: manage.scope, on: req.db)
         let created = Created(
             id: try hook.requireID(), secret: hook.secret, url: hook.url, events: hook.events, createdAt: hook.createdAt
         )
@@ -89,14 +93,11 @@ struct WebhooksController: RoleRouteCollection {
         return response
     }
 
-    private func manage(_ req: Request) throws -> ManageIntegrations {
-        ManageIntegrations(user: try req.requireUser(), now: req.now, database: req.db)
-    }
-
     @Sendable func list(req: Request) async throws -> WebhookList {
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
-        let hooks = try await manage(req).webhooks().sort(\.$id).paginate(PageRequest(page: page, per: per))
+        let hooks = try await IntegrationQueries.webhooks(in: try req.requireUser().companyScope(), on: req.db)
+            .sort(\.$id).paginate(PageRequest(page: page, per: per))
         return WebhookList(
             webhooks: hooks.items.map(WebhookView.init), page: page, per: per, total: hooks.metadata.total)
     }
@@ -107,13 +108,14 @@ struct WebhooksController: RoleRouteCollection {
 
     /// Stops deliveries at once; the log stays.
     @Sendable func remove(req: Request) async throws -> HTTPStatus {
-        try await manage(req).deleteWebhook(try id(req))
+        try await req.manageIntegrations().deleteWebhook(try id(req))
         return .noContent
     }
 
     /// A new secret; the old one keeps signing beside it for a day, so the receiver can switch over.
     @Sendable func rotate(req: Request) async throws -> Response {
-        let hook = try await manage(req).rotateSecret(try id(req))
+        try await req.manageIntegrations().rotateSecret(try id(req))
+        let hook = try await find(req)
         let answer = Created(
             id: try hook.requireID(), secret: hook.secret, url: hook.url, events: hook.events, createdAt: hook.createdAt
         )
@@ -134,7 +136,8 @@ struct WebhooksController: RoleRouteCollection {
     @Sendable func retry(req: Request) async throws -> DeliveryView {
         let hook = try id(req)
         guard let id = req.parameters.get("delivery", as: Int.self) else { throw Refusal.notFound() }
-        try await manage(req).sendAgain(webhook: hook, delivery: id)
+        try await req.manageIntegrations().sendAgain(
+            webhook: hook, delivery: id, retrySeconds: WebhookWorker.retrySeconds)
         let (views, _) = try await Self.deliveryLog(of: hook, only: id, page: 1, per: 1, on: req.db)
         guard let view = views.first else { throw Refusal.notFound() }
         return view
@@ -166,7 +169,7 @@ struct WebhooksController: RoleRouteCollection {
     }
 
     private func find(_ req: Request) async throws -> Webhook {
-        try await manage(req).webhook(try id(req))
+        try await IntegrationQueries.webhook(try id(req), in: try req.requireUser().companyScope(), on: req.db)
     }
 
     private func id(_ req: Request) throws -> Int {
@@ -178,13 +181,15 @@ struct WebhooksController: RoleRouteCollection {
 extension Request {
     /// How a webhook address is judged for this installation, the host resolved off the event loop
     /// (it may block); the API and `/integrations` subscribe through it alike.
-    var webhookJudge: @Sendable (String) async throws -> WebhookTarget.Refusal? {
+    /// What is wrong with a webhook's address, if anything, in words (the host is resolved off the
+    /// event loop).
+    var webhookJudge: @Sendable (String) async throws -> Message? {
         let production = application.environment == .production
         let allowPrivate = config.webhookAllowPrivate
         let pool = application.threadPool
         return { url in
             try await pool.runIfActive {
-                WebhookTarget.check(url, production: production, allowPrivate: allowPrivate)
+                WebhookTarget.check(url, production: production, allowPrivate: allowPrivate).map(WebhookTarget.message)
             }
         }
     }

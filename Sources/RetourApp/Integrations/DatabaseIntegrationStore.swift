@@ -1,0 +1,152 @@
+import Fluent
+import Foundation
+import RetourApplication
+import RetourCore
+import Vapor
+
+/// The keys, webhooks and deliveries behind `ManageIntegrations`: the only code that writes them
+/// for those use cases. What the pages and the API list is read by `IntegrationQueries`.
+struct DatabaseIntegrationStore: IntegrationStore {
+    let database: any Database
+
+    func transaction<T: Sendable>(_ work: @escaping @Sendable (any IntegrationWork) async throws -> T) async throws
+        -> T
+    {
+        try await database.writeTransaction { db in try await work(Work(db: db)) }
+    }
+
+    private struct Work: IntegrationWork {
+        let db: any Database
+
+        func lockOwner(company: Int?, maker: Int) async throws {
+            if let company {
+                try await db.lockForUpdate(Company.schema, ids: [company])
+            } else {
+                try await db.lockForUpdate(User.schema, ids: [maker])
+            }
+        }
+
+        func liveKeyCount(company: Int?) async throws -> Int {
+            try await APIKey.query(on: db).filter(\.$companyID == company).filter(\.$revokedAt == nil).count()
+        }
+
+        func createKey(_ key: NewAPIKey) async throws -> Int {
+            let record = APIKey()
+            record.companyID = key.companyID
+            record.userID = key.userID
+            record.role = key.role
+            record.name = key.name
+            record.keyHash = key.keyHash
+            record.keyPrefix = key.keyPrefix
+            record.scopeList = key.scopes.map(\.rawValue).joined(separator: " ")
+            record.createdAt = key.createdAt
+            record.windowStart = 0
+            record.windowCount = 0
+            record.previousCount = 0
+            try await record.create(on: db)
+            return try record.requireID()
+        }
+
+        func lockKey(_ id: Int, in scope: CompanyScope) async throws -> Bool {
+            try await db.lockForUpdate(APIKey.schema, ids: [id])
+            return try await IntegrationQueries.keys(in: scope, on: db).filter(\.$id == id).count() > 0
+        }
+
+        func revokeKey(_ id: Int, at: Date) async throws {
+            try await APIKey.query(on: db).filter(\.$id == id).filter(\.$revokedAt == nil).set(\.$revokedAt, to: at)
+                .update()
+        }
+
+        func liveWebhookCount(company: Int?) async throws -> Int {
+            try await Webhook.query(on: db).filter(\.$companyID == company).filter(\.$deletedAt == nil).count()
+        }
+
+        func createWebhook(_ hook: NewWebhook) async throws -> Int {
+            let record = Webhook()
+            record.companyID = hook.companyID
+            record.userID = hook.userID
+            record.url = hook.url
+            record.eventList = hook.events.joined(separator: " ")
+            record.secret = hook.secret
+            record.createdAt = hook.createdAt
+            try await record.create(on: db)
+            return try record.requireID()
+        }
+
+        func lockWebhook(_ id: Int, in scope: CompanyScope) async throws -> Bool {
+            try await db.lockForUpdate(Webhook.schema, ids: [id])
+            return try await IntegrationQueries.webhooks(in: scope, on: db).filter(\.$id == id).count() > 0
+        }
+
+        func deleteWebhook(_ id: Int, at: Date) async throws {
+            try await Webhook.query(on: db).filter(\.$id == id).set(\.$deletedAt, to: at).update()
+        }
+
+        func rotateSecret(ofWebhook id: Int, to secret: String, previousUntil: Date) async throws {
+            guard let hook = try await Webhook.find(id, on: db) else { throw Refusal.notFound() }
+            hook.previousSecret = hook.secret
+            hook.previousUntil = previousUntil
+            hook.secret = secret
+            try await hook.save(on: db)
+        }
+
+        func retryDelivery(_ id: Int, ofWebhook hook: Int, now: Date, giveUpAt: Date) async throws -> Bool {
+            guard
+                let delivery = try await WebhookDelivery.query(on: db).filter(\.$id == id)
+                    .filter(\.$webhookID == hook).first()
+            else { return false }
+            delivery.status = .pending
+            delivery.unfinishedAttempts = 0
+            delivery.nextAttemptAt = now
+            delivery.giveUpAt = giveUpAt
+            try await delivery.save(on: db)
+            return true
+        }
+
+        func audit(_ entry: AuditEntry) async throws {
+            try await AuditEvent(
+                at: entry.at, actorID: entry.actorID, action: entry.action, subject: entry.subject, detail: entry.detail
+            ).create(on: db)
+        }
+    }
+}
+
+/// What the integration pages and the API list: a company's keys and webhooks to its purchasing
+/// department, every one to an administrator (so that a leaked key can be revoked whoever made it).
+enum IntegrationQueries {
+    static func keys(in scope: CompanyScope, on db: any Database) -> QueryBuilder<APIKey> {
+        let query = APIKey.query(on: db)
+        guard case .company(let id) = scope else { return query }
+        return query.filter(\.$companyID == id)
+    }
+
+    static func key(_ id: Int, in scope: CompanyScope, on db: any Database) async throws -> APIKey {
+        guard let key = try await keys(in: scope, on: db).filter(\.$id == id).first() else { throw Refusal.notFound() }
+        return key
+    }
+
+    /// The live ones.
+    static func webhooks(in scope: CompanyScope, on db: any Database) -> QueryBuilder<Webhook> {
+        let query = Webhook.query(on: db).filter(\.$deletedAt == nil)
+        guard case .company(let id) = scope else { return query }
+        return query.filter(\.$companyID == id)
+    }
+
+    static func webhook(_ id: Int, in scope: CompanyScope, on db: any Database) async throws -> Webhook {
+        guard let hook = try await webhooks(in: scope, on: db).filter(\.$id == id).first() else {
+            throw Refusal.notFound()
+        }
+        return hook
+    }
+}
+
+extension Request {
+    /// The integration use cases as the signed-in user may use them.
+    func manageIntegrations() throws -> ManageIntegrations {
+        let user = try requireUser()
+        return ManageIntegrations(
+            userID: try user.requireID(), role: user.role, scope: try user.companyScope(), now: now,
+            store: DatabaseIntegrationStore(database: db), makeSecret: { randomToken(bytes: 32) },
+            hash: { Tokens.hash($0) })
+    }
+}
