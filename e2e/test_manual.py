@@ -66,7 +66,8 @@ class ManualRoundTwo(BrowserTest):
         self.assertFalse(self.find("#keep-offer").is_displayed(), "the offer at the top is option 1's")
         code = self.find("#f-materialCode")
         shown = self.find("#material-found")
-        code.send_keys("STKP10000400", Keys.ENTER)
+        # Typed as people type it: lower case, with a space around it.
+        code.send_keys(" stkp10000400 ", Keys.ENTER)
         self.wait.until(lambda d: "SEAGATE" in shown.text)
         self.assertIn("153,84", shown.text)
         self.assertIn("153,07", shown.text)
@@ -75,6 +76,13 @@ class ManualRoundTwo(BrowserTest):
         code.send_keys("NOPE-123", Keys.ENTER)
         self.wait.until(lambda d: "Geen artikel gevonden voor NOPE-123" in shown.text)
         self.assertNotIn("SEAGATE", shown.text)
+        # The article number the reseller sees everywhere finds it too.
+        code.clear()
+        code.send_keys("4224506", Keys.ENTER)
+        self.wait.until(lambda d: "SEAGATE" in shown.text)
+        code.clear()
+        code.send_keys("NOPE-123", Keys.ENTER)
+        self.wait.until(lambda d: "Geen artikel gevonden voor NOPE-123" in shown.text)
         # An unknown article blocks nothing: the position is added without an offer.
         self.find("input[name='f[keepReceived]'][value='yes']").click()
         self.find("input[name='f[wantOriginal]'][value='no']").click()

@@ -24,6 +24,24 @@ extension AppTests {
             }
         }
 
+        /// The lookup finds what a reseller types the way the main search does: whatever the case,
+        /// without the spaces around it, and by article number as well as EAN and model.
+        @Test func theMaterialLookupFindsModelEANAndArticleNumberWhateverTheirCase() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, jan)
+                for code in ["stkp10000400", " STKP10000400 ", "Stkp10000400", "3660619040438", "4224506"] {
+                    let found = try await app.get(
+                        "/api/v1/lines/\(line)/material?code=\(code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                        token: jan)
+                    #expect(found.status == .ok, "\(code)")
+                    #expect(try found.json()["article"] as? String == "4224506", "\(code)")
+                }
+                let partly = try await app.get("/api/v1/lines/\(line)/material?code=STKP1000", token: jan)
+                #expect(partly.status == .notFound, "a part of a code finds nothing")
+            }
+        }
+
         @Test func wrongDeliveryOptionTwoKeepsTheReceivedArticleAtItsSpecialPrice() async throws {
             try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")

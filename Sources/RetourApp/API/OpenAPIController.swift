@@ -125,7 +125,9 @@ enum OpenAPIDocument {
                 ],
                 "/api/v1/lines/{id}/material": [
                     "get": operation(
-                        "identifyMaterial", "Wrong delivery, option B: the article with this EAN or manufacturer model",
+                        "identifyMaterial",
+                        "Wrong delivery, option B: the article with this EAN, manufacturer model or article number,"
+                            + " whatever its case",
                         parameters: [
                             [
                                 "name": "id", "in": "path", "required": true,
