@@ -74,6 +74,11 @@ struct RedirectToLoginMiddleware: AsyncMiddleware {
     }
 }
 
+struct StartContent: Encodable {
+    var waiting: String?
+    var waitingLink: String?
+}
+
 /// `/`: the manual's start page with its three buttons for resellers; the distributor's staff land
 /// on their own work — agents on the queue, administrators on the rules.
 enum StartPage {
@@ -82,7 +87,20 @@ enum StartPage {
         switch user.role {
         case .agent: return req.redirect(to: .backOffice)
         case .admin: return req.redirect(to: .adminPolicies())
-        default: return try await req.renderPage("start", title: req.texts["start.title"], content: NoContent())
+        default:
+            // A question of the agent waits for an answer: said first, with the way to it.
+            var content = StartContent()
+            if let company = user.companyID, user.rights.contains(.view) {
+                let waiting = try await RequestQueries.waitingForAnswer(company: company, on: req.db)
+                if waiting > 0 {
+                    content.waiting = req.texts(
+                        waiting == 1 ? "start.waitingForAnswer.one" : "start.waitingForAnswer.many",
+                        ["count": "\(waiting)"])
+                    content.waitingLink =
+                        PageRoute.status.path() + "?status=" + RequestQueries.Conversation.waitingForAnswer.rawValue
+                }
+            }
+            return try await req.renderPage("start", title: req.texts["start.title"], content: content)
         }
     }
 }

@@ -32,14 +32,32 @@ extension AppTests {
                 let subjects = try await OutboxMail.query(on: app.db).filter(\.$recipient == "jan@pcpartner.nl").all()
                     .map(\.subject)
                 #expect(subjects.contains("Aanvraag \(number): Informatie gevraagd"), "\(subjects)")
+                // The mail leads straight to the request.
+                let mail = try #require(
+                    try await OutboxMail.query(on: app.db).filter(\.$recipient == "jan@pcpartner.nl")
+                        .filter(\.$subject == "Aanvraag \(number): Informatie gevraagd").first())
+                #expect(mail.body.contains("Bekijk de aanvraag: \(app.baseURL)/requests/\(number)"), "\(mail.body)")
                 let browser = Browser(app)
                 try await browser.login("jan@pcpartner.nl")
                 #expect(try await browser.get("/status").body.string.contains("Informatie gevraagd"))
+                // Nothing waits unseen: the start page says so and leads to the requests waiting, the
+                // status list's filter shows that one only.
+                let start = try await browser.get("/").body.string
+                #expect(start.contains("1 aanvraag wacht op uw antwoord"))
+                #expect(start.contains("href=\"/status?status=information_requested\""))
+                let waiting = try await browser.get("/status?status=information_requested").body.string
+                #expect(waiting.contains(">\(number)</a>"))
+                #expect(waiting.components(separatedBy: "<tr id=\"request-").count - 1 == 1, "only the one waiting")
+                #expect(waiting.contains("<option value=\"information_requested\" selected>Informatie gevraagd"))
 
                 // The reseller answers: the question is cleared and the request tops the agent's queue.
                 let answered = try await FollowUpTests.post(
                     app, "/api/v1/requests/\(number)/messages", #"{"message":"ASUS B650"}"#, token: jan)
                 #expect(try answered.json()["informationRequested"] as? Bool == false)
+                #expect(!(try await browser.get("/").body.string.contains("wacht op uw antwoord")))
+                let answeredList = try await browser.get("/status?status=answered").body.string
+                #expect(answeredList.contains(">\(number)</a>"))
+                #expect(answeredList.components(separatedBy: "<tr id=\"request-").count - 1 == 1)
                 let staff = Browser(app)
                 try await staff.login("rma@retour.example")
                 let queue = try await staff.get("/backoffice").body.string

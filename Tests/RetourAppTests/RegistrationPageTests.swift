@@ -67,6 +67,9 @@ extension AppTests {
                 let cart = try await browser.get("/cart")
                 #expect(cart.body.string.contains("Magazijnweg 7"))
                 #expect(cart.body.string.contains("2119LZ90X2V9"))
+                // The menu says how many positions wait in the cart, on every page.
+                #expect(cart.body.string.contains("<span class=\"count\" id=\"nav-cart-count\">(1)</span>"))
+                #expect(try await browser.get("/status").body.string.contains("id=\"nav-cart-count\">(1)"))
                 let submitted = try await browser.post("/cart/submit", ["idempotencyKey": "abc123"])
                 #expect(submitted.status == .created)
                 html = submitted.body.string
@@ -77,6 +80,8 @@ extension AppTests {
                 #expect(try await browser.post("/cart/submit", ["idempotencyKey": "abc123"]).status == .created)
                 #expect(try await ReturnRequest.query(on: app.db).count() == 1)
                 #expect(try await browser.get("/cart").body.string.contains("id=\"cart-empty\""))
+                #expect(
+                    !(try await browser.get("/cart").body.string.contains("nav-cart-count")), "an empty cart: no count")
             }
         }
 

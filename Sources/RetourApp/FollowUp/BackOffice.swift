@@ -180,7 +180,7 @@ enum ExpiryWorker {
         let today = app.today
         let context = RequestActions.Context(
             actor: .system, actorID: nil, now: app.clock.now, today: today, config: app.config,
-            texts: app.translationCatalog)
+            texts: app.translationCatalog, baseURL: app.baseURL)
         let skipLocked = app.config.databaseURL != nil ? " FOR UPDATE SKIP LOCKED" : ""
         struct Row: Decodable { var id: Int }
         var expired = 0

@@ -80,6 +80,13 @@ struct FollowUpPageController: RoleRouteCollection {
         var approvals: [ApprovalsController.Shown] = []
     }
 
+    static func label(of conversation: RequestQueries.Conversation, _ t: Translations) -> String {
+        switch conversation {
+        case .waitingForAnswer: t["status.informationRequested"]
+        case .answered: t["requests.answered"]
+        }
+    }
+
     @Sendable func status(req: Request) async throws -> Response {
         try await list(req, kind: .status, state: .open, oldestFirst: false)
     }
@@ -102,6 +109,7 @@ struct FollowUpPageController: RoleRouteCollection {
         let statusText = req.query[String.self, at: "status"] ?? ""
         let reasonText = req.query[String.self, at: "reason"] ?? ""
         filter.status = RequestStatus(rawValue: statusText)
+        filter.conversation = RequestQueries.Conversation(rawValue: statusText)
         // The agent's queue is a to-do list: work waiting for the agent, unless another status is chosen.
         if kind == .backoffice && statusText.isEmpty { filter.statuses = [.inReview, .received] }
         filter.reason = ReasonID(rawValue: reasonText)
@@ -154,7 +162,10 @@ struct FollowUpPageController: RoleRouteCollection {
             kind: kind, action: kind.route.path(), rows: rows, number: number,
             statuses: RequestStatus.allCases.map {
                 Option(value: $0.rawValue, label: $0.label.text(t), selected: $0.rawValue == statusText)
-            },
+            }
+                + RequestQueries.Conversation.allCases.map {
+                    Option(value: $0.rawValue, label: Self.label(of: $0, t), selected: $0.rawValue == statusText)
+                },
             reasons: Reason.catalogue.map {
                 Option(
                     value: $0.id.rawValue, label: $0.label.text(t), selected: $0.id.rawValue == reasonText)

@@ -15,6 +15,8 @@ enum RequestActions {
         var config: AppConfig
         /// The texts of mails written on the way.
         var texts: TranslationCatalog
+        /// Where the site is, for the links in those mails; empty: no link.
+        var baseURL = ""
     }
 
     /// Applies `action` to the request as it is stored now: the row is locked and read again inside
@@ -152,6 +154,10 @@ enum StatusMail {
         }
         if let number = record.creditNoteNumber, status == .credited {
             lines.append(t("mail.status.creditNote", ["number": number]))
+        }
+        if !context.baseURL.isEmpty {
+            lines.append("")
+            lines.append(t("mail.status.link", ["url": context.baseURL + PageRoute.request.path(record.number)]))
         }
         lines.append("")
         lines.append(Outcome.noEntitlement.text(t))

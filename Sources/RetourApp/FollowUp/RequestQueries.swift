@@ -121,6 +121,22 @@ enum RequestQueries {
         var reason: ReasonID?
         var number: String?
         var oldestFirst = false
+        /// Only requests where the agent waits for the reseller's answer, or where it came.
+        var conversation: Conversation?
+    }
+
+    /// Where the conversation with the agent stands.
+    enum Conversation: String, CaseIterable {
+        /// The agent asked for information and the reseller has not answered yet.
+        case waitingForAnswer = "information_requested"
+        /// The reseller answered; the agent has not taken the next step yet.
+        case answered
+    }
+
+    /// The company's requests that wait for the reseller's answer (the start page's notice).
+    static func waitingForAnswer(company: Int, on db: any Database) async throws -> Int {
+        try await ReturnRequest.query(on: db).filter(\.$companyID == company).filter(\.$status == .inReview)
+            .filter(\.$informationRequested == true).filter(\.$answeredAt == nil).count()
     }
 
     /// The requests `filter` selects, a page at a time.
@@ -137,6 +153,15 @@ enum RequestQueries {
                 query = query.filter(\.$status ~~ statuses)
             }
             if let reason = filter.reason { query = query.filter(\.$reason == reason) }
+            switch filter.conversation {
+            case .waitingForAnswer:
+                query = query.filter(\.$status == .inReview).filter(\.$informationRequested == true)
+                    .filter(\.$answeredAt == nil)
+            case .answered:
+                query = query.filter(\.$status == .inReview).filter(\.$answeredAt != nil)
+            case nil:
+                break
+            }
             if let typed = filter.number?.trimmingWhitespace(), !typed.isEmpty {
                 // Request number, RMA number, invoice number or serial, whatever their case.
                 let number = typed.uppercased()

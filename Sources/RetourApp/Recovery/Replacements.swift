@@ -69,7 +69,7 @@ enum Replacements {
         let today = app.today
         let context = RequestActions.Context(
             actor: .system, actorID: nil, now: app.clock.now, today: today, config: app.config,
-            texts: app.translationCatalog)
+            texts: app.translationCatalog, baseURL: app.baseURL)
         let skipLocked = app.config.databaseURL != nil ? " FOR UPDATE SKIP LOCKED" : ""
         let soon = today.adding(days: AdvanceReplacement.reminderDaysBefore).iso
         struct Row: Decodable { var id: Int }

@@ -1,3 +1,4 @@
+import Fluent
 import RetourCore
 import Vapor
 
@@ -23,6 +24,8 @@ struct SignedInUser: Encodable {
     let mayView: Bool
     let mayRegister: Bool
     let mayApprove: Bool
+    /// Positions in the reseller's own cart, shown beside its menu entry.
+    let cartCount: Int
 }
 
 struct NoContent: Encodable {}
@@ -46,13 +49,18 @@ extension Request {
         var signedIn: SignedInUser?
         if let user = auth.get(User.self) {
             let company = try await user.$company.get(on: db)
+            let mayRegister = user.rights.contains(.register)
+            let cartCount =
+                user.role.belongsToCompany && mayRegister
+                ? try await CartPosition.query(on: db).filter(\.$userID == user.requireID())
+                    .filter(\.$approvalID == nil).count() : 0
             signedIn = SignedInUser(
                 name: user.name, email: user.email, role: user.role.rawValue, companyName: company?.name,
                 managesSubLogins: user.role.managesSubLogins, mayView: user.rights.contains(.view),
-                mayRegister: user.rights.contains(.register),
+                mayRegister: mayRegister,
                 // The queue appears once the company asks for approvals at all.
                 mayApprove: user.role.belongsToCompany && user.rights.contains(.approve)
-                    && company?.submitApproval != SubmitApproval.none)
+                    && company?.submitApproval != SubmitApproval.none, cartCount: cartCount)
         }
         let page = Page(
             lang: texts.language.rawValue,

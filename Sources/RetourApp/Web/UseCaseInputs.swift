@@ -9,7 +9,7 @@ extension Request {
     func actionContext(for user: User) -> RequestActions.Context {
         RequestActions.Context(
             actor: user.role.belongsToCompany ? .reseller : .agent, actorID: user.id, now: now, today: today,
-            config: config, texts: application.translationCatalog)
+            config: config, texts: application.translationCatalog, baseURL: baseURL)
     }
 
     func submitCart(user: User, idempotencyKey: String?) -> SubmitCart {

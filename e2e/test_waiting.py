@@ -1,0 +1,48 @@
+"""Nothing waits unseen (issue 25, item 2): the cart's count in the menu, and a question of the
+agent on the start page, leading to the requests that wait for the reseller's answer."""
+import datetime
+import unittest
+
+from selenium.webdriver.support import expected_conditions as EC
+
+from browser import BrowserTest, api, token
+
+INVOICE = "E2E-WAIT-1"
+
+
+class NothingWaitsUnseen(BrowserTest):
+    def test_the_cart_count_and_a_question_that_waits_for_an_answer(self):
+        admin = token("admin@retour.example")
+        day = (datetime.date.today() - datetime.timedelta(days=3)).isoformat()
+        api("POST", "/api/v1/import", admin, {"invoices": [{
+            "number": INVOICE, "company": "100300", "date": day, "currency": "EUR",
+            "lines": [{"position": 10, "article": "1948782", "quantity": 3, "unitPrice": "71.50"}]}]})
+        reseller = token("inkoop@bytewise.nl")
+        line = api("GET", f"/api/v1/lines?numberType=invoice&number={INVOICE}", reseller)["documents"][0]["lines"][0]
+        api("POST", "/api/v1/cart/positions", reseller, {
+            "line": line["id"], "reason": "product_complaint", "quantity": 1,
+            "fields": {"condition": "opened", "comment": "Beeld flikkert"}})
+        in_cart = len(api("GET", "/api/v1/cart", reseller)["positions"])
+
+        self.login("inkoop@bytewise.nl")
+        self.open("/status")
+        self.assertEqual(self.find("#nav-cart-count").text, f"({in_cart})")
+
+        number = api("POST", "/api/v1/cart/submit", reseller, {})["requests"][0]["number"]
+        agent = token("rma@retour.example")
+        api("POST", f"/api/v1/requests/{number}/decision", agent,
+            {"decision": "request_info", "message": "Welke kabel gebruikt u?"})
+
+        self.open("/")
+        self.assertEqual(self.driver.find_elements("id", "nav-cart-count"), [], "the cart is empty again")
+        notice = self.find("#waiting-for-answer a")
+        self.assertIn("wacht", notice.text)
+        notice.click()
+        self.wait.until(EC.url_contains("status=information_requested"))
+        self.find(f"#request-{number}")
+        for row in self.driver.find_elements("css selector", "tr[id^='request-']"):
+            self.assertIn("Informatie gevraagd", row.text)
+
+
+if __name__ == "__main__":
+    unittest.main()
