@@ -1,11 +1,12 @@
 """Nothing waits unseen (issue 25, item 2): the cart's count in the menu, and a question of the
-agent on the start page, leading to the requests that wait for the reseller's answer."""
+agent on the start page, leading to the requests that wait for the reseller's answer. And a
+session that ended is said so on the login page (item 1), which leads back to the page."""
 import datetime
 import unittest
 
 from selenium.webdriver.support import expected_conditions as EC
 
-from browser import BrowserTest, api, token
+from browser import PASSWORD, BrowserTest, api, token
 
 INVOICE = "E2E-WAIT-1"
 
@@ -42,6 +43,21 @@ class NothingWaitsUnseen(BrowserTest):
         self.find(f"#request-{number}")
         for row in self.driver.find_elements("css selector", "tr[id^='request-']"):
             self.assertIn("Informatie gevraagd", row.text)
+
+    def test_an_ended_session_is_said_so_and_leads_back(self):
+        self.login("jan@pcpartner.nl")
+        self.open("/archive")
+        session = next(c for c in self.driver.get_cookies() if c["name"].endswith("retour_session"))
+        # The server forgot the session (idle too long): the browser still sends its cookie.
+        self.driver.delete_cookie(session["name"])
+        self.driver.add_cookie({"name": session["name"], "value": "forgotten-by-the-server", "path": "/"})
+        self.open("/status")
+        self.wait.until(EC.url_contains("/login"))
+        self.assertEqual(self.find("#login-notice").text, "Uw sessie is verlopen. Log opnieuw in.")
+        self.find("#email").send_keys("jan@pcpartner.nl")
+        self.find("#password").send_keys(PASSWORD)
+        self.find("#login-submit").click()
+        self.wait.until(EC.url_contains("/status"))
 
 
 if __name__ == "__main__":

@@ -63,12 +63,20 @@ func routes(_ app: Application) throws {
     }
 }
 
+extension Request {
+    /// The browser sent a session cookie, but no one is signed in with it: the session has ended
+    /// (idle too long, or signed out elsewhere), and the login page says so.
+    var sessionExpired: Bool {
+        !auth.has(User.self) && cookies[application.sessions.configuration.cookieName] != nil
+    }
+}
+
 /// Sends anonymous visitors of a page to the login page, and back afterwards.
 struct RedirectToLoginMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.auth.has(User.self) else {
             let target = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
-            return request.redirect(to: .login(next: target))
+            return request.redirect(to: .login(next: target, expired: request.sessionExpired))
         }
         return try await next.respond(to: request)
     }

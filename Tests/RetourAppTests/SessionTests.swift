@@ -47,6 +47,39 @@ extension AppTests {
             }
         }
 
+        /// Whoever comes back after the session ended is told so on the login page, and returns to
+        /// the page they were on — from a link and from a form sent too late alike.
+        @Test func theLoginPageSaysTheSessionEndedAndLeadsBack() async throws {
+            try await withRetour(fixtures: true) { app in
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let csrf = try #require(browser.csrf)
+                try await WebSession.query(on: app.db).delete()
+
+                let link = try await browser.get("/status")
+                #expect(link.headers.first(name: .location) == "/login?next=%2Fstatus&expired=1")
+                let page = try await browser.get("/login?next=%2Fstatus&expired=1").body.string
+                #expect(page.contains("Uw sessie is verlopen. Log opnieuw in."))
+                #expect(page.contains("name=\"next\" value=\"/status\""))
+
+                var headers = HTTPHeaders()
+                headers.add(
+                    name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+                headers.add(name: .referer, value: "http://localhost:8080/cart?waiting=1")
+                headers.contentType = .urlEncodedForm
+                let form = try await app.testing().sendRequest(
+                    .POST, "/cart/submit", headers: headers, body: ByteBuffer(string: "_csrf=\(csrf)&idempotencyKey=k1")
+                )
+                #expect(form.status == .seeOther)
+                #expect(form.headers.first(name: .location) == "/login?next=%2Fcart%3Fwaiting%3D1&expired=1")
+
+                // A first visit, without a session, is only asked to log in.
+                let stranger = try await Browser(app).get("/status")
+                #expect(stranger.headers.first(name: .location) == "/login?next=%2Fstatus")
+                #expect(!(try await Browser(app).get("/login").body.string.contains("sessie is verlopen")))
+            }
+        }
+
         @Test func aSessionEndedMeanwhileIsNotBroughtBackByARequestUnderWay() async throws {
             try await withRetour(fixtures: true) { app in
                 let request = Request(application: app, on: app.eventLoopGroup.next())

@@ -14,17 +14,20 @@ struct LoginController: RouteCollection {
         var email: String
         var next: String
         var error: String?
+        /// Why the visitor is here, when it is not their own choice (their session ended).
+        var notice: String?
         /// Whether the identity provider's button is shown.
         var oidc = false
         var nextEscaped: String { next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/" }
 
-        enum CodingKeys: String, CodingKey { case email, next, error, oidc, nextEscaped }
+        enum CodingKeys: String, CodingKey { case email, next, error, notice, oidc, nextEscaped }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(email, forKey: .email)
             try container.encode(next, forKey: .next)
             try container.encodeIfPresent(error, forKey: .error)
+            try container.encodeIfPresent(notice, forKey: .notice)
             try container.encode(oidc, forKey: .oidc)
             try container.encode(nextEscaped, forKey: .nextEscaped)
         }
@@ -39,9 +42,12 @@ struct LoginController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         if req.auth.has(User.self) { return req.redirect(to: .start) }
         let next = safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
+        let expired = req.query[String.self, at: "expired"] != nil
         return try await req.renderPage(
             "login", title: req.texts["login.title"],
-            content: LoginContent(email: "", next: next, oidc: req.config.oidc != nil))
+            content: LoginContent(
+                email: "", next: next, notice: expired ? req.texts["login.sessionExpired"] : nil,
+                oidc: req.config.oidc != nil))
     }
 
     @Sendable func login(req: Request) async throws -> Response {

@@ -58,6 +58,13 @@ struct CSRFMiddleware: AsyncMiddleware {
         try await BodyLimit.collect(request, max: BodyLimit.allowed(for: request))
         let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
         guard let expected, let sent, constantTimeEqual(sent, expected) else {
+            // A page's form sent after the session ended: to the login page, which says why, and
+            // back to the page the form was on.
+            if request.sessionExpired, request.surface == .pages {
+                let back = request.headers.first(name: .referer).flatMap { URLComponents(string: $0) }
+                    .map { $0.path + ($0.query.map { "?" + $0 } ?? "") }
+                return request.redirect(to: .login(next: safeLocalPath(back) ?? "/", expired: true))
+            }
             throw Abort(.forbidden, reason: request.texts["error.csrf"])
         }
         return try await next.respond(to: request)

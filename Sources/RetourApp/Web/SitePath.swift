@@ -8,7 +8,8 @@ import Vapor
 /// their names; a route's group in `routes.swift` says who may open it.
 enum SitePath: Equatable {
     case start
-    case login(next: String? = nil)
+    /// `expired`: the visitor came with a session that has ended, and the page says so.
+    case login(next: String? = nil, expired: Bool = false)
     case search
     case cart
     case cartAddress(position: Int, updated: Bool)
@@ -32,11 +33,11 @@ enum SitePath: Equatable {
         }
         switch self {
         case .start: return PageRoute.start.path()
-        case .login(let next):
-            let login = PageRoute.login.path()
-            return next.map {
-                "\(login)?next=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")"
-            } ?? login
+        case .login(let next, let expired):
+            var query =
+                next.map { ["next=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")"] } ?? []
+            if expired { query.append("expired=1") }
+            return PageRoute.login.path() + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         case .search: return PageRoute.search.path()
         case .cart: return PageRoute.cart.path()
         case .cartAddress(let id, let updated):
