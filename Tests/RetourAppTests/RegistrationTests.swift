@@ -310,6 +310,10 @@ extension AppTests {
                 #expect(try await MailWorker.runOnce(app) == 1)
                 let files = try FileManager.default.contentsOfDirectory(atPath: app.config.mailDirectory)
                 #expect(files.count == 1)
+                // Named after the outbox id and this installation: never another installation's file.
+                let installation = try await Installation.current(app).id.prefix(8)
+                #expect(
+                    files[0].hasPrefix("retour-00000001-\(installation)-") && files[0].hasSuffix(".eml"), "\(files)")
                 let eml = try String(contentsOfFile: app.config.mailDirectory + "/" + files[0], encoding: .utf8)
                 #expect(eml.contains("To: jan@pcpartner.nl"))
                 let body = try #require(eml.components(separatedBy: "\r\n\r\n").last)

@@ -15,13 +15,17 @@ enum MailWorker {
     @discardableResult
     static func runOnce(_ app: Application) async throws -> Int {
         let claimed = try await claim(app)
+        // The installation in every Message-ID (and so in every .eml name): two installations
+        // writing into one folder never take each other's names.
+        let installation = claimed.isEmpty ? "" : String(try await Installation.current(app).id.prefix(8))
         var sent = 0
         for id in claimed {
             guard let mail = try await OutboxMail.find(id, on: app.db) else { continue }
             var message = MailMessage(
                 from: app.config.mailFrom, to: mail.recipient, subject: mail.subject, body: mail.body,
                 date: mail.createdAt,
-                id: "retour-\(id)-\(Int(mail.createdAt.timeIntervalSince1970))@retour.local")
+                id: "retour-\(String(format: "%08d", id))-\(installation)-\(Int(mail.createdAt.timeIntervalSince1970))"
+                    + "@retour.local")
             do {
                 for attachment in mail.attachments?.value ?? [] {
                     if let file = try await attachment.render(

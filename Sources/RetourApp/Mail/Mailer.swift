@@ -9,13 +9,15 @@ protocol Mailer: Sendable {
     func send(_ message: MailMessage, id: Int) async throws
 }
 
-/// Writes each mail as `<id>.eml` (the default transport).
+/// Writes each mail as a file named after its Message-ID (the default transport): the outbox id,
+/// the installation and the time it was written, so that no installation replaces another's file.
 struct FileMailer: Mailer {
     let directory: String
 
     func send(_ message: MailMessage, id: Int) async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = "\(directory)/\(String(format: "%08d", id)).eml"
+        let local = message.id.prefix { $0 != "@" }.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        let path = "\(directory)/\(local.isEmpty ? String(format: "%08d", id) : String(local)).eml"
         guard FileManager.default.createFile(atPath: path, contents: Data(message.rendered.utf8)) else {
             throw ConfigError("cannot write \(path)")
         }
