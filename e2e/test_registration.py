@@ -59,6 +59,8 @@ class RegisterSubmitAndMail(BrowserTest):
         self.find("#address-submit").click()
         self.wait.until(EC.url_contains("/added"))
         self.assertIn("succesvol toegevoegd", self.find("#added").text)
+        # "Meer posities toevoegen" goes back to the last search's results, not to an empty search.
+        self.assertIn("/search?numberType=invoice&number=", self.find("#more").get_attribute("href"))
 
     def check(self, css):
         box = self.find(css)

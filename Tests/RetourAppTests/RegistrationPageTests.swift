@@ -14,6 +14,7 @@ extension AppTests {
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
                 try await browser.login("jan@pcpartner.nl")
+                try await browser.get("/search?numberType=invoice&number=0962405087&kind=invoice")
 
                 let page = try await browser.get("/register/\(line)?reason=defect")
                 #expect(page.status == .ok)
@@ -63,6 +64,10 @@ extension AppTests {
                 #expect(
                     confirmation.body.string.contains(
                         "De positie is succesvol toegevoegd - huidige status: Toegevoegd in de winkelmand."))
+                // "Meer posities toevoegen" goes back to the results the reseller came from.
+                #expect(
+                    confirmation.body.string.contains(
+                        "href=\"/search?numberType=invoice&amp;number=0962405087&amp;kind=invoice\" id=\"more\""))
 
                 let cart = try await browser.get("/cart")
                 #expect(cart.body.string.contains("Magazijnweg 7"))

@@ -92,10 +92,14 @@ struct CartPageController: RoleRouteCollection {
 
     @Sendable func added(req: Request) async throws -> Response {
         _ = try await ownPosition(req)
-        struct Content: Encodable { var updated: Bool }
+        struct Content: Encodable {
+            var updated: Bool
+            /// "Meer posities toevoegen": back to the results the reseller came from.
+            var more: String
+        }
         return try await req.renderPage(
             "added", title: req.texts["added.title"], nav: "search",
-            content: Content(updated: req.query[String.self, at: "updated"] == "1"))
+            content: Content(updated: req.query[String.self, at: "updated"] == "1", more: LastSearch.address(req)))
     }
 
     @Sendable func remove(req: Request) async throws -> Response {

@@ -88,7 +88,10 @@ struct SearchPageController: RouteCollection {
             }
             if search.page > 1 { content.previousPage = pageLink(req, page: search.page - 1) }
             if search.offset + search.per < result.total { content.nextPage = pageLink(req, page: search.page + 1) }
-            return try await req.renderPage("search", title: t["nav.registration"], nav: "search", content: content)
+            let response = try await req.renderPage(
+                "search", title: t["nav.registration"], nav: "search", content: content)
+            LastSearch.remember(req, in: response)
+            return response
         }
     }
 
