@@ -120,7 +120,7 @@ extension RoutePattern {
         return segments.joined(separator: "/")
     }
 
-    /// The address of a pattern of at most one parameter, filled with the values the caller gives.
+    /// The address with the values written where the call is: a wrong count is a programming error.
     func path(_ values: String...) -> String {
         // The count is known where the call is written; a wrong count is a programming error.
         do { return try path(values) } catch { preconditionFailure("\(error)") }
@@ -152,42 +152,38 @@ extension RoutesBuilder {
     func get<R: RoutePattern, Response: AsyncResponseEncodable>(
         _ route: R, use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        get(route.components, use: handler).tagged(R.surface)
+        on(.GET, route, use: handler)
     }
 
     @discardableResult
     func post<R: RoutePattern, Response: AsyncResponseEncodable>(
         _ route: R, use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        post(route.components, use: handler).tagged(R.surface)
+        on(.POST, route, use: handler)
     }
 
     @discardableResult
     func put<R: RoutePattern, Response: AsyncResponseEncodable>(
         _ route: R, use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        put(route.components, use: handler).tagged(R.surface)
+        on(.PUT, route, use: handler)
     }
 
     @discardableResult
     func delete<R: RoutePattern, Response: AsyncResponseEncodable>(
         _ route: R, use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        delete(route.components, use: handler).tagged(R.surface)
+        on(.DELETE, route, use: handler)
     }
 
+    /// The one place a route of a pattern is registered: with its surface.
     @discardableResult
     func on<R: RoutePattern, Response: AsyncResponseEncodable>(
-        _ method: HTTPMethod, _ route: R, body: HTTPBodyStreamStrategy,
+        _ method: HTTPMethod, _ route: R, body: HTTPBodyStreamStrategy = .collect,
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
-        on(method, route.components, body: body, use: handler).tagged(R.surface)
-    }
-}
-
-extension Route {
-    fileprivate func tagged(_ surface: Surface) -> Route {
-        userInfo[Surface.userInfoKey] = surface
-        return self
+        let registered = on(method, route.components, body: body, use: handler)
+        registered.userInfo[Surface.userInfoKey] = R.surface
+        return registered
     }
 }
