@@ -32,6 +32,8 @@ class SearchBySerial(BrowserTest):
 
         header = self.search_serial()
         self.assertRegex(header.text, r"^Nummer: 0962405087 - Factuur van \d{1,2}-\d{1,2}-\d{4}")
+        # The period says what applied to the number search: none (not a free range without dates).
+        self.assertEqual(Select(self.find("#period")).first_selected_option.text, "Geen periode")
         rows = self.driver.find_elements(By.CSS_SELECTOR, "tr.summary")
         self.assertEqual(len(rows), 1)
         self.assertIn("LOGITECH HD Webcam C930e", rows[0].text)

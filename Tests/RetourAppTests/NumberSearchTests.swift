@@ -34,6 +34,23 @@ extension AppTests {
             }
         }
 
+        /// After a number search the period says what was applied — no period — even though the
+        /// form sends its empty date fields along (not "Vrije datumbereik" with two empty dates).
+        @Test func aNumberSearchShowsThatNoPeriodApplied() async throws {
+            try await withRetour(fixtures: true) { app in
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let html = try await browser.get(
+                    "/search?period=1w&from=&to=&numberType=invoice&number=0962277446&kind=invoice"
+                ).body.string
+                #expect(html.contains("0962277446 - Factuur"))
+                #expect(html.contains("<option value=\"\" selected>Geen periode</option>"))
+                #expect(!html.contains("<option value=\"custom\" selected>"))
+                let typed = try await browser.get("/search?from=2026-03-01&to=2026-03-16").body.string
+                #expect(typed.contains("<option value=\"custom\" selected>"), "typed dates are a free range")
+            }
+        }
+
         @Test func theOverviewFindsARequestByEveryNumberItHas() async throws {
             try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")

@@ -42,7 +42,9 @@ struct SearchPageController: RouteCollection {
             input.period = nil
         }
         // A first visit has no query: it shows the last week, as the manual's screenshot does.
-        let rawPeriod = input.period ?? ((input.from != nil || input.to != nil) ? "custom" : nil)
+        // The form sends its date fields empty; only a date typed there makes the range a free one.
+        let givesDates = [input.from, input.to].contains { $0?.trimmingWhitespace().isEmpty == false }
+        let rawPeriod = input.period ?? (givesDates ? "custom" : nil)
         let selectedPeriod = rawPeriod ?? (input.number?.isEmpty == false ? "" : Period.default.rawValue)
 
         var content = Content(
