@@ -8,11 +8,11 @@ import Vapor
 /// (`read`, `register`), an administrator for the ERP (`import`, `read_all`).
 struct APIKeysController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
-        let keys = routes.keyMakers
-        keys.post(APIRoute.apiKeys, use: create)
-        keys.get(APIRoute.apiKeys, use: list)
-        keys.get(APIRoute.apiKey, use: show)
-        keys.delete(APIRoute.apiKey, use: revoke)
+        let keyMakers = routes.keyMakers
+        keyMakers.post(APIRoute.apiKeys, use: create)
+        keyMakers.get(APIRoute.apiKeys, use: list)
+        keyMakers.get(APIRoute.apiKey, use: show)
+        keyMakers.delete(APIRoute.apiKey, use: revoke)
     }
 
     struct CreateBody: Content {

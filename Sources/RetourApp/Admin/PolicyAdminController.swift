@@ -10,11 +10,10 @@ struct PolicyAdminController: RouteCollection {
     static let whatIfLineLimit = 200_000
 
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes
-        admin.get(PageRoute.adminPolicies, use: show)
-        admin.post(PageRoute.adminPolicies, use: activate)
-        admin.post(PageRoute.adminPoliciesWhatIf, use: whatIf)
-        admin.post(PageRoute.adminBrand, use: updateBrand)
+        routes.get(PageRoute.adminPolicies, use: show)
+        routes.post(PageRoute.adminPolicies, use: activate)
+        routes.post(PageRoute.adminPoliciesWhatIf, use: whatIf)
+        routes.post(PageRoute.adminBrand, use: updateBrand)
     }
 
     struct ReasonRow: Encodable {

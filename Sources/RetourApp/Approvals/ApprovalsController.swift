@@ -96,14 +96,14 @@ struct ApprovalsController: RoleRouteCollection {
     static let perPage = 20
 
     func boot(_ routes: RoleRoutes) throws {
-        let approvals = routes.reseller
+        let reseller = routes.reseller
         switch surface {
         case .pages:
-            approvals.get(PageRoute.approvals, use: page)
-            approvals.post(PageRoute.approval, use: decideOnPage)
+            reseller.get(PageRoute.approvals, use: page)
+            reseller.post(PageRoute.approval, use: decideOnPage)
         case .api:
-            approvals.get(APIRoute.approvals, use: list)
-            approvals.post(APIRoute.approval, use: decide)
+            reseller.get(APIRoute.approvals, use: list)
+            reseller.post(APIRoute.approval, use: decide)
         }
     }
 

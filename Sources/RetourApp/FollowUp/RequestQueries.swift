@@ -131,12 +131,21 @@ enum RequestQueries {
         case waitingForAnswer = "information_requested"
         /// The reseller answered; the agent has not taken the next step yet.
         case answered
+
+        /// `query` narrowed to the requests whose conversation stands so.
+        func filter(_ query: QueryBuilder<ReturnRequest>) -> QueryBuilder<ReturnRequest> {
+            let inReview = query.filter(\.$status == .inReview)
+            switch self {
+            case .waitingForAnswer: return inReview.filter(\.$informationRequested == true).filter(\.$answeredAt == nil)
+            case .answered: return inReview.filter(\.$answeredAt != nil)
+            }
+        }
     }
 
     /// The company's requests that wait for the reseller's answer (the start page's notice).
     static func waitingForAnswer(company: Int, on db: any Database) async throws -> Int {
-        try await ReturnRequest.query(on: db).filter(\.$companyID == company).filter(\.$status == .inReview)
-            .filter(\.$informationRequested == true).filter(\.$answeredAt == nil).count()
+        try await Conversation.waitingForAnswer.filter(ReturnRequest.query(on: db).filter(\.$companyID == company))
+            .count()
     }
 
     /// The requests `filter` selects, a page at a time.
@@ -153,15 +162,7 @@ enum RequestQueries {
                 query = query.filter(\.$status ~~ statuses)
             }
             if let reason = filter.reason { query = query.filter(\.$reason == reason) }
-            switch filter.conversation {
-            case .waitingForAnswer:
-                query = query.filter(\.$status == .inReview).filter(\.$informationRequested == true)
-                    .filter(\.$answeredAt == nil)
-            case .answered:
-                query = query.filter(\.$status == .inReview).filter(\.$answeredAt != nil)
-            case nil:
-                break
-            }
+            if let conversation = filter.conversation { query = conversation.filter(query) }
             if let typed = filter.number?.trimmingWhitespace(), !typed.isEmpty {
                 // Request number, RMA number, invoice number or serial, whatever their case.
                 let number = typed.uppercased()

@@ -103,11 +103,7 @@ struct DatabaseIntegrationStore: IntegrationStore {
             return true
         }
 
-        func audit(_ entry: AuditEntry) async throws {
-            try await AuditEvent(
-                at: entry.at, actorID: entry.actorID, action: entry.action, subject: entry.subject, detail: entry.detail
-            ).create(on: db)
-        }
+        func audit(_ entry: AuditEntry) async throws { try await AuditEvent(entry).create(on: db) }
     }
 }
 
@@ -116,8 +112,8 @@ struct DatabaseIntegrationStore: IntegrationStore {
 enum IntegrationQueries {
     static func keys(in scope: CompanyScope, on db: any Database) -> QueryBuilder<APIKey> {
         let query = APIKey.query(on: db)
-        guard case .company(let id) = scope else { return query }
-        return query.filter(\.$companyID == id)
+        guard let company = scope.companyID else { return query }
+        return query.filter(\.$companyID == company)
     }
 
     static func key(_ id: Int, in scope: CompanyScope, on db: any Database) async throws -> APIKey {
@@ -128,8 +124,8 @@ enum IntegrationQueries {
     /// The live ones.
     static func webhooks(in scope: CompanyScope, on db: any Database) -> QueryBuilder<Webhook> {
         let query = Webhook.query(on: db).filter(\.$deletedAt == nil)
-        guard case .company(let id) = scope else { return query }
-        return query.filter(\.$companyID == id)
+        guard let company = scope.companyID else { return query }
+        return query.filter(\.$companyID == company)
     }
 
     static func webhook(_ id: Int, in scope: CompanyScope, on db: any Database) async throws -> Webhook {

@@ -12,15 +12,14 @@ struct IntegrationsPageController: RouteCollection {
     static let deliveriesPerPage = 25
 
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes
-        pages.get(PageRoute.integrations, use: show)
-        pages.post(PageRoute.integrationKeys, use: createKey)
-        pages.post(PageRoute.integrationKeyRevoke, use: revokeKey)
-        pages.post(PageRoute.integrationWebhooks, use: createWebhook)
-        pages.post(PageRoute.integrationWebhookRotate, use: rotate)
-        pages.post(PageRoute.integrationWebhookDelete, use: deleteWebhook)
-        pages.get(PageRoute.integrationWebhook, use: deliveries)
-        pages.post(PageRoute.integrationWebhookRetry, use: retry)
+        routes.get(PageRoute.integrations, use: show)
+        routes.post(PageRoute.integrationKeys, use: createKey)
+        routes.post(PageRoute.integrationKeyRevoke, use: revokeKey)
+        routes.post(PageRoute.integrationWebhooks, use: createWebhook)
+        routes.post(PageRoute.integrationWebhookRotate, use: rotate)
+        routes.post(PageRoute.integrationWebhookDelete, use: deleteWebhook)
+        routes.get(PageRoute.integrationWebhook, use: deliveries)
+        routes.post(PageRoute.integrationWebhookRetry, use: retry)
     }
 
     struct Choice: Encodable {

@@ -9,14 +9,14 @@ import Vapor
 /// sent again.
 struct WebhooksController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
-        let hooks = routes.keyMakers
-        hooks.post(APIRoute.webhooks, use: create)
-        hooks.get(APIRoute.webhooks, use: list)
-        hooks.get(APIRoute.webhook, use: show)
-        hooks.delete(APIRoute.webhook, use: remove)
-        hooks.post(APIRoute.webhookRotateSecret, use: rotate)
-        hooks.get(APIRoute.webhookDeliveries, use: deliveries)
-        hooks.post(APIRoute.webhookDeliveryRetry, use: retry)
+        let keyMakers = routes.keyMakers
+        keyMakers.post(APIRoute.webhooks, use: create)
+        keyMakers.get(APIRoute.webhooks, use: list)
+        keyMakers.get(APIRoute.webhook, use: show)
+        keyMakers.delete(APIRoute.webhook, use: remove)
+        keyMakers.post(APIRoute.webhookRotateSecret, use: rotate)
+        keyMakers.get(APIRoute.webhookDeliveries, use: deliveries)
+        keyMakers.post(APIRoute.webhookDeliveryRetry, use: retry)
     }
 
     struct CreateBody: Content {

@@ -6,14 +6,13 @@ import Vapor
 /// The agent's pages of vendor claims: the lists, one claim with its steps, its documents.
 struct VendorClaimsPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let claims = routes
-        claims.get(PageRoute.vendorClaims, use: list)
-        claims.get(PageRoute.vendorClaim, use: detail)
-        claims.post(PageRoute.vendorClaimSend, use: send)
-        claims.post(PageRoute.vendorClaimCredit, use: credit)
-        claims.post(PageRoute.vendorClaimWriteOff, use: writeOff)
-        claims.get(PageRoute.vendorClaimPacket, use: packet)
-        claims.get(PageRoute.vendorClaimPackingList, use: packingList)
+        routes.get(PageRoute.vendorClaims, use: list)
+        routes.get(PageRoute.vendorClaim, use: detail)
+        routes.post(PageRoute.vendorClaimSend, use: send)
+        routes.post(PageRoute.vendorClaimCredit, use: credit)
+        routes.post(PageRoute.vendorClaimWriteOff, use: writeOff)
+        routes.get(PageRoute.vendorClaimPacket, use: packet)
+        routes.get(PageRoute.vendorClaimPackingList, use: packingList)
     }
 
     struct ListRow: Encodable {

@@ -11,13 +11,12 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
         let staff = routes.backOffice
         staff.post(APIRoute.requestDisposition, use: disposition)
         staff.post(APIRoute.requestReplacement, use: replacement)
-        let claims = staff
-        claims.get(APIRoute.vendorClaims, use: list)
-        claims.get(APIRoute.vendorClaim, use: show)
-        claims.post(APIRoute.vendorClaimSend, use: send)
-        claims.post(APIRoute.vendorClaimCredit, use: credit)
-        claims.post(APIRoute.vendorClaimWriteOff, use: writeOff)
-        claims.get(APIRoute.vendorClaimPacket, use: packet)
+        staff.get(APIRoute.vendorClaims, use: list)
+        staff.get(APIRoute.vendorClaim, use: show)
+        staff.post(APIRoute.vendorClaimSend, use: send)
+        staff.post(APIRoute.vendorClaimCredit, use: credit)
+        staff.post(APIRoute.vendorClaimWriteOff, use: writeOff)
+        staff.get(APIRoute.vendorClaimPacket, use: packet)
         staff.get(APIRoute.vendorRecovery, use: report)
     }
 

@@ -6,16 +6,17 @@ import Vapor
 /// The steps after the form: the return address, "position added", the cart, the confirmation.
 struct CartPageController: RoleRouteCollection {
     func boot(_ routes: RoleRoutes) throws {
-        let cart = routes.reseller
-        cart.get(PageRoute.cart, use: self.cart)
-        cart.get(PageRoute.cartPositionAddress, use: address)
-        cart.post(PageRoute.cartPositionAddress, use: saveAddress)
-        cart.get(PageRoute.cartPositionAdded, use: added)
-        cart.post(PageRoute.cartPositionDelete, use: remove)
-        cart.post(PageRoute.cartSubmit, use: submit)
-        cart.on(.POST, PageRoute.cartBulk, body: .collect(maxSize: "2mb"), use: bulk).userInfo[BodyLimit.userInfoKey] =
+        let reseller = routes.reseller
+        reseller.get(PageRoute.cart, use: self.cart)
+        reseller.get(PageRoute.cartPositionAddress, use: address)
+        reseller.post(PageRoute.cartPositionAddress, use: saveAddress)
+        reseller.get(PageRoute.cartPositionAdded, use: added)
+        reseller.post(PageRoute.cartPositionDelete, use: remove)
+        reseller.post(PageRoute.cartSubmit, use: submit)
+        reseller.on(.POST, PageRoute.cartBulk, body: .collect(maxSize: "2mb"), use: bulk).userInfo[
+            BodyLimit.userInfoKey] =
             2 * 1024 * 1024
-        cart.get(PageRoute.cartBulkTemplate, use: CartAPIController().bulkTemplate)
+        reseller.get(PageRoute.cartBulkTemplate, use: CartAPIController().bulkTemplate)
         routes.signedIn.get(PageRoute.requestConfirmation, use: confirmation)
     }
 
@@ -174,8 +175,7 @@ struct CartPageController: RoleRouteCollection {
         _ req: Request, user: User, problem: Refusal? = nil, bulk: BulkRegistration.Answer? = nil
     ) async throws -> Response {
         let t = req.texts
-        let positions = try await CartPosition.query(on: req.db).filter(\.$userID == user.requireID())
-            .filter(\.$approvalID == nil).sort(\.$id).all()
+        let positions = try await CartPosition.inCart(of: user.requireID(), on: req.db).sort(\.$id).all()
         var rows: [Row] = []
         for position in positions {
             let (_, warning) = try await Cart.deadline(of: position, today: req.today, texts: t, on: req.db)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 
 /// One version of the rules. The newest version whose `effective_from` has come is in force;
 /// older versions stay, so every decision can name the version it was made under.
@@ -36,5 +37,11 @@ final class AuditEvent: Model, @unchecked Sendable {
         self.action = action
         self.subject = subject
         self.detail = detail
+    }
+
+    /// The line a use case of the application layer wrote.
+    convenience init(_ entry: AuditEntry) {
+        self.init(
+            at: entry.at, actorID: entry.actorID, action: entry.action, subject: entry.subject, detail: entry.detail)
     }
 }

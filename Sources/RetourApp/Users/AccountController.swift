@@ -5,11 +5,10 @@ import Vapor
 /// `/account`: a signed-in user's own password, sessions and API keys.
 struct AccountController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let account = routes
-        account.get(PageRoute.account, use: show)
-        account.post(PageRoute.account, use: changePassword)
-        account.post(PageRoute.accountSessionsEnd, use: endOtherSessions)
-        account.post(PageRoute.accountKeyRevoke, use: revokeKey)
+        routes.get(PageRoute.account, use: show)
+        routes.post(PageRoute.account, use: changePassword)
+        routes.post(PageRoute.accountSessionsEnd, use: endOtherSessions)
+        routes.post(PageRoute.accountKeyRevoke, use: revokeKey)
     }
 
     struct Key: Encodable {

@@ -59,11 +59,7 @@ struct DatabaseSubLoginStore: SubLoginStore {
             try await company.save(on: db)
         }
 
-        func audit(_ entry: AuditEntry) async throws {
-            try await AuditEvent(
-                at: entry.at, actorID: entry.actorID, action: entry.action, subject: entry.subject, detail: entry.detail
-            ).create(on: db)
-        }
+        func audit(_ entry: AuditEntry) async throws { try await AuditEvent(entry).create(on: db) }
     }
 }
 

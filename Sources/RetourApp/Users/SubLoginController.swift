@@ -9,15 +9,14 @@ struct SubLoginController: RouteCollection {
     static let perPage = 25
 
     func boot(routes: any RoutesBuilder) throws {
-        let users = routes
-        users.get(PageRoute.users, use: list)
-        users.post(PageRoute.users, use: create)
-        users.post(PageRoute.userDisable, use: disable)
-        users.post(PageRoute.userEnable, use: enable)
-        users.post(PageRoute.userResetPassword, use: resetPassword)
-        users.post(PageRoute.userInvite, use: invite)
-        users.post(PageRoute.userRights, use: setRights)
-        users.post(PageRoute.usersApproval, use: setApproval)
+        routes.get(PageRoute.users, use: list)
+        routes.post(PageRoute.users, use: create)
+        routes.post(PageRoute.userDisable, use: disable)
+        routes.post(PageRoute.userEnable, use: enable)
+        routes.post(PageRoute.userResetPassword, use: resetPassword)
+        routes.post(PageRoute.userInvite, use: invite)
+        routes.post(PageRoute.userRights, use: setRights)
+        routes.post(PageRoute.usersApproval, use: setApproval)
     }
 
     /// One checkbox of a sub-login's rights.

@@ -52,8 +52,7 @@ extension Request {
             let mayRegister = user.rights.contains(.register)
             let cartCount =
                 user.role.belongsToCompany && mayRegister
-                ? try await CartPosition.query(on: db).filter(\.$userID == user.requireID())
-                    .filter(\.$approvalID == nil).count() : 0
+                ? try await CartPosition.inCart(of: user.requireID(), on: db).count() : 0
             signedIn = SignedInUser(
                 name: user.name, email: user.email, role: user.role.rawValue, companyName: company?.name,
                 managesSubLogins: user.role.managesSubLogins, mayView: user.rights.contains(.view),

@@ -14,17 +14,22 @@ enum Surface: Sendable {
     /// An address that matches no route has no group: it belongs to the surface whose routes share
     /// its first segment (`/api/v1/nothing` is the API's 404), else to the pages.
     init(unmatchedPath path: String) {
-        let first = path.split(separator: "/", omittingEmptySubsequences: true).first.map(String.init)
-        func owns(_ routes: [some RoutePattern]) -> Bool {
-            routes.contains { $0.components.first?.description == first }
-        }
-        if owns(APIRoute.allCases) {
+        let first = path.split(separator: "/", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+        if Self.apiRoots.contains(first) {
             self = .api
-        } else if owns(OperationsRoute.allCases) {
+        } else if Self.operationsRoots.contains(first) {
             self = .operations
         } else {
             self = .pages
         }
+    }
+
+    /// The first segments of the API's and the operators' routes, read once from their enums.
+    private static let apiRoots = roots(of: APIRoute.allCases)
+    private static let operationsRoots = roots(of: OperationsRoute.allCases)
+
+    private static func roots(of routes: [some RoutePattern]) -> Set<String> {
+        Set(routes.compactMap { $0.components.first?.description })
     }
 }
 

@@ -40,12 +40,7 @@ public struct ManageIntegrations: Sendable {
     }
 
     /// The company the caller's keys and webhooks belong to; nil for the distributor's own.
-    public var companyID: Int? {
-        switch scope {
-        case .company(let id): id
-        case .allCompanies: nil
-        }
-    }
+    public var companyID: Int? { scope.companyID }
 
     /// A new key with `scopes` (each one the caller's role may grant); the key is returned this
     /// once and kept only as its hash.

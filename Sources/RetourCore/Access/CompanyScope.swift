@@ -16,6 +16,14 @@ public enum CompanyScope: Sendable, Hashable {
         }
     }
 
+    /// The one company the scope is limited to; nil when it covers every company.
+    public var companyID: Int? {
+        switch self {
+        case .company(let id): id
+        case .allCompanies: nil
+        }
+    }
+
     public func allows(_ companyID: Int) -> Bool {
         switch self {
         case .company(let own): return own == companyID
