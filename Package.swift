@@ -74,7 +74,7 @@ let package = Package(
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
-            exclude: ["__Snapshots__"]
+            exclude: ["Web/__Snapshots__"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -62,7 +62,7 @@ struct RequestView: Content {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case number, rmaNumber, validUntil, status, reason, outcome, line, invoice, article, description, quantity,
             serials
         case fields, attachments, submittedAt, lastChangeAt, discrepancy, events, creditNote, returnForm

@@ -128,7 +128,7 @@ extension IntegrationEvents {
 }
 
 /// A vendor claim's event as the feed and the webhooks send it.
-struct ClaimEventBody: Encodable {
+struct ClaimEventBody: Codable {
     var id: String
     var type: String
     var occurredAt: Date
@@ -136,7 +136,7 @@ struct ClaimEventBody: Encodable {
 }
 
 /// An event as the feed and the webhooks send it.
-struct EventBody: Encodable {
+struct EventBody: Codable {
     var id: String
     var type: String
     var occurredAt: Date

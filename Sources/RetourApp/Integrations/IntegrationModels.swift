@@ -58,7 +58,7 @@ final class WebhookDelivery: Model, @unchecked Sendable {
 
     /// Waiting, delivered, or given up (after a day of retries, or parked by `JobClaims`, whose
     /// claim queries name the same words in SQL).
-    enum Status: String, Codable, Sendable {
+    enum Status: String, Codable, Sendable, CaseIterable {
         case pending, delivered, failed
     }
     @Field(key: "attempts") var attempts: Int

@@ -65,10 +65,15 @@ struct SubmissionAnswer: Content {
         approval = try container.decodeIfPresent(WaitingApproval.self, forKey: .approval)
     }
 
+    /// The answer while the submission waits for approval: only the approval.
+    struct Waiting: Content {
+        var approval: WaitingApproval
+    }
+
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         if let approval {
-            try container.encode(approval, forKey: .approval)
+            try Waiting(approval: approval).encode(to: encoder)
         } else {
             try container.encode(requests, forKey: .requests)
         }

@@ -8,6 +8,8 @@ public struct ImportParser {
     public init() {}
 
     public static let maximumTextLength = 200
+    /// The sections a document may have; `documents` is another name for `invoices`.
+    public static let sections = ["companies", "users", "brands", "articles", "invoices", "documents"]
 
     public mutating func parse(_ document: JSONValue) -> ImportBatch {
         var batch = ImportBatch()
@@ -16,8 +18,7 @@ public struct ImportParser {
             fail(root, Message("import.theDocumentMustBeAJson"))
             return batch
         }
-        let known: Set<String> = ["companies", "users", "brands", "articles", "invoices", "documents"]
-        for key in sections.keys.sorted() where !known.contains(key) {
+        for key in sections.keys.sorted() where !Self.sections.contains(key) {
             fail(
                 root.appending(key), Message("import.unknownSectionExpectedCompaniesUsersBrands", ["key": "\(key)"]))
         }

@@ -1,6 +1,6 @@
 /// What a granted request is worth (rulebook §3 "Settling a kept article" and the return fee).
 public struct Settlement: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// Money back to the reseller.
         case credit
         /// The reseller keeps extra goods and pays for them.

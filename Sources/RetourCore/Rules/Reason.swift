@@ -43,7 +43,7 @@ public enum ReasonCategory: String, Sendable, Codable {
 
 /// What happens after submission (rulebook §4): goods may be sent at once with an RMA number,
 /// the request waits for review (do NOT ship), or a claim is received with nothing to ship.
-public enum Outcome: String, Sendable, Codable {
+public enum Outcome: String, Sendable, Codable, CaseIterable {
     case shipDirectly = "ship_directly"
     case inReview = "in_review"
     case claim

@@ -7,7 +7,7 @@ import Testing
 extension AppTests {
     @Suite struct TranslationTests {
         static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
 
         static func texts(_ language: String) throws -> [String: String] {
             let data = try Data(contentsOf: root.appendingPathComponent("Resources/Translations/\(language).json"))

@@ -253,7 +253,7 @@ extension AppTests {
         }
 
         @Test func aDatabaseOfTheLastReleaseUpgradesAndAnswersAsBefore() async throws {
-            let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("Fixtures/release")
             let facts = try #require(
                 try JSONSerialization.jsonObject(with: Data(contentsOf: fixture.appendingPathComponent("facts.json")))

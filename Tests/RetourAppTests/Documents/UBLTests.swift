@@ -12,7 +12,7 @@ func ublFindings(_ xml: String) throws -> (valid: Bool, findings: String) {
     try Data(xml.utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     process.arguments = [root.appendingPathComponent("scripts/ubl-check.sh").path, file.path]

@@ -6,7 +6,7 @@ extension AppTests {
     /// holds the rules and speaks no HTTP; the command line is a thin shell around the app.
     @Suite struct LayerTests {
         static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources")
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")
 
         static func files(in module: String) throws -> [(name: String, text: String)] {
             let folder = sources.appendingPathComponent(module)

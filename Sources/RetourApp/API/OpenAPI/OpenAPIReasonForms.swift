@@ -43,33 +43,21 @@ enum OpenAPIReasonForms {
         return schema
     }
 
-    static func body(of reason: ReasonID) -> [String: Any] {
-        OpenAPIDocument.object(
-            [
-                "line": OpenAPIDocument.boundedInteger, "reason": ["type": "string", "enum": [reason.rawValue]],
-                "quantity": OpenAPIDocument.boundedInteger,
-                "serials": ["type": "array", "items": OpenAPIDocument.string],
-                "fields": OpenAPIDocument.ref(fieldsName(reason)),
-                "attachments": ["type": "array", "items": OpenAPIDocument.string],
-                "returnAddress": OpenAPIDocument.address,
-            ],
-            required: ["line", "reason"])
-    }
-
-    /// The schemas of every reason's fields and body.
-    static var schemas: [String: Any] {
-        var all: [String: Any] = [:]
-        for reason in ReasonID.allCases {
-            all[fieldsName(reason)] = fields(of: reason)
-            all[bodyName(reason)] = body(of: reason)
-        }
-        return all
+    /// A reason's body: `PositionBody` as its type says, with `reason` fixed to this one and
+    /// `fields` the reason's form.
+    static func body(of reason: ReasonID, _ recorder: SchemaRecorder) -> [String: Any] {
+        var body = recorder.object(of: PositionBody.self, .request)
+        var properties = body["properties"] as? [String: Any] ?? [:]
+        properties["reason"] = ["type": "string", "enum": [reason.rawValue]]
+        properties["fields"] = ["$ref": "#/components/schemas/\(fieldsName(reason))"]
+        body["properties"] = properties
+        return body
     }
 
     /// A position: one of the reasons' bodies, chosen by `reason`.
     static var positionBody: [String: Any] {
         [
-            "oneOf": ReasonID.allCases.map { OpenAPIDocument.ref(bodyName($0)) },
+            "oneOf": ReasonID.allCases.map { ["$ref": "#/components/schemas/\(bodyName($0))"] },
             "discriminator": [
                 "propertyName": "reason",
                 "mapping": Dictionary(
