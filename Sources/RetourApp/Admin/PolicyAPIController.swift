@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -61,10 +62,12 @@ struct PolicyAPIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let admin = try req.requireUser()
         let body = try Self.decodePolicy(NewVersion.self, req)
-        let record = try await PublishPolicy(actor: admin, now: req.now, today: req.today).run(
-            body.policy, effectiveFrom: body.effectiveFrom, note: body.note, on: req.db)
+        let record = try await PublishPolicy(
+            store: req.rulesStore, actorID: try admin.requireID(), now: req.now, today: req.today
+        ).run(body.policy, effectiveFrom: body.effectiveFrom, note: body.note)
         return try await VersionView(
-            version: record.version, effectiveFrom: record.effectiveFrom, note: record.note, createdAt: record.createdAt
+            version: record.version, effectiveFrom: record.effectiveFrom.iso, note: record.note,
+            createdAt: record.createdAt
         ).encodeResponse(status: .created, for: req)
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -91,12 +92,14 @@ struct PolicyAdminController: RouteCollection {
         case .success(let parsed): draft = parsed
         }
         do {
-            let record = try await PublishPolicy(actor: admin, now: req.now, today: req.today).run(
+            let record = try await PublishPolicy(
+                store: req.rulesStore, actorID: try admin.requireID(), now: req.now, today: req.today
+            ).run(
                 draft, formErrors: formErrors,
                 effectiveFrom: fields["effectiveFrom"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 },
-                note: fields["note"], on: req.db)
+                note: fields["note"])
             let (inForce, policy) = try await PolicyStore.current(on: req.db, day: req.today)
-            let effectiveFrom = CalendarDay(iso: record.effectiveFrom) ?? req.today
+            let effectiveFrom = record.effectiveFrom
             return try await render(
                 req, version: inForce, fields: PolicyForm.fields(of: policy),
                 notice: req.texts(
@@ -143,11 +146,12 @@ struct PolicyAdminController: RouteCollection {
         let form = try req.content.decode(BrandForm.self)
         let (version, policy) = try await PolicyStore.current(on: req.db, day: req.today)
         do {
-            let brand = try await UpdateBrand(actor: try req.requireUser(), now: req.now).run(
-                brandID: id,
-                .init(
-                    doaDays: form.doaDays, warrantyMonths: form.warrantyMonths,
-                    warrantyHandling: form.warrantyHandling, doaHandling: form.doaHandling), on: req.db)
+            let brand = try await UpdateBrand(store: req.rulesStore, actorID: try req.requireUser().id, now: req.now)
+                .run(
+                    brandID: id,
+                    .init(
+                        doaDays: form.doaDays, warrantyMonths: form.warrantyMonths,
+                        warrantyHandling: form.warrantyHandling, doaHandling: form.doaHandling))
             return try await render(
                 req, version: version, fields: PolicyForm.fields(of: policy),
                 notice: req.texts("admin.brand.updated", ["brand": brand.name]))
@@ -185,8 +189,9 @@ struct PolicyAdminController: RouteCollection {
         let brands = brandPage.items.map {
             BrandRow(
                 id: $0.id ?? 0, name: $0.name, doaDays: $0.doaDays.map(String.init) ?? "",
-                warrantyMonths: $0.warrantyMonths.map(String.init) ?? "", warrantyHandling: $0.warrantyHandling,
-                doaHandling: $0.doaHandling, serviceCentre: $0.serviceCompany ?? "")
+                warrantyMonths: $0.warrantyMonths.map(String.init) ?? "",
+                warrantyHandling: $0.warrantyHandling.rawValue,
+                doaHandling: $0.doaHandling.rawValue, serviceCentre: $0.serviceCompany ?? "")
         }
         let versions = try await PolicyVersion.query(on: req.db).sort(\.$version, .descending).limit(20).all().map {
             VersionRow(

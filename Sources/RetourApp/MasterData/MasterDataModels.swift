@@ -43,8 +43,8 @@ final class Brand: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @OptionalField(key: "doa_days") var doaDays: Int?
     @OptionalField(key: "warranty_months") var warrantyMonths: Int?
-    @Field(key: "warranty_handling") var warrantyHandling: String
-    @Field(key: "doa_handling") var doaHandling: String
+    @Field(key: "warranty_handling") var warrantyHandling: Handling
+    @Field(key: "doa_handling") var doaHandling: Handling
     @OptionalField(key: "service_company") var serviceCompany: String?
     @OptionalField(key: "service_street") var serviceStreet: String?
     @OptionalField(key: "service_postcode") var servicePostcode: String?

@@ -116,8 +116,6 @@ enum VendorClaimPacket {
 
     /// A stored file's bytes, from whichever store holds them.
     private static func bytes(_ digest: String, req: Request) async throws -> Data {
-        let response = try await req.application.fileStore.stream(digest, for: req)
-        guard let buffer = try await response.body.collect(on: req.eventLoop).get() else { return Data() }
-        return Data(buffer: buffer)
+        try await req.application.fileStore.content(of: digest, now: req.now, on: req.db).bytes()
     }
 }

@@ -50,7 +50,8 @@ enum AttachmentStore {
     }
 
     static func download(_ attachment: Attachment, request: Request) async throws -> Response {
-        let response = try await request.application.fileStore.stream(attachment.sha256, for: request)
+        let response = try await request.response(
+            sending: request.application.fileStore.content(of: attachment.sha256, now: request.now, on: request.db))
         response.headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
         response.headers.replaceOrAdd(name: .contentDisposition, value: contentDisposition(attachment.filename))
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")

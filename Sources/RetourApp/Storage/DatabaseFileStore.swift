@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -46,9 +47,9 @@ struct DatabaseFileStore: FileStore {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    func stream(_ digest: String, for request: Request) async throws -> Response {
+    func content(of digest: String, now: Date, on db: any Database) async throws -> StoredContent {
         struct Stored: Decodable { var size: Int }
-        let sql = request.db.sql
+        let sql = db.sql
         struct Count: Decodable { var total: Int }
         let file = try await sql.select().column("size").from("stored_files").where("digest", .equal, digest)
             .first(decoding: Stored.self)
@@ -58,22 +59,25 @@ struct DatabaseFileStore: FileStore {
             "SELECT COUNT(*) AS total FROM stored_file_parts WHERE digest = \(bind: digest)"
         ).first(decoding: Count.self)
         guard let file, found?.total == parts else {
-            try await MissingFiles.missing(digest, at: request.now, on: request.db)
+            try await MissingFiles.missing(digest, at: now, on: db)
             throw MissingFiles.gone
         }
-        let body = Response.Body(
-            asyncStream: { writer in
-                struct Part: Decodable { var bytes: Data }
-                for part in 0..<parts {
-                    guard
-                        let row = try await sql.select().column("bytes").from("stored_file_parts")
-                            .where("digest", .equal, digest).where("part", .equal, part).first(decoding: Part.self)
-                    else { throw Abort(.internalServerError, reason: "part \(part) of \(digest) is missing") }
-                    try await writer.write(.buffer(ByteBuffer(data: row.bytes)))
-                }
-                try await writer.write(.end)
-            }, count: file.size)
-        return Response(status: .ok, body: body)
+        // The stream asks for one part at a time, never ahead of the reader.
+        let cursor = NIOLockedValueBox(0)
+        let reader = AsyncThrowingStream<Data, any Error> {
+            struct Part: Decodable { var bytes: Data }
+            let next = cursor.withLockedValue { value in
+                defer { value += 1 }
+                return value
+            }
+            guard next < parts else { return nil }
+            guard
+                let row = try await sql.select().column("bytes").from("stored_file_parts")
+                    .where("digest", .equal, digest).where("part", .equal, next).first(decoding: Part.self)
+            else { throw Abort(.internalServerError, reason: "part \(next) of \(digest) is missing") }
+            return row.bytes
+        }
+        return .parts(size: file.size, reader)
     }
 
     func digests(writtenBefore date: Date, on db: any Database) async throws -> [String] {

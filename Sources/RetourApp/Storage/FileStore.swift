@@ -11,8 +11,9 @@ protocol FileStore: Sendable {
     /// Takes a finished temporary file in under `digest`; a file already stored there is kept and
     /// counts as written `now` (so that the clean-up does not take it while a new upload names it).
     func put(temporaryFile path: String, digest: String, now: Date, on db: any Database) async throws
-    /// A response streaming the file stored under `digest`.
-    func stream(_ digest: String, for request: Request) async throws -> Response
+    /// The content stored under `digest`, read as it is sent; a file that is gone is noted
+    /// (`MissingFiles`, as of `now`) and refused as not found.
+    func content(of digest: String, now: Date, on db: any Database) async throws -> StoredContent
     /// The digests of files last written before `date`.
     func digests(writtenBefore date: Date, on db: any Database) async throws -> [String]
     /// Removes the file under `digest` unless it was written again at or after `date`.
@@ -56,12 +57,12 @@ struct LocalFileStore: FileStore {
         ).run()
     }
 
-    func stream(_ digest: String, for request: Request) async throws -> Response {
+    func content(of digest: String, now: Date, on db: any Database) async throws -> StoredContent {
         guard FileManager.default.fileExists(atPath: path(digest)) else {
-            try await MissingFiles.missing(digest, at: request.now, on: request.db)
+            try await MissingFiles.missing(digest, at: now, on: db)
             throw MissingFiles.gone
         }
-        return try await request.fileio.asyncStreamFile(at: path(digest))
+        return .file(path: path(digest))
     }
 
     func digests(writtenBefore date: Date, on db: any Database) async throws -> [String] {
@@ -82,6 +83,40 @@ struct LocalFileStore: FileStore {
 
     func modified(_ digest: String) -> Date? {
         try? FileManager.default.attributesOfItem(atPath: path(digest))[.modificationDate] as? Date
+    }
+}
+
+/// A stored file's content: a file on this host's disk, or parts read one after the other (from the
+/// database), each as it is sent.
+enum StoredContent: Sendable {
+    case file(path: String)
+    case parts(size: Int, AsyncThrowingStream<Data, any Error>)
+
+    /// All of it in memory, for a file packed into another (the vendor's evidence packet).
+    func bytes() async throws -> Data {
+        switch self {
+        case .file(let path): return try Data(contentsOf: URL(fileURLWithPath: path))
+        case .parts(_, let parts):
+            var all = Data()
+            for try await part in parts { all.append(part) }
+            return all
+        }
+    }
+}
+
+extension Request {
+    /// An answer that sends `content` as it is read.
+    func response(sending content: StoredContent) async throws -> Response {
+        switch content {
+        case .file(let path): return try await fileio.asyncStreamFile(at: path)
+        case .parts(let size, let parts):
+            let body = Response.Body(
+                asyncStream: { writer in
+                    for try await part in parts { try await writer.write(.buffer(ByteBuffer(data: part))) }
+                    try await writer.write(.end)
+                }, count: size)
+            return Response(status: .ok, body: body)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Testing
 import VaporTesting
@@ -20,9 +21,11 @@ extension AppTests {
             try await withRetour(fixtures: true) { app in
                 let admin = try #require(
                     try await User.query(on: app.db).filter(\.$email == "admin@retour.example").first())
-                let publish = PublishPolicy(actor: admin, now: app.clock.now, today: testDay)
-                async let first = publish.run(.standard, effectiveFrom: nil, note: "een", on: app.db)
-                async let second = publish.run(.standard, effectiveFrom: nil, note: "twee", on: app.db)
+                let publish = PublishPolicy(
+                    store: DatabaseRulesStore(database: app.db), actorID: try admin.requireID(), now: app.clock.now,
+                    today: testDay)
+                async let first = publish.run(.standard, effectiveFrom: nil, note: "een")
+                async let second = publish.run(.standard, effectiveFrom: nil, note: "twee")
                 let versions = try await [first.version, second.version].sorted()
                 let before = versions[0] - 1
                 #expect(versions == [before + 1, before + 2])
@@ -30,7 +33,7 @@ extension AppTests {
                 #expect(audited >= 2)
                 // A day in the past is refused, by the same rule as on the page.
                 await #expect(throws: Refusal.self) {
-                    try await publish.run(.standard, effectiveFrom: "2020-01-01", note: nil, on: app.db)
+                    try await publish.run(.standard, effectiveFrom: "2020-01-01", note: nil)
                 }
             }
         }

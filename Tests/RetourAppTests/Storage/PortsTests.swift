@@ -21,9 +21,14 @@ final class MemoryFileStore: FileStore, @unchecked Sendable {
         lock.withLock { files[digest] = data }
     }
 
-    func stream(_ digest: String, for request: Request) async throws -> Response {
+    func content(of digest: String, now: Date, on db: any Database) async throws -> StoredContent {
         guard let data = lock.withLock({ files[digest] }) else { throw Abort(.notFound) }
-        return Response(status: .ok, body: .init(data: data))
+        return .parts(
+            size: data.count,
+            AsyncThrowingStream {
+                $0.yield(data)
+                $0.finish()
+            })
     }
 
     func digests(writtenBefore date: Date, on db: any Database) async throws -> [String] { Array(digests) }

@@ -1,0 +1,69 @@
+import Foundation
+import RetourApplication
+import RetourCore
+import Testing
+
+/// An administrator's work on the rules — publishing a version, changing a brand — against a store
+/// of plain values.
+@Suite struct RulesUseCaseTests {
+    static let now = Date(timeIntervalSince1970: 1_773_619_200)
+    static let today = CalendarDay(year: 2026, month: 3, day: 16)!
+    static let acer = BrandSettings(
+        id: 4, name: "ACER", doaDays: 14, warrantyMonths: 24, warrantyHandling: .credit, doaHandling: .credit,
+        hasServiceCentre: false)
+
+    @Test func versionsAreNumberedOneAfterTheOtherAndAudited() async throws {
+        let store = InMemoryRulesStore()
+        let publish = PublishPolicy(store: store, actorID: 1, now: Self.now, today: Self.today)
+        let first = try await publish.run(.standard, effectiveFrom: nil, note: " eerste ")
+        let second = try await publish.run(.standard, effectiveFrom: "2026-04-01", note: nil)
+        #expect(first.version == 1 && first.effectiveFrom == Self.today && first.note == "eerste")
+        #expect(second.version == 2 && second.effectiveFrom == CalendarDay(year: 2026, month: 4, day: 1))
+        let audit = await store.state.audit
+        #expect(audit.map(\.subject) == ["policy version 1", "policy version 2"])
+        #expect(audit.first?.detail == "effective from 2026-03-16: eerste")
+    }
+
+    @Test func aDayInThePastALongNoteAndTheFormsOwnErrorsAreRefusedTogether() async throws {
+        let store = InMemoryRulesStore()
+        let publish = PublishPolicy(store: store, actorID: 1, now: Self.now, today: Self.today)
+        let refusal = await #expect(throws: Refusal.self) {
+            try await publish.run(
+                nil, formErrors: [FieldError("windows.defect", message: Message("x"))], effectiveFrom: "2026-03-15",
+                note: String(repeating: "a", count: PublishPolicy.maximumNote + 1))
+        }
+        #expect(refusal?.errors.map(\.field) == ["windows.defect", "effectiveFrom", "note"])
+        #expect(await store.state.versions.isEmpty)
+    }
+
+    @Test func aBrandChangesItsDaysAndHandlingWithBeforeAndAfterInTheAudit() async throws {
+        let store = InMemoryRulesStore()
+        await store.add(Self.acer)
+        let changed = try await UpdateBrand(store: store, actorID: 1, now: Self.now).run(
+            brandID: 4, .init(doaDays: "", warrantyMonths: " 36 ", warrantyHandling: "credit", doaHandling: "credit"))
+        #expect(changed.doaDays == nil && changed.warrantyMonths == 36)
+        #expect(await store.state.brands[4] == changed)
+        #expect(
+            await store.state.audit.map(\.detail) == [
+                "doa 14, warranty 24, credit/credit → doa none, warranty 36, credit/credit"
+            ])
+    }
+
+    @Test func directServiceNeedsAServiceCentreAndNothingIsWrittenWhenRefused() async throws {
+        let store = InMemoryRulesStore()
+        await store.add(Self.acer)
+        let update = UpdateBrand(store: store, actorID: 1, now: Self.now)
+        let refusal = await #expect(throws: Refusal.self) {
+            try await update.run(
+                brandID: 4,
+                .init(doaDays: "9999", warrantyMonths: "", warrantyHandling: "direct_service", doaHandling: "credit"))
+        }
+        #expect(refusal?.errors.map(\.field) == ["brand.doaDays", "brand.handling"])
+        #expect(await store.state.brands[4] == Self.acer)
+        #expect(await store.state.audit.isEmpty)
+        await #expect(throws: Refusal.self) {
+            try await update.run(
+                brandID: 99, .init(doaDays: "", warrantyMonths: "", warrantyHandling: "credit", doaHandling: "credit"))
+        }
+    }
+}
