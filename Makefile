@@ -5,11 +5,9 @@ SWIFT_SOURCES := Sources Tests Package.swift
 
 .PHONY: run test deps build lint format test-sqlite test-fifteenth-reason test-postgres test-year test-hostile test-schema test-client test-e2e test-cluster bench cluster clean
 
-run: deps build
-	$(BIN) migrate
-	$(BIN) demo
-	@echo "Retour is at http://localhost:8080 — log in with one of the demo logins above."
-	$(BIN) serve --hostname 0.0.0.0 --port 8080
+# Each step says what it does; the build's and the migrations' output go to var/log (scripts/run.sh).
+run:
+	@scripts/run.sh
 
 test: deps lint build test-sqlite test-fifteenth-reason test-postgres test-year test-hostile test-schema test-client test-e2e test-cluster
 	@echo "All test stages passed."

@@ -131,14 +131,16 @@ class RegisterSubmitAndMail(BrowserTest):
         for path in glob.glob(os.path.join(os.environ["RETOUR_MAIL_DIR"], "*.eml")):
             with open(path, "rb") as f:
                 parsed = mail_text(f.read())
-            if rma_numbers[0] in parsed[2] and "RMA-bevestiging" in parsed[1]:
+            if rma_numbers[0] in parsed[2] and parsed[1].startswith("Retour: "):
                 confirmations.append(parsed)
         self.assertEqual(len(confirmations), 1)
         to, subject, body = confirmations[0]
         self.assertEqual(to, "jan@pcpartner.nl")
-        self.assertIn("RMA-bevestiging", subject)
+        # A short subject, and every RMA number in the body.
+        self.assertRegex(subject, r"^Retour: \d+ posities ontvangen, 2 RMA-nummers$")
         for number in rma_numbers:
             self.assertIn(number, body)
+        self.assertNotIn("U ontvangt per e-mail", body)
         self.assertIn("NIET DIRECT", body)
 
         # SMTP: an administrator sends it again, through a real SMTP server.

@@ -1,5 +1,6 @@
 """Nothing waits unseen (issue 25, item 2): the cart's count in the menu, and a question of the
-agent on the start page, leading to the requests that wait for the reseller's answer. And a
+agent on the start page, leading to the requests that wait for the reseller's answer, first in the
+overview, which shows the invoice and the reseller's own reference and finds by it. And a
 session that ended is said so on the login page (item 1), which leads back to the page."""
 import datetime
 import unittest
@@ -22,7 +23,7 @@ class NothingWaitsUnseen(BrowserTest):
         line = api("GET", f"/api/v1/lines?numberType=invoice&number={INVOICE}", reseller)["documents"][0]["lines"][0]
         api("POST", "/api/v1/cart/positions", reseller, {
             "line": line["id"], "reason": "product_complaint", "quantity": 1,
-            "fields": {"condition": "opened", "comment": "Beeld flikkert"}})
+            "fields": {"condition": "opened", "comment": "Beeld flikkert", "positionReference": "BW-REF-77"}})
         in_cart = len(api("GET", "/api/v1/cart", reseller)["positions"])
 
         self.login("inkoop@bytewise.nl")
@@ -43,6 +44,19 @@ class NothingWaitsUnseen(BrowserTest):
         self.find(f"#request-{number}")
         for row in self.driver.find_elements("css selector", "tr[id^='request-']"):
             self.assertIn("Informatie gevraagd", row.text)
+
+        # The whole overview puts it first, with its invoice and the reseller's own reference, and
+        # finds it by that reference typed as it comes.
+        self.open("/status")
+        first = self.driver.find_elements("css selector", "tr[id^='request-']")[0]
+        self.assertEqual(first.get_attribute("id"), f"request-{number}")
+        self.assertIn(INVOICE, first.text)
+        self.assertIn("BW-REF-77", first.text)
+        self.find("#number").send_keys(" bw-ref-77 ")
+        self.find("#request-filter button[type=submit]").click()
+        self.wait.until(EC.url_contains("number="))
+        rows = self.driver.find_elements("css selector", "tr[id^='request-']")
+        self.assertEqual([r.get_attribute("id") for r in rows], [f"request-{number}"])
 
     def test_an_ended_session_is_said_so_and_leads_back(self):
         self.login("jan@pcpartner.nl")

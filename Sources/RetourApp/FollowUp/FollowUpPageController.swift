@@ -36,6 +36,9 @@ struct FollowUpPageController: RoleRouteCollection {
         var validUntil: String
         var reason: String
         var article: String
+        var invoice: String
+        /// The reseller's own reference of the position; empty: none.
+        var reference: String
         var quantity: Int
         var status: String
         var statusLabel: String
@@ -106,6 +109,8 @@ struct FollowUpPageController: RoleRouteCollection {
         let language = req.language
         let t = req.texts
         var filter = RequestQueries.Filter(state: state, scope: try user.companyScope(), oldestFirst: oldestFirst)
+        // The reseller's overview puts first what waits for the reseller's answer.
+        filter.waitingFirst = kind == .status
         let statusText = req.query[String.self, at: "status"] ?? ""
         let reasonText = req.query[String.self, at: "reason"] ?? ""
         filter.status = RequestStatus(rawValue: statusText)
@@ -137,7 +142,9 @@ struct FollowUpPageController: RoleRouteCollection {
                     number: record.number, rmaNumber: record.rmaNumber ?? "",
                     validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format) ?? "",
                     reason: Reason.named(record.reason).label.text(t),
-                    article: "\(article?.number ?? "") \(article?.description ?? "")", quantity: record.quantity,
+                    article: "\(article?.number ?? "") \(article?.description ?? "")",
+                    invoice: line.map { "\($0.invoiceNumber) #\($0.position)" } ?? "",
+                    reference: record.positionReference ?? "", quantity: record.quantity,
                     status: record.status.rawValue, statusLabel: StatusLabels.label(of: record, req.texts),
                     lastChange: language.format(
                         CalendarDay(record.lastChangeAt ?? record.submittedAt, in: req.config.timeZone)),
@@ -171,7 +178,8 @@ struct FollowUpPageController: RoleRouteCollection {
                     value: $0.id.rawValue, label: $0.label.text(t), selected: $0.id.rawValue == reasonText)
             },
             minimumAge: minimumAge > 0 ? "\(minimumAge)" : "",
-            summary: total == 0 ? "" : t("requests.summary", ["total": "\(total)"]),
+            summary: total == 0
+                ? "" : t(total == 1 ? "requests.summary.one" : "requests.summary.other", ["total": "\(total)"]),
             previousPage: page > 1 ? link(page - 1) : nil,
             nextPage: page * Self.perPage < total ? link(page + 1) : nil, allOpen: statusText == "open",
             approvals: approvals)

@@ -64,6 +64,8 @@ final class ReturnRequest: Model, @unchecked Sendable {
     @OptionalField(key: "last_change_at") var lastChangeAt: Date?
     /// The number of the first request of the submission this one was part of.
     @OptionalField(key: "submission") var submission: String?
+    /// The reseller's own reference of the position, as typed in its form.
+    @OptionalField(key: "position_reference") var positionReference: String?
     /// An advance replacement the reseller asked for; nil: none.
     @OptionalField(key: "replacement_status") var replacementStatus: ReplacementStatus?
     @OptionalField(key: "replacement_ship_by") var replacementShipBy: String?
@@ -120,5 +122,14 @@ enum ReceiptDifferences: Codable, Sendable, Hashable {
         case .found(let differences): try container.encode(differences)
         case .written(let sentence): try container.encode(Written(written: sentence))
         }
+    }
+}
+
+extension ReturnRequest {
+    /// The reseller's reference in a position's fields, trimmed; nil when none was typed.
+    static func positionReference(in fields: [String: JSONValue]) -> String? {
+        guard case .string(let text) = fields[FormField.reference.name] else { return nil }
+        let trimmed = text.trimmingWhitespace()
+        return trimmed.isEmpty ? nil : trimmed
     }
 }

@@ -121,6 +121,8 @@ enum RequestQueries {
         var reason: ReasonID?
         var number: String?
         var oldestFirst = false
+        /// The reseller's overview: requests where the agent waits for the reseller's answer first.
+        var waitingFirst = false
         /// Only requests where the agent waits for the reseller's answer, or where it came.
         var conversation: Conversation?
     }
@@ -164,13 +166,15 @@ enum RequestQueries {
             if let reason = filter.reason { query = query.filter(\.$reason == reason) }
             if let conversation = filter.conversation { query = conversation.filter(query) }
             if let typed = filter.number?.trimmingWhitespace(), !typed.isEmpty {
-                // Request number, RMA number, invoice number or serial, whatever their case.
+                // Request number, RMA number, the reseller's own reference, invoice number or serial,
+                // whatever their case.
                 let number = typed.uppercased()
                 // The serial as it stands, quoted, in the request's JSON list of serials.
                 let quotedSerial = "%\"" + number + "\"%"
                 query = query.group(.or) {
                     $0.filter(.sql(unsafeRaw: "UPPER(requests.number)"), .equal, .bind(number))
                         .filter(.sql(unsafeRaw: "UPPER(requests.rma_number)"), .equal, .bind(number))
+                        .filter(.sql(unsafeRaw: "UPPER(requests.position_reference)"), .equal, .bind(number))
                         .filter(
                             .sql(
                                 embed:
@@ -200,6 +204,13 @@ enum RequestQueries {
         }
         let total = try await apply(ReturnRequest.query(on: db)).count()
         var ordered = apply(ReturnRequest.query(on: db))
+        if filter.waitingFirst {
+            ordered = ordered.sort(
+                .sql(
+                    embed:
+                        "CASE WHEN requests.status = \(bind: RequestStatus.inReview.rawValue) AND requests.information_requested = \(bind: true) AND requests.answered_at IS NULL THEN 0 ELSE 1 END"
+                ))
+        }
         if filter.oldestFirst {
             // The agent's queue: requests the reseller has just answered come first.
             ordered = ordered.sort(.sql(unsafeRaw: "CASE WHEN requests.answered_at IS NULL THEN 1 ELSE 0 END"))

@@ -12,15 +12,15 @@ enum ConfirmationMail {
         var attachments: [MailAttachment]
     }
 
+    /// `baseURL`: where the site is, for a link to each request; empty: no links.
     static func compose(
-        _ requests: [(ReturnRequest, Reason)], user: User, texts t: Translations, db: any Database, config: AppConfig
+        _ requests: [(ReturnRequest, Reason)], user: User, texts t: Translations, db: any Database, config: AppConfig,
+        baseURL: String = ""
     ) async throws -> Composed {
         let language = t.language
-        // The subject names the numbers for the box where there are any.
-        let numbers = requests.map { $0.0.rmaNumber ?? $0.0.number }.joined(separator: ", ")
         let shipsAny = requests.contains { $0.0.outcome == .shipDirectly }
-        let subject = t(
-            shipsAny ? "mail.confirmation.subject.ship" : "mail.confirmation.subject.other", ["numbers": numbers])
+        let subject = Self.subject(
+            positions: requests.count, rmaNumbers: requests.filter { $0.0.rmaNumber != nil }.count, t)
         var lines = [t("mail.greeting", ["name": user.name]), "", t["mail.confirmation.received"]]
         var attachments: [MailAttachment] = []
         for (request, reason) in requests {
@@ -46,8 +46,15 @@ enum ConfirmationMail {
                 lines.append(t("mail.confirmation.returnForm", ["filename": attachment.filename(rma: rma, texts: t)]))
                 attachments.append(attachment)
             }
-            lines.append(t.outcome(request.outcome, of: reason.id))
+            // This mail is the RMA confirmation: what it says of itself is what to do with it.
+            lines.append(
+                request.outcome == .shipDirectly
+                    ? t.forReason("mail.confirmation.shipDirectly", reason.id)
+                    : t.outcome(request.outcome, of: reason.id))
             if request.replacementStatus != nil { lines.append(t["mail.confirmation.replacement"]) }
+            if !baseURL.isEmpty {
+                lines.append(t("mail.status.link", ["url": baseURL + PageRoute.request.path(request.number)]))
+            }
         }
         if shipsAny {
             lines.append("")
@@ -58,5 +65,17 @@ enum ConfirmationMail {
         lines.append(Outcome.noEntitlement.text(t))
         lines.append(t("confirmation.contact", ["mailbox": config.rmaMailbox]))
         return Composed(subject: subject, body: lines.joined(separator: "\n"), attachments: attachments)
+    }
+
+    /// Short, whatever the size of the submission: "Retour: 13 posities ontvangen, 5 RMA-nummers".
+    static func subject(positions: Int, rmaNumbers: Int, _ t: Translations) -> String {
+        let received = t(
+            positions == 1 ? "mail.confirmation.positions.one" : "mail.confirmation.positions.other",
+            ["count": "\(positions)"])
+        guard rmaNumbers > 0 else { return t("mail.confirmation.subject", ["positions": received]) }
+        let rmas = t(
+            rmaNumbers == 1 ? "mail.confirmation.rmaNumbers.one" : "mail.confirmation.rmaNumbers.other",
+            ["count": "\(rmaNumbers)"])
+        return t("mail.confirmation.subject.withRMA", ["positions": received, "rmas": rmas])
     }
 }

@@ -267,6 +267,7 @@ struct SubmitCart {
             record.quantity = prepared.position.quantity
             record.serials = prepared.position.serials
             record.fields = prepared.position.fields
+            record.positionReference = ReturnRequest.positionReference(in: prepared.position.fields)
             record.attachments = prepared.attachments
             record.returnAddress = prepared.returnAddress
             record.policyVersion = prepared.policyVersion
@@ -305,7 +306,7 @@ struct SubmitCart {
         }
 
         let mail = try await ConfirmationMail.compose(
-            created, user: user, texts: texts[language], db: db, config: config)
+            created, user: user, texts: texts[language], db: db, config: config, baseURL: baseURL)
         let outbox = OutboxMail(recipient: user.email, subject: mail.subject, body: mail.body, now: now)
         if !mail.attachments.isEmpty { outbox.attachments = JSONColumn(mail.attachments) }
         try await outbox.create(on: db)

@@ -33,4 +33,5 @@ public let retourMigrations: [any Migration] = [
     CreateVendorRecovery(),  // 27 Recovery/CreateVendorRecovery.swift
     CreateVendorTermsVersions(),  // 28 Recovery/CreateVendorTermsVersions.swift
     AddAdvanceReplacement(),  // 29 Recovery/AddAdvanceReplacement.swift
+    AddPositionReference(),  // 30 FollowUp/AddPositionReference.swift
 ]

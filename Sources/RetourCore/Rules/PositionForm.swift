@@ -90,7 +90,7 @@ public struct FormSchema: Sendable, Hashable {
 
 extension FormField {
     /// The reseller's own reference for the position.
-    static let reference = FormField(name: "positionReference", kind: .text(maximumLength: 100), required: false)
+    public static let reference = FormField(name: "positionReference", kind: .text(maximumLength: 100), required: false)
 
     static func comment(required: Bool) -> FormField {
         FormField(name: "comment", kind: .text(maximumLength: 2_000), required: required)

@@ -11,6 +11,47 @@ import VaporTesting
 extension AppTests {
     /// Following up on the pages: the start page, the agent's queue, questions and receipts.
     @Suite struct FollowUpPageTests {
+        /// The reseller's overview puts first what waits for the reseller's answer, shows each
+        /// request's invoice and the reseller's own reference, and finds a request by that reference.
+        @Test func theOverviewPutsWhatWaitsFirstAndFindsTheResellersOwnReference() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                let webcam = try await RegistrationTests.webcam(app, jan)
+                let older = try await RegistrationTests.submitOne(
+                    app,
+                    #"{"line": \#(webcam), "reason": "buyback", "serials": ["2119LZ90X2V9"], "fields": {"condition": "unopened", "comment": "Over", "positionReference": " REF-JAN-1 "}}"#,
+                    token: jan)
+                let newer = try await FollowUpTests.submitCommercialReturn(app, jan)
+                let invoice = try #require(try await app.get("/api/v1/lines/\(webcam)", token: jan).json()["invoice"])
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                func order(_ page: String) -> [String] {
+                    page.components(separatedBy: "<tr id=\"request-").dropFirst().compactMap {
+                        $0.split(separator: "\"").first.map(String.init)
+                    }
+                }
+                #expect(order(try await browser.get("/status").body.string) == [newer, older])
+                let asked = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(older)/decision", #"{"decision":"request_info","message":"Welke doos?"}"#,
+                    token: agent)
+                #expect(asked.status == .ok)
+                let page = try await browser.get("/status").body.string
+                #expect(order(page) == [older, newer], "the question waits on top")
+                #expect(page.contains("2 aanvragen"))
+                #expect(page.contains("Uw referentie: REF-JAN-1"))
+                #expect(page.contains("\(invoice) #"))
+                let found = try await browser.get("/status?number=ref-jan-1").body.string
+                #expect(order(found) == [older])
+                #expect(found.contains("1 aanvraag<"))
+                // A request submitted before the column existed has it filled from its fields.
+                try await app.db.sql.raw("UPDATE requests SET position_reference = NULL").run()
+                #expect(order(try await browser.get("/status?number=REF-JAN-1").body.string) == [])
+                try await AddPositionReference.copyReferences(on: app.db)
+                #expect(order(try await browser.get("/status?number=REF-JAN-1").body.string) == [older])
+            }
+        }
+
         @Test func informationRequestedIsShownMailedAndClearedByTheAnswer() async throws {
             try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")

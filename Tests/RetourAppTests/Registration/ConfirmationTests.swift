@@ -73,9 +73,9 @@ extension AppTests {
                 let files = try FileManager.default.contentsOfDirectory(atPath: app.config.mailDirectory)
                 let eml = try String(contentsOfFile: app.config.mailDirectory + "/" + files[0], encoding: .utf8)
                 #expect(eml.contains("Content-Type: multipart/mixed"))
-                // The subject names the number for the box first; the claim, which ships nothing, by its own.
+                // A short subject, whatever the size of the submission: the positions and the RMA numbers.
                 let subject = try #require(try await OutboxMail.query(on: app.db).first()?.subject)
-                #expect(subject == "RMA-bevestiging \(rma), \(claim)")
+                #expect(subject == "Retour: 2 posities ontvangen, 1 RMA-nummer")
                 let parts = eml.components(separatedBy: "\r\n\r\n")
                 func decoded(_ part: String) -> Data {
                     let base64 = part.components(separatedBy: "\r\n--").first ?? ""
@@ -84,6 +84,11 @@ extension AppTests {
                 let text = String(decoding: decoded(parts[2]), as: UTF8.self)
                 #expect(text.contains("Het retourformulier zit als PDF bij deze e-mail (Retourformulier-\(rma).pdf)"))
                 #expect(!text.contains("Invoice") && !text.contains("quantity"))
+                // Every RMA number in the body, a link to each request, and no word of "a mail will follow".
+                #expect(text.contains("RMA-nummer: \(rma)"))
+                #expect(text.contains("Bekijk de aanvraag: \(app.baseURL)/requests/\(number)"), "\(text)")
+                #expect(text.contains("Bekijk de aanvraag: \(app.baseURL)/requests/\(claim)"))
+                #expect(!text.contains("U ontvangt per e-mail"))
                 #expect(eml.contains("filename=\"Retourformulier-\(rma).pdf\""))
                 let pdf = decoded(try #require(parts.last { $0.hasPrefix("JVBER") }))
                 let form = try pdfText(pdf)
