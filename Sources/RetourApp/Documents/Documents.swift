@@ -60,16 +60,13 @@ enum Documents {
         pdf.rightAligned(language.format(Money(cents: line?.unitPriceCents ?? 0)), x: 460, y: y + 36, size: 9)
         pdf.rightAligned(language.format(settlement.value), x: 545, y: y + 36, size: 9)
         var rowY = y + 52
-        if settlement.fee.cents > 0 {
-            pdf.text(t["creditNote.returnFee"], x: 50, y: rowY, size: 9)
-            pdf.rightAligned("-" + language.format(settlement.fee), x: 545, y: rowY, size: 9)
-            rowY += 16
-        }
-        if amount != settlement.amount {
-            pdf.text(
-                t("creditNote.adjusted", ["reason": record.creditReason ?? ""]),
-                x: 50, y: rowY, size: 9)
-            rowY += 16
+        // Every deduction on its own line: the lines add up to the total.
+        let replaced = record.replacementStatus.map { $0 != .waitingApproval } ?? false
+        let method = Reason.named(record.reason).settlement.method(given: record.fields)
+        for row in try settlement.lines(booked: amount, method: method, replaced: replaced).dropFirst() {
+            let next = pdf.wrapped(Self.label(of: row.kind, record: record, t), x: 50, y: rowY, width: 400, size: 9)
+            pdf.rightAligned(language.format(row.amount), x: 545, y: rowY, size: 9)
+            rowY = max(next, rowY + 16)
         }
         pdf.rule(y: rowY)
         pdf.text(t["creditNote.totalExcludingVAT"], x: 300, y: rowY + 16, size: 10)
@@ -81,6 +78,23 @@ enum Documents {
         pdf.rightAligned(language.format(try amount + vat), x: 545, y: rowY + 48, size: 10, bold: true)
         pdf.text(t.text(Outcome.noEntitlement), x: 50, y: 800, size: 7)
         return try pdf.finish()
+    }
+
+    /// The width of the return form's instruction: from the margin to just before the QR code.
+    static let returnFormTextWidth = 335.0
+
+    /// What a line of the credit note below the goods says.
+    static func label(of kind: CreditNoteLine.Kind, record: ReturnRequest, _ t: Translations) -> String {
+        switch kind {
+        case .goods: t["creditNote.description"]
+        case .returnFee: t["creditNote.returnFee"]
+        case .keptAtSpecialPrice: t["creditNote.keptAtSpecialPrice"]
+        case .specialPriceDiscount: t["creditNote.specialPriceDiscount"]
+        case .notCredited: t["creditNote.notCredited"]
+        case .exchange: t["creditNote.exchange"]
+        case .replacement: t["creditNote.replacement"]
+        case .adjustment: t("creditNote.adjusted", ["reason": record.creditReason ?? ""])
+        }
     }
 
     static func returnForm(for record: ReturnRequest, texts t: Translations, config: AppConfig, db: any Database)
@@ -97,12 +111,16 @@ enum Documents {
         pdf.text(t["returnForm.title"], x: 50, y: 70, size: 20, bold: true)
         pdf.text(t["returnForm.inTheBox"], x: 50, y: 92, size: 10)
         // The number for the box, and which one it is not: the request number is for the records.
-        pdf.text(
-            t.forReason("returnForm.onTheBox", reason, ["rma": rma, "number": record.number]), x: 50, y: 108, size: 10)
-        pdf.text(rma, x: 50, y: 150, size: 28, bold: true)
+        // Left of the QR code (x 400 on), however long the sentence is in the reader's language.
+        let afterInstruction = pdf.wrapped(
+            t.forReason("returnForm.onTheBox", reason, ["rma": rma, "number": record.number]), x: 50, y: 108,
+            width: Self.returnFormTextWidth, size: 10)
+        // The number for the box below the instruction, however many lines that took.
+        let rmaY = max(150, afterInstruction + 28)
+        pdf.text(rma, x: 50, y: rmaY, size: 28, bold: true)
         pdf.qrCode(rma, x: 400, y: 100, size: 140)
         if let until = record.validUntil.flatMap(CalendarDay.init(iso:)) {
-            pdf.text(t("returnForm.validUntil", ["date": language.format(until)]), x: 50, y: 175, size: 11)
+            pdf.text(t("returnForm.validUntil", ["date": language.format(until)]), x: 50, y: rmaY + 25, size: 11)
         }
         pdf.text(t["returnForm.address"], x: 50, y: 270, size: 11, bold: true)
         var y = 288.0

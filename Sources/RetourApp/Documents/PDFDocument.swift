@@ -26,6 +26,62 @@ final class PDFDocument {
         cairo_show_text(context, text)
     }
 
+    /// Text broken into lines no wider than `width`, measured with the font's own extents; a word
+    /// wider than the width on its own is broken where it must. Returns the baseline after the last
+    /// line, for what follows.
+    @discardableResult
+    func wrapped(
+        _ text: String, x: Double, y: Double, width: Double, size: Double = 10, bold: Bool = false,
+        leading: Double = 1.3
+    ) -> Double {
+        select(size: size, bold: bold)
+        var baseline = y
+        for line in lines(of: text, width: width) {
+            cairo_move_to(context, x, baseline)
+            cairo_show_text(context, line)
+            baseline += size * leading
+        }
+        return baseline
+    }
+
+    /// How `text` breaks into lines of at most `width` points in the current font.
+    private func lines(of text: String, width: Double) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if advance(candidate) <= width {
+                current = candidate
+                continue
+            }
+            if !current.isEmpty { lines.append(current) }
+            current = ""
+            // A word longer than the line on its own: as many characters per line as fit.
+            var rest = Substring(word)
+            while advance(String(rest)) > width, rest.count > 1 {
+                var fitting = rest.count - 1
+                while fitting > 1 && advance(String(rest.prefix(fitting))) > width { fitting -= 1 }
+                lines.append(String(rest.prefix(fitting)))
+                rest = rest.dropFirst(fitting)
+            }
+            current = String(rest)
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    private func advance(_ text: String) -> Double {
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(context, text, &extents)
+        return extents.x_advance
+    }
+
+    private func select(size: Double, bold: Bool) {
+        cairo_select_font_face(
+            context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(context, size)
+    }
+
     /// Text whose right edge is at `x`, for amounts.
     func rightAligned(_ text: String, x: Double, y: Double, size: Double = 10, bold: Bool = false) {
         cairo_select_font_face(
