@@ -128,9 +128,31 @@ document.addEventListener("DOMContentLoaded", () => {
         .catch(() => { found.textContent = found.dataset.failed || ""; found.className = "error"; });
     });
   });
-  // Files sent from a phone appear on the form without a reload.
+  // Files are checked before the form is sent: a file too large or of another type is named at
+  // the field and left out, and everything typed stays. The server checks again, by content.
+  const files = document.getElementById("files");
+  if (files) {
+    const error = document.getElementById("files-error");
+    const accepted = /\.(docx?|pdf|jpe?g|png)$/i;
+    files.addEventListener("change", () => {
+      const problems = Array.from(files.files).flatMap((file) => {
+        if (!accepted.test(file.name)) return [files.dataset.wrongType.replace("{name}", file.name)];
+        if (file.size > Number(files.dataset.maxBytes)) return [files.dataset.tooLarge.replace("{name}", file.name)];
+        return [];
+      });
+      error.textContent = problems.join(" ");
+      error.hidden = problems.length === 0;
+      files.setAttribute("aria-invalid", problems.length > 0 ? "true" : "false");
+      if (problems.length > 0) files.value = "";
+    });
+  }
+  // Files sent from a phone appear on the form without a reload; any file can be taken off again.
   const uploaded = document.getElementById("uploaded");
   if (uploaded) {
+    uploaded.addEventListener("click", (event) => {
+      const remove = event.target.closest("button.remove-upload");
+      if (remove) remove.closest("li").remove();
+    });
     const known = new Set(Array.from(uploaded.querySelectorAll("input")).map((input) => input.value));
     const poll = () => fetch(uploaded.dataset.src, { credentials: "same-origin" })
       .then((response) => (response.ok ? response.json() : []))
@@ -141,7 +163,11 @@ document.addEventListener("DOMContentLoaded", () => {
         const hidden = document.createElement("input");
         hidden.type = "hidden"; hidden.name = "attachments[]"; hidden.value = file.id;
         item.appendChild(hidden);
-        item.appendChild(document.createTextNode(file.filename));
+        item.appendChild(document.createTextNode(file.filename + " "));
+        const remove = document.createElement("button");
+        remove.type = "button"; remove.className = "remove-upload link"; remove.textContent = "×";
+        remove.setAttribute("aria-label", uploaded.dataset.remove + " " + file.filename);
+        item.appendChild(remove);
         item.className = "from-phone";
         uploaded.appendChild(item);
       }))

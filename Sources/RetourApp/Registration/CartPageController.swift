@@ -31,6 +31,8 @@ struct CartPageController: RoleRouteCollection {
 
     struct AddressContent: Encodable {
         var id: Int
+        /// The position the address is for, in words.
+        var position: String
         var address: Address
         var countries: [SelectOption]
         var errors: [String: String]
@@ -38,10 +40,11 @@ struct CartPageController: RoleRouteCollection {
         var updated: Bool
 
         init(
-            id: Int, address: Address, errors: [String: String], catalog: TranslationCatalog, language: Language,
-            updated: Bool
+            id: Int, position: String, address: Address, errors: [String: String], catalog: TranslationCatalog,
+            language: Language, updated: Bool
         ) {
             self.id = id
+            self.position = position
             self.updated = updated
             self.address = address
             self.errors = errors
@@ -52,13 +55,28 @@ struct CartPageController: RoleRouteCollection {
         }
     }
 
+    /// Which position an address is asked for: its invoice line, article and reason.
+    private func described(_ position: CartPosition, _ req: Request) async throws -> String {
+        let line = try await InvoiceLine.find(position.lineID, on: req.db)
+        let article = try await line?.articleRecord(on: req.db)
+        return req.texts(
+            "address.position",
+            [
+                "invoice": line?.invoiceNumber ?? "", "position": "\(line?.position ?? 0)",
+                "article": "\(article?.number ?? "") \(article?.description ?? "")",
+                "reason": Reason.named(position.reason).label.text(req.texts),
+            ])
+    }
+
     @Sendable func address(req: Request) async throws -> Response {
         let (_, position) = try await ownPosition(req)
+        guard position.goodsTravel else { return req.redirect(to: .cart) }
         let address = position.returnAddress
         return try await req.renderPage(
             "address", title: req.texts["address.title"], nav: "search",
             content: AddressContent(
-                id: try position.requireID(), address: address, errors: [:],
+                id: try position.requireID(), position: try await described(position, req), address: address,
+                errors: [:],
                 catalog: req.application.translationCatalog, language: req.language,
                 updated: req.query[String.self, at: "updated"] == "1"))
     }
@@ -80,7 +98,8 @@ struct CartPageController: RoleRouteCollection {
             return try await req.renderPage(
                 "address", title: req.texts["address.title"], nav: "search",
                 content: AddressContent(
-                    id: try position.requireID(), address: address, errors: errors,
+                    id: try position.requireID(), position: try await described(position, req), address: address,
+                    errors: errors,
                     catalog: req.application.translationCatalog, language: req.language,
                     updated: req.query[String.self, at: "updated"] == "1"),
                 status: .unprocessableEntity)
@@ -119,6 +138,8 @@ struct CartPageController: RoleRouteCollection {
         var quantity: Int
         var serials: String
         var address: String
+        /// Goods go back for this position: its return address is shown and can be changed.
+        var goodsTravel: Bool
         var attachments: Int
         var warning: String?
     }
@@ -190,7 +211,7 @@ struct CartPageController: RoleRouteCollection {
                         "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0) · \(article?.number ?? "") \(article?.description ?? "")",
                     quantity: position.quantity, serials: position.serials.joined(separator: ", "),
                     address: "\(address.street), \(address.postcode) \(address.city)",
-                    attachments: position.attachments.count, warning: warning))
+                    goodsTravel: position.goodsTravel, attachments: position.attachments.count, warning: warning))
         }
         return try await req.renderPage(
             "cart", title: req.texts["cart.title"], nav: "cart",

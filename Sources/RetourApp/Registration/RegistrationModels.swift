@@ -77,3 +77,8 @@ final class UploadToken: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension CartPosition {
+    /// Whether goods go back to the distributor for this position, so that a return address matters.
+    var goodsTravel: Bool { Lifecycle.expectsGoods(reason, fields: fields) }
+}

@@ -90,6 +90,8 @@ extension RegistrationPageController {
         var qr: String
         var uploaded: [Uploaded]
         var photosRequired: Int
+        /// The largest file the server takes, for the browser's own check before sending.
+        var maximumFileBytes = FileKind.maximumBytes
         /// The manual's words on what to photograph and which serials to choose, for this reason.
         var uploadHint: String?
         var serialsHint: String?

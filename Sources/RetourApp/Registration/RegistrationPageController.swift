@@ -103,6 +103,11 @@ struct RegistrationPageController: RoleRouteCollection {
                 try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token))
                     .filter(\.$userID == user.requireID()).set(\.$positionID, to: try position.requireID()).update()
             }
+            // The return address matters only where goods travel back (not for a wrong invoice, a
+            // licence or a shortage).
+            guard position.goodsTravel else {
+                return req.redirect(to: .cartAdded(position: try position.requireID(), updated: replacing != nil))
+            }
             return req.redirect(to: .cartAddress(position: try position.requireID(), updated: replacing != nil))
         } catch let problem as Refusal where problem.status != .notFound {
             let shown = problem.errors.isEmpty ? [FieldError(field: "form", message: problem.detail)] : problem.errors

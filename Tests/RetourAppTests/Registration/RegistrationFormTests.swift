@@ -32,11 +32,30 @@ extension AppTests {
                 let line = try await RegistrationTests.webcam(app, jan)
                 let browser = Browser(app)
                 try await browser.login("jan@pcpartner.nl")
+                // Nothing ships for a missing accessory: no return address is asked.
                 try await browser.get("/register/\(line)?reason=missing_accessories")
-                let added = try await browser.post(
+                let claim = try await browser.post(
                     "/register/\(line)", ["reason": "missing_accessories", "quantity": "1", "f[comment]": "Kabel"])
+                let claimPath = try #require(claim.headers.first(name: .location))
+                #expect(claimPath.hasSuffix("/added"), "\(claimPath)")
+                let claimID = try #require(claimPath.split(separator: "/").dropLast().last.map(String.init))
+                #expect(
+                    try await browser.get("/cart/positions/\(claimID)/address").headers.first(name: .location)
+                        == "/cart")
+                #expect(try await browser.get("/cart").body.string.contains("Niets te verzenden"))
+                let added = try await browser.post(
+                    "/register/\(line)",
+                    [
+                        "reason": "defect", "f[fault]": "noise", "f[description]": "Kraakt",
+                        "serials[]": "2119LZ90X2V9",
+                    ])
                 let addressPath = try #require(added.headers.first(name: .location))
+                #expect(addressPath.hasSuffix("/address"))
                 let page = try await browser.get(addressPath).body.string
+                // The step names its position and can be cancelled.
+                #expect(page.contains("id=\"address-position\""))
+                #expect(page.contains("Voor de positie: factuur"))
+                #expect(page.contains("id=\"address-cancel\""))
                 #expect(page.contains(#"<select name="country""#))
                 #expect(page.contains(#"<option value="NL" selected>Nederland</option>"#))
                 #expect(page.contains(#"<option value="BE">België</option>"#))
@@ -47,7 +66,8 @@ extension AppTests {
                 let saved = try await browser.post(
                     addressPath, ["street": "Kerkstraat 1", "postcode": "2000", "city": "Antwerpen", "country": "BE"])
                 #expect(saved.status == .seeOther)
-                let position = try #require(try await CartPosition.query(on: app.db).first())
+                let position = try #require(
+                    try await CartPosition.query(on: app.db).filter(\.$reason == .defect).first())
                 #expect(position.returnAddress.country == "BE")
 
                 // Through the API a country's name is taken as its code, never cut to "NE".
