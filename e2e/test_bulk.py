@@ -1,5 +1,6 @@
 """Issue 13 in the browser: a purchasing department uploads a spreadsheet on the cart page, checks
-it row by row (nothing stored), then adds it; the template downloads."""
+it row by row (nothing stored), then adds the checked file without choosing it again; the template
+downloads in Dutch with the reseller's own lines and works uploaded unchanged (issue 25, item 4)."""
 import os
 import tempfile
 import urllib.request
@@ -35,9 +36,11 @@ class BulkUpload(BrowserTest):
             outcomes = self.driver.find_elements(By.CSS_SELECTOR, "#bulk-rows tbody tr")
             self.assertEqual([o.get_attribute("class") for o in outcomes], ["bulk-added", "bulk-refused"])
             self.assertIn("0000000000", outcomes[1].text)
+            self.assertIn("Kan worden toegevoegd", outcomes[0].text)
             self.assertEqual(api("GET", "/api/v1/cart", reseller)["positions"], [])
 
-            self.find("#bulk-file").send_keys(f.name)
+            # The checked file is kept: adding it needs no second choice.
+            self.assertIn(os.path.basename(f.name), self.find("#bulk-checked-file").text)
             page = self.driver.find_element(By.TAG_NAME, "html")
             self.find("#bulk-add").click()
             self.left(page)
@@ -51,9 +54,20 @@ class BulkUpload(BrowserTest):
             request = urllib.request.Request(link, headers={"Cookie": "; ".join(
                 f"{c['name']}={c['value']}" for c in self.driver.get_cookies())})
             with urllib.request.urlopen(request) as response:
-                self.assertIn("invoice;position;reason", response.read().decode("utf-8-sig"))
+                template = response.read()
+            # In Dutch, with the reseller's own lines: uploaded unchanged, every row can be added.
+            self.assertTrue(template.decode("utf-8-sig").startswith("factuur;positie;reden"))
             for position in positions:
                 api("DELETE", f"/api/v1/cart/positions/{position['id']}", reseller)
+            with open(f.name, "wb") as unchanged:
+                unchanged.write(template)
+            self.find("#bulk-file").send_keys(f.name)
+            page = self.driver.find_element(By.TAG_NAME, "html")
+            self.find("#bulk-check").click()
+            self.left(page)
+            summary = self.find("#bulk-summary").text
+            self.assertIn("kunnen worden toegevoegd, 0 geweigerd", summary)
+            self.assertNotIn(" 0 kunnen", summary)
         finally:
             os.unlink(f.name)
 

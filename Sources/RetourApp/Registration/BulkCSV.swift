@@ -10,8 +10,9 @@ enum BulkCSV {
         var message: Message
     }
 
-    /// The header (names as the contract spells them) and the rows.
-    static func read(_ data: Data) throws -> (header: [String], rows: [BulkRow]) {
+    /// The header (names as the contract spells them) and the rows; `columns` reads titles and
+    /// reason labels as people write them.
+    static func read(_ data: Data, columns: BulkColumns? = nil) throws -> (header: [String], rows: [BulkRow]) {
         var text: String
         let start = Array(data.prefix(2))
         if start == [0xFF, 0xFE] || start == [0xFE, 0xFF] {
@@ -43,10 +44,12 @@ enum BulkCSV {
         let known = Dictionary(
             (BulkRow.fixedColumns + BulkRow.fieldColumns).map { ($0.lowercased(), $0) }
         ) { first, _ in first }
-        let header = (reader.headerRow ?? []).map { name in
-            let trimmed = name.trimmingWhitespace()
-            return known[trimmed.lowercased()] ?? trimmed
-        }
+        let header =
+            columns?.header(reader.headerRow ?? [])
+            ?? (reader.headerRow ?? []).map { name in
+                let trimmed = name.trimmingWhitespace()
+                return known[trimmed.lowercased()] ?? trimmed
+            }
         let missing = ["invoice", "position", "reason"].filter { !header.contains($0) }
         guard missing.isEmpty else {
             throw Refusal(message: Message("bulk.missingColumns", ["columns": .text(missing.joined(separator: ", "))]))
@@ -65,7 +68,7 @@ enum BulkCSV {
             guard rows.count < BulkRow.maximumRows else {
                 throw Refusal(message: Message("bulk.tooManyRows", ["maximum": "\(BulkRow.maximumRows)"]))
             }
-            rows.append(BulkRow(row: number, header: header, cells: cells))
+            rows.append(BulkRow(row: number, header: header, cells: columns?.cells(cells, header: header) ?? cells))
         }
         if reader.error != nil { throw Refusal(message: Message("bulk.unreadable", ["row": "\(number)"])) }
         guard !rows.isEmpty else { throw Refusal(message: Message("bulk.empty")) }
@@ -102,8 +105,9 @@ enum BulkCSV {
         return most.key
     }
 
-    /// The template to download: the columns, and one example row per common kind of request.
-    static func template() -> String {
+    /// The template to download: the columns (titled in `t`'s language, or as codes), and example
+    /// rows — by default two of the demo's invoice lines; the page passes the reseller's own.
+    static func template(_ t: Translations? = nil, rows examples: [[String: String]]? = nil) -> String {
         let columns = BulkRow.fixedColumns + BulkRow.fieldColumns
         func row(_ values: [String: String]) -> String {
             columns.map { name in
@@ -112,14 +116,18 @@ enum BulkCSV {
                     ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
             }.joined(separator: ";")
         }
-        return "\u{FEFF}" + columns.joined(separator: ";") + "\r\n"
-            + row([
-                "invoice": "0962350553", "position": "1", "reason": "commercial_return", "quantity": "2",
-                "serials": "S4EVNM0R820837 S4EVNM0R820839", "sealedDeclaration": "ja",
-            ]) + "\r\n"
-            + row([
-                "invoice": "0962405087", "position": "1", "reason": "defect", "serials": "2119LZ90X2V9",
-                "fault": "no_response", "description": "Geen beeld na opstarten",
-            ]) + "\r\n"
+        let titles = columns.map { name in t.map { BulkColumns.title(name, $0) } ?? name }
+        let rows =
+            examples ?? [
+                [
+                    "invoice": "0962350553", "position": "100", "reason": "commercial_return", "quantity": "2",
+                    "serials": "S4EVNM0R820837 S4EVNM0R820839", "sealedDeclaration": "ja",
+                ],
+                [
+                    "invoice": "0962405087", "position": "100", "reason": "defect", "serials": "2119LZ90X2V9",
+                    "fault": "no_response", "description": "Geen beeld na opstarten",
+                ],
+            ]
+        return "\u{FEFF}" + titles.joined(separator: ";") + "\r\n" + rows.map { row($0) + "\r\n" }.joined()
     }
 }

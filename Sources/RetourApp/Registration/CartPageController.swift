@@ -16,7 +16,7 @@ struct CartPageController: RoleRouteCollection {
         reseller.on(.POST, PageRoute.cartBulk, body: .collect(maxSize: "2mb"), use: bulk).userInfo[
             BodyLimit.userInfoKey] =
             2 * 1024 * 1024
-        reseller.get(PageRoute.cartBulkTemplate, use: CartAPIController().bulkTemplate)
+        reseller.get(PageRoute.cartBulkTemplate, use: bulkTemplate)
         routes.signedIn.get(PageRoute.requestConfirmation, use: confirmation)
     }
 
@@ -151,6 +151,8 @@ struct CartPageController: RoleRouteCollection {
         var errors: [String]
         /// What the last bulk upload did (or would do), row by row.
         var bulk: BulkRegistration.Answer?
+        /// The file just checked, kept for adding it.
+        var checked: CheckedFile?
         /// The user's submissions waiting for (or recently refused) a colleague's approval.
         var approvals: [ApprovalsController.Shown]
         var maySubmit: Bool
@@ -161,6 +163,54 @@ struct CartPageController: RoleRouteCollection {
         var file: File?
         /// `check`: a dry run; `add`: into the cart.
         var mode: String?
+        /// The file checked last, carried by the page (base64) so that adding needs no second choice.
+        var checked: String?
+        var checkedName: String?
+    }
+
+    /// A checked file is carried by the page up to this size; a larger one is chosen again.
+    static let carriedFileBytes = 512 * 1024
+
+    /// The template in the reseller's language, with two of the reseller's own invoice lines as
+    /// example rows (a commercial return and a defect, where one of the last two months allows them),
+    /// so that it can be uploaded unchanged.
+    @Sendable func bulkTemplate(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let t = req.texts
+        let today = req.today
+        let found = try await LineQuery.run(
+            LineSearch(
+                dates: today.adding(days: -60)...today, number: nil, numberType: nil, kind: .invoice, page: 1, per: 30),
+            scope: try user.companyScope(), on: req.db)
+        var examples: [[String: String]] = []
+        var wanted: [ReasonID] = [.commercialReturn, .defect]
+        var used: Set<Int> = []
+        for line in found.documents.flatMap(\.lines) where !wanted.isEmpty && line.claimableQuantity > 0 {
+            let verdicts = try await LineReasons.evaluate(lineID: line.id, for: user, today: today, on: req.db).verdicts
+            guard
+                let reason = wanted.first(where: { wanted in
+                    verdicts.contains { $0.reason == wanted && $0.refusal == nil }
+                }), !used.contains(line.id)
+            else { continue }
+            used.insert(line.id)
+            wanted.removeAll { $0 == reason }
+            var row = [
+                "invoice": line.invoice, "position": "\(line.position)",
+                "reason": Reason.named(reason).label.text(t), "quantity": "1",
+                "serials": line.serials.isEmpty ? "" : line.claimableSerials.first ?? "",
+            ]
+            switch reason {
+            case .commercialReturn: row["sealedDeclaration"] = t["bulk.example.yes"]
+            default:
+                row["fault"] = "no_response"
+                row["description"] = t["bulk.example.description"]
+            }
+            examples.append(row)
+        }
+        let response = Response(status: .ok, body: .init(string: BulkCSV.template(t, rows: examples)))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: t["bulk.templateFile"])
+        return response
     }
 
     /// The cart page's upload of a spreadsheet: checked first or added at once, the rows' outcomes
@@ -168,17 +218,38 @@ struct CartPageController: RoleRouteCollection {
     @Sendable func bulk(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = try req.content.decode(BulkForm.self)
-        guard let file = form.file, file.data.readableBytes > 0 else {
+        // A newly chosen file, else the one checked before (carried by the page).
+        let data: Data
+        let name: String
+        if let file = form.file, file.data.readableBytes > 0 {
+            data = Data(buffer: file.data)
+            name = file.filename
+        } else if let carried = form.checked.flatMap({ Data(base64Encoded: $0) }), !carried.isEmpty,
+            carried.count <= Self.carriedFileBytes
+        {
+            data = carried
+            name = form.checkedName ?? ""
+        } else {
             return try await renderCart(
                 req, user: user, problem: Refusal(.invalid, detail: Message("bulk.chooseFile")))
         }
         do {
-            let rows = try BulkCSV.read(Data(buffer: file.data)).rows
-            let answer = try await BulkRegistration(
+            let rows = try BulkCSV.read(data, columns: BulkColumns(req.application.translationCatalog)).rows
+            let dryRun = form.mode != "add"
+            var answer = try await BulkRegistration(
                 user: user, now: req.now, today: req.today, countryNames: req.application.translationCatalog.all,
-                texts: req.texts, dryRun: form.mode != "add"
+                texts: req.texts, dryRun: dryRun
             ).run(rows, on: req.db)
-            return try await renderCart(req, user: user, bulk: answer)
+            // The page names a column by its title in the reader's language.
+            for index in answer.rows.indices {
+                answer.rows[index].errors = answer.rows[index].errors.map {
+                    .init(field: Self.columnTitle(of: $0.field, req.texts), message: $0.message)
+                }
+            }
+            let carried =
+                dryRun && data.count <= Self.carriedFileBytes
+                ? CheckedFile(content: data.base64EncodedString(), name: String(name.prefix(200))) : nil
+            return try await renderCart(req, user: user, bulk: answer, checked: carried)
         } catch let refusal as BulkCSV.Refusal {
             return try await renderCart(
                 req, user: user, problem: Refusal(.invalid, detail: refusal.message))
@@ -192,8 +263,21 @@ struct CartPageController: RoleRouteCollection {
         return try await renderCart(req, user: user)
     }
 
+    /// A file that was checked, for the page to send again when the reseller adds it.
+    struct CheckedFile: Encodable {
+        var content: String
+        var name: String
+    }
+
+    /// `fields.fault` or `quantity` → the column's title (`fout`, `aantal`).
+    static func columnTitle(of field: String, _ t: Translations) -> String {
+        let code = field.hasPrefix("fields.") ? String(field.dropFirst("fields.".count)) : field
+        return BulkColumns.codes.contains(code) ? BulkColumns.title(code, t) : field
+    }
+
     private func renderCart(
-        _ req: Request, user: User, problem: Refusal? = nil, bulk: BulkRegistration.Answer? = nil
+        _ req: Request, user: User, problem: Refusal? = nil, bulk: BulkRegistration.Answer? = nil,
+        checked: CheckedFile? = nil
     ) async throws -> Response {
         let t = req.texts
         let positions = try await CartPosition.inCart(of: user.requireID(), on: req.db).sort(\.$id).all()
@@ -217,7 +301,7 @@ struct CartPageController: RoleRouteCollection {
             "cart", title: req.texts["cart.title"], nav: "cart",
             content: CartContent(
                 rows: rows, idempotencyKey: randomToken(bytes: 16), error: problem?.detail.text(t),
-                errors: problem?.errors.map { $0.message.text(t) } ?? [], bulk: bulk,
+                errors: problem?.errors.map { $0.message.text(t) } ?? [], bulk: bulk, checked: checked,
                 approvals: ApprovalsController.shown(
                     try await ApprovalView.ofSubmitter(user, now: req.now, texts: t, on: req.db), req),
                 maySubmit: user.rights.contains(.submit),

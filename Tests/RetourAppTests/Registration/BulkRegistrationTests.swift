@@ -188,7 +188,8 @@ extension AppTests {
                 #expect(page.contains("Meerdere posities uit een bestand"))
                 let template = try await browser.get("/cart/bulk-template.csv")
                 #expect(template.status == .ok)
-                #expect(template.body.string.contains("invoice;position;reason"))
+                // In the reader's language on the page; the API's template keeps the contract's names.
+                #expect(template.body.string.contains("factuur;positie;reden;aantal;serienummers"))
 
                 let file = [UInt8](Self.dutchExcel)
                 let checked = try await browser.postMultipart(
@@ -208,6 +209,52 @@ extension AppTests {
                 let none = try await browser.postMultipart("/cart/bulk", [("mode", nil, Array("check".utf8))])
                 #expect(none.status == .unprocessableEntity)
                 #expect(none.body.string.contains("Kies eerst een CSV-bestand."))
+            }
+        }
+
+        /// The page's template is the reseller's own: titled in Dutch, two of the reseller's lines as
+        /// the screen shows them, reasons by their labels. Uploaded unchanged, both rows can be added;
+        /// the checked file is kept for adding it, and a mistake names its column in Dutch.
+        @Test func thePagesTemplateWorksUploadedUnchangedAndTheCheckedFileIsKept() async throws {
+            try await withRetour(fixtures: true) { app in
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let template = try await browser.get("/cart/bulk-template.csv")
+                let rows = template.body.string.split(separator: "\r\n")
+                #expect(rows.count == 3, "\(rows)")
+                #expect(rows.dropFirst().contains { $0.contains(";Commerciële retour;") || $0.contains(";Defect;") })
+                let checked = try await browser.postMultipart(
+                    "/cart/bulk",
+                    [
+                        ("file", "sjabloon.csv", Array(template.body.readableBytesView)),
+                        ("mode", nil, Array("check".utf8)),
+                    ])
+                let html = checked.body.string
+                #expect(
+                    html.contains("Gecontroleerd, nog niets opgeslagen: 2 kunnen worden toegevoegd, 0 geweigerd."),
+                    "\(html)")
+                #expect(html.contains("Kan worden toegevoegd") && !html.contains("Toegevoegd aan winkelwagen"))
+                #expect(try await CartPosition.query(on: app.db).count() == 0)
+                // Adding sends the checked file again: nothing to choose a second time.
+                let carried = try #require(
+                    html.firstRange(of: #"name="checked" value=""#).map { range in
+                        String(html[range.upperBound...].prefix { $0 != "\"" })
+                    })
+                let added = try await browser.postMultipart(
+                    "/cart/bulk",
+                    [
+                        ("checked", nil, Array(carried.utf8)), ("checkedName", nil, Array("sjabloon.csv".utf8)),
+                        ("mode", nil, Array("add".utf8)),
+                    ])
+                #expect(added.body.string.contains("2 toegevoegd aan de winkelwagen, 0 geweigerd."))
+                #expect(try await CartPosition.query(on: app.db).count() == 2)
+
+                // A label, a position with its "#", and a mistake named by its Dutch column.
+                let typed = "factuur;positie;reden;aantal\r\n0962350553;#100;Commerciële retour;abc\r\n"
+                let wrong = try await browser.postMultipart(
+                    "/cart/bulk", [("file", "fout.csv", Array(typed.utf8)), ("mode", nil, Array("check".utf8))])
+                #expect(wrong.body.string.contains("<li>aantal: "), "\(wrong.body.string)")
+                #expect(!wrong.body.string.contains("Onbekende reden"))
             }
         }
 

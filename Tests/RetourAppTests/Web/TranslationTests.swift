@@ -86,6 +86,7 @@ extension AppTests {
                 return choices.contains(parts.joined(separator: "."))
             case "intro": return parts.count == 2 && reasons.contains(parts[0]) && Int(parts[1]) != nil
             case "quantity": return parts.count == 1 && reasons.contains(parts[0])
+            case "bulk" where parts.count == 2 && parts[0] == "column": return BulkColumns.codes.contains(parts[1])
             case "upload", "serials": return parts.count == 2 && parts[0] == "hint" && reasons.contains(parts[1])
             // "submit" is the first entry of every timeline, not an action on a request.
             case "timeline":
