@@ -27,6 +27,17 @@ struct ProblemMiddleware: AsyncMiddleware {
         }
     }
 
+    /// What a status means, in the reader's language.
+    static func said(_ status: HTTPResponseStatus, _ t: Translations) -> String {
+        switch status.code {
+        case 404: t["error.status.notFound"]
+        case 405: t["error.status.methodNotAllowed"]
+        case 401, 403: t["error.status.forbidden"]
+        case 400..<500: t["error.status.badRequest"]
+        default: t["app.api.somethingWentWrong"]
+        }
+    }
+
     func answer(_ error: any Error, for request: Request) async -> Response {
         var status = HTTPResponseStatus.internalServerError
         let t = request.texts
@@ -49,7 +60,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             }
         case let abort as any AbortError:
             status = abort.status
-            detail = abort.reason
+            // An error without words of its own (a page that does not exist) is said in the reader's
+            // language, not with the status's English phrase.
+            detail = abort.reason == abort.status.reasonPhrase ? Self.said(status, t) : abort.reason
             headers = abort.headers
             if status == .payloadTooLarge {
                 detail = t["app.api.tooLarge"]

@@ -197,7 +197,9 @@ struct PolicyAdminController: RouteCollection {
             VersionRow(
                 version: $0.version,
                 effectiveFrom: CalendarDay(iso: $0.effectiveFrom).map(language.format) ?? $0.effectiveFrom,
-                note: $0.note ?? "", inForce: $0.version == version)
+                note: $0.version == CreatePolicyVersions.standardVersion && $0.note == CreatePolicyVersions.standardNote
+                    ? req.texts["admin.policy.standardNote"] : $0.note ?? "",
+                inForce: $0.version == version)
         }
         var shownErrors: [String: String] = [:]
         for error in errors where shownErrors[error.field] == nil {

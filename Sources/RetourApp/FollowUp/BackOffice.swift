@@ -157,7 +157,7 @@ enum BackOffice {
             errors.append(
                 FieldError(
                     "amount",
-                    message: Message("app.followup.theAmountIsAtMostThe", ["decimalString": "\(ceiling.decimalString)"])
+                    message: Message("app.followup.theAmountIsAtMostThe", ["decimalString": .money(ceiling)])
                 ))
         }
         if amount != computed.amount && (reasonText ?? "").isEmpty {
@@ -165,7 +165,7 @@ enum BackOffice {
                 FieldError(
                     "reason",
                     message: Message(
-                        "app.followup.giveAReasonForAnAmount", ["decimalString": "\(computed.amount.decimalString)"])))
+                        "app.followup.giveAReasonForAnAmount", ["decimalString": .money(computed.amount)])))
         }
         guard errors.isEmpty else { throw Refusal.invalid(errors) }
     }

@@ -29,13 +29,17 @@ struct CreatePolicyVersions: AsyncMigration {
             .create()
 
         let standard = PolicyVersion()
-        standard.version = 1
+        standard.version = Self.standardVersion
         standard.effectiveFrom = "2000-01-01"
         standard.document = try PolicyStore.encode(.standard)
-        standard.note = "Rulebook values"
+        standard.note = Self.standardNote
         standard.createdAt = Date(timeIntervalSince1970: 0)
         try await standard.create(on: database)
     }
+
+    /// The first version, the rulebook's own values; its note is shown in the reader's language.
+    static let standardVersion = 1
+    static let standardNote = "Rulebook values"
 
     func revert(on database: any Database) async throws {
         try await database.schema("audit_events").delete()

@@ -28,6 +28,9 @@ extension AppTests {
                 let page = try await Browser(app).get("/favicon.ico")
                 #expect(page.status == .notFound)
                 #expect(page.body.string.contains("<h1>"))
+                // In the reader's language, not the status's English phrase.
+                #expect(page.body.string.contains("Deze pagina bestaat niet."))
+                #expect(!page.body.string.contains("Not Found"))
                 let api = try await app.get("/api/v1/nothing-here", token: nil)
                 #expect(api.status == .notFound)
                 #expect(api.headers.contentType?.description.contains("problem+json") == true)

@@ -20,6 +20,15 @@ extension AppTests {
                     app, "/api/v1/requests/\(number)/credit", #"{"amount":"109.91","reason":"Goodwill"}"#, token: agent)
                 #expect(tooMuch.status == .unprocessableEntity)
                 #expect(try tooMuch.problemFields() == ["amount"])
+                // The amount in the message is written as the reader writes amounts.
+                var dutch = HTTPHeaders()
+                dutch.bearerAuthorization = BearerAuthorization(token: agent)
+                dutch.contentType = .json
+                dutch.add(name: .acceptLanguage, value: "nl")
+                let inDutch = try await app.testing().sendRequest(
+                    .POST, "/api/v1/requests/\(number)/credit", headers: dutch,
+                    body: ByteBuffer(string: #"{"amount":"109.91","reason":"Goodwill"}"#))
+                #expect(inDutch.body.string.contains("109,90 EUR"), "\(inDutch.body.string)")
                 for amount in ["99999999999999999999", "-1.00", "1e30", "NaN", "12,5"] {
                     let bad = try await FollowUpTests.post(
                         app, "/api/v1/requests/\(number)/credit", #"{"amount":"\#(amount)","reason":"x"}"#, token: agent

@@ -131,7 +131,7 @@ extension AppTests {
                     token: agent)
                 let page = try await browser.get("/requests/\(number)").body.string
                 #expect(
-                    page.contains("Jan de Vries (Reseller) heeft de aanvraag ingediend. Status: Wacht op goederen."))
+                    page.contains("Jan de Vries (Klant) heeft de aanvraag ingediend. Status: Wacht op goederen."))
                 #expect(
                     page.contains("Rita Mulder (RMA-afdeling) heeft de goederen ontvangen. Status: Goederen ontvangen.")
                 )
