@@ -95,16 +95,26 @@ enum BackOffice {
         }
     }
 
+    /// The policy version a request was decided under.
+    static func policy(of record: ReturnRequest, db: any Database) async throws -> Policy {
+        guard let version = try await PolicyVersion.query(on: db).filter(\.$version == record.policyVersion).first()
+        else { return .standard }
+        return try PolicyStore.decode(version.document)
+    }
+
+    /// The return fee the request's policy sets, in basis points, where its reason is credited less
+    /// a fee; nil for every other settlement.
+    static func feeBasisPoints(for record: ReturnRequest, db: any Database) async throws -> Int? {
+        guard Reason.named(record.reason).settlement.method(given: record.fields) == .creditValueLessReturnFee
+        else { return nil }
+        return try await policy(of: record, db: db)[record.reason].returnFeeBasisPoints ?? 0
+    }
+
     /// The default settlement of a request, under the policy version it was decided under.
     static func settlement(for record: ReturnRequest, db: any Database) async throws -> Settlement {
         let reason = record.reason
         let fields = record.fields
-        let policy: Policy
-        if let version = try await PolicyVersion.query(on: db).filter(\.$version == record.policyVersion).first() {
-            policy = try PolicyStore.decode(version.document)
-        } else {
-            policy = .standard
-        }
+        let policy = try await policy(of: record, db: db)
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let quantity = record.receivedQuantity.map { min($0, record.quantity) } ?? record.quantity
         var settlement = try Settlement.compute(

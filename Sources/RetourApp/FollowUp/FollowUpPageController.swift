@@ -318,6 +318,8 @@ struct FollowUpPageController: RoleRouteCollection {
     struct CreditForm: Codable {
         var amount: String?
         var reason: String?
+        /// The return fee in percent, where the reason is credited less a fee.
+        var feePercent: String?
     }
 
     @Sendable func credit(req: Request) async throws -> Response {
@@ -333,7 +335,25 @@ struct FollowUpPageController: RoleRouteCollection {
                 }
                 amount = parsed
             }
-            let reason = (form.reason ?? "").trimmingWhitespace()
+            var reason = (form.reason ?? "").trimmingWhitespace()
+            // Another fee than the policy's: the amount follows from it (unless the agent typed an
+            // amount of their own), and says why.
+            if let typedFee = form.feePercent?.trimmingWhitespace(), !typedFee.isEmpty,
+                let policyFee = try await BackOffice.feeBasisPoints(for: record, db: req.db)
+            {
+                guard let fee = Percent.basisPoints(typedFee), (0...10_000).contains(fee) else {
+                    throw Refusal.invalid([
+                        FieldError("feePercent", message: Message("app.followup.enterAFeeFrom0To100"))
+                    ])
+                }
+                let computed = try await BackOffice.settlement(for: record, db: req.db)
+                if fee != policyFee && (amount == nil || amount == computed.amount) {
+                    amount = try computed.value.discounted(byBasisPoints: fee)
+                    if reason.isEmpty {
+                        reason = req.texts("backoffice.feeReason", ["percent": req.language.format(percent: fee)])
+                    }
+                }
+            }
             try await BackOffice.credit(
                 amount: amount, reasonText: reason.isEmpty ? nil : reason,
                 mayExceedValue: user.role.mayCreditAboveTheGoodsValue,

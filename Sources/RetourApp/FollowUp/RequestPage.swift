@@ -55,6 +55,9 @@ enum RequestPage {
         /// For agents: the manufacturer's side of the request.
         var recovery: RecoveryPanel?
         var replacement: Replacement?
+        /// The return fee in percent, for reasons credited less a fee (buy back, commercial return):
+        /// the policy's, which the agent may change; nil where no fee applies.
+        var feePercent: String?
     }
 
     /// The advance replacement as the reseller and the agent read it.
@@ -158,7 +161,8 @@ enum RequestPage {
             creditNote: record.creditNoteNumber,
             creditAmount: record.creditAmountCents.map { language.format(Money(cents: $0)) },
             returnForm: record.rmaNumber != nil, isAgent: actor == .agent,
-            canApprove: allowed(.approve) || allowed(.reject),
+            // After receipt only the next steps are offered: the goods' disposition and the credit.
+            canApprove: (allowed(.approve) || allowed(.reject)) && record.status != .received,
             canReceive: allowed(.receive), canCredit: allowed(.credit), canClose: allowed(.close),
             canExtend: allowed(.extend), canMessage: allowed(.message),
             computedCredit: computed.amount.decimalString,
@@ -177,7 +181,11 @@ enum RequestPage {
                     shipBy: record.replacementShipBy.flatMap(CalendarDay.init(iso:)).map(language.format),
                     returnBy: record.replacementReturnBy.flatMap(CalendarDay.init(iso:)).map(language.format),
                     tracking: record.replacementTracking, canShip: actor == .agent && $0 == .toShip)
-            })
+            },
+            feePercent: actor == .agent
+                ? try await BackOffice.feeBasisPoints(for: record, db: req.db).map {
+                    typed["feePercent"] ?? language.format(percent: $0)
+                } : nil)
         return try await req.renderPage(
             "request", title: record.number, nav: actor == .agent ? "backoffice" : "status", content: content,
             status: status)

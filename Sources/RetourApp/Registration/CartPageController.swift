@@ -324,22 +324,21 @@ struct CartPageController: RoleRouteCollection {
             return try await renderCart(req, user: user, problem: problem)
         }
         if answer.approval != nil { return req.redirect(to: PageRoute.cart.path() + "?waiting=1") }
-        var requests: [ReturnRequest] = []
-        for submitted in answer.requests {
-            if let record = try await ReturnRequest.query(on: req.db).filter(\.$number == submitted.number).first() {
-                requests.append(record)
-            }
-        }
-        return try await ConfirmationPage.render(requests, on: req, status: .created)
+        // A redirect, so that going back never offers to send the cart again.
+        guard let first = answer.requests.first?.number else { return req.redirect(to: .cart) }
+        return req.redirect(to: PageRoute.requestConfirmation.path(first) + "?submission=1")
     }
 
-    /// The confirmation of a submission, opened again from the overview.
+    /// The confirmation of one request as it stands now, opened from the overview; right after
+    /// submitting (`submission=1`) that of every request submitted with it.
     @Sendable func confirmation(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard let number = req.parameters.get("number"),
             let record = try await RequestQueries.find(number, for: user, on: req.db)
         else { throw Refusal.notFound() }
-        return try await ConfirmationPage.render(
-            try await ConfirmationPage.submission(of: record, on: req.db), on: req, status: .ok)
+        let requests =
+            req.query[String.self, at: "submission"] == "1"
+            ? try await ConfirmationPage.submission(of: record, on: req.db) : [record]
+        return try await ConfirmationPage.render(requests, on: req, status: .ok)
     }
 }

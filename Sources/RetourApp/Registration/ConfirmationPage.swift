@@ -4,8 +4,8 @@ import RetourCore
 import Vapor
 
 /// "Uw aanvraag is ontvangen": the requests of one submission with their numbers, what to do next
-/// and, for goods that ship directly, the return form of each. Shown after submitting, and again at
-/// `/requests/{number}/confirmation` from the status overview.
+/// and, for goods that ship directly, the return form of each. Shown after submitting (the whole
+/// submission), and at `/requests/{number}/confirmation` from the status overview (that request only).
 enum ConfirmationPage {
     struct Row: Encodable {
         var number: String
@@ -33,17 +33,30 @@ enum ConfirmationPage {
             .filter(\.$submission == (record.submission ?? record.number)).sort(\.$id).all()
     }
 
+    /// Each request as it stands now: the RMA number and return form only while goods are awaited,
+    /// "do not ship" only while it is in review, and otherwise where it stands — never an
+    /// instruction that its state no longer holds.
     static func render(_ requests: [ReturnRequest], on req: Request, status: HTTPStatus) async throws -> Response {
         let language = req.language
         let t = req.texts
         let rows = requests.map { record in
             let reason = Reason.named(record.reason)
+            let awaitingGoods = record.status == .awaitingGoods && record.rmaNumber != nil
+            let message: String
+            switch record.status {
+            case .awaitingGoods: message = t.outcome(.shipDirectly, of: reason.id)
+            case .inReview: message = t.outcome(record.outcome == .claim ? .claim : .inReview, of: reason.id)
+            default:
+                message = t(
+                    "confirmation.now", ["status": StatusLabels.label(of: record, t)])
+            }
             return Row(
-                number: record.number, reason: reason.label.text(t), rmaNumber: record.rmaNumber,
+                number: record.number, reason: reason.label.text(t), rmaNumber: awaitingGoods ? record.rmaNumber : nil,
                 rmaLabel: t.forReason("confirmation.rma", reason.id),
                 validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
-                outcome: record.outcome.rawValue, message: t.outcome(record.outcome, of: reason.id),
-                returnForm: record.rmaNumber == nil ? nil : SitePath.returnForm(record.number).path)
+                outcome: record.status == .inReview ? Outcome.inReview.rawValue : record.outcome.rawValue,
+                message: message,
+                returnForm: awaitingGoods ? SitePath.returnForm(record.number).path : nil)
         }
         let content = Content(
             rows: rows, shipsAny: rows.contains { $0.rmaNumber != nil },

@@ -148,7 +148,9 @@ extension Reason {
             defaults: ReasonPolicy(
                 window: .days(30), minimumValue: Money(cents: 2_500), excludedKinds: [.software, .threeDPrinter],
                 excludeSpecialOrders: true, excludeNonReturnable: true),
-            mustArriveSealed: true, rules: [Message("rule.theGoodsMustStillBe100")]),
+            // "Een nader te bepalen return fee": none by default; the agent sets it per request.
+            settlement: .creditValueLessReturnFee, mustArriveSealed: true,
+            rules: [Message("rule.theGoodsMustStillBe100")]),
         Reason(
             id: .wrongDelivery, label: Message("reason.wrongDelivery"), category: .return, outcome: .inReview,
             help: Message("reason.chooseThisReasonIfYouReceived"),

@@ -16,6 +16,15 @@ public enum Language: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// A percentage given in basis points, without its sign: Dutch `12,5`, English `12.5`, `10` in both.
+    public func format(percent basisPoints: Int) -> String {
+        let whole = basisPoints / 100
+        let rest = basisPoints % 100
+        guard rest != 0 else { return "\(whole)" }
+        let fraction = rest % 10 == 0 ? "\(rest / 10)" : "\(rest < 10 ? "0" : "")\(rest)"
+        return "\(whole)\(self == .nl ? "," : ".")\(fraction)"
+    }
+
     /// Dutch: `1.063,21 EUR`; English: `1,063.21 EUR`.
     public func format(_ money: Money, currency: String = "EUR") -> String {
         let (thousands, decimal): (Character, Character) = self == .nl ? (".", ",") : (",", ".")
@@ -118,11 +127,7 @@ extension Translations {
             if money.cents % 100 == 0 { return language == .nl ? "\(money.cents / 100),-" : "\(money.cents / 100)" }
             let formatted = language.format(money)
             return formatted.hasSuffix(" EUR") ? String(formatted.dropLast(4)) : formatted
-        case .percent(let basisPoints):
-            let whole = basisPoints / 100
-            let rest = basisPoints % 100
-            guard rest != 0 else { return "\(whole)" }
-            return "\(whole)\(language == .nl ? "," : ".")\(rest < 10 ? "0" : "")\(rest)"
+        case .percent(let basisPoints): return language.format(percent: basisPoints)
         case .message(let message): return text(message)
         case .messages(let messages, let separator):
             return messages.map { text($0) }.joined(separator: self[separator])

@@ -11,6 +11,53 @@ import VaporTesting
 extension AppTests {
     /// Following up on the pages: the start page, the agent's queue, questions and receipts.
     @Suite struct FollowUpPageTests {
+        /// The agent's request page: one message box that says who reads it; after receipt only the
+        /// next steps; for a buy back a return-fee field with the policy's percentage, and another
+        /// percentage computes the credit and says so.
+        @Test func theAgentsPageOffersTheNextStepsAndAFeeForABuyBack() async throws {
+            try await withRetour(fixtures: true) { app in
+                let jan = try await app.token("jan@pcpartner.nl")
+                let agent = try await app.token("rma@retour.example")
+                let browser = Browser(app)
+                try await browser.login("rma@retour.example")
+                let line = try await ReasonsTests.lineID(app, invoice: "0962350553", token: jan)
+                let inReview = try await RegistrationTests.submitOne(
+                    app,
+                    #"{"line": \#(line), "reason": "product_complaint", "quantity": 1, "fields": {"condition": "opened", "comment": "Werkt niet"}}"#,
+                    token: jan)
+                let review = try await browser.get("/requests/\(inReview)").body.string
+                #expect(review.contains("id=\"decision-form\""))
+                #expect(review.components(separatedBy: "<textarea name=\"message\"").count - 1 == 1, "one message box")
+                #expect(review.contains("Bericht aan de klant"))
+                #expect(review.contains("De klant leest dit bij uw beslissing"))
+
+                let number = try await FollowUpTests.submitCommercialReturnOfAnotherLine(app, jan)
+                let received = try await FollowUpTests.post(
+                    app, "/api/v1/requests/\(number)/receipt",
+                    #"{"quantity":1,"serials":["2119LZ90X2V9"],"condition":"as_expected"}"#, token: agent)
+                #expect(received.status == .ok)
+                let page = try await browser.get("/requests/\(number)").body.string
+                #expect(!page.contains("id=\"decision-form\""), "after receipt: no decision again")
+                #expect(page.contains("id=\"credit-form\"") && page.contains("id=\"credit-fee\""))
+                #expect(page.contains("De klant leest dit in de tijdlijn"))
+                let record = try #require(try await ReturnRequest.query(on: app.db).filter(\.$number == number).first())
+                let computed = try await BackOffice.settlement(for: record, db: app.db)
+                let credited = try await browser.post(
+                    "/requests/\(number)/credit",
+                    [
+                        "amount": computed.amount.decimalString.replacingOccurrences(of: ".", with: ","),
+                        "feePercent": "15", "reason": "",
+                    ])
+                #expect(credited.status == .seeOther, "\(credited.body.string.prefix(2000))")
+                let after = try #require(try await ReturnRequest.query(on: app.db).filter(\.$number == number).first())
+                #expect(after.creditAmountCents == computed.value.discounted(byBasisPoints: 1_500).cents)
+                #expect(after.creditReason == "Return fee 15%")
+                let refused = try await browser.post(
+                    "/requests/\(inReview)/credit", ["amount": "", "feePercent": "veel", "reason": ""])
+                #expect(refused.status != .internalServerError)
+            }
+        }
+
         /// The reseller's overview puts first what waits for the reseller's answer, shows each
         /// request's invoice and the reseller's own reference, and finds a request by that reference.
         @Test func theOverviewPutsWhatWaitsFirstAndFindsTheResellersOwnReference() async throws {

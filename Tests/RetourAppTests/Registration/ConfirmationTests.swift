@@ -52,14 +52,17 @@ extension AppTests {
                 let rma = try #require(shipped["rmaNumber"] as? String)
                 let claim = try #require(requests.first { $0["rmaNumber"] is NSNull }?["number"] as? String)
 
-                // The overview links the confirmation; it shows both requests of the submission again.
+                // The overview links the confirmation of each request: that request only.
                 let browser = Browser(app)
                 try await browser.login("jan@pcpartner.nl")
                 #expect(try await browser.get("/status").body.string.contains("/requests/\(claim)/confirmation"))
                 let page = try await browser.get("/requests/\(claim)/confirmation")
                 #expect(page.status == .ok)
-                let html = page.body.string
-                #expect(html.contains("Uw aanvraag is ontvangen"))
+                let one = page.body.string
+                #expect(one.contains("Uw aanvraag is ontvangen") && one.contains(claim))
+                #expect(!one.contains(number) && !one.contains(rma), "only the request opened")
+                // Right after submitting: the whole submission.
+                let html = try await browser.get("/requests/\(claim)/confirmation?submission=1").body.string
                 #expect(html.contains(rma) && html.contains(number) && html.contains(claim))
                 #expect(html.contains("/requests/\(number)/return-form.pdf"))
                 #expect(!html.contains("/requests/\(claim)/return-form.pdf"), "a claim ships nothing")
@@ -94,6 +97,16 @@ extension AppTests {
                 let form = try pdfText(pdf)
                 #expect(form.contains("Retourformulier") && form.contains(rma) && form.contains(number))
                 #expect(form.contains("Vermeld RMA-nummer \(rma) op de doos"))
+                // Once the goods are in, the confirmation no longer says to ship them.
+                let agent = try await app.token("rma@retour.example")
+                #expect(
+                    try await FollowUpTests.post(
+                        app, "/api/v1/requests/\(number)/receipt",
+                        #"{"quantity":1,"serials":["S4EVNM0R820837"],"condition":"as_expected"}"#, token: agent
+                    ).status == .ok)
+                let later = try await browser.get("/requests/\(number)/confirmation").body.string
+                #expect(!later.contains(rma) && !later.contains("return-form.pdf"))
+                #expect(later.contains("Deze aanvraag staat nu op: Goederen ontvangen."), "\(later)")
             }
         }
     }

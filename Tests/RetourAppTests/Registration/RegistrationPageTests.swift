@@ -75,14 +75,17 @@ extension AppTests {
                 // The menu says how many positions wait in the cart, on every page.
                 #expect(cart.body.string.contains("<span class=\"count\" id=\"nav-cart-count\">(1)</span>"))
                 #expect(try await browser.get("/status").body.string.contains("id=\"nav-cart-count\">(1)"))
+                // Submitting answers with a redirect: going back never offers to send the form again.
                 let submitted = try await browser.post("/cart/submit", ["idempotencyKey": "abc123"])
-                #expect(submitted.status == .created)
-                html = submitted.body.string
+                #expect(submitted.status == .seeOther)
+                let confirmationPath = try #require(submitted.headers.first(name: .location))
+                #expect(confirmationPath.hasSuffix("/confirmation?submission=1"), "\(confirmationPath)")
+                html = try await browser.get(confirmationPath).body.string
                 #expect(html.contains("RMA00000001"))
                 #expect(html.contains("Inundatiedok 18"))
                 #expect(html.contains("geeft niet automatisch recht op een credit"))
                 // The same form posted again (a double click) does not submit twice.
-                #expect(try await browser.post("/cart/submit", ["idempotencyKey": "abc123"]).status == .created)
+                #expect(try await browser.post("/cart/submit", ["idempotencyKey": "abc123"]).status == .seeOther)
                 #expect(try await ReturnRequest.query(on: app.db).count() == 1)
                 #expect(try await browser.get("/cart").body.string.contains("id=\"cart-empty\""))
                 #expect(
