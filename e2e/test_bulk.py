@@ -8,7 +8,7 @@ import urllib.request
 from selenium.webdriver.common.by import By
 
 from browser import BASE, BrowserTest, api, token
-from test_hardening import position_for
+from test_concurrent_clicks import position_for
 
 RESELLER = "inkoop@netwerkdirect.be"
 

@@ -12,7 +12,7 @@ from selenium.webdriver.common.keys import Keys
 from browser import BrowserTest, api, reason_count, token
 
 
-class ManualRoundTwo(BrowserTest):
+class TheManualsFormsOnTheSearchRow(BrowserTest):
     def test_an_invoice_claim_leaves_the_warranty_open(self):
         jan = token("jan@pcpartner.nl")
         found = api("GET", "/api/v1/lines?numberType=invoice&number=0962405087", jan)
@@ -42,13 +42,16 @@ class ManualRoundTwo(BrowserTest):
     def test_the_reason_list_is_filled_before_the_first_click(self):
         self.login("jan@pcpartner.nl")
         self.open("/search?numberType=invoice&number=0962350553")
-        select = self.find("select.reason-select")
-        # The pointer on its way to the list is enough: the options are there when it clicks.
-        ActionChains(self.driver).move_to_element(select).perform()
+        button = self.find("button.reason-button")
+        # The pointer on its way to the list is enough: the reasons are there when it clicks.
+        ActionChains(self.driver).move_to_element(button).perform()
+        line = button.find_element(By.XPATH, "..").get_attribute("data-line")
         WebDriverWait(self.driver, 10).until(
-            lambda d: len(d.find_elements(By.CSS_SELECTOR, "select.reason-select option[value]:not([value=''])")) == reason_count())
-        self.assertEqual(self.driver.switch_to.active_element.tag_name.lower() != "select", True,
-                         "nothing was clicked or focused")
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, f"#details-{line} li.reason")) == reason_count())
+        self.assertNotEqual(self.driver.switch_to.active_element, button, "nothing was clicked or focused")
+        button.click()
+        options = self.driver.find_elements(By.CSS_SELECTOR, f"#reason-list-{line} li[role=option]")
+        self.assertEqual(len(options), reason_count())
 
     def test_wrong_delivery_in_two_steps_with_an_honest_lookup(self):
         jan = token("jan@pcpartner.nl")

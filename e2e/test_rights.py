@@ -48,7 +48,7 @@ class Rights(BrowserTest):
         self.login(email)
         self.open("/search?period=2m")
         self.find("table.lines")
-        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "select.reason-select"), [])
+        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, ".reason-chooser"), [])
         self.assertEqual(self.driver.find_elements(By.ID, "nav-cart"), [])
         self.open("/cart")
         self.assertIn("Registreren", self.find("main").text)

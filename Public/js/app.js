@@ -20,17 +20,6 @@ document.addEventListener("DOMContentLoaded", () => {
       .then((html) => {
         box.innerHTML = html;
         box.dataset.state = "done";
-        const select = document.querySelector(`select.reason-select[data-line="${lineId}"]`);
-        if (!select) return;
-        box.querySelectorAll("li.reason").forEach((item) => {
-          const option = document.createElement("option");
-          option.value = item.dataset.reason;
-          option.textContent = item.querySelector(".label").textContent;
-          option.disabled = item.dataset.enabled !== "true";
-          option.title = item.dataset.note;
-          option.dataset.note = item.dataset.note;
-          select.appendChild(option);
-        });
       })
       .catch(() => { box.dataset.state = ""; box.textContent = box.dataset.failed; });
     return pending[lineId];
@@ -46,40 +35,105 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   document.querySelectorAll("tr.summary").forEach((row) => {
     row.addEventListener("click", (event) => {
-      if (event.target.closest("select, button, a, input")) return;
+      if (event.target.closest("select, button, a, input, .reason-chooser")) return;
       toggle(row);
     });
     row.addEventListener("keydown", (event) => {
-      if (event.target.closest("select")) return;
+      if (event.target.closest("select, .reason-chooser")) return;
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(row); }
     });
   });
-  // The reason list of a row fills itself when used; choosing shows the reason's help or deadline.
-  document.querySelectorAll("select.reason-select").forEach((select) => {
-    // Loaded when the pointer comes near, so the first click opens a filled list; a click that
-    // still beats the answer waits for it and then opens the list.
-    select.addEventListener("pointerenter", () => loadReasons(select.dataset.line));
-    select.addEventListener("focus", () => loadReasons(select.dataset.line));
-    select.addEventListener("pointerdown", (event) => {
-      if (select.options.length > 1) return;
-      event.preventDefault();
-      loadReasons(select.dataset.line).then(() => {
-        select.focus();
-        if (typeof select.showPicker === "function") {
-          try { select.showPicker(); } catch (error) { /* not allowed without a gesture: the list is filled anyway */ }
+  // A row's reason list: a listbox of its own, filled when the pointer comes near or it is used.
+  // Arrow keys only move within it (nothing happens until Enter); a refused reason shows why in
+  // the list itself; an open reason leads to its form.
+  document.querySelectorAll(".reason-chooser").forEach((chooser) => {
+    const line = chooser.dataset.line;
+    const button = chooser.querySelector("button.reason-button");
+    const list = chooser.querySelector("ul.reason-list");
+    const note = chooser.querySelector(".reason-note");
+    const options = () => Array.from(list.querySelectorAll("li[role=option]"));
+    let active = -1;
+    const fill = () => loadReasons(line).then(() => {
+      if (list.dataset.filled === "true") return;
+      const box = document.querySelector(`#details-${line} .reasons`);
+      if (!box) return;
+      box.querySelectorAll("li.reason").forEach((item) => {
+        const enabled = item.dataset.enabled === "true";
+        const option = document.createElement("li");
+        option.setAttribute("role", "option");
+        option.id = `reason-${line}-${item.dataset.reason}`;
+        option.dataset.reason = item.dataset.reason;
+        option.setAttribute("aria-disabled", String(!enabled));
+        option.setAttribute("aria-selected", "false");
+        option.className = enabled ? "enabled" : "disabled";
+        const label = document.createElement("span");
+        label.className = "label";
+        label.textContent = item.querySelector(".label").textContent;
+        option.appendChild(label);
+        if (item.dataset.note) {
+          const why = document.createElement("small");
+          why.className = "why";
+          why.textContent = item.dataset.note;
+          option.appendChild(why);
         }
+        list.appendChild(option);
       });
+      list.dataset.filled = "true";
     });
-    select.addEventListener("change", () => {
-      const note = select.parentElement.querySelector(".reason-note");
-      const chosen = select.selectedOptions[0];
-      // An open reason leads to its registration form.
-      if (chosen && chosen.value && !chosen.disabled && select.dataset.register === "true") {
-        window.location.href = `/register/${select.dataset.line}?reason=${encodeURIComponent(chosen.value)}`;
+    const move = (index) => {
+      const all = options();
+      if (all.length === 0) return;
+      active = Math.max(0, Math.min(all.length - 1, index));
+      all.forEach((option, i) => {
+        option.classList.toggle("active", i === active);
+        option.setAttribute("aria-selected", String(i === active));
+      });
+      list.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    };
+    const open = () => fill().then(() => {
+      list.hidden = false;
+      button.setAttribute("aria-expanded", "true");
+      list.focus();
+      move(active < 0 ? 0 : active);
+    });
+    const close = (focusButton) => {
+      list.hidden = true;
+      button.setAttribute("aria-expanded", "false");
+      if (focusButton) button.focus();
+    };
+    const choose = (option) => {
+      if (!option) return;
+      const label = option.querySelector(".label").textContent;
+      const why = option.querySelector(".why");
+      if (option.getAttribute("aria-disabled") === "false" && chooser.dataset.register === "true") {
+        window.location.href = `/register/${line}?reason=${encodeURIComponent(option.dataset.reason)}`;
         return;
       }
-      note.textContent = chosen && chosen.dataset.note ? chosen.dataset.note : "";
-      note.hidden = !note.textContent;
+      note.textContent = why ? `${label}: ${why.textContent}` : label;
+      note.hidden = false;
+    };
+    button.addEventListener("pointerenter", () => loadReasons(line));
+    button.addEventListener("focus", () => loadReasons(line));
+    button.addEventListener("click", () => (list.hidden ? open() : close(false)));
+    button.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") { event.preventDefault(); open(); }
+    });
+    list.addEventListener("keydown", (event) => {
+      const keys = { ArrowDown: active + 1, ArrowUp: active - 1, Home: 0, End: options().length - 1 };
+      if (event.key in keys) { event.preventDefault(); move(keys[event.key]); return; }
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); choose(options()[active]); return; }
+      if (event.key === "Escape") { event.preventDefault(); close(true); return; }
+      if (event.key === "Tab") close(false);
+    });
+    list.addEventListener("click", (event) => {
+      const option = event.target.closest("li[role=option]");
+      if (!option) return;
+      move(options().indexOf(option));
+      choose(option);
+    });
+    document.addEventListener("click", (event) => {
+      if (!list.hidden && !chooser.contains(event.target)) close(false);
     });
   });
   // A form in two steps (wrong delivery): choosing an option shows its fields and the rest of the

@@ -57,16 +57,19 @@ struct SearchResultsHTML {
             writeDetails(line, to: &out)
             return
         }
-        out.raw(
-            "        <td class=\"reason\"><select class=\"reason-select\" data-line=\"\(line.id)\" data-register=\"")
+        // A list of its own rather than a native select: browsed with the keyboard without leaving
+        // the page (WCAG 3.2.2), each refused reason with its refusal in sight (Public/js/app.js).
+        let id = String(line.id)
+        out.raw("        <td class=\"reason\"><div class=\"reason-chooser\" data-line=\"\(id)\" data-register=\"")
         out.raw(canRegister ? "true" : "false")
-        out.raw("\" aria-label=\"")
-        out.text(texts["search.selectReason"])
-        out.raw("\" title=\"")
+        out.raw("\"><button type=\"button\" class=\"reason-button\" id=\"reason-button-\(id)\" aria-haspopup=\"listbox\"")
+        out.raw(" aria-expanded=\"false\" aria-controls=\"reason-list-\(id)\" title=\"")
         out.text(texts["search.disabledHelp"])
-        out.raw("\"><option value=\"\">")
+        out.raw("\">")
         out.text(texts["search.selectReason"])
-        out.raw("…</option></select><p class=\"reason-note\" hidden></p></td>\n      </tr>\n")
+        out.raw("…</button><ul class=\"reason-list\" id=\"reason-list-\(id)\" role=\"listbox\" aria-labelledby=\"")
+        out.raw("reason-button-\(id)\" tabindex=\"-1\" hidden></ul><p class=\"reason-note\" role=\"status\" hidden></p>")
+        out.raw("</div></td>\n      </tr>\n")
         writeDetails(line, to: &out)
     }
 

@@ -55,7 +55,7 @@ extension AppTests {
                 let search = try await browser.get("/search?numberType=invoice&number=0962405087")
                 #expect(search.status == .ok)
                 #expect(search.body.string.contains("0962405087"))
-                #expect(!search.body.string.contains("reason-select"), "no reason chooser")
+                #expect(!search.body.string.contains("reason-chooser"), "no reason chooser")
                 #expect(!search.body.string.contains(#"href="/cart""#), "no cart in the menu")
                 let cart = try await browser.get("/cart")
                 #expect(cart.status == .forbidden)
