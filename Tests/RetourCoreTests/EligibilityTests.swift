@@ -312,6 +312,6 @@ import Testing
         policy.reasons[.commercialReturn]?.returnFeeBasisPoints = 1_250
         #expect(
             RuleSentences.of(.commercialReturn, policy: policy).map(\.nl)
-                .contains("Er wordt 12,50% retourkosten in rekening gebracht."))
+                .contains("Er wordt 12,5% retourkosten in rekening gebracht."))
     }
 }

@@ -71,7 +71,7 @@ extension AppTests {
                 try await other.login("inkoop@bytewise.nl")
                 #expect(try await other.get("/requests/\(claim)/confirmation").status == .notFound)
 
-                // The confirmation mail: Dutch, the RMA number in the subject, the return form attached.
+                // The confirmation mail: Dutch, a short subject, the return form attached.
                 #expect(try await MailWorker.runOnce(app) == 1)
                 let files = try FileManager.default.contentsOfDirectory(atPath: app.config.mailDirectory)
                 let eml = try String(contentsOfFile: app.config.mailDirectory + "/" + files[0], encoding: .utf8)

@@ -65,7 +65,7 @@ extension AppTests {
                 #expect(try await MailWorker.runOnce(app) == 1)
                 let sent = try #require(recorder.sent.first)
                 #expect(sent.to == "jan@pcpartner.nl")
-                #expect(sent.subject.hasPrefix("RMA"))
+                #expect(sent.subject.hasPrefix("Retour: 1 "))
                 #expect(sent.files.map(\.contentType) == ["application/pdf"], "the return form goes with it")
                 #expect(try await OutboxMail.query(on: app.db).filter(\.$status == .sent).count() == 1)
             }
