@@ -75,7 +75,7 @@ class CommercialReturnToArchive(BrowserTest):
         try:
             login(agent, BASE, "rma@retour.example")
             # Goods on their way are not yet the agent's work: listed under all open requests.
-            agent.get(BASE + "/backoffice?status=open")
+            agent.get(BASE + f"/backoffice?status=open&number={number}")
             self.assertIn(number, agent.find_element(By.TAG_NAME, "main").text)
             agent.get(BASE + f"/requests/{number}")
             agent.find_element(By.ID, "receive").click()

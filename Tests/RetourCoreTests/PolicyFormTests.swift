@@ -13,6 +13,14 @@ import Testing
         #expect(try PolicyForm.parse(fields, base: .standard).get() == .standard)
     }
 
+    @Test func dutchReadersSeeADecimalCommaAndTheFormStillRoundTrips() throws {
+        let fields = PolicyForm.fields(of: .standard, language: .nl)
+        #expect(fields["min_commercial_return"] == "25,00")
+        #expect(fields["fee_commercial_return"] == "10,00")
+        #expect(fields["keep_wrong_delivery"] == "0,50")
+        #expect(try PolicyForm.parse(fields, base: .standard).get() == .standard)
+    }
+
     @Test func dutchNumbersAreRead() throws {
         var fields = PolicyForm.fields(of: .standard)
         fields["min_buyback"] = "30,00"

@@ -78,7 +78,7 @@ struct PolicyAdminController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let (version, policy) = try await PolicyStore.current(on: req.db, day: req.today)
-        return try await render(req, version: version, fields: PolicyForm.fields(of: policy))
+        return try await render(req, version: version, fields: PolicyForm.fields(of: policy, language: req.language))
     }
 
     @Sendable func activate(req: Request) async throws -> Response {
@@ -101,7 +101,7 @@ struct PolicyAdminController: RouteCollection {
             let (inForce, policy) = try await PolicyStore.current(on: req.db, day: req.today)
             let effectiveFrom = record.effectiveFrom
             return try await render(
-                req, version: inForce, fields: PolicyForm.fields(of: policy),
+                req, version: inForce, fields: PolicyForm.fields(of: policy, language: req.language),
                 notice: req.texts(
                     "admin.policy.created",
                     ["version": "\(record.version)", "date": req.language.format(effectiveFrom)]))
@@ -153,11 +153,12 @@ struct PolicyAdminController: RouteCollection {
                         doaDays: form.doaDays, warrantyMonths: form.warrantyMonths,
                         warrantyHandling: form.warrantyHandling, doaHandling: form.doaHandling))
             return try await render(
-                req, version: version, fields: PolicyForm.fields(of: policy),
+                req, version: version, fields: PolicyForm.fields(of: policy, language: req.language),
                 notice: req.texts("admin.brand.updated", ["brand": brand.name]))
         } catch let problem as Refusal where !problem.errors.isEmpty {
             return try await render(
-                req, version: version, fields: PolicyForm.fields(of: policy), errors: problem.errors,
+                req, version: version, fields: PolicyForm.fields(of: policy, language: req.language),
+                errors: problem.errors,
                 status: .unprocessableEntity)
         }
     }

@@ -57,18 +57,32 @@ struct StatsController: RoleRouteCollection {
         var chart: String
         var csvLink: String
         var rows: [Row]
-        var brands: [ServiceLevelReport.Brand]
+        var brands: [Brand]
+
+        /// A brand's row with its figure written as the reader writes numbers.
+        struct Brand: Encodable {
+            var brand: String
+            var defectRequests: Int
+            var linesSold: Int
+            var per100Lines: String
+        }
     }
 
     @Sendable func page(req: Request) async throws -> Response {
         let report = try await report(req)
         let t = req.texts
+        let language = req.language
+        // Numbers as the reader writes them: "4,8" in Dutch, "4.8" in English.
+        func number(_ value: Double) -> String {
+            let text = String(format: "%.1f", value)
+            return language == .nl ? text.replacingOccurrences(of: ".", with: ",") : text
+        }
         func durations(_ d: ServiceLevelReport.Durations) -> String {
             guard d.count > 0 else { return "" }
             return t(
                 "stats.durations",
                 [
-                    "median": d.median.map { String($0) } ?? "", "p90": "\(d.p90 ?? 0)",
+                    "median": d.median.map(number) ?? "", "p90": "\(d.p90 ?? 0)",
                     "target": "\(d.targetDays)", "share": "\(Int(((d.withinTarget ?? 0) * 100).rounded()))",
                 ])
         }
@@ -77,12 +91,16 @@ struct StatsController: RoleRouteCollection {
                 week: week.week,
                 reason: ReasonID(rawValue: week.reason).map { Reason.named($0).label.text(t) } ?? week.reason,
                 requests: week.requests, decision: durations(week.decision), credit: durations(week.credit),
-                credited: week.creditedAmount)
+                credited: Money(decimal: week.creditedAmount).map { language.format($0) } ?? week.creditedAmount)
         }
         let content = PageContent(
             from: report.from, to: report.to, clamped: report.clamped, chart: Self.chart(report, t),
             csvLink: "\(PageRoute.statsCSV.path())?from=\(report.from)&to=\(report.to)", rows: rows,
-            brands: report.brands)
+            brands: report.brands.map {
+                PageContent.Brand(
+                    brand: $0.brand, defectRequests: $0.defectRequests, linesSold: $0.linesSold,
+                    per100Lines: number($0.per100Lines))
+            })
         return try await req.renderPage("stats", title: t["stats.title"], nav: "stats", content: content)
     }
 

@@ -15,6 +15,8 @@ enum ConfirmationPage {
         var rmaLabel: String
         var validUntil: String?
         var outcome: String
+        /// In review and not a claim: nothing may be sent yet ("NIET DIRECT opsturen").
+        var doNotShip: Bool
         var message: String
         var returnForm: String?
     }
@@ -54,8 +56,8 @@ enum ConfirmationPage {
                 number: record.number, reason: reason.label.text(t), rmaNumber: awaitingGoods ? record.rmaNumber : nil,
                 rmaLabel: t.forReason("confirmation.rma", reason.id),
                 validUntil: record.validUntil.flatMap(CalendarDay.init(iso:)).map(language.format),
-                outcome: record.status == .inReview ? Outcome.inReview.rawValue : record.outcome.rawValue,
-                message: message,
+                outcome: record.outcome.rawValue,
+                doNotShip: record.status == .inReview && record.outcome != .claim, message: message,
                 returnForm: awaitingGoods ? SitePath.returnForm(record.number).path : nil)
         }
         let content = Content(

@@ -35,8 +35,12 @@ public enum WhatIf {
 public enum PolicyForm {
     public static func fieldName(_ field: String, _ reason: ReasonID) -> String { "\(field)_\(reason.rawValue)" }
 
-    /// The values of `policy` as the form shows them.
-    public static func fields(of policy: Policy) -> [String: String] {
+    /// The values of `policy` as the form shows them; amounts and percentages with the decimal comma
+    /// where the reader writes one (`language`), read back either way.
+    public static func fields(of policy: Policy, language: Language = .en) -> [String: String] {
+        func decimal(_ money: Money) -> String {
+            language == .nl ? money.decimalString.replacingOccurrences(of: ".", with: ",") : money.decimalString
+        }
         var fields: [String: String] = [
             "defaultWarrantyMonths": String(policy.defaultWarrantyMonths), "doaStart": policy.doaStart.rawValue,
             "archiveAfterDays": String(policy.archiveDays), "cartWarningDays": String(policy.cartWarning),
@@ -45,12 +49,12 @@ public enum PolicyForm {
         for reason in ReasonID.allCases {
             let rules = policy[reason]
             if case .days(let days) = rules.window { fields[fieldName("window", reason)] = String(days) }
-            fields[fieldName("min", reason)] = rules.minimumValue.map(\.decimalString) ?? ""
-            fields[fieldName("max", reason)] = rules.maximumValue.map(\.decimalString) ?? ""
+            fields[fieldName("min", reason)] = rules.minimumValue.map(decimal) ?? ""
+            fields[fieldName("max", reason)] = rules.maximumValue.map(decimal) ?? ""
             fields[fieldName("keep", reason)] =
-                rules.keepDiscountBasisPoints.map { Money(cents: Int64($0)).decimalString } ?? ""
+                rules.keepDiscountBasisPoints.map { decimal(Money(cents: Int64($0))) } ?? ""
             fields[fieldName("fee", reason)] =
-                rules.returnFeeBasisPoints.map { Money(cents: Int64($0)).decimalString } ?? ""
+                rules.returnFeeBasisPoints.map { decimal(Money(cents: Int64($0))) } ?? ""
             fields[fieldName("images", reason)] = String(rules.requiredImages)
             fields[fieldName("target", reason)] = String(rules.reviewTarget)
         }

@@ -122,8 +122,10 @@ extension AppTests {
                 #expect(page.status == .ok)
                 let html = page.body.string
                 #expect(html.contains("name=\"window_commercial_return\" value=\"15\""))
-                #expect(html.contains("name=\"min_commercial_return\" value=\"25.00\""))
-                #expect(html.contains("name=\"keep_transport_damage\" value=\"10.00\""))
+                #expect(
+                    html.contains("name=\"min_commercial_return\" value=\"25,00\""),
+                    "a Dutch reader sees a decimal comma")
+                #expect(html.contains("name=\"keep_transport_damage\" value=\"10,00\""))
                 #expect(html.contains("NETGEAR"))
 
                 var fields = PolicyForm.fields(of: .standard)

@@ -13,17 +13,7 @@ struct PlacedWord {
     var yMax: Double
 
     static func read(_ pdf: Data) throws -> [PlacedWord] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("retour-\(UUID()).pdf")
-        try pdf.write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-bbox", file.path, "-"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let html = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let html = try pdftotext(pdf, ["-bbox"])
         let pattern = try NSRegularExpression(
             pattern: #"<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>"#)
         return pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap { match in

@@ -9,12 +9,17 @@ import VaporTesting
 
 /// The text of a PDF, read back with poppler's pdftotext.
 func pdfText(_ data: Data) throws -> String {
+    try pdftotext(data, ["-layout"])
+}
+
+/// What `pdftotext` with `options` reads from `data`.
+func pdftotext(_ data: Data, _ options: [String]) throws -> String {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("retour-\(UUID()).pdf")
     try data.write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-    process.arguments = ["-layout", file.path, "-"]
+    process.arguments = options + [file.path, "-"]
     let output = Pipe()
     process.standardOutput = output
     try process.run()

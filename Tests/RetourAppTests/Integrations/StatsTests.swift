@@ -104,6 +104,9 @@ extension AppTests {
                 #expect(html.contains(#"class="bar""#))
                 #expect(html.contains("2026-W12"))
                 #expect(html.contains("Commerciële retour") || html.contains("ommercie"))
+                // Numbers as a Dutch reader writes them; the CSV keeps the machine's.
+                #expect(html.contains("<td>0,00 EUR</td>"), "\(html)")
+                #expect(!html.contains("<td>0.00</td>") && !html.contains("<td>0.0</td>"))
                 let csv = try await browser.get("/backoffice/stats.csv?from=2026-03-01&to=2026-03-31")
                 #expect(csv.headers.contentType?.subType == "csv")
                 let lines = csv.body.string.split(whereSeparator: \.isNewline)

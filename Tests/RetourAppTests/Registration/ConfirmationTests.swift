@@ -61,6 +61,7 @@ extension AppTests {
                 let one = page.body.string
                 #expect(one.contains("Uw aanvraag is ontvangen") && one.contains(claim))
                 #expect(!one.contains(number) && !one.contains(rma), "only the request opened")
+                #expect(!one.contains("NIET DIRECT"), "a claim ships nothing: no warning not to ship it")
                 // Right after submitting: the whole submission.
                 let html = try await browser.get("/requests/\(claim)/confirmation?submission=1").body.string
                 #expect(html.contains(rma) && html.contains(number) && html.contains(claim))

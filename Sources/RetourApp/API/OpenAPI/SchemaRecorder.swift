@@ -44,6 +44,12 @@ final class SchemaRecorder {
     /// A value of `type` made of placeholders, for a container that must hand one back.
     func placeholder<T: Decodable>(of type: T.Type, _ direction: Direction) throws -> T {
         if let leaf = T.self as? any SchemaLeaf.Type, let value = leaf.placeholder as? T { return value }
+        // A type that contains itself would make placeholders without end.
+        depth += 1
+        defer { depth -= 1 }
+        guard depth < 16 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(T.self) nests too deep"))
+        }
         return try T(from: RecordingDecoder(recorder: self, record: Record(), direction: direction))
     }
 
