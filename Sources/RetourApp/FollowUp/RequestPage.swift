@@ -170,9 +170,7 @@ enum RequestPage {
                 "quantity": String(record.quantity),
                 "serials": (record.serials).joined(separator: ", "),
                 // Dutch amounts are written with a decimal comma, and read back either way.
-                "amount": language == .nl
-                    ? computed.amount.decimalString.replacingOccurrences(of: ".", with: ",")
-                    : computed.amount.decimalString,
+                "amount": language.decimal(computed.amount),
             ].merging(typed) { _, typed in typed },
             error: error, recovery: recovery,
             replacement: record.replacementStatus.map {

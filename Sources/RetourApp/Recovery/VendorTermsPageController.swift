@@ -89,13 +89,7 @@ struct VendorTermsPageController: RouteCollection {
     /// The terms in the form's words: the fee as a percentage with the reader's decimal mark.
     static func form(_ current: BrandTerms, _ language: Language) -> [String: String] {
         let terms = current.terms
-        let fee = terms.map { bp -> String in
-            let points = bp.handlingFeeBasisPoints
-            let hundredths = points % 100
-            let fraction = hundredths % 10 == 0 ? "\(hundredths / 10)" : (hundredths < 10 ? "0" : "") + "\(hundredths)"
-            let text = hundredths == 0 ? "\(points / 100)" : "\(points / 100).\(fraction)"
-            return language == .nl ? text.replacingOccurrences(of: ".", with: ",") : text
-        }
+        let fee = terms.map { language.format(percent: $0.handlingFeeBasisPoints) }
         return [
             "accepts": terms?.accepts == true ? "1" : "", "withinDays": terms?.withinDays.map(String.init) ?? "",
             "creditBasis": terms?.creditBasis.rawValue ?? VendorReturnTerms.CreditBasis.purchasePrice.rawValue,

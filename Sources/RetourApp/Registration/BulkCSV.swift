@@ -41,15 +41,7 @@ enum BulkCSV {
         } catch {
             throw Refusal(message: Message("bulk.noHeader"))
         }
-        let known = Dictionary(
-            (BulkRow.fixedColumns + BulkRow.fieldColumns).map { ($0.lowercased(), $0) }
-        ) { first, _ in first }
-        let header =
-            columns?.header(reader.headerRow ?? [])
-            ?? (reader.headerRow ?? []).map { name in
-                let trimmed = name.trimmingWhitespace()
-                return known[trimmed.lowercased()] ?? trimmed
-            }
+        let header = (columns ?? .contractNames).header(reader.headerRow ?? [])
         let missing = ["invoice", "position", "reason"].filter { !header.contains($0) }
         guard missing.isEmpty else {
             throw Refusal(message: Message("bulk.missingColumns", ["columns": .text(missing.joined(separator: ", "))]))

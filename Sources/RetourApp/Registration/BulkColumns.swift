@@ -12,6 +12,15 @@ struct BulkColumns: Sendable {
 
     static var codes: [String] { BulkRow.fixedColumns + BulkRow.fieldColumns }
 
+    /// The API's reading: columns by their codes, in any case; reasons and positions as sent.
+    static let contractNames = BulkColumns(
+        columns: Dictionary(codes.map { ($0.lowercased(), $0) }) { first, _ in first }, reasons: [:])
+
+    private init(columns: [String: String], reasons: [String: ReasonID]) {
+        self.columns = columns
+        self.reasons = reasons
+    }
+
     init(_ catalog: TranslationCatalog) {
         var columns: [String: String] = [:]
         var reasons: [String: ReasonID] = [:]

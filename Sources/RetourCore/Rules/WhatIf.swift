@@ -38,9 +38,7 @@ public enum PolicyForm {
     /// The values of `policy` as the form shows them; amounts and percentages with the decimal comma
     /// where the reader writes one (`language`), read back either way.
     public static func fields(of policy: Policy, language: Language = .en) -> [String: String] {
-        func decimal(_ money: Money) -> String {
-            language == .nl ? money.decimalString.replacingOccurrences(of: ".", with: ",") : money.decimalString
-        }
+        let decimal = language.decimal
         var fields: [String: String] = [
             "defaultWarrantyMonths": String(policy.defaultWarrantyMonths), "doaStart": policy.doaStart.rawValue,
             "archiveAfterDays": String(policy.archiveDays), "cartWarningDays": String(policy.cartWarning),

@@ -25,6 +25,12 @@ public enum Language: String, CaseIterable, Sendable, Codable {
         return "\(whole)\(self == .nl ? "," : ".")\(fraction)"
     }
 
+    /// An amount as a form field shows it, read back either way: no grouping, no currency, the
+    /// reader's decimal mark (Dutch `1063,21`, English `1063.21`).
+    public func decimal(_ money: Money) -> String {
+        self == .nl ? money.decimalString.replacingOccurrences(of: ".", with: ",") : money.decimalString
+    }
+
     /// Dutch: `1.063,21 EUR`; English: `1,063.21 EUR`.
     public func format(_ money: Money, currency: String = "EUR") -> String {
         let (thousands, decimal): (Character, Character) = self == .nl ? (".", ",") : (",", ".")
