@@ -598,7 +598,10 @@ def main():
     line = json.loads(data)["documents"][0]["lines"][0]["id"]
     # One submitted request and one position left in the cart, so that their forms exist too.
     auth = {"Authorization": f"Bearer {tokens['reseller']}", "Content-Type": "application/json"}
-    (first_line, first_reason), (second_line, second_reason) = registrable(tokens["reseller"])[:2]
+    pairs = registrable(tokens["reseller"])
+    first_line, first_reason = pairs[0]
+    # The position left in the cart ships goods back, so that its return-address form exists.
+    second_line, second_reason = next((p for p in pairs[1:] if p[1] == "product_complaint"), pairs[1])
     body = {"line": first_line, "reason": first_reason, "quantity": 1, "fields": SIMPLE_FORMS[first_reason]}
     status, _, data = request("POST", "/api/v1/cart/positions", json.dumps(body), auth)
     check(status == 201, f"a valid position was refused after the hostile inputs: {status} {data[:300]!r}")
@@ -617,6 +620,8 @@ def main():
                      f"/requests/{number}/confirmation", f"/cart/positions/{position}/added?updated={{}}",
                      f"/cart/positions/{position}/address?updated={{}}", "/m/{}?lang={}",
                      "/approvals?page={}", "/integrations/webhooks/{}", "/login/oidc/callback?state={}&code={}"])
+    check(b'id="address-form"' in jan.get(f"/cart/positions/{position}/address")[2],
+          "the position left in the cart has no return-address form to drive")
     forms = fuzz_forms(jan, jan_pages)
     fuzz_pages(admin, ["/backoffice/stats?from={}&to=", "/backoffice/stats?to={}", "/backoffice/stats.csv?from={}",
                        "/admin/webhooks?page={}", "/backoffice/recovery?from={}&to={}",
