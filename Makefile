@@ -3,13 +3,13 @@ SHELL := /bin/bash
 BIN := .build/debug/retour
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: run test deps build lint format test-sqlite test-fifteenth-reason test-postgres test-year test-hostile test-schema test-client test-e2e test-cluster bench cluster clean
+.PHONY: run test deps build lint format test-sqlite test-fifteenth-reason test-postgres test-year test-hostile test-schema test-client test-e2e test-a11y test-cluster bench cluster clean
 
 # Each step says what it does; the build's and the migrations' output go to var/log (scripts/run.sh).
 run:
 	@scripts/run.sh
 
-test: deps lint build test-sqlite test-fifteenth-reason test-postgres test-year test-hostile test-schema test-client test-e2e test-cluster
+test: deps lint build test-sqlite test-fifteenth-reason test-postgres test-year test-hostile test-schema test-client test-e2e test-a11y test-cluster
 	@echo "All test stages passed."
 
 deps:
@@ -57,6 +57,11 @@ test-client:
 
 test-e2e:
 	scripts/e2e.sh
+
+# axe-core (WCAG 2.0/2.1 A and AA, best practices) and the W3C Nu HTML checker over every page of
+# every role; prints both counts; fails on any finding or on a page route that no role reaches.
+test-a11y:
+	scripts/a11y.sh
 
 # Three processes behind nginx on one PostgreSQL: they share sessions, throttling, idempotency and
 # files, and one killed under load fails only the requests in flight on it.

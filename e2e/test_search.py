@@ -2,6 +2,7 @@
 import unittest
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
@@ -49,6 +50,13 @@ class SearchBySerial(BrowserTest):
         self.assertIn("71,50 EUR (Eenheidsprijs 71,50 EUR)", details.text)
         rows[0].click()
         self.wait.until(EC.invisibility_of_element(details))
+        # With the keyboard: the row's disclosure button says whether it is open.
+        toggle = rows[0].find_element(By.CSS_SELECTOR, "button.row-toggle")
+        self.assertEqual(toggle.get_attribute("aria-expanded"), "false")
+        self.assertEqual(toggle.get_attribute("aria-controls"), details.get_attribute("id"))
+        toggle.send_keys(Keys.ENTER)
+        self.wait.until(EC.visibility_of(details))
+        self.assertEqual(toggle.get_attribute("aria-expanded"), "true")
 
     def test_invalid_range_is_explained_inline(self):
         self.login("jan@pcpartner.nl")

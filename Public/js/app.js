@@ -25,22 +25,22 @@ document.addEventListener("DOMContentLoaded", () => {
     return pending[lineId];
   };
 
+  // A row opens with its disclosure button (or a click anywhere on the row that is not a control).
   const toggle = (summary, open) => {
-    const details = document.getElementById(summary.getAttribute("aria-controls"));
+    const button = summary.querySelector("button.row-toggle");
+    const details = button && document.getElementById(button.getAttribute("aria-controls"));
     if (!details) return;
     const expand = open === undefined ? details.hidden : open;
     details.hidden = !expand;
-    summary.setAttribute("aria-expanded", String(expand));
+    button.setAttribute("aria-expanded", String(expand));
+    summary.classList.toggle("open", expand);
     if (expand) loadReasons(details.id.replace("details-", ""));
   };
   document.querySelectorAll("tr.summary").forEach((row) => {
     row.addEventListener("click", (event) => {
+      if (event.target.closest("button.row-toggle")) { toggle(row); return; }
       if (event.target.closest("select, button, a, input, .reason-chooser")) return;
       toggle(row);
-    });
-    row.addEventListener("keydown", (event) => {
-      if (event.target.closest("select, .reason-chooser")) return;
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(row); }
     });
   });
   // A row's reason list: a listbox of its own, filled when the pointer comes near or it is used.
@@ -232,7 +232,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("button.details-all").forEach((button) => {
     button.addEventListener("click", () => {
       const rows = button.closest("section").querySelectorAll("tr.summary");
-      const anyClosed = Array.from(rows).some((row) => row.getAttribute("aria-expanded") !== "true");
+      const anyClosed = Array.from(rows).some((row) => !row.classList.contains("open"));
       rows.forEach((row) => toggle(row, anyClosed));
     });
   });

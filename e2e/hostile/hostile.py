@@ -283,20 +283,39 @@ def fuzz_urls(tokens):
 # --- 2. every HTML form ---------------------------------------------------------------------
 
 class Forms(HTMLParser):
+    """The page's POST forms with their fields: a field belongs to the form it is in, or to the one
+    its `form` attribute names (a form may come after its fields, as on the rules page)."""
     def __init__(self):
         super().__init__()
         self.forms = []
         self.links = []
+        self.by_id = {}
+        self.open = None
+
+    def form_named(self, form_id):
+        if form_id not in self.by_id:
+            self.by_id[form_id] = {"action": "", "fields": [], "post": False}
+        return self.by_id[form_id]
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
-            self.forms.append({"action": attrs.get("action") or "", "fields": []})
-        elif tag in ("input", "select", "textarea") and self.forms and attrs.get("name"):
-            if attrs.get("type") not in ("submit", "file"):
-                self.forms[-1]["fields"].append(attrs["name"])
+        if tag == "form":
+            form = self.form_named(attrs["id"]) if attrs.get("id") else {"fields": []}
+            form["action"] = attrs.get("action") or ""
+            form["post"] = (attrs.get("method") or "get").lower() == "post"
+            if form["post"]:
+                self.forms.append(form)
+            self.open = form
+        elif tag in ("input", "select", "textarea") and attrs.get("name"):
+            form = self.form_named(attrs["form"]) if attrs.get("form") else self.open
+            if form is not None and attrs.get("type") not in ("submit", "file"):
+                form["fields"].append(attrs["name"])
         elif tag == "a" and (attrs.get("href") or "").startswith("/"):
             self.links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.open = None
 
 
 DANGEROUS = ("/logout", "/disable", "/enable", "/reset", "/delete")

@@ -29,7 +29,9 @@ struct SearchResultsHTML {
                 out.text(column)
                 out.raw("</th>")
             }
-            out.raw("<th></th></tr></thead>\n")
+            out.raw("<th>")
+            out.text(texts["search.column.reason"])
+            out.raw("</th></tr></thead>\n")
             for line in document.lines { write(line, columns: columns, to: &out) }
             out.raw("  </table>\n</section>\n")
         }
@@ -42,13 +44,19 @@ struct SearchResultsHTML {
             line.manufacturerModel ?? "", line.brand, line.description, String(line.quantity),
         ]
         out.raw("    <tbody class=\"line\" id=\"line-\(line.id)\">\n")
-        out.raw(
-            "      <tr class=\"summary\" tabindex=\"0\" aria-expanded=\"false\" aria-controls=\"details-\(line.id)\">\n"
-        )
-        for (column, value) in zip(columns, values) {
+        // The disclosure is a button in the first cell: a table row may not carry aria-expanded.
+        out.raw("      <tr class=\"summary\">\n")
+        for (index, (column, value)) in zip(columns, values).enumerated() {
             out.raw("        <td data-label=\"")
             out.text(column)
             out.raw("\">")
+            if index == 0 {
+                out.raw("<button type=\"button\" class=\"row-toggle\" aria-expanded=\"false\"")
+                out.raw(" aria-controls=\"details-\(line.id)\"><span class=\"arrow\" aria-hidden=\"true\">▸</span>")
+                out.raw("<span class=\"visually-hidden\">")
+                out.text(texts("search.lineDetails", ["article": line.article]))
+                out.raw("</span></button>")
+            }
             out.text(value)
             out.raw("</td>\n")
         }
@@ -68,7 +76,7 @@ struct SearchResultsHTML {
         out.raw("\">")
         out.text(texts["search.selectReason"])
         out.raw("…</button><ul class=\"reason-list\" id=\"reason-list-\(id)\" role=\"listbox\"")
-        out.raw(" aria-labelledby=\"reason-button-\(id)\" tabindex=\"-1\" hidden></ul>")
+        out.raw(" aria-labelledby=\"reason-button-\(id)\" tabindex=\"0\" hidden></ul>")
         out.raw("<p class=\"reason-note\" role=\"status\" hidden></p>")
         out.raw("</div></td>\n      </tr>\n")
         writeDetails(line, to: &out)
