@@ -29,6 +29,7 @@ func routes(_ app: Application) throws {
         try pages.keyMakers.register(collection: IntegrationsPageController())
         try pages.signedIn.register(collection: AccountController())
         try pages.admin.register(collection: PolicyAdminController())
+        try pages.admin.register(collection: ExclusionsPageController())
         try pages.admin.register(collection: VendorTermsPageController())
         try pages.admin.register(collection: MailAdminController())
         try pages.admin.register(collection: WebhookAdminController())

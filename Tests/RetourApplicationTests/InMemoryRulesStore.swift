@@ -10,11 +10,13 @@ actor InMemoryRulesStore: RulesStore {
         var policies: [Int: Policy] = [:]
         var brands: [Int: BrandSettings] = [:]
         var audit: [AuditEntry] = []
+        var articles: Set<String> = []
     }
 
     var state = State()
 
     func add(_ brand: BrandSettings) { state.brands[brand.id] = brand }
+    func addArticle(_ number: String) { state.articles.insert(number) }
 
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any RulesWork) async throws -> T) async throws -> T {
         let draft = Draft(state: state)
@@ -37,6 +39,15 @@ actor InMemoryRulesStore: RulesStore {
             state.policies[version] = policy
             return published
         }
+
+        /// The newest version from `day` or before, as the database store reads it.
+        func policy(inForceOn day: CalendarDay) async throws -> Policy {
+            let inForce = state.versions.filter { $0.effectiveFrom <= day }
+                .max { ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version) }
+            return inForce.flatMap { state.policies[$0.version] } ?? .standard
+        }
+
+        func articleExists(_ number: String) async throws -> Bool { state.articles.contains(number) }
 
         func lockBrand(_ id: Int) async throws -> BrandSettings? { state.brands[id] }
         func setBrand(_ settings: BrandSettings) async throws { state.brands[settings.id] = settings }

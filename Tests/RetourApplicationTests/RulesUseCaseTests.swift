@@ -66,4 +66,41 @@ import Testing
                 brandID: 99, .init(doaDays: "", warrantyMonths: "", warrantyHandling: "credit", doaHandling: "credit"))
         }
     }
+
+    @Test func articlesAreExcludedOneByOneOnTopOfEachOtherAndOnlyKnownOnes() async throws {
+        let store = InMemoryRulesStore()
+        await store.addArticle("4036185")
+        await store.addArticle("4036186")
+        let change = ChangeExclusions(store: store, actorID: 1, now: Self.now, today: Self.today)
+        _ = try await change.run(.excludeArticle(" 4036185 "))
+        let second = try await change.run(.excludeArticle("4036186"))
+        #expect(second.version == 2)
+        #expect(await store.state.policies[2]?.excludedArticles == ["4036185", "4036186"])
+        for (wrong, field) in [
+            ("999", "exclusions.noSuchArticle"), ("4036185", "exclusions.alreadyExcluded"),
+            ("", "exclusions.enterAnArticleNumber"),
+        ] {
+            let refusal = await #expect(throws: Refusal.self) { try await change.run(.excludeArticle(wrong)) }
+            #expect(refusal?.errors.map(\.message.key) == [field])
+        }
+        _ = try await change.run(.includeArticle("4036185"))
+        #expect(await store.state.policies[3]?.excludedArticles == ["4036186"])
+        #expect(await store.state.versions.count == 3)
+        #expect(await store.state.audit.last?.detail == "effective from 2026-03-16: article 4036185 no longer excluded")
+    }
+
+    @Test func aReasonsExclusionsChangeAndTheRestOfTheRulesStay() async throws {
+        let store = InMemoryRulesStore()
+        var before = Policy.standard
+        before.reasons[.buyback]?.maximumValue = Money(cents: 150_000)
+        _ = try await PublishPolicy(store: store, actorID: 1, now: Self.now, today: Self.today)
+            .run(before, effectiveFrom: nil, note: nil)
+        let wanted = ChangeExclusions.ReasonExclusions(kinds: [.software], specialOrders: false, nonReturnable: true)
+        _ = try await ChangeExclusions(store: store, actorID: 1, now: Self.now, today: Self.today)
+            .run(.reasons([.commercialReturn: wanted]))
+        let after = try #require(await store.state.policies[2])
+        #expect(ChangeExclusions.ReasonExclusions(after[.commercialReturn]) == wanted)
+        #expect(after[.buyback].maximumValue == Money(cents: 150_000))
+        #expect(after[.defect] == before[.defect])
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RetourCore
@@ -112,6 +113,26 @@ import Testing
         }
         // A defect is still a defect.
         #expect(Self.verdict(.defect, Self.line(article: article), daysAfterInvoice: 1).enabled)
+    }
+
+    @Test func anArticleTheAdministratorExcludedCountsAsNotReturnable() throws {
+        var policy = Policy.standard
+        policy.excludedArticles = ["4036185"]
+        let excluded = Self.line(article: ArticleFacts(number: "4036185"))
+        let other = Self.line(article: ArticleFacts(number: "4036186"))
+        for reason in [ReasonID.commercialReturn, .wronglyOrdered, .buyback] {
+            #expect(Self.verdict(reason, excluded, daysAfterInvoice: 1, policy: policy).refusal == .notReturnable)
+            #expect(Self.verdict(reason, other, daysAfterInvoice: 1, policy: policy).enabled)
+            #expect(Self.verdict(reason, excluded, daysAfterInvoice: 1).enabled, "the standard rules exclude none")
+        }
+        #expect(Self.verdict(.defect, excluded, daysAfterInvoice: 1, policy: policy).enabled)
+        // A version stored before single exclusions existed reads as excluding none.
+        var stored = try JSONSerialization.jsonObject(with: JSONEncoder().encode(policy)) as! [String: Any]
+        stored.removeValue(forKey: "excludedArticles")
+        let old = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: stored))
+        #expect(old.excludedArticles == nil && !old.excludes(ArticleFacts(number: "4036185")))
+        policy.excludedArticles = [String(repeating: "9", count: Policy.maximumArticleNumberLength + 1)]
+        #expect(policy.problems().map(\.field) == ["excludedArticles"])
     }
 
     @Test func doaFollowsTheBrand() {

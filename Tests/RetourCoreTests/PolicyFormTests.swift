@@ -68,6 +68,10 @@ import Testing
         #expect(changes[.commercialReturn]?.allowedToRefused == 0)
         #expect(changes[.shortage]?.allowedToRefused == 2)  // ages 3 and 4
         #expect(changes[.defect]?.refusedToAllowed == 0)
+        // The first lines that change are kept as examples, a few per reason.
+        #expect(changes[.commercialReturn]?.examples == [16, 17, 18])
+        #expect(changes[.shortage]?.examples == [3, 4])
+        #expect(changes[.defect]?.examples == [])
     }
 
     @Test func versionsStoredBeforeNewValuesGetTheDefaults() throws {

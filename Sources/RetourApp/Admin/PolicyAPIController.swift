@@ -97,7 +97,7 @@ struct PolicyAPIController: RouteCollection {
         let (_, current) = try await PolicyStore.current(on: req.db, day: req.today)
         let lines = try await LineFactsQuery.invoiced(
             since: req.today.adding(days: -days), limit: PolicyAdminController.whatIfLineLimit, on: req.db)
-        let result = WhatIf.compare(lines, current: current, draft: body.policy, today: req.today)
+        let result = WhatIf.compare(lines.facts, current: current, draft: body.policy, today: req.today)
         return WhatIfAnswer(
             lines: result.lines,
             changes: result.changes.map {

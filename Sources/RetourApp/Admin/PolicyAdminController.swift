@@ -52,6 +52,13 @@ struct PolicyAdminController: RouteCollection {
         var label: String
         var allowedToRefused: Int
         var refusedToAllowed: Int
+        /// A few lines whose decision changes: invoice, article and reseller.
+        var examples: [String]
+    }
+
+    /// The question asked before a version is published: which version, from which day.
+    struct Confirmation: Encodable {
+        var question: String
     }
 
     struct Content: Encodable {
@@ -72,6 +79,7 @@ struct PolicyAdminController: RouteCollection {
         var notice: String?
         var whatIfLines: Int?
         var changes: [ChangeRow]
+        var confirmation: Confirmation?
         var previousPage: String?
         var nextPage: String?
     }
@@ -91,13 +99,26 @@ struct PolicyAdminController: RouteCollection {
         case .failure(let problems): formErrors = problems.errors
         case .success(let parsed): draft = parsed
         }
+        let publish = PublishPolicy(
+            store: req.rulesStore, actorID: try admin.requireID(), now: req.now, today: req.today)
+        let effectiveFrom = fields["effectiveFrom"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 }
         do {
-            let record = try await PublishPolicy(
-                store: req.rulesStore, actorID: try admin.requireID(), now: req.now, today: req.today
-            ).run(
-                draft, formErrors: formErrors,
-                effectiveFrom: fields["effectiveFrom"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 },
-                note: fields["note"])
+            guard fields["confirm"] == "1" else {
+                // First the question, with what the version would change over recent lines on top.
+                let checked = try publish.check(
+                    draft, formErrors: formErrors, effectiveFrom: effectiveFrom, note: fields["note"])
+                let days = Int((fields["days"] ?? "").trimmingWhitespace()).map { min(max($0, 1), 730) } ?? 30
+                let result = try await simulate(req, current: current, draft: checked.policy, days: days)
+                let next = (try await PolicyVersion.query(on: req.db).max(\.$version) ?? 0) + 1
+                let question = req.texts(
+                    "admin.policy.confirmQuestion",
+                    ["version": "\(next)", "date": req.language.format(checked.effectiveFrom)])
+                return try await render(
+                    req, version: version, fields: fields, whatIf: result,
+                    confirmation: Confirmation(question: question))
+            }
+            let record = try await publish.run(
+                draft, formErrors: formErrors, effectiveFrom: effectiveFrom, note: fields["note"])
             let (inForce, policy) = try await PolicyStore.current(on: req.db, day: req.today)
             let effectiveFrom = record.effectiveFrom
             return try await render(
@@ -125,13 +146,35 @@ struct PolicyAdminController: RouteCollection {
         case .success(let draft):
             errors += draft.problems()
             if errors.isEmpty, let days {
-                let lines = try await LineFactsQuery.invoiced(
-                    since: req.today.adding(days: -days), limit: Self.whatIfLineLimit, on: req.db)
-                let result = WhatIf.compare(lines, current: current, draft: draft, today: req.today)
+                let result = try await simulate(req, current: current, draft: draft, days: days)
                 return try await render(req, version: version, fields: fields, whatIf: result)
             }
         }
         return try await render(req, version: version, fields: fields, errors: errors, status: .unprocessableEntity)
+    }
+
+    /// The what-if over the lines of the last `days` days, with example lines named.
+    private func simulate(_ req: Request, current: Policy, draft: Policy, days: Int) async throws -> WhatIfShown {
+        let lines = try await LineFactsQuery.invoiced(
+            since: req.today.adding(days: -days), limit: Self.whatIfLineLimit, on: req.db)
+        let result = WhatIf.compare(lines.facts, current: current, draft: draft, today: req.today)
+        let ids = result.changes.flatMap { $0.examples.map { lines.ids[$0] } }
+        let named = try await LineFactsQuery.examples(ids, on: req.db)
+        return WhatIfShown(result: result) { position in
+            named[lines.ids[position]].map {
+                req.texts(
+                    "admin.policy.example",
+                    [
+                        "invoice": $0.invoice, "article": $0.article, "description": $0.description,
+                        "company": $0.company,
+                    ])
+            } ?? ""
+        }
+    }
+
+    struct WhatIfShown {
+        var result: WhatIfResult
+        var example: (Int) -> String
     }
 
     struct BrandForm: Codable {
@@ -165,7 +208,7 @@ struct PolicyAdminController: RouteCollection {
 
     private func render(
         _ req: Request, version: Int, fields: [String: String], errors: [FieldError] = [], notice: String? = nil,
-        whatIf: WhatIfResult? = nil, status: HTTPStatus = .ok
+        whatIf: WhatIfShown? = nil, confirmation: Confirmation? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let language = req.language
         let t = req.texts
@@ -213,12 +256,15 @@ struct PolicyAdminController: RouteCollection {
             doaStart: fields["doaStart"] ?? "", effectiveFrom: fields["effectiveFrom"] ?? req.today.iso,
             note: fields["note"] ?? "", days: fields["days"] ?? "30", brands: brands, versions: versions,
             errors: shownErrors, errorList: errors.map { $0.message.text(t) }, notice: notice,
-            whatIfLines: whatIf?.lines,
-            changes: whatIf?.changes.map {
-                ChangeRow(
-                    label: Reason.named($0.reason).label.text(t), allowedToRefused: $0.allowedToRefused,
-                    refusedToAllowed: $0.refusedToAllowed)
+            whatIfLines: whatIf?.result.lines,
+            changes: whatIf.map { shown in
+                shown.result.changes.map {
+                    ChangeRow(
+                        label: Reason.named($0.reason).label.text(t), allowedToRefused: $0.allowedToRefused,
+                        refusedToAllowed: $0.refusedToAllowed, examples: $0.examples.map(shown.example))
+                }
             } ?? [],
+            confirmation: confirmation,
             previousPage: page > 1 ? SitePath.adminPolicies(page: page - 1).path : nil,
             nextPage: brandPage.metadata.pageCount > page ? SitePath.adminPolicies(page: page + 1).path : nil)
         return try await req.renderPage(

@@ -25,6 +25,14 @@ struct DatabaseRulesStore: RulesStore {
             return try await PolicyVersion.query(on: db).sort(\.$version, .descending).first()?.version ?? 0
         }
 
+        func policy(inForceOn day: CalendarDay) async throws -> Policy {
+            try await PolicyStore.current(on: db, day: day).policy
+        }
+
+        func articleExists(_ number: String) async throws -> Bool {
+            try await Article.query(on: db).filter(\.$number == number).count() > 0
+        }
+
         func addVersion(
             _ version: Int, policy: Policy, effectiveFrom: CalendarDay, note: String?, by actorID: Int, at now: Date
         ) async throws -> PublishedVersion {

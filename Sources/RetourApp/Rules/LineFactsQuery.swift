@@ -11,6 +11,7 @@ enum LineFactsQuery {
         var delivery_note_date: String?
         var quantity: Int
         var unit_price_cents: Int64
+        var article_number: String
         var kind: String
         var special_order: Bool
         var returnable: Bool
@@ -38,7 +39,8 @@ enum LineFactsQuery {
                 invoiceDate: invoiceDate, deliveryDate: delivery_note_date.flatMap(CalendarDay.init(iso:)),
                 quantity: quantity, claimedQuantity: 0, unitPrice: Money(cents: unit_price_cents),
                 article: ArticleFacts(
-                    kind: ArticleKind(rawValue: kind) ?? .hardware, specialOrder: special_order, returnable: returnable,
+                    number: article_number, kind: ArticleKind(rawValue: kind) ?? .hardware, specialOrder: special_order,
+                    returnable: returnable,
                     warrantyMonths: article_warranty),
                 brand: BrandFacts(
                     name: brand, doaDays: doa_days, warrantyMonths: brand_warranty,
@@ -49,7 +51,7 @@ enum LineFactsQuery {
 
     static let select: SQLQueryString = """
         SELECT l.id, l.company_id, l.invoice_date, l.delivery_note_date, l.quantity, l.unit_price_cents,
-               a.kind, a.special_order, a.returnable, a.warranty_months AS article_warranty,
+               a.number AS article_number, a.kind, a.special_order, a.returnable, a.warranty_months AS article_warranty,
                b.name AS brand, b.doa_days, b.warranty_months AS brand_warranty, b.warranty_handling, b.doa_handling,
                b.service_company, b.service_street, b.service_postcode, b.service_city, b.service_url
         FROM invoice_lines l
@@ -80,12 +82,36 @@ enum LineFactsQuery {
         return found
     }
 
-    /// The facts of every line invoiced from `since` on, at most `limit`.
-    static func invoiced(since: CalendarDay, limit: Int, on database: any Database) async throws -> [LineFacts] {
+    /// The facts of every line invoiced from `since` on, at most `limit`, with their line ids.
+    static func invoiced(since: CalendarDay, limit: Int, on database: any Database) async throws
+        -> (ids: [Int], facts: [LineFacts])
+    {
         let sql = database.sql
         let rows = try await sql.raw(
             select + " WHERE l.invoice_date >= \(bind: since.iso) ORDER BY l.id LIMIT \(literal: limit)"
         ).all(decoding: Row.self)
-        return rows.compactMap(\.facts)
+        let read = rows.compactMap { row in row.facts.map { (row.id, $0) } }
+        return (read.map(\.0), read.map(\.1))
+    }
+
+    struct ExampleRow: Decodable {
+        var id: Int
+        var invoice: String
+        var article: String
+        var description: String
+        var company: String
+    }
+
+    /// What names lines for an administrator: invoice, article and reseller.
+    static func examples(_ ids: [Int], on database: any Database) async throws -> [Int: ExampleRow] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await database.sql.raw(
+            """
+            SELECT l.id, i.number AS invoice, a.number AS article, a.description, c.name AS company
+            FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id JOIN articles a ON a.id = l.article_id
+            JOIN companies c ON c.id = l.company_id WHERE l.id IN (\(binds: ids))
+            """
+        ).all(decoding: ExampleRow.self)
+        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

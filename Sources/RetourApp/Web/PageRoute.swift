@@ -83,6 +83,9 @@ enum PageRoute: String, RoutePattern, Sendable {
 
     case adminPolicies = "/admin/policies"
     case adminPoliciesWhatIf = "/admin/policies/what-if"
+    case adminExclusions = "/admin/exclusions"
+    case adminExclusionsArticles = "/admin/exclusions/articles"
+    case adminExclusionsArticleRemove = "/admin/exclusions/articles/remove"
     case adminBrand = "/admin/brands/:id"
     case adminVendorTerms = "/admin/brands/:id/vendor-returns"
     case adminMails = "/admin/mails"

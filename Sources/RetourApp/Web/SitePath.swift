@@ -17,6 +17,8 @@ enum SitePath: Equatable {
     case backOffice
     case adminPolicies(page: Int? = nil)
     case adminMails(page: Int? = nil)
+    /// `saved`: the version a change of the exclusions just published.
+    case adminExclusions(saved: Int? = nil, page: Int? = nil)
     case users(page: Int? = nil)
     case request(String)
     case confirmation(String)
@@ -47,6 +49,9 @@ enum SitePath: Equatable {
         case .backOffice: return PageRoute.backOffice.path()
         case .adminPolicies(let page): return paged(.adminPolicies, page)
         case .adminMails(let page): return paged(.adminMails, page)
+        case .adminExclusions(let saved, let page):
+            let query = [saved.map { "saved=\($0)" }, page.map { "page=\($0)" }].compactMap { $0 }
+            return PageRoute.adminExclusions.path() + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         case .users(let page): return paged(.users, page)
         case .request(let number): return PageRoute.request.path(number)
         case .vendorClaim(let number): return PageRoute.vendorClaim.path(number)

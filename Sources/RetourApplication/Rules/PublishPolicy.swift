@@ -24,6 +24,27 @@ public struct PublishPolicy: Sendable {
     public func run(_ draft: Policy?, formErrors: [FieldError] = [], effectiveFrom: String?, note: String?)
         async throws -> PublishedVersion
     {
+        let (draft, effective, note) = try check(
+            draft, formErrors: formErrors, effectiveFrom: effectiveFrom, note: note)
+        let from = effective
+        let (actorID, now) = (actorID, now)
+        return try await store.transaction { work in
+            let next = try await work.lockLatestVersion() + 1
+            let published = try await work.addVersion(
+                next, policy: draft, effectiveFrom: from, note: note, by: actorID, at: now)
+            try await work.audit(
+                AuditEntry(
+                    at: now, actorID: actorID, action: "policy.create", subject: "policy version \(next)",
+                    detail: "effective from \(from.iso)" + (published.note.map { ": \($0)" } ?? "")))
+            return published
+        }
+    }
+
+    /// What `run` would publish — the policy, its first day and its note — or every problem at once;
+    /// the page asks for confirmation with this before it publishes.
+    public func check(_ draft: Policy?, formErrors: [FieldError] = [], effectiveFrom: String?, note: String?) throws
+        -> (policy: Policy, effectiveFrom: CalendarDay, note: String?)
+    {
         var errors = formErrors + (draft?.problems() ?? [])
         var effective = today
         if let raw = effectiveFrom {
@@ -38,17 +59,6 @@ public struct PublishPolicy: Sendable {
             errors.append(FieldError("note", message: Message("app.admin.atMost500Characters")))
         }
         guard errors.isEmpty, let draft else { throw Refusal.invalid(errors) }
-        let from = effective
-        let (actorID, now) = (actorID, now)
-        return try await store.transaction { work in
-            let next = try await work.lockLatestVersion() + 1
-            let published = try await work.addVersion(
-                next, policy: draft, effectiveFrom: from, note: note.isEmpty ? nil : note, by: actorID, at: now)
-            try await work.audit(
-                AuditEntry(
-                    at: now, actorID: actorID, action: "policy.create", subject: "policy version \(next)",
-                    detail: "effective from \(from.iso)" + (published.note.map { ": \($0)" } ?? "")))
-            return published
-        }
+        return (draft, effective, note.isEmpty ? nil : note)
     }
 }

@@ -57,6 +57,10 @@ public protocol RulesWork: Sendable {
     /// The newest version's number (0: none yet), with the versions locked against another
     /// publisher until the transaction ends: two at once would both take the same next number.
     func lockLatestVersion() async throws -> Int
+    /// The rules in force on `day` (the standard rules when no version is stored).
+    func policy(inForceOn day: CalendarDay) async throws -> Policy
+    /// Whether an article of this number was loaded.
+    func articleExists(_ number: String) async throws -> Bool
     func addVersion(
         _ version: Int, policy: Policy, effectiveFrom: CalendarDay, note: String?, by actorID: Int, at now: Date
     ) async throws -> PublishedVersion

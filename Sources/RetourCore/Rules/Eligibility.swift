@@ -31,14 +31,18 @@ public struct LineFacts: Sendable, Hashable {
 }
 
 public struct ArticleFacts: Sendable, Hashable {
+    /// The distributor's article number, for the administrator's single exclusions.
+    public var number: String?
     public var kind: ArticleKind
     public var specialOrder: Bool
     public var returnable: Bool
     public var warrantyMonths: Int?
 
     public init(
-        kind: ArticleKind = .hardware, specialOrder: Bool = false, returnable: Bool = true, warrantyMonths: Int? = nil
+        number: String? = nil, kind: ArticleKind = .hardware, specialOrder: Bool = false, returnable: Bool = true,
+        warrantyMonths: Int? = nil
     ) {
+        self.number = number
         self.kind = kind
         self.specialOrder = specialOrder
         self.returnable = returnable
@@ -168,7 +172,9 @@ public enum Eligibility {
         }
         if rules.excludedKinds.contains(line.article.kind) { return (.excludedKind(line.article.kind), deadline) }
         if rules.excludeSpecialOrders && line.article.specialOrder { return (.specialOrder, deadline) }
-        if rules.excludeNonReturnable && !line.article.returnable { return (.notReturnable, deadline) }
+        if rules.excludeNonReturnable && (!line.article.returnable || policy.excludes(line.article)) {
+            return (.notReturnable, deadline)
+        }
         if let windowRefusal { return (windowRefusal, deadline) }
         if rules.minimumValue != nil || rules.maximumValue != nil {
             let claimable = line.claimable(for: reason)

@@ -96,6 +96,10 @@ public struct Policy: Sendable, Hashable, Codable {
     /// [default 3]; nil in older versions.
     public var transitGraceDays: Int?
 
+    /// Article numbers the administrator excluded one by one: each is treated as not returnable,
+    /// so every reason that excludes non-returnable articles refuses it; nil in older versions.
+    public var excludedArticles: [String]?
+
     public var archiveDays: Int { archiveAfterDays ?? 30 }
     public var transitGrace: Int { transitGraceDays ?? 3 }
     public var cartWarning: Int { cartWarningDays ?? 3 }
@@ -115,6 +119,16 @@ public struct Policy: Sendable, Hashable, Codable {
         self.cartWarningDays = cartWarningDays
         self.transitGraceDays = transitGraceDays
     }
+
+    /// Whether the administrator excluded this article by its number.
+    public func excludes(_ article: ArticleFacts) -> Bool {
+        guard let number = article.number, let excluded = excludedArticles else { return false }
+        return excluded.contains(number)
+    }
+
+    /// The most article numbers one version may exclude one by one, and the longest number.
+    public static let maximumExcludedArticles = 10_000
+    public static let maximumArticleNumberLength = 64
 
     /// A reason a stored version does not name (it was published before the reason existed) takes
     /// its defaults from the reason table: an upgrade never closes a new reason silently.
@@ -159,6 +173,14 @@ extension Policy {
             errors.append(
                 FieldError(
                     "defaultWarrantyMonths", message: Message("policy.theDefaultWarrantyIs1To")))
+        }
+        if let excluded = excludedArticles {
+            if excluded.count > Policy.maximumExcludedArticles {
+                errors.append(FieldError("excludedArticles", message: Message("policy.atMost10000ExcludedArticles")))
+            }
+            if excluded.contains(where: { $0.isEmpty || $0.count > Policy.maximumArticleNumberLength }) {
+                errors.append(FieldError("excludedArticles", message: Message("policy.anArticleNumberIs1To64")))
+            }
         }
         for reason in ReasonID.allCases {
             let field = "reasons.\(reason.rawValue)"

@@ -4,7 +4,12 @@ public struct WhatIfResult: Sendable, Hashable {
         public var reason: ReasonID
         public var allowedToRefused: Int
         public var refusedToAllowed: Int
+        /// A few of the lines that change, as positions in the compared lines, to show as examples.
+        public var examples: [Int] = []
     }
+
+    /// How many example lines a change keeps.
+    public static let examplesPerChange = 3
 
     public var lines: Int
     public var changes: [Change]
@@ -15,16 +20,19 @@ public enum WhatIf {
     {
         var allowedToRefused = [Int](repeating: 0, count: ReasonID.allCases.count)
         var refusedToAllowed = allowedToRefused
-        for line in lines {
+        var examples = [[Int]](repeating: [], count: ReasonID.allCases.count)
+        for (position, line) in lines.enumerated() {
             let before = Eligibility.evaluate(line, policy: current, today: today)
             let after = Eligibility.evaluate(line, policy: draft, today: today)
             for index in before.indices where before[index].enabled != after[index].enabled {
                 if before[index].enabled { allowedToRefused[index] += 1 } else { refusedToAllowed[index] += 1 }
+                if examples[index].count < WhatIfResult.examplesPerChange { examples[index].append(position) }
             }
         }
         let changes = ReasonID.allCases.enumerated().map { index, reason in
             WhatIfResult.Change(
-                reason: reason, allowedToRefused: allowedToRefused[index], refusedToAllowed: refusedToAllowed[index])
+                reason: reason, allowedToRefused: allowedToRefused[index], refusedToAllowed: refusedToAllowed[index],
+                examples: examples[index])
         }
         return WhatIfResult(lines: lines.count, changes: changes)
     }

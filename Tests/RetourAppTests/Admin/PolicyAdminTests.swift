@@ -144,6 +144,18 @@ extension AppTests {
 
                 fields["min_commercial_return"] = "30,00"
                 fields["note"] = "Dertig euro"
+                // Activating asks first, with what the version changes and example lines on top.
+                let asked = try await browser.post("/admin/policies", fields)
+                #expect(asked.status == .ok)
+                let question = asked.body.string
+                #expect(question.contains("Versie 2 activeren, geldig vanaf 16-3-2026?"))
+                let top = try #require(question.range(of: "id=\"confirm-activation\""))
+                let form = try #require(question.range(of: "id=\"policy-form\""))
+                let whatIf = try #require(question.range(of: "id=\"what-if-result\""))
+                #expect(top.lowerBound < whatIf.lowerBound && whatIf.lowerBound < form.lowerBound)
+                #expect(question.contains("<ul class=\"examples\"><li>Factuur "), "example lines name their invoice")
+                #expect(try await PolicyVersion.query(on: app.db).count() == 1, "nothing is saved before the yes")
+                fields["confirm"] = "1"
                 let saved = try await browser.post("/admin/policies", fields)
                 #expect(saved.status == .ok)
                 #expect(saved.body.string.contains("Versie 2 is opgeslagen"))
