@@ -30,6 +30,8 @@ func routes(_ app: Application) throws {
         try pages.signedIn.register(collection: AccountController())
         try pages.admin.register(collection: PolicyAdminController())
         try pages.admin.register(collection: ExclusionsPageController())
+        try pages.admin.register(collection: CompaniesPageController())
+        try pages.admin.register(collection: DistributorPageController())
         try pages.admin.register(collection: VendorTermsPageController())
         try pages.admin.register(collection: MailAdminController())
         try pages.admin.register(collection: WebhookAdminController())

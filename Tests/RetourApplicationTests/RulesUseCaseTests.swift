@@ -104,3 +104,33 @@ import Testing
         #expect(after[.defect] == before[.defect])
     }
 }
+
+/// The distributor's data as an administrator types it.
+@Suite struct DistributorFormTests {
+    static let form = ChangeDistributor.Form(
+        returnAddress: " Retour BV \n\n Magazijnweg 7\r\n1234 AB Tilburg ", sellerName: "Retour B.V.", sellerStreet: "",
+        sellerPostcode: "", sellerCity: "", sellerCountry: "nl", sellerVAT: "", sellerEmail: "")
+
+    @Test func linesAreTrimmedEmptyOnesDroppedAndTheCountryWrittenInCapitals() throws {
+        let read = try ChangeDistributor.read(Self.form)
+        #expect(read.returnAddress == ["Retour BV", "Magazijnweg 7", "1234 AB Tilburg"])
+        #expect(read.sellerCountry == "NL" && read.sellerStreet == nil)
+    }
+
+    @Test func everyProblemIsNamedAtOnce() {
+        var form = Self.form
+        form.returnAddress = "Eén regel"
+        form.sellerName = " "
+        form.sellerCountry = "NLD"
+        form.sellerVAT = "NL 12"
+        form.sellerEmail = "geen adres"
+        let refusal = #expect(throws: Refusal.self) { try ChangeDistributor.read(form) }
+        #expect(
+            refusal?.errors.map(\.field) == [
+                "returnAddress", "sellerName", "sellerCountry", "sellerVAT", "sellerEmail",
+            ])
+        form = Self.form
+        form.returnAddress = "Retour · BV\nTilburg"
+        #expect(throws: Refusal.self) { try ChangeDistributor.read(form) }
+    }
+}

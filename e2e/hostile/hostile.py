@@ -645,12 +645,14 @@ def main():
     fuzz_pages(admin, ["/backoffice/stats?from={}&to=", "/backoffice/stats?to={}", "/backoffice/stats.csv?from={}",
                        "/admin/webhooks?page={}", "/backoffice/recovery?from={}&to={}",
                        "/backoffice/recovery.csv?to={}", "/backoffice/vendor-claims?state={}&page={}",
-                       "/backoffice/vendor-claims/{}", "/backoffice/vendor-claims/{}/packet.zip"])
+                       "/backoffice/vendor-claims/{}", "/backoffice/vendor-claims/{}/packet.zip",
+                       "/admin/companies?q={}&page={}", "/admin/companies/{}", "/admin/exclusions?page={}&saved={}"])
     # The demo's claims (a settled, a partly paid and an open one) and a request received for one.
     claims = json.loads(request("GET", "/api/v1/vendor-claims?per=10", None,
                                 {"Authorization": f"Bearer {tokens['admin']}"})[2])["claims"]
     check(len(claims) == 3, f"the demo's vendor claims are missing: {claims!r}")
     forms += fuzz_forms(admin, ["/backoffice", "/admin/policies", "/admin/mails", "/admin/webhooks",
+                                "/admin/exclusions", "/admin/distributor", "/admin/companies",
                                 f"/requests/{number}", "/login"]
                         + [f"/backoffice/vendor-claims/{c['number']}" for c in claims]
                         + [f"/requests/{c['units'][0]['request']}" for c in claims if c["units"]])

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -23,7 +24,7 @@ enum Documents {
         let charge = record.creditKind == .charge
         let pdf = PDFDocument()
         var y = 60.0
-        for (index, part) in config.returnAddress.components(separatedBy: " · ").enumerated() {
+        for (index, part) in try await Distributor.current(config, on: db).returnAddress.enumerated() {
             pdf.text(part, x: 50, y: y, size: 9, bold: index == 0)
             y += 12
         }
@@ -124,7 +125,7 @@ enum Documents {
         }
         pdf.text(t["returnForm.address"], x: 50, y: 270, size: 11, bold: true)
         var y = 288.0
-        for part in config.returnAddress.components(separatedBy: " · ") {
+        for part in try await Distributor.current(config, on: db).returnAddress {
             pdf.text(part, x: 50, y: y, size: 12)
             y += 16
         }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 
 extension Documents {
@@ -45,16 +46,17 @@ extension Documents {
                         reason: reason))
             }
         }
+        let seller = try await Distributor.current(config, on: db).seller
         var buyer = UBLDocument.Party(
             name: company?.name ?? "", street: company?.street, postcode: company?.postcode, city: company?.city,
-            countryCode: company?.country ?? config.seller.countryCode, identifier: company?.number,
+            countryCode: company?.country ?? seller.countryCode, identifier: company?.number,
             email: company?.email)
-        if buyer.countryCode.count != 2 { buyer.countryCode = config.seller.countryCode }
+        if buyer.countryCode.count != 2 { buyer.countryCode = seller.countryCode }
         let document = UBLDocument(
             kind: charge ? .invoice : .creditNote, number: number, issueDate: issued, currency: line?.currency ?? "EUR",
             buyerReference: record.number,
             invoiceReference: line.map { ($0.invoiceNumber, CalendarDay(iso: $0.invoiceDate)) },
-            note: record.rmaNumber.map { "RMA \($0)" }, seller: config.seller, buyer: buyer, lines: lines,
+            note: record.rmaNumber.map { "RMA \($0)" }, seller: seller, buyer: buyer, lines: lines,
             adjustments: adjustments, vatBasisPoints: CreditNotes.vatBasisPoints, vat: try CreditNotes.vat(on: amount))
         return try document.xml()
     }

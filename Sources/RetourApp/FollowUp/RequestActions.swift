@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import SQLKit
 import Vapor
@@ -145,7 +146,7 @@ enum StatusMail {
             status == .awaitingGoods
         {
             lines.append(t("mail.status.ship", ["rma": rma, "date": language.format(until)]))
-            lines.append(context.config.returnAddress.replacingOccurrences(of: " · ", with: "\n"))
+            lines.append(contentsOf: try await Distributor.current(context.config, on: db).returnAddress)
         }
         if let message, !message.isEmpty {
             lines.append("")

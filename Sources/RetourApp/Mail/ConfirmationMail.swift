@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 
 /// The confirmation of a submission (rulebook §4): per request its number, outcome text, RMA
@@ -59,7 +60,7 @@ enum ConfirmationMail {
         if shipsAny {
             lines.append("")
             lines.append(t["mail.confirmation.returnAddress"])
-            lines.append(config.returnAddress.replacingOccurrences(of: " · ", with: "\n"))
+            lines.append(contentsOf: try await Distributor.current(config, on: db).returnAddress)
         }
         lines.append("")
         lines.append(Outcome.noEntitlement.text(t))

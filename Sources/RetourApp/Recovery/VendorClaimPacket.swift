@@ -11,11 +11,11 @@ enum VendorClaimPacket {
     /// Photos beyond this many bytes in all are listed, not packed, so a packet stays mailable.
     static let maximumPhotoBytes = 100 * 1024 * 1024
 
-    static func packingList(_ claim: VendorClaim, texts t: Translations, config: AppConfig) throws -> Data {
+    static func packingList(_ claim: VendorClaim, texts t: Translations, returnAddress: [String]) throws -> Data {
         let language = t.language
         let pdf = PDFDocument()
         var y = 60.0
-        for (index, part) in config.returnAddress.components(separatedBy: " · ").enumerated() {
+        for (index, part) in returnAddress.enumerated() {
             pdf.text(part, x: 50, y: y, size: 9, bold: index == 0)
             y += 12
         }
@@ -64,7 +64,10 @@ enum VendorClaimPacket {
 
     static func zip(_ claim: VendorClaim, texts t: Translations, req: Request) async throws -> Data {
         var archive = ZipArchive()
-        try archive.add("\(claim.number)-packing-list.pdf", try packingList(claim, texts: t, config: req.config))
+        try archive.add(
+            "\(claim.number)-packing-list.pdf",
+            try packingList(
+                claim, texts: t, returnAddress: try await Distributor.current(req.config, on: req.db).returnAddress))
         var photoBytes = 0
         for (index, unit) in claim.units.enumerated() {
             let folder = "units/\(index + 1)-\(unit.serial ?? unit.request)/"

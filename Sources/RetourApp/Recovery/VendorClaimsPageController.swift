@@ -205,7 +205,8 @@ struct VendorClaimsPageController: RouteCollection {
 
     @Sendable func packingList(req: Request) async throws -> Response {
         let claim = try await claim(req)
-        let data = try VendorClaimPacket.packingList(claim, texts: req.texts, config: req.config)
+        let data = try VendorClaimPacket.packingList(
+            claim, texts: req.texts, returnAddress: try await Distributor.current(req.config, on: req.db).returnAddress)
         return Documents.response(data, filename: "\(claim.number)-packing-list.pdf")
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -62,7 +63,7 @@ enum ConfirmationPage {
         }
         let content = Content(
             rows: rows, shipsAny: rows.contains { $0.rmaNumber != nil },
-            returnAddress: req.config.returnAddress.components(separatedBy: " · "),
+            returnAddress: try await Distributor.current(req.config, on: req.db).returnAddress,
             noEntitlement: Outcome.noEntitlement.text(t),
             contact: req.texts("confirmation.contact", ["mailbox": req.config.rmaMailbox]))
         return try await req.renderPage(

@@ -34,4 +34,5 @@ public let retourMigrations: [any Migration] = [
     CreateVendorTermsVersions(),  // 28 Recovery/CreateVendorTermsVersions.swift
     AddAdvanceReplacement(),  // 29 Recovery/AddAdvanceReplacement.swift
     AddPositionReference(),  // 30 FollowUp/AddPositionReference.swift
+    CreateDistributorSettings(),  // 31 Admin/CreateDistributorSettings.swift
 ]

@@ -19,6 +19,9 @@ enum SitePath: Equatable {
     case adminMails(page: Int? = nil)
     /// `saved`: the version a change of the exclusions just published.
     case adminExclusions(saved: Int? = nil, page: Int? = nil)
+    case adminCompanies(query: String = "", page: Int? = nil)
+    /// `done`: what was just done to the login `user` (disabled, enabled, invited).
+    case adminCompany(Int, done: String? = nil, user: Int? = nil, page: Int? = nil)
     case users(page: Int? = nil)
     case request(String)
     case confirmation(String)
@@ -49,6 +52,17 @@ enum SitePath: Equatable {
         case .backOffice: return PageRoute.backOffice.path()
         case .adminPolicies(let page): return paged(.adminPolicies, page)
         case .adminMails(let page): return paged(.adminMails, page)
+        case .adminCompanies(let query, let page):
+            let parts = [
+                query.isEmpty
+                    ? nil : "q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                page.map { "page=\($0)" },
+            ].compactMap { $0 }
+            return PageRoute.adminCompanies.path() + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
+        case .adminCompany(let id, let done, let user, let page):
+            let parts = [done.map { "done=\($0)" }, user.map { "user=\($0)" }, page.map { "page=\($0)" }]
+                .compactMap { $0 }
+            return PageRoute.adminCompany.path("\(id)") + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
         case .adminExclusions(let saved, let page):
             let query = [saved.map { "saved=\($0)" }, page.map { "page=\($0)" }].compactMap { $0 }
             return PageRoute.adminExclusions.path() + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))

@@ -3,7 +3,7 @@ import RetourCore
 
 /// What a reseller admin does with the company's logins: create one, grant rights, disable or
 /// enable it, reset its password, set the company's four-eyes rule. A login of another company is
-/// not found; disabling, resetting or changing rights ends its sessions and API tokens at once.
+/// not found (the distributor's administrator reaches every reseller's logins, none of the staff's); disabling, resetting or changing rights ends its sessions and API tokens at once.
 /// Each step runs in one transaction that locks the row it decides on.
 public struct SubLogins: Sendable {
     public var admin: Login
@@ -148,14 +148,16 @@ public struct SubLogins: Sendable {
         return (login, password)
     }
 
-    /// The login `id` if it belongs to the admin's own company.
+    /// The login `id` if it belongs to the admin's own company (to any company, for the distributor's
+    /// administrator).
     public func colleague(_ id: Int) async throws -> Login {
         let admin = admin
         return try await store.transaction { work in try await Self.colleague(id, of: admin, in: work) }
     }
 
     private static func colleague(_ id: Int, of admin: Login, in work: any SubLoginWork) async throws -> Login {
-        guard let login = try await work.lockLogin(id), login.companyID != nil, login.companyID == admin.companyID
+        guard let login = try await work.lockLogin(id), let company = login.companyID,
+            company == admin.companyID || admin.role == .admin
         else { throw Refusal.notFound() }
         return login
     }

@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import RetourApplication
+import RetourCore
+import Vapor
+
+/// The one row of the distributor's data as the administrator set it on the settings page; while
+/// it is empty, the installation's settings (`RETOUR_RETURN_ADDRESS`, `RETOUR_SELLER_*`) are in force.
+final class DistributorSettings: Model, @unchecked Sendable {
+    static let schema = "distributor_settings"
+    /// The row's only id: the migration makes it, so that it can always be locked.
+    static let rowID = 1
+
+    @ID(custom: "id", generatedBy: .user) var id: Int?
+    /// One line per row of the address.
+    @OptionalField(key: "return_address") var returnAddress: String?
+    @OptionalField(key: "seller_name") var sellerName: String?
+    @OptionalField(key: "seller_street") var sellerStreet: String?
+    @OptionalField(key: "seller_postcode") var sellerPostcode: String?
+    @OptionalField(key: "seller_city") var sellerCity: String?
+    @OptionalField(key: "seller_country") var sellerCountry: String?
+    @OptionalField(key: "seller_vat") var sellerVAT: String?
+    @OptionalField(key: "seller_email") var sellerEmail: String?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
+    @OptionalField(key: "updated_by") var updatedBy: Int?
+
+    init() {}
+
+    /// What the administrator stored, if anything.
+    var distributor: Distributor? {
+        guard let returnAddress, let sellerName, let sellerCountry else { return nil }
+        return Distributor(
+            returnAddress: returnAddress.components(separatedBy: "\n"), sellerName: sellerName,
+            sellerStreet: sellerStreet, sellerPostcode: sellerPostcode, sellerCity: sellerCity,
+            sellerCountry: sellerCountry, sellerVAT: sellerVAT, sellerEmail: sellerEmail)
+    }
+}
+
+extension Distributor {
+    /// The installation's settings, in force until an administrator stores others.
+    init(_ config: AppConfig) {
+        self.init(
+            returnAddress: config.returnAddress.components(separatedBy: " · "), sellerName: config.seller.name,
+            sellerStreet: config.seller.street, sellerPostcode: config.seller.postcode, sellerCity: config.seller.city,
+            sellerCountry: config.seller.countryCode, sellerVAT: config.seller.vatNumber,
+            sellerEmail: config.seller.email)
+    }
+
+    /// The distributor's data in force: the administrator's, else the installation's. Read where a
+    /// document or a mail is made (one row by its key), so every process sees a change at once.
+    static func current(_ config: AppConfig, on db: any Database) async throws -> Distributor {
+        try await DistributorSettings.find(DistributorSettings.rowID, on: db)?.distributor ?? Distributor(config)
+    }
+}
+
+/// The settings row behind `ChangeDistributor`: the only code that writes it.
+struct DatabaseDistributorStore: DistributorStore {
+    let database: any Database
+
+    func transaction<T: Sendable>(_ work: @escaping @Sendable (any DistributorWork) async throws -> T) async throws -> T
+    {
+        try await database.writeTransaction { db in try await work(Work(db: db)) }
+    }
+
+    private struct Work: DistributorWork {
+        let db: any Database
+
+        func lockStored() async throws -> Distributor? {
+            try await db.lockForUpdate(DistributorSettings.schema, ids: [DistributorSettings.rowID])
+            return try await DistributorSettings.find(DistributorSettings.rowID, on: db)?.distributor
+        }
+
+        func store(_ distributor: Distributor, by actorID: Int, at now: Date) async throws {
+            try await DistributorSettings.query(on: db).filter(\.$id == DistributorSettings.rowID)
+                .set(\.$returnAddress, to: distributor.returnAddress.joined(separator: "\n"))
+                .set(\.$sellerName, to: distributor.sellerName)
+                .set(\.$sellerStreet, to: distributor.sellerStreet)
+                .set(\.$sellerPostcode, to: distributor.sellerPostcode)
+                .set(\.$sellerCity, to: distributor.sellerCity)
+                .set(\.$sellerCountry, to: distributor.sellerCountry)
+                .set(\.$sellerVAT, to: distributor.sellerVAT)
+                .set(\.$sellerEmail, to: distributor.sellerEmail)
+                .set(\.$updatedAt, to: now)
+                .set(\.$updatedBy, to: actorID)
+                .update()
+        }
+
+        func audit(_ entry: AuditEntry) async throws { try await AuditEvent(entry).create(on: db) }
+    }
+}
