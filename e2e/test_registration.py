@@ -104,7 +104,7 @@ class RegisterSubmitAndMail(BrowserTest):
                     phone.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys("\n".join(paths))
                     phone.find_element(By.ID, "phone-submit").click()
                     notice = WebDriverWait(phone, 10).until(EC.presence_of_element_located((By.ID, "phone-notice")))
-                    self.assertIn("3 bestand(en) ontvangen", notice.text)
+                    self.assertIn("3 bestanden ontvangen", notice.text)
                 finally:
                     phone.quit()
             # The photos appear on the form without a reload.

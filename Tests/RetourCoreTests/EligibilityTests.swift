@@ -313,6 +313,14 @@ import Testing
             #expect(message.nl.contains("2 stuks: 19,98 EUR"))
         }
     }
+
+    @Test func oneItemIsOneStukNotStuks() {
+        let one = EligibilityRefusal.valueOutsideLimits(
+            unitPrice: Money(cents: 995), claimable: 1, minimum: Money(cents: 2_500), maximum: nil
+        ).message
+        #expect(one.nl.contains("(1 stuk: 9,95 EUR)") && one.nl.contains("mag niet lager dan 25,00 EUR zijn"))
+        #expect(one.en.contains("(1 piece: 9.95 EUR)"))
+    }
 }
 
 @Suite struct RuleSentencesTests {
@@ -325,7 +333,7 @@ import Testing
         #expect(nl.contains("Er wordt 10% retourkosten in rekening gebracht."))
         let buyback = RuleSentences.of(.buyback, policy: .standard).map(\.nl)
         #expect(buyback.contains("Dit kan binnen 30 kalenderdagen na de factuurdatum."))
-        #expect(buyback.contains("De goederen moeten dan dus nog wel steeds 100% nieuw zijn."))
+        #expect(buyback.contains("De goederen moeten 100% nieuw zijn."))
     }
 
     @Test func theFeeFollowsThePolicyNotATypedText() {

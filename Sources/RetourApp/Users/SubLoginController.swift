@@ -241,7 +241,7 @@ struct SubLoginController: RouteCollection {
                     ?? UserRight.defaultForUsers, t),
             approval: approval
                 ?? ApprovalForm(
-                    kind: rule.kind.rawValue, amount: rule.amount.map { $0.decimalString } ?? ""))
+                    kind: rule.kind.rawValue, amount: rule.amount.map(req.language.decimal) ?? ""))
         return try await req.renderPage(
             "users", title: req.texts["users.title"], nav: "users", content: content, status: status)
     }

@@ -26,8 +26,9 @@ extension EligibilityRefusal {
             var limits: [Message] = []
             if let minimum { limits.append(Message("refusal.limit.minimum", ["amount": .money(minimum)])) }
             if let maximum { limits.append(Message("refusal.limit.maximum", ["amount": .money(maximum)])) }
+            // "1 stuk", "2 stuks".
             return Message(
-                "refusal.valueOutsideLimits",
+                claimable == 1 ? "refusal.valueOutsideLimits.one" : "refusal.valueOutsideLimits",
                 [
                     "limits": .messages(limits, separator: "refusal.limit.and"), "unitPrice": .money(unitPrice),
                     "claimable": "\(claimable)", "value": .money(value),

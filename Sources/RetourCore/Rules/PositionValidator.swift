@@ -217,7 +217,7 @@ public enum PositionValidator {
                 FieldError(
                     "attachments",
                     message: Message(
-                        "validation.addAtLeastPhotoSJpg",
+                        rules.requiredImages == 1 ? "validation.addAtLeastOnePhoto" : "validation.addAtLeastPhotoSJpg",
                         ["requiredImages": "\(rules.requiredImages)", "images": "\(input.images)"])))
         }
     }

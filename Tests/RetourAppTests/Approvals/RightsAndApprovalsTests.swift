@@ -123,7 +123,7 @@ extension AppTests {
                 let rule = try await admin.post(
                     "/users/approval", ["submitApproval": "above_amount", "approvalAmount": "10,00"])
                 #expect(rule.status == .ok, "\(rule.body.string)")
-                #expect(rule.body.string.contains(#"value="10.00""#))
+                #expect(rule.body.string.contains(#"value="10,00""#))  // written back as a Dutch reader writes it
                 let noAmount = try await admin.post("/users/approval", ["submitApproval": "above_amount"])
                 #expect(noAmount.status == .unprocessableEntity)
 

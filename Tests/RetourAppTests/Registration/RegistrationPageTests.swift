@@ -128,7 +128,7 @@ extension AppTests {
                     .POST, "/m/\(token)", headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"],
                     body: body)
                 #expect(uploaded.status == .ok)
-                #expect(uploaded.body.string.contains("3 bestand(en) ontvangen."))
+                #expect(uploaded.body.string.contains("3 bestanden ontvangen."))
 
                 // The form sees them without a reload, and they count as the three photos.
                 let listed = try await browser.get("/register/uploads/\(token)")
