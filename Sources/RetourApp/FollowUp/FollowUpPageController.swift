@@ -149,7 +149,8 @@ struct FollowUpPageController: RoleRouteCollection {
                     lastChange: language.format(
                         CalendarDay(record.lastChangeAt ?? record.submittedAt, in: req.config.timeZone)),
                     creditNote: record.creditNoteNumber != nil, company: company,
-                    age: t(age == 1 ? "backoffice.age.one" : "backoffice.age", ["days": "\(age)", "target": "\(target)"]),
+                    age: t(
+                        age == 1 ? "backoffice.age.one" : "backoffice.age", ["days": "\(age)", "target": "\(target)"]),
                     overdue: status == .inReview && age > target, answered: record.answeredAt != nil))
         }
         records = []

@@ -52,7 +52,8 @@ struct PhoneUploadController: RouteCollection {
         let problems = result.errors.map { $0.message.text(req.texts) }
         return try await render(
             req, token: token, record: record,
-            notice: stored.isEmpty ? nil : t(stored.count == 1 ? "phone.uploaded.one" : "phone.uploaded", ["count": "\(stored.count)"]),
+            notice: stored.isEmpty
+                ? nil : t(stored.count == 1 ? "phone.uploaded.one" : "phone.uploaded", ["count": "\(stored.count)"]),
             error: problems.isEmpty ? (stored.isEmpty ? t["phone.none"] : nil) : problems.joined(separator: " "),
             status: problems.isEmpty && !stored.isEmpty ? .ok : .unprocessableEntity)
     }
