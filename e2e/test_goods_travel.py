@@ -84,6 +84,35 @@ class GoodsTravel(BrowserTest):
             items[0].find_element(By.CSS_SELECTOR, "button.remove-upload").click()
             self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "#uploaded li"), [])
 
+    def test_a_form_sent_after_the_session_ended_comes_back_filled_after_signing_in(self):
+        self.login("jan@pcpartner.nl")
+        webcam = self.line_id("0962405087")
+        self.open(f"/register/{webcam}?reason=defect")
+        Select(self.find("#f-fault")).select_by_value("no_response")
+        self.find("#f-description").send_keys("Geen beeld na een dag")
+        # The session ends on the server while the page stays open: the browser still sends the
+        # cookie of a session the server no longer knows.
+        name = next(c["name"] for c in self.driver.get_cookies() if c["name"].endswith("retour_session"))
+        self.driver.delete_cookie(name)
+        self.driver.add_cookie({"name": name, "value": "c2Vzc2lvbi1nb25l", "path": "/"})
+        self.find("#add-position").click()
+        self.wait.until(EC.url_contains("/login"))
+        self.assertIn("Uw sessie is verlopen", self.find("main").text)
+        self.find("#email").send_keys("jan@pcpartner.nl")
+        self.find("#password").send_keys("retour-demo-2026")
+        self.find("#login-submit").click()
+        self.wait.until(EC.url_contains(f"/register/{webcam}?reason=defect"))
+        self.assertIn("is teruggezet", self.find("#draft-restored").text)
+        self.assertEqual(self.find("#f-description").get_attribute("value"), "Geen beeld na een dag")
+        self.assertEqual(Select(self.find("#f-fault")).first_selected_option.get_attribute("value"), "no_response")
+        # Sent again, it is accepted; the draft is gone afterwards.
+        box = self.find("input[name='serials[]'][value='2119LZ90X2V9']")
+        if not box.is_selected():
+            box.click()
+        self.find("#add-position").click()
+        self.wait.until(EC.url_contains("/address"))
+        self.assertIsNone(self.driver.execute_script("return sessionStorage.getItem('retour.draft')"))
+
 
 if __name__ == "__main__":
     unittest.main()

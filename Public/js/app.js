@@ -247,4 +247,48 @@ document.addEventListener("DOMContentLoaded", () => {
       if (chosen) chosen.value = "1";
     });
   }
+  // Drafts: a form marked data-draft keeps what was typed (in this tab only) when it is sent. If
+  // the session had ended, the sign-in page leads back here and the form is filled again; any
+  // other page that follows (the form was accepted) forgets the draft.
+  const draftKey = "retour.draft";
+  const here = location.pathname + location.search;
+  document.querySelectorAll("form[data-draft]").forEach((form) => {
+    form.addEventListener("submit", () => {
+      const fields = [];
+      for (const field of form.elements) {
+        if (!field.name || field.type === "hidden" || field.type === "file" || field.type === "submit") continue;
+        if (field.type === "checkbox" || field.type === "radio") {
+          fields.push([field.name, field.value, field.checked]);
+        } else {
+          fields.push([field.name, field.value, null]);
+        }
+      }
+      try { sessionStorage.setItem(draftKey, JSON.stringify({ page: here, form: form.id, fields })); } catch (e) { /* full or off */ }
+    });
+  });
+  let draft = null;
+  try { draft = JSON.parse(sessionStorage.getItem(draftKey) || "null"); } catch (e) { draft = null; }
+  if (draft && !document.getElementById("login-submit")) {
+    sessionStorage.removeItem(draftKey);
+    const form = draft.page === here && document.getElementById(draft.form);
+    // A form shown with errors is the server's answer to this draft: it is filled already.
+    const answered = form && Array.from(form.querySelectorAll(".error")).some((e) => !e.hidden && e.textContent.trim());
+    if (form && form.matches("form[data-draft]") && !answered) {
+      for (const [name, value, checked] of draft.fields) {
+        for (const field of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+          if (field.type === "checkbox" || field.type === "radio") {
+            if (field.value === value) field.checked = checked;
+          } else if (field.type !== "hidden" && field.type !== "file") {
+            field.value = value;
+          }
+        }
+      }
+      const notice = document.createElement("p");
+      notice.className = "notice";
+      notice.id = "draft-restored";
+      notice.setAttribute("role", "status");
+      notice.textContent = form.dataset.draft;
+      form.parentNode.insertBefore(notice, form);
+    }
+  }
 });

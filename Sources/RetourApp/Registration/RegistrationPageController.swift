@@ -48,7 +48,8 @@ struct RegistrationPageController: RoleRouteCollection {
         let user = try req.requireUser()
         let lineID = try lineParameter(req)
         let streamed = try await UploadStream.read(
-            req, csrf: req.expectedCSRF, maximumFiles: 20, directory: AttachmentStore.temporaryDirectory(req.config))
+            req, csrf: req.expectedCSRF, maximumFiles: 20, directory: AttachmentStore.temporaryDirectory(req.config),
+            skipsOversize: true)
         var form: Form
         do { form = try streamed.decode(Form.self) } catch {
             streamed.discard()
@@ -72,7 +73,12 @@ struct RegistrationPageController: RoleRouteCollection {
         let result = try await req.storeUploads(user: user, companyID: user.companyID)
             .run(streamed.files.filter { $0.field.hasPrefix("files") }, on: req.db)
         streamed.discard()
-        let errors = result.errors
+        let errors =
+            streamed.oversize.map {
+                FieldError(
+                    "attachments",
+                    message: Message("app.registration.fileOver20MBLeftOut", ["filename": .text($0.filename)]))
+            } + result.errors
         attachmentIDs.formUnion(result.attachments.compactMap(\.id))
         if let token = form.uploadToken, !token.isEmpty {
             let fromPhone = try await Attachment.query(on: req.db).filter(\.$uploadToken == Tokens.hash(token))

@@ -9,6 +9,9 @@ struct StreamedForm {
     /// The text fields, kept as multipart parts so that the usual form decoder reads them.
     var fields: [MultipartPart] = []
     var files: [StreamedFile] = []
+    /// Files over the size limit, by their field and name: skipped, so that the rest of the form is
+    /// still read and shown again with the mistake at the file field.
+    var oversize: [(field: String, filename: String)] = []
     /// The whole body, when it was an ordinary url-encoded form (no files possible).
     var urlEncoded: Request?
 
@@ -34,16 +37,22 @@ struct StreamedFile {
     var sha256: String
 }
 
-/// Reads a form body as it arrives. Files go straight to temporary files and are refused with 413
-/// the moment one passes its limit, not after the whole body; text fields are bounded too. When
+/// Reads a form body as it arrives. Files go straight to temporary files; one that passes its limit
+/// is dropped and skipped (its name kept, so the form comes back with the mistake and everything
+/// else typed), up to `maximumSkippedBytes` in all, after which the body is refused with 413 at
+/// once; text fields are bounded too. When
 /// `csrf` is given, the form's `_csrf` field (the first of every form of ours) must match it before
 /// a single file byte is written.
 enum UploadStream {
     static let maximumFieldBytes = 256 * 1024
+    /// Bytes of oversize files read past and thrown away before the body is refused outright.
+    static let maximumSkippedBytes = 64 * 1024 * 1024
 
-    static func read(_ request: Request, csrf expected: String?, maximumFiles: Int, directory: String) async throws
-        -> StreamedForm
-    {
+    /// `skipsOversize`: a file over the limit is left out and the rest read (a page that shows the
+    /// form again); otherwise the body is refused at once.
+    static func read(
+        _ request: Request, csrf expected: String?, maximumFiles: Int, directory: String, skipsOversize: Bool = false
+    ) async throws -> StreamedForm {
         guard let type = request.headers.contentType, type.type == "multipart", type.subType == "form-data",
             let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 200
         else {
@@ -58,7 +67,7 @@ enum UploadStream {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let state = State(
             expected: expected, checksCSRF: expected != nil,
-            maximumFiles: maximumFiles, directory: directory)
+            maximumFiles: maximumFiles, directory: directory, skipsOversize: skipsOversize)
         let parser = MultipartParser(boundary: boundary)
         let guarded = MultipartHeaderGuard(boundary: boundary)
         parser.onHeader = { name, value in state.header(name, value) }
@@ -80,7 +89,7 @@ enum UploadStream {
             if error is State.CSRFMismatch { throw csrfRefusal(request) }
             throw error
         }
-        return StreamedForm(fields: state.fields, files: state.files)
+        return StreamedForm(fields: state.fields, files: state.files, oversize: state.oversize)
     }
 
     /// Bytes that break the multipart syntax are the client's mistake: 400.
@@ -105,11 +114,16 @@ enum UploadStream {
         let checksCSRF: Bool
         let maximumFiles: Int
         let directory: String
+        let skipsOversize: Bool
         var fields: [MultipartPart] = []
         var files: [StreamedFile] = []
         var failure: (any Error)?
         var csrfMatched = false
         var fieldBytes = 0
+        var oversize: [(field: String, filename: String)] = []
+        var skippedBytes = 0
+        /// Whether the current file passed the limit: the rest of its bytes are skipped.
+        private var skipping = false
 
         private var headers = HTTPHeaders()
         private var started = false
@@ -121,7 +135,8 @@ enum UploadStream {
         private var size = 0
         private var hasher = SHA256()
 
-        init(expected: String?, checksCSRF: Bool, maximumFiles: Int, directory: String) {
+        init(expected: String?, checksCSRF: Bool, maximumFiles: Int, directory: String, skipsOversize: Bool) {
+            self.skipsOversize = skipsOversize
             self.expected = expected
             self.checksCSRF = checksCSRF
             self.maximumFiles = maximumFiles
@@ -153,6 +168,12 @@ enum UploadStream {
                 return
             }
             guard !filename.isEmpty || buffer.readableBytes > 0 else { return }
+            if skipping {
+                skippedBytes += buffer.readableBytes
+                buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+                if skippedBytes > UploadStream.maximumSkippedBytes { failure = Self.tooLarge }
+                return
+            }
             if handle == nil {
                 guard !checksCSRF || csrfMatched else {
                     failure = CSRFMismatch()
@@ -177,11 +198,20 @@ enum UploadStream {
             }
             size += buffer.readableBytes
             guard size <= FileKind.maximumBytes else {
-                failure = Refusal(
-                    .tooLarge, detail: Message("app.registration.aFileMayBeAtMost"),
-                    errors: [
-                        FieldError("file", message: Message("app.registration.theFileIsLargerThan20"))
-                    ])
+                guard skipsOversize else {
+                    failure = Self.tooLarge
+                    return
+                }
+                // The file goes; the form goes on being read, with the bytes past it counted.
+                try? handle?.close()
+                handle = nil
+                try? FileManager.default.removeItem(atPath: path)
+                path = ""
+                oversize.append((name, filename))
+                skipping = true
+                skippedBytes += size
+                buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+                if skippedBytes > UploadStream.maximumSkippedBytes { failure = Self.tooLarge }
                 return
             }
             let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
@@ -189,10 +219,18 @@ enum UploadStream {
             do { try handle?.write(contentsOf: bytes) } catch { failure = error }
         }
 
+        static var tooLarge: Refusal {
+            Refusal(
+                .tooLarge, detail: Message("app.registration.aFileMayBeAtMost"),
+                errors: [FieldError("file", message: Message("app.registration.theFileIsLargerThan20"))])
+        }
+
         func complete() {
             guard failure == nil else { return }
             begin()
-            if let filename {
+            if skipping {
+                skipping = false
+            } else if let filename {
                 if let handle {
                     try? handle.close()
                     self.handle = nil

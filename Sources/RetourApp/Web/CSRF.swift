@@ -46,11 +46,17 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard Self.isSameSite(request) else {
             throw Abort(.forbidden, reason: request.texts["error.csrf"])
         }
+        let streamsUpload = request.route?.userInfo[BodyLimit.streamsUploadKey] as? Bool == true
+        // A form with files (only ever for a signed-in user) sent after the session ended: back to
+        // sign in without reading its body, which may be far larger than an anonymous one may be.
+        if streamsUpload, request.sessionExpired, request.surface == .pages {
+            return Self.signInAgain(request)
+        }
         let expected =
             request.hasSession ? request.session.data["csrf"] : request.cookies[Self.cookieName]?.string
         // A form with files is streamed by its route, which checks the token (the form's first
         // field) before it writes a byte of any file.
-        if request.route?.userInfo[BodyLimit.streamsUploadKey] as? Bool == true, request.auth.has(User.self) {
+        if streamsUpload, request.auth.has(User.self) {
             guard let expected else { throw Abort(.forbidden, reason: request.texts["error.csrf"]) }
             request.storage[ExpectedCSRFKey.self] = expected
             return try await next.respond(to: request)
@@ -58,16 +64,18 @@ struct CSRFMiddleware: AsyncMiddleware {
         try await BodyLimit.collect(request, max: BodyLimit.allowed(for: request))
         let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
         guard let expected, let sent, constantTimeEqual(sent, expected) else {
-            // A page's form sent after the session ended: to the login page, which says why, and
-            // back to the page the form was on.
-            if request.sessionExpired, request.surface == .pages {
-                let back = request.headers.first(name: .referer).flatMap { URLComponents(string: $0) }
-                    .map { $0.path + ($0.query.map { "?" + $0 } ?? "") }
-                return request.redirect(to: .login(next: safeLocalPath(back) ?? "/", expired: true))
-            }
+            if request.sessionExpired, request.surface == .pages { return Self.signInAgain(request) }
             throw Abort(.forbidden, reason: request.texts["error.csrf"])
         }
         return try await next.respond(to: request)
+    }
+
+    /// A page's form sent after the session ended: to the login page, which says why, and back to
+    /// the page the form was on, where the browser fills the form again from its draft.
+    static func signInAgain(_ request: Request) -> Response {
+        let back = request.headers.first(name: .referer).flatMap { URLComponents(string: $0) }
+            .map { $0.path + ($0.query.map { "?" + $0 } ?? "") }
+        return request.redirect(to: .login(next: safeLocalPath(back) ?? "/", expired: true))
     }
 
     /// What the browser tells: a request from another site is refused; one without these headers

@@ -27,6 +27,34 @@ extension AppTests {
             }
         }
 
+        /// On the page, a file too large is left out and named at the file field; everything typed and
+        /// the other files stay (the walk's D4: the page was replaced by an error).
+        @Test func aFileOver20MBOnThePageIsLeftOutAndTheFormComesBackFilled() async throws {
+            try await withRetour(fixtures: true) { app in
+                let browser = Browser(app)
+                try await browser.login("jan@pcpartner.nl")
+                let line = try await RegistrationTests.webcam(app, try await app.token("jan@pcpartner.nl"))
+                _ = try await browser.get("/register/\(line)?reason=transport_damage")
+                let big = TestUploads.jpeg + [UInt8](repeating: 0, count: FileKind.maximumBytes)
+                let answer = try await browser.postMultipart(
+                    "/register/\(line)",
+                    [
+                        (name: "reason", filename: nil, bytes: Array("transport_damage".utf8)),
+                        (name: "files[]", filename: "groot.jpg", bytes: big),
+                        (name: "files[]", filename: "klein.jpg", bytes: TestUploads.jpeg),
+                        (name: "f[comment]", filename: nil, bytes: Array("Doos ingedeukt aan de zijkant".utf8)),
+                    ])
+                #expect(answer.status == .unprocessableEntity)
+                let page = answer.body.string
+                #expect(page.contains("groot.jpg is groter dan 20 MB en is niet toegevoegd"))
+                #expect(page.contains("Doos ingedeukt aan de zijkant"), "text after the large file is kept")
+                #expect(page.contains("klein.jpg"), "the other file is kept")
+                #expect(try await Attachment.query(on: app.db).count() == 1)
+                let waiting = AttachmentStore.temporaryDirectory(app.config)
+                #expect((try? FileManager.default.contentsOfDirectory(atPath: waiting))?.isEmpty ?? true)
+            }
+        }
+
         @Test func aFormWithAFileBeforeItsTokenIsRefusedBeforeTheFileIsWritten() async throws {
             try await withRetour(fixtures: true) { app in
                 let jan = try await app.token("jan@pcpartner.nl")
