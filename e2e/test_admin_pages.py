@@ -73,6 +73,23 @@ class AdminPages(BrowserTest):
         self.assertEqual(self.find("#policy-version").text, before)
         self.assertEqual(self.find("input[name='window_commercial_return']").get_attribute("value"), "15")
 
+    def test_a_page_that_answers_a_form_leaves_a_page_in_the_history_not_the_form(self):
+        """Back and Reload after a form never offer to send it again (item 1)."""
+        self.login("admin@retour.example")
+        self.open("/admin/policies")
+        self.find("#what-if").click()
+        self.find("#what-if-result")
+        self.assertTrue(self.driver.current_url.endswith("/admin/policies"), self.driver.current_url)
+        self.driver.refresh()
+        self.find("#policy-form")
+        self.assertEqual(self.driver.find_elements(By.ID, "what-if-result"), [], "Reload shows the page afresh")
+        self.find("#what-if").click()
+        self.find("#what-if-result")
+        self.open("/admin/mails")
+        self.driver.back()
+        self.find("#policy-form")
+        self.assertTrue(self.driver.current_url.endswith("/admin/policies"))
+
     def test_a_companys_login_is_disabled_and_enabled_again(self):
         self.login("admin@retour.example")
         self.find("#nav-companies").click()

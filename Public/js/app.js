@@ -1,5 +1,10 @@
 // Small helpers only: the server decides every rule; this script fetches and shows its answers.
 document.addEventListener("DOMContentLoaded", () => {
+  // A page that answers a form takes the address of the page the form was on, in the history too:
+  // Back and Reload then show a page, never "Confirm Form Resubmission".
+  if (document.body.dataset.canonical && window.history.replaceState) {
+    window.history.replaceState(null, "", document.body.dataset.canonical);
+  }
   // Steps that cannot be undone ask first (close a request, remove a position, a new password).
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

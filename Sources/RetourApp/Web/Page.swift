@@ -7,6 +7,10 @@ struct Page<Content: Encodable>: Encodable {
     let lang: String
     let otherLang: String
     let here: String
+    /// For a page that answers a form (a POST), the address of the page the form was on: the
+    /// browser puts it in place of the form's in its history, so that Back and Reload show that
+    /// page again instead of offering to send the form twice.
+    let canonical: String?
     let title: String
     let nav: String
     let csrf: String
@@ -61,11 +65,18 @@ extension Request {
                 mayApprove: user.role.belongsToCompany && user.rights.contains(.approve)
                     && company?.submitApproval != SubmitApproval.none, cartCount: cartCount)
         }
+        let canonical =
+            method == .POST
+            ? safeLocalPath(
+                headers.first(name: .referer).flatMap { URLComponents(string: $0) }
+                    .map { $0.path + ($0.query.map { "?" + $0 } ?? "") })
+            : nil
         let page = Page(
             lang: texts.language.rawValue,
             otherLang: texts.language == .nl ? "en" : "nl",
-            here: (url.path + (url.query.map { "?" + $0 } ?? "")).addingPercentEncoding(
+            here: (canonical ?? (url.path + (url.query.map { "?" + $0 } ?? ""))).addingPercentEncoding(
                 withAllowedCharacters: .alphanumerics) ?? "/",
+            canonical: canonical,
             title: title, nav: nav, csrf: csrfToken(), user: signedIn, content: content)
         let view = try await self.view.render(template, page)
         let response = try await view.encodeResponse(status: status, for: self)
