@@ -252,16 +252,19 @@ document.addEventListener("DOMContentLoaded", () => {
       if (chosen) chosen.value = "1";
     });
   }
-  // Drafts: a form marked data-draft keeps what was typed (in this tab only) when it is sent. If
-  // the session had ended, the sign-in page leads back here and the form is filled again; any
-  // other page that follows (the form was accepted) forgets the draft.
+  // Drafts: a form of ours keeps what was typed (in this tab only) when it is sent — never a
+  // password. If the session had ended, the sign-in page leads back here and the form is filled
+  // again; any other page that follows (the form was accepted) forgets the draft.
   const draftKey = "retour.draft";
   const here = location.pathname + location.search;
-  document.querySelectorAll("form[data-draft]").forEach((form) => {
+  const draftable = (form) => form.id && !form.querySelector("input[type=password]") &&
+    form.querySelector("textarea, select, input:not([type=hidden]):not([type=file]):not([type=submit])");
+  document.querySelectorAll("form[method=post]").forEach((form) => {
+    if (!draftable(form)) return;
     form.addEventListener("submit", () => {
       const fields = [];
       for (const field of form.elements) {
-        if (!field.name || field.type === "hidden" || field.type === "file" || field.type === "submit") continue;
+        if (!field.name || ["hidden", "file", "submit", "button", "password"].includes(field.type)) continue;
         if (field.type === "checkbox" || field.type === "radio") {
           fields.push([field.name, field.value, field.checked]);
         } else {
@@ -276,9 +279,11 @@ document.addEventListener("DOMContentLoaded", () => {
   if (draft && !document.getElementById("login-submit")) {
     sessionStorage.removeItem(draftKey);
     const form = draft.page === here && document.getElementById(draft.form);
-    // A form shown with errors is the server's answer to this draft: it is filled already.
-    const answered = form && Array.from(form.querySelectorAll(".error")).some((e) => !e.hidden && e.textContent.trim());
-    if (form && form.matches("form[data-draft]") && !answered) {
+    // A page that answers a form (or shows errors) is the server's answer to this draft: what it
+    // shows is what counts. Only a page opened afresh, as after signing in again, is filled.
+    const answered = document.body.dataset.canonical ||
+      (form && Array.from(form.querySelectorAll(".error")).some((e) => !e.hidden && e.textContent.trim()));
+    if (form && draftable(form) && !answered) {
       for (const [name, value, checked] of draft.fields) {
         for (const field of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
           if (field.type === "checkbox" || field.type === "radio") {
@@ -292,7 +297,7 @@ document.addEventListener("DOMContentLoaded", () => {
       notice.className = "notice";
       notice.id = "draft-restored";
       notice.setAttribute("role", "status");
-      notice.textContent = form.dataset.draft;
+      notice.textContent = document.body.dataset.draftRestored;
       form.parentNode.insertBefore(notice, form);
     }
   }
