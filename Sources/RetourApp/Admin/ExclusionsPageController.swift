@@ -159,7 +159,7 @@ struct ExclusionsPageController: RouteCollection {
                         checked: typed.map { $0[name] == "1" } ?? stored(column.id))
                 })
         }
-        let excluded = policy.excludedArticles ?? []
+        let excluded = (policy.excludedArticles ?? []).sorted()
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let shown = Array(excluded.dropFirst((page - 1) * Self.articlesPerPage).prefix(Self.articlesPerPage))
         let known = try await Article.query(on: req.db).filter(\.$number ~~ shown).with(\.$brand).all()

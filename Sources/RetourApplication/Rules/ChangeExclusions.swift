@@ -83,7 +83,7 @@ public struct ChangeExclusions: Sendable {
                                 "article", message: Message("exclusions.alreadyExcluded", ["article": .text(number)]))
                         ])
                 }
-                excluded.append(number)
+                excluded.insert(number)
                 detail = "article \(number) excluded"
             case .includeArticle(let raw):
                 let number = raw.trimmingWhitespace()
@@ -91,10 +91,10 @@ public struct ChangeExclusions: Sendable {
                     throw Refusal.invalid(
                         [FieldError("article", message: Message("exclusions.notExcluded", ["article": .text(number)]))])
                 }
-                excluded.removeAll { $0 == number }
+                excluded.remove(number)
                 detail = "article \(number) no longer excluded"
             }
-            policy.excludedArticles = excluded.sorted()
+            policy.excludedArticles = excluded
             let problems = policy.problems()
             guard problems.isEmpty else { throw Refusal.invalid(problems) }
             let published = try await work.addVersion(

@@ -97,8 +97,9 @@ public struct Policy: Sendable, Hashable, Codable {
     public var transitGraceDays: Int?
 
     /// Article numbers the administrator excluded one by one: each is treated as not returnable,
-    /// so every reason that excludes non-returnable articles refuses it; nil in older versions.
-    public var excludedArticles: [String]?
+    /// so every reason that excludes non-returnable articles refuses it; nil in older versions. A
+    /// set: every reason of every line looks an article up in it.
+    public var excludedArticles: Set<String>?
 
     public var archiveDays: Int { archiveAfterDays ?? 30 }
     public var transitGrace: Int { transitGraceDays ?? 3 }
