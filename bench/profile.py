@@ -20,27 +20,34 @@ import urllib.parse
 from run import LOGIN, PASSWORD, api, free_port, session_cookie, wait_until_up, wrk
 
 
-def top_symbols(data, top):
-    """perf's self-time report of `data`, the `top` symbols with their share, demangled."""
-    report = subprocess.run(
-        ["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "dso,symbol", "--percent-limit", "0.3"],
+def report(data, top, *options):
+    """perf's report of `data`: the `top` symbols with their share and object, demangled."""
+    text = subprocess.run(
+        ["perf", "report", "-i", data, "--stdio", "-g", "none", "--percent-limit", "0.3", *options],
         capture_output=True, text=True).stdout
     rows = []
-    for line in report.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "%" not in line.split()[0]:
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields or line.lstrip().startswith("#") or not fields[0].endswith("%"):
             continue
-        parts = line.split(None, 2)
-        if len(parts) < 3:
-            continue
-        share, dso, rest = parts
-        symbol = rest.split("] ", 1)[-1].strip()
-        rows.append((share, dso, symbol))
+        # With --children: children, self, object, [.], symbol; without: self, object, [.], symbol.
+        shares = [f for f in fields if f.endswith("%")]
+        rest = line.split("] ", 1)[-1].strip()
+        dso = fields[len(shares)]
+        rows.append((" / ".join(shares), dso, rest))
         if len(rows) == top:
             break
-    demangled = subprocess.run(["swift", "demangle", "--simplified", "--compact"], input="\n".join(s for _, _, s in rows),
+    demangled = subprocess.run(["swift", "demangle", "--simplified", "--compact"],
+                               input="\n".join(symbol for _, _, symbol in rows),
                                capture_output=True, text=True).stdout.splitlines()
-    return [(share, dso, demangled[i] if i < len(demangled) else symbol) for i, (share, dso, symbol) in enumerate(rows)]
+    return [(share, dso, demangled[i] if i < len(demangled) else symbol)
+            for i, (share, dso, symbol) in enumerate(rows)]
+
+
+def table(rows, heading):
+    print(f"| {heading} | object | symbol |\n|---|---|---|")
+    for share, dso, symbol in rows:
+        print(f"| {share} | {dso} | `{symbol[:150].replace('|', '/')}` |")
 
 
 def main():
@@ -83,14 +90,16 @@ def main():
                 result = {}
                 load = threading.Thread(target=lambda: result.update(wrk(base, paths, headers, args.seconds, work)))
                 load.start()
-                subprocess.run(["perf", "record", "-F", "499", "-g", "-o", data, "-p", str(server.pid), "--",
+                subprocess.run(["perf", "record", "-F", "199", "--call-graph", "dwarf,16384", "-o", data, "-p", str(server.pid), "--",
                                 "sleep", str(args.seconds - 1)], capture_output=True, check=True)
                 load.join()
-                print(f"\n**{name}** — {args.lines:,} lines, wrk -t2 -c32: {result['rps']:.0f} req/s, "
-                      f"p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms\n".replace(",", " "))
-                print("| self | object | symbol |\n|---|---|---|")
-                for share, dso, symbol in top_symbols(data, args.top):
-                    print(f"| {share} | {dso} | `{symbol[:140].replace('|', '/')}` |")
+                print(f"\n**{name}** — {args.lines} lines, wrk -t2 -c32 under perf: {result['rps']:.0f} req/s, "
+                      f"p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms\n")
+                print("Retour's own functions, by the share of the samples spent in them and what they call:\n")
+                table(report(data, args.top, "--children", "--sort", "symbol", "--dsos", os.path.basename(binary)),
+                      "with callees / self")
+                print("\nEvery object, by self time:\n")
+                table(report(data, args.top, "--no-children", "--sort", "dso,symbol"), "self")
         finally:
             server.terminate()
             server.wait(timeout=30)
