@@ -309,7 +309,9 @@ def main():
         print(f"  not reached by any role: {route} ({patterns[route]})")
     print(f"axe-core violations (nodes): {axe_total}")
     print(f"Nu checker errors: {nu_total}")
-    print(f"page routes reached: {len(set(registered) & set(walk.reached))} of {len(registered)}")
+    pages = set(registered) - set(NOT_PAGES)
+    print(f"GET page routes walked: {len(pages & set(walk.reached))} of {len(pages)}"
+          f" (and {len(set(registered) & set(NOT_PAGES))} GET routes that answer files, redirects or JSON)")
     sys.exit(1 if axe_total or nu_total or unreached else 0)
 
 
