@@ -261,7 +261,9 @@ document.addEventListener("DOMContentLoaded", () => {
     form.querySelector("textarea, select, input:not([type=hidden]):not([type=file]):not([type=submit])");
   document.querySelectorAll("form[method=post]").forEach((form) => {
     if (!draftable(form)) return;
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
+      // A form held back (a question answered no, a file refused in the browser) is not sent.
+      if (event.defaultPrevented) return;
       const fields = [];
       for (const field of form.elements) {
         if (!field.name || ["hidden", "file", "submit", "button", "password"].includes(field.type)) continue;
