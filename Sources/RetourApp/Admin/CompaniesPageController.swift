@@ -167,10 +167,7 @@ struct CompaniesPageController: RouteCollection {
         guard let userID = req.parameters.get("user", as: Int.self),
             let user = try await User.find(userID, on: req.db), user.$company.id == companyID
         else { throw Refusal.notFound() }
-        let logins = SubLogins(
-            admin: try req.requireUser().login, store: DatabaseSubLoginStore(database: req.db), now: req.now,
-            hashPassword: { _ in AccountLinks.unusablePassword }, makePassword: { randomToken(bytes: 12) })
-        try await step(logins, userID)
+        try await step(try req.subLogins(), userID)
         return req.redirect(to: .adminCompany(companyID, done: done, user: userID))
     }
 

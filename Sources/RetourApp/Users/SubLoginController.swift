@@ -188,15 +188,7 @@ struct SubLoginController: RouteCollection {
         UserRight.allCases.map { RightBox(value: $0.rawValue, name: $0.name.text(t), checked: held.contains($0)) }
     }
 
-    private func logins(_ req: Request) throws -> SubLogins {
-        SubLogins(
-            admin: try req.requireUser().login, store: DatabaseSubLoginStore(database: req.db), now: req.now,
-            hashPassword: { [password = req.password.async] typed in
-                guard let typed else { return AccountLinks.unusablePassword }
-                return try await password.hash(typed)
-            },
-            makePassword: { randomToken(bytes: 12) })
-    }
+    private func logins(_ req: Request) throws -> SubLogins { try req.subLogins() }
 
     private static func user(_ id: Int, _ req: Request) async throws -> User {
         guard let user = try await User.find(id, on: req.db) else { throw Refusal.notFound() }
@@ -244,5 +236,19 @@ struct SubLoginController: RouteCollection {
                     kind: rule.kind.rawValue, amount: rule.amount.map(req.language.decimal) ?? ""))
         return try await req.renderPage(
             "users", title: req.texts["users.title"], nav: "users", content: content, status: status)
+    }
+}
+
+extension Request {
+    /// The signed-in user's steps on logins (a reseller admin's own company's; the distributor's
+    /// administrator's any reseller's), over this request's database.
+    func subLogins() throws -> SubLogins {
+        SubLogins(
+            admin: try requireUser().login, store: DatabaseSubLoginStore(database: db), now: now,
+            hashPassword: { [password = password.async] typed in
+                guard let typed else { return AccountLinks.unusablePassword }
+                return try await password.hash(typed)
+            },
+            makePassword: { randomToken(bytes: 12) })
     }
 }

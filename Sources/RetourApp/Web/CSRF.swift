@@ -73,9 +73,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     /// A page's form sent after the session ended: to the login page, which says why, and back to
     /// the page the form was on, where the browser fills the form again from its draft.
     static func signInAgain(_ request: Request) -> Response {
-        let back = request.headers.first(name: .referer).flatMap { URLComponents(string: $0) }
-            .map { $0.path + ($0.query.map { "?" + $0 } ?? "") }
-        return request.redirect(to: .login(next: safeLocalPath(back) ?? "/", expired: true))
+        request.redirect(to: .login(next: request.referringPage ?? "/", expired: true))
     }
 
     /// What the browser tells: a request from another site is refused; one without these headers

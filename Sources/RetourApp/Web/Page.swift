@@ -65,12 +65,7 @@ extension Request {
                 mayApprove: user.role.belongsToCompany && user.rights.contains(.approve)
                     && company?.submitApproval != SubmitApproval.none, cartCount: cartCount)
         }
-        let canonical =
-            method == .POST
-            ? safeLocalPath(
-                headers.first(name: .referer).flatMap { URLComponents(string: $0) }
-                    .map { $0.path + ($0.query.map { "?" + $0 } ?? "") })
-            : nil
+        let canonical = method == .POST ? referringPage : nil
         let page = Page(
             lang: texts.language.rawValue,
             otherLang: texts.language == .nl ? "en" : "nl",
@@ -87,5 +82,14 @@ extension Request {
                 isHTTPOnly: true, sameSite: .strict)
         }
         return response
+    }
+}
+
+extension Request {
+    /// The page of this site the request came from (its path and query, from `Referer`), if any.
+    var referringPage: String? {
+        safeLocalPath(
+            headers.first(name: .referer).flatMap { URLComponents(string: $0) }
+                .map { $0.path + ($0.query.map { "?" + $0 } ?? "") })
     }
 }
