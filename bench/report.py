@@ -18,8 +18,7 @@ def table(results, command):
     out = [f"Made by `{command}`.", ""]
     for run in results:
         ceiling = run["routes"][0]["rps"]
-        limit = (run.get("pgbench_tps") or {}).get("simple")
-        prepared = (run.get("pgbench_tps") or {}).get("prepared")
+        limits = run.get("pgbench_tps") or {}
         through = " behind nginx" if run.get("through") == "nginx" else ""
         peak = f", peak RSS {run['load_peak_mb']} MB" if run.get("load_peak_mb") else ""
         loaded = (f"generating and importing took {run['load_seconds']} s "
@@ -27,21 +26,21 @@ def table(results, command):
                   if run["load_seconds"] else "the data of the run above; ")
         out.append(f"**{run['database']}, {n(run['lines'])} lines, {run['processes']} process(es){through}** — "
                    f"{run['date']}; " + loaded +
-                   f"`serve` RSS {run['rss_mb']} MB (peak {run['peak_rss_mb']} MB)"
-                   + (f"; pgbench of `bench/search-1w.sql`: {n(limit)} tps ({n(prepared)} prepared)"
-                      if limit else "") + ".")
+                   f"`serve` RSS {run['rss_mb']} MB (peak {run['peak_rss_mb']} MB).")
         out.append("")
         out.append("| route | req/s | p50 ms | p99 ms | errors | of the static file | of the database's limit "
-                   "| of the API |")
-        out.append("|---|---|---|---|---|---|---|---|")
+                   "| one at a time: p50 / p99 ms | of the API |")
+        out.append("|---|---|---|---|---|---|---|---|---|")
         by_name = {route["route"]: route["rps"] for route in run["routes"]}
         # The search page against the API doing the same search.
         same_search = {"search page, week": "API search, week", "search page by serial": "API search by serial"}
         for route in run["routes"]:
             timed = "rps" in route and not route["route"].startswith(("cart submit", "upload", "bulk"))
             share = f"{100 * route['rps'] / ceiling:.0f} %" if timed else ""
-            db = (f"{100 * route['rps'] / limit:.0f} %"
-                  if limit and route["route"].startswith("API search, week") else "")
+            limit = (route.get("limit") or {}).get("retour")
+            db = f"{100 * route['rps'] / limit:.0f} %" if limit else ""
+            alone = route.get("alone")
+            one = f"{alone['p50']:.2f} / {alone['p99']:.2f}" if alone else ""
             compared = same_search.get(route["route"])
             if route["route"].endswith(" (not prepared)"):
                 # A search without prepared statements against the same search with them.
@@ -50,7 +49,19 @@ def table(results, command):
             of_api = f"{100 * route['rps'] / api:.0f} %" if api else ""
             rate = n(route["rps"]) if timed else f"{route['rps']:.1f}"
             out.append(f"| {route['route']} | {rate} | {route['p50']:.2f} | {route['p99']:.2f} | "
-                       f"{route['errors']} | {share} | {db} | {of_api} |")
+                       f"{route['errors']} | {share} | {db} | {one} | {of_api} |")
+        if limits:
+            out.append("")
+            out.append("The database's limit: pgbench -M prepared -c32 of each search as Retour sends it (`retour "
+                       "explain --pgbench`: the page with its count, then the lines' serials and claims), beside "
+                       "the same answer written plainly (the count, the page, three follow-ups: `lean` in "
+                       "`bench/run.py`):")
+            out.append("")
+            out.append("| search | Retour's SQL, tps | written plainly, tps | Retour's ÷ plain |")
+            out.append("|---|---|---|---|")
+            for name, limit in limits.items():
+                out.append(f"| {name} | {n(limit['retour'])} | {n(limit['lean'])} | "
+                           f"{limit['retour'] / limit['lean']:.2f} |")
         if run.get("plans"):
             out.append("")
             out.append(f"<details><summary>Query plans, {run['database']} at {n(run['lines'])} lines "

@@ -9,9 +9,11 @@ usage: bench/run.py BINARY DATABASE RESULTS.json [--lines N] [--duration S] [--c
   runs this script): the same routes are measured through nginx.
 
 For each route: wrk -t2 -c32 for S seconds, cycling through many different paths (serials,
-invoices, EANs, lines of the largest reseller), req/s, p50, p99; the ratio to the static file's
-req/s (the framework's ceiling) and, on PostgreSQL, to pgbench running the search's own SQL
-(bench/search-1w.sql, the database's limit); the server's RSS. Then cart submissions (add a
+invoices, EANs, lines of the largest reseller), req/s, p50, p99, then one request at a time (wrk
+-t1 -c1) for p50 and p99; the ratio to the static file's req/s (the framework's ceiling) and, on
+PostgreSQL, to pgbench running each search's own SQL as Retour sends it (`retour explain
+--pgbench`), prepared, at 32 clients (the database's limit), beside the same answer written plainly;
+the server's RSS. Then cart submissions (add a
 position, submit it; two resellers at once) and a 20 MB upload, each timed by the client.
 """
 import argparse
@@ -92,7 +94,7 @@ end
 """
 
 
-def wrk(base, paths, headers, duration, work):
+def wrk(base, paths, headers, duration, work, connections=32):
     paths_file = os.path.join(work, "paths.txt")
     with open(paths_file, "w") as f:
         f.write("\n".join(paths) + "\n")
@@ -100,26 +102,67 @@ def wrk(base, paths, headers, duration, work):
     lua_headers = "{" + ", ".join(f'["{k}"] = "{v}"' for k, v in headers.items()) + "}" if headers else "nil"
     with open(script, "w") as f:
         f.write(WRK_SCRIPT % {"paths": paths_file, "headers": lua_headers})
-    output = subprocess.run(["wrk", "-t2", "-c32", f"-d{duration}s", "-s", script, base],
+    output = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "-s", script, base],
                             capture_output=True, text=True, check=True).stdout
     match = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", output)
     requests, seconds, p50, p99, errors = match.groups()
     return {"rps": int(requests) / float(seconds), "p50": float(p50), "p99": float(p99), "errors": int(errors)}
 
 
-def pgbench(url, work, duration, today):
-    week = (today - datetime.timedelta(days=6)).isoformat()
-    with open(os.path.join(os.path.dirname(__file__), "search-1w.sql")) as f:
-        sql = f.read().replace("{FROM}", week).replace("{TO}", today.isoformat()).replace("{COMPANY}", COMPANY)
-    path = os.path.join(work, "search-1w.sql")
-    with open(path, "w") as f:
-        f.write(sql)
-    results = {}
-    for mode, extra in (("simple", []), ("prepared", ["-M", "prepared"])):
-        output = subprocess.run(["pgbench", "-n", "-c", "32", "-j", "2", "-T", str(duration), "-f", path, *extra,
-                                 url], capture_output=True, text=True, check=True).stdout
-        results[mode] = float(re.search(r"tps = ([\d.]+)", output).group(1))
-    return results
+def pgbench(url, script, values, duration, clients=32):
+    """pgbench -M prepared of one script, with its values as -D variables: transactions a second."""
+    defines = [arg for value in values for arg in ("-D", value)]
+    output = subprocess.run(["pgbench", "-n", "-c", str(clients), "-j", "2", "-T", str(duration), "-M", "prepared",
+                             *defines, "-f", script, url], capture_output=True, text=True, check=True).stdout
+    return float(re.search(r"tps = ([\d.]+)", output).group(1))
+
+
+def lean(script):
+    """The same answer as Retour's page and follow-ups, written plainly: the count, the page joined
+    to its article and brand, and the serials, claimed serials and claims as three statements."""
+    page, follow = script.split(";\n")[:2]
+    columns = re.search(r"SELECT counted.total, (.*?)\nFROM \(SELECT COUNT", page, re.S).group(1)
+    where = re.search(r"SELECT COUNT\(\*\) AS total FROM invoice_lines l WHERE (.*?)\) counted", page, re.S).group(1)
+    order, limit, offset = re.search(r"ORDER BY (.*?) LIMIT (:p\d+) OFFSET (:p\d+)\) page", page, re.S).groups()
+    ids, statuses, reasons = re.findall(r"ANY\((:p\d+)\)", follow)[-3:]
+    return (f"SELECT COUNT(*) FROM invoice_lines l WHERE {where};\n"
+            f"SELECT {columns} FROM invoice_lines l JOIN articles a ON a.id = l.article_id "
+            f"JOIN brands b ON b.id = a.brand_id WHERE {where} ORDER BY {order} LIMIT {limit} OFFSET {offset};\n"
+            f"SELECT line_id, number FROM serial_numbers WHERE line_id = ANY({ids}) ORDER BY id;\n"
+            f"SELECT line_id, serial FROM claimed_serials WHERE line_id = ANY({ids});\n"
+            f"SELECT line_id, SUM(quantity) FROM requests WHERE line_id = ANY({ids}) AND status = ANY({statuses}) "
+            f"AND reason = ANY({reasons}) GROUP BY line_id;\n")
+
+
+def database_limits(binary, env, work, duration):
+    """Every search Retour runs prepared, as it sends it (`retour explain --pgbench`), through
+    pgbench -M prepared at 32 clients as wrk's 32 connections: the database's limit for Retour's
+    own SQL; and the same answer written plainly (`lean`). By search name ("week", "by serial …")."""
+    directory = os.path.join(work, "pgbench")
+    subprocess.run([binary, "explain", "--email", LOGIN, "--pgbench", directory], env=env, check=True)
+    limits = {}
+    for name_file in sorted(f for f in os.listdir(directory) if f.endswith(".name")):
+        stem = os.path.join(directory, name_file[:-5])
+        with open(stem + ".name") as f:
+            name = f.read().strip()
+        with open(stem + ".args") as f:
+            values = f.read().split()
+        with open(stem + ".sql") as f:
+            script = f.read()
+        with open(stem + ".lean.sql", "w") as f:
+            f.write(lean(script))
+        limits[name] = {"retour": pgbench(env["DATABASE_URL"], stem + ".sql", values, duration),
+                        "lean": pgbench(env["DATABASE_URL"], stem + ".lean.sql", values, duration)}
+        print(f"pgbench -M prepared -c32 {name:36} Retour's SQL {limits[name]['retour']:8.0f} tps   "
+              f"the same answer written plainly {limits[name]['lean']:8.0f} tps")
+    return limits
+
+
+# The search a route makes, by the name `retour explain` gives it.
+SEARCH_OF_ROUTE = {"API search, week": "week", "API search, two months": "two months",
+                   "API search by serial": "by serial", "API search by EAN": "by ean",
+                   "API search by invoice": "by invoice", "search page, week": "week",
+                   "search page by serial": "by serial"}
 
 
 def request(base, method, path, token, body=None, content_type="application/json", extra=None):
@@ -313,9 +356,13 @@ def main():
             for name, paths, headers in routes:
                 result = wrk(base, paths, headers, args.duration, work)
                 result["route"] = name
+                # One request at a time (wrk -t1 -c1): the latency a person feels, without queueing.
+                alone = wrk(base, paths, headers, max(args.duration // 2, 3), work, connections=1)
+                result["alone"] = {"p50": alone["p50"], "p99": alone["p99"], "rps": alone["rps"]}
                 measured.append(result)
                 print(f"{args.database:8} {name:40} {result['rps']:8.0f} req/s  p50 {result['p50']:7.2f} ms  "
-                      f"p99 {result['p99']:7.2f} ms  errors {result['errors']}")
+                      f"p99 {result['p99']:7.2f} ms  errors {result['errors']}   one at a time: "
+                      f"p50 {alone['p50']:6.2f} ms  p99 {alone['p99']:6.2f} ms")
             if args.database == "postgres" and not args.cluster:
                 # The same searches on a second server that does not prepare its statements
                 # (RETOUR_PG_PREPARED=0), side by side: what prepared statements are worth.
@@ -351,9 +398,13 @@ def main():
             sizes = [rss_mb(pid) for pid in pids]
             rss, peak = sum(r for r, _ in sizes), sum(p for _, p in sizes)
             database_limit = None
-            if args.database == "postgres":
-                database_limit = pgbench(env["DATABASE_URL"], work, args.duration, datetime.date.today())
-                print(f"pgbench search-1w.sql: {database_limit}")
+            if args.database == "postgres" and not args.cluster:
+                database_limit = database_limits(binary, env, work, args.duration)
+                for result in measured:
+                    search = SEARCH_OF_ROUTE.get(result["route"])
+                    found = [v for k, v in database_limit.items() if search and (k == search or k.startswith(search + " "))]
+                    if found:
+                        result["limit"] = found[0]
         finally:
             if server:
                 server.terminate()

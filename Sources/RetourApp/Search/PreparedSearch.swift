@@ -16,36 +16,29 @@ extension SQLQueryString: StatementText {}
 /// The searches resellers run most, as prepared statements on PostgreSQL: planning is about half of
 /// the database's work for a search (pgbench of `bench/search-1w.sql`: 220 tps simple, 350
 /// prepared, at 10 M lines). PostgresNIO prepares only statements whose text is known by their
-/// type, once per connection; the other shapes, and SQLite, take `LineQuery.statement`.
+/// type, once per connection: every reseller's search by period or number grouped by invoice has
+/// one; grouping by delivery note or order, an agent's search of every company, and SQLite take
+/// `LineQuery.statement`. Their rows are read by position (`PostgresCells`).
 enum PreparedSearch {
     /// The page and count of `search`, or nil when it has no prepared shape here.
     static func run(_ search: LineSearch, scope: CompanyScope, on database: any Database) async throws
-        -> [any SQLRow]?
+        -> [PostgresRow]?
     {
-        guard let postgres = database as? any PostgresDatabase, case .company(let companyID) = scope,
-            search.kind == .invoice
+        guard let postgres = database as? any PostgresDatabase, let chosen = shape(of: search, scope: scope)
         else { return nil }
         var bindings = PostgresBindings()
-        bindings.append(companyID)
-        switch (search.dates, search.numberType, search.number) {
-        case (let dates?, nil, nil):
-            bindings.append(dates.lowerBound.iso)
-            bindings.append(dates.upperBound.iso)
-            return try await execute(Statement<ByInvoicePeriod>(bindings: paged(bindings, search)), on: postgres)
-        case (nil, .serial?, let number?):
-            bindings.append(number.uppercased())
-            return try await execute(Statement<BySerial>(bindings: paged(bindings, search)), on: postgres)
-        case (nil, .invoice?, let number?):
-            bindings.append(number.uppercased())
-            return try await execute(Statement<ByInvoiceNumber>(bindings: paged(bindings, search)), on: postgres)
-        default:
-            return nil
+        for value in chosen.values {
+            switch value {
+            case .number(let number): bindings.append(number)
+            case .text(let text): bindings.append(text)
+            }
         }
+        return try await chosen.run(bindings, postgres)
     }
 
     /// The serials, claimed serials and claimed quantities of `ids` (see `FollowUps`), one
     /// statement for any number of lines: the ids travel as one array.
-    static func followUps(of ids: [Int], on database: any Database) async throws -> [any SQLRow]? {
+    static func followUps(of ids: [Int], on database: any Database) async throws -> [PostgresRow]? {
         guard let postgres = database as? any PostgresDatabase else { return nil }
         var bindings = PostgresBindings()
         bindings.append(ids)
@@ -54,17 +47,62 @@ enum PreparedSearch {
         return try await execute(Statement<FollowUpsOfLines>(bindings: bindings), on: postgres)
     }
 
-    private static func paged(_ bindings: PostgresBindings, _ search: LineSearch) -> PostgresBindings {
-        var bindings = bindings
-        bindings.append(search.per)
-        bindings.append(search.offset)
-        return bindings
+    /// A value bound to a placeholder.
+    enum Value: Equatable {
+        case number(Int)
+        case text(String)
+    }
+
+    /// The statement `search` runs as, with the values of its placeholders in order, or nil when
+    /// it has no prepared shape (`make bench` hands both to pgbench: the database's limit for
+    /// Retour's own SQL).
+    static func statement(of search: LineSearch, scope: CompanyScope) -> (sql: String, values: [Value])? {
+        shape(of: search, scope: scope).map { ($0.sql, $0.values) }
+    }
+
+    /// The follow-ups' statement with its values but the ids, which come first.
+    static var followUpsStatement: (sql: String, values: [[String]]) {
+        (FollowUpsOfLines.sql, [RequestStatus.holdingClaims.map(\.rawValue), LineClaims.holdingReasons])
+    }
+
+    private struct Chosen {
+        var sql: String
+        var values: [Value]
+        var run: (PostgresBindings, any PostgresDatabase) async throws -> [PostgresRow]
+    }
+
+    private static func shape(of search: LineSearch, scope: CompanyScope) -> Chosen? {
+        guard case .company(let companyID) = scope, search.kind == .invoice else { return nil }
+        let paging: [Value] = [.number(search.per), .number(search.offset)]
+        func chosen<Shape: PreparedShape>(_: Shape.Type, _ values: [Value]) -> Chosen {
+            Chosen(sql: Shape.sql, values: [.number(companyID)] + values + paging) { bindings, postgres in
+                try await execute(Statement<Shape>(bindings: bindings), on: postgres)
+            }
+        }
+        switch (search.dates, search.numberType, search.number) {
+        case (let dates?, nil, nil):
+            return chosen(ByInvoicePeriod.self, [.text(dates.lowerBound.iso), .text(dates.upperBound.iso)])
+        case (nil, let type?, let number?):
+            let value = [Value.text(number.uppercased())]
+            switch type {
+            case .invoice: return chosen(ByNumber<Numbers.Invoice>.self, value)
+            case .customerOrder: return chosen(ByNumber<Numbers.CustomerOrder>.self, value)
+            case .deliveryNote: return chosen(ByNumber<Numbers.DeliveryNote>.self, value)
+            case .order: return chosen(ByNumber<Numbers.Order>.self, value)
+            case .article: return chosen(ByNumber<Numbers.Article>.self, value)
+            case .manufacturerModel: return chosen(ByNumber<Numbers.ManufacturerModel>.self, value)
+            case .ean: return chosen(ByNumber<Numbers.EAN>.self, value)
+            case .serial: return chosen(ByNumber<Numbers.Serial>.self, value)
+            }
+        default:
+            return nil
+        }
     }
 
     private static func execute<Shape>(_ statement: Statement<Shape>, on postgres: any PostgresDatabase)
-        async throws -> [any SQLRow]
+        async throws -> [PostgresRow]
     {
-        let rows = try await postgres.withConnection { connection in
+        try await postgres.withConnection { connection in
             connection.eventLoop.makeFutureWithTask {
                 var rows: [PostgresRow] = []
                 for try await row in try await connection.execute(statement, logger: connection.logger) {
@@ -73,7 +111,20 @@ enum PreparedSearch {
                 return rows
             }
         }.get()
-        return rows.map { $0.sql() }
+    }
+}
+
+/// A row's cells read in order, each decoded to the type asked for.
+struct PostgresCells {
+    struct MissingColumn: Error {}
+
+    private var iterator: PostgresRow.Iterator
+
+    init(_ row: PostgresRow) { iterator = row.makeIterator() }
+
+    mutating func next<Value: PostgresDecodable>(_: Value.Type = Value.self) throws -> Value {
+        guard let cell = iterator.next() else { throw MissingColumn() }
+        return try cell.decode(Value.self)
     }
 }
 
@@ -95,25 +146,34 @@ private protocol PreparedShape: Sendable {
 /// A reseller's invoice lines of a period ($1 company, $2 from, $3 to, $4 limit, $5 offset).
 private enum ByInvoicePeriod: PreparedShape {
     static let sql = LineQuery.shape(
-        kind: .invoice, filter: "l.company_id = $1 AND l.invoice_date >= $2 AND l.invoice_date <= $3",
+        kind: .invoice, filter: LineQuery.filter(kind: .invoice, company: "$1", dates: ("$2", "$3"), number: nil),
         limit: "$4", offset: "$5")
 }
 
-/// A reseller's lines holding a serial number ($1 company, $2 the number upper-cased).
-private enum BySerial: PreparedShape {
-    static let sql = LineQuery.shape(
-        kind: .invoice,
-        filter: "+l.company_id = $1 AND l.invoice_date IS NOT NULL AND "
-            + "l.id IN (SELECT line_id FROM serial_numbers WHERE UPPER(number) = $2)",
-        limit: "$3", offset: "$4")
+/// A reseller's invoice lines by one kind of number ($1 company, $2 the number upper-cased, $3
+/// limit, $4 offset).
+private enum ByNumber<Number: NumberShape>: PreparedShape {
+    static var sql: String {
+        LineQuery.shape(
+            kind: .invoice,
+            filter: LineQuery.filter(kind: .invoice, company: "$1", dates: nil, number: (Number.type, "$2")),
+            limit: "$3", offset: "$4")
+    }
 }
 
-/// A reseller's lines of one invoice ($1 company, $2 the number upper-cased).
-private enum ByInvoiceNumber: PreparedShape {
-    static let sql = LineQuery.shape(
-        kind: .invoice,
-        filter: "l.company_id = $1 AND l.invoice_date IS NOT NULL AND UPPER(l.invoice_number) = $2",
-        limit: "$3", offset: "$4")
+private protocol NumberShape: Sendable {
+    static var type: NumberType { get }
+}
+
+private enum Numbers {
+    enum Invoice: NumberShape { static var type: NumberType { .invoice } }
+    enum CustomerOrder: NumberShape { static var type: NumberType { .customerOrder } }
+    enum DeliveryNote: NumberShape { static var type: NumberType { .deliveryNote } }
+    enum Order: NumberShape { static var type: NumberType { .order } }
+    enum Article: NumberShape { static var type: NumberType { .article } }
+    enum ManufacturerModel: NumberShape { static var type: NumberType { .manufacturerModel } }
+    enum EAN: NumberShape { static var type: NumberType { .ean } }
+    enum Serial: NumberShape { static var type: NumberType { .serial } }
 }
 
 /// What the search shows of its lines besides the lines ($1 line ids, $2 holding statuses, $3

@@ -348,6 +348,26 @@ extension AppTests {
                         "SELECT last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE relname = 'invoice_lines'"
                     ).first(decoding: Analysed.self)
                     #expect(row?.analysed == true)
+                    // And vacuumed it, the lines being new: a search's count reads the company's
+                    // date index alone, not every matching line from the table.
+                    let companyID = try big.requireID()
+                    let plan = try await app.db.transaction { db in
+                        try await db.sql.raw("SET LOCAL enable_seqscan = off").run()
+                        try await db.sql.raw("SET LOCAL enable_bitmapscan = off").run()
+                        struct Step: Decodable {
+                            var plan: String
+                            enum CodingKeys: String, CodingKey { case plan = "QUERY PLAN" }
+                        }
+                        return try await db.sql.raw(
+                            """
+                            EXPLAIN (ANALYZE, COSTS OFF) SELECT COUNT(*) FROM invoice_lines l
+                             WHERE l.company_id = \(bind: companyID) AND l.invoice_date >= \(bind: testDay.adding(days: -61).iso)
+                               AND l.invoice_date <= \(bind: testDay.iso)
+                            """
+                        ).all(decoding: Step.self).map(\.plan)
+                    }
+                    #expect(plan.contains { $0.contains("Index Only Scan") }, "\(plan)")
+                    #expect(plan.contains { $0.contains("Heap Fetches: 0") }, "\(plan)")
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import Foundation
 import RetourCore
 import SQLKit
@@ -214,6 +215,44 @@ extension AppTests {
             }
         }
 
+        /// `make bench` hands pgbench Retour's own statements (`retour explain --pgbench`): for each
+        /// search that runs prepared, the page's statement and the follow-ups' as Retour prepares
+        /// them, a value for every placeholder, and — run with those values — the count Retour shows.
+        @Test func everyPreparedSearchIsWrittenForPgbench() async throws {
+            try await withRetour(fixtures: true) { app in
+                let user = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
+                let companyID = try #require(user.companyID)
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgbench-\(UUID())").path
+                defer { try? FileManager.default.removeItem(atPath: directory) }
+                try await ExplainCommand.writeScripts(of: companyID, to: directory, on: app)
+                let written = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+                    $0.hasSuffix(".sql")
+                }
+                let searches = try await ExplainCommand.searches(of: companyID, today: app.today, on: app.db.sql)
+                // SQLite prepares nothing of its own here: nothing to hand pgbench.
+                #expect(written.count == (app.db.isSQLite ? 0 : searches.count))
+                for (index, (name, search)) in searches.enumerated() where !app.db.isSQLite {
+                    let path = "\(directory)/\(index)"
+                    #expect(try String(contentsOfFile: path + ".name", encoding: .utf8) == name)
+                    let script = try String(contentsOfFile: path + ".sql", encoding: .utf8)
+                    let values = try String(contentsOfFile: path + ".args", encoding: .utf8).split(separator: "\n")
+                        .map { String($0.split(separator: "=", maxSplits: 1)[1]) }
+                    let used = Set(script.matches(of: /:p(\d+)/).compactMap { Int($0.output.1) })
+                    #expect(used == Set(1...values.count), "\(name)")
+                    #expect(!script.contains("$"), "\(name)")
+                    let page = try #require(script.components(separatedBy: ";\n").first)
+                    let literal = page.replacing(/:p(\d+)/) { match in
+                        "'" + values[Int(match.output.1)! - 1].replacingOccurrences(of: "'", with: "''") + "'"
+                    }
+                    struct Counted: Decodable { var total: Int }
+                    let counted = try await app.db.sql.raw(SQLQueryString(literal)).first(decoding: Counted.self)
+                    let shown = try await LineQuery.run(search, scope: .company(companyID), on: app.db).total
+                    #expect(counted?.total == shown, "\(name)")
+                    #expect(shown > 0, "\(name)")
+                }
+            }
+        }
+
         /// On PostgreSQL the common searches run as prepared statements; whatever page is asked,
         /// they find the same lines in the same order, and the same count, as the statement every
         /// other search runs.
@@ -227,7 +266,8 @@ extension AppTests {
                     var id: Int?
                 }
                 var prepared = 0
-                for (name, first) in try await ExplainCommand.searches(of: companyID, today: app.today, on: sql) {
+                let searches = try await ExplainCommand.searches(of: companyID, today: app.today, on: sql)
+                for (name, first) in searches {
                     for (page, per) in [(1, LineSearch.defaultPer), (1, 1), (2, 1), (400, 1)] {
                         var search = first
                         search.page = page
@@ -239,11 +279,13 @@ extension AppTests {
                         else { continue }
                         prepared += 1
                         #expect(
-                            try rows.map { try $0.decode(model: Found.self) } == statement, "\(name) \(page)/\(per)")
+                            try rows.map { try $0.sql().decode(model: Found.self) } == statement,
+                            "\(name) \(page)/\(per)")
                     }
                 }
-                // Week and two months, by serial and by invoice, four pages each.
-                #expect(prepared == (app.db.isSQLite ? 0 : 4 * 4))
+                // Week, two months and every kind of number, four pages each.
+                #expect(searches.count == 10)
+                #expect(prepared == (app.db.isSQLite ? 0 : searches.count * 4))
             }
         }
     }
