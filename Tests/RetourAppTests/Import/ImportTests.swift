@@ -110,8 +110,9 @@ extension AppTests {
             }
         }
 
-        /// The first import into an empty history builds the lines' indexes once at the end; it
-        /// leaves every index as it found it — also when it fails half-way.
+        /// The first import into an empty history builds the lines' indexes (and on PostgreSQL
+        /// their foreign keys) once at the end; it leaves every index and key as it found it — also
+        /// when it fails half-way.
         @Test func aFirstImportRebuildsTheIndexesItSetAside() async throws {
             try await withRetour { app in
                 let admin = try await seedAdmin(app)
@@ -124,11 +125,20 @@ extension AppTests {
                     let query: SQLQueryString =
                         app.db.isSQLite
                         ? "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('invoice_lines', 'serial_numbers') AND sql IS NOT NULL"
-                        : "SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE tablename IN ('invoice_lines', 'serial_numbers')"
+                        : """
+                        SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+                         WHERE tablename IN ('invoice_lines', 'serial_numbers')
+                        UNION ALL
+                        SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                         WHERE contype = 'f' AND conrelid::regclass::text IN ('invoice_lines', 'serial_numbers')
+                        """
                     return Set(try await sql.raw(query).all(decoding: Index.self))
                 }
                 let before = try await indexes()
                 #expect(before.contains { $0.name == "lines_company_invoice_date" })
+                if !app.db.isSQLite {
+                    #expect(before.contains { $0.definition.hasPrefix("FOREIGN KEY (article_id)") }, "\(before)")
+                }
                 let broken = Self.valid.replacingOccurrences(of: #""quantity": 2"#, with: #""quantity": 0"#)
                 #expect(try await app.postJSON("/api/v1/import", broken, token: admin).status == .unprocessableEntity)
                 #expect(try await indexes() == before, "a failed import leaves the indexes")
