@@ -11,7 +11,9 @@ import SQLKit
 /// On PostgreSQL the foreign keys of the lines and serials go the same way: checked row by row (a
 /// lookup per reference, three per line) they were the largest part of the database's work in a
 /// first import; added again at the end, each is checked once over all rows in one join. The import
-/// has resolved every reference before it writes, so that check finds nothing.
+/// has resolved every reference before it writes, so that check finds nothing. Until the import
+/// ends, the companies, articles and invoices the keys refer to take no writes from others (reads go
+/// on): a first load is the only writer there is.
 struct BulkLoad {
     static let tables = ["invoice_lines", "serial_numbers"]
 

@@ -14,8 +14,8 @@ extension String: StatementText {}
 extension SQLQueryString: StatementText {}
 
 /// The searches resellers run most, as prepared statements on PostgreSQL: planning is about half of
-/// the database's work for a search (pgbench of `bench/search-1w.sql`: 220 tps simple, 350
-/// prepared, at 10 M lines). PostgresNIO prepares only statements whose text is known by their
+/// the database's work for a search (pgbench of the week's search at 10 M lines on 2026-12-04: 220
+/// tps simple, 350 prepared). PostgresNIO prepares only statements whose text is known by their
 /// type, once per connection: every reseller's search by period or number grouped by invoice has
 /// one; grouping by delivery note or order, an agent's search of every company, and SQLite take
 /// `LineQuery.statement`. Their rows are read by position (`PostgresCells`).
