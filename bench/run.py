@@ -35,7 +35,6 @@ import urllib.request
 
 from import_bench import peak_of  # the child's own VmHWM, read while it runs
 
-COMPANY = "R100000"  # GeneratedData.companyNumber(0): the reseller with 4 % of the lines
 LOGIN = "inkoop@reseller0.example"
 PASSWORD = "retour-bench-2026"
 
