@@ -97,9 +97,11 @@ def insert_again(path):
     for table in TABLES:
         for kind, name, owner, sql in sorted(schema, key=lambda row: row[0] != "table"):
             if owner == table:
+                # The object's own name, then (an index) the table it is on.
                 renamed = re.sub(rf'(["`]?){re.escape(name)}\1', f'"bench_{name}"', sql, count=1)
-                connection.execute(renamed if kind == "table" else renamed.replace(f'"{table}"', f'"bench_{table}"')
-                                   .replace(f" {table}(", f' "bench_{table}"(').replace(f" {table} (", f' "bench_{table}" ('))
+                if kind == "index":
+                    renamed = re.sub(rf'\bON\s+(["`]?){table}\1\s*\(', f'ON "bench_{table}" (', renamed, count=1)
+                connection.execute(renamed)
     start = time.monotonic()
     connection.execute("BEGIN")
     for table in TABLES:

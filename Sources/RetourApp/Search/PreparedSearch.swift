@@ -85,14 +85,14 @@ enum PreparedSearch {
         case (nil, let type?, let number?):
             let value = [Value.text(number.uppercased())]
             switch type {
-            case .invoice: return chosen(ByNumber<Numbers.Invoice>.self, value)
-            case .customerOrder: return chosen(ByNumber<Numbers.CustomerOrder>.self, value)
-            case .deliveryNote: return chosen(ByNumber<Numbers.DeliveryNote>.self, value)
-            case .order: return chosen(ByNumber<Numbers.Order>.self, value)
-            case .article: return chosen(ByNumber<Numbers.Article>.self, value)
-            case .manufacturerModel: return chosen(ByNumber<Numbers.ManufacturerModel>.self, value)
-            case .ean: return chosen(ByNumber<Numbers.EAN>.self, value)
-            case .serial: return chosen(ByNumber<Numbers.Serial>.self, value)
+            case .invoice: return chosen(ByNumber.Invoice.self, value)
+            case .customerOrder: return chosen(ByNumber.CustomerOrder.self, value)
+            case .deliveryNote: return chosen(ByNumber.DeliveryNote.self, value)
+            case .order: return chosen(ByNumber.Order.self, value)
+            case .article: return chosen(ByNumber.Article.self, value)
+            case .manufacturerModel: return chosen(ByNumber.ManufacturerModel.self, value)
+            case .ean: return chosen(ByNumber.EAN.self, value)
+            case .serial: return chosen(ByNumber.Serial.self, value)
             }
         default:
             return nil
@@ -128,10 +128,10 @@ struct PostgresCells {
     }
 }
 
-/// One prepared statement per shape: PostgresNIO names and caches a statement by its type.
+/// One prepared statement per shape: PostgresNIO names and caches a statement by its type, and
+/// reads its name and text on every execution — so each shape keeps both as stored constants.
 private struct Statement<Shape: PreparedShape>: PostgresPreparedStatement {
-    // PostgreSQL cuts names at 63 bytes: the default, the type's full name, would make them all one.
-    static var name: String { "retour_\(Shape.self)" }
+    static var name: String { Shape.name }
     static var sql: String { Shape.sql }
     var bindings: PostgresBindings
 
@@ -140,11 +140,14 @@ private struct Statement<Shape: PreparedShape>: PostgresPreparedStatement {
 }
 
 private protocol PreparedShape: Sendable {
+    /// Unique among the shapes, under PostgreSQL's 63 bytes.
+    static var name: String { get }
     static var sql: String { get }
 }
 
 /// A reseller's invoice lines of a period ($1 company, $2 from, $3 to, $4 limit, $5 offset).
 private enum ByInvoicePeriod: PreparedShape {
+    static let name = "retour_by_invoice_period"
     static let sql = LineQuery.shape(
         kind: .invoice, filter: LineQuery.filter(kind: .invoice, company: "$1", dates: ("$2", "$3"), number: nil),
         limit: "$4", offset: "$5")
@@ -152,33 +155,51 @@ private enum ByInvoicePeriod: PreparedShape {
 
 /// A reseller's invoice lines by one kind of number ($1 company, $2 the number upper-cased, $3
 /// limit, $4 offset).
-private enum ByNumber<Number: NumberShape>: PreparedShape {
-    static var sql: String {
+private enum ByNumber {
+    static func sql(_ type: NumberType) -> String {
         LineQuery.shape(
-            kind: .invoice,
-            filter: LineQuery.filter(kind: .invoice, company: "$1", dates: nil, number: (Number.type, "$2")),
+            kind: .invoice, filter: LineQuery.filter(kind: .invoice, company: "$1", dates: nil, number: (type, "$2")),
             limit: "$3", offset: "$4")
     }
-}
 
-private protocol NumberShape: Sendable {
-    static var type: NumberType { get }
-}
-
-private enum Numbers {
-    enum Invoice: NumberShape { static var type: NumberType { .invoice } }
-    enum CustomerOrder: NumberShape { static var type: NumberType { .customerOrder } }
-    enum DeliveryNote: NumberShape { static var type: NumberType { .deliveryNote } }
-    enum Order: NumberShape { static var type: NumberType { .order } }
-    enum Article: NumberShape { static var type: NumberType { .article } }
-    enum ManufacturerModel: NumberShape { static var type: NumberType { .manufacturerModel } }
-    enum EAN: NumberShape { static var type: NumberType { .ean } }
-    enum Serial: NumberShape { static var type: NumberType { .serial } }
+    enum Invoice: PreparedShape {
+        static let name = "retour_by_invoice_number"
+        static let sql = ByNumber.sql(.invoice)
+    }
+    enum CustomerOrder: PreparedShape {
+        static let name = "retour_by_customer_order"
+        static let sql = ByNumber.sql(.customerOrder)
+    }
+    enum DeliveryNote: PreparedShape {
+        static let name = "retour_by_delivery_note"
+        static let sql = ByNumber.sql(.deliveryNote)
+    }
+    enum Order: PreparedShape {
+        static let name = "retour_by_order"
+        static let sql = ByNumber.sql(.order)
+    }
+    enum Article: PreparedShape {
+        static let name = "retour_by_article"
+        static let sql = ByNumber.sql(.article)
+    }
+    enum ManufacturerModel: PreparedShape {
+        static let name = "retour_by_manufacturer_model"
+        static let sql = ByNumber.sql(.manufacturerModel)
+    }
+    enum EAN: PreparedShape {
+        static let name = "retour_by_ean"
+        static let sql = ByNumber.sql(.ean)
+    }
+    enum Serial: PreparedShape {
+        static let name = "retour_by_serial"
+        static let sql = ByNumber.sql(.serial)
+    }
 }
 
 /// What the search shows of its lines besides the lines ($1 line ids, $2 holding statuses, $3
 /// holding reasons).
 private enum FollowUpsOfLines: PreparedShape {
+    static let name = "retour_follow_ups_of_lines"
     static let sql = """
         SELECT line_id, 0 AS kind, number AS value, 0 AS amount, id AS ordering
           FROM serial_numbers WHERE line_id = ANY($1)
