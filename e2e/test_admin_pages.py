@@ -79,6 +79,9 @@ class AdminPages(BrowserTest):
         self.open("/admin/policies")
         self.find("#what-if").click()
         self.find("#what-if-result")
+        # The form was answered with a redirect: the page came from the one-time answer address.
+        loaded_from = self.driver.execute_script("return performance.getEntriesByType('navigation')[0].name")
+        self.assertIn("answer=", loaded_from)
         self.assertTrue(self.driver.current_url.endswith("/admin/policies"), self.driver.current_url)
         self.driver.refresh()
         self.find("#policy-form")

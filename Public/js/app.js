@@ -1,9 +1,15 @@
 // Small helpers only: the server decides every rule; this script fetches and shows its answers.
 document.addEventListener("DOMContentLoaded", () => {
-  // A page that answers a form takes the address of the page the form was on, in the history too:
-  // Back and Reload then show a page, never "Confirm Form Resubmission".
-  if (document.body.dataset.canonical && window.history.replaceState) {
-    window.history.replaceState(null, "", document.body.dataset.canonical);
+  // A page that answers a form came after a redirect to a one-time address (`answer=`): the history
+  // keeps the address of the page the form was on instead, so that Reload shows that page afresh.
+  if (window.history.replaceState) {
+    const url = new URL(window.location.href);
+    if (document.body.dataset.canonical) {
+      window.history.replaceState(null, "", document.body.dataset.canonical);
+    } else if (url.searchParams.has("answer")) {
+      url.searchParams.delete("answer");
+      window.history.replaceState(null, "", url.pathname + url.search);
+    }
   }
   // Steps that cannot be undone ask first (close a request, remove a position, a new password).
   document.querySelectorAll("form[data-confirm]").forEach((form) => {

@@ -93,6 +93,8 @@ public func configure(
         app.middleware.use(InFlightRequestsMiddleware(counter: app.inFlightRequests))
         app.middleware.use(RouteLoggingWithoutSecrets())
         app.middleware.use(SecurityHeadersMiddleware())
+        // Outside the problems' pages, so that an error answering a form is kept like any answer.
+        app.middleware.use(FormAnswerMiddleware())
         app.middleware.use(ProblemMiddleware())
         app.middleware.use(InputSanityMiddleware())
         app.middleware.use(MultipartSafetyMiddleware())

@@ -80,7 +80,12 @@ def request(method, path, body=None, headers=None, timeout=30):
         connection.endheaders(body)
         response = connection.getresponse()
         data = response.read()
-        return response.status, dict((k.lower(), v) for k, v in response.getheaders()), data
+        headers = {}
+        for name, value in response.getheaders():
+            name = name.lower()
+            # Several cookies may be set at once: kept one per line.
+            headers[name] = headers[name] + "\n" + value if name == "set-cookie" and name in headers else value
+        return response.status, headers, data
     finally:
         connection.close()
 
@@ -106,6 +111,7 @@ class Browser:
     def __init__(self):
         self.cookies = {}
         self.csrf = ""
+        self.form_answer = (None, {})
 
     def headers(self, extra=None):
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
@@ -113,8 +119,8 @@ class Browser:
         return headers
 
     def remember(self, headers, body):
-        for key, value in headers.items():
-            if key == "set-cookie":
+        for value in headers.get("set-cookie", "").split("\n"):
+            if value:
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";")[0]
         match = re.search(rb'name="_csrf" value="([^"]*)"', body or b"")
@@ -127,10 +133,16 @@ class Browser:
         return status, headers, body
 
     def post(self, path, fields, raw=None):
+        """Sends a form and, like a browser, follows the redirect to the page that answers it; the
+        form's own answer stays in `form_answer`."""
         body = raw if raw is not None else urllib.parse.urlencode(fields, encoding="utf-8", errors="surrogateescape")
         status, headers, data = request("POST", path, body, self.headers(
             {"Content-Type": "application/x-www-form-urlencoded"}))
         self.remember(headers, data)
+        self.form_answer = (status, headers)
+        location = headers.get("location", "")
+        if status == 303 and re.search(r"[?&]answer=", location):
+            return self.get(location)
         return status, headers, data
 
     def login(self, email):
@@ -349,6 +361,10 @@ def fuzz_forms(browser, pages):
                 fields["_csrf"] = browser.csrf
                 status = browser.post(action, fields)[0]
                 judged(f"form {action} ({page})", status, value)
+                answered, answer_headers = browser.form_answer
+                check(answered == 429 or not answer_headers.get("content-type", "").startswith("text/html"),
+                      f"form {action} with {value[:30]!r} answered with a page ({answered}), not a redirect to it: "
+                      "Back or Reload would offer to send it again")
                 # A form with fields of its own must refuse nonsense in them; one that is only a
                 # button (resend, extend) has nothing to refuse.
                 inputs = [name for name in form["fields"] if name != "_csrf"]

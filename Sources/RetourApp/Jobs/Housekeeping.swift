@@ -34,6 +34,7 @@ enum Housekeeping {
         let db = app.db
         var rows = 0
         try await SessionsOfUser.prune(now: now, config: app.config, on: db)
+        rows += try await FormAnswerStore(database: db).prune(now: now)
         if db.isSQLite { try await Importer.refreshStatistics(db) }
         rows += try await deleted(APIToken.query(on: db).filter(\.$expiresAt < now))
         rows += try await deleted(UploadToken.query(on: db).filter(\.$expiresAt < now.addingTimeInterval(-86_400)))

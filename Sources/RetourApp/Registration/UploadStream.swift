@@ -102,9 +102,7 @@ enum UploadStream {
         }
     }
 
-    static func csrfRefusal(_ request: Request) -> Abort {
-        Abort(.forbidden, reason: request.texts["error.csrf"])
-    }
+    static func csrfRefusal(_ request: Request) -> Abort { CSRFMiddleware.forgery(request) }
 
     /// The parser's callbacks are synchronous; this keeps what they found between them.
     private final class State {

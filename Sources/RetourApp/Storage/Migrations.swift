@@ -35,4 +35,5 @@ public let retourMigrations: [any Migration] = [
     AddAdvanceReplacement(),  // 29 Recovery/AddAdvanceReplacement.swift
     AddPositionReference(),  // 30 FollowUp/AddPositionReference.swift
     CreateDistributorSettings(),  // 31 Admin/CreateDistributorSettings.swift
+    CreateFormAnswers(),  // 32 FormAnswers/CreateFormAnswers.swift
 ]

@@ -30,6 +30,15 @@ private struct ExpectedCSRFKey: StorageKey {
     typealias Value = String
 }
 
+private struct ForgeryKey: StorageKey {
+    typealias Value = Bool
+}
+
+extension Request {
+    /// Whether this request was refused as one another site (or no form at all) could have made.
+    var isForgery: Bool { storage[ForgeryKey.self] == true }
+}
+
 private struct AnonymousCSRFKey: StorageKey {
     typealias Value = String
 }
@@ -44,7 +53,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.method != .GET, request.method != .HEAD else { return try await next.respond(to: request) }
         guard Self.isSameSite(request) else {
-            throw Abort(.forbidden, reason: request.texts["error.csrf"])
+            throw Self.forgery(request)
         }
         let streamsUpload = request.route?.userInfo[BodyLimit.streamsUploadKey] as? Bool == true
         // A form with files (only ever for a signed-in user) sent after the session ended: back to
@@ -57,7 +66,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         // A form with files is streamed by its route, which checks the token (the form's first
         // field) before it writes a byte of any file.
         if streamsUpload, request.auth.has(User.self) {
-            guard let expected else { throw Abort(.forbidden, reason: request.texts["error.csrf"]) }
+            guard let expected else { throw Self.forgery(request) }
             request.storage[ExpectedCSRFKey.self] = expected
             return try await next.respond(to: request)
         }
@@ -65,9 +74,16 @@ struct CSRFMiddleware: AsyncMiddleware {
         let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
         guard let expected, let sent, constantTimeEqual(sent, expected) else {
             if request.sessionExpired, request.surface == .pages { return Self.signInAgain(request) }
-            throw Abort(.forbidden, reason: request.texts["error.csrf"])
+            throw Self.forgery(request)
         }
         return try await next.respond(to: request)
+    }
+
+    /// The refusal of a request that no form of this site sent in this browser. Marked, so that it
+    /// is answered directly: nothing is kept for it (`FormAnswerMiddleware`).
+    static func forgery(_ request: Request) -> Abort {
+        request.storage[ForgeryKey.self] = true
+        return Abort(.forbidden, reason: request.texts["error.csrf"])
     }
 
     /// A page's form sent after the session ended: to the login page, which says why, and back to

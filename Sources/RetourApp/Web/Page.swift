@@ -7,9 +7,9 @@ struct Page<Content: Encodable>: Encodable {
     let lang: String
     let otherLang: String
     let here: String
-    /// For a page that answers a form (a POST), the address of the page the form was on: the
-    /// browser puts it in place of the form's in its history, so that Back and Reload show that
-    /// page again instead of offering to send the form twice.
+    /// For a page that answers a form (a POST), the address of the page the form was on. The page
+    /// reaches the browser after a redirect to a one-time address (`FormAnswerMiddleware`); the
+    /// browser puts this one in its place in the history, so that Reload shows that page afresh.
     let canonical: String?
     let title: String
     let nav: String

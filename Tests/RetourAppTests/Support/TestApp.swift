@@ -79,11 +79,18 @@ extension TestingHTTPResponse {
     }
 }
 
-/// A browser for the HTML side: keeps the session cookie and reads the CSRF token from pages.
+/// A browser for the HTML side: keeps the session cookie and reads the CSRF token from pages, and
+/// follows the redirect to a form's answer as a browser does (`FormAnswerMiddleware`).
 final class Browser: @unchecked Sendable {
     let app: Application
     var cookies: [String: String] = [:]
     var csrf: String?
+    /// The last form's own answer, before its redirect to the page that answers it was followed.
+    private(set) var formAnswer: TestingHTTPResponse?
+    /// Off, the answer's redirect is returned as it came.
+    var followsAnswers = true
+    /// The page a browser names as the one a form was sent from (`Referer`), if any.
+    var referer: String?
 
     init(_ app: Application) { self.app = app }
 
@@ -106,8 +113,7 @@ final class Browser: @unchecked Sendable {
         let body = fields.map { "\(encode($0.key))=\(encode($0.value))" }.joined(separator: "&")
         let response = try await app.testing().sendRequest(
             .POST, path, headers: headers, body: ByteBuffer(string: body))
-        remember(response)
-        return response
+        return try await followed(response)
     }
 
     /// A form whose fields may repeat (checkboxes named `rights[]`), the CSRF token added.
@@ -119,8 +125,7 @@ final class Browser: @unchecked Sendable {
         let body = all.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
         let response = try await app.testing().sendRequest(
             .POST, path, headers: headers, body: ByteBuffer(string: body))
-        remember(response)
-        return response
+        return try await followed(response)
     }
 
     /// Logs in through the login form; returns the answer to the form.
@@ -147,12 +152,22 @@ final class Browser: @unchecked Sendable {
         let all = [(name: "_csrf", filename: String?.none, bytes: Array((csrf ?? "").utf8))] + parts
         let response = try await app.testing().sendRequest(
             .POST, path, headers: headers, body: TestUploads.multipart(all))
+        return try await followed(response)
+    }
+
+    /// A form answered with a page comes back as a redirect to that page, which a browser follows.
+    private func followed(_ response: TestingHTTPResponse) async throws -> TestingHTTPResponse {
         remember(response)
-        return response
+        formAnswer = response
+        guard followsAnswers, response.status == .seeOther, let location = response.headers.first(name: .location),
+            FormAnswerMiddleware.token(in: URI(string: location)) != nil
+        else { return response }
+        return try await get(location)
     }
 
     private func cookieHeaders() -> HTTPHeaders {
         var headers = HTTPHeaders()
+        if let referer { headers.add(name: .referer, value: "http://localhost" + referer) }
         if !cookies.isEmpty {
             headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
