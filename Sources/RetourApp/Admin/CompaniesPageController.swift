@@ -151,10 +151,8 @@ struct CompaniesPageController: RouteCollection {
     @Sendable func invite(req: Request) async throws -> Response {
         try await act(req, done: "invited") { logins, userID in
             let login = try await logins.colleague(userID)
-            guard !login.hasSignedIn, login.active, let user = try await User.find(userID, on: req.db) else {
-                throw Refusal.notFound()
-            }
-            try await Invitations.resend(to: user, app: req.application, on: req.db)
+            guard !login.hasSignedIn, login.active else { throw Refusal.notFound() }
+            try await req.accountLinks.invite(email: login.email)
         }
     }
 

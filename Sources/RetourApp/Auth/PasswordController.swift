@@ -1,4 +1,5 @@
 import Fluent
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -49,34 +50,34 @@ struct PasswordController: RouteCollection {
 
     @Sendable func showReset(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        guard let (link, user) = try await AccountLinks.find(token, now: req.now, on: req.db) else {
+        guard let (link, login) = try await req.accountLinks.find(token) else {
             return try await req.renderPage(
                 "password-gone", title: req.texts["password.gone.title"], content: NoContent(), status: .notFound)
         }
         return try await req.renderPage(
             "password-reset", title: req.texts["password.reset.title"],
-            content: ResetContent(token: token, invitation: link.purpose == .invitation, name: user.name))
+            content: ResetContent(token: token, invitation: link.purpose == .invitation, name: login.name))
     }
 
     @Sendable func reset(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         let password = (try? req.content.get(String.self, at: "password")) ?? ""
-        let outcome = try await AccountLinks.redeem(
-            token, password: password, now: req.now,
-            hashPassword: { [hasher = req.password.async] in try await hasher.hash($0) }, on: req.db)
+        let outcome = try await req.accountLinks.redeem(
+            token, password: password, hashPassword: { [hasher = req.password.async] in try await hasher.hash($0) })
         switch outcome {
-        case .done(let user):
+        case .done(let login):
+            guard let user = try await User.find(login.id, on: req.db) else { throw Refusal.notFound() }
             try await LoginController.signIn(user, on: req)
             return req.redirect(to: "/")
         case .invalid(let errors):
-            guard let (link, user) = try await AccountLinks.find(token, now: req.now, on: req.db) else {
+            guard let (link, login) = try await req.accountLinks.find(token) else {
                 return try await req.renderPage(
                     "password-gone", title: req.texts["password.gone.title"], content: NoContent(), status: .notFound)
             }
             return try await req.renderPage(
                 "password-reset", title: req.texts["password.reset.title"],
                 content: ResetContent(
-                    token: token, invitation: link.purpose == .invitation, name: user.name,
+                    token: token, invitation: link.purpose == .invitation, name: login.name,
                     error: errors.first?.message.text(req.texts)),
                 status: .unprocessableEntity)
         case .gone:
@@ -136,11 +137,7 @@ enum PasswordResets {
         try await LoginFailure(subject: clientSubject, at: now).create(on: req.db)
         guard email.count <= 254, recent.filter({ $0.subject == addressSubject }).count < perAddress else { return }
         try await LoginFailure(subject: addressSubject, at: now).create(on: req.db)
-        guard let user = try await User.query(on: req.db).filter(\.$email == email).first(), user.active else { return }
-        let texts = try await AccountLinks.texts(for: user, catalog: req.application.translationCatalog, on: req.db)
-        try await AccountLinks.send(
-            user.signedInAt == nil && user.passwordHash == AccountLinks.unusablePassword ? .invitation : .reset,
-            to: user, baseURL: req.baseURL, texts: texts, now: req.now, on: req.db)
+        try await req.accountLinks.sendReset(email: email)
     }
 }
 

@@ -25,7 +25,7 @@ struct ImportCommand: AsyncCommand {
         let onTerminal = isatty(STDERR_FILENO) == 1
         var importer = Importer(
             database: app.db, hashPassword: { [password = app.password.async] in try await password.hash($0) })
-        importer.invite = Invitations.sender(app)
+        importer.invite = app.invitationSender()
         if onTerminal {
             let started = ContinuousClock.now
             importer.progress = { progress in

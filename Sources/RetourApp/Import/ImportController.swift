@@ -19,7 +19,7 @@ struct ImportController: RouteCollection {
         var importer = Importer(
             database: req.db, hashPassword: { [password = req.password.async] in try await password.hash($0) })
         importer.resellerUsersOnly = req.auth.has(APIKeyGrant.self)
-        importer.invite = Invitations.sender(req.application)
+        importer.invite = req.application.invitationSender()
         do {
             let counts = try await importer.run(.file(path))
             return try await counts.encodeResponse(status: .ok, for: req)

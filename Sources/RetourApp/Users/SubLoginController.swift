@@ -99,7 +99,7 @@ struct SubLoginController: RouteCollection {
             let user = try await logins(req).create(login)
             // Without a typed password the colleague chooses one through an invitation e-mail.
             if login.password.isEmpty {
-                try await Invitations.resend(to: try await Self.user(user.id, req), app: req.application, on: req.db)
+                try await req.accountLinks.invite(email: user.email)
                 return try await render(
                     req, form: [:], errors: [:], notice: req.texts("users.invitationSent", ["email": user.email]))
             }
@@ -149,10 +149,9 @@ struct SubLoginController: RouteCollection {
     @Sendable func invite(req: Request) async throws -> Response {
         let login = try await logins(req).colleague(try id(req))
         guard !login.hasSignedIn, login.active else { throw Refusal.notFound() }
-        let user = try await Self.user(login.id, req)
-        try await Invitations.resend(to: user, app: req.application, on: req.db)
+        try await req.accountLinks.invite(email: login.email)
         return try await render(
-            req, form: [:], errors: [:], notice: req.texts("users.invitationSent", ["email": user.email]))
+            req, form: [:], errors: [:], notice: req.texts("users.invitationSent", ["email": login.email]))
     }
 
     /// Grants a sub-login the checked rights (an unchecked box is a right taken away).
@@ -189,11 +188,6 @@ struct SubLoginController: RouteCollection {
     }
 
     private func logins(_ req: Request) throws -> SubLogins { try req.subLogins() }
-
-    private static func user(_ id: Int, _ req: Request) async throws -> User {
-        guard let user = try await User.find(id, on: req.db) else { throw Refusal.notFound() }
-        return user
-    }
 
     private func id(_ req: Request) throws -> Int {
         guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
