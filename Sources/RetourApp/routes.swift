@@ -1,4 +1,5 @@
 import Fluent
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -127,10 +128,7 @@ enum LanguageController {
         let back =
             safeLocalPath(req.method == .POST ? (try? req.content.get(String.self, at: "next")) : nil)
             ?? safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
-        if req.method == .POST, let user = req.auth.get(User.self) {
-            user.language = language.rawValue
-            try await user.save(on: req.db)
-        }
+        if req.method == .POST, req.auth.has(User.self) { try await req.ownAccount().chooseLanguage(language) }
         let response = req.redirect(to: back)
         response.cookies["lang"] = HTTPCookies.Value(
             string: language.rawValue, maxAge: 60 * 60 * 24 * 365, path: "/", isHTTPOnly: true, sameSite: .lax)

@@ -15,7 +15,7 @@ struct FormAnswerMiddleware: AsyncMiddleware {
     static func cookieName(secure: Bool) -> String { secure ? "__Host-retour_answer" : "retour_answer" }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if request.method == .GET, let token = Self.token(in: request.url) {
+        if request.method == .GET, request.surface == .pages, let token = Self.token(in: request.url) {
             return await show(token, to: request)
         }
         let response = try await next.respond(to: request)

@@ -200,7 +200,7 @@ enum Cart {
         let address: Address
         if var given = body.returnAddress {
             given.country = Country.find(given.country, names: countryNames)?.code ?? given.country
-            errors += addressProblems(given)
+            errors += given.returnAddressProblems
             address = given
         } else if let company = try await known.company.asyncOr({ try await Company.find(companyID, on: db) }),
             let street = company.street
@@ -260,27 +260,6 @@ enum Cart {
             return Prepared(
                 position: position, attachments: attachmentIDs, returnAddress: address, policyVersion: version)
         }
-    }
-
-    static func addressProblems(_ address: Address) -> [FieldError] {
-        var errors: [FieldError] = []
-        for (name, value, maximum) in [
-            ("street", address.street, 200), ("postcode", address.postcode, 20), ("city", address.city, 100),
-        ] {
-            let text = value.trimmingWhitespace()
-            if text.isEmpty || text.count > maximum {
-                errors.append(
-                    FieldError(
-                        "returnAddress.\(name)",
-                        message: Message("app.registration.fillInThisPartOfThe", ["maximum": "\(maximum)"])))
-            }
-        }
-        if !Country.all.contains(where: { $0.code == address.country }) {
-            errors.append(
-                FieldError(
-                    "returnAddress.country", message: Message("app.registration.chooseACountryFromTheList")))
-        }
-        return errors
     }
 
     static func view(_ position: CartPosition, on request: Request) async throws -> PositionView {

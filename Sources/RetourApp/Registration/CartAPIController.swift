@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -57,9 +58,8 @@ struct CartAPIController: RouteCollection {
     }
 
     @Sendable func remove(req: Request) async throws -> HTTPStatus {
-        let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
-        try await RemovePosition(userID: try user.requireID(), positionID: id, now: req.now).run(on: req.db)
+        try await req.cartChanges().remove(position: id)
         return .noContent
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -89,10 +90,11 @@ struct CartPageController: RoleRouteCollection {
             city: form.city.trimmingWhitespace(),
             country: Country.find(form.country, names: req.application.translationCatalog.all)?.code
                 ?? form.country.trimmingWhitespace())
-        let problems = Cart.addressProblems(address)
-        guard problems.isEmpty else {
+        do {
+            try await req.cartChanges().changeReturnAddress(ofPosition: try position.requireID(), to: address)
+        } catch let refusal as Refusal where !refusal.errors.isEmpty {
             var errors: [String: String] = [:]
-            for problem in problems {
+            for problem in refusal.errors {
                 errors[String(problem.field.dropFirst("returnAddress.".count))] = problem.message.text(req.texts)
             }
             return try await req.renderPage(
@@ -104,8 +106,6 @@ struct CartPageController: RoleRouteCollection {
                     updated: req.query[String.self, at: "updated"] == "1"),
                 status: .unprocessableEntity)
         }
-        position.returnAddress = address
-        try await position.save(on: req.db)
         let updated = req.query[String.self, at: "updated"] == "1"
         return req.redirect(to: .cartAdded(position: try position.requireID(), updated: updated))
     }
@@ -123,9 +123,8 @@ struct CartPageController: RoleRouteCollection {
     }
 
     @Sendable func remove(req: Request) async throws -> Response {
-        let (user, position) = try await ownPosition(req)
-        try await RemovePosition(userID: try user.requireID(), positionID: try position.requireID(), now: req.now)
-            .run(on: req.db)
+        let (_, position) = try await ownPosition(req)
+        try await req.cartChanges().remove(position: try position.requireID())
         return req.redirect(to: .cart)
     }
 
@@ -178,10 +177,9 @@ struct CartPageController: RoleRouteCollection {
         let user = try req.requireUser()
         let t = req.texts
         let today = req.today
-        let found = try await LineQuery.run(
+        let found = try await req.searchLines().run(
             LineSearch(
-                dates: today.adding(days: -60)...today, number: nil, numberType: nil, kind: .invoice, page: 1, per: 30),
-            scope: try user.companyScope(), on: req.db)
+                dates: today.adding(days: -60)...today, number: nil, numberType: nil, kind: .invoice, page: 1, per: 30))
         var examples: [[String: String]] = []
         var wanted: [ReasonID] = [.commercialReturn, .defect]
         var used: Set<Int> = []

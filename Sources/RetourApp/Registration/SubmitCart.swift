@@ -293,7 +293,7 @@ struct SubmitCart {
                         .values(SQLBind(position.lineID), SQLBind(serial), SQLBind(requestID)).run()
                 }
             }
-            try await RemovePosition.endPhoneLinks(of: [try position.requireID()], now: now, on: db)
+            try await DatabaseCartStore.endPhoneLinks(ofPositions: [try position.requireID()], at: now, on: db)
             try await position.delete(on: db)
             created.append((record, reason))
             answers.append(

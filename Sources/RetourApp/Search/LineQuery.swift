@@ -1,56 +1,9 @@
 import Fluent
 import PostgresNIO
+import RetourApplication
 import RetourCore
 import SQLKit
 import Vapor
-
-/// One invoice line as the search shows it.
-struct LineView: Content {
-    var id: Int
-    var invoice: String
-    var invoiceDate: String
-    var position: Int
-    var article: String
-    var description: String
-    var brand: String
-    var manufacturerModel: String?
-    var ean: String?
-    var quantity: Int
-    var claimableQuantity: Int
-    var unitPrice: Money
-    /// nil only if the product would not fit (the API then writes "").
-    var netAmount: Money?
-    var currency: String
-    var customerOrderNumber: String?
-    var customerItemNumber: String?
-    var deliveryNote: String?
-    var deliveryDate: String?
-    var order: String?
-    var orderDate: String?
-    var deliveryAddress: Address?
-    var serials: [String]
-    var claimableSerials: [String]
-}
-
-struct DocumentView: Content {
-    var kind: String
-    var number: String
-    var date: String
-    var lines: [LineView]
-    /// The date as a day, read once where the row is read; the page shows it in the reader's words.
-    var day: CalendarDay? = nil
-
-    enum CodingKeys: String, CodingKey {
-        case kind, number, date, lines
-    }
-}
-
-struct LineSearchResult: Content {
-    var documents: [DocumentView]
-    var page: Int
-    var per: Int
-    var total: Int
-}
 
 /// The one query behind the search page and `GET /api/v1/lines`.
 enum LineQuery {
@@ -337,41 +290,5 @@ private struct FollowUps {
             }
         }
         return found
-    }
-}
-
-extension LineView {
-    enum CodingKeys: String, CodingKey {
-        case id, invoice, invoiceDate, position, article, description, brand, manufacturerModel, ean, quantity,
-            claimableQuantity, unitPrice, netAmount, currency, customerOrderNumber, customerItemNumber, deliveryNote,
-            deliveryDate, order, orderDate, deliveryAddress, serials, claimableSerials
-    }
-
-    /// Writes absent values as `null`: the contract names every field, present or not.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(invoice, forKey: .invoice)
-        try container.encode(invoiceDate, forKey: .invoiceDate)
-        try container.encode(position, forKey: .position)
-        try container.encode(article, forKey: .article)
-        try container.encode(description, forKey: .description)
-        try container.encode(brand, forKey: .brand)
-        try container.encode(manufacturerModel, forKey: .manufacturerModel)
-        try container.encode(ean, forKey: .ean)
-        try container.encode(quantity, forKey: .quantity)
-        try container.encode(claimableQuantity, forKey: .claimableQuantity)
-        try container.encode(unitPrice.decimalString, forKey: .unitPrice)
-        try container.encode(netAmount?.decimalString ?? "", forKey: .netAmount)
-        try container.encode(currency, forKey: .currency)
-        try container.encode(customerOrderNumber, forKey: .customerOrderNumber)
-        try container.encode(customerItemNumber, forKey: .customerItemNumber)
-        try container.encode(deliveryNote, forKey: .deliveryNote)
-        try container.encode(deliveryDate, forKey: .deliveryDate)
-        try container.encode(order, forKey: .order)
-        try container.encode(orderDate, forKey: .orderDate)
-        try container.encode(deliveryAddress, forKey: .deliveryAddress)
-        try container.encode(serials, forKey: .serials)
-        try container.encode(claimableSerials, forKey: .claimableSerials)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -7,7 +8,7 @@ import Vapor
 /// `LineSearchJSONTests` holds it to. Measured (docs/benchmarks.md, issue 26): Foundation's
 /// encoder took a fifth of the process's time on the week's search.
 extension LineSearchResult {
-    func encodeResponse(for request: Request) async throws -> Response {
+    public func encodeResponse(for request: Request) async throws -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(data: Data(json)))

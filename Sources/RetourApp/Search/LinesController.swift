@@ -1,4 +1,5 @@
 import Fluent
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -10,24 +11,22 @@ struct LinesController: RouteCollection {
     }
 
     @Sendable func search(req: Request) async throws -> LineSearchResult {
-        let user = try req.requireUser()
         // The API's page and per are numbers when given (the search page's blank fields are not).
         for name in ["page", "per"] where req.query[String.self, at: name]?.trimmingWhitespace().isEmpty == true {
             throw Refusal.invalid([WholeNumber.error(.notWhole, field: name)])
         }
-        let search = try LineSearchInput(query: req).validated(today: req.today).orProblem()
-        return try await LineQuery.run(
-            search, scope: try user.companyScope(), on: req.db, prepared: req.application.config.preparedStatements)
+        return try await req.searchLines().run(LineSearchInput(query: req))
     }
 
     @Sendable func show(req: Request) async throws -> LineView {
-        let user = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self),
-            let line = try await LineQuery.line(id: id, scope: try user.companyScope(), on: req.db)
-        else { throw Refusal.notFound() }
-        return line
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
+        return try await req.searchLines().line(id: id)
     }
 }
+
+extension LineView: Content {}
+extension DocumentView: Content {}
+extension LineSearchResult: Content {}
 
 extension LineSearchInput {
     init(query req: Request) {
@@ -35,15 +34,5 @@ extension LineSearchInput {
         self.init(
             period: text("period"), from: text("from"), to: text("to"), number: text("number"),
             numberType: text("numberType"), kind: text("kind"), page: text("page"), per: text("per"))
-    }
-}
-
-extension Result where Failure == ValidationErrors {
-    /// The value, or a 422 naming every invalid field.
-    func orProblem() throws -> Success {
-        switch self {
-        case .success(let value): return value
-        case .failure(let errors): throw Refusal.invalid(errors.errors)
-        }
     }
 }

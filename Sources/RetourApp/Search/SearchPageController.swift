@@ -1,4 +1,5 @@
 import Fluent
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -66,7 +67,8 @@ struct SearchPageController: RouteCollection {
             customPeriod: selectedPeriod == "custom", periodChosen: periodChosen ? "1" : "", errors: [:], results: "",
             summary: "", empty: false)
 
-        switch input.validated(today: today) {
+        let lines = try req.searchLines()
+        switch lines.check(input) {
         case .failure(let problems):
             for error in problems.errors where content.errors[error.field] == nil {
                 content.errors[error.field] = error.message.text(req.texts)
@@ -74,8 +76,7 @@ struct SearchPageController: RouteCollection {
             return try await req.renderPage(
                 "search", title: t["nav.registration"], nav: "search", content: content, status: .unprocessableEntity)
         case .success(let search):
-            let result = try await LineQuery.run(
-                search, scope: try user.companyScope(), on: req.db, prepared: req.application.config.preparedStatements)
+            let result = try await lines.run(search)
             content.results = SearchResultsHTML(
                 texts: t, canRegister: user.registersReturns,
                 showsChooser: !user.role.belongsToCompany || user.registersReturns

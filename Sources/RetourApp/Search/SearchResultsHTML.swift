@@ -1,3 +1,4 @@
+import RetourApplication
 import RetourCore
 
 /// The result list of the search page — documents with their lines — written as escaped HTML

@@ -15,7 +15,7 @@ struct AddForeignKeys: AsyncMigration {
             /// The row belongs to what it names: sessions, tokens and answers of a user.
             case cascade = "CASCADE"
             /// A record that keeps its history when the person is gone; a phone link that outlives
-            /// its position (`RemovePosition` ends it first).
+            /// its position (`CartChanges.remove` ends it first).
             case setNull = "SET NULL"
         }
 
