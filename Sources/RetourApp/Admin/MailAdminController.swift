@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -38,22 +39,11 @@ struct MailAdminController: RouteCollection {
     }
 
     @Sendable func resend(req: Request) async throws -> Response {
-        let admin = try req.requireUser()
-        guard let id = req.parameters.get("id", as: Int.self), let mail = try await OutboxMail.find(id, on: req.db)
-        else {
-            throw Refusal.notFound()
-        }
-        mail.status = .pending
-        mail.attempts = 0
-        mail.unfinishedAttempts = 0
-        mail.nextAttemptAt = req.now
-        try await req.db.transaction { db in
-            try await mail.save(on: db)
-            try await AuditEvent(
-                at: req.now, actorID: admin.id, action: "mail.resend", subject: "mail \(id)", detail: mail.recipient
-            ).create(on: db)
-        }
-        return try await render(req, notice: req.texts("admin.mails.resent", ["recipient": mail.recipient]))
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
+        let recipient = try await ResendMail(
+            adminID: try req.requireUser().requireID(), store: DatabaseMailOutboxStore(database: req.db), now: req.now
+        ).run(mail: id)
+        return try await render(req, notice: req.texts("admin.mails.resent", ["recipient": recipient]))
     }
 
     private func render(_ req: Request, notice: String?) async throws -> Response {

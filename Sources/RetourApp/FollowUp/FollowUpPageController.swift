@@ -260,11 +260,11 @@ struct FollowUpPageController: RoleRouteCollection {
             let form = try streamed.decode(MessageForm.self)
             let text = try PostMessage.checkedText(form.message)
             let result = try await req.storeUploads(user: user, companyID: user.companyID ?? record.companyID)
-                .run(streamed.files, on: req.db)
+                .run(streamed.files.arrived)
             guard result.errors.isEmpty else { throw Refusal.invalid(result.errors) }
             try await PostMessage(
                 context: req.actionContext(for: user), author: user, text: text,
-                attachmentIDs: result.attachments.compactMap(\.id)
+                attachmentIDs: result.files.map(\.id)
             ).run(on: record, database: req.db)
         }
     }

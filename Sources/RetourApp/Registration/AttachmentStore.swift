@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -81,14 +82,14 @@ struct AttachmentsAPIController: RouteCollection {
             throw Refusal(
                 .malformed, detail: Message("app.registration.sendTheFileAsMultipartField"))
         }
-        let result = try await req.storeUploads(user: user, companyID: user.companyID).run([file], on: req.db)
-        guard let attachment = result.attachments.first else {
+        let result = try await req.storeUploads(user: user, companyID: user.companyID).run([file.arrived])
+        guard let attachment = result.files.first else {
             throw Refusal(
                 result.overQuota ? .tooManyAttempts : .unsupportedType,
                 detail: result.errors.first?.message ?? Message("app.registration.fileRefused"), errors: result.errors)
         }
         return try await AttachmentStore.Stored(
-            id: attachment.id ?? "", filename: attachment.filename, size: attachment.size,
+            id: attachment.id, filename: attachment.filename, size: attachment.size,
             contentType: attachment.contentType
         ).encodeResponse(status: .created, for: req)
     }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -43,11 +44,11 @@ struct PhoneUploadController: RouteCollection {
             req, csrf: nil, maximumFiles: room, directory: AttachmentStore.temporaryDirectory(req.config))
         defer { streamed.discard() }
         let result = try await StoreUploads(
-            userID: record.userID, companyID: record.companyID, uploadToken: record.tokenHash, now: req.now,
-            timeZone: req.config.timeZone, bytesPerDay: req.config.uploadBytesPerUserDay,
-            fileStore: req.application.fileStore
-        ).run(streamed.files, joining: record.positionID, on: req.db)
-        let stored = result.attachments
+            owner: FileOwner(userID: record.userID, companyID: record.companyID, uploadToken: record.tokenHash),
+            store: DatabaseUploadStore(database: req.db, fileStore: req.application.fileStore), now: req.now,
+            timeZone: req.config.timeZone, bytesPerDay: req.config.uploadBytesPerUserDay
+        ).run(streamed.files.arrived, joining: record.positionID)
+        let stored = result.files
         let t = req.texts
         let problems = result.errors.map { $0.message.text(req.texts) }
         return try await render(

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -71,7 +72,7 @@ struct RegistrationPageController: RoleRouteCollection {
         // Files from the computer are stored first, so a form with a mistake keeps them.
         var attachmentIDs = Set(form.attachments ?? [])
         let result = try await req.storeUploads(user: user, companyID: user.companyID)
-            .run(streamed.files.filter { $0.field.hasPrefix("files") }, on: req.db)
+            .run(streamed.files.filter { $0.field.hasPrefix("files") }.arrived)
         streamed.discard()
         let errors =
             streamed.oversize.map {
@@ -79,7 +80,7 @@ struct RegistrationPageController: RoleRouteCollection {
                     "attachments",
                     message: Message("app.registration.fileOver20MBLeftOut", ["filename": .text($0.filename)]))
             } + result.errors
-        attachmentIDs.formUnion(result.attachments.compactMap(\.id))
+        attachmentIDs.formUnion(result.files.map(\.id))
         if let token = form.uploadToken, !token.isEmpty {
             let fromPhone = try await Attachment.query(on: req.db).filter(\.$uploadToken == Tokens.hash(token))
                 .filter(\.$userID == user.requireID()).all()

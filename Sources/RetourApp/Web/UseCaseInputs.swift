@@ -1,4 +1,5 @@
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -21,7 +22,8 @@ extension Request {
     /// Storing the files `user` sends for `companyID`.
     func storeUploads(user: User, companyID: Int?) throws -> StoreUploads {
         StoreUploads(
-            userID: try user.requireID(), companyID: companyID, now: now, timeZone: config.timeZone,
-            bytesPerDay: config.uploadBytesPerUserDay, fileStore: application.fileStore)
+            owner: FileOwner(userID: try user.requireID(), companyID: companyID),
+            store: DatabaseUploadStore(database: db, fileStore: application.fileStore), now: now,
+            timeZone: config.timeZone, bytesPerDay: config.uploadBytesPerUserDay)
     }
 }
