@@ -28,7 +28,7 @@ enum Approvals {
         let ids = try positions.map { try $0.requireID() }
         try await CartPosition.query(on: db).filter(\.$id ~~ ids).set(\.$approvalID, to: approval.id).update()
         for approver in try await approvers(of: companyID, except: approval.userID, on: db) {
-            let t = texts[approver.language.flatMap(Language.init(rawValue:)) ?? .nl]
+            let t = texts[approver.language ?? .nl]
             let body = [
                 t("mail.greeting", ["name": approver.name]), "",
                 t(
@@ -164,7 +164,7 @@ enum Approvals {
         private func tellRejected(_ submitter: User, _ approval: Approval, message: String, on db: any Database)
             async throws
         {
-            let t = texts[submitter.language.flatMap(Language.init(rawValue:)) ?? language]
+            let t = texts[submitter.language ?? language]
             let body = [
                 t("mail.greeting", ["name": submitter.name]), "",
                 t("mail.approval.rejected.text", ["name": approver.name]), "",

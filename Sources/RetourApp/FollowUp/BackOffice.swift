@@ -61,8 +61,7 @@ enum BackOffice {
         let discrepancy = differences.isEmpty ? nil : JSONColumn(ReceiptDifferences.found(differences))
         // The event's message reaches the reseller (timeline and e-mail): in the reseller's language.
         let readerLanguage =
-            try await User.find(record.userID, on: db).flatMap { $0.language }
-            .flatMap(Language.init(rawValue:)) ?? .nl
+            try await User.find(record.userID, on: db).flatMap { $0.language } ?? .nl
         let difference =
             differences.isEmpty
             ? nil
@@ -231,7 +230,7 @@ enum ExpiryWorker {
                     app.logger.warning("no reminder for \(record.number): its user is gone or disabled")
                     return false  // not sent, but done with
                 }
-                let language = user.language.flatMap(Language.init(rawValue:)) ?? .nl
+                let language = user.language ?? .nl
                 let t = context.texts[language]
                 let values = [
                     "rma": record.rmaNumber ?? record.number, "number": record.number,

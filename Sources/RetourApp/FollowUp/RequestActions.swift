@@ -87,7 +87,7 @@ enum RequestActions {
             }
             try await IntegrationEvents.record(
                 IntegrationEvents.kinds(of: action, from: status, to: next), of: [record], at: context.now,
-                language: owner?.language.flatMap(Language.init(rawValue:)) ?? .nl, texts: context.texts, on: db)
+                language: owner?.language ?? .nl, texts: context.texts, on: db)
             return record
         }
     }
@@ -136,7 +136,7 @@ enum StatusMail {
         for record: ReturnRequest, to user: User, action: RequestAction, message: String?,
         context: RequestActions.Context, db: any Database
     ) async throws {
-        let language = user.language.flatMap(Language.init(rawValue:)) ?? .nl
+        let language = user.language ?? .nl
         let t = context.texts[language]
         let status = record.status
         let label = StatusLabels.label(of: record, t)

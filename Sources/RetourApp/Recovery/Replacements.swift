@@ -144,7 +144,7 @@ enum Replacements {
         let owner = try await User.find(record.userID, on: db)
         try await IntegrationEvents.record(
             [.creditNoteCreated], of: [record], at: context.now,
-            language: owner?.language.flatMap(Language.init(rawValue:)) ?? .nl, texts: context.texts, on: db)
+            language: owner?.language ?? .nl, texts: context.texts, on: db)
     }
 
     /// The reseller's e-mail and the timeline entry of step `step` (`mail.replacement.<step>.…`).
@@ -153,7 +153,7 @@ enum Replacements {
         values: (Translations, Language) -> [String: String]
     ) async throws {
         let user = try await User.find(record.userID, on: db)
-        let language = user?.language.flatMap(Language.init(rawValue:)) ?? .nl
+        let language = user?.language ?? .nl
         let t = context.texts[language]
         let filled = values(t, language)
         let (subject, body) = texts(step, t, filled)

@@ -223,7 +223,7 @@ struct SubmitCart {
                 errors: problems)
         }
 
-        let language = user.language.flatMap(Language.init(rawValue:)) ?? language
+        let language = user.language ?? language
         if approval == nil,
             let waiting = try await Approvals.holdIfNeeded(
                 accepted.map(\.0), of: user, now: now, baseURL: baseURL, texts: texts, on: db)

@@ -36,4 +36,5 @@ public let retourMigrations: [any Migration] = [
     AddPositionReference(),  // 30 FollowUp/AddPositionReference.swift
     CreateDistributorSettings(),  // 31 Admin/CreateDistributorSettings.swift
     CreateFormAnswers(),  // 32 FormAnswers/CreateFormAnswers.swift
+    TypeUserLanguage(),  // 33 Users/TypeUserLanguage.swift
 ]

@@ -114,7 +114,7 @@ struct AccountLinkMails: Sendable {
 
     /// The language of the mails to `user`: their own, else their company's country's.
     static func texts(for user: User, catalog: TranslationCatalog, on db: any Database) async throws -> Translations {
-        if let own = user.language.flatMap(Language.init(rawValue:)) { return catalog[own] }
+        if let own = user.language { return catalog[own] }
         let company = try await user.$company.get(on: db)
         return catalog[company?.country == "GB" || company?.country == "IE" ? .en : .nl]
     }

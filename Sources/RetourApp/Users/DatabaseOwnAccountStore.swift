@@ -55,7 +55,7 @@ struct DatabaseOwnAccountStore: OwnAccountStore {
         }
 
         func setLanguage(ofLogin id: Int, to language: Language) async throws {
-            try await User.query(on: db).filter(\.$id == id).set(\.$language, to: language.rawValue).update()
+            try await User.query(on: db).filter(\.$id == id).set(\.$language, to: language).update()
         }
 
         func audit(_ entry: AuditEntry) async throws { try await AuditEvent(entry).create(on: db) }

@@ -19,7 +19,7 @@ enum PersonalData {
         func day(_ date: Date?) -> Any { date.map { formatter.string(from: $0) } ?? NSNull() }
         var facts: [String: Any] = [
             "email": user.email, "name": user.name, "role": user.role.rawValue, "active": user.active,
-            "language": user.language ?? NSNull(),
+            "language": user.language?.rawValue ?? NSNull(),
         ]
         if let company = try await user.$company.get(on: db) {
             facts["company"] = ["number": company.number, "name": company.name]

@@ -16,7 +16,7 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "role") var role: Role
     @OptionalParent(key: "company_id") var company: Company?
     @Field(key: "active") var active: Bool
-    @OptionalField(key: "language") var language: String?
+    @OptionalField(key: "language") var language: Language?
     /// When the login first signed in; nil while an invitation waits.
     @OptionalField(key: "signed_in_at") var signedInAt: Date?
     /// A sub-login's rights as stored ("view,register"); nil: the default of its role.

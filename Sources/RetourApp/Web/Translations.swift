@@ -59,10 +59,10 @@ extension Request {
             if let accept = headers.first(name: .acceptLanguage)?.lowercased(), !accept.isEmpty {
                 return accept.hasPrefix("nl") ? .nl : .en
             }
-            return auth.get(User.self)?.language.flatMap(Language.init(rawValue:)) ?? .en
+            return auth.get(User.self)?.language ?? .en
         }
         if let cookie = cookies["lang"]?.string, let language = Language(rawValue: cookie) { return language }
-        if let user = auth.get(User.self), let stored = user.language, let language = Language(rawValue: stored) {
+        if let user = auth.get(User.self), let language = user.language {
             return language
         }
         return .default

@@ -95,17 +95,17 @@ extension AppTests {
                 #expect(link.status == .seeOther)
                 #expect(link.headers.first(name: .location) == "/status")
                 #expect(
-                    try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()?.language != "en")
+                    try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()?.language != .en)
                 let forged = try await browser.post("/lang/en?next=/status", [:], csrf: "forged")
                 #expect(forged.status == .forbidden)
                 #expect(
-                    try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()?.language != "en")
+                    try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()?.language != .en)
                 let page = try await browser.get("/status")
                 #expect(page.body.string.contains(#"action="/lang/nl?next="#))
                 let form = try await browser.post("/lang/en?next=/status", [:])
                 #expect(form.status == .seeOther)
                 #expect(
-                    try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()?.language == "en")
+                    try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first()?.language == .en)
             }
         }
 
