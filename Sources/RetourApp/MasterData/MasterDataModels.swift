@@ -67,7 +67,7 @@ final class Article: Model, @unchecked Sendable {
     @OptionalField(key: "manufacturer_model") var manufacturerModel: String?
     @OptionalField(key: "ean") var ean: String?
     @Field(key: "serialised") var serialised: Bool
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: ArticleKind
     @Field(key: "special_order") var specialOrder: Bool
     @Field(key: "returnable") var returnable: Bool
     @OptionalField(key: "warranty_months") var warrantyMonths: Int?

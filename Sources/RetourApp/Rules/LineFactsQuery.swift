@@ -12,15 +12,15 @@ enum LineFactsQuery {
         var quantity: Int
         var unit_price_cents: Int64
         var article_number: String
-        var kind: String
+        var kind: ArticleKind
         var special_order: Bool
         var returnable: Bool
         var article_warranty: Int?
         var brand: String
         var doa_days: Int?
         var brand_warranty: Int?
-        var warranty_handling: String
-        var doa_handling: String
+        var warranty_handling: Handling
+        var doa_handling: Handling
         var service_company: String?
         var service_street: String?
         var service_postcode: String?
@@ -39,13 +39,12 @@ enum LineFactsQuery {
                 invoiceDate: invoiceDate, deliveryDate: delivery_note_date.flatMap(CalendarDay.init(iso:)),
                 quantity: quantity, claimedQuantity: 0, unitPrice: Money(cents: unit_price_cents),
                 article: ArticleFacts(
-                    number: article_number, kind: ArticleKind(rawValue: kind) ?? .hardware, specialOrder: special_order,
+                    number: article_number, kind: kind, specialOrder: special_order,
                     returnable: returnable,
                     warrantyMonths: article_warranty),
                 brand: BrandFacts(
                     name: brand, doaDays: doa_days, warrantyMonths: brand_warranty,
-                    warrantyHandling: Handling(rawValue: warranty_handling) ?? .credit,
-                    doaHandling: Handling(rawValue: doa_handling) ?? .credit, serviceCentre: centre))
+                    warrantyHandling: warranty_handling, doaHandling: doa_handling, serviceCentre: centre))
         }
     }
 
