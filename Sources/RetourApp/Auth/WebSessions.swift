@@ -102,9 +102,12 @@ struct WebSessionDriver: SessionDriver {
 
 enum SessionsOfUser {
     /// Ends every session and bearer token of a user: on logout, a password change, or when the
-    /// account is disabled.
-    static func endAll(userID: Int, on database: any Database) async throws {
-        try await WebSession.query(on: database).filter(\.$userID == userID).delete()
+    /// account is disabled. `keeping`: the id of the one session that stays (the user's own, on
+    /// `/account`).
+    static func endAll(userID: Int, keeping session: String? = nil, on database: any Database) async throws {
+        var sessions = WebSession.query(on: database).filter(\.$userID == userID)
+        if let session { sessions = sessions.filter(\.$idHash != Tokens.hash(session)) }
+        try await sessions.delete()
         try await APIToken.query(on: database).filter(\.$user.$id == userID).delete()
     }
 

@@ -109,10 +109,7 @@ struct FormAnswerMiddleware: AsyncMiddleware {
     /// Where the answer is shown: the page the form was on (or the form's own address, when the
     /// browser names no page), with `token` in place of any earlier answer's.
     private static func address(of request: Request, token: String) -> String {
-        let referer = request.headers.first(name: .referer).flatMap { URLComponents(string: $0) }.flatMap {
-            safeLocalPath($0.percentEncodedPath + ($0.percentEncodedQuery.map { "?" + $0 } ?? ""))
-        }
-        return address(path: referer ?? request.url.path + (request.url.query.map { "?" + $0 } ?? ""), token: token)
+        request.referringPage.map { address(path: $0, token: token) } ?? address(of: request.url, token: token)
     }
 
     private static func address(of url: URI, token: String?) -> String {

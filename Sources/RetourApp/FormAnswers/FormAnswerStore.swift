@@ -47,10 +47,8 @@ struct FormAnswerStore {
     /// Forgets answers past their lifetime; run by the worker's housekeeping.
     @discardableResult
     func prune(now: Date) async throws -> Int {
-        let query = FormAnswer.query(on: database).filter(\.$createdAt < now.addingTimeInterval(-Self.lifetimeSeconds))
-        let count = try await query.count()
-        if count > 0 { try await query.delete() }
-        return count
+        try await Housekeeping.deleted(
+            FormAnswer.query(on: database).filter(\.$createdAt < now.addingTimeInterval(-Self.lifetimeSeconds)))
     }
 
     /// Neither half alone opens a page: the token travels in the address, the key in a cookie.

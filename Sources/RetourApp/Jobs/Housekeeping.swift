@@ -51,7 +51,8 @@ enum Housekeeping {
         return (files, rows)
     }
 
-    private static func deleted<M: Model>(_ query: QueryBuilder<M>) async throws -> Int {
+    /// Deletes what `query` finds; how many rows that was.
+    static func deleted<M: Model>(_ query: QueryBuilder<M>) async throws -> Int {
         let count = try await query.count()
         if count > 0 { try await query.delete() }
         return count

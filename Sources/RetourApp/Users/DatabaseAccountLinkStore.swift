@@ -112,6 +112,12 @@ struct AccountLinkMails: Sendable {
         return OutboxMail(recipient: user.email, subject: texts[keys.subject], body: body, now: now)
     }
 
+    /// The link use cases on `db`, at `now`, their mails worded here.
+    func links(on db: any Database, now: Date) -> AccountLinks {
+        AccountLinks(
+            store: DatabaseAccountLinkStore(database: db, mails: self), now: now, makeToken: { randomToken(bytes: 32) })
+    }
+
     /// The language of the mails to `user`: their own, else their company's country's.
     static func texts(for user: User, catalog: TranslationCatalog, on db: any Database) async throws -> Translations {
         if let own = user.language { return catalog[own] }
@@ -131,11 +137,7 @@ extension AccountLink {
 
 extension Application {
     /// The link use cases on this installation's database, at `now`.
-    func accountLinks(now: Date) -> AccountLinks {
-        AccountLinks(
-            store: DatabaseAccountLinkStore(database: db, mails: accountLinkMails), now: now,
-            makeToken: { randomToken(bytes: 32) })
-    }
+    func accountLinks(now: Date) -> AccountLinks { accountLinkMails.links(on: db, now: now) }
 
     var accountLinkMails: AccountLinkMails { AccountLinkMails(catalog: translationCatalog, baseURL: baseURL) }
 
@@ -145,10 +147,8 @@ extension Application {
         let mails = accountLinkMails
         let clock = clock
         return { emails, db in
-            try await AccountLinks(
-                store: DatabaseAccountLinkStore(database: db, mails: mails), now: clock.now,
-                makeToken: { randomToken(bytes: 32) }
-            ).inviteWaiting(emails, in: DatabaseAccountLinkStore.work(on: db, mails: mails))
+            try await mails.links(on: db, now: clock.now)
+                .inviteWaiting(emails, in: DatabaseAccountLinkStore.work(on: db, mails: mails))
         }
     }
 }
@@ -156,9 +156,6 @@ extension Application {
 extension Request {
     /// The link use cases at this request's time, links in mails to `baseURL`.
     var accountLinks: AccountLinks {
-        AccountLinks(
-            store: DatabaseAccountLinkStore(
-                database: db, mails: AccountLinkMails(catalog: application.translationCatalog, baseURL: baseURL)),
-            now: now, makeToken: { randomToken(bytes: 32) })
+        AccountLinkMails(catalog: application.translationCatalog, baseURL: baseURL).links(on: db, now: now)
     }
 }

@@ -38,10 +38,7 @@ struct DatabaseOwnAccountStore: OwnAccountStore {
         }
 
         func endSessions(ofLogin id: Int, keeping session: String?) async throws {
-            var sessions = WebSession.query(on: db).filter(\.$userID == id)
-            if let session { sessions = sessions.filter(\.$idHash != Tokens.hash(session)) }
-            try await sessions.delete()
-            try await APIToken.query(on: db).filter(\.$user.$id == id).delete()
+            try await SessionsOfUser.endAll(userID: id, keeping: session, on: db)
         }
 
         func revokeKey(_ id: Int, ofLogin login: Int, at: Date) async throws -> Bool {

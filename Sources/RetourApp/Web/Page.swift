@@ -86,10 +86,11 @@ extension Request {
 }
 
 extension Request {
-    /// The page of this site the request came from (its path and query, from `Referer`), if any.
+    /// The page of this site the request came from (its path and query from `Referer`, still
+    /// percent-encoded as they travelled, so that a `%26` in a value stays one), if any.
     var referringPage: String? {
         safeLocalPath(
             headers.first(name: .referer).flatMap { URLComponents(string: $0) }
-                .map { $0.path + ($0.query.map { "?" + $0 } ?? "") })
+                .map { $0.percentEncodedPath + ($0.percentEncodedQuery.map { "?" + $0 } ?? "") })
     }
 }
