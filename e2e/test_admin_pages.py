@@ -108,6 +108,8 @@ class AdminPages(BrowserTest):
         self.find(f"#disable-{user}").click()
         self.assertIn("is uitgeschakeld", self.find("#notice").text)
         self.find(f"#enable-{user}").click()
+        # The page that answers replaces one that has a notice too: wait for the new one's words.
+        self.wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "weer ingeschakeld"))
         self.assertIn("weer ingeschakeld", self.find("#notice").text)
         self.assertTrue(self.find(f"#disable-{user}").is_displayed())
 
