@@ -68,17 +68,17 @@ enum DemoRecovery {
                 texts: app.translationCatalog, config: app.config
             ).run(on: db)
             guard let number = answer.requests.first?.number,
-                var record = try await ReturnRequest.query(on: db).filter(\.$number == number).first()
+                let record = try await ReturnRequest.query(on: db).filter(\.$number == number).first()
             else { continue }
             let (receivedDay, receivedAt) = day(demo.received)
-            let context = RequestActions.Context(
-                actor: .agent, actorID: agent.id, now: receivedAt, today: receivedDay, config: app.config,
-                texts: app.translationCatalog)
-            record = try await BackOffice.receive(
-                .init(quantity: 1, serials: [demo.serial], condition: ReceiptCondition.asExpected.rawValue, note: nil),
-                on: record, context: context, db: db)
-            _ = try await BackOffice.credit(
-                amount: nil, reasonText: nil, mayExceedValue: false, on: record, context: context, db: db)
+            // Loaded before the site is served: its mails carry no link.
+            let requests = DatabaseRequestStore(database: db, config: app.config, texts: app.translationCatalog)
+            let steps = RequestSteps(
+                store: requests, actor: .agent, actorID: agent.id, now: receivedAt, today: receivedDay)
+            try await steps.receive(
+                GoodsReceipt(quantity: 1, serials: [demo.serial], condition: .asExpected, note: nil),
+                on: record.requireID())
+            try await steps.credit(amount: nil, reason: nil, mayExceedValue: false, on: record.requireID())
             let units = try await RecordDisposition(
                 store: store, actorID: agent.id, today: receivedDay, now: receivedAt)(
                     request: number,

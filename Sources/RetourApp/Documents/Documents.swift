@@ -18,7 +18,7 @@ enum Documents {
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let article = try await line?.articleRecord(on: db)
         let company = try await Company.find(record.companyID, on: db)
-        let settlement = try await BackOffice.settlement(for: record, db: db)
+        let settlement = try await RequestSettlements.settlement(for: record, db: db)
         let amount = Money(cents: cents)
         let vat = try CreditNotes.vat(on: amount)
         let charge = record.creditKind == .charge

@@ -14,7 +14,7 @@ extension Documents {
         let line = try await InvoiceLine.find(record.lineID, on: db)
         let article = try await line?.articleRecord(on: db)
         let company = try await Company.find(record.companyID, on: db)
-        let settlement = try await BackOffice.settlement(for: record, db: db)
+        let settlement = try await RequestSettlements.settlement(for: record, db: db)
         let amount = Money(cents: cents)
         let charge = record.creditKind == .charge
         let quantity = record.receivedQuantity.map { min($0, record.quantity) } ?? record.quantity

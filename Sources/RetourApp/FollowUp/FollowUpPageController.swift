@@ -258,21 +258,19 @@ struct FollowUpPageController: RoleRouteCollection {
                 directory: AttachmentStore.temporaryDirectory(req.config))
             defer { streamed.discard() }
             let form = try streamed.decode(MessageForm.self)
-            let text = try PostMessage.checkedText(form.message)
+            let text = try RequestSteps.checkedMessage(form.message)
             let result = try await req.storeUploads(user: user, companyID: user.companyID ?? record.companyID)
                 .run(streamed.files.arrived)
             guard result.errors.isEmpty else { throw Refusal.invalid(result.errors) }
-            try await PostMessage(
-                context: req.actionContext(for: user), author: user, text: text,
-                attachmentIDs: result.files.map(\.id)
-            ).run(on: record, database: req.db)
+            try await req.requestSteps(for: user).post(
+                message: text, attachments: result.files.map(\.id), seenBy: try user.companyScope(),
+                on: record.requireID())
         }
     }
 
     @Sendable func extend(req: Request) async throws -> Response {
         try await act(req) { user, record in
-            try await RequestActions.perform(
-                .extend, on: record, context: req.actionContext(for: user), database: req.db)
+            try await req.requestSteps(for: user).perform(.extend, on: record.requireID())
         }
     }
 
@@ -284,10 +282,8 @@ struct FollowUpPageController: RoleRouteCollection {
     @Sendable func decision(req: Request) async throws -> Response {
         return try await act(req) { user, record in
             let form = try req.content.decode(DecisionForm.self)
-            try await DecideRequest(
-                context: req.actionContext(for: user),
-                decision: form.decision.flatMap(RequestAction.init(rawValue:)), message: form.message
-            ).run(on: record, database: req.db)
+            try await req.requestSteps(for: user).decide(
+                form.decision.flatMap(RequestAction.init(rawValue:)), message: form.message, on: record.requireID())
         }
     }
 
@@ -308,11 +304,11 @@ struct FollowUpPageController: RoleRouteCollection {
             let serials = (form.serials ?? "").split(whereSeparator: { $0 == "," || $0.isNewline || $0 == " " }).map(
                 String.init)
             let note = (form.note ?? "").trimmingWhitespace()
-            try await BackOffice.receive(
-                .init(
-                    quantity: quantity, serials: serials, condition: form.condition ?? "",
+            try await req.requestSteps(for: user).receive(
+                GoodsReceipt(
+                    quantity: quantity, serials: serials, condition: form.condition.flatMap(ReceiptCondition.init),
                     note: note.isEmpty ? nil : note),
-                on: record, context: req.actionContext(for: user), db: req.db)
+                on: record.requireID())
         }
     }
 
@@ -340,14 +336,14 @@ struct FollowUpPageController: RoleRouteCollection {
             // Another fee than the policy's: the amount follows from it (unless the agent typed an
             // amount of their own), and says why.
             if let typedFee = form.feePercent?.trimmingWhitespace(), !typedFee.isEmpty,
-                let policyFee = try await BackOffice.feeBasisPoints(for: record, db: req.db)
+                let policyFee = try await RequestSettlements.feeBasisPoints(for: record, db: req.db)
             {
                 guard let fee = Percent.basisPoints(typedFee), (0...10_000).contains(fee) else {
                     throw Refusal.invalid([
                         FieldError("feePercent", message: Message("app.followup.enterAFeeFrom0To100"))
                     ])
                 }
-                let computed = try await BackOffice.settlement(for: record, db: req.db)
+                let computed = try await RequestSettlements.settlement(for: record, db: req.db)
                 if fee != policyFee && (amount == nil || amount == computed.amount) {
                     amount = try computed.value.discounted(byBasisPoints: fee)
                     if reason.isEmpty {
@@ -355,18 +351,15 @@ struct FollowUpPageController: RoleRouteCollection {
                     }
                 }
             }
-            try await BackOffice.credit(
-                amount: amount, reasonText: reason.isEmpty ? nil : reason,
-                mayExceedValue: user.role.mayCreditAboveTheGoodsValue,
-                on: record,
-                context: req.actionContext(for: user), db: req.db)
+            try await req.requestSteps(for: user).credit(
+                amount: amount, reason: reason.isEmpty ? nil : reason,
+                mayExceedValue: user.role.mayCreditAboveTheGoodsValue, on: record.requireID())
         }
     }
 
     @Sendable func close(req: Request) async throws -> Response {
         return try await act(req) { user, record in
-            try await RequestActions.perform(
-                .close, on: record, context: req.actionContext(for: user), database: req.db)
+            try await req.requestSteps(for: user).perform(.close, on: record.requireID())
         }
     }
 
@@ -378,8 +371,9 @@ struct FollowUpPageController: RoleRouteCollection {
     @Sendable func shipReplacement(req: Request) async throws -> Response {
         try await act(req) { user, record in
             let form = try req.content.decode(ReplacementForm.self)
-            _ = try await Replacements.ship(
-                record, tracking: form.trackingNumber, context: req.actionContext(for: user), db: req.db)
+            try await req.replacementSteps(for: user).ship(
+                requestID: record.requireID(), tracking: form.trackingNumber,
+                returnDays: req.config.replacementReturnDays)
         }
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 
 /// A submitted position: a return or claim with its own number.
@@ -96,33 +97,6 @@ final class RequestEvent: Model, @unchecked Sendable {
     }
 
     init() {}
-}
-
-/// What a receipt found different from the request: the differences as data, or — in rows from
-/// before they were data — the sentence written then, stored as `{"written": …}`.
-enum ReceiptDifferences: Codable, Sendable, Hashable {
-    case found([Discrepancy])
-    case written(String)
-
-    private struct Written: Codable { var written: String }
-
-    // Through single values only: the SQLite driver decodes a column's JSON one value at a time.
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let old = try? container.decode(Written.self) {
-            self = .written(old.written)
-        } else {
-            self = .found(try container.decode([Discrepancy].self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .found(let differences): try container.encode(differences)
-        case .written(let sentence): try container.encode(Written(written: sentence))
-        }
-    }
 }
 
 extension ReturnRequest {

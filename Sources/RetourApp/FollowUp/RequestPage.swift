@@ -139,7 +139,7 @@ enum RequestPage {
                     what: t("timeline.\(event.action)", ["who": who, "status": to]),
                     message: event.message, attachments: files))
         }
-        let computed = try await BackOffice.settlement(for: record, db: req.db)
+        let computed = try await RequestSettlements.settlement(for: record, db: req.db)
         let recovery =
             actor == .agent && Lifecycle.expectsGoods(reason, fields: fields)
             ? try await RecoveryPanel.make(req, record: record, computedCredit: computed.amount, typed: typed) : nil
@@ -157,7 +157,7 @@ enum RequestPage {
             quantity: record.quantity,
             serials: (record.serials).joined(separator: ", "),
             fields: fieldItems, attachments: attachments, events: events,
-            discrepancy: BackOffice.discrepancyText(record.discrepancy, texts: t),
+            discrepancy: RequestSettlements.discrepancyText(record.discrepancy, texts: t),
             creditNote: record.creditNoteNumber,
             creditAmount: record.creditAmountCents.map { language.format(Money(cents: $0)) },
             returnForm: record.rmaNumber != nil, isAgent: actor == .agent,
@@ -181,7 +181,7 @@ enum RequestPage {
                     tracking: record.replacementTracking, canShip: actor == .agent && $0 == .toShip)
             },
             feePercent: actor == .agent
-                ? try await BackOffice.feeBasisPoints(for: record, db: req.db).map {
+                ? try await RequestSettlements.feeBasisPoints(for: record, db: req.db).map {
                     typed["feePercent"] ?? language.format(percent: $0)
                 } : nil)
         return try await req.renderPage(

@@ -258,7 +258,7 @@ enum RequestQueries {
             fields: record.fields,
             attachments: record.attachments, submittedAt: record.submittedAt,
             lastChangeAt: record.lastChangeAt ?? record.submittedAt,
-            discrepancy: BackOffice.discrepancyText(record.discrepancy, texts: t), events: events,
+            discrepancy: RequestSettlements.discrepancyText(record.discrepancy, texts: t), events: events,
             creditNote: record.creditNoteNumber.map {
                 .init(
                     number: $0, amount: Money(cents: record.creditAmountCents ?? 0).decimalString,

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -86,22 +87,12 @@ struct RequestsAPIController: RoleRouteCollection {
         var message: String?
     }
 
-    @Sendable func decision(req: Request) async throws -> RequestView {
-        let user = try req.requireUser()
-        let body = try req.content.decode(DecisionBody.self)
-        let found = try await DecideRequest(
-            context: req.actionContext(for: user), decision: RequestAction(rawValue: body.decision),
-            message: body.message
-        ).run(on: try await record(req, user), database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
-    }
-
-    @Sendable func receipt(req: Request) async throws -> RequestView {
-        let user = try req.requireUser()
-        let body = try req.content.decode(BackOffice.Receipt.self)
-        let found = try await BackOffice.receive(
-            body, on: try await record(req, user), context: req.actionContext(for: user), db: req.db)
-        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
+    /// What arrived, as the API takes it.
+    struct Receipt: Content {
+        var quantity: Int
+        var serials: [String]?
+        var condition: String
+        var note: String?
     }
 
     struct CreditBody: Content {
@@ -109,8 +100,37 @@ struct RequestsAPIController: RoleRouteCollection {
         var reason: String?
     }
 
-    @Sendable func credit(req: Request) async throws -> RequestView {
+    struct MessageBody: Content {
+        var message: String
+        var attachments: [String]?
+    }
+
+    /// Takes a step on the request of the path and answers with the request as it is afterwards.
+    private func step(
+        _ req: Request, _ take: @Sendable (RequestSteps, ReturnRequest, User) async throws -> StoredRequest
+    ) async throws -> RequestView {
         let user = try req.requireUser()
+        let changed = try await take(req.requestSteps(for: user), try await record(req, user), user)
+        guard let found = try await ReturnRequest.find(changed.id, on: req.db) else { throw Refusal.notFound() }
+        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
+    }
+
+    @Sendable func decision(req: Request) async throws -> RequestView {
+        let body = try req.content.decode(DecisionBody.self)
+        return try await step(req) { steps, record, _ in
+            try await steps.decide(RequestAction(rawValue: body.decision), message: body.message, on: record.requireID())
+        }
+    }
+
+    @Sendable func receipt(req: Request) async throws -> RequestView {
+        let body = try req.content.decode(Receipt.self)
+        let receipt = GoodsReceipt(
+            quantity: body.quantity, serials: body.serials ?? [], condition: ReceiptCondition(rawValue: body.condition),
+            note: body.note)
+        return try await step(req) { steps, record, _ in try await steps.receive(receipt, on: record.requireID()) }
+    }
+
+    @Sendable func credit(req: Request) async throws -> RequestView {
         // No body at all means "the computed amount"; a body that cannot be read is an error, never
         // a silent full credit.
         let body =
@@ -124,40 +144,27 @@ struct RequestsAPIController: RoleRouteCollection {
             }
             amount = parsed
         }
-        let found = try await BackOffice.credit(
-            amount: amount, reasonText: body.reason, mayExceedValue: user.role.mayCreditAboveTheGoodsValue,
-            on: try await record(req, user), context: req.actionContext(for: user), db: req.db)
-        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
+        return try await step(req) { [amount] steps, record, user in
+            try await steps.credit(
+                amount: amount, reason: body.reason, mayExceedValue: user.role.mayCreditAboveTheGoodsValue,
+                on: record.requireID())
+        }
     }
 
     @Sendable func extend(req: Request) async throws -> RequestView {
-        let user = try req.requireUser()
-        let found = try await RequestActions.perform(
-            .extend, on: try await record(req, user), context: req.actionContext(for: user),
-            database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
+        try await step(req) { steps, record, _ in try await steps.perform(.extend, on: record.requireID()) }
     }
 
     @Sendable func close(req: Request) async throws -> RequestView {
-        let user = try req.requireUser()
-        let found = try await RequestActions.perform(
-            .close, on: try await record(req, user), context: req.actionContext(for: user),
-            database: req.db)
-        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
-    }
-
-    struct MessageBody: Content {
-        var message: String
-        var attachments: [String]?
+        try await step(req) { steps, record, _ in try await steps.perform(.close, on: record.requireID()) }
     }
 
     @Sendable func message(req: Request) async throws -> RequestView {
-        let user = try req.requireUser()
         let body = try req.content.decode(MessageBody.self)
-        let changed = try await PostMessage(
-            context: req.actionContext(for: user), author: user, text: body.message,
-            attachmentIDs: body.attachments ?? []
-        ).run(on: try await record(req, user), database: req.db)
-        return try await RequestQueries.view(changed, withEvents: true, texts: req.texts, on: req.db)
+        return try await step(req) { steps, record, user in
+            try await steps.post(
+                message: body.message, attachments: body.attachments ?? [], seenBy: try user.companyScope(),
+                on: record.requireID())
+        }
     }
 }

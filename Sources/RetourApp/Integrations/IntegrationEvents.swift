@@ -7,21 +7,7 @@ import Vapor
 
 /// Writes the events other systems learn of, inside the transaction of the change.
 enum IntegrationEvents {
-    enum Kind: String, CaseIterable, Sendable {
-        case requestCreated = "request.created"
-        case statusChanged = "request.status_changed"
-        case messageCreated = "request.message_created"
-        case creditNoteCreated = "credit_note.created"
-    }
-
-    /// What an action on a request tells the world.
-    static func kinds(of action: RequestAction, from: RequestStatus, to: RequestStatus) -> [Kind] {
-        var kinds: [Kind] = []
-        if from != to { kinds.append(.statusChanged) }
-        if action == .message || action == .requestInfo { kinds.append(.messageCreated) }
-        if action == .credit { kinds.append(.creditNoteCreated) }
-        return kinds
-    }
+    typealias Kind = IntegrationEventKind
 
     /// Records `kinds` for each request as it now stands, with a delivery for every webhook that
     /// listens. Call it last in the transaction: it takes the event sequence's row lock and keeps

@@ -74,9 +74,11 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
                 FieldError("status", message: Message("validation.chooseOneOf", ["choices": "shipped"]))
             ])
         }
-        let shipped = try await Replacements.ship(
-            record, tracking: body.trackingNumber, context: req.actionContext(for: user), db: req.db)
-        return try await RequestQueries.view(shipped, withEvents: true, texts: req.texts, on: req.db)
+        let shipped = try await req.replacementSteps(for: user).ship(
+            requestID: try record.requireID(), tracking: body.trackingNumber,
+            returnDays: req.config.replacementReturnDays)
+        guard let found = try await ReturnRequest.find(shipped.id, on: req.db) else { throw Refusal.notFound() }
+        return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 
     /// The body's units as typed input; an unknown disposition or grade is named with its place.

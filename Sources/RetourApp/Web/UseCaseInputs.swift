@@ -6,12 +6,21 @@ import Vapor
 /// What the use cases take from a web request, in one place: the clock's reading, the reader's
 /// language and texts, the settings and ports. The use cases themselves never see a `Request`.
 extension Request {
-    /// The actor, time and texts of a lifecycle action by `user`.
-    func actionContext(for user: User) -> RequestActions.Context {
-        RequestActions.Context(
-            actor: user.role.belongsToCompany ? .reseller : .agent, actorID: user.id, now: now, today: today,
-            config: config, texts: application.translationCatalog, baseURL: baseURL)
+    /// The lifecycle's steps taken by `user`.
+    func requestSteps(for user: User) -> RequestSteps {
+        RequestSteps(store: requestStore, actor: actor(user), actorID: user.id, now: now, today: today)
     }
+
+    /// An advance replacement's steps taken by `user`.
+    func replacementSteps(for user: User) -> ReplacementSteps {
+        ReplacementSteps(store: requestStore, actor: actor(user), actorID: user.id, now: now, today: today)
+    }
+
+    private var requestStore: DatabaseRequestStore {
+        DatabaseRequestStore(database: db, config: config, texts: application.translationCatalog, baseURL: baseURL)
+    }
+
+    private func actor(_ user: User) -> Actor { user.role.belongsToCompany ? .reseller : .agent }
 
     func submitCart(user: User, idempotencyKey: String?) -> SubmitCart {
         SubmitCart(

@@ -41,7 +41,7 @@ extension AppTests {
                 #expect(page.contains("id=\"credit-form\"") && page.contains("id=\"credit-fee\""))
                 #expect(page.contains("De klant leest dit in de tijdlijn"))
                 let record = try #require(try await ReturnRequest.query(on: app.db).filter(\.$number == number).first())
-                let computed = try await BackOffice.settlement(for: record, db: app.db)
+                let computed = try await RequestSettlements.settlement(for: record, db: app.db)
                 let credited = try await browser.post(
                     "/requests/\(number)/credit",
                     [

@@ -192,7 +192,7 @@ extension AppTests {
                 let received = try #require(try await ReturnRequest.query(on: today.db).sort(\.$id).first())
                 #expect(received.discrepancy?.value == .written("Doos geopend"))
                 #expect(
-                    BackOffice.discrepancyText(received.discrepancy, texts: today.translationCatalog[.nl])
+                    RequestSettlements.discrepancyText(received.discrepancy, texts: today.translationCatalog[.nl])
                         == "Doos geopend")
                 // Every reference is a foreign key now: a position of a company that does not exist is refused.
                 let orphan = CartPosition()

@@ -152,7 +152,7 @@ extension APIOperation {
             .init(
                 .POST, .requestReceipt, "receiveGoods",
                 "Agent: goods received (quantity, serials, condition, note); differences are flagged",
-                body: .json(BackOffice.Receipt.self), answers: request, refusals: [404, 409, 422]),
+                body: .json(RequestsAPIController.Receipt.self), answers: request, refusals: [404, 409, 422]),
             .init(
                 .POST, .requestCredit, "credit", "Agent: issue the credit note (default: the computed amount)",
                 body: .json(RequestsAPIController.CreditBody.self), answers: request, refusals: [404, 409, 422]),

@@ -100,7 +100,7 @@ extension RequestsAPIController.CreditBody: SchemaHinted {
     static var schemaHints: [String: JSONSchema] { ["amount": Hint.money] }
 }
 
-extension BackOffice.Receipt: SchemaHinted {
+extension RequestsAPIController.Receipt: SchemaHinted {
     static var schemaHints: [String: JSONSchema] { ["condition": values(of: ReceiptCondition.self)] }
 }
 
@@ -204,7 +204,7 @@ extension OperationsController.HealthAnswer: SchemaHinted {
 
 extension EventBody: SchemaHinted {
     static var schemaHints: [String: JSONSchema] {
-        ["type": ["type": "string", "enum": IntegrationEvents.Kind.allCases.map(\.rawValue)]]
+        ["type": ["type": "string", "enum": IntegrationEventKind.allCases.map(\.rawValue)]]
     }
 }
 
