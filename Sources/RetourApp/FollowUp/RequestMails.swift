@@ -46,8 +46,10 @@ struct RequestMails {
                 on: request.id
             ).create(on: db)
             guard let user, user.active else { return false }
-            try await OutboxMail(recipient: user.email, subject: subject, body: greeting(user, t) + "\n" + body, now: now)
-                .create(on: db)
+            try await OutboxMail(
+                recipient: user.email, subject: subject, body: greeting(user, t) + "\n" + body, now: now
+            )
+            .create(on: db)
             return true
         }
     }
@@ -85,7 +87,9 @@ struct RequestMails {
         return (t("mail.status.subject", ["number": request.number, "status": label]), lines.joined(separator: "\n"))
     }
 
-    private func replacementTexts(_ notice: ResellerNotice, _ request: StoredRequest, _ t: Translations, _ language: Language)
+    private func replacementTexts(
+        _ notice: ResellerNotice, _ request: StoredRequest, _ t: Translations, _ language: Language
+    )
         -> (subject: String, body: String)
     {
         let rma = request.rmaNumber ?? request.number

@@ -118,7 +118,8 @@ struct RequestsAPIController: RoleRouteCollection {
     @Sendable func decision(req: Request) async throws -> RequestView {
         let body = try req.content.decode(DecisionBody.self)
         return try await step(req) { steps, record, _ in
-            try await steps.decide(RequestAction(rawValue: body.decision), message: body.message, on: record.requireID())
+            try await steps.decide(
+                RequestAction(rawValue: body.decision), message: body.message, on: record.requireID())
         }
     }
 

@@ -71,7 +71,8 @@ public enum RequestSettlement {
             errors.append(
                 FieldError(
                     "reason",
-                    message: Message("app.followup.giveAReasonForAnAmount", ["decimalString": .money(computed.amount)])))
+                    message: Message("app.followup.giveAReasonForAnAmount", ["decimalString": .money(computed.amount)]))
+            )
         }
         guard errors.isEmpty else { throw Refusal.invalid(errors) }
     }

@@ -21,6 +21,12 @@ public struct RequestExpiry: Sendable {
         /// Requests whose reminder nobody could receive (the login is gone or disabled): marked as
         /// done, so that they do not hold up the others.
         public var unreachable: [String] = []
+
+        public init(expired: Int = 0, reminded: Int = 0, unreachable: [String] = []) {
+            self.expired = expired
+            self.reminded = reminded
+            self.unreachable = unreachable
+        }
     }
 
     public func runOnce() async throws -> Round {

@@ -84,7 +84,8 @@ public struct RequestSteps: Sendable {
                 attachments: attachments),
             to: request)
         if Lifecycle.notifiesReseller(action, by: actor) {
-            try await work.tell(.statusChanged(action, message: message), about: request, by: actor, actorID: actorID, at: now)
+            try await work.tell(
+                .statusChanged(action, message: message), about: request, by: actor, actorID: actorID, at: now)
         }
         try await work.announce(IntegrationEventKind.kinds(of: action, from: status, to: next), of: request, at: now)
         return request
