@@ -55,14 +55,15 @@ enum DemoRecovery {
                     .filter(\.$position == demo.position).first()
             else { continue }
             let (submittedDay, submittedAt) = day(demo.submitted)
-            _ = try await SavePosition(
-                user: reseller, replacing: nil, now: submittedAt, today: submittedDay,
+            try await AddPositions(
+                owner: PositionOwner(userID: try reseller.requireID(), companyID: reseller.companyID),
+                store: DatabaseCartStore(database: db), now: submittedAt, today: submittedDay,
                 countryNames: app.translationCatalog.all
-            ).run(
-                PositionBody(
-                    line: try line.requireID(), reason: ReasonID.defect.rawValue, quantity: 1, serials: [demo.serial],
-                    fields: ["fault": .string("no_response"), "description": .string(demo.description)]),
-                on: db)
+            ).save(
+                PositionDraft(
+                    line: try line.requireID(), reason: .defect, quantity: 1, serials: [demo.serial],
+                    fields: ["fault": .string("no_response"), "description": .string(demo.description)],
+                    attachments: [], returnAddress: nil))
             let answer = try await SubmitCart(
                 user: reseller, idempotencyKey: nil, now: submittedAt, today: submittedDay, language: .nl,
                 texts: app.translationCatalog, config: app.config

@@ -1,17 +1,11 @@
 import Fluent
+import RetourApplication
 import RetourCore
 import SQLKit
 
 /// Whether a line's brand offers advance replacement and its company may use it.
 enum ReplacementOffer {
-    struct Terms: Decodable {
-        var brandOffers: Bool
-        var companyMayUse: Bool
-
-        func offered(for reason: ReasonID) -> Bool {
-            AdvanceReplacement.offered(reason: reason, brandOffers: brandOffers, companyMayUse: companyMayUse)
-        }
-    }
+    typealias Terms = ReplacementTerms
 
     static func terms(onLine lineID: Int, on db: any Database) async throws -> Terms {
         struct Row: Decodable {

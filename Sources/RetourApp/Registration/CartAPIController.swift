@@ -35,9 +35,8 @@ struct CartAPIController: RouteCollection {
     @Sendable func add(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let body = try req.content.decode(PositionBody.self)
-        let position = try await SavePosition(
-            user: user, now: req.now, today: req.today, countryNames: req.application.translationCatalog.all
-        ).run(body, on: req.db)
+        let id = try await req.addPositions(for: user).save(try body.draft())
+        guard let position = try await CartPosition.find(id, on: req.db) else { throw Refusal.notFound() }
         return try await Cart.view(position, on: req).encodeResponse(status: .created, for: req)
     }
 
@@ -49,11 +48,8 @@ struct CartAPIController: RouteCollection {
             position.userID == user.id, position.approvalID == nil
         else { throw Refusal.notFound() }
         let body = try req.content.decode(PositionBody.self)
-        let updated = try await SavePosition(
-            user: user, replacing: position, now: req.now, today: req.today,
-            countryNames: req.application.translationCatalog.all
-        )
-        .run(body, on: req.db)
+        try await req.addPositions(for: user).save(try body.draft(), replacing: try position.requireID())
+        guard let updated = try await CartPosition.find(id, on: req.db) else { throw Refusal.notFound() }
         return try await Cart.view(updated, on: req)
     }
 
@@ -85,10 +81,8 @@ struct CartAPIController: RouteCollection {
         } catch let refusal as BulkCSV.Refusal {
             throw Refusal(.invalid, detail: refusal.message)
         }
-        return try await BulkRegistration(
-            user: user, now: req.now, today: req.today, countryNames: req.application.translationCatalog.all,
-            texts: req.texts, dryRun: dryRun
-        ).run(rows, on: req.db)
+        return try await BulkRegistration(texts: req.texts, dryRun: dryRun)
+            .run(rows, adding: req.addPositions(for: user))
     }
 
     /// The file to fill in: every column, two example rows, semicolons and a byte order mark so

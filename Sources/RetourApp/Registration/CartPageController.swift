@@ -234,10 +234,8 @@ struct CartPageController: RoleRouteCollection {
         do {
             let rows = try BulkCSV.read(data, columns: BulkColumns(req.application.translationCatalog)).rows
             let dryRun = form.mode != "add"
-            var answer = try await BulkRegistration(
-                user: user, now: req.now, today: req.today, countryNames: req.application.translationCatalog.all,
-                texts: req.texts, dryRun: dryRun
-            ).run(rows, on: req.db)
+            var answer = try await BulkRegistration(texts: req.texts, dryRun: dryRun)
+                .run(rows, adding: req.addPositions(for: user))
             // The page names a column by its title in the reader's language.
             for index in answer.rows.indices {
                 answer.rows[index].errors = answer.rows[index].errors.map {

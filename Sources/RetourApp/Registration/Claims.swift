@@ -1,16 +1,11 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import SQLKit
 
-/// What is already held on a line (rulebook §4.6): by requests about the goods that are not
-/// rejected, and by a user's cart. Claims that send nothing back hold nothing.
-struct LineClaims {
-    var quantity = 0
-    var serials: Set<String> = []
-    /// A request that holds part of the line, to name it.
-    var holder: String?
-
+/// What requests and carts hold of a line, as stored (rulebook §4.6).
+extension LineClaims {
     static var holdingReasons: [String] { ReasonID.holdingGoods.map(\.rawValue) }
 
     /// SUM of a bigint is NUMERIC on PostgreSQL: cast it back to an integer.
@@ -86,26 +81,13 @@ struct LineClaims {
 
     /// What `positions` (a cart's, on one line) hold, leaving out the position being edited.
     static func held(by positions: [CartPosition], except positionID: Int? = nil) -> LineClaims {
-        var claims = LineClaims()
-        for position in positions
-        where position.id != positionID && position.reason.holdsGoods {
-            claims.quantity += position.quantity
-            claims.serials.formUnion(position.serials)
-        }
-        return claims
-    }
-
-    static func + (lhs: LineClaims, rhs: LineClaims) -> LineClaims {
-        LineClaims(
-            quantity: lhs.quantity + rhs.quantity, serials: lhs.serials.union(rhs.serials),
-            holder: lhs.holder ?? rhs.holder)
+        held(by: positions.map(\.held), except: positionID)
     }
 }
 
-extension LineFacts {
-    /// These facts with what `claims` hold of the line.
-    mutating func hold(_ claims: LineClaims) {
-        claimedQuantity = claims.quantity
-        heldBy = claims.holder
+extension CartPosition {
+    /// The position as far as it holds part of its line.
+    var held: HeldPosition {
+        HeldPosition(id: id ?? 0, reason: reason, quantity: quantity, serials: serials, fields: fields)
     }
 }

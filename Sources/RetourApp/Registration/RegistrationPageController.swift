@@ -101,11 +101,8 @@ struct RegistrationPageController: RoleRouteCollection {
         do {
             var replacing: CartPosition?
             if let id = form.edit { replacing = try await ownPosition(id, user: user, lineID: lineID, on: req) }
-            let position = try await SavePosition(
-                user: user, replacing: replacing, now: req.now, today: req.today,
-                countryNames: req.application.translationCatalog.all
-            )
-            .run(body, on: req.db)
+            let id = try await req.addPositions(for: user).save(try body.draft(), replacing: replacing?.requireID())
+            guard let position = try await CartPosition.find(id, on: req.db) else { throw Refusal.notFound() }
             if let token = form.uploadToken, !token.isEmpty {
                 try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token))
                     .filter(\.$userID == user.requireID()).set(\.$positionID, to: try position.requireID()).update()

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import SQLKit
 import Vapor
@@ -177,23 +178,21 @@ struct SubmitCart {
         try await db.lockForUpdate("invoice_lines", ids: Array(Set(positions.map(\.lineID))))
 
         // Re-check every position as of now, against requests and the positions before it.
-        var accepted: [(CartPosition, Cart.Prepared)] = []
+        var accepted: [(CartPosition, PreparedPosition)] = []
+        // Only requests and the positions of this submission before it count, not the cart.
+        let check = PositionCheck(companyID: companyID, cartOwner: nil, today: today, countryNames: texts.all)
+        let work = DatabaseCartStore.work(on: db)
         var problems: [FieldError] = []
         var conflict = false
         var claimedHere: [Int: LineClaims] = [:]
         for position in positions {
-            let body = PositionBody(
-                line: position.lineID, reason: position.reason.rawValue, quantity: position.quantity,
-                serials: position.serials,
-                fields: position.fields,
-                attachments: position.attachments,
+            let draft = PositionDraft(
+                line: position.lineID, reason: position.reason, quantity: position.quantity,
+                serials: position.serials, fields: position.fields, attachments: position.attachments,
                 returnAddress: position.returnAddress)
             do {
-                // Only requests and the positions of this submission before it count, not the cart.
-                var prepared = try await Cart.check(
-                    body, cartOwner: nil, companyID: companyID,
-                    extraClaims: claimedHere[position.lineID] ?? LineClaims(), today: today,
-                    countryNames: texts.all, on: db)
+                var prepared = try await check.check(
+                    draft, extraClaims: claimedHere[position.lineID] ?? LineClaims(), work: work)
                 prepared.position.quantity = position.quantity
                 accepted.append((position, prepared))
                 if position.reason.holdsGoods {

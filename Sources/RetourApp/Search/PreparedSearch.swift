@@ -1,5 +1,6 @@
 import FluentPostgresDriver
 import NIOCore
+import RetourApplication
 import RetourCore
 import SQLKit
 

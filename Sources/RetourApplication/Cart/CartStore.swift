@@ -33,4 +33,53 @@ public protocol CartWork: Sendable {
     func deletePosition(_ id: Int) async throws
     /// Ends the phone upload links of the positions at `at`: a photo sent afterwards is refused.
     func endPhoneLinks(ofPositions ids: [Int], at: Date) async throws
+
+    // Adding positions.
+
+    /// Locks the invoice lines, in a fixed order: what a check decides on cannot change before the
+    /// commit, and two transactions on the same lines wait for each other.
+    func lockLines(_ ids: [Int]) async throws
+    /// Reads at once what the checks of many positions on `lines` read, for the rest of the
+    /// transaction (a bulk upload, after locking its lines). Positions saved afterwards are counted.
+    func preload(lines: [Int], companyID: Int, cartOwner: Int, on day: CalendarDay) async throws
+    /// The company's lines by invoice number (upper case) and position.
+    func lineIDs(invoices: [String], companyID: Int) async throws -> [LineKey: Int]
+    /// The company's line, nil when it is not the company's.
+    func line(_ id: Int, companyID: Int) async throws -> CheckedLine?
+    /// The positions in `owner`'s cart (held for approval or not) on a line.
+    func cartPositions(of owner: Int, onLine line: Int) async throws -> [HeldPosition]
+    /// The requests about a line for `reason` that are neither rejected nor closed.
+    func openRequests(onLine line: Int, reason: ReasonID) async throws -> [OpenRequest]
+    func policy(on day: CalendarDay) async throws -> PolicyInForce
+    func companyAddress(_ companyID: Int) async throws -> CompanyAddress?
+    func file(_ id: String) async throws -> FileFacts?
+    func replacementTerms(onLine line: Int) async throws -> ReplacementTerms
+    /// The article with `code` as its EAN, article or manufacturer number; nil for none.
+    func material(_ code: String) async throws -> ReceivedMaterial?
+    /// Keeps `position` in `owner`'s cart, as position `replacing` (an edit) or a new one.
+    func savePosition(_ position: PreparedPosition, line: Int, owner: PositionOwner, replacing: Int?, at: Date)
+        async throws -> Int
+}
+
+/// Whose cart a position goes to.
+public struct PositionOwner: Sendable, Hashable {
+    public var userID: Int
+    /// Nil for the distributor's staff, who register nothing.
+    public var companyID: Int?
+
+    public init(userID: Int, companyID: Int?) {
+        self.userID = userID
+        self.companyID = companyID
+    }
+}
+
+/// An invoice line named by its invoice's number and its position.
+public struct LineKey: Sendable, Hashable {
+    public var invoice: String
+    public var position: Int
+
+    public init(invoice: String, position: Int) {
+        self.invoice = invoice.uppercased()
+        self.position = position
+    }
 }

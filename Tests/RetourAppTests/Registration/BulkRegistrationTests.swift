@@ -1,4 +1,5 @@
 import Foundation
+import RetourApplication
 import RetourCore
 import Testing
 import VaporTesting

@@ -1,0 +1,105 @@
+import Foundation
+import RetourApplication
+import RetourCore
+
+/// Positions, the lines they are about and what else a check reads, as plain values. A
+/// transaction works on a copy and keeps it only when the work returns, like the database's.
+actor InMemoryCartStore: CartStore {
+    struct Position: Sendable {
+        var state: CartPositionState
+        var lineID: Int = 0
+        var prepared: PreparedPosition?
+        var createdAt: Date?
+    }
+
+    struct State: Sendable {
+        var positions: [Int: Position] = [:]
+        var phoneLinksEnded: [Int: Date] = [:]
+        var lines: [Int: (companyID: Int, line: CheckedLine)] = [:]
+        var invoices: [LineKey: Int] = [:]
+        var openRequests: [Int: [(ReasonID, OpenRequest)]] = [:]
+        var policy = PolicyInForce(version: 1, policy: .standard)
+        var companies: [Int: CompanyAddress] = [:]
+        var files: [String: FileFacts] = [:]
+        var replacement = ReplacementTerms(brandOffers: false, companyMayUse: true)
+        var materials: [String: ReceivedMaterial] = [:]
+        var nextID = 100
+        var lockedLines: [[Int]] = []
+    }
+
+    var state = State()
+
+    func add(_ position: CartPositionState) { state.positions[position.id] = Position(state: position) }
+    func add(line id: Int, invoice: String, position: Int, companyID: Int, _ line: CheckedLine) {
+        state.lines[id] = (companyID, line)
+        state.invoices[LineKey(invoice: invoice, position: position)] = id
+    }
+    func setCompanyAddress(_ address: CompanyAddress, of companyID: Int) { state.companies[companyID] = address }
+    func addFile(_ id: String, _ facts: FileFacts) { state.files[id] = facts }
+    func addOpenRequest(_ request: OpenRequest, reason: ReasonID, onLine line: Int) {
+        state.openRequests[line, default: []].append((reason, request))
+    }
+    func position(_ id: Int) -> Position? { state.positions[id] }
+    var positionCount: Int { state.positions.count }
+    var lockedLines: [[Int]] { state.lockedLines }
+
+    func transaction<T: Sendable>(_ work: @escaping @Sendable (any CartWork) async throws -> T) async throws -> T {
+        let draft = Draft(state: state)
+        let result = try await work(draft)
+        state = await draft.state
+        return result
+    }
+
+    actor Draft: CartWork {
+        var state: State
+        init(state: State) { self.state = state }
+
+        func lockPosition(_ id: Int) async throws -> CartPositionState? { state.positions[id]?.state }
+        func setReturnAddress(ofPosition id: Int, to address: Address) async throws {
+            state.positions[id]?.state.returnAddress = address
+        }
+        func deletePosition(_ id: Int) async throws { state.positions[id] = nil }
+        func endPhoneLinks(ofPositions ids: [Int], at: Date) async throws {
+            for id in ids { state.phoneLinksEnded[id] = at }
+        }
+
+        func lockLines(_ ids: [Int]) async throws { state.lockedLines.append(ids) }
+        func preload(lines: [Int], companyID: Int, cartOwner: Int, on day: CalendarDay) async throws {}
+        func lineIDs(invoices: [String], companyID: Int) async throws -> [LineKey: Int] {
+            state.invoices.filter { invoices.contains($0.key.invoice) && state.lines[$0.value]?.companyID == companyID }
+        }
+        func line(_ id: Int, companyID: Int) async throws -> CheckedLine? {
+            guard let stored = state.lines[id], stored.companyID == companyID else { return nil }
+            return stored.line
+        }
+        func cartPositions(of owner: Int, onLine line: Int) async throws -> [HeldPosition] {
+            state.positions.values.filter { $0.state.ownerID == owner && $0.lineID == line }.compactMap { position in
+                position.prepared.map {
+                    HeldPosition(
+                        id: position.state.id, reason: $0.position.reason, quantity: $0.position.quantity,
+                        serials: $0.position.serials, fields: $0.position.fields)
+                }
+            }
+        }
+        func openRequests(onLine line: Int, reason: ReasonID) async throws -> [OpenRequest] {
+            (state.openRequests[line] ?? []).filter { $0.0 == reason }.map(\.1)
+        }
+        func policy(on day: CalendarDay) async throws -> PolicyInForce { state.policy }
+        func companyAddress(_ companyID: Int) async throws -> CompanyAddress? { state.companies[companyID] }
+        func file(_ id: String) async throws -> FileFacts? { state.files[id] }
+        func replacementTerms(onLine line: Int) async throws -> ReplacementTerms { state.replacement }
+        func material(_ code: String) async throws -> ReceivedMaterial? { state.materials[code.uppercased()] }
+
+        func savePosition(
+            _ position: PreparedPosition, line: Int, owner: PositionOwner, replacing: Int?, at: Date
+        ) async throws -> Int {
+            let id = replacing ?? state.nextID
+            if replacing == nil { state.nextID += 1 }
+            state.positions[id] = Position(
+                state: CartPositionState(
+                    id: id, ownerID: owner.userID, waitsForApproval: false, returnAddress: position.returnAddress),
+                lineID: line, prepared: position, createdAt: state.positions[id]?.createdAt ?? at)
+            return id
+        }
+    }
+}
