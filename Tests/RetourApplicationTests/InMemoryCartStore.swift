@@ -4,12 +4,13 @@ import RetourCore
 
 /// Positions, the lines they are about and what else a check reads, as plain values. A
 /// transaction works on a copy and keeps it only when the work returns, like the database's.
-actor InMemoryCartStore: CartStore {
+actor InMemoryCartStore: CartStore, SubmissionStore {
     struct Position: Sendable {
         var state: CartPositionState
         var lineID: Int = 0
         var prepared: PreparedPosition?
         var createdAt: Date?
+        var approval: Int?
     }
 
     struct State: Sendable {
@@ -25,6 +26,17 @@ actor InMemoryCartStore: CartStore {
         var materials: [String: ReceivedMaterial] = [:]
         var nextID = 100
         var lockedLines: [[Int]] = []
+        // Submissions.
+        var requests: [Int: NewRequest] = [:]
+        var claimedSerials: [String: Int] = [:]
+        var sequences: [SubmissionSequence: Int64] = [:]
+        var answers: [String: Submission] = [:]
+        var confirmations: [[Int]] = []
+        var announced: [[Int]] = []
+        var rules: [Int: SubmitApproval] = [:]
+        var approvals: [Int: WaitingApproval] = [:]
+        /// A parallel transaction's key: the next submission with it meets a uniqueness rule.
+        var takenMeanwhile: String?
     }
 
     var state = State()
@@ -42,6 +54,29 @@ actor InMemoryCartStore: CartStore {
     func position(_ id: Int) -> Position? { state.positions[id] }
     var positionCount: Int { state.positions.count }
     var lockedLines: [[Int]] { state.lockedLines }
+    var requests: [NewRequest] { state.requests.sorted { $0.key < $1.key }.map(\.value) }
+    var claimedSerials: [String: Int] { state.claimedSerials }
+    var confirmations: [[Int]] { state.confirmations }
+    var announced: [[Int]] { state.announced }
+    var approvals: [Int: WaitingApproval] { state.approvals }
+    func setRule(_ rule: SubmitApproval, of companyID: Int) { state.rules[companyID] = rule }
+    func keep(_ answer: Submission, userID: Int, key: String) { state.answers["\(userID)/\(key)"] = answer }
+    func takeMeanwhile(_ key: String) { state.takenMeanwhile = key }
+    /// A request of another submission now holds part of line `id`.
+    func claim(quantity: Int, serials: Set<String>, ofLine id: Int) {
+        state.lines[id]?.line.requestClaims = LineClaims(quantity: quantity, serials: serials, holder: "R-0")
+    }
+
+    func storedAnswer(userID: Int, key: String) async throws -> Submission? { state.answers["\(userID)/\(key)"] }
+
+    func transaction<T: Sendable>(_ work: @escaping @Sendable (any SubmissionWork) async throws -> T) async throws
+        -> T
+    {
+        let draft = Draft(state: state)
+        let result = try await work(draft)
+        state = await draft.state
+        return result
+    }
 
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any CartWork) async throws -> T) async throws -> T {
         let draft = Draft(state: state)
@@ -101,5 +136,82 @@ actor InMemoryCartStore: CartStore {
                 lineID: line, prepared: position, createdAt: state.positions[id]?.createdAt ?? at)
             return id
         }
+    }
+}
+
+extension InMemoryCartStore.Draft: SubmissionWork {
+    func lockCart(of userID: Int) async throws {}
+
+    func storedAnswer(userID: Int, key: String) async throws -> Submission? { state.answers["\(userID)/\(key)"] }
+
+    func submittable(of userID: Int, approval: Int?) async throws -> [SubmittablePosition] {
+        state.positions.values.filter { $0.state.ownerID == userID && $0.approval == approval }
+            .sorted { $0.state.id < $1.state.id }
+            .compactMap { position in
+                position.prepared.map {
+                    SubmittablePosition(
+                        id: position.state.id,
+                        draft: PositionDraft(
+                            line: position.lineID, reason: $0.position.reason, quantity: $0.position.quantity,
+                            serials: $0.position.serials, fields: $0.position.fields, attachments: $0.attachments,
+                            returnAddress: $0.returnAddress))
+                }
+            }
+    }
+
+    func approvalRule(companyID: Int) async throws -> SubmitApproval? { state.rules[companyID] }
+
+    func value(of positions: [SubmittablePosition]) async throws -> Money {
+        try positions.reduce(Money.zero) {
+            try $0 + (state.lines[$1.draft.line]?.line.facts.unitPrice ?? .zero) * ($1.draft.quantity ?? 0)
+        }
+    }
+
+    func hold(_ positions: [Int], submitterID: Int, companyID: Int, amount: Money, at: Date) async throws
+        -> WaitingApproval
+    {
+        let approval = WaitingApproval(id: state.approvals.count + 1, status: .waiting, amount: amount)
+        state.approvals[approval.id] = approval
+        for id in positions {
+            state.positions[id]?.approval = approval.id
+            state.positions[id]?.state.waitsForApproval = true
+        }
+        return approval
+    }
+
+    func next(_ sequence: SubmissionSequence) async throws -> Int64 {
+        state.sequences[sequence, default: 0] += 1
+        return state.sequences[sequence, default: 0]
+    }
+
+    func createRequest(_ request: NewRequest) async throws -> Int {
+        let id = state.requests.count + 1
+        state.requests[id] = request
+        return id
+    }
+
+    func claimSerials(_ serials: [String], onLine line: Int, request: Int) async throws {
+        for serial in serials {
+            if state.claimedSerials["\(line)/\(serial)"] != nil { throw SubmissionConflict() }
+            state.claimedSerials["\(line)/\(serial)"] = request
+        }
+    }
+
+    func removeFromCart(position: Int, at: Date) async throws {
+        state.positions[position] = nil
+        state.phoneLinksEnded[position] = at
+    }
+
+    func confirm(requests: [Int], to userID: Int, texts: Translations, at: Date) async throws {
+        state.confirmations.append(requests)
+    }
+
+    func keepAnswer(_ submission: Submission, userID: Int, key: String, at: Date) async throws {
+        if state.takenMeanwhile == key { throw SubmissionConflict() }
+        state.answers["\(userID)/\(key)"] = submission
+    }
+
+    func announceCreated(requests: [Int], language: Language, at: Date) async throws {
+        state.announced.append(requests)
     }
 }

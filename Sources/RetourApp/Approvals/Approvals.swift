@@ -1,57 +1,45 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import SQLKit
 
 /// Four-eyes submitting as use cases over the database: holding a submission for approval, and a
 /// colleague's decision on it. The rule itself (`SubmitApproval`) lives in the core.
 enum Approvals {
-    /// Holds `positions` (already re-checked) for approval when the company's rule asks for it:
-    /// one approval, the positions pointing to it, an e-mail to every colleague who may decide.
-    /// Runs inside the submission's transaction; nil when the submission may go ahead.
-    static func holdIfNeeded(
-        _ positions: [CartPosition], of user: User, now: Date, baseURL: String, texts: TranslationCatalog,
-        on db: any Database
-    ) async throws -> Approval? {
-        guard let companyID = user.companyID, let company = try await Company.find(companyID, on: db) else {
-            return nil
-        }
-        let amount = try await value(of: positions, on: db)
-        guard company.submitApproval.requiresApproval(of: amount, by: user.rights) else { return nil }
+    /// Holds the positions (already re-checked) for approval: one approval, the positions pointing
+    /// to it, an e-mail to every colleague who may decide. Runs inside the submission's transaction.
+    static func hold(
+        _ positions: [Int], submitterID: Int, companyID: Int, amount: Money, now: Date, baseURL: String,
+        texts: TranslationCatalog, on db: any Database
+    ) async throws -> WaitingApproval {
         let approval = Approval()
         approval.companyID = companyID
-        approval.userID = try user.requireID()
+        approval.userID = submitterID
         approval.status = .waiting
         approval.amountCents = amount.cents
         approval.createdAt = now
         try await approval.create(on: db)
-        let ids = try positions.map { try $0.requireID() }
-        try await CartPosition.query(on: db).filter(\.$id ~~ ids).set(\.$approvalID, to: approval.id).update()
-        for approver in try await approvers(of: companyID, except: approval.userID, on: db) {
+        try await CartPosition.query(on: db).filter(\.$id ~~ positions).set(\.$approvalID, to: approval.id).update()
+        let submitter = try await User.find(submitterID, on: db)
+        for approver in try await approvers(of: companyID, except: submitterID, on: db) {
             let t = texts[approver.language ?? .nl]
             let body = [
                 t("mail.greeting", ["name": approver.name]), "",
                 t(
                     "mail.approval.waiting.text",
                     [
-                        "name": user.name, "count": "\(positions.count)",
+                        "name": submitter?.name ?? "", "count": "\(positions.count)",
                         "amount": t.language.format(amount),
                     ]), "",
                 baseURL + PageRoute.approvals.path(),
             ].joined(separator: "\n")
             try await OutboxMail(
-                recipient: approver.email, subject: t("mail.approval.waiting.subject", ["name": user.name]),
+                recipient: approver.email, subject: t("mail.approval.waiting.subject", ["name": submitter?.name ?? ""]),
                 body: body, now: now
             ).create(on: db)
         }
-        return approval
-    }
-
-    /// The value of a submission: each position's quantity at its line's unit price.
-    static func value(of positions: [CartPosition], on db: any Database) async throws -> Money {
-        let lines = try await InvoiceLine.query(on: db).filter(\.$id ~~ Set(positions.map(\.lineID))).all()
-        let prices = Dictionary(lines.map { ($0.id ?? 0, $0.unitPriceCents) }, uniquingKeysWith: { a, _ in a })
-        return Money(cents: positions.reduce(Int64(0)) { $0 + (prices[$1.lineID] ?? 0) * Int64($1.quantity) })
+        return WaitingApproval(id: try approval.requireID(), status: approval.status, amount: amount)
     }
 
     /// Active colleagues who may decide on a submission of `submitterID`.
@@ -137,10 +125,15 @@ enum Approvals {
                     }
                     let answer: SubmissionAnswer
                     do {
-                        answer = try await SubmitCart(
-                            user: submitter, idempotencyKey: nil, now: now, today: today, language: language,
-                            texts: texts, config: config, baseURL: baseURL, approval: approval
-                        ).submitLocked(userID: approval.userID, db: db)
+                        let store = DatabaseCartStore(
+                            database: db, settings: StoreSettings(config: config, texts: texts, baseURL: baseURL))
+                        let submission = SubmitCart(
+                            store: store, userID: approval.userID, companyID: submitter.companyID,
+                            rights: submitter.rights, idempotencyKey: nil, now: now, today: today,
+                            texts: texts[submitter.language ?? language], countryNames: texts.all,
+                            approval: try approval.requireID())
+                        answer = SubmissionAnswer(
+                            try await submission.submit(DatabaseCartStore.Work(db: db, settings: store.settings)))
                     } catch let problem as Refusal where !problem.errors.isEmpty {
                         throw Refusal(
                             problem.kind, detail: Message("approvals.noLongerAllowed"), errors: problem.errors)

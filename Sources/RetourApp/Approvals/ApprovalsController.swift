@@ -121,7 +121,7 @@ struct ApprovalsController: RoleRouteCollection {
 
     struct DecisionAnswer: Content {
         var approval: ApprovalView
-        var requests: [SubmittedRequest]
+        var requests: [SubmittedRequestView]
     }
 
     @Sendable func list(req: Request) async throws -> ListAnswer {

@@ -57,17 +57,18 @@ enum DemoRecovery {
             let (submittedDay, submittedAt) = day(demo.submitted)
             try await AddPositions(
                 owner: PositionOwner(userID: try reseller.requireID(), companyID: reseller.companyID),
-                store: DatabaseCartStore(database: db), now: submittedAt, today: submittedDay,
+                store: DatabaseCartStore(database: db, settings: app.storeSettings), now: submittedAt,
+                today: submittedDay,
                 countryNames: app.translationCatalog.all
             ).save(
                 PositionDraft(
                     line: try line.requireID(), reason: .defect, quantity: 1, serials: [demo.serial],
                     fields: ["fault": .string("no_response"), "description": .string(demo.description)],
                     attachments: [], returnAddress: nil))
-            let answer = try await SubmitCart(
+            let answer = try await app.submitCart(
                 user: reseller, idempotencyKey: nil, now: submittedAt, today: submittedDay, language: .nl,
-                texts: app.translationCatalog, config: app.config
-            ).run(on: db)
+                store: DatabaseCartStore(database: db, settings: app.storeSettings)
+            ).run()
             guard let number = answer.requests.first?.number,
                 let record = try await ReturnRequest.query(on: db).filter(\.$number == number).first()
             else { continue }

@@ -62,7 +62,7 @@ struct CartAPIController: RouteCollection {
     @Sendable func submit(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let answer = try await req.submitCart(user: user, idempotencyKey: req.headers.first(name: "Idempotency-Key"))
-            .run(on: req.db)
+            .answer()
         return try await answer.encodeResponse(status: answer.status, for: req)
     }
 

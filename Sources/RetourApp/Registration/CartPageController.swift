@@ -315,7 +315,7 @@ struct CartPageController: RoleRouteCollection {
         let answer: SubmissionAnswer
         do {
             let key = form.idempotencyKey.flatMap { $0.isEmpty ? nil : "web-" + $0 }
-            answer = try await req.submitCart(user: user, idempotencyKey: key).run(on: req.db)
+            answer = try await req.submitCart(user: user, idempotencyKey: key).answer()
         } catch let problem as Refusal {
             return try await renderCart(req, user: user, problem: problem)
         }

@@ -10,13 +10,13 @@ import Vapor
 /// `AddPositions` and `PositionCheck` that touches the database.
 struct DatabaseCartStore: CartStore {
     let database: any Database
+    /// The texts and settings of the mails a submission writes.
+    let settings: StoreSettings
 
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any CartWork) async throws -> T) async throws -> T {
-        try await database.writeTransaction { db in try await work(Self.work(on: db)) }
+        let settings = settings
+        return try await database.writeTransaction { db in try await work(Work(db: db, settings: settings)) }
     }
-
-    /// The steps on a transaction the caller holds (a submission re-checks its positions in its own).
-    static func work(on db: any Database) -> any CartWork { Work(db: db) }
 
     /// Ends the phone links of positions that leave the cart (removed or submitted).
     static func endPhoneLinks(ofPositions ids: [Int], at: Date, on db: any Database) async throws {
@@ -34,11 +34,15 @@ struct DatabaseCartStore: CartStore {
         var cart: [Int: [HeldPosition]] = [:]
     }
 
-    private struct Work: CartWork {
+    struct Work: CartWork {
         let db: any Database
+        let settings: StoreSettings
         private let preloaded = NIOLockedValueBox<Preloaded?>(nil)
 
-        init(db: any Database) { self.db = db }
+        init(db: any Database, settings: StoreSettings) {
+            self.db = db
+            self.settings = settings
+        }
 
         func lockPosition(_ id: Int) async throws -> CartPositionState? {
             try await db.lockForUpdate(CartPosition.schema, ids: [id])
@@ -212,14 +216,35 @@ struct DatabaseCartStore: CartStore {
 extension Request {
     /// The signed-in reseller's own cart, changed now.
     func cartChanges() throws -> CartChanges {
-        CartChanges(ownerID: try requireUser().requireID(), store: DatabaseCartStore(database: db), now: now)
+        CartChanges(
+            ownerID: try requireUser().requireID(), store: DatabaseCartStore(database: db, settings: storeSettings),
+            now: now)
     }
 
     /// Adding to `user`'s cart, now.
     func addPositions(for user: User) throws -> AddPositions {
         AddPositions(
             owner: PositionOwner(userID: try user.requireID(), companyID: user.companyID),
-            store: DatabaseCartStore(database: db), now: now, today: today,
+            store: DatabaseCartStore(database: db, settings: storeSettings), now: now, today: today,
             countryNames: application.translationCatalog.all)
+    }
+}
+
+/// What the stores need to write mails and events in the reader's words: the settings, the texts
+/// and where the site is (for links; empty: none).
+struct StoreSettings: Sendable {
+    var config: AppConfig
+    var texts: TranslationCatalog
+    var baseURL: String
+}
+
+extension Application {
+    /// Without links: for work that no request started (the demo data).
+    var storeSettings: StoreSettings { StoreSettings(config: config, texts: translationCatalog, baseURL: "") }
+}
+
+extension Request {
+    var storeSettings: StoreSettings {
+        StoreSettings(config: config, texts: application.translationCatalog, baseURL: baseURL)
     }
 }

@@ -70,23 +70,3 @@ extension Request {
 
     var texts: Translations { application.translationCatalog[language] }
 }
-
-extension Translations {
-    /// A text that may read differently for one reason ("RMA(DOA)-nummer"): `key.<reason>` when the
-    /// catalogue has it, else `key`.
-    func forReason(_ key: String, _ reason: ReasonID, _ values: [String: String] = [:]) -> String {
-        let specific = "\(key).\(reason.rawValue)"
-        return self(texts[specific] == nil ? key : specific, values)
-    }
-
-    /// What happens next for a request of `reason` (rulebook §4: the three outcomes).
-    func outcome(of reason: Reason) -> String {
-        outcome(reason.outcome, of: reason.id)
-    }
-
-    /// What happens next for a request whose outcome is not its reason's (a defect waiting for the
-    /// approval of an advance replacement goes to the agent first).
-    func outcome(_ outcome: Outcome, of reason: ReasonID) -> String {
-        forReason("outcome.\(outcome.rawValue)", reason)
-    }
-}

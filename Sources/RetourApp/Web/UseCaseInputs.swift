@@ -22,12 +22,6 @@ extension Request {
 
     private func actor(_ user: User) -> Actor { user.role.belongsToCompany ? .reseller : .agent }
 
-    func submitCart(user: User, idempotencyKey: String?) -> SubmitCart {
-        SubmitCart(
-            user: user, idempotencyKey: idempotencyKey, now: now, today: today, language: language,
-            texts: application.translationCatalog, config: config, baseURL: baseURL)
-    }
-
     /// Storing the files `user` sends for `companyID`.
     func storeUploads(user: User, companyID: Int?) throws -> StoreUploads {
         StoreUploads(

@@ -60,13 +60,13 @@ extension PositionView: SchemaHinted {
     static var schemaHints: [String: JSONSchema] { ["reason": values(of: ReasonID.self), "deadline": Hint.day] }
 }
 
-extension SubmittedRequest: SchemaHinted {
+extension SubmittedRequestView: SchemaHinted {
     static var schemaHints: [String: JSONSchema] {
         ["status": values(of: RequestStatus.self), "outcome": values(of: Outcome.self), "validUntil": Hint.day]
     }
 }
 
-extension WaitingApproval: SchemaHinted {
+extension WaitingApprovalView: SchemaHinted {
     static var schemaHints: [String: JSONSchema] { ["status": values(of: ApprovalStatus.self)] }
 }
 
