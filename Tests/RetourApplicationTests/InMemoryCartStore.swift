@@ -34,7 +34,11 @@ actor InMemoryCartStore: CartStore, SubmissionStore {
         var confirmations: [[Int]] = []
         var announced: [[Int]] = []
         var rules: [Int: SubmitApproval] = [:]
-        var approvals: [Int: WaitingApproval] = [:]
+        var approvals: [Int: StoredApproval] = [:]
+        var submitters: [Int: Submitter] = [:]
+        var decisions: [Int: (status: ApprovalStatus, by: Int, message: String?, submission: String?)] = [:]
+        var toldRejected: [(submitter: Int, message: String)] = []
+        var audit: [String] = []
         /// A parallel transaction's key: the next submission with it meets a uniqueness rule.
         var takenMeanwhile: String?
     }
@@ -58,7 +62,11 @@ actor InMemoryCartStore: CartStore, SubmissionStore {
     var claimedSerials: [String: Int] { state.claimedSerials }
     var confirmations: [[Int]] { state.confirmations }
     var announced: [[Int]] { state.announced }
-    var approvals: [Int: WaitingApproval] { state.approvals }
+    var approvals: [Int: StoredApproval] { state.approvals }
+    var audit: [String] { state.audit }
+    var toldRejected: [String] { state.toldRejected.map(\.message) }
+    func decision(_ id: Int) -> ApprovalStatus? { state.decisions[id]?.status }
+    func addSubmitter(_ submitter: Submitter) { state.submitters[submitter.userID] = submitter }
     func setRule(_ rule: SubmitApproval, of companyID: Int) { state.rules[companyID] = rule }
     func keep(_ answer: Submission, userID: Int, key: String) { state.answers["\(userID)/\(key)"] = answer }
     func takeMeanwhile(_ key: String) { state.takenMeanwhile = key }
@@ -171,7 +179,8 @@ extension InMemoryCartStore.Draft: SubmissionWork {
         -> WaitingApproval
     {
         let approval = WaitingApproval(id: state.approvals.count + 1, status: .waiting, amount: amount)
-        state.approvals[approval.id] = approval
+        state.approvals[approval.id] = StoredApproval(
+            id: approval.id, companyID: companyID, submitterID: submitterID, status: .waiting, amount: amount)
         for id in positions {
             state.positions[id]?.approval = approval.id
             state.positions[id]?.state.waitsForApproval = true
@@ -213,5 +222,26 @@ extension InMemoryCartStore.Draft: SubmissionWork {
 
     func announceCreated(requests: [Int], language: Language, at: Date) async throws {
         state.announced.append(requests)
+    }
+
+    func lockApproval(_ id: Int) async throws -> StoredApproval? { state.approvals[id] }
+    func submitter(_ userID: Int) async throws -> Submitter? { state.submitters[userID] }
+    func decide(
+        approval id: Int, status: ApprovalStatus, by approverID: Int, message: String?, submission: String?, at: Date
+    ) async throws {
+        state.approvals[id]?.status = status
+        state.decisions[id] = (status, approverID, message, submission)
+    }
+    func returnToCart(approval id: Int) async throws {
+        for (key, position) in state.positions where position.approval == id {
+            state.positions[key]?.approval = nil
+            state.positions[key]?.state.waitsForApproval = false
+        }
+    }
+    func tellRejected(submitterID: Int, approverID: Int, message: String, language: Language, at: Date) async throws {
+        state.toldRejected.append((submitterID, message))
+    }
+    func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws {
+        state.audit.append("\(action) \(subject)")
     }
 }

@@ -57,8 +57,7 @@ import Testing
         let other = Self.manage(store, scope: .company(8))
         let key = try await other.createKey(name: "theirs", scopes: ["read"]).id
         let hook = try await other.createWebhook(
-            url: "https://example.com/hook", events: ["request.submitted"], known: ["request.submitted"],
-            judge: { _ in nil })
+            url: "https://example.com/hook", events: [.request(.requestCreated)], judge: { _ in nil })
         let mine = Self.manage(store)
         for step in [
             { try await mine.revokeKey(key) }, { try await mine.deleteWebhook(hook) },
@@ -76,11 +75,30 @@ import Testing
         let store = InMemoryIntegrationStore()
         let refusal = await #expect(throws: Refusal.self) {
             try await Self.manage(store).createWebhook(
-                url: "http://10.0.0.1/", events: ["vendor_claim.sent"], known: ["request.submitted"],
+                url: "http://10.0.0.1/", events: [.vendorClaim(.sent)],
                 judge: { _ in Message("app.webhooks.privateAddress") })
         }
         #expect(refusal?.errors.map(\.field) == ["url", "events"])
         #expect(refusal?.errors.first?.message == Message("app.webhooks.privateAddress"))
+    }
+
+    @Test func aWebhookListensOnlyToKnownEventsItsRoleMayHearEachOnce() async throws {
+        let store = InMemoryIntegrationStore()
+        let url = "https://example.com/hook"
+        for events: [EventType?] in [[], [nil], [.request(.requestCreated), .request(.requestCreated)]] {
+            let refusal = await #expect(throws: Refusal.self) {
+                try await Self.manage(store).createWebhook(url: url, events: events, judge: { _ in nil })
+            }
+            #expect(refusal?.errors.map(\.field) == ["events"], "\(events)")
+        }
+        let admin = Self.manage(store, role: .admin, scope: .allCompanies)
+        #expect(admin.listenable.contains(.vendorClaim(.settled)))
+        #expect(!Self.manage(store).listenable.contains(.vendorClaim(.settled)))
+        let id = try await admin.createWebhook(
+            url: url, events: [.vendorClaim(.sent), .request(.creditNoteCreated)], judge: { _ in nil })
+        #expect(await store.state.hooks[id]?.hook.events == [.vendorClaim(.sent), .request(.creditNoteCreated)])
+        #expect(EventType(rawValue: "vendor_claim.sent") == .vendorClaim(.sent))
+        #expect(EventType(rawValue: "request.submitted") == nil)
     }
 
     @Test func aRotatedSecretSignsBesideTheOldOneForADay() async throws {
@@ -88,8 +106,7 @@ import Testing
         var manage = Self.manage(store)
         manage.makeSecret = { String(UInt64.random(in: 0...UInt64.max)) }
         let id = try await manage.createWebhook(
-            url: "https://example.com/hook", events: ["request.submitted"], known: ["request.submitted"],
-            judge: { _ in nil })
+            url: "https://example.com/hook", events: [.request(.requestCreated)], judge: { _ in nil })
         let original = try #require(await store.state.hooks[id]?.hook.secret)
         #expect(original.hasPrefix("whsec_"))
         try await manage.rotateSecret(id)
@@ -104,8 +121,7 @@ import Testing
         let store = InMemoryIntegrationStore()
         let manage = Self.manage(store)
         let id = try await manage.createWebhook(
-            url: "https://example.com/hook", events: ["request.submitted"], known: ["request.submitted"],
-            judge: { _ in nil })
+            url: "https://example.com/hook", events: [.request(.requestCreated)], judge: { _ in nil })
         await store.addDelivery(41, webhook: id)
         await store.addDelivery(42, webhook: id + 1)
         try await manage.sendAgain(webhook: id, delivery: 41, retrySeconds: 86_400)

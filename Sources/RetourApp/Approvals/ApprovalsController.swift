@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
@@ -151,16 +152,16 @@ struct ApprovalsController: RoleRouteCollection {
     private func run(_ req: Request, _ body: DecisionBody) async throws -> (Approval, SubmissionAnswer?) {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
-        guard let decision = Approvals.Decision(rawValue: body.decision ?? "") else {
+        guard let decision = ApprovalDecision(rawValue: body.decision ?? "") else {
             throw Refusal.invalid([FieldError("decision", message: Message("approvals.chooseDecision"))])
         }
-        let outcome = try await Approvals.Decide(
-            approver: user, approvalID: id, decision: decision, message: body.message ?? "", now: req.now,
-            today: req.today, language: req.language, texts: req.application.translationCatalog, config: req.config,
-            baseURL: req.baseURL
-        ).run(on: req.db)
+        let outcome = try await DecideApproval(
+            store: DatabaseCartStore(database: req.db, settings: req.storeSettings), approverID: try user.requireID(),
+            approverCompany: user.companyID, approverRights: user.rights, now: req.now, today: req.today,
+            translations: req.application.translationCatalog.all, language: req.language
+        ).run(approval: id, decision: decision, message: body.message ?? "")
         guard let approval = try await Approval.find(id, on: req.db) else { throw Refusal.notFound() }
-        if case .approved(let answer) = outcome { return (approval, answer) }
+        if case .approved(let submission) = outcome { return (approval, SubmissionAnswer(submission)) }
         return (approval, nil)
     }
 

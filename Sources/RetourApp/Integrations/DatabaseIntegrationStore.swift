@@ -66,7 +66,7 @@ struct DatabaseIntegrationStore: IntegrationStore {
             record.companyID = hook.companyID
             record.userID = hook.userID
             record.url = hook.url
-            record.eventList = hook.events.joined(separator: " ")
+            record.events = hook.events
             record.secret = hook.secret
             record.createdAt = hook.createdAt
             try await record.create(on: db)

@@ -34,13 +34,13 @@ enum IntegrationEvents {
                 event.sequence = sequence
                 event.companyID = record.companyID
                 event.requestID = try record.requireID()
-                event.type = kind.rawValue
+                event.type = .request(kind)
                 event.occurredAt = now
                 let body = EventBody(id: "evt_\(sequence)", type: kind.rawValue, occurredAt: now, data: data)
                 event.body = String(decoding: try encoder.encode(body), as: UTF8.self)
                 try await event.create(on: db)
                 for webhook in listening
-                where webhook.events.contains(kind.rawValue)
+                where webhook.events.contains(.request(kind))
                     && (webhook.companyID == nil || webhook.companyID == record.companyID)
                 {
                     try await deliver(event, to: webhook, orderedBy: try record.requireID(), at: now, on: db)
@@ -51,13 +51,6 @@ enum IntegrationEvents {
 }
 
 extension IntegrationEvents {
-    /// The event types a webhook of `role` may listen to: a company's requests for a purchasing
-    /// department; the distributor's vendor claims too for an administrator.
-    static func types(for role: Role) -> [String] {
-        let requests = Kind.allCases.map(\.rawValue)
-        return role.belongsToCompany ? requests : requests + VendorClaimEvent.allCases.map(\.rawValue)
-    }
-
     /// Records a vendor claim's event for the distributor's webhooks (those of no company); no
     /// reseller's feed shows it. Last in the transaction, as `record`.
     static func record(_ kind: VendorClaimEvent, of claim: VendorClaim, at now: Date, on db: any Database)
@@ -74,13 +67,13 @@ extension IntegrationEvents {
         let sequence = try await NumberSequence.next("event", db)
         let event = IntegrationEvent()
         event.sequence = sequence
-        event.type = kind.rawValue
+        event.type = .vendorClaim(kind)
         event.occurredAt = now
         let body = ClaimEventBody(
             id: "evt_\(sequence)", type: kind.rawValue, occurredAt: now, data: VendorClaimView(claim))
         event.body = String(decoding: try encoder.encode(body), as: UTF8.self)
         try await event.create(on: db)
-        for webhook in listening where webhook.events.contains(kind.rawValue) {
+        for webhook in listening where webhook.events.contains(.vendorClaim(kind)) {
             try await deliver(event, to: webhook, orderedBy: -claimID, at: now, on: db)
         }
     }

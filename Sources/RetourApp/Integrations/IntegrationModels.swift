@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import SQLKit
 
 /// Something that happened to a request, as other systems learn of it: by the events feed and by
@@ -13,7 +14,7 @@ final class IntegrationEvent: Model, @unchecked Sendable {
     /// nil for events of the distributor's own (a vendor claim), which no reseller sees.
     @OptionalField(key: "company_id") var companyID: Int?
     @OptionalField(key: "request_id") var requestID: Int?
-    @Field(key: "type") var type: String
+    @Field(key: "type") var type: EventType
     @Field(key: "occurred_at") var occurredAt: Date
     /// The event as JSON, exactly as the feed and the webhooks send it.
     @Field(key: "body") var body: String
@@ -30,7 +31,7 @@ final class Webhook: Model, @unchecked Sendable {
     @OptionalField(key: "company_id") var companyID: Int?
     @Field(key: "user_id") var userID: Int
     @Field(key: "url") var url: String
-    /// Space-separated event types.
+    /// Space-separated event types (`events`).
     @Field(key: "events") var eventList: String
     @Field(key: "secret") var secret: String
     /// After a rotation the old secret signs too for a day, so the receiver can switch over.
@@ -41,7 +42,11 @@ final class Webhook: Model, @unchecked Sendable {
 
     init() {}
 
-    var events: [String] { eventList.split(separator: " ").map(String.init) }
+    /// The types it listens to; a name the portal no longer knows is left out.
+    var events: [EventType] {
+        get { eventList.split(separator: " ").compactMap { EventType(rawValue: String($0)) } }
+        set { eventList = newValue.map(\.rawValue).joined(separator: " ") }
+    }
 }
 
 /// One event on its way to one webhook: the outbox row and the delivery log in one.

@@ -119,7 +119,7 @@ struct IntegrationsPageController: RouteCollection {
         do {
             let manage = try req.manageIntegrations()
             let id = try await manage.createWebhook(
-                url: form.url ?? "", events: form.events ?? [], known: Set(IntegrationEvents.types(for: manage.role)),
+                url: form.url ?? "", events: (form.events ?? []).map(EventType.init(rawValue:)),
                 judge: req.webhookJudge)
             let hook = try await IntegrationQueries.webhook(id, in: manage.scope, on: req.db)
             return try await render(
@@ -165,7 +165,7 @@ struct IntegrationsPageController: RouteCollection {
             of: hookID, page: page, per: Self.deliveriesPerPage, on: req.db)
         let content = DeliveriesContent(
             hook: HookRow(
-                id: hookID, url: hook.url, events: hook.events.joined(separator: ", "),
+                id: hookID, url: hook.url, events: hook.events.map(\.rawValue).joined(separator: ", "),
                 created: Self.format(hook.createdAt, req)),
             rows: views.map { WebhookAdminController.row($0, req) },
             notice: req.query[String.self, at: "done"] == "resent" ? t["integrations.resent"] : nil,
@@ -212,13 +212,13 @@ struct IntegrationsPageController: RouteCollection {
             },
             hooks: hooks.map {
                 HookRow(
-                    id: $0.id ?? 0, url: $0.url, events: $0.events.joined(separator: ", "),
+                    id: $0.id ?? 0, url: $0.url, events: $0.events.map(\.rawValue).joined(separator: ", "),
                     created: Self.format($0.createdAt, req))
             },
             scopes: APIScope.grantable(by: user.role).sorted { $0.rawValue < $1.rawValue }.map {
                 Choice(value: $0.rawValue, label: Self.label(of: $0, t), checked: chosenScopes.contains($0.rawValue))
             },
-            events: IntegrationEvents.types(for: user.role).map {
+            events: EventType.listenable(byCompany: user.role.belongsToCompany).map(\.rawValue).map {
                 Choice(value: $0, label: $0, checked: chosenEvents.contains($0))
             },
             form: form, errors: errors, notice: notice, shown: shown)

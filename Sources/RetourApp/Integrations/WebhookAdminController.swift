@@ -68,7 +68,7 @@ struct WebhookAdminController: RouteCollection {
                     id: hook.id ?? 0, url: hook.url,
                     owner: companies.first { $0.id == hook.companyID }.map { "\($0.number) \($0.name)" }
                         ?? t["admin.webhooks.everyCompany"],
-                    events: hook.events.joined(separator: ", "))
+                    events: hook.events.map(\.rawValue).joined(separator: ", "))
             },
             rows: deliveries.map { Self.row($0, req) },
             notice: notice, previousPage: page > 1 ? "\(PageRoute.adminWebhooks.path())?page=\(page - 1)" : nil,

@@ -117,7 +117,7 @@ enum WebhookWorker {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "User-Agent", value: "Retour-Webhooks/1")
-            request.headers.add(name: "Retour-Event", value: event.type)
+            request.headers.add(name: "Retour-Event", value: event.type.rawValue)
             request.headers.add(name: "Retour-Delivery", value: "\(id)")
             request.headers.add(
                 name: WebhookSignature.header,

@@ -43,7 +43,7 @@ struct WebhooksController: RoleRouteCollection {
         init(_ hook: Webhook) {
             id = hook.id ?? 0
             url = hook.url
-            events = hook.events
+            events = hook.events.map(\.rawValue)
             company = hook.companyID
             createdAt = hook.createdAt
         }
@@ -82,11 +82,11 @@ struct WebhooksController: RoleRouteCollection {
         let body = try req.content.decode(CreateBody.self)
         let manage = try req.manageIntegrations()
         let id = try await manage.createWebhook(
-            url: body.url ?? "", events: body.events ?? [], known: Set(IntegrationEvents.types(for: manage.role)),
-            judge: req.webhookJudge)
+            url: body.url ?? "", events: (body.events ?? []).map(EventType.init(rawValue:)), judge: req.webhookJudge)
         let hook = try await IntegrationQueries.webhook(id, in: manage.scope, on: req.db)
         let created = Created(
-            id: try hook.requireID(), secret: hook.secret, url: hook.url, events: hook.events, createdAt: hook.createdAt
+            id: try hook.requireID(), secret: hook.secret, url: hook.url, events: hook.events.map(\.rawValue),
+            createdAt: hook.createdAt
         )
         let response = try await created.encodeResponse(status: .created, for: req)
         response.headers.cacheControl = .init(noStore: true)
@@ -117,7 +117,8 @@ struct WebhooksController: RoleRouteCollection {
         try await req.manageIntegrations().rotateSecret(try id(req))
         let hook = try await find(req)
         let answer = Created(
-            id: try hook.requireID(), secret: hook.secret, url: hook.url, events: hook.events, createdAt: hook.createdAt
+            id: try hook.requireID(), secret: hook.secret, url: hook.url, events: hook.events.map(\.rawValue),
+            createdAt: hook.createdAt
         )
         let response = try await answer.encodeResponse(status: .ok, for: req)
         response.headers.cacheControl = .init(noStore: true)
@@ -159,7 +160,7 @@ struct WebhooksController: RoleRouteCollection {
             let event = events.first { $0.id == row.eventID }
             return DeliveryView(
                 id: row.id ?? 0, webhook: row.webhookID, event: event.map { "evt_\($0.sequence)" } ?? "",
-                type: event?.type ?? "",
+                type: event?.type.rawValue ?? "",
                 request: requests.first { $0.id == row.requestID }?.number ?? "", status: row.status.rawValue,
                 attempts: row.attempts, responseStatus: row.responseStatus, lastError: row.lastError,
                 lastAttemptAt: row.lastAttemptAt, nextAttemptAt: row.status == .pending ? row.nextAttemptAt : nil,

@@ -157,3 +157,58 @@ extension DatabaseCartStore.Work: SubmissionWork {
             [.requestCreated], of: requests, at: now, language: language, texts: settings.texts, on: db)
     }
 }
+
+extension DatabaseCartStore.Work {
+    func lockApproval(_ id: Int) async throws -> StoredApproval? {
+        try await db.lockForUpdate(Approval.schema, ids: [id])
+        return try await Approval.find(id, on: db).map {
+            StoredApproval(
+                id: id, companyID: $0.companyID, submitterID: $0.userID, status: $0.status, amount: $0.amount)
+        }
+    }
+
+    func submitter(_ userID: Int) async throws -> Submitter? {
+        try await User.find(userID, on: db).map {
+            Submitter(
+                userID: userID, companyID: $0.companyID, rights: $0.rights, language: $0.language, active: $0.active)
+        }
+    }
+
+    func decide(
+        approval id: Int, status: ApprovalStatus, by approverID: Int, message: String?, submission: String?,
+        at now: Date
+    ) async throws {
+        guard let approval = try await Approval.find(id, on: db) else { throw Refusal.notFound() }
+        approval.status = status
+        approval.decidedAt = now
+        approval.decidedBy = approverID
+        approval.message = message
+        if let submission { approval.submission = submission }
+        try await approval.save(on: db)
+    }
+
+    func returnToCart(approval id: Int) async throws {
+        try await CartPosition.query(on: db).filter(\.$approvalID == id).set(\.$approvalID, to: nil).update()
+    }
+
+    func tellRejected(submitterID: Int, approverID: Int, message: String, language: Language, at now: Date)
+        async throws
+    {
+        guard let submitter = try await User.find(submitterID, on: db) else { return }
+        let approver = try await User.find(approverID, on: db)
+        let t = settings.texts[submitter.language ?? language]
+        let body = [
+            t("mail.greeting", ["name": submitter.name]), "",
+            t("mail.approval.rejected.text", ["name": approver?.name ?? ""]), "",
+            message, "",
+            settings.baseURL + PageRoute.cart.path(),
+        ].joined(separator: "\n")
+        try await OutboxMail(
+            recipient: submitter.email, subject: t["mail.approval.rejected.subject"], body: body, now: now
+        ).create(on: db)
+    }
+
+    func audit(_ action: String, subject: String, detail: String, actorID: Int?, at now: Date) async throws {
+        try await AuditEvent(at: now, actorID: actorID, action: action, subject: subject, detail: detail).create(on: db)
+    }
+}

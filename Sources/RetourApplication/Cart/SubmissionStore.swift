@@ -45,6 +45,21 @@ public protocol SubmissionWork: CartWork {
     func keepAnswer(_ submission: Submission, userID: Int, key: String, at: Date) async throws
     /// Tells the distributor's systems of the new requests, last in the transaction.
     func announceCreated(requests: [Int], language: Language, at: Date) async throws
+
+    // A colleague's decision on a submission held for approval.
+
+    /// The approval, its row locked.
+    func lockApproval(_ id: Int) async throws -> StoredApproval?
+    func submitter(_ userID: Int) async throws -> Submitter?
+    /// Records the decision (and, for an approval, the number of the submission it made).
+    func decide(
+        approval id: Int, status: ApprovalStatus, by approverID: Int, message: String?, submission: String?, at: Date
+    ) async throws
+    /// The held positions go back to the submitter's cart.
+    func returnToCart(approval id: Int) async throws
+    /// Tells the submitter why, in their language (`language` where they have none).
+    func tellRejected(submitterID: Int, approverID: Int, message: String, language: Language, at: Date) async throws
+    func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws
 }
 
 public enum SubmissionSequence: String, Sendable {

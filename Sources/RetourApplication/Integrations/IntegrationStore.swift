@@ -18,7 +18,7 @@ public struct NewWebhook: Sendable, Hashable {
     public var companyID: Int?
     public var userID: Int
     public var url: String
-    public var events: [String]
+    public var events: [EventType]
     public var secret: String
     public var createdAt: Date
 }

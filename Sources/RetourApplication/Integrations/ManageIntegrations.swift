@@ -90,26 +90,34 @@ public struct ManageIntegrations: Sendable {
         }
     }
 
-    /// Subscribes `url` to `events` (each one of `known`, the events the caller's role may hear).
-    /// `judge` says what is wrong with the address, if anything (it may resolve the host). The
-    /// secret that signs every delivery is stored with the webhook, to be shown this once.
+    /// The event types the caller's role may hear.
+    public var listenable: [EventType] { EventType.listenable(byCompany: role.belongsToCompany) }
+
+    /// Subscribes `url` to `events` (each one the caller's role may hear; nil stands for a name
+    /// that is no event type). `judge` says what is wrong with the address, if anything (it may
+    /// resolve the host). The secret that signs every delivery is stored with the webhook, to be
+    /// shown this once.
     public func createWebhook(
-        url rawURL: String, events requested: [String], known: Set<String>,
-        judge: (String) async throws -> Message?
+        url rawURL: String, events requested: [EventType?], judge: (String) async throws -> Message?
     ) async throws -> Int {
         var errors: [FieldError] = []
         let url = rawURL.trimmingWhitespace()
         if let refusal = try await judge(url) { errors.append(FieldError("url", message: refusal)) }
-        if requested.isEmpty || Set(requested).count != requested.count || !Set(requested).isSubset(of: known) {
+        let known = Set(listenable)
+        let events = requested.compactMap { $0 }
+        if events.isEmpty || events.count != requested.count || Set(events).count != events.count
+            || !Set(events).isSubset(of: known)
+        {
             errors.append(
                 FieldError(
                     "events",
                     message: Message(
-                        "app.webhooks.chooseEvents", ["events": .text(known.sorted().joined(separator: ", "))])))
+                        "app.webhooks.chooseEvents",
+                        ["events": .text(known.map(\.rawValue).sorted().joined(separator: ", "))])))
         }
         guard errors.isEmpty else { throw Refusal.invalid(errors) }
         let hook = NewWebhook(
-            companyID: companyID, userID: userID, url: url, events: requested,
+            companyID: companyID, userID: userID, url: url, events: events,
             secret: Self.webhookSecretPrefix + makeSecret(), createdAt: now)
         return try await store.transaction { work in
             try await work.lockOwner(company: hook.companyID, maker: hook.userID)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Logging
+import RetourApplication
 import RetourCore
 import SQLKit
 import Testing
@@ -127,7 +128,7 @@ extension AppTests {
                 let stored = try await app.get(path, token: agent).json()
                 #expect(stored["receivedCredit"] as? String == "60.00")
                 #expect(stored["status"] as? String == "settled")
-                let settled = try await IntegrationEvent.query(on: app.db).filter(\.$type == "vendor_claim.settled")
+                let settled = try await IntegrationEvent.query(on: app.db).filter(\.$type == .vendorClaim(.settled))
                     .count()
                 #expect(settled == 1)
             }

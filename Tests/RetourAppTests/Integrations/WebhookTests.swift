@@ -290,7 +290,7 @@ extension AppTests {
                 try await slow.value
                 try await fast.value
                 let events = try await IntegrationEvent.query(on: app.db).sort(\.$sequence).all()
-                #expect(events.suffix(2).map(\.type) == ["request.message_created", "request.status_changed"])
+                #expect(events.suffix(2).map(\.type.rawValue) == ["request.message_created", "request.status_changed"])
             }
         }
 

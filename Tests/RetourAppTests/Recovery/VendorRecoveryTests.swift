@@ -155,7 +155,7 @@ extension AppTests {
                 #expect(logitech["creditedToResellers"] as? String == creditNote["amount"] as? String)
 
                 // The distributor's systems hear of each step; the reseller's feed shows none.
-                let types = try await IntegrationEvent.query(on: app.db).sort(\.$sequence).all().map(\.type)
+                let types = try await IntegrationEvent.query(on: app.db).sort(\.$sequence).all().map(\.type.rawValue)
                 #expect(
                     types.filter { $0.hasPrefix("vendor_claim.") } == [
                         "vendor_claim.sent", "vendor_claim.credited", "vendor_claim.credited", "vendor_claim.settled",

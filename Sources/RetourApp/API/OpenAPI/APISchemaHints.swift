@@ -178,7 +178,7 @@ extension APIKeysController.KeyView: SchemaHinted {
 
 extension WebhooksController.CreateBody: SchemaHinted {
     static var schemaHints: [String: JSONSchema] {
-        ["events": ["items": ["type": "string", "enum": IntegrationEvents.types(for: .admin)]]]
+        ["events": ["items": ["type": "string", "enum": EventType.listenable(byCompany: false).map(\.rawValue)]]]
     }
 }
 
