@@ -5,50 +5,7 @@ import RetourCore
 import SQLKit
 import Vapor
 
-/// Where an import document's bytes come from, readable more than once (the import reads it twice).
-struct ImportSource: Sendable {
-    /// The document's size in bytes, when known (for progress).
-    let size: Int?
-    let open: @Sendable () throws -> () throws -> [UInt8]?
-
-    static let chunkSize = 1 << 20
-
-    static func data(_ data: Data) -> ImportSource {
-        ImportSource(size: data.count) {
-            var offset = data.startIndex
-            return {
-                guard offset < data.endIndex else { return nil }
-                let end = min(offset + chunkSize, data.endIndex)
-                defer { offset = end }
-                return [UInt8](data[offset..<end])
-            }
-        }
-    }
-
-    static func file(_ path: String) -> ImportSource {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        return ImportSource(size: size) {
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
-            return {
-                guard let data = try handle.read(upToCount: chunkSize), !data.isEmpty else {
-                    try? handle.close()
-                    return nil
-                }
-                return [UInt8](data)
-            }
-        }
-    }
-}
-
-/// How far an import is: lines stored, and bytes of the document read.
-struct ImportProgress: Sendable {
-    var lines: Int
-    var bytesRead: Int
-    var totalBytes: Int?
-}
-
-/// Stores an import document: every record upserted by its natural key, all in one transaction,
-/// nothing stored when any record is invalid.
+/// The import as the commands, the API and the tests start it: `ImportData` over the database.
 struct Importer {
     let database: any Database
     let hashPassword: @Sendable (String) async throws -> String
@@ -62,16 +19,14 @@ struct Importer {
     var invite: (@Sendable ([String], any Database) async throws -> Void)? = nil
 
     static let batchSize = 400
-    /// Invoices decoded, checked and written at a time: what the import holds in memory.
-    static let invoicesPerChunk = 500
-    /// A document with more errors than this is answered with the first ones only.
-    static let errorLimit = 10_000
+    static let invoicesPerChunk = ImportData.invoicesPerChunk
 
-    enum Failure: Error {
-        case malformed
-        case invalid([ImportError])
-        /// What an API key may not import (`resellerUsersOnly`).
-        case beyondTheKey([ImportError])
+    typealias Failure = ImportData.Failure
+
+    private var document: ImportData {
+        ImportData(
+            store: DatabaseImportStore(database: database, invite: invite), hashPassword: hashPassword,
+            progress: progress, resellerUsersOnly: resellerUsersOnly)
     }
 
     /// Reads, checks and stores one document.
@@ -79,132 +34,14 @@ struct Importer {
         try await run(.data(data))
     }
 
-    /// Reads, checks and stores one document a record at a time, so that memory stays bounded
-    /// whatever its size. Two passes over its bytes: the master data (companies, users, brands,
-    /// articles) first, then the invoices, checked and written a chunk at a time. All or nothing:
-    /// one transaction, rolled back when any record is wrong, and every error is reported with its
-    /// JSON pointer as if the document had been read whole.
+    /// Reads, checks and stores one document a record at a time (`ImportData.run`).
     func run(_ source: ImportSource) async throws -> ImportCounts {
-        // Pass 1: every section but the invoices, which are skipped over.
-        var sections: [String: JSONValue] = [:]
-        var invoiceNames: [String] = []
-        do {
-            var reader = JSONSectionReader(nextChunk: try source.open())
-            while let name = try reader.nextSection() {
-                if Self.invoiceSections.contains(name), try reader.sectionIsArray() {
-                    invoiceNames.append(name)
-                    _ = try reader.sectionValue(keep: false)
-                    // Stands in for the records, so that the parser still sees which sections exist.
-                    sections[name] = .array([])
-                } else {
-                    // Inside an array: a section whose value is a bare string or number is a JSON
-                    // fragment, which the decoder does not take on its own.
-                    let value = try Self.array([UInt8(ascii: "[")] + reader.sectionValue() + [UInt8(ascii: "]")])
-                    sections[name] = value.first ?? .null
-                }
-            }
-        } catch is JSONSectionReader.Malformed {
-            throw Failure.malformed
-        }
-        var parser = ImportParser()
-        let master = parser.parse(.object(sections))
-        var errors = parser.errors
-        errors += try await unresolved(parser.takeReferences(), on: database)
-        if resellerUsersOnly {
-            let beyond = try await usersBeyondAKey(master.users)
-            if !beyond.isEmpty { throw Failure.beyondTheKey(beyond) }
-        }
-        let defined: [ImportReference.Kind: Set<String>] = [
-            .company: Set(master.companies.map(\.number)), .article: Set(master.articles.map(\.number)),
-        ]
-        let passwordHashes = errors.isEmpty ? try await passwords(of: master.users) : NewPasswords()
-        let known = errors
-        // Both "invoices" and "documents" is an error the parser reported already.
-        let invoiceSection = invoiceNames.count == 1 ? invoiceNames.first : nil
+        try await document.run(source)
+    }
 
-        let (counts, loadedInBulk) = try await database.writeTransaction { db in
-            var errors = known
-            let sql = db.sql
-            let before = try await Self.rights(of: master.users.map(\.email), on: db)
-            let writer = Writer(sql: sql, lineCopy: try await LineCopy.start(on: sql))
-            var counts = ImportCounts()
-            if errors.isEmpty { counts = try await writer.write(master, passwordHashes: passwordHashes) }
-
-            // Pass 2: the invoices, a chunk at a time.
-            let bulkLoad = invoiceSection != nil && errors.isEmpty ? try await BulkLoad.startIfEmpty(on: sql) : nil
-            if let invoiceSection {
-                var reader = JSONSectionReader(nextChunk: try source.open())
-                var seen: Set<String> = []
-                var index = 0
-                var parser = ImportParser()
-                // A chunk is written while the next one is read and checked: on two cores the
-                // database's work and the parsing overlap. One write at a time, so the transaction's
-                // connection is never used by two statements at once.
-                var writing: Task<ImportCounts, any Error>?
-                func finishWriting() async throws {
-                    guard let task = writing else { return }
-                    writing = nil
-                    let written = try await task.value
-                    counts.invoices += written.invoices
-                    counts.lines += written.lines
-                    counts.serials += written.serials
-                    progress?(ImportProgress(lines: counts.lines, bytesRead: reader.bytesRead, totalBytes: source.size))
-                }
-                func flush(_ chunk: [[UInt8]]) async throws {
-                    guard !chunk.isEmpty, errors.count < Self.errorLimit else { return }
-                    var joined: [UInt8] = [UInt8(ascii: "[")]
-                    for (position, record) in chunk.enumerated() {
-                        if position > 0 { joined.append(UInt8(ascii: ",")) }
-                        joined += record
-                    }
-                    joined.append(UInt8(ascii: "]"))
-                    let values = try Self.array(joined)
-                    let invoices = parser.parseInvoices(
-                        values, section: invoiceSection, firstIndex: index, seen: &seen)
-                    index += values.count
-                    errors += parser.errors
-                    let references = parser.takeReferences().filter { defined[$0.kind]?.contains($0.key) != true }
-                    parser = ImportParser()
-                    try await finishWriting()
-                    errors += try await unresolved(references, on: db)
-                    guard errors.isEmpty else { return }
-                    var batch = ImportBatch()
-                    batch.invoices = invoices
-                    let newLines = bulkLoad != nil
-                    writing = Task { try await writer.write(batch, passwordHashes: NewPasswords(), newLines: newLines) }
-                }
-                do {
-                    while let name = try reader.nextSection() {
-                        guard name == invoiceSection else {
-                            _ = try reader.sectionValue(keep: false)
-                            continue
-                        }
-                        var chunk: [[UInt8]] = []
-                        while let record = try reader.nextRecord() {
-                            chunk.append(record)
-                            if chunk.count == Self.invoicesPerChunk {
-                                try await flush(chunk)
-                                chunk = []
-                            }
-                        }
-                        try await flush(chunk)
-                    }
-                    try await finishWriting()
-                } catch {
-                    // The transaction ends with this error: let a write under way finish first.
-                    _ = try? await writing?.value
-                    if error is JSONSectionReader.Malformed { throw Failure.malformed }
-                    throw error
-                }
-            }
-            guard errors.isEmpty else { throw Failure.invalid(Array(errors.prefix(Self.errorLimit))) }
-            try await bulkLoad?.finish(on: sql)
-            try await Self.endSessionsOfChangedUsers(before, passwordHashes: passwordHashes, on: db)
-            try await invite?(master.users.filter { $0.password == nil }.map(\.email), db)
-            return (counts, bulkLoad != nil)
-        }
-        try await Self.refreshStatistics(database, afterBulkLoad: loadedInBulk)
-        return counts
+    /// Stores an already checked batch (the demo data uses this directly).
+    func store(_ batch: ImportBatch) async throws -> ImportCounts {
+        try await document.store(batch)
     }
 
     /// Both databases plan by statistics: after an import (and hourly, by the housekeeping, on
@@ -227,154 +64,145 @@ struct Importer {
         }
     }
 
-    private static let invoiceSections: Set<String> = ["invoices", "documents"]
+}
 
-    /// The values of a JSON array, read by the import's own reader (`JSONDecoder` reached a
-    /// `JSONValue` only by trying every type in turn, which held the import to a few MB/s).
-    private static func array(_ bytes: [UInt8]) throws -> [JSONValue] {
-        guard case .array(let values)? = try? JSONValueParser.parse(bytes) else { throw Failure.malformed }
-        return values
-    }
+/// The master data and invoice history as an import writes them: the only code that does.
+struct DatabaseImportStore: ImportStore {
+    let database: any Database
+    let invite: (@Sendable ([String], any Database) async throws -> Void)?
 
-    private struct Rights: Equatable {
-        var id: Int
-        var role: String
-        var companyID: Int?
-        var active: Bool
-    }
-
-    /// Read with the columns it needs only, so that an import also runs on a schema that does not
-    /// have every column of today's `User` yet (the upgrade tests load yesterday's database so).
-    private static func rights(of emails: [String], on db: any Database) async throws -> [String: Rights] {
-        struct Row: Decodable {
-            var id: Int
-            var email: String
-            var role: String
-            var company_id: Int?
-            var active: Bool
+    func transaction<T: Sendable>(_ work: @escaping @Sendable (any ImportWork) async throws -> T) async throws -> T {
+        let invite = invite
+        return try await database.writeTransaction { db in
+            let sql = db.sql
+            let writer = Writer(sql: sql, lineCopy: try await LineCopy.start(on: sql))
+            return try await work(Work(db: db, writer: writer, invite: invite))
         }
-        var found: [String: Rights] = [:]
-        for chunk in emails.chunked(batchSize) {
-            let rows = try await db.sql.select().columns(
-                "id", "email", "role", "company_id", "active"
-            )
-            .from(User.schema).where("email", .in, Array(chunk)).all(decoding: Row.self)
-            for row in rows {
-                found[row.email] = Rights(id: row.id, role: row.role, companyID: row.company_id, active: row.active)
+    }
+
+    func existing(_ kind: ImportReference.Kind, among keys: [String]) async throws -> Set<String> {
+        try await Self.existing(kind, among: keys, on: database.sql)
+    }
+
+    static func existing(_ kind: ImportReference.Kind, among keys: [String], on sql: any SQLDatabase) async throws
+        -> Set<String>
+    {
+        let (table, column) =
+            switch kind {
+            case .company: ("companies", "number")
+            case .brand: ("brands", "name")
+            case .article: ("articles", "number")
             }
+        var found: Set<String> = []
+        for chunk in keys.chunked(Importer.batchSize) {
+            struct Row: Decodable { var key: String }
+            let rows = try await sql.select().column(SQLAlias(SQLColumn(column), as: SQLIdentifier("key")))
+                .from(table).where(SQLColumn(column), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
+            found.formUnion(rows.map(\.key))
         }
         return found
     }
 
-    /// Stores an already checked batch (the demo data uses this directly).
-    func store(_ batch: ImportBatch) async throws -> ImportCounts {
-        let passwordHashes = try await passwords(of: batch.users)
-        return try await database.transaction { db in
-            let before = try await Self.rights(of: batch.users.map(\.email), on: db)
-            let sql = db.sql
-            let counts = try await Writer(sql: sql, lineCopy: try await LineCopy.start(on: sql)).write(
-                batch, passwordHashes: passwordHashes)
-            try await Self.endSessionsOfChangedUsers(before, passwordHashes: passwordHashes, on: db)
-            try await invite?(batch.users.filter { $0.password == nil }.map(\.email), db)
-            return counts
-        }
+    func staff(among emails: [String]) async throws -> Set<String> {
+        Set(
+            try await User.query(on: database).filter(\.$email ~~ emails).filter(\.$role ~~ [Role.agent, Role.admin])
+                .all().map(\.email))
     }
 
-    /// The passwords the document changes: for each login whose password is new or differs from the
-    /// one last imported, its bcrypt hash and the keyed fingerprint that tells it apart next time
-    /// (before any transaction: hashing is slow on purpose). A password sent again unchanged — an
-    /// ERP that sends every user every night — costs one HMAC, not a bcrypt, and changes nothing.
-    private func passwords(of users: [UserRecord]) async throws -> NewPasswords {
-        let given = users.filter { $0.password != nil }
-        guard !given.isEmpty else { return NewPasswords() }
+    func fingerprinter() async throws -> (@Sendable (String) -> String)? {
         struct Secret: Decodable { var secret: String }
         // A schema from before fingerprints (a test that migrates part of the list): every password
         // is hashed, none is fingerprinted.
-        let secret = try? await database.sql.raw("SELECT secret FROM installation")
-            .first(decoding: Secret.self)?.secret
-        var known: [String: String] = [:]
+        guard
+            let secret = try? await database.sql.raw("SELECT secret FROM installation").first(decoding: Secret.self)?
+                .secret
+        else { return nil }
+        return { Installation.fingerprint($0, secret: secret) }
+    }
+
+    func passwordFingerprints(of emails: [String]) async throws -> [String: String] {
         struct Known: Decodable {
             var email: String
             var password_fingerprint: String?
         }
-        if secret != nil {
-            for chunk in given.map(\.email).chunked(Self.batchSize) {
-                let rows = try await database.sql.select().columns("email", "password_fingerprint")
-                    .from(User.schema).where("email", .in, Array(chunk)).all(decoding: Known.self)
-                for row in rows { known[row.email] = row.password_fingerprint }
-            }
+        var known: [String: String] = [:]
+        for chunk in emails.chunked(Importer.batchSize) {
+            let rows = try await database.sql.select().columns("email", "password_fingerprint")
+                .from(User.schema).where("email", .in, Array(chunk)).all(decoding: Known.self)
+            for row in rows { known[row.email] = row.password_fingerprint }
         }
-        var changed = NewPasswords()
-        for user in given {
-            guard let password = user.password else { continue }
-            let fingerprint = secret.map { Installation.fingerprint(password, secret: $0) }
-            if let fingerprint, known[user.email] == fingerprint { continue }
-            changed.hashes[user.email] = try await hashPassword(password)
-            if let fingerprint { changed.fingerprints[user.email] = fingerprint }
-        }
-        return changed
+        return known
     }
 
-    /// A user whose role, company, `active` or password the ERP changed signs in again: sessions
-    /// and tokens made under the old rights end. A user imported unchanged keeps them all.
-    private static func endSessionsOfChangedUsers(
-        _ before: [String: Rights], passwordHashes: NewPasswords, on db: any Database
-    ) async throws {
-        let after = try await rights(of: Array(before.keys), on: db)
-        for (email, old) in before where after[email] != old || passwordHashes.hashes[email] != nil {
-            try await SessionsOfUser.endAll(userID: old.id, on: db)
-        }
+    func refreshStatistics(afterBulkLoad: Bool) async throws {
+        try await Importer.refreshStatistics(database, afterBulkLoad: afterBulkLoad)
     }
 
-    private func unresolved(_ references: [ImportReference], on db: any Database) async throws -> [ImportError] {
-        guard !references.isEmpty else { return [] }
-        let sql = db.sql
-        var known: [ImportReference.Kind: Set<String>] = [:]
-        for (kind, table, column) in [
-            (ImportReference.Kind.company, "companies", "number"), (.brand, "brands", "name"),
-            (.article, "articles", "number"),
-        ] {
-            let keys = Array(Set(references.filter { $0.kind == kind }.map(\.key)))
-            var found: Set<String> = []
-            for chunk in keys.chunked(Self.batchSize) {
-                struct Row: Decodable { var key: String }
-                let rows = try await sql.select().column(SQLAlias(SQLColumn(column), as: SQLIdentifier("key")))
-                    .from(table).where(SQLColumn(column), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
-                found.formUnion(rows.map(\.key))
-            }
-            known[kind] = found
+    private final class Work: ImportWork, @unchecked Sendable {
+        // `bulkLoad` is set before the first invoices are written and read after the last: never
+        // by two tasks at once, though a write runs on a task of its own.
+        let db: any Database
+        let writer: Writer
+        let invite: (@Sendable ([String], any Database) async throws -> Void)?
+        var bulkLoad: BulkLoad?
+
+        init(db: any Database, writer: Writer, invite: (@Sendable ([String], any Database) async throws -> Void)?) {
+            self.db = db
+            self.writer = writer
+            self.invite = invite
         }
-        return ImportParser.missing(references) { kind, key in known[kind]?.contains(key) == true }
-    }
 
-    /// Users an API key may not import: any role of the distributor's, and any existing login of
-    /// the distributor's (whose password or role it would set).
-    private func usersBeyondAKey(_ users: [UserRecord]) async throws -> [ImportError] {
-        let staff = Set(
-            try await User.query(on: database).filter(\.$email ~~ users.map(\.email))
-                .filter(\.$role ~~ [Role.agent, Role.admin]).all().map(\.email))
-        return users.compactMap { user in
-            if !user.role.belongsToCompany {
-                return ImportError(
-                    pointer: user.pointer.appending("role"), message: Message("app.import.keyMakesResellersOnly"))
+        func existing(_ kind: ImportReference.Kind, among keys: [String]) async throws -> Set<String> {
+            try await DatabaseImportStore.existing(kind, among: keys, on: db.sql)
+        }
+
+        /// Read with the columns it needs only, so that an import also runs on a schema that does
+        /// not have every column of today's `User` yet (the upgrade tests load yesterday's database so).
+        func logins(of emails: [String]) async throws -> [String: LoginStanding] {
+            struct Row: Decodable {
+                var id: Int
+                var email: String
+                var role: String
+                var company_id: Int?
+                var active: Bool
             }
-            if staff.contains(user.email) {
-                return ImportError(pointer: user.pointer, message: Message("app.import.keyMakesResellersOnly"))
+            var found: [String: LoginStanding] = [:]
+            for chunk in emails.chunked(Importer.batchSize) {
+                let rows = try await db.sql.select().columns("id", "email", "role", "company_id", "active")
+                    .from(User.schema).where("email", .in, Array(chunk)).all(decoding: Row.self)
+                for row in rows {
+                    found[row.email] = LoginStanding(
+                        id: row.id, role: row.role, companyID: row.company_id, active: row.active)
+                }
             }
-            return nil
+            return found
+        }
+
+        func write(_ batch: ImportBatch, passwords: NewPasswords, newLines: Bool) async throws -> ImportCounts {
+            try await writer.write(batch, passwordHashes: passwords, newLines: newLines)
+        }
+
+        func startBulkLoadIfEmpty() async throws -> Bool {
+            bulkLoad = try await BulkLoad.startIfEmpty(on: db.sql)
+            return bulkLoad != nil
+        }
+
+        func finishBulkLoad() async throws {
+            try await bulkLoad?.finish(on: db.sql)
+        }
+
+        func endSessions(ofLogin id: Int) async throws {
+            try await SessionsOfUser.endAll(userID: id, on: db)
+        }
+
+        func invite(_ emails: [String]) async throws {
+            try await invite?(emails, db)
         }
     }
-
-}
-
-/// The passwords an import changes, by e-mail: bcrypt hashes and the fingerprints of what was sent.
-struct NewPasswords: Sendable {
-    var hashes: [String: String] = [:]
-    var fingerprints: [String: String] = [:]
 }
 
 /// The SQL side of an import, inside its transaction.
-private struct Writer {
+private struct Writer: Sendable {
     let sql: any SQLDatabase
     /// PostgreSQL's `COPY` path for the lines and their serials; nil on SQLite.
     let lineCopy: LineCopy?
