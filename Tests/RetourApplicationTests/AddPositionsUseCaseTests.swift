@@ -109,6 +109,22 @@ import Testing
         #expect(inCart?.kind == .conflict, "the cart holds one already")
     }
 
+    @Test func aPhoneLinkLastsHalfAnHourAndJoinsThePositionItFilledIn() async throws {
+        let store = await Self.world()
+        let token = try await Self.adding(store).phoneLink(nil, line: 1) { "fresh" }
+        #expect(token == "fresh")
+        let link = try #require(await store.phoneLink("fresh"))
+        #expect(link.owner == 10 && link.line == 1)
+        #expect(link.until == Self.now.addingTimeInterval(30 * 60))
+        #expect(
+            try await Self.adding(store).phoneLink("fresh", line: 1) { "other" } == "fresh", "the page keeps its link")
+        #expect(await store.phoneLink("other") == nil)
+        try await Self.adding(store, owner: 11).save(Self.defect(serials: ["SN2"]), phoneLink: "fresh")
+        #expect(await store.phoneLink("fresh")?.position == nil, "another user's link joins nothing")
+        let id = try await Self.adding(store).save(Self.defect(serials: ["SN1"]), phoneLink: "fresh")
+        #expect(await store.phoneLink("fresh")?.position == id)
+    }
+
     @Test func rowsSeeTheRowsAboveThemAndADryRunKeepsNothing() async throws {
         let store = await Self.world()
         func row(_ number: Int, invoice: String, serial: String) -> BulkRow {

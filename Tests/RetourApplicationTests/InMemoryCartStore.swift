@@ -26,6 +26,8 @@ actor InMemoryCartStore: CartStore, SubmissionStore {
         var materials: [String: ReceivedMaterial] = [:]
         var nextID = 100
         var lockedLines: [[Int]] = []
+        /// Phone links by token: whose, for which line, until when, joined to which position.
+        var phoneLinks: [String: (owner: Int, line: Int, until: Date, position: Int?)] = [:]
         // Submissions.
         var requests: [Int: NewRequest] = [:]
         var claimedSerials: [String: Int] = [:]
@@ -58,6 +60,7 @@ actor InMemoryCartStore: CartStore, SubmissionStore {
     func position(_ id: Int) -> Position? { state.positions[id] }
     var positionCount: Int { state.positions.count }
     var lockedLines: [[Int]] { state.lockedLines }
+    func phoneLink(_ token: String) -> (owner: Int, line: Int, until: Date, position: Int?)? { state.phoneLinks[token] }
     var requests: [NewRequest] { state.requests.sorted { $0.key < $1.key }.map(\.value) }
     var claimedSerials: [String: Int] { state.claimedSerials }
     var confirmations: [[Int]] { state.confirmations }
@@ -143,6 +146,15 @@ actor InMemoryCartStore: CartStore, SubmissionStore {
                     id: id, ownerID: owner.userID, waitsForApproval: false, returnAddress: position.returnAddress),
                 lineID: line, prepared: position, createdAt: state.positions[id]?.createdAt ?? at)
             return id
+        }
+
+        func phoneLinkExists(_ token: String) async throws -> Bool { state.phoneLinks[token] != nil }
+        func openPhoneLink(_ token: String, owner: PositionOwner, line: Int, until: Date) async throws {
+            state.phoneLinks[token] = (owner.userID, line, until, nil)
+        }
+        func joinPhoneLink(_ token: String, owner: Int, toPosition position: Int) async throws {
+            guard state.phoneLinks[token]?.owner == owner else { return }
+            state.phoneLinks[token]?.position = position
         }
     }
 }

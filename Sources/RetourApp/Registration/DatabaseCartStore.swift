@@ -210,6 +210,25 @@ struct DatabaseCartStore: CartStore {
             }
             return try position.requireID()
         }
+
+        func phoneLinkExists(_ token: String) async throws -> Bool {
+            try await UploadToken.query(on: db).filter(\.$tokenHash == Tokens.hash(token)).first() != nil
+        }
+
+        func openPhoneLink(_ token: String, owner: PositionOwner, line: Int, until: Date) async throws {
+            let record = UploadToken()
+            record.tokenHash = Tokens.hash(token)
+            record.userID = owner.userID
+            record.companyID = owner.companyID ?? 0
+            record.lineID = line
+            record.expiresAt = until
+            try await record.create(on: db)
+        }
+
+        func joinPhoneLink(_ token: String, owner: Int, toPosition position: Int) async throws {
+            try await UploadToken.query(on: db).filter(\.$tokenHash == Tokens.hash(token)).filter(\.$userID == owner)
+                .set(\.$positionID, to: position).update()
+        }
     }
 }
 

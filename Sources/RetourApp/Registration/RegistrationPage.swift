@@ -241,15 +241,8 @@ extension RegistrationPageController {
         }
 
         // A fresh phone-upload key for this page, valid for half an hour.
-        let uploadToken = (form.uploadToken?.isEmpty == false ? form.uploadToken : nil) ?? randomToken(bytes: 18)
-        if try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(uploadToken)).first() == nil {
-            let record = UploadToken()
-            record.tokenHash = Tokens.hash(uploadToken)
-            record.userID = userID
-            record.companyID = user.companyID ?? 0
-            record.lineID = lineID
-            record.expiresAt = req.now.addingTimeInterval(Double(Self.uploadTokenMinutes * 60))
-            try await record.create(on: req.db)
+        let uploadToken = try await req.addPositions(for: user).phoneLink(form.uploadToken, line: lineID) {
+            randomToken(bytes: 18)
         }
         // In production the configured address only (`serve` refuses to start without it): a Host
         // header is written by the client. The demo on a laptop may follow the Host the phone used.

@@ -7,8 +7,6 @@ import Vapor
 /// The registration page of one line: the reasons on the left, the chosen reason's form, evidence
 /// from the computer or a phone, then the return address and the cart.
 struct RegistrationPageController: RoleRouteCollection {
-    static let uploadTokenMinutes = 30
-
     func boot(_ routes: RoleRoutes) throws {
         let reseller = routes.reseller
         reseller.get(PageRoute.register, use: show)
@@ -101,12 +99,9 @@ struct RegistrationPageController: RoleRouteCollection {
         do {
             var replacing: CartPosition?
             if let id = form.edit { replacing = try await ownPosition(id, user: user, lineID: lineID, on: req) }
-            let id = try await req.addPositions(for: user).save(try body.draft(), replacing: replacing?.requireID())
+            let id = try await req.addPositions(for: user).save(
+                try body.draft(), replacing: replacing?.requireID(), phoneLink: form.uploadToken)
             guard let position = try await CartPosition.find(id, on: req.db) else { throw Refusal.notFound() }
-            if let token = form.uploadToken, !token.isEmpty {
-                try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token))
-                    .filter(\.$userID == user.requireID()).set(\.$positionID, to: try position.requireID()).update()
-            }
             // The return address matters only where goods travel back (not for a wrong invoice, a
             // licence or a shortage).
             guard position.goodsTravel else {

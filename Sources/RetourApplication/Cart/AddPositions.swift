@@ -29,9 +29,26 @@ public struct AddPositions: Sendable {
         return companyID
     }
 
-    /// Adds `draft` to the cart, or replaces position `replacing` (an edit) with it; the position's id.
+    /// How long a phone link of the registration page lasts.
+    public static let phoneLinkMinutes = 30
+
+    /// The phone link of a registration page for `line`: the one the page had (`token`, kept as it
+    /// is), or a new one (`newToken`) valid for `phoneLinkMinutes`.
+    public func phoneLink(_ token: String?, line: Int, newToken: () -> String) async throws -> String {
+        let token = token.flatMap { $0.isEmpty ? nil : $0 } ?? newToken()
+        let (owner, until) = (owner, now.addingTimeInterval(Double(Self.phoneLinkMinutes * 60)))
+        try await store.transaction { work in
+            if try await !work.phoneLinkExists(token) {
+                try await work.openPhoneLink(token, owner: owner, line: line, until: until)
+            }
+        }
+        return token
+    }
+
+    /// Adds `draft` to the cart, or replaces position `replacing` (an edit) with it; the position's
+    /// id. The page's phone link (`phoneLink`), if any, joins the position in the same transaction.
     @discardableResult
-    public func save(_ draft: PositionDraft, replacing: Int? = nil) async throws -> Int {
+    public func save(_ draft: PositionDraft, replacing: Int? = nil, phoneLink: String? = nil) async throws -> Int {
         let check = PositionCheck(
             companyID: try companyID(), cartOwner: owner.userID, today: today, countryNames: countryNames)
         let (owner, now) = (owner, now)
@@ -44,7 +61,12 @@ public struct AddPositions: Sendable {
                 else { throw Refusal.notFound() }
             }
             let prepared = try await check.check(draft, replacing: replacing, work: work)
-            return try await work.savePosition(prepared, line: draft.line, owner: owner, replacing: replacing, at: now)
+            let id = try await work.savePosition(
+                prepared, line: draft.line, owner: owner, replacing: replacing, at: now)
+            if let phoneLink, !phoneLink.isEmpty {
+                try await work.joinPhoneLink(phoneLink, owner: owner.userID, toPosition: id)
+            }
+            return id
         }
     }
 

@@ -59,6 +59,14 @@ public protocol CartWork: Sendable {
     /// Keeps `position` in `owner`'s cart, as position `replacing` (an edit) or a new one.
     func savePosition(_ position: PreparedPosition, line: Int, owner: PositionOwner, replacing: Int?, at: Date)
         async throws -> Int
+
+    // Phone links: the QR code's key, with which a phone adds photos to a position being filled in.
+
+    /// Whether a link with `token` exists (used or not).
+    func phoneLinkExists(_ token: String) async throws -> Bool
+    func openPhoneLink(_ token: String, owner: PositionOwner, line: Int, until: Date) async throws
+    /// Joins `owner`'s link `token` to the position it filled in: photos sent later join it too.
+    func joinPhoneLink(_ token: String, owner: Int, toPosition position: Int) async throws
 }
 
 /// Whose cart a position goes to.
