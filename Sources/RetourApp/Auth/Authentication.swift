@@ -1,99 +1,63 @@
 import Crypto
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Vapor
 
-/// Checks an e-mail and password, with throttling shared by every `serve` process through the
-/// database. Used by the login page and by `POST /api/v1/auth/token`.
-///
-/// Failures are counted per account *and* client, so that nobody can lock a chosen person out:
-/// - one client guessing one account waits ever longer (2 s, 4 s … 2 min) — that client only;
-/// - one client failing on many accounts waits up to 30 s an attempt, never a long lock, since a
-///   whole office may share its address;
-/// - an account failed from many clients is not closed: every attempt on it takes a slower path
-///   (a short wait before the password is checked), which a person passes and a botnet feels.
-/// Every 429 says when to try again (`Retry-After`).
+/// Signing in with a password (`SignIn`) over the database, for the login page and
+/// `POST /api/v1/auth/token`.
 enum Authentication {
-    /// Failures of one account from every client after which each attempt takes the slower path.
-    static let accountUnderAttackFailures = 20
-    /// The longest a client that failed on many accounts waits between attempts.
-    static let longestAddressDelaySeconds = 30
-
-    static func verify(email rawEmail: String, password: String, from address: String, on request: Request) async throws
+    static func verify(email: String, password: String, from address: String, on request: Request) async throws
         -> User
     {
-        let email = rawEmail.trimmingWhitespace().lowercased()
         let config = request.config
-        let now = Int64(request.now.timeIntervalSince1970)
-        let since = now - Int64(config.loginThrottle.windowSeconds)
-        let emailSubject = "email:" + email
-        let addressSubject = "address:" + address
-        let pairSubject = "pair:" + address + " " + email
-
-        let failures = try await LoginFailure.query(on: request.db)
-            .filter(\.$subject ~~ [emailSubject, addressSubject, pairSubject])
-            .filter(\.$at > since)
-            .all()
-        let byPair = failures.filter { $0.subject == pairSubject }.map(\.at)
-        let byAddress = failures.filter { $0.subject == addressSubject }.map(\.at)
-        let byEmail = failures.filter { $0.subject == emailSubject }.count
-        let addressThrottle = LoginThrottle(
-            maximumFailures: config.addressFailureLimit, windowSeconds: config.loginThrottle.windowSeconds)
-        if let wait = config.loginThrottle.growingDelay(failures: byPair, now: now)
-            ?? addressThrottle.growingDelay(
-                failures: byAddress, now: now, longestDelaySeconds: Self.longestAddressDelaySeconds)
-        {
-            let message =
-                wait < 60
-                ? Message("app.auth.tooManyAttemptsSeconds", ["amount": "\(wait)"])
-                : Message("app.auth.tooManyAttemptsMinutes", ["amount": "\(max(1, (wait + 59) / 60))"])
-            throw Refusal(.tooManyAttempts, detail: message, retryAfter: wait)
-        }
-        if byEmail >= Self.accountUnderAttackFailures && config.slowLoginMilliseconds > 0 {
-            try await Task.sleep(for: .milliseconds(config.slowLoginMilliseconds))
-        }
-        // Failures older than the window count for nothing; forget them.
-        try await LoginFailure.query(on: request.db)
-            .filter(\.$subject ~~ [emailSubject, addressSubject, pairSubject])
-            .filter(\.$at <= since).delete()
-
-        let user = try await User.query(on: request.db).filter(\.$email == email).first()
-        let passwordMatches: Bool
-        if let user {
-            passwordMatches = (try? await request.password.async.verify(password, created: user.passwordHash)) ?? false
-        } else {
-            // Spend the same time as for a real account, so timing does not tell which e-mails exist.
-            _ = try? await request.password.async.verify(password, created: request.application.decoyHash)
-            passwordMatches = false
-        }
-        guard let user, passwordMatches, user.active else {
-            RetourMetrics.loginFailures.increment()
-            for subject in [emailSubject, addressSubject, pairSubject] {
-                try await LoginFailure(subject: subject, at: now).create(on: request.db)
-            }
-            if let user, passwordMatches, !user.active {
-                throw Refusal(
-                    .unauthenticated, detail: Message("app.auth.thisLoginHasBeenDisabledPlease"))
-            }
-            throw Refusal(
-                .unauthenticated, detail: Message("app.auth.eMailAddressOrPasswordIs"))
-        }
-        try await LoginFailure.query(on: request.db).filter(\.$subject == pairSubject).delete()
-        // Local passwords switched off for this role: only the identity provider signs it in.
-        if let oidc = config.oidc, oidc.onlyRoles.contains(user.role) {
-            throw Refusal(.forbidden, detail: Message("app.auth.signInThroughTheProvider"))
-        }
-        if user.signedInAt == nil {
-            user.signedInAt = request.now
-            try await user.save(on: request.db)
-        }
-        // A reseller login must belong to a company: without one it could never be scoped.
-        guard user.mayActAsItsRole else {
-            throw Refusal(
-                .forbidden, detail: Message("app.auth.thisLoginBelongsToNoCompany2"))
-        }
+        let hasher = request.password.async
+        let id = try await SignIn(
+            store: DatabaseSignInStore(database: request.db), now: request.now, throttle: config.loginThrottle,
+            addressFailureLimit: config.addressFailureLimit, slowPathMilliseconds: config.slowLoginMilliseconds,
+            providerOnlyRoles: config.oidc?.onlyRoles ?? [],
+            verify: { password, hash in (try? await hasher.verify(password, created: hash)) ?? false },
+            decoyHash: request.application.decoyHash,
+            pause: { try await Task.sleep(for: .milliseconds($0)) },
+            failed: { RetourMetrics.loginFailures.increment() }
+        ).run(email: email, password: password, from: address)
+        guard let user = try await User.find(id, on: request.db) else { throw Refusal.notFound() }
         return user
+    }
+}
+
+/// The logins and failed attempts behind `SignIn`.
+struct DatabaseSignInStore: SignInStore {
+    let database: any Database
+
+    func failures(of subjects: [String], after since: Int64) async throws -> [String: [Int64]] {
+        let found = try await LoginFailure.query(on: database).filter(\.$subject ~~ subjects).filter(\.$at > since)
+            .all()
+        return Dictionary(grouping: found, by: \.subject).mapValues { $0.map(\.at) }
+    }
+
+    func forgetFailures(of subjects: [String], upTo: Int64?) async throws {
+        let query = LoginFailure.query(on: database).filter(\.$subject ~~ subjects)
+        if let upTo { query.filter(\.$at <= upTo) }
+        try await query.delete()
+    }
+
+    func recordFailure(of subjects: [String], at: Int64) async throws {
+        for subject in subjects { try await LoginFailure(subject: subject, at: at).create(on: database) }
+    }
+
+    func login(email: String) async throws -> SignInLogin? {
+        try await User.query(on: database).filter(\.$email == email).first().map {
+            SignInLogin(
+                id: try $0.requireID(), passwordHash: $0.passwordHash, active: $0.active, role: $0.role,
+                companyID: $0.companyID, signedInBefore: $0.signedInAt != nil)
+        }
+    }
+
+    func markSignedIn(_ id: Int, at: Date) async throws {
+        try await User.query(on: database).filter(\.$id == id).filter(\.$signedInAt == nil).set(\.$signedInAt, to: at)
+            .update()
     }
 }
 

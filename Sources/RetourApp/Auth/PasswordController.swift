@@ -109,35 +109,15 @@ struct PasswordResetAPIController: RouteCollection {
     }
 }
 
-/// Asking for a reset link, throttled per address and per client, answered the same either way.
+/// Asking for a reset link (`RequestPasswordReset`) over the database.
 enum PasswordResets {
-    /// Links mailed to one address within the window; more are not sent (the answer stays the same).
-    static let perAddress = 3
-    /// Requests from one client within the window before it waits.
-    static let perClient = 10
-    static let windowSeconds: Int64 = 15 * 60
+    static let perAddress = RequestPasswordReset.perAddress
+    static let perClient = RequestPasswordReset.perClient
 
     static func request(email: String, from client: String, on req: Request) async throws {
-        // Refused by its form alone, never by whether it is known.
-        guard email.count <= 254, EmailAddress.isPlausible(email), !TypedText.hasInvisibleControls(email) else {
-            throw Refusal.invalid([FieldError("email", message: Message("app.users.enterAValidEMailAddress"))])
-        }
-        let now = Int64(req.now.timeIntervalSince1970)
-        let since = now - windowSeconds
-        let addressSubject = "reset:" + email
-        let clientSubject = "reset-client:" + client
-        let recent = try await LoginFailure.query(on: req.db).filter(\.$subject ~~ [addressSubject, clientSubject])
-            .filter(\.$at > since).all()
-        let fromClient = recent.filter { $0.subject == clientSubject }.map(\.at).sorted()
-        if fromClient.count >= perClient, let oldest = fromClient.first {
-            throw Refusal(
-                .tooManyAttempts, detail: Message("password.forgot.tooMany"),
-                retryAfter: Int(max(1, oldest + windowSeconds - now)))
-        }
-        try await LoginFailure(subject: clientSubject, at: now).create(on: req.db)
-        guard email.count <= 254, recent.filter({ $0.subject == addressSubject }).count < perAddress else { return }
-        try await LoginFailure(subject: addressSubject, at: now).create(on: req.db)
-        try await req.accountLinks.sendReset(email: email)
+        try await RequestPasswordReset(
+            store: DatabaseSignInStore(database: req.db), links: req.accountLinks, now: req.now
+        ).run(email: email, from: client)
     }
 }
 

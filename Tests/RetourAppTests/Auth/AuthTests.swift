@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import Testing
 import VaporTesting
@@ -144,7 +145,7 @@ extension AppTests {
                 let waiting = try await token("inkoop@bytewise.nl", Fixtures.password, from: office)
                 #expect(waiting.status == .tooManyRequests)
                 let wait = Int(waiting.headers.first(name: .retryAfter) ?? "") ?? 0
-                #expect((1...Authentication.longestAddressDelaySeconds).contains(wait))
+                #expect((1...SignIn.longestAddressDelaySeconds).contains(wait))
                 app.clock = FixedClock(app.clock.now.addingTimeInterval(Double(wait)))
                 #expect(try await token("inkoop@bytewise.nl", Fixtures.password, from: office).status == .ok)
             }
