@@ -215,35 +215,38 @@ import Testing
         return store
     }
 
-    static func steps(_ store: InMemoryRequestStore, on day: CalendarDay) -> ReplacementSteps {
-        ReplacementSteps(store: store, actor: .agent, actorID: 2, now: .now, today: day)
+    static func steps(_ store: InMemoryRequestStore, on day: CalendarDay) -> RequestSteps {
+        RequestSteps(store: store, actor: .agent, actorID: 2, now: .now, today: day)
     }
 
     @Test func shippedOnlyOnceApprovedThenRemindedThenCharged() async throws {
         let store = try await Self.world()
         let today = RequestStepsUseCaseTests.today
         let early = await #expect(throws: Refusal.self) {
-            try await Self.steps(store, on: today).ship(requestID: 1, tracking: nil, returnDays: 14)
+            try await Self.steps(store, on: today).shipReplacement(requestID: 1, tracking: nil, returnDays: 14)
         }
         #expect(early?.kind == .conflict)
         let approved = try await RequestStepsUseCaseTests.agent(store).decide(.approve, message: nil, on: 1)
         #expect(approved.replacement?.status == .toShip)
         #expect(approved.replacement?.shipBy == AdvanceReplacement.shipBy(approvedOn: today))
         let tooLong = await #expect(throws: Refusal.self) {
-            try await Self.steps(store, on: today).ship(
+            try await Self.steps(store, on: today).shipReplacement(
                 requestID: 1, tracking: String(repeating: "1", count: 101), returnDays: 14)
         }
         #expect(tooLong?.errors.map(\.field) == ["trackingNumber"])
-        let shipped = try await Self.steps(store, on: today).ship(requestID: 1, tracking: " TT1 ", returnDays: 14)
+        let shipped = try await Self.steps(store, on: today).shipReplacement(
+            requestID: 1, tracking: " TT1 ", returnDays: 14)
         let returnBy = today.adding(days: 14)
         #expect(shipped.replacement?.returnBy == returnBy && shipped.replacement?.tracking == "TT1")
         #expect(shipped.validUntil == returnBy, "the RMA number lasts as long as the unit may come back")
         #expect(await store.audit == ["replacement.ship request R-1: return by \(returnBy.iso)"])
 
-        #expect(try await Self.steps(store, on: returnBy.adding(days: -4)).runOnce() == (0, 0))
-        #expect(try await Self.steps(store, on: returnBy.adding(days: -3)).runOnce() == (1, 0))
-        #expect(try await Self.steps(store, on: returnBy).runOnce() == (0, 0), "one reminder; the last day is theirs")
-        #expect(try await Self.steps(store, on: returnBy.adding(days: 1)).runOnce() == (0, 1))
+        #expect(try await Self.steps(store, on: returnBy.adding(days: -4)).replacementRound() == (0, 0))
+        #expect(try await Self.steps(store, on: returnBy.adding(days: -3)).replacementRound() == (1, 0))
+        #expect(
+            try await Self.steps(store, on: returnBy).replacementRound() == (0, 0),
+            "one reminder; the last day is theirs")
+        #expect(try await Self.steps(store, on: returnBy.adding(days: 1)).replacementRound() == (0, 1))
         let charged = try #require(await store.request(1))
         #expect(charged.replacement?.status == .charged)
         #expect(charged.creditNote?.kind == .charge && charged.creditNote?.amount == Money(cents: 9_900))
@@ -258,11 +261,11 @@ import Testing
         let store = try await Self.world()
         let today = RequestStepsUseCaseTests.today
         try await RequestStepsUseCaseTests.agent(store).decide(.approve, message: nil, on: 1)
-        try await Self.steps(store, on: today).ship(requestID: 1, tracking: nil, returnDays: 14)
+        try await Self.steps(store, on: today).shipReplacement(requestID: 1, tracking: nil, returnDays: 14)
         let back = try await RequestStepsUseCaseTests.agent(store, on: today.adding(days: 14)).receive(
             GoodsReceipt(quantity: 2, serials: ["SN1", "SN2"], condition: .asExpected, note: nil), on: 1)
         #expect(back.replacement?.status == .returned)
-        #expect(try await Self.steps(store, on: today.adding(days: 20)).runOnce() == (0, 0))
+        #expect(try await Self.steps(store, on: today.adding(days: 20)).replacementRound() == (0, 0))
         #expect(await store.request(1)?.creditNote == nil)
     }
 }

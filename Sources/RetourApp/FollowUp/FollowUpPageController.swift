@@ -371,7 +371,7 @@ struct FollowUpPageController: RoleRouteCollection {
     @Sendable func shipReplacement(req: Request) async throws -> Response {
         try await act(req) { user, record in
             let form = try req.content.decode(ReplacementForm.self)
-            try await req.replacementSteps(for: user).ship(
+            try await req.requestSteps(for: user).shipReplacement(
                 requestID: record.requireID(), tracking: form.trackingNumber,
                 returnDays: req.config.replacementReturnDays)
         }

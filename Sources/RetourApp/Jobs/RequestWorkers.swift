@@ -19,9 +19,9 @@ enum ExpiryWorker {
 enum Replacements {
     @discardableResult
     static func runOnce(_ app: Application) async throws -> (reminded: Int, charged: Int) {
-        try await ReplacementSteps(
+        try await RequestSteps(
             store: app.requestStore(), actor: .system, actorID: nil, now: app.clock.now, today: app.today
-        ).runOnce()
+        ).replacementRound()
     }
 }
 

@@ -74,7 +74,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
                 FieldError("status", message: Message("validation.chooseOneOf", ["choices": "shipped"]))
             ])
         }
-        let shipped = try await req.replacementSteps(for: user).ship(
+        let shipped = try await req.requestSteps(for: user).shipReplacement(
             requestID: try record.requireID(), tracking: body.trackingNumber,
             returnDays: req.config.replacementReturnDays)
         guard let found = try await ReturnRequest.find(shipped.id, on: req.db) else { throw Refusal.notFound() }

@@ -11,11 +11,6 @@ extension Request {
         RequestSteps(store: requestStore, actor: actor(user), actorID: user.id, now: now, today: today)
     }
 
-    /// An advance replacement's steps taken by `user`.
-    func replacementSteps(for user: User) -> ReplacementSteps {
-        ReplacementSteps(store: requestStore, actor: actor(user), actorID: user.id, now: now, today: today)
-    }
-
     private var requestStore: DatabaseRequestStore {
         DatabaseRequestStore(database: db, config: config, texts: application.translationCatalog, baseURL: baseURL)
     }

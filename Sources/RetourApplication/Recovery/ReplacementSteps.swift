@@ -1,31 +1,19 @@
 import Foundation
 import RetourCore
 
-/// Advance replacements after approval: the agent ships one, the worker reminds the reseller
-/// three days before the defective unit is due back and charges the replacement when it is not.
-/// Each step locks the request and runs in one transaction; the reseller hears of each in their
-/// language.
-public struct ReplacementSteps: Sendable {
+/// Advance replacements after approval: the agent ships one, the worker (as the system) reminds
+/// the reseller three days before the defective unit is due back and charges the replacement when
+/// it is not. Each step locks the request and runs in one transaction; the reseller hears of each
+/// in their language.
+extension RequestSteps {
     public static let maximumTracking = 100
-
-    public var store: any RequestStore
-    public var actor: Actor
-    public var actorID: Int?
-    public var now: Date
-    public var today: CalendarDay
-
-    public init(store: any RequestStore, actor: Actor, actorID: Int?, now: Date, today: CalendarDay) {
-        self.store = store
-        self.actor = actor
-        self.actorID = actorID
-        self.now = now
-        self.today = today
-    }
 
     /// The replacement went out: the defective unit is due back `returnDays` later, and the RMA
     /// number stays valid until then.
     @discardableResult
-    public func ship(requestID id: Int, tracking rawTracking: String?, returnDays: Int) async throws -> StoredRequest {
+    public func shipReplacement(requestID id: Int, tracking rawTracking: String?, returnDays: Int) async throws
+        -> StoredRequest
+    {
         try Refusal.refuseUnstorable(rawTracking)
         let tracking = rawTracking?.trimmingWhitespace()
         if let tracking, tracking.count > Self.maximumTracking {
@@ -68,7 +56,7 @@ public struct ReplacementSteps: Sendable {
     /// One round of the worker: reminders and charges due today, each request in a transaction of
     /// its own.
     @discardableResult
-    public func runOnce() async throws -> (reminded: Int, charged: Int) {
+    public func replacementRound() async throws -> (reminded: Int, charged: Int) {
         let (now, today) = (now, today)
         let soon = today.adding(days: AdvanceReplacement.reminderDaysBefore)
         var reminded = 0
@@ -86,7 +74,7 @@ public struct ReplacementSteps: Sendable {
                     request.replacement?.reminded = true
                     try await work.save(request)
                     try await work.tell(.replacementDueSoon, about: request, by: .system, actorID: nil, at: now)
-                case .charge: try await charge(request, work: work)
+                case .charge: try await chargeReplacement(request, work: work)
                 case nil:
                     // Not due after all (a date it cannot read): marked, so the round moves on.
                     request.replacement?.reminded = true
@@ -103,7 +91,7 @@ public struct ReplacementSteps: Sendable {
 
     /// The unit did not come back in time: the replacement is charged at the line's unit price, as
     /// the request's note (its kind `charge`).
-    private func charge(_ locked: StoredRequest, work: any RequestWork) async throws {
+    private func chargeReplacement(_ locked: StoredRequest, work: any RequestWork) async throws {
         var request = locked
         let amount = try await work.unitPrice(lineID: request.lineID) * request.quantity
         request.replacement?.status = .charged
