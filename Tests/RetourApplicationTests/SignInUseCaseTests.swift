@@ -8,6 +8,8 @@ actor InMemorySignInStore: SignInStore {
     var logins: [String: SignInLogin] = [:]
     var failures: [(subject: String, at: Int64)] = []
     var signedIn: [Int: Date] = [:]
+    var providerSignIns: [String: (pending: PendingProviderSignIn, startedAt: Date, usedAt: Date?)] = [:]
+    var audit: [String] = []
 
     func add(_ email: String, _ login: SignInLogin) { logins[email] = login }
 
@@ -25,6 +27,22 @@ actor InMemorySignInStore: SignInStore {
     }
     func login(email: String) async throws -> SignInLogin? { logins[email] }
     func markSignedIn(_ id: Int, at: Date) async throws { signedIn[id] = at }
+
+    func keepProviderSignIn(state: String, _ pending: PendingProviderSignIn, at: Date) async throws {
+        providerSignIns["hash(\(state))"] = (pending, at, nil)
+    }
+    func forgetProviderSignIns(startedBefore: Date) async throws {
+        providerSignIns = providerSignIns.filter { $0.value.startedAt >= startedBefore }
+    }
+    func takeProviderSignIn(state: String, startedAfter: Date, at: Date) async throws -> PendingProviderSignIn? {
+        guard let found = providerSignIns["hash(\(state))"], found.usedAt == nil, found.startedAt > startedAfter
+        else { return nil }
+        providerSignIns["hash(\(state))"]?.usedAt = at
+        return found.pending
+    }
+    func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws {
+        audit.append("\(action) \(subject) \(detail)")
+    }
 }
 
 /// Checks of the hashes a sign-in made, and its pauses.
@@ -161,5 +179,44 @@ actor Calls {
             try await reset.run(email: "not an address", from: "10.0.0.2")
         }
         #expect(malformed?.errors.map(\.field) == ["email"])
+    }
+}
+
+/// Signing in through the identity provider: a state is taken once and within ten minutes, and the
+/// account is an imported, active login of the vouched address — nothing is created.
+@Suite struct ProviderSignInUseCaseTests {
+    static func signIn(_ store: InMemorySignInStore, after seconds: TimeInterval = 0) -> ProviderSignIn {
+        ProviderSignIn(
+            store: store, now: SignInUseCaseTests.start.addingTimeInterval(seconds), issuer: "https://id.example")
+    }
+
+    @Test func aStateIsTakenOnceWithinTenMinutes() async throws {
+        let store = await SignInUseCaseTests.world()
+        let pending = PendingProviderSignIn(nonce: "n", verifier: "v", next: "/lines")
+        try await Self.signIn(store).begin(state: "s1", pending)
+        try await Self.signIn(store).begin(state: "s2", pending)
+        #expect(await store.providerSignIns.keys.contains("hash(s1)"), "only its hash is kept")
+        #expect(try await Self.signIn(store, after: 60).take(state: "s1") == pending)
+        #expect(try await Self.signIn(store, after: 61).take(state: "s1") == nil, "single use")
+        #expect(try await Self.signIn(store, after: 601).take(state: "s2") == nil, "ten minutes")
+        try await Self.signIn(store, after: 700).begin(state: "s3", pending)
+        #expect(await store.providerSignIns.keys.sorted() == ["hash(s3)"], "those that never came back are forgotten")
+    }
+
+    @Test func theAccountIsAnActiveImportedLoginOfTheVouchedAddress() async throws {
+        let store = await SignInUseCaseTests.world()
+        #expect(try await Self.signIn(store).finish(email: "jan@pcpartner.nl") == 1)
+        #expect(await store.signedIn[1] == SignInUseCaseTests.start)
+        #expect(await store.audit == ["login.oidc user 1 https://id.example"])
+        let unknown = await #expect(throws: Refusal.self) { try await Self.signIn(store).finish(email: "new@x.nl") }
+        #expect(unknown?.detail == Message("oidc.noAccount", ["email": .text("new@x.nl")]))
+        await store.add(
+            "lost@pcpartner.nl",
+            SignInLogin(
+                id: 3, passwordHash: "-", active: true, role: .resellerUser, companyID: nil, signedInBefore: true))
+        let lost = await #expect(throws: Refusal.self) {
+            try await Self.signIn(store).finish(email: "lost@pcpartner.nl")
+        }
+        #expect(lost?.kind == .forbidden)
     }
 }

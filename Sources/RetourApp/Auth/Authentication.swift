@@ -59,6 +59,39 @@ struct DatabaseSignInStore: SignInStore {
         try await User.query(on: database).filter(\.$id == id).filter(\.$signedInAt == nil).set(\.$signedInAt, to: at)
             .update()
     }
+
+    func keepProviderSignIn(state: String, _ pending: PendingProviderSignIn, at: Date) async throws {
+        let signIn = OIDCSignIn()
+        signIn.stateHash = Tokens.hash(state)
+        signIn.nonce = pending.nonce
+        signIn.verifier = pending.verifier
+        signIn.next = pending.next
+        signIn.createdAt = at
+        try await signIn.create(on: database)
+    }
+
+    func forgetProviderSignIns(startedBefore: Date) async throws {
+        try await OIDCSignIn.query(on: database).filter(\.$createdAt < startedBefore).delete()
+    }
+
+    func takeProviderSignIn(state: String, startedAfter: Date, at: Date) async throws -> PendingProviderSignIn? {
+        try await database.writeTransaction { db in
+            guard let found = try await OIDCSignIn.query(on: db).filter(\.$stateHash == Tokens.hash(state)).first()
+            else { return nil }
+            try await db.lockForUpdate(OIDCSignIn.schema, ids: [try found.requireID()])
+            guard let fresh = try await OIDCSignIn.find(found.id, on: db), fresh.usedAt == nil,
+                fresh.createdAt > startedAfter
+            else { return nil }
+            fresh.usedAt = at
+            try await fresh.save(on: db)
+            return PendingProviderSignIn(nonce: fresh.nonce, verifier: fresh.verifier, next: fresh.next)
+        }
+    }
+
+    func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws {
+        try await AuditEvent(at: at, actorID: actorID, action: action, subject: subject, detail: detail)
+            .create(on: database)
+    }
 }
 
 enum Tokens {

@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import SQLKit
 import Vapor
@@ -20,8 +21,6 @@ final class OIDCSignIn: Model, @unchecked Sendable {
     @OptionalField(key: "used_at") var usedAt: Date?
 
     init() {}
-
-    static let lifetimeSeconds: TimeInterval = 600
 }
 
 /// `/login/oidc` and its callback: the authorization code flow with PKCE, `state` and `nonce`.
@@ -46,16 +45,10 @@ struct OIDCController: RouteCollection {
         }
         let state = randomToken(bytes: 32)
         let verifier = randomToken(bytes: 32)
-        let signIn = OIDCSignIn()
-        signIn.stateHash = Tokens.hash(state)
-        signIn.nonce = randomToken(bytes: 32)
-        signIn.verifier = verifier
-        signIn.next = safeLocalPath(req.query[String.self, at: "next"]) ?? "/"
-        signIn.createdAt = req.now
-        try await signIn.create(on: req.db)
-        // Forget sign-ins that never came back.
-        try await OIDCSignIn.query(on: req.db)
-            .filter(\.$createdAt < req.now.addingTimeInterval(-OIDCSignIn.lifetimeSeconds)).delete()
+        let signIn = PendingProviderSignIn(
+            nonce: randomToken(bytes: 32), verifier: verifier,
+            next: safeLocalPath(req.query[String.self, at: "next"]) ?? "/")
+        try await req.providerSignIn(provider).begin(state: state, signIn)
 
         let challenge = Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncoded()
         var target = URLComponents(string: discovery.authorization_endpoint) ?? URLComponents()
@@ -74,7 +67,7 @@ struct OIDCController: RouteCollection {
         // The state also rides in a cookie of this browser: a callback carried to another browser
         // (a link sent to a victim) does not sign that browser in.
         response.cookies[Self.cookieName] = HTTPCookies.Value(
-            string: state, maxAge: Int(OIDCSignIn.lifetimeSeconds), path: PageRoute.oidcLogin.path(),
+            string: state, maxAge: Int(ProviderSignIn.lifetimeSeconds), path: PageRoute.oidcLogin.path(),
             isSecure: req.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
         return response
     }
@@ -89,19 +82,9 @@ struct OIDCController: RouteCollection {
             let code = req.query[String.self, at: "code"], code.count <= 2_000,
             req.cookies[Self.cookieName]?.string == state
         else { return try await refused(req, Message("oidc.startAgain"), status: .badRequest) }
-        // Single use: the row is marked in the same transaction that reads it.
-        let signIn: OIDCSignIn? = try await req.db.writeTransaction { db in
-            guard let found = try await OIDCSignIn.query(on: db).filter(\.$stateHash == Tokens.hash(state)).first()
-            else { return nil }
-            try await db.lockForUpdate(OIDCSignIn.schema, ids: [try found.requireID()])
-            guard let fresh = try await OIDCSignIn.find(found.id, on: db), fresh.usedAt == nil,
-                fresh.createdAt > req.now.addingTimeInterval(-OIDCSignIn.lifetimeSeconds)
-            else { return nil }
-            fresh.usedAt = req.now
-            try await fresh.save(on: db)
-            return fresh
+        guard let signIn = try await req.providerSignIn(provider).take(state: state) else {
+            return try await refused(req, Message("oidc.startAgain"), status: .badRequest)
         }
-        guard let signIn else { return try await refused(req, Message("oidc.startAgain"), status: .badRequest) }
 
         let email: String
         do {
@@ -122,17 +105,15 @@ struct OIDCController: RouteCollection {
                 return try await refused(req, Message("oidc.notBelieved"), status: .unauthorized)
             }
         }
-        guard let user = try await User.query(on: req.db).filter(\.$email == email).first() else {
-            return try await refused(req, Message("oidc.noAccount", ["email": .text(email)]), status: .forbidden)
-        }
-        guard user.active, user.mayActAsItsRole else {
-            return try await refused(req, Message("app.auth.thisLoginHasBeenDisabledPlease"), status: .forbidden)
+        let user: User
+        do {
+            let id = try await req.providerSignIn(provider).finish(email: email)
+            guard let found = try await User.find(id, on: req.db) else { throw Refusal.notFound() }
+            user = found
+        } catch let refusal as Refusal where refusal.kind == .forbidden {
+            return try await refused(req, refusal.detail, status: .forbidden)
         }
         try await LoginController.signIn(user, on: req)
-        try await AuditEvent(
-            at: req.now, actorID: user.id, action: "login.oidc", subject: "user \(user.id ?? 0)",
-            detail: provider.settings.issuer
-        ).create(on: req.db)
         let response = req.redirect(to: safeLocalPath(signIn.next) ?? "/")
         response.cookies[Self.cookieName] = HTTPCookies.Value(
             string: "", expires: Date(timeIntervalSince1970: 0), path: PageRoute.oidcLogin.path())
@@ -159,6 +140,12 @@ struct OIDCController: RouteCollection {
         try await req.renderPage(
             "oidc-refused", title: req.texts["oidc.title"],
             content: RefusedContent(message: message.text(req.texts)), status: status)
+    }
+}
+
+extension Request {
+    fileprivate func providerSignIn(_ provider: OIDCProvider) -> ProviderSignIn {
+        ProviderSignIn(store: DatabaseSignInStore(database: db), now: now, issuer: provider.settings.issuer)
     }
 }
 

@@ -131,20 +131,22 @@ extension Request {
     /// Submitting `user`'s cart now, answered in their language.
     func submitCart(user: User, idempotencyKey: String?) throws -> SubmitCart {
         try application.submitCart(
-            user: user, idempotencyKey: idempotencyKey, now: now, today: today, language: user.language ?? language,
+            user: user, idempotencyKey: idempotencyKey, now: now, today: today, language: language,
             store: DatabaseCartStore(database: db, settings: storeSettings))
     }
 }
 
 extension Application {
+    /// Submitting `user`'s cart, answered in their own language (`language` where they have none).
     func submitCart(
         user: User, idempotencyKey: String?, now: Date, today: CalendarDay, language: Language,
-        store: DatabaseCartStore, approval: Int? = nil
+        store: DatabaseCartStore
     ) throws -> SubmitCart {
         SubmitCart(
             store: store, userID: try user.requireID(), companyID: user.companyID, rights: user.rights,
-            idempotencyKey: idempotencyKey, now: now, today: today, texts: translationCatalog[language],
-            countryNames: translationCatalog.all, approval: approval)
+            idempotencyKey: idempotencyKey, now: now, today: today,
+            texts: translationCatalog[user.language ?? language],
+            countryNames: translationCatalog.all)
     }
 }
 

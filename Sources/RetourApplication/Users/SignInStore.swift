@@ -12,6 +12,16 @@ public protocol SignInStore: Sendable {
     func login(email: String) async throws -> SignInLogin?
     /// Notes the login's first sign-in.
     func markSignedIn(_ id: Int, at: Date) async throws
+
+    // Through the identity provider.
+
+    /// Keeps a sign-in on its way to the provider; of its `state` only what finds it again (a hash).
+    func keepProviderSignIn(state: String, _ pending: PendingProviderSignIn, at: Date) async throws
+    func forgetProviderSignIns(startedBefore: Date) async throws
+    /// The unused sign-in of `state` started after `startedAfter`, marked used at `at` in the same
+    /// transaction that reads it (its row locked): a second callback with it finds nothing.
+    func takeProviderSignIn(state: String, startedAfter: Date, at: Date) async throws -> PendingProviderSignIn?
+    func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws
 }
 
 /// A login as signing in decides on it.
