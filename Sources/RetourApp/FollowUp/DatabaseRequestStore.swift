@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import RetourApplication
 import RetourCore
 import SQLKit
@@ -26,15 +27,39 @@ struct DatabaseRequestStore: RequestStore {
         let config: AppConfig
         let texts: TranslationCatalog
         let baseURL: String
+        /// The rows this transaction read (the request locked or claimed, its reseller): a step
+        /// saves, mails and announces the request it read, without reading it again.
+        private let read = NIOLockedValueBox<(requests: [Int: ReturnRequest], users: [Int: User?])>(([:], [:]))
+
+        init(db: any Database, config: AppConfig, texts: TranslationCatalog, baseURL: String) {
+            self.db = db
+            self.config = config
+            self.texts = texts
+            self.baseURL = baseURL
+        }
+
+        private func found(_ id: Int) async throws -> ReturnRequest? {
+            if let known = read.withLockedValue({ $0.requests[id] }) { return known }
+            guard let record = try await ReturnRequest.find(id, on: db) else { return nil }
+            read.withLockedValue { $0.requests[id] = record }
+            return record
+        }
 
         private func model(_ id: Int) async throws -> ReturnRequest {
-            guard let record = try await ReturnRequest.find(id, on: db) else { throw Refusal.notFound() }
+            guard let record = try await found(id) else { throw Refusal.notFound() }
             return record
+        }
+
+        private func owner(of request: StoredRequest) async throws -> User? {
+            if let known = read.withLockedValue({ $0.users[request.userID] }) { return known }
+            let user = try await User.find(request.userID, on: db)
+            read.withLockedValue { $0.users[request.userID] = .some(user) }
+            return user
         }
 
         func lockRequest(id: Int) async throws -> StoredRequest? {
             try await db.lockForUpdate(ReturnRequest.schema, ids: [id])
-            return try await ReturnRequest.find(id, on: db).map(StoredRequest.init)
+            return try await found(id).map(StoredRequest.init)
         }
 
         func claimRequest(_ due: DueRequests) async throws -> StoredRequest? {
@@ -61,7 +86,7 @@ struct DatabaseRequestStore: RequestStore {
                     "SELECT id FROM requests WHERE \(condition) ORDER BY id LIMIT 1\(unsafeRaw: skipLocked)"
                 ).first(decoding: Row.self)
             else { return nil }
-            return try await ReturnRequest.find(row.id, on: db).map(StoredRequest.init)
+            return try await found(row.id).map(StoredRequest.init)
         }
 
         func save(_ request: StoredRequest) async throws {
@@ -103,22 +128,23 @@ struct DatabaseRequestStore: RequestStore {
         }
 
         func resellerTexts(of request: StoredRequest) async throws -> Translations {
-            texts[try await User.find(request.userID, on: db)?.language ?? .nl]
+            texts[try await owner(of: request)?.language ?? .nl]
         }
 
         func tell(_ notice: ResellerNotice, about request: StoredRequest, by actor: Actor, actorID: Int?, at now: Date)
             async throws -> Bool
         {
             let mails = RequestMails(texts: texts, config: config, baseURL: baseURL, db: db)
-            return try await mails.tell(notice, about: request, by: actor, actorID: actorID, at: now)
+            return try await mails.tell(
+                notice, about: request, owner: try await owner(of: request), by: actor, actorID: actorID, at: now)
         }
 
         func announce(_ kinds: [IntegrationEventKind], of request: StoredRequest, at now: Date) async throws {
             guard !kinds.isEmpty else { return }
-            let owner = try await User.find(request.userID, on: db)
             try await IntegrationEvents.record(
-                kinds, of: [try await model(request.id)], at: now, language: owner?.language ?? .nl, texts: texts,
-                on: db)
+                kinds, of: [try await model(request.id)], at: now,
+                language: try await owner(of: request)?.language ?? .nl,
+                texts: texts, on: db)
         }
 
         func audit(_ action: String, subject: String, detail: String, actorID: Int?, at: Date) async throws {

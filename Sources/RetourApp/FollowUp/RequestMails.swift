@@ -12,10 +12,11 @@ struct RequestMails {
     let baseURL: String
     let db: any Database
 
-    func tell(_ notice: ResellerNotice, about request: StoredRequest, by actor: Actor, actorID: Int?, at now: Date)
-        async throws -> Bool
-    {
-        let user = try await User.find(request.userID, on: db)
+    /// `user`: the request's reseller, nil when the login is gone.
+    func tell(
+        _ notice: ResellerNotice, about request: StoredRequest, owner user: User?, by actor: Actor, actorID: Int?,
+        at now: Date
+    ) async throws -> Bool {
         let language = user?.language ?? .nl
         let t = texts[language]
         switch notice {

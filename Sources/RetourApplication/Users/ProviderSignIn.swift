@@ -51,7 +51,7 @@ public struct ProviderSignIn: Sendable {
         guard let login = try await store.login(email: email) else {
             throw Refusal(.forbidden, detail: Message("oidc.noAccount", ["email": .text(email)]))
         }
-        guard login.active, CompanyScope(role: login.role, companyID: login.companyID) != nil else {
+        guard login.active, login.mayActAsItsRole else {
             throw Refusal(.forbidden, detail: Message("app.auth.thisLoginHasBeenDisabledPlease"))
         }
         if !login.signedInBefore { try await store.markSignedIn(login.id, at: now) }

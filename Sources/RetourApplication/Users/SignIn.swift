@@ -105,8 +105,7 @@ public struct SignIn: Sendable {
             throw Refusal(.forbidden, detail: Message("app.auth.signInThroughTheProvider"))
         }
         if !login.signedInBefore { try await store.markSignedIn(login.id, at: self.now) }
-        // A reseller login must belong to a company: without one it could never be scoped.
-        guard CompanyScope(role: login.role, companyID: login.companyID) != nil else {
+        guard login.mayActAsItsRole else {
             throw Refusal(.forbidden, detail: Message("app.auth.thisLoginBelongsToNoCompany2"))
         }
         return login.id

@@ -41,4 +41,7 @@ public struct SignInLogin: Sendable, Hashable {
         self.companyID = companyID
         self.signedInBefore = signedInBefore
     }
+
+    /// A reseller login must belong to a company: without one it could never be scoped.
+    public var mayActAsItsRole: Bool { CompanyScope(role: role, companyID: companyID) != nil }
 }
