@@ -30,3 +30,19 @@ final class LoginFailure: Model, @unchecked Sendable {
         self.at = at
     }
 }
+
+/// A signed-in browser. Only the SHA-256 of the session id is stored, so a copy of the database
+/// does not let anyone take over a session; the user id is a column, so all of a user's
+/// sessions can be ended at once.
+final class WebSession: Model, @unchecked Sendable {
+    static let schema = "web_sessions"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "id_hash") var idHash: String
+    @OptionalField(key: "user_id") var userID: Int?
+    @Field(key: "data") var data: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "last_seen_at") var lastSeenAt: Date
+
+    init() {}
+}

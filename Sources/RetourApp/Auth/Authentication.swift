@@ -95,20 +95,6 @@ struct DatabaseSignInStore: SignInStore {
 }
 
 enum Tokens {
-    /// Makes a new bearer token for `user`; only its SHA-256 is kept.
-    static func issue(for user: User, on database: any Database, now: Date, lifetimeDays: Int) async throws
-        -> (token: String, expiresAt: Date)
-    {
-        let token = "rt_" + randomToken(bytes: 32)
-        let record = APIToken()
-        record.$user.id = try user.requireID()
-        record.tokenHash = hash(token)
-        record.createdAt = now
-        record.expiresAt = now.addingTimeInterval(TimeInterval(lifetimeDays) * 86_400)
-        try await record.create(on: database)
-        return (token, record.expiresAt)
-    }
-
     static func hash(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
@@ -126,13 +112,8 @@ struct BearerAuthenticator: AsyncBearerAuthenticator {
             }
             return
         }
-        guard
-            let token = try await APIToken.query(on: request.db)
-                .join(User.self, on: \APIToken.$user.$id == \User.$id)
-                .filter(\.$tokenHash == Tokens.hash(bearer.token))
-                .filter(\.$expiresAt > request.now)
-                .first(),
-            let user = try? token.joined(User.self), user.active, user.mayActAsItsRole
+        guard let user = try await DatabaseSessionStore(database: request.db).bearer(bearer.token, now: request.now),
+            user.active, user.mayActAsItsRole
         else { return }
         request.auth.login(user)
     }
@@ -144,12 +125,9 @@ struct SessionUserMiddleware: AsyncMiddleware {
         // Only an existing session is read: touching `request.session` would create one for every
         // anonymous page view.
         if request.hasSession, let raw = request.session.data["userID"], let id = Int(raw) {
-            // The user with its company in one query: every page shows the company's name.
-            if let user = try await User.query(on: request.db).filter(\.$id == id)
-                .join(Company.self, on: \User.$company.$id == \Company.$id, method: .left).first(),
-                user.active, user.mayActAsItsRole
+            if let user = try await DatabaseSessionStore(database: request.db).login(id), user.active,
+                user.mayActAsItsRole
             {
-                user.$company.value = .some(try? user.joined(Company.self))
                 request.auth.login(user)
             } else {
                 request.session.data["userID"] = nil

@@ -87,16 +87,13 @@ struct LoginController: RouteCollection {
         req.session.data = SessionData()
         req.session.data["userID"] = String(try user.requireID())
         req.session.data["csrf"] = randomToken(bytes: 24)
-        if user.signedInAt == nil {
-            user.signedInAt = req.now
-            try await user.save(on: req.db)
-        }
+        try await DatabaseSessionStore(database: req.db).markSignedIn(user, at: req.now)
     }
 
     @Sendable func logout(req: Request) async throws -> Response {
         // Logging out ends every session and token of the user, not only this browser's.
         if let user = req.auth.get(User.self) {
-            try await SessionsOfUser.endAll(userID: try user.requireID(), on: req.db)
+            try await DatabaseSessionStore(database: req.db).endAll(userID: try user.requireID())
         }
         req.auth.logout(User.self)
         req.session.destroy()
@@ -124,8 +121,8 @@ struct TokenController: RouteCollection {
         let credentials = try req.content.decode(Credentials.self)
         let user = try await Authentication.verify(
             email: credentials.email, password: credentials.password, from: req.clientAddress, on: req)
-        let issued = try await Tokens.issue(
-            for: user, on: req.db, now: req.now, lifetimeDays: req.config.tokenLifetimeDays)
+        let issued = try await DatabaseSessionStore(database: req.db).issueToken(
+            for: try user.requireID(), now: req.now, lifetimeDays: req.config.tokenLifetimeDays)
         return try await TokenAnswer(token: issued.token, expiresAt: issued.expiresAt)
             .encodeResponse(status: .ok, for: req)
     }

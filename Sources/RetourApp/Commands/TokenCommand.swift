@@ -33,8 +33,8 @@ struct TokenCommand: AsyncCommand {
             context.console.error("The login \(email) is disabled.")
             throw ExitCode(1)
         }
-        let issued = try await Tokens.issue(
-            for: user, on: app.db, now: app.clock.now, lifetimeDays: app.config.tokenLifetimeDays)
+        let issued = try await DatabaseSessionStore(database: app.db).issueToken(
+            for: try user.requireID(), now: app.clock.now, lifetimeDays: app.config.tokenLifetimeDays)
         context.console.print(issued.token)
     }
 }

@@ -192,7 +192,7 @@ struct DatabaseImportStore: ImportStore {
         }
 
         func endSessions(ofLogin id: Int) async throws {
-            try await SessionsOfUser.endAll(userID: id, on: db)
+            try await DatabaseSessionStore(database: db).endAll(userID: id)
         }
 
         func invite(_ emails: [String]) async throws {

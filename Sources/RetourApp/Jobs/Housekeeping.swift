@@ -33,10 +33,10 @@ enum Housekeeping {
         let now = app.clock.now
         let db = app.db
         var rows = 0
-        try await SessionsOfUser.prune(now: now, config: app.config, on: db)
+        rows += try await DatabaseSessionStore(database: db).prune(
+            now: now, idleSeconds: app.config.sessionIdleSeconds, absoluteSeconds: app.config.sessionAbsoluteSeconds)
         rows += try await FormAnswerStore(database: db).prune(now: now)
         if db.isSQLite { try await Importer.refreshStatistics(db) }
-        rows += try await deleted(APIToken.query(on: db).filter(\.$expiresAt < now))
         rows += try await deleted(UploadToken.query(on: db).filter(\.$expiresAt < now.addingTimeInterval(-86_400)))
         let windowStart = Int64(now.timeIntervalSince1970) - Int64(app.config.loginThrottle.windowSeconds)
         rows += try await deleted(LoginFailure.query(on: db).filter(\.$at < windowStart))

@@ -71,7 +71,9 @@ struct DatabaseAccountLinkStore: AccountLinkStore {
             try await User.query(on: db).filter(\.$id == id).set(\.$passwordHash, to: hash).update()
         }
 
-        func endSessions(ofLogin id: Int) async throws { try await SessionsOfUser.endAll(userID: id, on: db) }
+        func endSessions(ofLogin id: Int) async throws {
+            try await DatabaseSessionStore(database: db).endAll(userID: id)
+        }
 
         func audit(_ entry: AuditEntry) async throws { try await AuditEvent(entry).create(on: db) }
 

@@ -38,7 +38,7 @@ struct DatabaseOwnAccountStore: OwnAccountStore {
         }
 
         func endSessions(ofLogin id: Int, keeping session: String?) async throws {
-            try await SessionsOfUser.endAll(userID: id, keeping: session, on: db)
+            try await DatabaseSessionStore(database: db).endAll(userID: id, keeping: session)
         }
 
         func revokeKey(_ id: Int, ofLogin login: Int, at: Date) async throws -> Bool {

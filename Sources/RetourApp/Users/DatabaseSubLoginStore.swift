@@ -45,7 +45,7 @@ struct DatabaseSubLoginStore: SubLoginStore {
         }
 
         func endSessions(ofLogin id: Int) async throws {
-            try await SessionsOfUser.endAll(userID: id, on: db)
+            try await DatabaseSessionStore(database: db).endAll(userID: id)
         }
 
         func lockSubmitApproval(ofCompany id: Int) async throws -> SubmitApproval? {

@@ -244,7 +244,8 @@ extension AppTests {
             try await withRetour(fixtures: true) { app in
                 let user = try #require(
                     try await User.query(on: app.db).filter(\.$email == "rma@retour.example").first())
-                let issued = try await Tokens.issue(for: user, on: app.db, now: app.clock.now, lifetimeDays: 1)
+                let issued = try await DatabaseSessionStore(database: app.db).issueToken(
+                    for: try user.requireID(), now: app.clock.now, lifetimeDays: 1)
                 #expect(try await app.get("/api/v1/lines", token: issued.token).status == .ok)
                 // Only a hash is stored.
                 let stored = try await APIToken.query(on: app.db).all().map(\.tokenHash)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RetourApplication
 import RetourCore
 import SQLKit
 import Testing
@@ -100,7 +101,9 @@ extension AppTests {
                 try await MailWorker.runOnce(app)
                 let before = try #require(try await ReturnRequest.query(on: app.db).filter(\.$number == number).first())
 
-                let export = try #require(try await PersonalData.export(email: email, on: app.db))
+                let export = try #require(
+                    try await PersonalData(store: DatabasePersonalDataStore(database: app.db), now: app.clock.now)
+                        .export(email: email))
                 let facts = try #require(try JSONSerialization.jsonObject(with: export) as? [String: Any])
                 #expect(facts["name"] as? String == name)
                 #expect((facts["requests"] as? [[String: Any]])?.first?["number"] as? String == number)
@@ -110,17 +113,21 @@ extension AppTests {
                     } == true)
                 #expect((facts["mails"] as? [[String: Any]])?.isEmpty == false)
 
-                let erased = try await PersonalData.erase(email: email, now: app.clock.now, on: app.db)
+                let erased = try await PersonalData(
+                    store: DatabasePersonalDataStore(database: app.db), now: app.clock.now
+                ).erase(email: email)
                 guard case .erased(let texts) = erased else {
                     Issue.record("not erased: \(erased)")
                     return
                 }
                 #expect(texts > 0)
-                #expect(try await PersonalData.erase(email: email, now: app.clock.now, on: app.db) == .notFound)
+                #expect(
+                    try await PersonalData(store: DatabasePersonalDataStore(database: app.db), now: app.clock.now)
+                        .erase(email: email) == .notFound)
 
                 // The database: no text column holds the name or the e-mail.
                 let sql = app.db.sql
-                for column in try await PersonalData.textColumns(sql) {
+                for column in try await DatabasePersonalDataStore.textColumns(sql) {
                     for needle in [name, email] {
                         struct Row: Decodable { var total: Int }
                         let found = try await sql.raw(

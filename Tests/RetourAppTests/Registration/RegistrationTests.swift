@@ -400,7 +400,9 @@ extension AppTests {
                         companyID: company.id)
                     try await user.create(on: app.db)
                     tokens.append(
-                        try await Tokens.issue(for: user, on: app.db, now: app.clock.now, lifetimeDays: 1).token)
+                        try await DatabaseSessionStore(database: app.db).issueToken(
+                            for: try user.requireID(), now: app.clock.now, lifetimeDays: 1
+                        ).token)
                 }
                 for token in tokens {
                     let added = try await Self.add(

@@ -1,19 +1,23 @@
 import Fluent
 import Foundation
+import RetourApplication
+import RetourCore
 import SQLKit
-import Vapor
 
-/// A person's right to see what is stored about them and to be forgotten (contract "Data that
-/// lasts"): `retour export-user` and `retour erase-user`. Erasure takes the person's name and
-/// e-mail out of every text the database holds — requests, messages, timelines, mails, logs — and
-/// ends their sessions, tokens and keys; the requests, amounts and credit notes stay, since the
-/// distributor must keep them.
-enum PersonalData {
-    /// Every stored fact about the person with `email`, as JSON; nil when there is no such person.
-    static func export(email: String, on db: any Database) async throws -> Data? {
-        guard let user = try await User.query(on: db).filter(\.$email == email.lowercased()).first() else {
-            return nil
+/// A person's stored facts and their erasure (`PersonalData`): the one code that reads every table
+/// for a person and rewrites every text column.
+struct DatabasePersonalDataStore: PersonalDataStore {
+    let database: any Database
+
+    func person(email: String) async throws -> StoredPerson? {
+        try await User.query(on: database).filter(\.$email == email).first().map {
+            StoredPerson(id: try $0.requireID(), name: $0.name, email: $0.email)
         }
+    }
+
+    func facts(of person: StoredPerson) async throws -> Data {
+        let db = database
+        guard let user = try await User.find(person.id, on: db) else { throw Refusal.notFound() }
         let id = try user.requireID()
         let formatter = ISO8601DateFormatter()
         func day(_ date: Date?) -> Any { date.map { formatter.string(from: $0) } ?? NSNull() }
@@ -76,51 +80,43 @@ enum PersonalData {
         return try JSONSerialization.data(withJSONObject: facts, options: [.prettyPrinted, .sortedKeys])
     }
 
-    /// What erasure writes instead of the person's name and e-mail.
-    static func placeholders(for id: Int) -> (name: String, email: String) {
-        ("Verwijderde gebruiker \(id)", "verwijderd-\(id)@retour.invalid")
-    }
-
-    /// A name shorter than this is replaced in the user's own record only: replacing "Al" in every
-    /// text would garble other words.
-    static let shortestNameReplacedEverywhere = 4
-
-    enum Outcome: Equatable {
-        case erased(texts: Int)
-        case notFound
-    }
-
-    /// Erases the person with `email` in one transaction: the login cannot sign in again, every
-    /// session, token and key ends, and their name and e-mail are replaced in every text column.
-    static func erase(email: String, now: Date, on db: any Database) async throws -> Outcome {
-        guard let user = try await User.query(on: db).filter(\.$email == email.lowercased()).first() else {
-            return .notFound
+    func erasing<T: Sendable>(
+        _ person: StoredPerson, _ work: @escaping @Sendable (any PersonalDataErasure) async throws -> T
+    )
+        async throws -> T
+    {
+        try await database.writeTransaction { db in
+            try await db.lockForUpdate(User.schema, ids: [person.id])
+            return try await work(Erasure(db: db, id: person.id))
         }
-        let id = try user.requireID()
-        let (name, address) = (user.name, user.email)
-        let placeholder = placeholders(for: id)
-        return try await db.writeTransaction { db in
-            try await db.lockForUpdate(User.schema, ids: [id])
-            try await SessionsOfUser.endAll(userID: id, on: db)
+    }
+
+    struct Erasure: PersonalDataErasure {
+        let db: any Database
+        let id: Int
+
+        func endAccess(at now: Date) async throws {
+            try await DatabaseSessionStore(database: db).endAll(userID: id)
             try await APIKey.query(on: db).filter(\.$userID == id).filter(\.$revokedAt == nil)
                 .set(\.$revokedAt, to: now).update()
-            let sql = db.sql
-            try await sql.update(User.schema).set("name", to: placeholder.name).set("email", to: placeholder.email)
+        }
+
+        func retire(name: String, email: String) async throws {
+            try await db.sql.update(User.schema).set("name", to: name).set("email", to: email)
                 .set("password_hash", to: "-").set("password_fingerprint", to: SQLLiteral.null)
                 .set("active", to: false).set("language", to: SQLLiteral.null).where("id", .equal, id).run()
-            var texts = 0
-            var needles = [(address, placeholder.email)]
-            if name.count >= shortestNameReplacedEverywhere { needles.append((name, placeholder.name)) }
-            for column in try await textColumns(sql) where !(column.table == User.schema) {
-                for (needle, replacement) in needles {
-                    texts += try await replace(needle, with: replacement, in: column, on: sql)
-                }
-            }
-            try await AuditEvent(
-                at: now, actorID: nil, action: "user.erased", subject: "user \(id)", detail: "retour erase-user"
-            ).create(on: db)
-            return .erased(texts: texts)
         }
+
+        func replaceEverywhere(_ needle: String, with replacement: String) async throws -> Int {
+            let sql = db.sql
+            var texts = 0
+            for column in try await DatabasePersonalDataStore.textColumns(sql) where column.table != User.schema {
+                texts += try await DatabasePersonalDataStore.replace(needle, with: replacement, in: column, on: sql)
+            }
+            return texts
+        }
+
+        func audit(_ entry: AuditEntry) async throws { try await AuditEvent(entry).create(on: db) }
     }
 
     struct Column {
@@ -170,7 +166,7 @@ enum PersonalData {
     }
 
     /// Replaces `needle` in one column; returns how many rows held it.
-    private static func replace(_ needle: String, with replacement: String, in column: Column, on sql: any SQLDatabase)
+    static func replace(_ needle: String, with replacement: String, in column: Column, on sql: any SQLDatabase)
         async throws -> Int
     {
         let table = SQLIdentifier(column.table)
@@ -197,56 +193,5 @@ enum PersonalData {
             WHERE strpos(\(name), \(bind: needle)) > 0 RETURNING 1 AS one
             """
         ).all().count
-    }
-}
-
-/// `retour export-user --email E` and `retour erase-user --email E`.
-struct PersonalDataCommand: AsyncCommand {
-    enum Action {
-        case export
-        case erase
-    }
-
-    struct Signature: CommandSignature {
-        @Option(name: "email", help: "The person's e-mail address")
-        var email: String?
-    }
-
-    let action: Action
-
-    var help: String {
-        switch action {
-        case .export: return "Prints every stored fact about a person as JSON: export-user --email E"
-        case .erase:
-            return
-                "Replaces a person's name and e-mail everywhere and ends their logins; requests stay: erase-user --email E"
-        }
-    }
-
-    func run(using context: CommandContext, signature: Signature) async throws {
-        guard let email = signature.email?.trimmingWhitespace().lowercased(), !email.isEmpty else {
-            context.console.error("Name the person: --email E")
-            throw ExitCode(2)
-        }
-        let app = context.application
-        try await migrateGuarded(app)
-        switch action {
-        case .export:
-            guard let data = try await PersonalData.export(email: email, on: app.db) else {
-                context.console.error("No user with e-mail \(email).")
-                throw ExitCode(1)
-            }
-            context.console.print(String(decoding: data, as: UTF8.self))
-        case .erase:
-            switch try await PersonalData.erase(email: email, now: app.clock.now, on: app.db) {
-            case .notFound:
-                context.console.error("No user with e-mail \(email).")
-                throw ExitCode(1)
-            case .erased(let texts):
-                context.console.print(
-                    "Erased \(email): the login is off, its sessions, tokens and keys ended, and \(texts) stored text(s) no longer name the person."
-                )
-            }
-        }
     }
 }
