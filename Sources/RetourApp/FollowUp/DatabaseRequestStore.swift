@@ -141,7 +141,7 @@ struct DatabaseRequestStore: RequestStore {
 
         func announce(_ kinds: [IntegrationEventKind], of request: StoredRequest, at now: Date) async throws {
             guard !kinds.isEmpty else { return }
-            try await IntegrationEvents.record(
+            try await DatabaseEventOutbox.record(
                 kinds, of: [try await model(request.id)], at: now,
                 language: try await owner(of: request)?.language ?? .nl,
                 texts: texts, on: db)

@@ -47,7 +47,7 @@ struct FormAnswerStore {
     /// Forgets answers past their lifetime; run by the worker's housekeeping.
     @discardableResult
     func prune(now: Date) async throws -> Int {
-        try await Housekeeping.deleted(
+        try await DatabaseHousekeepingStore.deleted(
             FormAnswer.query(on: database).filter(\.$createdAt < now.addingTimeInterval(-Self.lifetimeSeconds)))
     }
 

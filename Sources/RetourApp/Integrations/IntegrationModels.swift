@@ -5,7 +5,7 @@ import SQLKit
 
 /// Something that happened to a request, as other systems learn of it: by the events feed and by
 /// webhooks. Written in the transaction of the change itself; `sequence` numbers events in the
-/// order their transactions committed (see `IntegrationEvents.record`).
+/// order their transactions committed (see `DatabaseEventOutbox.record`).
 final class IntegrationEvent: Model, @unchecked Sendable {
     static let schema = "integration_events"
 

@@ -1,8 +1,6 @@
 import AsyncHTTPClient
-import Fluent
 import Foundation
 import NIOCore
-import SQLKit
 import ServiceLifecycle
 import Vapor
 
@@ -24,6 +22,7 @@ enum WebhookWorker {
     /// the server stops, no new attempt starts.
     @discardableResult
     static func runOnce(_ app: Application) async throws -> Int {
+        let store = DatabaseWebhookDeliveryStore(database: app.db)
         let clients = PinnedClients()
         var delivered = 0
         do {
@@ -32,16 +31,16 @@ enum WebhookWorker {
                 var down: Set<Int> = []
                 var progress = false
                 for id in claimed {
-                    guard let delivery = try await WebhookDelivery.find(id, on: app.db) else { continue }
+                    guard let delivery = try await store.delivery(id) else { continue }
                     if Task.isShuttingDownGracefully || Task.isCancelled || down.contains(delivery.webhookID) {
                         // Not tried: due again at once for whoever takes it next, and the claim
                         // does not count as an attempt that ended without a result.
                         delivery.nextAttemptAt = app.clock.now
                         delivery.unfinishedAttempts = max(0, delivery.unfinishedAttempts - 1)
-                        try await delivery.save(on: app.db)
+                        try await store.keep(delivery)
                         continue
                     }
-                    if try await deliver(delivery, app: app, clients: clients) {
+                    if try await deliver(delivery, app: app, store: store, clients: clients) {
                         delivered += 1
                         progress = true
                     } else {
@@ -61,40 +60,21 @@ enum WebhookWorker {
     /// Takes due deliveries for this worker: each claim counts as an attempt that has not yet
     /// ended (`JobClaims`) until its result is saved.
     static func claim(_ app: Application) async throws -> [Int] {
-        let now = app.clock.now
-        let sql = app.db.sql
-        for parked in try await JobClaims.parkUnfinished(in: WebhookDelivery.schema, now: now, on: sql) {
-            app.logger.error("webhook delivery \(parked) parked: two attempts ended without a result")
-        }
-        let skipLocked = app.db.isSQLite ? "" : " FOR UPDATE SKIP LOCKED"
-        struct Row: Decodable { var id: Int }
-        return try await sql.raw(
-            """
-            UPDATE webhook_deliveries SET next_attempt_at = \(bind: now.addingTimeInterval(leaseSeconds)),
-                   unfinished_attempts = unfinished_attempts + 1
-            WHERE id IN (SELECT d.id FROM webhook_deliveries d
-                          WHERE d.status = 'pending' AND d.next_attempt_at <= \(bind: now)
-                            AND d.unfinished_attempts < \(literal: JobClaims.parkAfter)
-                            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
-                                             WHERE e.webhook_id = d.webhook_id AND e.request_id = d.request_id
-                                               AND e.status = 'pending' AND e.id < d.id)
-                          ORDER BY d.id LIMIT \(literal: batchSize)\(unsafeRaw: skipLocked))
-            RETURNING id
-            """
-        ).all(decoding: Row.self).map(\.id).sorted()
+        let (claimed, parked) = try await DatabaseWebhookDeliveryStore(database: app.db).claimDue(
+            now: app.clock.now, limit: batchSize, leaseSeconds: leaseSeconds)
+        for id in parked { app.logger.error("webhook delivery \(id) parked: two attempts ended without a result") }
+        return claimed
     }
 
     /// One attempt; true when the receiver took it.
-    private static func deliver(_ delivery: WebhookDelivery, app: Application, clients: PinnedClients)
-        async throws -> Bool
-    {
+    private static func deliver(
+        _ delivery: WebhookDelivery, app: Application, store: DatabaseWebhookDeliveryStore, clients: PinnedClients
+    ) async throws -> Bool {
         let id = try delivery.requireID()
-        guard let webhook = try await Webhook.find(delivery.webhookID, on: app.db), webhook.deletedAt == nil,
-            let event = try await IntegrationEvent.find(delivery.eventID, on: app.db)
-        else {
+        guard let (webhook, event) = try await store.target(of: delivery) else {
             delivery.status = .failed
             delivery.lastError = "the webhook was deleted"
-            try await delivery.save(on: app.db)
+            try await store.keep(delivery)
             return false
         }
         let now = app.clock.now
@@ -151,7 +131,7 @@ enum WebhookWorker {
             delivery.deliveredAt = app.clock.now
             delivery.lastError = nil
         }
-        try await delivery.save(on: app.db)
+        try await store.keep(delivery)
         return failure == nil
     }
 }

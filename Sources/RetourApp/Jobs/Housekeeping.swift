@@ -1,6 +1,4 @@
-import Fluent
 import Foundation
-import SQLKit
 import Vapor
 
 /// What the worker tidies each round: sessions and tokens past their life, old login failures and
@@ -36,58 +34,25 @@ enum Housekeeping {
         rows += try await DatabaseSessionStore(database: db).prune(
             now: now, idleSeconds: app.config.sessionIdleSeconds, absoluteSeconds: app.config.sessionAbsoluteSeconds)
         rows += try await FormAnswerStore(database: db).prune(now: now)
-        if db.isSQLite { try await Importer.refreshStatistics(db) }
-        rows += try await deleted(UploadToken.query(on: db).filter(\.$expiresAt < now.addingTimeInterval(-86_400)))
+        let store = DatabaseHousekeepingStore(database: db)
+        try await store.refreshStatistics()
+        rows += try await store.pruneUploadLinks(expiredBefore: now.addingTimeInterval(-86_400))
         let windowStart = Int64(now.timeIntervalSince1970) - Int64(app.config.loginThrottle.windowSeconds)
-        rows += try await deleted(LoginFailure.query(on: db).filter(\.$at < windowStart))
-        let sql = db.sql
-        try await sql.delete(from: "idempotency_keys").where(
-            "created_at", .lessThan, now.addingTimeInterval(-7 * 86_400)
-        )
-        .run()
-        rows += try await Retention.apply(config: app.config, now: now, today: app.today, on: db)
-        rows += try await unusedUploads(before: now.addingTimeInterval(-unusedUploadSeconds), on: db)
-        let files = try await removeOrphanFiles(app, now: now, on: db)
+        rows += try await store.pruneLoginFailures(before: windowStart)
+        try await store.pruneIdempotencyKeys(before: now.addingTimeInterval(-7 * 86_400))
+        rows += try await store.applyRetention(config: app.config, now: now, today: app.today)
+        rows += try await store.removeUnusedUploads(
+            before: now.addingTimeInterval(-unusedUploadSeconds), limit: batchSize)
+        let files = try await removeOrphanFiles(app, now: now, store: store)
         return (files, rows)
-    }
-
-    /// Deletes what `query` finds; how many rows that was.
-    static func deleted<M: Model>(_ query: QueryBuilder<M>) async throws -> Int {
-        let count = try await query.count()
-        if count > 0 { try await query.delete() }
-        return count
-    }
-
-    /// Uploads older than `before` that no cart position, request or message refers to.
-    private static func unusedUploads(before: Date, on db: any Database) async throws -> Int {
-        let candidates = try await Attachment.query(on: db).filter(\.$createdAt < before).sort(\.$createdAt)
-            .limit(batchSize).all()
-        let sql = db.sql
-        var removed = 0
-        for attachment in candidates {
-            guard let id = attachment.id else { continue }
-            struct Row: Decodable { var used: Int }
-            let pattern = "%\"\(id)\"%"
-            let used = try await sql.raw(
-                """
-                SELECT (SELECT COUNT(*) FROM cart_positions WHERE CAST(attachments AS TEXT) LIKE \(bind: pattern))
-                     + (SELECT COUNT(*) FROM requests WHERE CAST(attachments AS TEXT) LIKE \(bind: pattern))
-                     + (SELECT COUNT(*) FROM request_events WHERE CAST(attachments AS TEXT) LIKE \(bind: pattern))
-                     AS used
-                """
-            ).first(decoding: Row.self)
-            if used?.used == 0 {
-                try await attachment.delete(on: db)
-                removed += 1
-            }
-        }
-        return removed
     }
 
     /// Stored files that no attachment names, and temporary files a crash left behind. Only the
     /// digests of old files are looked up, not every attachment there is; recent files may belong to
     /// an upload still being stored.
-    private static func removeOrphanFiles(_ app: Application, now: Date, on db: any Database) async throws -> Int {
+    private static func removeOrphanFiles(_ app: Application, now: Date, store: DatabaseHousekeepingStore) async throws
+        -> Int
+    {
         let before = now.addingTimeInterval(-temporarySeconds)
         let manager = FileManager.default
         let temporary = AttachmentStore.temporaryDirectory(app.config)
@@ -97,14 +62,12 @@ enum Housekeeping {
             let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
             if modified < before, (try? manager.removeItem(atPath: path)) != nil { leftovers += 1 }
         }
-        let store = app.fileStore
-        var orphans = Set(try await store.digests(writtenBefore: before, on: db))
+        let files = app.fileStore
+        var orphans = Set(try await files.digests(writtenBefore: before, on: store.database))
         for chunk in Array(orphans).chunked(batchSize) {
-            for digest in try await Attachment.query(on: db).filter(\.$sha256 ~~ chunk).all(\.$sha256) {
-                orphans.remove(digest)
-            }
+            for digest in try await store.digestsInUse(among: Array(chunk)) { orphans.remove(digest) }
         }
-        for digest in orphans { try await store.remove(digest, writtenBefore: before, on: db) }
+        for digest in orphans { try await files.remove(digest, writtenBefore: before, on: store.database) }
         return leftovers + orphans.count
     }
 }

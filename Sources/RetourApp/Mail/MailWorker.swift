@@ -1,6 +1,4 @@
-import Fluent
 import Foundation
-import SQLKit
 import Vapor
 
 /// Delivers the outbox: claims due mails (several workers never take the same one), sends them
@@ -14,13 +12,14 @@ enum MailWorker {
     /// One round: returns how many mails were sent.
     @discardableResult
     static func runOnce(_ app: Application) async throws -> Int {
+        let store = DatabaseMailOutboxStore(database: app.db)
         let claimed = try await claim(app)
         // The installation in every Message-ID (and so in every .eml name): two installations
         // writing into one folder never take each other's names.
         let installation = claimed.isEmpty ? "" : String(try await Installation.current(app).id.prefix(8))
         var sent = 0
         for id in claimed {
-            guard let mail = try await OutboxMail.find(id, on: app.db) else { continue }
+            guard let mail = try await store.mail(id) else { continue }
             var message = MailMessage(
                 from: app.config.mailFrom, to: mail.recipient, subject: mail.subject, body: mail.body,
                 date: mail.createdAt,
@@ -53,7 +52,7 @@ enum MailWorker {
                 app.logger.warning("mail \(id) to \(mail.recipient) not sent (attempt \(mail.attempts)): \(error)")
             }
             mail.unfinishedAttempts = 0
-            try await mail.save(on: app.db)
+            try await store.keepAttempt(mail)
         }
         return sent
     }
@@ -61,22 +60,9 @@ enum MailWorker {
     /// Takes the due mails for this worker: each claim counts as an attempt that has not yet
     /// ended (`JobClaims`) until its result is saved.
     static func claim(_ app: Application) async throws -> [Int] {
-        let now = app.clock.now
-        let sql = app.db.sql
-        let skipLocked = app.config.databaseURL != nil ? " FOR UPDATE SKIP LOCKED" : ""
-        for parked in try await JobClaims.parkUnfinished(in: OutboxMail.schema, now: now, on: sql) {
-            app.logger.error("mail \(parked) parked: two attempts to send it ended without a result")
-        }
-        struct Row: Decodable { var id: Int }
-        return try await sql.raw(
-            """
-            UPDATE mail_outbox SET next_attempt_at = \(bind: now.addingTimeInterval(leaseSeconds)),
-                   unfinished_attempts = unfinished_attempts + 1
-            WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now)
-                           AND unfinished_attempts < \(literal: JobClaims.parkAfter)
-                         ORDER BY id LIMIT \(literal: batchSize)\(unsafeRaw: skipLocked))
-            RETURNING id
-            """
-        ).all(decoding: Row.self).map(\.id).sorted()
+        let (claimed, parked) = try await DatabaseMailOutboxStore(database: app.db).claimDue(
+            now: app.clock.now, limit: batchSize, leaseSeconds: leaseSeconds, skipLocked: app.config.databaseURL != nil)
+        for id in parked { app.logger.error("mail \(id) parked: two attempts to send it ended without a result") }
+        return claimed
     }
 }

@@ -264,7 +264,7 @@ extension DatabaseVendorRecoveryStore {
     /// The store whose claims' events reach the event feed and the distributor's webhooks.
     static func live(_ database: any Database) -> DatabaseVendorRecoveryStore {
         DatabaseVendorRecoveryStore(database: database) { kind, claim, at, db in
-            try await IntegrationEvents.record(kind, of: claim, at: at, on: db)
+            try await DatabaseEventOutbox.record(kind, of: claim, at: at, on: db)
         }
     }
 }

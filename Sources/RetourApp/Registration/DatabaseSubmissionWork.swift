@@ -153,7 +153,7 @@ extension DatabaseCartStore.Work: SubmissionWork {
 
     func announceCreated(requests ids: [Int], language: Language, at now: Date) async throws {
         let requests = try await ReturnRequest.query(on: db).filter(\.$id ~~ ids).sort(\.$id).all()
-        try await IntegrationEvents.record(
+        try await DatabaseEventOutbox.record(
             [.requestCreated], of: requests, at: now, language: language, texts: settings.texts, on: db)
     }
 }

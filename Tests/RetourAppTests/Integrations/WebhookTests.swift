@@ -268,7 +268,7 @@ extension AppTests {
                 let now = app.clock.now
                 let slow = Task {
                     try await app.db.writeTransaction { db in
-                        try await IntegrationEvents.record(
+                        try await DatabaseEventOutbox.record(
                             [.messageCreated], of: [record], at: now, language: .nl, texts: catalog, on: db)
                         try await Task.sleep(for: .milliseconds(600))
                     }
@@ -276,7 +276,7 @@ extension AppTests {
                 try await Task.sleep(for: .milliseconds(200))
                 let fast = Task {
                     try await app.db.writeTransaction { db in
-                        try await IntegrationEvents.record(
+                        try await DatabaseEventOutbox.record(
                             [.statusChanged], of: [record], at: now, language: .nl, texts: catalog, on: db)
                     }
                 }

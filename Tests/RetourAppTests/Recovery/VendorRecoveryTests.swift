@@ -441,9 +441,8 @@ extension AppTests {
                 #expect(
                     try await FollowUpTests.post(app, "/api/v1/requests/\(number)/close", token: agent).status == .ok)
                 let later = app.today.adding(months: 12 * app.config.keepRequestsYears + 1)
-                _ = try await Retention.apply(
-                    config: app.config, now: app.clock.now.addingTimeInterval(86_400 * 365 * 8), today: later,
-                    on: app.db)
+                _ = try await DatabaseHousekeepingStore(database: app.db).applyRetention(
+                    config: app.config, now: app.clock.now.addingTimeInterval(86_400 * 365 * 8), today: later)
                 #expect(try await ReturnRequest.query(on: app.db).filter(\.$number == number).count() == 0)
                 let sql = app.db.sql
                 struct Count: Decodable { var total: Int }

@@ -6,7 +6,7 @@ import SQLKit
 import Vapor
 
 /// Writes the events other systems learn of, inside the transaction of the change.
-enum IntegrationEvents {
+enum DatabaseEventOutbox {
     typealias Kind = IntegrationEventKind
 
     /// Records `kinds` for each request as it now stands, with a delivery for every webhook that
@@ -50,7 +50,7 @@ enum IntegrationEvents {
     }
 }
 
-extension IntegrationEvents {
+extension DatabaseEventOutbox {
     /// Records a vendor claim's event for the distributor's webhooks (those of no company); no
     /// reseller's feed shows it. Last in the transaction, as `record`.
     static func record(_ kind: VendorClaimEvent, of claim: VendorClaim, at now: Date, on db: any Database)
@@ -79,7 +79,7 @@ extension IntegrationEvents {
     }
 }
 
-extension IntegrationEvents {
+extension DatabaseEventOutbox {
     /// A delivery of `event` to `webhook`, due now. Deliveries with the same `key` (a request's id,
     /// or minus a vendor claim's) to one webhook go out in order.
     /// Events are written once, as the feed and every webhook send them.
