@@ -1,8 +1,6 @@
-import Fluent
 import Foundation
 import RetourApplication
 import RetourCore
-import SQLKit
 import Vapor
 
 /// The key a request came with, once it is known to be valid: its scopes bound what the person
@@ -22,33 +20,11 @@ enum APIKeys {
     static func authenticate(_ key: String, for request: Request) async throws -> (User, APIKeyGrant)? {
         let now = Int64(request.now.timeIntervalSince1970)
         let window = now - now % Int64(SlidingWindow.seconds)
-        struct Used: Decodable {
-            var id: Int
-            var user_id: Int
-            var scopes: String
-            var window_count: Int
-            var previous_count: Int
-            var company_id: Int?
-            var role: String?
-        }
-        // SQLite has one writer: the update queues with the other writers instead of meeting
-        // "database is locked" (PostgreSQL takes it as it comes). Every SET reads the row as it was.
-        let use: @Sendable (any Database) async throws -> Used? = { db in
-            try await db.sql.raw(
-                """
-                UPDATE api_keys SET last_used_at = \(bind: now),
-                       previous_count = CASE WHEN window_start = \(bind: window) THEN previous_count
-                                             WHEN window_start = \(bind: window - 60) THEN window_count ELSE 0 END,
-                       window_count = CASE WHEN window_start = \(bind: window) THEN window_count + 1 ELSE 1 END,
-                       window_start = \(bind: window)
-                 WHERE key_hash = \(bind: Tokens.hash(key)) AND revoked_at IS NULL
-                RETURNING id, user_id, scopes, window_count, previous_count, company_id, role
-                """
-            ).first(decoding: Used.self)
-        }
-        guard let used = try await request.db.isSQLite ? request.db.writeTransaction(use) : use(request.db),
+        guard
+            let used = try await DatabaseIntegrationStore(database: request.db).use(
+                keyHash: Tokens.hash(key), at: now, window: window),
             let role = used.role.flatMap(Role.init(rawValue:)),
-            let user = try await User.find(used.user_id, on: request.db),
+            let user = try await DatabaseSessionStore(database: request.db).account(used.user_id),
             APIScope.keyStands(
                 madeAs: role, for: used.company_id, makerRole: user.role, makerCompany: user.companyID,
                 makerActive: user.active),

@@ -30,7 +30,7 @@ struct DistributorPageController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        let stored = try await DistributorSettings.find(DistributorSettings.rowID, on: req.db)?.distributor
+        let stored = try await DatabaseDistributorStore(database: req.db).stored()
         let form = ChangeDistributor.Form(stored ?? Distributor(req.config))
         let notice = req.query[String.self, at: "saved"] == "1" ? req.texts["admin.distributor.saved"] : nil
         return try await render(req, form, notice: notice, fromInstallation: stored == nil)

@@ -78,6 +78,8 @@ struct DatabaseSessionStore {
             .flatMap { try? $0.joined(User.self) }
     }
 
+    func account(_ id: Int) async throws -> User? { try await User.find(id, on: database) }
+
     /// The login a session names, with its company in one query: every page shows the company's name.
     func login(_ id: Int) async throws -> User? {
         guard

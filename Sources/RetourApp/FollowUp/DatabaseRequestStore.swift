@@ -134,7 +134,7 @@ struct DatabaseRequestStore: RequestStore {
         func tell(_ notice: ResellerNotice, about request: StoredRequest, by actor: Actor, actorID: Int?, at now: Date)
             async throws -> Bool
         {
-            let mails = RequestMails(texts: texts, config: config, baseURL: baseURL, db: db)
+            let mails = DatabaseRequestMails(texts: texts, config: config, baseURL: baseURL, db: db)
             return try await mails.tell(
                 notice, about: request, owner: try await owner(of: request), by: actor, actorID: actorID, at: now)
         }

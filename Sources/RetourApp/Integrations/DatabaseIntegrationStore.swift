@@ -2,12 +2,45 @@ import Fluent
 import Foundation
 import RetourApplication
 import RetourCore
+import SQLKit
 import Vapor
 
 /// The keys, webhooks and deliveries behind `ManageIntegrations`: the only code that writes them
 /// for those use cases. What the pages and the API list is read by `IntegrationQueries`.
 struct DatabaseIntegrationStore: IntegrationStore {
     let database: any Database
+
+    /// A key's row as using it leaves it.
+    struct UsedKey: Decodable {
+        var id: Int
+        var user_id: Int
+        var scopes: String
+        var window_count: Int
+        var previous_count: Int
+        var company_id: Int?
+        var role: String?
+    }
+
+    /// Records a use of the key (last used, the rate limit's counts) and returns it, in one
+    /// statement; nil when it is unknown or revoked. SQLite has one writer: the update queues with
+    /// the other writers instead of meeting "database is locked" (PostgreSQL takes it as it comes).
+    /// Every SET reads the row as it was.
+    func use(keyHash: String, at now: Int64, window: Int64) async throws -> UsedKey? {
+        let use: @Sendable (any Database) async throws -> UsedKey? = { db in
+            try await db.sql.raw(
+                """
+                UPDATE api_keys SET last_used_at = \(bind: now),
+                       previous_count = CASE WHEN window_start = \(bind: window) THEN previous_count
+                                             WHEN window_start = \(bind: window - 60) THEN window_count ELSE 0 END,
+                       window_count = CASE WHEN window_start = \(bind: window) THEN window_count + 1 ELSE 1 END,
+                       window_start = \(bind: window)
+                 WHERE key_hash = \(bind: keyHash) AND revoked_at IS NULL
+                RETURNING id, user_id, scopes, window_count, previous_count, company_id, role
+                """
+            ).first(decoding: UsedKey.self)
+        }
+        return try await database.isSQLite ? database.writeTransaction(use) : use(database)
+    }
 
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any IntegrationWork) async throws -> T) async throws
         -> T

@@ -30,7 +30,7 @@ struct DatabaseHousekeepingStore {
 
     /// SQLite plans with the statistics `ANALYZE` keeps; they are refreshed as the data grows.
     func refreshStatistics() async throws {
-        if database.isSQLite { try await Importer.refreshStatistics(database) }
+        if database.isSQLite { try await DatabaseImportStore.refreshStatistics(database) }
     }
 
     /// Removes up to `limit` uploads older than `before` that no cart position, request or message

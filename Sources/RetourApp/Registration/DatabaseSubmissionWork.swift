@@ -71,7 +71,7 @@ extension DatabaseCartStore.Work: SubmissionWork {
     func hold(_ positions: [Int], submitterID: Int, companyID: Int, amount: Money, at now: Date) async throws
         -> WaitingApproval
     {
-        try await Approvals.hold(
+        try await DatabaseApprovals.hold(
             positions, submitterID: submitterID, companyID: companyID, amount: amount, now: now,
             baseURL: settings.baseURL, texts: settings.texts, on: db)
     }

@@ -14,7 +14,7 @@ import SQLKit
 /// has resolved every reference before it writes, so that check finds nothing. Until the import
 /// ends, the companies, articles and invoices the keys refer to take no writes from others (reads go
 /// on): a first load is the only writer there is.
-struct BulkLoad {
+struct DatabaseBulkLoad {
     static let tables = ["invoice_lines", "serial_numbers"]
 
     /// The secondary indexes dropped, as the statements that create them again.
@@ -30,7 +30,7 @@ struct BulkLoad {
     }
 
     /// Drops the secondary indexes of the lines and serials when no line is stored yet; nil otherwise.
-    static func startIfEmpty(on sql: any SQLDatabase) async throws -> BulkLoad? {
+    static func startIfEmpty(on sql: any SQLDatabase) async throws -> DatabaseBulkLoad? {
         struct Line: Decodable { var id: Int }
         guard try await sql.raw("SELECT id FROM invoice_lines LIMIT 1").first(decoding: Line.self) == nil else {
             return nil
@@ -73,7 +73,7 @@ struct BulkLoad {
                 try await sql.raw("ALTER TABLE \(ident: key.table) DROP CONSTRAINT \(ident: key.name)").run()
             }
         }
-        return BulkLoad(definitions: secondary.map(\.definition), foreignKeys: foreignKeys)
+        return DatabaseBulkLoad(definitions: secondary.map(\.definition), foreignKeys: foreignKeys)
     }
 
     /// Builds the dropped indexes again, once, over everything loaded, and adds the foreign keys

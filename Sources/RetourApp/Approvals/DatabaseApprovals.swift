@@ -6,7 +6,7 @@ import SQLKit
 
 /// Four-eyes submitting as use cases over the database: holding a submission for approval, and a
 /// colleague's decision on it. The rule itself (`SubmitApproval`) lives in the core.
-enum Approvals {
+enum DatabaseApprovals {
     /// Holds the positions (already re-checked) for approval: one approval, the positions pointing
     /// to it, an e-mail to every colleague who may decide. Runs inside the submission's transaction.
     static func hold(

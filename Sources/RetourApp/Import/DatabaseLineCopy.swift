@@ -7,7 +7,7 @@ import SQLKit
 /// tables, then one set-wise upsert of the lines and one insert of their serials — instead of
 /// multi-row INSERTs of thousands of parameters each. The staging tables are temporary, live in the
 /// import's one transaction and are emptied for every chunk, so the import stays all or nothing.
-struct LineCopy {
+struct DatabaseLineCopy {
     static let lineColumns = [
         "invoice_id", "company_id", "invoice_number", "invoice_date", "customer_order_number", "position",
         "article_id", "quantity", "unit_price_cents", "currency", "customer_item_number", "delivery_note_number",
@@ -24,7 +24,7 @@ struct LineCopy {
     private let connection: PostgresConnection
 
     /// The copier of this transaction's connection, or nil when the database is not PostgreSQL.
-    static func start(on sql: any SQLDatabase) async throws -> LineCopy? {
+    static func start(on sql: any SQLDatabase) async throws -> DatabaseLineCopy? {
         guard sql.dialect.name == "postgresql", let postgres = sql as? any PostgresDatabase else { return nil }
         // Inside the import's transaction the database is bound to one connection: this is it.
         let connection = try await postgres.withConnection { $0.eventLoop.makeSucceededFuture($0) }.get()
@@ -38,7 +38,7 @@ struct LineCopy {
               (invoice_id BIGINT, position BIGINT, ordinal BIGINT, number TEXT) ON COMMIT DROP
             """
         ).run()
-        return LineCopy(sql: sql, connection: connection)
+        return DatabaseLineCopy(sql: sql, connection: connection)
     }
 
     /// Upserts `lines` (values in the order of `lineColumns`) and makes each line's serials exactly

@@ -5,7 +5,7 @@ import RetourCore
 
 /// The words of what a reseller is told of a request: e-mails through the outbox, and for an
 /// advance replacement an entry in the timeline as well.
-struct RequestMails {
+struct DatabaseRequestMails {
     let texts: TranslationCatalog
     let config: AppConfig
     /// Where the site is, for the request's link; empty: no link.
