@@ -4,90 +4,6 @@ import RetourApplication
 import RetourCore
 import Vapor
 
-/// A waiting or decided submission as the API and the pages show it.
-struct ApprovalView: Content {
-    struct Person: Content {
-        var name: String
-        var email: String
-    }
-
-    /// One held position, with what a person needs to judge it.
-    struct Position: Content {
-        var id: Int
-        var line: Int
-        var reason: String
-        var quantity: Int
-        var invoice: String
-        var article: String
-        var amount: String
-        /// The reason's label in the reader's language (pages only).
-        var reasonLabel: String?
-    }
-
-    var id: Int
-    var status: String
-    var amount: String
-    var createdAt: Date
-    var submitter: Person
-    var decidedAt: Date?
-    var decidedBy: Person?
-    var message: String?
-    /// The first request number of the submission an approval made.
-    var submission: String?
-    var positions: [Position]
-}
-
-extension ApprovalView {
-    /// The views of `approvals`, with their people and held positions read in a few queries.
-    static func of(_ approvals: [Approval], texts: Translations? = nil, on db: any Database) async throws
-        -> [ApprovalView]
-    {
-        guard !approvals.isEmpty else { return [] }
-        let ids = approvals.compactMap(\.id)
-        let people = try await User.query(on: db)
-            .filter(\.$id ~~ Set(approvals.flatMap { [$0.userID] + ($0.decidedBy.map { [$0] } ?? []) })).all()
-        let held = try await CartPosition.query(on: db).filter(\.$approvalID ~~ ids).sort(\.$id).all()
-        let lines = try await InvoiceLine.query(on: db).filter(\.$id ~~ Set(held.map(\.lineID))).all()
-        let articles = try await Article.query(on: db).filter(\.$id ~~ Set(lines.map(\.$article.id))).all()
-        func person(_ id: Int?) -> Person? {
-            people.first { $0.id == id }.map { Person(name: $0.name, email: $0.email) }
-        }
-        return approvals.map { approval in
-            let positions = held.filter { $0.approvalID == approval.id }.map { position in
-                let line = lines.first { $0.id == position.lineID }
-                let article = articles.first { $0.id == line?.$article.id }
-                return Position(
-                    id: position.id ?? 0, line: position.lineID, reason: position.reason.rawValue,
-                    quantity: position.quantity,
-                    invoice: "\(line?.invoiceNumber ?? "") #\(line?.position ?? 0)",
-                    article: "\(article?.number ?? "") \(article?.description ?? "")",
-                    amount: Money(cents: (line?.unitPriceCents ?? 0) * Int64(position.quantity)).decimalString,
-                    reasonLabel: texts.map { Reason.named(position.reason).label.text($0) })
-            }
-            return ApprovalView(
-                id: approval.id ?? 0, status: approval.status.rawValue, amount: approval.amount.decimalString,
-                createdAt: approval.createdAt, submitter: person(approval.userID) ?? Person(name: "", email: ""),
-                decidedAt: approval.decidedAt, decidedBy: person(approval.decidedBy), message: approval.message,
-                submission: approval.submission, positions: positions)
-        }
-    }
-
-    /// A submitter's own approvals the cart and the status overview show: those still waiting, and
-    /// those rejected in the last two weeks (with the approver's message).
-    static func ofSubmitter(_ user: User, now: Date, texts: Translations? = nil, on db: any Database) async throws
-        -> [ApprovalView]
-    {
-        let approvals = try await Approval.query(on: db).filter(\.$userID == user.requireID())
-            .group(.or) {
-                $0.filter(\.$status == .waiting).group(.and) {
-                    $0.filter(\.$status == .rejected).filter(\.$decidedAt > now.addingTimeInterval(-14 * 86_400))
-                }
-            }
-            .sort(\.$id, .descending).limit(20).all()
-        return try await of(approvals, texts: texts, on: db)
-    }
-}
-
 /// The approval queue of a company: `/approvals` for people, `/api/v1/approvals` for systems.
 /// Only colleagues holding the right `approve` reach it (`UserRight.needed`).
 struct ApprovalsController: RoleRouteCollection {
@@ -134,22 +50,18 @@ struct ApprovalsController: RoleRouteCollection {
             throw Refusal(
                 .malformed, detail: Message("app.api.theParameterIsNotValid", ["name": .text("status")]))
         }
-        let found = try await Approval.query(on: req.db).filter(\.$companyID == (user.companyID ?? 0))
-            .filter(\.$status == status).sort(\.$createdAt, status == .waiting ? .ascending : .descending)
-            .paginate(PageRequest(page: page, per: per))
-        return ListAnswer(
-            approvals: try await ApprovalView.of(found.items, on: req.db), page: page, per: per,
-            total: found.metadata.total)
+        let found = try await ApprovalQueries(database: req.db).ofCompany(
+            user.companyID ?? 0, status: status, page: PageRequest(page: page, per: per))
+        return ListAnswer(approvals: found.views, page: page, per: per, total: found.total)
     }
 
     @Sendable func decide(req: Request) async throws -> DecisionAnswer {
         let body = try req.content.decode(DecisionBody.self)
         let (approval, answer) = try await run(req, body)
-        return DecisionAnswer(
-            approval: try await ApprovalView.of([approval], on: req.db).first!, requests: answer?.requests ?? [])
+        return DecisionAnswer(approval: approval, requests: answer?.requests ?? [])
     }
 
-    private func run(_ req: Request, _ body: DecisionBody) async throws -> (Approval, SubmissionAnswer?) {
+    private func run(_ req: Request, _ body: DecisionBody) async throws -> (ApprovalView, SubmissionAnswer?) {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self) else { throw Refusal.notFound() }
         guard let decision = ApprovalDecision(rawValue: body.decision ?? "") else {
@@ -160,7 +72,7 @@ struct ApprovalsController: RoleRouteCollection {
             approverCompany: user.companyID, approverRights: user.rights, now: req.now, today: req.today,
             translations: req.application.translationCatalog.all, language: req.language
         ).run(approval: id, decision: decision, message: body.message ?? "")
-        guard let approval = try await Approval.find(id, on: req.db) else { throw Refusal.notFound() }
+        guard let approval = try await ApprovalQueries(database: req.db).view(id) else { throw Refusal.notFound() }
         if case .approved(let submission) = outcome { return (approval, SubmissionAnswer(submission)) }
         return (approval, nil)
     }
@@ -212,18 +124,17 @@ struct ApprovalsController: RoleRouteCollection {
         let t = req.texts
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let company = user.companyID ?? 0
-        let waiting = try await Approval.query(on: req.db).filter(\.$companyID == company)
-            .filter(\.$status == .waiting).sort(\.$createdAt).paginate(PageRequest(page: page, per: Self.perPage))
-        let decided = try await Approval.query(on: req.db).filter(\.$companyID == company)
-            .filter(\.$status != .waiting).sort(\.$decidedAt, .descending).limit(10).all()
+        let approvals = ApprovalQueries(database: req.db)
+        let waiting = try await approvals.ofCompany(
+            company, status: .waiting, page: PageRequest(page: page, per: Self.perPage), texts: t)
+        let decided = try await approvals.decided(company, limit: 10, texts: t)
         let content = PageContent(
-            waiting: Self.shown(try await ApprovalView.of(waiting.items, texts: t, on: req.db), req),
-            decided: Self.shown(try await ApprovalView.of(decided, texts: t, on: req.db), req), notice: notice,
+            waiting: Self.shown(waiting.views, req), decided: Self.shown(decided, req), notice: notice,
             failedID: failure?.0,
             error: failure?.1.detail.text(t), errors: failure?.1.errors.map { $0.message.text(t) } ?? [],
             message: failure?.2 ?? "",
             previousPage: page > 1 ? "\(PageRoute.approvals.path())?page=\(page - 1)" : nil,
-            nextPage: waiting.metadata.pageCount > page ? "\(PageRoute.approvals.path())?page=\(page + 1)" : nil)
+            nextPage: waiting.pageCount > page ? "\(PageRoute.approvals.path())?page=\(page + 1)" : nil)
         return try await req.renderPage(
             "approvals", title: t["nav.approvals"], nav: "approvals", content: content,
             status: failure.map { $0.1.status == .conflict ? .conflict : .unprocessableEntity } ?? .ok)

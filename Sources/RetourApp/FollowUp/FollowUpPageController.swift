@@ -131,10 +131,10 @@ struct FollowUpPageController: RoleRouteCollection {
             let submitted = CalendarDay(iso: record.submittedOn) ?? today
             let age = submitted.workingDays(until: today)
             if minimumAge > 0 && age < minimumAge { continue }
-            let line = try await InvoiceLine.find(record.lineID, on: req.db)
-            let article = try await line?.articleRecord(on: req.db)
+            let (line, article) = try await RequestQueries.line(record.lineID, on: req.db)
             let company =
-                user.role.seesAllCompanies ? try await Company.find(record.companyID, on: req.db)?.name ?? "" : ""
+                user.role.seesAllCompanies
+                ? try await RequestQueries.companyName(record.companyID, on: req.db) ?? "" : ""
             let status = record.status
             let target = policy[record.reason].reviewTarget
             rows.append(
@@ -165,7 +165,7 @@ struct FollowUpPageController: RoleRouteCollection {
         let approvals =
             kind == .status && user.role.belongsToCompany
             ? ApprovalsController.shown(
-                try await ApprovalView.ofSubmitter(user, now: req.now, texts: t, on: req.db), req) : []
+                try await ApprovalQueries(database: req.db).ofSubmitter(user, now: req.now, texts: t), req) : []
         let content = ListContent(
             kind: kind, action: kind.route.path(), rows: rows, number: number,
             statuses: RequestStatus.allCases.map {
@@ -238,7 +238,9 @@ struct FollowUpPageController: RoleRouteCollection {
             let messages = problem.errors.isEmpty ? [problem.detail] : problem.errors.map(\.message)
             var typed = (try? req.content.decode([String: String].self)) ?? [:]
             typed["_csrf"] = nil
-            guard let current = try await ReturnRequest.find(record.id, on: req.db) else { throw Refusal.notFound() }
+            guard let current = try await RequestQueries.find(id: try record.requireID(), on: req.db) else {
+                throw Refusal.notFound()
+            }
             return try await RequestPage.render(
                 req, user: user, record: current,
                 error: messages.map { $0.text(req.texts) }.joined(separator: " "), typed: typed,

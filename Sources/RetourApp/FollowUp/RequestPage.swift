@@ -90,8 +90,8 @@ enum RequestPage {
             }
             return false
         }
-        let line = try await InvoiceLine.find(record.lineID, on: req.db)
-        let article = try await line?.articleRecord(on: req.db)
+        let details = try await RequestQueries.details(of: record, on: req.db)
+        let (line, article) = (details.line, details.article)
         let fieldItems = fields.keys.sorted().map { key -> Item in
             let label =
                 t.texts["field.\(reason.rawValue).\(key).label"] ?? t.texts["field.\(key).label"] ?? key
@@ -109,30 +109,18 @@ enum RequestPage {
             }
             return Item(label: label.trimmingCharacters(in: CharacterSet(charactersIn: ": ")), value: value)
         }
-        var attachments: [Item] = []
-        for id in record.attachments {
-            if let attachment = try await Attachment.find(id, on: req.db) {
-                attachments.append(
-                    Item(label: attachment.filename, value: SitePath.attachment(id).path, image: attachment.isImage))
-            }
+        let attachments = details.attachments.map {
+            Item(label: $0.filename, value: SitePath.attachment($0.id ?? "").path, image: $0.isImage)
         }
-        let company = try await Company.find(record.companyID, on: req.db)
-        let stored = try await RequestEvent.query(on: req.db).filter(\.$requestID == record.requireID()).sort(\.$at)
-            .sort(\.$id).all()
+        let company = details.company
         var events: [Event] = []
-        for event in stored {
+        for step in details.steps {
+            let event = step.event
             // "Jan de Vries (Reseller)"; the name alone reads as the subject of the sentence.
             var who = t["requests.actor.\(event.actor.rawValue)"]
-            if let id = event.actorID, let person = try await User.find(id, on: req.db) {
-                who = "\(person.name) (\(who))"
-            }
+            if let name = step.actorName { who = "\(name) (\(who))" }
             let to = event.toStatus.label.text(t)
-            var files: [Item] = []
-            for id in event.attachments {
-                if let attachment = try await Attachment.find(id, on: req.db) {
-                    files.append(Item(label: attachment.filename, value: SitePath.attachment(id).path))
-                }
-            }
+            let files = step.files.map { Item(label: $0.filename, value: SitePath.attachment($0.id ?? "").path) }
             events.append(
                 Event(
                     at: req.localTime(event.at), who: who,

@@ -231,6 +231,66 @@ enum RequestQueries {
         return try user.companyScope().allows(record.companyID) ? record : nil
     }
 
+    /// The requests submitted together with `record`, oldest first, within its company.
+    static func submission(of record: ReturnRequest, on db: any Database) async throws -> [ReturnRequest] {
+        try await ReturnRequest.query(on: db).filter(\.$companyID == record.companyID)
+            .filter(\.$submission == (record.submission ?? record.number)).sort(\.$id).all()
+    }
+
+    /// The request with this id, as it is now (after a step, to show it).
+    static func find(id: Int, on db: any Database) async throws -> ReturnRequest? {
+        try await ReturnRequest.find(id, on: db)
+    }
+
+    /// The invoice line a request names, with its article.
+    static func line(_ id: Int, on db: any Database) async throws -> (line: InvoiceLine?, article: Article?) {
+        let line = try await InvoiceLine.find(id, on: db)
+        return (line, try await line?.articleRecord(on: db))
+    }
+
+    static func companyName(_ id: Int, on db: any Database) async throws -> String? {
+        try await Company.find(id, on: db)?.name
+    }
+
+    /// What the request's page shows besides the request: its line, company, files and timeline
+    /// with the people who took each step.
+    struct Details {
+        struct Step {
+            var event: RequestEvent
+            var actorName: String?
+            var files: [Attachment]
+        }
+
+        var line: InvoiceLine?
+        var article: Article?
+        var company: Company?
+        var attachments: [Attachment]
+        var steps: [Step]
+    }
+
+    static func details(of record: ReturnRequest, on db: any Database) async throws -> Details {
+        let (line, article) = try await line(record.lineID, on: db)
+        var steps: [Details.Step] = []
+        let events = try await RequestEvent.query(on: db).filter(\.$requestID == record.requireID()).sort(\.$at)
+            .sort(\.$id).all()
+        for event in events {
+            var name: String?
+            if let id = event.actorID { name = try await User.find(id, on: db)?.name }
+            steps.append(
+                Details.Step(event: event, actorName: name, files: try await attachments(event.attachments, on: db)))
+        }
+        return Details(
+            line: line, article: article, company: try await Company.find(record.companyID, on: db),
+            attachments: try await attachments(record.attachments, on: db), steps: steps)
+    }
+
+    /// The files of `ids` that are still there, in that order.
+    private static func attachments(_ ids: [String], on db: any Database) async throws -> [Attachment] {
+        var found: [Attachment] = []
+        for id in ids { if let attachment = try await Attachment.find(id, on: db) { found.append(attachment) } }
+        return found
+    }
+
     static func view(_ record: ReturnRequest, withEvents: Bool, texts t: Translations, on db: any Database) async throws
         -> RequestView
     {

@@ -111,7 +111,7 @@ struct RequestsAPIController: RoleRouteCollection {
     ) async throws -> RequestView {
         let user = try req.requireUser()
         let changed = try await take(req.requestSteps(for: user), try await record(req, user), user)
-        guard let found = try await ReturnRequest.find(changed.id, on: req.db) else { throw Refusal.notFound() }
+        guard let found = try await RequestQueries.find(id: changed.id, on: req.db) else { throw Refusal.notFound() }
         return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 

@@ -77,7 +77,7 @@ struct VendorRecoveryAPIController: RoleRouteCollection {
         let shipped = try await req.requestSteps(for: user).shipReplacement(
             requestID: try record.requireID(), tracking: body.trackingNumber,
             returnDays: req.config.replacementReturnDays)
-        guard let found = try await ReturnRequest.find(shipped.id, on: req.db) else { throw Refusal.notFound() }
+        guard let found = try await RequestQueries.find(id: shipped.id, on: req.db) else { throw Refusal.notFound() }
         return try await RequestQueries.view(found, withEvents: true, texts: req.texts, on: req.db)
     }
 

@@ -29,14 +29,14 @@ struct CartAPIController: RouteCollection {
         var views: [PositionView] = []
         for position in positions { views.append(try await Cart.view(position, on: req)) }
         return CartAnswer(
-            positions: views, approvals: try await ApprovalView.ofSubmitter(user, now: req.now, on: req.db))
+            positions: views, approvals: try await ApprovalQueries(database: req.db).ofSubmitter(user, now: req.now))
     }
 
     @Sendable func add(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let body = try req.content.decode(PositionBody.self)
         let id = try await req.addPositions(for: user).save(try body.draft())
-        guard let position = try await CartPosition.find(id, on: req.db) else { throw Refusal.notFound() }
+        guard let position = try await CartQueries(database: req.db).position(id) else { throw Refusal.notFound() }
         return try await Cart.view(position, on: req).encodeResponse(status: .created, for: req)
     }
 
@@ -44,12 +44,11 @@ struct CartAPIController: RouteCollection {
     @Sendable func replace(req: Request) async throws -> PositionView {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
-            let position = try await CartPosition.find(id, on: req.db),
-            position.userID == user.id, position.approvalID == nil
+            let position = try await CartQueries(database: req.db).ownPosition(id, of: user.id)
         else { throw Refusal.notFound() }
         let body = try req.content.decode(PositionBody.self)
         try await req.addPositions(for: user).save(try body.draft(), replacing: try position.requireID())
-        guard let updated = try await CartPosition.find(id, on: req.db) else { throw Refusal.notFound() }
+        guard let updated = try await CartQueries(database: req.db).position(id) else { throw Refusal.notFound() }
         return try await Cart.view(updated, on: req)
     }
 

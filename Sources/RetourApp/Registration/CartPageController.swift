@@ -24,8 +24,7 @@ struct CartPageController: RoleRouteCollection {
     private func ownPosition(_ req: Request) async throws -> (User, CartPosition) {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self),
-            let position = try await CartPosition.find(id, on: req.db),
-            position.userID == user.id, position.approvalID == nil
+            let position = try await CartQueries(database: req.db).ownPosition(id, of: user.id)
         else { throw Refusal.notFound() }
         return (user, position)
     }
@@ -58,8 +57,7 @@ struct CartPageController: RoleRouteCollection {
 
     /// Which position an address is asked for: its invoice line, article and reason.
     private func described(_ position: CartPosition, _ req: Request) async throws -> String {
-        let line = try await InvoiceLine.find(position.lineID, on: req.db)
-        let article = try await line?.articleRecord(on: req.db)
+        let (line, article) = try await CartQueries(database: req.db).line(position.lineID)
         return req.texts(
             "address.position",
             [
@@ -280,8 +278,7 @@ struct CartPageController: RoleRouteCollection {
         var rows: [Row] = []
         for position in positions {
             let (_, warning) = try await Cart.deadline(of: position, today: req.today, texts: t, on: req.db)
-            let line = try await InvoiceLine.find(position.lineID, on: req.db)
-            let article = try await line?.articleRecord(on: req.db)
+            let (line, article) = try await CartQueries(database: req.db).line(position.lineID)
             let address = position.returnAddress
             rows.append(
                 Row(
@@ -299,7 +296,7 @@ struct CartPageController: RoleRouteCollection {
                 rows: rows, idempotencyKey: randomToken(bytes: 16), error: problem?.detail.text(t),
                 errors: problem?.errors.map { $0.message.text(t) } ?? [], bulk: bulk, checked: checked,
                 approvals: ApprovalsController.shown(
-                    try await ApprovalView.ofSubmitter(user, now: req.now, texts: t, on: req.db), req),
+                    try await ApprovalQueries(database: req.db).ofSubmitter(user, now: req.now, texts: t), req),
                 maySubmit: user.rights.contains(.submit),
                 notice: problem == nil && req.query[String.self, at: "waiting"] != nil ? t["cart.waitingNotice"] : nil),
             status: problem.map { $0.status == .conflict ? .conflict : .unprocessableEntity } ?? .ok)
@@ -334,7 +331,7 @@ struct CartPageController: RoleRouteCollection {
         else { throw Refusal.notFound() }
         let requests =
             req.query[String.self, at: "submission"] == "1"
-            ? try await ConfirmationPage.submission(of: record, on: req.db) : [record]
+            ? try await RequestQueries.submission(of: record, on: req.db) : [record]
         return try await ConfirmationPage.render(requests, on: req, status: .ok)
     }
 }

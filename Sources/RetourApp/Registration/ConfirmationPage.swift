@@ -30,12 +30,6 @@ enum ConfirmationPage {
         var contact: String
     }
 
-    /// The requests submitted together with `record`, oldest first, within its company.
-    static func submission(of record: ReturnRequest, on database: any Database) async throws -> [ReturnRequest] {
-        try await ReturnRequest.query(on: database).filter(\.$companyID == record.companyID)
-            .filter(\.$submission == (record.submission ?? record.number)).sort(\.$id).all()
-    }
-
     /// Each request as it stands now: the RMA number and return form only while goods are awaited,
     /// "do not ship" only while it is in review, and otherwise where it stands — never an
     /// instruction that its state no longer holds.

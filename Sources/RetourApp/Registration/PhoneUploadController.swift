@@ -31,7 +31,7 @@ struct PhoneUploadController: RouteCollection {
 
     @Sendable func upload(req: Request) async throws -> Response {
         let (token, record) = try await valid(req)
-        let already = try await Attachment.query(on: req.db).filter(\.$uploadToken == record.tokenHash).count()
+        let already = try await CartQueries(database: req.db).phoneUploadCount(record.tokenHash)
         let room = req.config.filesPerPhoneLink - already
         guard room > 0 else {
             throw Refusal(
@@ -66,11 +66,11 @@ struct PhoneUploadController: RouteCollection {
         }
         let token = req.parameters.get("token") ?? ""
         guard token.count <= 64,
-            let record = try await UploadToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token)).first()
+            let record = try await CartQueries(database: req.db).uploadLink(token)
         else { throw Refusal.notFound() }
         var positionGone = false
         if let positionID = record.positionID {
-            positionGone = try await CartPosition.find(positionID, on: req.db) == nil
+            positionGone = try await CartQueries(database: req.db).position(positionID) == nil
         }
         guard record.expiresAt > req.now, !positionGone else {
             throw Refusal(
@@ -83,13 +83,10 @@ struct PhoneUploadController: RouteCollection {
         _ req: Request, token: String, record: UploadToken, notice: String? = nil, error: String? = nil,
         status: HTTPStatus = .ok
     ) async throws -> Response {
-        let files = try await Attachment.query(on: req.db).filter(\.$uploadToken == record.tokenHash).sort(\.$createdAt)
-            .all()
+        let files = try await CartQueries(database: req.db).phoneUploads(record.tokenHash)
         // The article the photos are for, as the form on the computer names it.
         var article = ""
-        if let line = try await InvoiceLine.find(record.lineID, on: req.db),
-            let described = try await line.articleRecord(on: req.db)
-        {
+        if case (let line?, let described?) = try await CartQueries(database: req.db).line(record.lineID) {
             article = req.texts(
                 "phone.article",
                 ["article": described.number, "description": described.description, "invoice": line.invoiceNumber])

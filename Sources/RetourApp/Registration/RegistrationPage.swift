@@ -111,8 +111,7 @@ extension RegistrationPageController {
         status: HTTPStatus = .ok
     ) async throws -> Response {
         guard var facts = try await LineFactsQuery.line(lineID, scope: try user.companyScope(), on: req.db),
-            let line = try await InvoiceLine.find(lineID, on: req.db),
-            let article = try await Article.find(line.$article.id, on: req.db)
+            case (let line?, let article?) = try await CartQueries(database: req.db).line(lineID)
         else { throw Refusal.notFound() }
         let t = req.texts
         let language = req.language
@@ -190,8 +189,7 @@ extension RegistrationPageController {
                 startsStepTwo: stepField != nil && index > 0 && schema.fields[index - 1].name == stepField)
         }
 
-        let delivered = try await SerialNumber.query(on: req.db).filter(\.$line.$id == lineID).sort(\.$id).all().map(
-            \.number)
+        let delivered = try await CartQueries(database: req.db).serials(ofLine: lineID)
         let chosenSerials = Set(form.serials ?? [])
         let serialMode: String
         switch schema.serials {
@@ -250,12 +248,8 @@ extension RegistrationPageController {
         let base =
             req.config.publicURL ?? "http://\(host ?? "localhost:\(req.application.http.server.configuration.port)")"
         let uploadURL = base + SitePath.phoneUpload(token: uploadToken, language: language).path
-        var uploaded: [Uploaded] = []
-        for id in form.attachments ?? [] {
-            if let attachment = try await Attachment.find(id, on: req.db), attachment.companyID == user.companyID {
-                uploaded.append(Uploaded(id: id, filename: attachment.filename))
-            }
-        }
+        let uploaded = try await CartQueries(database: req.db).attachments(form.attachments ?? [], of: user.companyID)
+            .map { Uploaded(id: $0.id ?? "", filename: $0.filename) }
 
         var centre: Centre?
         if verdict.handling == .directService, let service = verdict.serviceCentre {

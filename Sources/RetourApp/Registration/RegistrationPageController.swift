@@ -80,8 +80,8 @@ struct RegistrationPageController: RoleRouteCollection {
             } + result.errors
         attachmentIDs.formUnion(result.files.map(\.id))
         if let token = form.uploadToken, !token.isEmpty {
-            let fromPhone = try await Attachment.query(on: req.db).filter(\.$uploadToken == Tokens.hash(token))
-                .filter(\.$userID == user.requireID()).all()
+            let fromPhone = try await CartQueries(database: req.db).phoneUploads(
+                Tokens.hash(token), by: user.requireID())
             attachmentIDs.formUnion(fromPhone.compactMap(\.id))
         }
         form.attachments = attachmentIDs.sorted()
@@ -101,7 +101,7 @@ struct RegistrationPageController: RoleRouteCollection {
             if let id = form.edit { replacing = try await ownPosition(id, user: user, lineID: lineID, on: req) }
             let id = try await req.addPositions(for: user).save(
                 try body.draft(), replacing: replacing?.requireID(), phoneLink: form.uploadToken)
-            guard let position = try await CartPosition.find(id, on: req.db) else { throw Refusal.notFound() }
+            guard let position = try await CartQueries(database: req.db).position(id) else { throw Refusal.notFound() }
             // The return address matters only where goods travel back (not for a wrong invoice, a
             // licence or a shortage).
             guard position.goodsTravel else {
@@ -120,8 +120,7 @@ struct RegistrationPageController: RoleRouteCollection {
     @Sendable func uploads(req: Request) async throws -> [AttachmentStore.Stored] {
         let user = try req.requireUser()
         let token = req.parameters.get("token") ?? ""
-        let files = try await Attachment.query(on: req.db).filter(\.$uploadToken == Tokens.hash(token))
-            .filter(\.$userID == user.requireID()).sort(\.$createdAt).all()
+        let files = try await CartQueries(database: req.db).phoneUploads(Tokens.hash(token), by: user.requireID())
         return files.map { .init(id: $0.id ?? "", filename: $0.filename, size: $0.size, contentType: $0.contentType) }
     }
 
@@ -149,8 +148,7 @@ struct RegistrationPageController: RoleRouteCollection {
     }
 
     private func ownPosition(_ id: Int, user: User, lineID: Int, on req: Request) async throws -> CartPosition {
-        guard let position = try await CartPosition.find(id, on: req.db), position.userID == user.id,
-            position.approvalID == nil,
+        guard let position = try await CartQueries(database: req.db).ownPosition(id, of: user.id),
             position.lineID == lineID
         else { throw Refusal.notFound() }
         return position
