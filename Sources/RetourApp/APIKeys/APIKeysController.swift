@@ -81,18 +81,16 @@ struct APIKeysController: RoleRouteCollection {
     @Sendable func list(req: Request) async throws -> KeyList {
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
-        let keys = try await IntegrationQueries.keys(in: try req.requireUser().companyScope(), on: req.db)
-            .sort(\.$id, .descending)
-            .paginate(PageRequest(page: page, per: per))
-        let makers = try await User.query(on: req.db).filter(\.$id ~~ Set(keys.items.map(\.userID))).all()
+        let found = try await IntegrationQueries.keysPage(
+            in: try req.requireUser().companyScope(), page: PageRequest(page: page, per: per), on: req.db)
         return KeyList(
-            apiKeys: keys.items.map { key in KeyView(key, maker: makers.first { $0.id == key.userID }) },
-            page: page, per: per, total: keys.metadata.total)
+            apiKeys: found.keys.map { KeyView($0.0, maker: $0.maker) }, page: page, per: per, total: found.total)
     }
 
     @Sendable func show(req: Request) async throws -> KeyView {
-        let key = try await IntegrationQueries.key(try id(req), in: try req.requireUser().companyScope(), on: req.db)
-        return KeyView(key, maker: try await User.find(key.userID, on: req.db))
+        let (key, maker) = try await IntegrationQueries.keyWithMaker(
+            try id(req), in: try req.requireUser().companyScope(), on: req.db)
+        return KeyView(key, maker: maker)
     }
 
     @Sendable func revoke(req: Request) async throws -> HTTPStatus {

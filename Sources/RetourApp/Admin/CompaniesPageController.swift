@@ -20,18 +20,9 @@ struct CompaniesPageController: RouteCollection {
         routes.post(PageRoute.adminCompanyUserInvite, use: invite)
     }
 
-    struct CompanyRow: Encodable, Decodable {
-        var id: Int
-        var number: String
-        var name: String
-        var city: String?
-        var country: String?
-        var logins: Int
-    }
-
     struct ListContent: Encodable {
         var query: String
-        var companies: [CompanyRow]
+        var companies: [LoginQueries.CompanyRow]
         var total: Int
         var previousPage: String?
         var nextPage: String?
@@ -40,31 +31,14 @@ struct CompaniesPageController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let query = String((req.query[String.self, at: "q"] ?? "").trimmingWhitespace().prefix(Self.maximumQuery))
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
-        // Number exactly or name in part, whatever the case; ordered by name, a page at a time.
-        let pattern = "%" + query.lowercased().filter { $0 != "%" && $0 != "_" } + "%"
-        let filter: SQLQueryString =
-            query.isEmpty ? "" : " WHERE c.number = \(bind: query) OR LOWER(c.name) LIKE \(bind: pattern)"
-        let total =
-            try await req.db.sql.raw("SELECT COUNT(*) AS count FROM companies c" + filter)
-            .first(decoding: CountRow.self)?.count ?? 0
-        let rows = try await req.db.sql.raw(
-            """
-            SELECT c.id, c.number, c.name, c.city, c.country,
-                   (SELECT COUNT(*) FROM users u WHERE u.company_id = c.id) AS logins
-            FROM companies c
-            """ + filter
-                + " ORDER BY c.name, c.id LIMIT \(literal: Self.perPage) OFFSET \(literal: (page - 1) * Self.perPage)"
-        ).all(decoding: CompanyRow.self)
+        let (rows, total) = try await LoginQueries(database: req.db).companies(
+            matching: query, page: page, per: Self.perPage)
         let content = ListContent(
             query: query, companies: rows, total: total,
             previousPage: page > 1 ? SitePath.adminCompanies(query: query, page: page - 1).path : nil,
             nextPage: total > page * Self.perPage ? SitePath.adminCompanies(query: query, page: page + 1).path : nil)
         return try await req.renderPage(
             "companies", title: req.texts["admin.companies.title"], nav: "companies", content: content)
-    }
-
-    struct CountRow: Decodable {
-        var count: Int
     }
 
     struct UserRow: Encodable {
@@ -95,12 +69,11 @@ struct CompaniesPageController: RouteCollection {
         let id = try company.requireID()
         let t = req.texts
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
-        let users = try await User.query(on: req.db).filter(\.$company.$id == id).sort(\.$name).sort(\.$id)
-            .paginate(PageRequest(page: page, per: Self.perPage))
+        let logins = LoginQueries(database: req.db)
+        let users = try await logins.logins(of: id, by: .name, page: PageRequest(page: page, per: Self.perPage))
         var notice: String?
         if let done = req.query[String.self, at: "done"].flatMap({ Self.doneTexts[$0] }),
-            let userID = req.query[Int.self, at: "user"], let user = try await User.find(userID, on: req.db),
-            user.$company.id == id
+            let userID = req.query[Int.self, at: "user"], let user = try await logins.login(userID, of: id)
         {
             notice = t(done, ["email": user.email])
         }
@@ -163,14 +136,15 @@ struct CompaniesPageController: RouteCollection {
         let company = try await company(req)
         let companyID = try company.requireID()
         guard let userID = req.parameters.get("user", as: Int.self),
-            let user = try await User.find(userID, on: req.db), user.$company.id == companyID
+            try await LoginQueries(database: req.db).login(userID, of: companyID) != nil
         else { throw Refusal.notFound() }
         try await step(try req.subLogins(), userID)
         return req.redirect(to: .adminCompany(companyID, done: done, user: userID))
     }
 
     private func company(_ req: Request) async throws -> Company {
-        guard let id = req.parameters.get("id", as: Int.self), let company = try await Company.find(id, on: req.db)
+        guard let id = req.parameters.get("id", as: Int.self),
+            let company = try await LoginQueries(database: req.db).company(id)
         else { throw Refusal.notFound() }
         return company
     }

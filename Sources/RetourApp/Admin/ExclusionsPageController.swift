@@ -162,7 +162,7 @@ struct ExclusionsPageController: RouteCollection {
         let excluded = (policy.excludedArticles ?? []).sorted()
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let shown = Array(excluded.dropFirst((page - 1) * Self.articlesPerPage).prefix(Self.articlesPerPage))
-        let known = try await Article.query(on: req.db).filter(\.$number ~~ shown).with(\.$brand).all()
+        let known = try await PolicyQueries(database: req.db).articles(shown)
         let byNumber = Dictionary(known.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
         let articles = shown.map {
             ArticleRow(

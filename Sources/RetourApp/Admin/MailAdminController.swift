@@ -48,8 +48,8 @@ struct MailAdminController: RouteCollection {
 
     private func render(_ req: Request, notice: String?) async throws -> Response {
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
-        let result = try await OutboxMail.query(on: req.db).sort(\.$id, .descending)
-            .paginate(PageRequest(page: page, per: Self.perPage))
+        let result = try await DatabaseMailOutboxStore(database: req.db).newest(
+            page: PageRequest(page: page, per: Self.perPage))
         let t = req.texts
         let rows = result.items.map {
             Row(

@@ -50,7 +50,7 @@ struct PolicyAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> PolicyList {
         let (version, policy) = try await PolicyStore.current(on: req.db, day: req.today)
-        let versions = try await PolicyVersion.query(on: req.db).sort(\.$version, .descending).limit(100).all()
+        let versions = try await PolicyQueries(database: req.db).versions(limit: 100)
         return PolicyList(
             current: version, policy: policy,
             versions: versions.map {

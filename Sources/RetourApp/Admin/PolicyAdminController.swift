@@ -109,7 +109,7 @@ struct PolicyAdminController: RouteCollection {
                     draft, formErrors: formErrors, effectiveFrom: effectiveFrom, note: fields["note"])
                 let days = Int((fields["days"] ?? "").trimmingWhitespace()).map { min(max($0, 1), 730) } ?? 30
                 let result = try await simulate(req, current: current, draft: checked.policy, days: days)
-                let next = (try await PolicyVersion.query(on: req.db).max(\.$version) ?? 0) + 1
+                let next = try await PolicyQueries(database: req.db).nextVersion()
                 let question = req.texts(
                     "admin.policy.confirmQuestion",
                     ["version": "\(next)", "date": req.language.format(checked.effectiveFrom)])
@@ -228,8 +228,8 @@ struct PolicyAdminController: RouteCollection {
                 error: rowErrors.isEmpty ? nil : rowErrors.map { $0.message.text(t) }.joined(separator: " "))
         }
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
-        let brandPage = try await Brand.query(on: req.db).sort(\.$name).paginate(
-            PageRequest(page: page, per: Self.brandsPerPage))
+        let brandPage = try await PolicyQueries(database: req.db).brands(
+            page: PageRequest(page: page, per: Self.brandsPerPage))
         let brands = brandPage.items.map {
             BrandRow(
                 id: $0.id ?? 0, name: $0.name, doaDays: $0.doaDays.map(String.init) ?? "",
@@ -237,7 +237,7 @@ struct PolicyAdminController: RouteCollection {
                 warrantyHandling: $0.warrantyHandling.rawValue,
                 doaHandling: $0.doaHandling.rawValue, serviceCentre: $0.serviceCompany ?? "")
         }
-        let versions = try await PolicyVersion.query(on: req.db).sort(\.$version, .descending).limit(20).all().map {
+        let versions = try await PolicyQueries(database: req.db).versions(limit: 20).map {
             VersionRow(
                 version: $0.version,
                 effectiveFrom: CalendarDay(iso: $0.effectiveFrom).map(language.format) ?? $0.effectiveFrom,

@@ -108,7 +108,9 @@ struct OIDCController: RouteCollection {
         let user: User
         do {
             let id = try await req.providerSignIn(provider).finish(email: email)
-            guard let found = try await User.find(id, on: req.db) else { throw Refusal.notFound() }
+            guard let found = try await DatabaseSessionStore(database: req.db).account(id) else {
+                throw Refusal.notFound()
+            }
             user = found
         } catch let refusal as Refusal where refusal.kind == .forbidden {
             return try await refused(req, refusal.detail, status: .forbidden)

@@ -66,7 +66,9 @@ struct PasswordController: RouteCollection {
             token, password: password, hashPassword: { [hasher = req.password.async] in try await hasher.hash($0) })
         switch outcome {
         case .done(let login):
-            guard let user = try await User.find(login.id, on: req.db) else { throw Refusal.notFound() }
+            guard let user = try await DatabaseSessionStore(database: req.db).account(login.id) else {
+                throw Refusal.notFound()
+            }
             try await LoginController.signIn(user, on: req)
             return req.redirect(to: "/")
         case .invalid(let errors):

@@ -116,7 +116,7 @@ struct DatabaseRequestStore: RequestStore {
         }
 
         func policy(version: Int) async throws -> Policy {
-            try await RequestSettlements.policy(version: version, on: db)
+            try await PolicyQueries(database: db).policy(version: version)
         }
 
         func policy(on day: CalendarDay) async throws -> Policy {

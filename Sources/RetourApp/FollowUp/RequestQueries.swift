@@ -248,6 +248,11 @@ enum RequestQueries {
         return (line, try await line?.articleRecord(on: db))
     }
 
+    /// The unit price of an invoice line, in cents.
+    static func unitPrice(ofLine id: Int, on db: any Database) async throws -> Int64? {
+        try await InvoiceLine.find(id, on: db)?.unitPriceCents
+    }
+
     static func companyName(_ id: Int, on db: any Database) async throws -> String? {
         try await Company.find(id, on: db)?.name
     }

@@ -5,18 +5,12 @@ import RetourCore
 
 /// What the pages and documents show of a request's settlement, computed as the credit computes it.
 enum RequestSettlements {
-    /// The policy version a request was decided under (the standard policy where it is gone).
-    static func policy(version: Int, on db: any Database) async throws -> Policy {
-        guard let stored = try await PolicyVersion.query(on: db).filter(\.$version == version).first()
-        else { return .standard }
-        return try PolicyStore.decode(stored.document)
-    }
-
     /// The default settlement of a request, under the policy version it was decided under.
     static func settlement(for record: ReturnRequest, db: any Database) async throws -> Settlement {
-        let price = Money(cents: try await InvoiceLine.find(record.lineID, on: db)?.unitPriceCents ?? 0)
+        let price = Money(cents: try await RequestQueries.unitPrice(ofLine: record.lineID, on: db) ?? 0)
         return try RequestSettlement.compute(
-            for: try StoredRequest(record), policy: try await policy(version: record.policyVersion, on: db),
+            for: try StoredRequest(record),
+            policy: try await PolicyQueries(database: db).policy(version: record.policyVersion),
             unitPrice: price)
     }
 
@@ -24,7 +18,8 @@ enum RequestSettlements {
     /// a fee; nil for every other settlement.
     static func feeBasisPoints(for record: ReturnRequest, db: any Database) async throws -> Int? {
         RequestSettlement.feeBasisPoints(
-            for: try StoredRequest(record), policy: try await policy(version: record.policyVersion, on: db))
+            for: try StoredRequest(record),
+            policy: try await PolicyQueries(database: db).policy(version: record.policyVersion))
     }
 
     /// The stored differences of a receipt in the reader's words.

@@ -142,33 +142,6 @@ struct DatabaseIntegrationStore: IntegrationStore {
 
 /// What the integration pages and the API list: a company's keys and webhooks to its purchasing
 /// department, every one to an administrator (so that a leaked key can be revoked whoever made it).
-enum IntegrationQueries {
-    static func keys(in scope: CompanyScope, on db: any Database) -> QueryBuilder<APIKey> {
-        let query = APIKey.query(on: db)
-        guard let company = scope.companyID else { return query }
-        return query.filter(\.$companyID == company)
-    }
-
-    static func key(_ id: Int, in scope: CompanyScope, on db: any Database) async throws -> APIKey {
-        guard let key = try await keys(in: scope, on: db).filter(\.$id == id).first() else { throw Refusal.notFound() }
-        return key
-    }
-
-    /// The live ones.
-    static func webhooks(in scope: CompanyScope, on db: any Database) -> QueryBuilder<Webhook> {
-        let query = Webhook.query(on: db).filter(\.$deletedAt == nil)
-        guard let company = scope.companyID else { return query }
-        return query.filter(\.$companyID == company)
-    }
-
-    static func webhook(_ id: Int, in scope: CompanyScope, on db: any Database) async throws -> Webhook {
-        guard let hook = try await webhooks(in: scope, on: db).filter(\.$id == id).first() else {
-            throw Refusal.notFound()
-        }
-        return hook
-    }
-}
-
 extension Request {
     /// The integration use cases as the signed-in user may use them.
     func manageIntegrations() throws -> ManageIntegrations {

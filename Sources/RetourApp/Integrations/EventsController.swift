@@ -26,11 +26,8 @@ struct EventsController: RouteCollection {
             after = value
         }
         let limit = try req.boundedQuery("limit", in: 1...Self.maximumLimit, default: 100)
-        var query = IntegrationEvent.query(on: req.db).filter(\.$sequence > after)
-        if case .company(let companyID) = try user.companyScope() {
-            query = query.filter(\.$companyID == companyID)
-        }
-        let events = try await query.sort(\.$sequence).limit(limit).all()
+        let events = try await IntegrationQueries.events(
+            after: after, in: try user.companyScope(), limit: limit, on: req.db)
         let next = events.last?.sequence ?? after
         // The bodies are stored as sent: written out as they are, not decoded and encoded again.
         let body = #"{"events":["# + events.map(\.body).joined(separator: ",") + #"],"next":""# + "\(next)" + #""}"#

@@ -161,7 +161,7 @@ struct IntegrationsPageController: RouteCollection {
         let hookID = try hook.requireID()
         let t = req.texts
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
-        let (views, total) = try await WebhooksController.deliveryLog(
+        let (views, total) = try await IntegrationQueries.deliveryLog(
             of: hookID, page: page, per: Self.deliveriesPerPage, on: req.db)
         let content = DeliveriesContent(
             hook: HookRow(
@@ -190,18 +190,21 @@ struct IntegrationsPageController: RouteCollection {
         let t = req.texts
         let user = try req.requireUser()
         let scope = try user.companyScope()
-        let keys = try await IntegrationQueries.keys(in: scope, on: req.db).filter(\.$revokedAt == nil)
-            .sort(\.$id, .descending).limit(50).all()
-        let makers = try await User.query(on: req.db).filter(\.$id ~~ Set(keys.map(\.userID))).all()
-        let hooks = try await IntegrationQueries.webhooks(in: scope, on: req.db).sort(\.$id).limit(50).all()
+        let keys = try await IntegrationQueries.keysPage(
+            in: scope, page: PageRequest(page: 1, per: 50), liveOnly: true, on: req.db
+        ).keys
+        let hooks = try await IntegrationQueries.webhooksPage(
+            in: scope, page: PageRequest(page: 1, per: 50), on: req.db
+        )
+        .webhooks
         let chosenScopes = Set((form["scopes"] ?? "").split(separator: " ").map(String.init))
         let chosenEvents = Set((form["events"] ?? "").split(separator: " ").map(String.init))
         var errors = Dictionary(
             (problem?.errors ?? []).map { ($0.field, $0.message.text(t)) }, uniquingKeysWith: { a, _ in a })
         if let problem, problem.errors.isEmpty { errors["form"] = problem.detail.text(t) }
         let content = Content(
-            keys: keys.map { key in
-                let stands = key.stands(for: makers.first { $0.id == key.userID })
+            keys: keys.map { key, maker in
+                let stands = key.stands(for: maker)
                 return KeyRow(
                     id: key.id ?? 0, name: key.name, prefix: key.keyPrefix + "…",
                     scopes: key.scopes.map(\.rawValue).sorted().joined(separator: ", "),

@@ -58,15 +58,14 @@ struct WebhookAdminController: RouteCollection {
     private func render(_ req: Request, notice: String?) async throws -> Response {
         let t = req.texts
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
-        let hooks = try await Webhook.query(on: req.db).filter(\.$deletedAt == nil).sort(\.$id).limit(500).all()
-        let companies = try await Company.query(on: req.db).filter(\.$id ~~ hooks.compactMap(\.companyID)).all()
-        let (deliveries, total) = try await WebhooksController.deliveryLog(
+        let hooks = try await IntegrationQueries.everyWebhook(limit: 500, on: req.db)
+        let (deliveries, total) = try await IntegrationQueries.deliveryLog(
             of: nil, page: page, per: Self.perPage, on: req.db)
         let content = Content(
-            hooks: hooks.map { hook in
+            hooks: hooks.map { hook, company in
                 Hook(
                     id: hook.id ?? 0, url: hook.url,
-                    owner: companies.first { $0.id == hook.companyID }.map { "\($0.number) \($0.name)" }
+                    owner: company.map { "\($0.number) \($0.name)" }
                         ?? t["admin.webhooks.everyCompany"],
                     events: hook.events.map(\.rawValue).joined(separator: ", "))
             },

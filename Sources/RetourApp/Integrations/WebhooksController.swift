@@ -96,10 +96,9 @@ struct WebhooksController: RoleRouteCollection {
     @Sendable func list(req: Request) async throws -> WebhookList {
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
-        let hooks = try await IntegrationQueries.webhooks(in: try req.requireUser().companyScope(), on: req.db)
-            .sort(\.$id).paginate(PageRequest(page: page, per: per))
-        return WebhookList(
-            webhooks: hooks.items.map(WebhookView.init), page: page, per: per, total: hooks.metadata.total)
+        let hooks = try await IntegrationQueries.webhooksPage(
+            in: try req.requireUser().companyScope(), page: PageRequest(page: page, per: per), on: req.db)
+        return WebhookList(webhooks: hooks.webhooks.map(WebhookView.init), page: page, per: per, total: hooks.total)
     }
 
     @Sendable func show(req: Request) async throws -> WebhookView {
@@ -129,7 +128,8 @@ struct WebhooksController: RoleRouteCollection {
         let hook = try await find(req)
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
         let per = try req.boundedQuery("per", in: 1...500, default: 50)
-        let (views, total) = try await Self.deliveryLog(of: try hook.requireID(), page: page, per: per, on: req.db)
+        let (views, total) = try await IntegrationQueries.deliveryLog(
+            of: try hook.requireID(), page: page, per: per, on: req.db)
         return DeliveryList(deliveries: views, page: page, per: per, total: total)
     }
 
@@ -139,34 +139,9 @@ struct WebhooksController: RoleRouteCollection {
         guard let id = req.parameters.get("delivery", as: Int.self) else { throw Refusal.notFound() }
         try await req.manageIntegrations().sendAgain(
             webhook: hook, delivery: id, retrySeconds: WebhookWorker.retrySeconds)
-        let (views, _) = try await Self.deliveryLog(of: hook, only: id, page: 1, per: 1, on: req.db)
+        let (views, _) = try await IntegrationQueries.deliveryLog(of: hook, only: id, page: 1, per: 1, on: req.db)
         guard let view = views.first else { throw Refusal.notFound() }
         return view
-    }
-
-    /// The newest deliveries first — of `hook`, or of every webhook — with their event and request.
-    static func deliveryLog(of hook: Int?, only: Int? = nil, page: Int, per: Int, on db: any Database) async throws
-        -> ([DeliveryView], Int)
-    {
-        var query = WebhookDelivery.query(on: db)
-        if let hook { query = query.filter(\.$webhookID == hook) }
-        if let only { query = query.filter(\.$id == only) }
-        let found = try await query.sort(\.$id, .descending).paginate(PageRequest(page: page, per: per))
-        let rows = found.items
-        let total = found.metadata.total
-        let events = try await IntegrationEvent.query(on: db).filter(\.$id ~~ rows.map(\.eventID)).all()
-        let requests = try await ReturnRequest.query(on: db).filter(\.$id ~~ rows.map(\.requestID)).all()
-        let views = rows.map { row in
-            let event = events.first { $0.id == row.eventID }
-            return DeliveryView(
-                id: row.id ?? 0, webhook: row.webhookID, event: event.map { "evt_\($0.sequence)" } ?? "",
-                type: event?.type.rawValue ?? "",
-                request: requests.first { $0.id == row.requestID }?.number ?? "", status: row.status.rawValue,
-                attempts: row.attempts, responseStatus: row.responseStatus, lastError: row.lastError,
-                lastAttemptAt: row.lastAttemptAt, nextAttemptAt: row.status == .pending ? row.nextAttemptAt : nil,
-                deliveredAt: row.deliveredAt)
-        }
-        return (views, total)
     }
 
     private func find(_ req: Request) async throws -> Webhook {

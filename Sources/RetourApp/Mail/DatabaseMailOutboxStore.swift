@@ -30,6 +30,11 @@ struct DatabaseMailOutboxStore: MailOutboxStore {
         return (claimed, parked)
     }
 
+    /// The newest mails first, a page at a time, for the administrator's outbox page.
+    func newest(page: PageRequest) async throws -> FluentKit.Page<OutboxMail> {
+        try await OutboxMail.query(on: database).sort(\.$id, .descending).paginate(page)
+    }
+
     func mail(_ id: Int) async throws -> OutboxMail? { try await OutboxMail.find(id, on: database) }
 
     /// Keeps the result of an attempt (sent, failed, or due again later).

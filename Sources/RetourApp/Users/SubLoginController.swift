@@ -201,10 +201,9 @@ struct SubLoginController: RouteCollection {
         let t = req.texts
         let admin = try req.requireUser()
         let page = try req.boundedQuery("page", in: Limits.page, default: 1)
-        let result = try await User.query(on: req.db)
-            .filter(\.$company.$id == admin.companyID)
-            .sort(\.$email)
-            .paginate(PageRequest(page: page, per: Self.perPage))
+        let logins = LoginQueries(database: req.db)
+        let result = try await logins.logins(
+            of: admin.companyID, by: .email, page: PageRequest(page: page, per: Self.perPage))
         let entries = result.items.map {
             Entry(
                 id: $0.id ?? 0, name: $0.name, email: $0.email, role: req.texts["role.\($0.role.rawValue)"],
@@ -213,7 +212,7 @@ struct SubLoginController: RouteCollection {
                 rights: Self.boxes($0.rights, t))
         }
         // Read afresh: the signed-in user carries the company as it was when the request began.
-        let company = try await Company.find(admin.companyID, on: req.db)
+        let company = try await logins.company(admin.companyID)
         let rule = company?.submitApproval ?? .none
         let content = Content(
             users: entries, form: form, errors: errors, notice: notice, newPassword: newPassword,
