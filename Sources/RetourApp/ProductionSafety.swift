@@ -22,7 +22,7 @@ public enum ProductionSafety {
                 (GeneratedData.logins, GeneratedData.password),
             ]
             for (emails, password) in published {
-                for user in try await User.query(on: app.db).filter(\.$email ~~ emails).all()
+                for user in try await LoginQueries(database: app.db).logins(emails: emails)
                 where (try? await app.password.async.verify(password, created: user.passwordHash)) == true {
                     problems.append(
                         "The demo login \(user.email) still has the published password; change it, or set RETOUR_ALLOW_DEMO=1."

@@ -3,7 +3,6 @@ import Fluent
 import NIOCore
 import PostgresNIO
 import RetourCore
-import SQLKit
 import SQLiteNIO
 import Vapor
 
@@ -14,12 +13,7 @@ enum OperationsController {
         app.get(OperationsRoute.healthz) { _ in HealthAnswer(status: "ok") }
         app.get(OperationsRoute.readyz) { req async throws -> HealthAnswer in
             do {
-                struct Row: Decodable { var total: Int }
-                let sql = req.db.sql
-                let row = try await sql.raw(
-                    "SELECT COUNT(*) AS total FROM _fluent_migrations WHERE name = \(bind: retourMigrations.last?.name ?? "")"
-                ).first(decoding: Row.self)
-                guard row?.total == 1 else {
+                guard try await schemaIsCurrent(on: req.db) else {
                     throw Refusal(
                         .unavailable, detail: Message("app.api.theDatabaseSchemaIsNotMigrated"))
                 }

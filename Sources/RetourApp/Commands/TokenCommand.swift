@@ -25,7 +25,7 @@ struct TokenCommand: AsyncCommand {
         }
         let app = context.application
         try await migrateGuarded(app)
-        guard let user = try await User.query(on: app.db).filter(\.$email == email).first() else {
+        guard let user = try await LoginQueries(database: app.db).login(email: email) else {
             context.console.error("No user with e-mail \(email).")
             throw ExitCode(1)
         }

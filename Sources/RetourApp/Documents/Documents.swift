@@ -15,9 +15,8 @@ enum Documents {
             throw Refusal.notFound()
         }
         let language = t.language
-        let line = try await InvoiceLine.find(record.lineID, on: db)
-        let article = try await line?.articleRecord(on: db)
-        let company = try await Company.find(record.companyID, on: db)
+        let (line, article) = try await RequestQueries.line(record.lineID, on: db)
+        let company = try await RequestQueries.company(record.companyID, on: db)
         let settlement = try await RequestSettlements.settlement(for: record, db: db)
         let amount = Money(cents: cents)
         let vat = try CreditNotes.vat(on: amount)
@@ -105,9 +104,8 @@ enum Documents {
         guard let rma = record.rmaNumber else { throw Refusal.notFound() }
         let language = t.language
         let reason = record.reason
-        let line = try await InvoiceLine.find(record.lineID, on: db)
-        let article = try await line?.articleRecord(on: db)
-        let company = try await Company.find(record.companyID, on: db)
+        let (line, article) = try await RequestQueries.line(record.lineID, on: db)
+        let company = try await RequestQueries.company(record.companyID, on: db)
         let pdf = PDFDocument()
         pdf.text(t["returnForm.title"], x: 50, y: 70, size: 20, bold: true)
         pdf.text(t["returnForm.inTheBox"], x: 50, y: 92, size: 10)

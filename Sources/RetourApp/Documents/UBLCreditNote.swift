@@ -11,9 +11,8 @@ extension Documents {
         guard let number = record.creditNoteNumber, let cents = record.creditAmountCents,
             let issued = CalendarDay(iso: record.creditNoteDate ?? "")
         else { throw Refusal.notFound() }
-        let line = try await InvoiceLine.find(record.lineID, on: db)
-        let article = try await line?.articleRecord(on: db)
-        let company = try await Company.find(record.companyID, on: db)
+        let (line, article) = try await RequestQueries.line(record.lineID, on: db)
+        let company = try await RequestQueries.company(record.companyID, on: db)
         let settlement = try await RequestSettlements.settlement(for: record, db: db)
         let amount = Money(cents: cents)
         let charge = record.creditKind == .charge

@@ -244,13 +244,22 @@ enum RequestQueries {
 
     /// The invoice line a request names, with its article.
     static func line(_ id: Int, on db: any Database) async throws -> (line: InvoiceLine?, article: Article?) {
-        let line = try await InvoiceLine.find(id, on: db)
-        return (line, try await line?.articleRecord(on: db))
+        guard let line = try await InvoiceLine.find(id, on: db) else { return (nil, nil) }
+        return (line, try await Article.find(line.$article.id, on: db))
     }
 
     /// The unit price of an invoice line, in cents.
     static func unitPrice(ofLine id: Int, on db: any Database) async throws -> Int64? {
         try await InvoiceLine.find(id, on: db)?.unitPriceCents
+    }
+
+    static func company(_ id: Int, on db: any Database) async throws -> Company? {
+        try await Company.find(id, on: db)
+    }
+
+    /// The request with this number, whoever's it is: for the documents and mails the system makes.
+    static func find(number: String, on db: any Database) async throws -> ReturnRequest? {
+        try await ReturnRequest.query(on: db).filter(\.$number == number).first()
     }
 
     static func companyName(_ id: Int, on db: any Database) async throws -> String? {
@@ -290,7 +299,7 @@ enum RequestQueries {
     }
 
     /// The files of `ids` that are still there, in that order.
-    private static func attachments(_ ids: [String], on db: any Database) async throws -> [Attachment] {
+    static func attachments(_ ids: [String], on db: any Database) async throws -> [Attachment] {
         var found: [Attachment] = []
         for id in ids { if let attachment = try await Attachment.find(id, on: db) { found.append(attachment) } }
         return found
@@ -299,8 +308,7 @@ enum RequestQueries {
     static func view(_ record: ReturnRequest, withEvents: Bool, texts t: Translations, on db: any Database) async throws
         -> RequestView
     {
-        let line = try await InvoiceLine.find(record.lineID, on: db)
-        let article = try await line?.articleRecord(on: db)
+        let (line, article) = try await line(record.lineID, on: db)
         var events: [RequestView.Event] = []
         if withEvents {
             let stored = try await RequestEvent.query(on: db).filter(\.$requestID == record.requireID()).sort(\.$at)

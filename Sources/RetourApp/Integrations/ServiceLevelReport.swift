@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import RetourCore
-import SQLKit
 import Vapor
 
 /// The numbers behind the SLA dashboard, `GET /api/v1/stats` and its CSV, for requests submitted
@@ -72,30 +71,7 @@ struct ServiceLevelReport: Content {
     static func make(_ range: ClosedRange<CalendarDay>, clamped: Bool, timeZone: TimeZone, on db: any Database)
         async throws -> ServiceLevelReport
     {
-        let sql = db.sql
-        struct Row: Decodable {
-            var reason: String
-            var outcome: String
-            var submitted_on: String
-            var credit_note_date: String?
-            var credit_amount_cents: Int64?
-            var credit_kind: String?
-            var brand: String?
-            var decided_at: Date?
-        }
-        let rows = try await sql.raw(
-            """
-            SELECT r.reason, r.outcome, r.submitted_on, r.credit_note_date, r.credit_amount_cents, r.credit_kind,
-                   b.name AS brand,
-                   (SELECT MIN(e.at) FROM request_events e
-                     WHERE e.request_id = r.id AND e.action IN ('approve', 'reject')) AS decided_at
-              FROM requests r
-              LEFT JOIN invoice_lines l ON l.id = r.line_id
-              LEFT JOIN articles a ON a.id = l.article_id
-              LEFT JOIN brands b ON b.id = a.brand_id
-             WHERE r.submitted_on >= \(bind: range.lowerBound.iso) AND r.submitted_on <= \(bind: range.upperBound.iso)
-            """
-        ).all(decoding: Row.self)
+        let rows = try await ServiceLevelQuery.requests(submittedIn: range, on: db)
         let requests = rows.compactMap { row -> ServiceLevels.Request? in
             guard let reason = ReasonID(rawValue: row.reason), let submitted = CalendarDay(iso: row.submitted_on)
             else { return nil }
@@ -112,19 +88,7 @@ struct ServiceLevelReport: Content {
         let defectBrands = Set(requests.filter { $0.reason == .defect || $0.reason == .doa }.compactMap(\.brand))
         var sold: [String: Int] = [:]
         if !defectBrands.isEmpty {
-            struct Sold: Decodable {
-                var brand: String
-                var lines: Int
-            }
-            let counted = try await sql.raw(
-                """
-                SELECT b.name AS brand, COUNT(*) AS lines
-                  FROM brands b JOIN articles a ON a.brand_id = b.id JOIN invoice_lines l ON l.article_id = a.id
-                 WHERE b.name IN (\(binds: Array(defectBrands).sorted()))
-                   AND l.invoice_date >= \(bind: range.lowerBound.iso) AND l.invoice_date <= \(bind: range.upperBound.iso)
-                 GROUP BY b.name
-                """
-            ).all(decoding: Sold.self)
+            let counted = try await ServiceLevelQuery.linesSold(of: defectBrands, invoicedIn: range, on: db)
             for row in counted { sold[row.brand] = row.lines }
         }
         return ServiceLevelReport(

@@ -25,8 +25,7 @@ enum ConfirmationMail {
         var lines = [t("mail.greeting", ["name": user.name]), "", t["mail.confirmation.received"]]
         var attachments: [MailAttachment] = []
         for (request, reason) in requests {
-            let line = try await InvoiceLine.find(request.lineID, on: db)
-            let article = try await line?.articleRecord(on: db)
+            let (line, article) = try await RequestQueries.line(request.lineID, on: db)
             lines.append("")
             lines.append(
                 t("mail.confirmation.request", ["number": request.number, "reason": reason.label.text(t)]))

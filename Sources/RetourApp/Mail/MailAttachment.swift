@@ -15,7 +15,7 @@ struct MailAttachment: Codable, Hashable, Sendable {
 
     /// The file to attach, or nil when its request is gone or has no RMA number any more.
     func render(catalog: TranslationCatalog, config: AppConfig, db: any Database) async throws -> MailMessage.File? {
-        guard let record = try await ReturnRequest.query(on: db).filter(\.$number == returnFormOf).first(),
+        guard let record = try await RequestQueries.find(number: returnFormOf, on: db),
             let rma = record.rmaNumber
         else { return nil }
         let language = Language(rawValue: language) ?? .default

@@ -120,12 +120,6 @@ final class InvoiceLine: Model, @unchecked Sendable {
     init() {}
 }
 
-extension InvoiceLine {
-    func articleRecord(on database: any Database) async throws -> Article? {
-        try await Article.find($article.id, on: database)
-    }
-}
-
 final class SerialNumber: Model, @unchecked Sendable {
     static let schema = "serial_numbers"
 

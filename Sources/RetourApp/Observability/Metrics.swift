@@ -53,31 +53,18 @@ enum RetourMetrics {
 
     private static func measure(_ app: Application) async throws -> String {
         let now = app.clock.now
-        struct Outbox: Decodable {
-            var pending: Int
-            var failed: Int
-            var oldest: Date?
-        }
-        let sql = app.db.sql
-        let outbox = try await sql.raw(
-            """
-            SELECT (SELECT COUNT(*) FROM mail_outbox WHERE status = 'pending') AS pending,
-                   (SELECT COUNT(*) FROM mail_outbox WHERE status = 'failed') AS failed,
-                   (SELECT MIN(created_at) FROM mail_outbox WHERE status = 'pending') AS oldest
-            """
-        ).first(decoding: Outbox.self)
+        let queries = MetricsQueries(database: app.db)
+        let outbox = try await queries.outbox()
         Gauge(label: "retour_outbox_pending").record(outbox?.pending ?? 0)
         Gauge(label: "retour_outbox_failed").record(outbox?.failed ?? 0)
         Gauge(label: "retour_outbox_oldest_pending_seconds")
             .record(outbox?.oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
-        for (job, table) in [("mail", OutboxMail.schema), ("webhook", WebhookDelivery.schema)] {
-            Gauge(label: "retour_jobs_parked", dimensions: [("job", job)])
-                .record(try await JobClaims.parkedCount(in: table, on: sql))
+        for (job, count) in try await queries.parked() {
+            Gauge(label: "retour_jobs_parked", dimensions: [("job", job)]).record(count)
         }
-        Gauge(label: "retour_files_missing").record(try await MissingFiles.count(on: app.db))
-        try await recordDatabasePool(app, sql)
-        let inReview = try await ReturnRequest.query(on: app.db).filter(\.$status == .inReview).count()
-        Gauge(label: "retour_requests_in_review").record(inReview)
+        Gauge(label: "retour_files_missing").record(try await queries.missingFiles())
+        try await recordDatabasePool(app, queries)
+        Gauge(label: "retour_requests_in_review").record(try await queries.requestsInReview())
         for (job, last) in lastRounds.withLockedValue({ $0 }) {
             Gauge(label: "retour_job_seconds_since_round", dimensions: [("job", job)])
                 .record(max(0, now.timeIntervalSince(last)))
@@ -88,25 +75,15 @@ enum RetourMetrics {
     /// How full the database pool is: the connections this process may open, and on PostgreSQL
     /// the server's own count of this database's connections by state (active, idle, idle in
     /// transaction), which is what runs out first when several processes share it.
-    private static func recordDatabasePool(_ app: Application, _ sql: any SQLDatabase) async throws {
+    private static func recordDatabasePool(_ app: Application, _ queries: MetricsQueries) async throws {
         let sqlite = app.db.isSQLite
         let perLoop = sqlite ? 1 : DatabasePool.maxConnectionsPerEventLoop
         let loops = sqlite ? 1 : app.eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }
         Gauge(label: "retour_db_pool_size").record(perLoop * loops)
         guard !sqlite else { return }
-        struct Row: Decodable {
-            var state: String?
-            var count: Int
-        }
-        let rows = try await sql.raw(
-            """
-            SELECT state, COUNT(*) AS count FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY state
-            """
-        ).all(decoding: Row.self)
+        let counts = try await queries.connectionsByState()
         for state in ["active", "idle", "idle in transaction"] {
-            Gauge(label: "retour_db_connections", dimensions: [("state", state)])
-                .record(rows.first { $0.state == state }?.count ?? 0)
+            Gauge(label: "retour_db_connections", dimensions: [("state", state)]).record(counts[state] ?? 0)
         }
     }
 }

@@ -71,7 +71,7 @@ enum VendorClaimPacket {
         var photoBytes = 0
         for (index, unit) in claim.units.enumerated() {
             let folder = "units/\(index + 1)-\(unit.serial ?? unit.request)/"
-            guard let record = try await ReturnRequest.query(on: req.db).filter(\.$number == unit.request).first()
+            guard let record = try await RequestQueries.find(number: unit.request, on: req.db)
             else { continue }
             let fault = record.fields["fault"].flatMap { value -> String? in
                 guard case .string(let code) = value else { return nil }
@@ -93,7 +93,7 @@ enum VendorClaimPacket {
             if let note = record.receiptNote, !note.isEmpty {
                 lines.append(t("vendorClaim.packet.receiptNote", ["text": note]))
             }
-            let attachments = try await Attachment.query(on: req.db).filter(\.$id ~~ record.attachments).all()
+            let attachments = try await RequestQueries.attachments(record.attachments, on: req.db)
             var packed = 0
             for attachment in attachments where attachment.isImage {
                 guard photoBytes + attachment.size <= maximumPhotoBytes,

@@ -25,7 +25,7 @@ struct CartAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> CartAnswer {
         let user = try req.requireUser()
-        let positions = try await CartPosition.inCart(of: user.requireID(), on: req.db).sort(\.$id).all()
+        let positions = try await CartQueries(database: req.db).cart(of: user.requireID())
         var views: [PositionView] = []
         for position in positions { views.append(try await Cart.view(position, on: req)) }
         return CartAnswer(

@@ -274,7 +274,7 @@ struct CartPageController: RoleRouteCollection {
         checked: CheckedFile? = nil
     ) async throws -> Response {
         let t = req.texts
-        let positions = try await CartPosition.inCart(of: user.requireID(), on: req.db).sort(\.$id).all()
+        let positions = try await CartQueries(database: req.db).cart(of: user.requireID())
         var rows: [Row] = []
         for position in positions {
             let (_, warning) = try await Cart.deadline(of: position, today: req.today, texts: t, on: req.db)

@@ -9,6 +9,17 @@ struct CartQueries {
 
     func position(_ id: Int) async throws -> CartPosition? { try await CartPosition.find(id, on: database) }
 
+    /// A user's cart, in the order it was filled: their positions that do not wait for a
+    /// colleague's approval.
+    func cart(of userID: Int) async throws -> [CartPosition] {
+        try await CartPosition.query(on: database).filter(\.$userID == userID).filter(\.$approvalID == nil)
+            .sort(\.$id).all()
+    }
+
+    func cartCount(of userID: Int) async throws -> Int {
+        try await CartPosition.query(on: database).filter(\.$userID == userID).filter(\.$approvalID == nil).count()
+    }
+
     /// A position of `userID` still in the cart (not held for approval); nil for anyone else's.
     func ownPosition(_ id: Int, of userID: Int?) async throws -> CartPosition? {
         guard let position = try await position(id), position.userID == userID, position.approvalID == nil else {

@@ -171,7 +171,7 @@ struct DatabaseCartStore: CartStore {
         }
 
         func replacementTerms(onLine line: Int) async throws -> ReplacementTerms {
-            try await ReplacementOffer.terms(onLine: line, on: db)
+            try await ReplacementOfferQuery.terms(onLine: line, on: db)
         }
 
         func material(_ code: String) async throws -> ReceivedMaterial? {

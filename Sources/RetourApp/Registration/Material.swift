@@ -7,25 +7,6 @@ import Vapor
 /// article number — whatever its case and without the spaces around it, as the main search finds
 /// numbers — with its own keep offer (API contract, "Material identification").
 enum Material {
-    static func find(_ code: String, on database: any Database) async throws -> Article? {
-        let code = code.trimmingWhitespace().uppercased()
-        guard !code.isEmpty, code.count <= 64 else { return nil }
-        struct Row: Decodable { var id: Int }
-        // Each comparison has its index on UPPER(column) (`CreateCaseInsensitiveNumbers`); a code
-        // that is one article's EAN and another's article number finds the EAN first.
-        let found = try await database.sql.raw(
-            """
-            SELECT id FROM articles
-            WHERE UPPER(ean) = \(bind: code) OR UPPER(manufacturer_model) = \(bind: code) OR UPPER(number) = \(bind: code)
-            ORDER BY CASE WHEN UPPER(ean) = \(bind: code) THEN 0 WHEN UPPER(manufacturer_model) = \(bind: code) THEN 1
-                          ELSE 2 END, id
-            LIMIT 1
-            """
-        ).first(decoding: Row.self)
-        guard let found else { return nil }
-        return try await Article.query(on: database).filter(\.$id == found.id).with(\.$brand).first()
-    }
-
     /// What the API and the page's lookup answer for a found article. The page also gets the
     /// sentences it shows (`text`, `normal`, `special`) in the reader's language.
     struct Answer: Content {

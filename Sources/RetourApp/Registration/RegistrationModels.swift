@@ -24,11 +24,6 @@ final class Attachment: Model, @unchecked Sendable {
 final class CartPosition: Model, @unchecked Sendable {
     static let schema = "cart_positions"
 
-    /// A user's cart: their positions that do not wait for a colleague's approval.
-    static func inCart(of userID: Int, on db: any Database) -> QueryBuilder<CartPosition> {
-        query(on: db).filter(\.$userID == userID).filter(\.$approvalID == nil)
-    }
-
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "user_id") var userID: Int
     @Field(key: "company_id") var companyID: Int

@@ -268,7 +268,7 @@ extension RegistrationPageController {
         let intro =
             (1...6).compactMap { t.texts["intro.\(reason.rawValue).\($0)"] }
             + RuleSentences.of(reason, policy: policy).map { $0.text(t) }
-        let replacementOffered = try await ReplacementOffer.terms(onLine: lineID, on: req.db).offered(for: reason)
+        let replacementOffered = try await ReplacementOfferQuery.terms(onLine: lineID, on: req.db).offered(for: reason)
         let content = PageContent(
             line: lineID, header: header, reasons: reasons, reason: reason.rawValue,
             reasonLabel: catalogue.label.text(t), intro: intro,

@@ -43,7 +43,7 @@ struct LineReasons {
     var policyVersion: Int
     var policy: Policy
     var verdicts: [Verdict]
-    var replacement: ReplacementOffer.Terms
+    var replacement: ReplacementOfferQuery.Terms
 
     static func evaluate(lineID: Int, for user: User, today: CalendarDay, on db: any Database) async throws
         -> LineReasons
@@ -61,7 +61,7 @@ struct LineReasons {
         return LineReasons(
             line: lineID, policyVersion: version, policy: policy,
             verdicts: Eligibility.evaluate(facts, policy: policy, today: today),
-            replacement: try await ReplacementOffer.terms(onLine: lineID, on: db))
+            replacement: try await ReplacementOfferQuery.terms(onLine: lineID, on: db))
     }
 
     /// The reason's help with its rules as the manual states them (issue 11, item 4).

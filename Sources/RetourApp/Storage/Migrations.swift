@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 
 /// Every migration, in the order they run, numbered; each lives in the folder of the feature whose
 /// tables it makes or changes. The first ones made the tables of several features at once and stay
@@ -38,3 +39,12 @@ public let retourMigrations: [any Migration] = [
     CreateFormAnswers(),  // 32 FormAnswers/CreateFormAnswers.swift
     TypeUserLanguage(),  // 33 Users/TypeUserLanguage.swift
 ]
+
+/// Whether the database holds every migration this build knows: `/readyz` answers ready only then.
+func schemaIsCurrent(on db: any Database) async throws -> Bool {
+    struct Row: Decodable { var total: Int }
+    let row = try await db.sql.raw(
+        "SELECT COUNT(*) AS total FROM _fluent_migrations WHERE name = \(bind: retourMigrations.last?.name ?? "")"
+    ).first(decoding: Row.self)
+    return row?.total == 1
+}

@@ -21,6 +21,14 @@ struct LoginQueries {
         return try await query.paginate(page)
     }
 
+    func logins(emails: [String]) async throws -> [User] {
+        try await User.query(on: database).filter(\.$email ~~ emails).all()
+    }
+
+    func login(email: String) async throws -> User? {
+        try await User.query(on: database).filter(\.$email == email).first()
+    }
+
     /// The login `id` when it belongs to `companyID`.
     func login(_ id: Int, of companyID: Int) async throws -> User? {
         guard let user = try await User.find(id, on: database), user.$company.id == companyID else { return nil }

@@ -52,11 +52,11 @@ extension Request {
         storage[ChosenLanguageKey.self] = texts.language
         var signedIn: SignedInUser?
         if let user = auth.get(User.self) {
-            let company = try await user.$company.get(on: db)
+            let company = try await LoginQueries(database: db).company(user.companyID)
             let mayRegister = user.rights.contains(.register)
             let cartCount =
                 user.role.belongsToCompany && mayRegister
-                ? try await CartPosition.inCart(of: user.requireID(), on: db).count() : 0
+                ? try await CartQueries(database: db).cartCount(of: user.requireID()) : 0
             signedIn = SignedInUser(
                 name: user.name, email: user.email, role: user.role.rawValue, companyName: company?.name,
                 managesSubLogins: user.role.managesSubLogins, mayView: user.rights.contains(.view),

@@ -93,5 +93,38 @@ extension AppTests {
             #expect(mapping.map(\.name) == ["Web/RefusalStatus.swift"])
             #expect(!app.contains { $0.text.contains("struct Problem:") })
         }
+
+        /// Persistence has one home per aggregate: only stores (`Database…`, `…Store`), their read
+        /// sides (`…Queries`, `…Query`), migrations, the storage layer itself and the demo data
+        /// query, write or lock. A controller, a page, a worker, a document or a mail reads and
+        /// writes through them — it never builds a Fluent query or SQL of its own.
+        @Test func onlyStoresAndQueriesTouchTheDatabase() throws {
+            let persistence = try Regex(
+                #"\.query\(on:|\.(save|create|update|delete|get)\(on:|\b(db|database|connection)\.sql\b|SQLDatabase|writeTransaction|lockForUpdate|\.paginate\(|\.(filter|sort)\(\\\.\$|\b([A-Z][A-Za-z]*)\.find\([^)]*on:"#
+            )
+            var checked = 0
+            var stores = 0
+            for (name, text) in try Self.files(in: "RetourApp") {
+                let file = String(name.split(separator: "/").last ?? "").replacingOccurrences(of: ".swift", with: "")
+                let home =
+                    file.hasPrefix("Database") || file.hasSuffix("Store") || file.hasSuffix("Queries")
+                    || file.hasSuffix("Query") || name.hasPrefix("Storage/") || name.hasPrefix("Demo/")
+                    || text.contains(": AsyncMigration") || text.contains(": Migration")
+                if home {
+                    stores += 1
+                    continue
+                }
+                checked += 1
+                for match in text.matches(of: persistence) {
+                    let found = String(text[match.range])
+                    // A store's or a read side's own `find` is the way in, not around.
+                    if found.contains("Queries.find(") || found.contains("Store.find(") { continue }
+                    let line = text[..<match.range.lowerBound].count { $0 == "\n" } + 1
+                    Issue.record("\(name):\(line) touches the database: \(found)")
+                }
+            }
+            #expect(checked > 100)
+            #expect(stores > 40)
+        }
     }
 }

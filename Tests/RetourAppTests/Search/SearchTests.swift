@@ -201,12 +201,12 @@ extension AppTests {
                 let user = try #require(try await User.query(on: app.db).filter(\.$email == "jan@pcpartner.nl").first())
                 let companyID = try #require(user.companyID)
                 let sql = app.db.sql
-                let searches = try await ExplainCommand.searches(of: companyID, today: app.today, on: sql)
+                let searches = try await SearchPlanQueries.searches(of: companyID, today: app.today, on: app.db)
                 #expect(searches.contains { $0.0.hasPrefix("by serial") }, "\(searches.map(\.0))")
                 #expect(searches.count >= 6)
                 for (name, search) in searches {
-                    let plan = try await ExplainCommand.plan(
-                        LineQuery.statement(search, scope: .company(companyID)), on: sql)
+                    let plan = try await SearchPlanQueries.plan(
+                        LineQuery.statement(search, scope: .company(companyID)), on: app.db)
                     #expect(!plan.isEmpty, "\(name)")
                     if app.db.isSQLite {
                         #expect(!plan.contains { $0.hasPrefix("SCAN l") }, "\(name): \(plan)")
@@ -228,7 +228,7 @@ extension AppTests {
                 let written = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
                     $0.hasSuffix(".sql")
                 }
-                let searches = try await ExplainCommand.searches(of: companyID, today: app.today, on: app.db.sql)
+                let searches = try await SearchPlanQueries.searches(of: companyID, today: app.today, on: app.db)
                 // SQLite prepares nothing of its own here: nothing to hand pgbench.
                 #expect(written.count == (app.db.isSQLite ? 0 : searches.count))
                 for (index, (name, search)) in searches.enumerated() where !app.db.isSQLite {
@@ -266,7 +266,7 @@ extension AppTests {
                     var id: Int?
                 }
                 var prepared = 0
-                let searches = try await ExplainCommand.searches(of: companyID, today: app.today, on: sql)
+                let searches = try await SearchPlanQueries.searches(of: companyID, today: app.today, on: app.db)
                 for (name, first) in searches {
                     for (page, per) in [(1, LineSearch.defaultPer), (1, 1), (2, 1), (400, 1)] {
                         var search = first

@@ -4,7 +4,7 @@ import RetourCore
 import SQLKit
 
 /// Whether a line's brand offers advance replacement and its company may use it.
-enum ReplacementOffer {
+enum ReplacementOfferQuery {
     typealias Terms = ReplacementTerms
 
     static func terms(onLine lineID: Int, on db: any Database) async throws -> Terms {
