@@ -126,5 +126,32 @@ extension AppTests {
             #expect(checked > 100)
             #expect(stores > 40)
         }
+
+        /// The tests of a feature live in a folder named after the feature's folder in the sources:
+        /// one finds a feature's tests without knowing the round of work that wrote them.
+        @Test func theTestsMirrorTheFeatures() throws {
+            let manager = FileManager.default
+            let tests = Self.sources.deletingLastPathComponent().appendingPathComponent("Tests")
+            func folders(_ url: URL) throws -> Set<String> {
+                Set(
+                    try manager.contentsOfDirectory(atPath: url.path).filter {
+                        var folder: ObjCBool = false
+                        return manager.fileExists(atPath: url.appendingPathComponent($0).path, isDirectory: &folder)
+                            && folder.boolValue && !$0.hasPrefix("__")
+                    })
+            }
+            for (testTarget, sourceTarget, ownFolders) in [
+                ("RetourAppTests", "RetourApp", ["Architecture", "Fixtures", "Support"]),
+                ("RetourApplicationTests", "RetourApplication", []),
+            ] {
+                let features = try folders(Self.sources.appendingPathComponent(sourceTarget))
+                let mirrored = try folders(tests.appendingPathComponent(testTarget)).subtracting(ownFolders)
+                #expect(!mirrored.isEmpty)
+                #expect(mirrored.isSubset(of: features), "\(testTarget): \(mirrored.subtracting(features).sorted())")
+                let loose = try manager.contentsOfDirectory(atPath: tests.appendingPathComponent(testTarget).path)
+                    .filter { $0.hasSuffix("Tests.swift") && $0 != "AppTests.swift" && $0 != "YearTests.swift" }
+                #expect(loose.isEmpty, "\(testTarget) has tests outside a feature's folder: \(loose)")
+            }
+        }
     }
 }
