@@ -40,6 +40,13 @@ struct LoginQueries {
         return try await Company.find(id, on: database)
     }
 
+    /// The login's company: as it was read with the login (the session's one query for both), or
+    /// read now.
+    func company(of user: User) async throws -> Company? {
+        if let loaded = user.$company.value { return loaded }
+        return try await company(user.companyID)
+    }
+
     struct CompanyRow: Codable {
         var id: Int
         var number: String

@@ -52,7 +52,7 @@ extension Request {
         storage[ChosenLanguageKey.self] = texts.language
         var signedIn: SignedInUser?
         if let user = auth.get(User.self) {
-            let company = try await LoginQueries(database: db).company(user.companyID)
+            let company = try await LoginQueries(database: db).company(of: user)
             let mayRegister = user.rights.contains(.register)
             let cartCount =
                 user.role.belongsToCompany && mayRegister
