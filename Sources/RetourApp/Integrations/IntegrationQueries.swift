@@ -23,14 +23,25 @@ enum IntegrationQueries {
     }
 
     /// The newest keys first, a page at a time, with their makers.
-    static func keysPage(in scope: CompanyScope, page: PageRequest, liveOnly: Bool = false, on db: any Database)
-        async throws -> (keys: [(APIKey, maker: User?)], total: Int)
+    static func keysPage(in scope: CompanyScope, page: PageRequest, on db: any Database) async throws
+        -> (keys: [(APIKey, maker: User?)], total: Int)
     {
-        let query = keys(in: scope, on: db)
-        if liveOnly { query.filter(\.$revokedAt == nil) }
-        let found = try await query.sort(\.$id, .descending).paginate(page)
-        let makers = try await User.query(on: db).filter(\.$id ~~ Set(found.items.map(\.userID))).all()
-        return (found.items.map { key in (key, makers.first { $0.id == key.userID }) }, found.metadata.total)
+        let found = try await keys(in: scope, on: db).sort(\.$id, .descending).paginate(page)
+        return (try await withMakers(found.items, on: db), found.metadata.total)
+    }
+
+    /// The newest `limit` keys not revoked, with their makers: the company's integrations page.
+    static func newestLiveKeys(in scope: CompanyScope, limit: Int, on db: any Database) async throws
+        -> [(APIKey, maker: User?)]
+    {
+        let found = try await keys(in: scope, on: db).filter(\.$revokedAt == nil).sort(\.$id, .descending)
+            .limit(limit).all()
+        return try await withMakers(found, on: db)
+    }
+
+    private static func withMakers(_ keys: [APIKey], on db: any Database) async throws -> [(APIKey, maker: User?)] {
+        let makers = try await User.query(on: db).filter(\.$id ~~ Set(keys.map(\.userID))).all()
+        return keys.map { key in (key, makers.first { $0.id == key.userID }) }
     }
 
     /// The live ones.
@@ -45,6 +56,11 @@ enum IntegrationQueries {
             throw Refusal.notFound()
         }
         return hook
+    }
+
+    /// The first `limit` live webhooks, in the order they were made.
+    static func firstWebhooks(in scope: CompanyScope, limit: Int, on db: any Database) async throws -> [Webhook] {
+        try await webhooks(in: scope, on: db).sort(\.$id).limit(limit).all()
     }
 
     /// The live webhooks in the order they were made, a page at a time.

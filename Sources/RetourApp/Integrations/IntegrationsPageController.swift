@@ -190,13 +190,8 @@ struct IntegrationsPageController: RouteCollection {
         let t = req.texts
         let user = try req.requireUser()
         let scope = try user.companyScope()
-        let keys = try await IntegrationQueries.keysPage(
-            in: scope, page: PageRequest(page: 1, per: 50), liveOnly: true, on: req.db
-        ).keys
-        let hooks = try await IntegrationQueries.webhooksPage(
-            in: scope, page: PageRequest(page: 1, per: 50), on: req.db
-        )
-        .webhooks
+        let keys = try await IntegrationQueries.newestLiveKeys(in: scope, limit: 50, on: req.db)
+        let hooks = try await IntegrationQueries.firstWebhooks(in: scope, limit: 50, on: req.db)
         let chosenScopes = Set((form["scopes"] ?? "").split(separator: " ").map(String.init))
         let chosenEvents = Set((form["events"] ?? "").split(separator: " ").map(String.init))
         var errors = Dictionary(
