@@ -24,6 +24,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -206,7 +207,11 @@ class Walk:
         amount = driver.find_element(By.CSS_SELECTOR, "input[name=approvalAmount]")
         amount.clear()
         amount.send_keys("1500")
+        page = driver.find_element(By.TAG_NAME, "html")
         amount.submit()
+        # The old page says "complete" until the answer replaces it: wait for the new one, or the
+        # next driver.get races the form's redirect.
+        WebDriverWait(driver, 10).until(EC.staleness_of(page))
         WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
         self.add_position(driver, "0962405087", "wrong_invoicing",
                           {"#f-subReason": "price", "#f-comment": "Afgesproken prijs was lager"})
@@ -241,12 +246,19 @@ class Walk:
     def empty_form_errors(self, driver, role, path):
         """Sends the first form of `path` that has required fields with them left empty: the page with errors."""
         driver.get(BASE + path)
-        driver.execute_script(
+        page = driver.find_element(By.TAG_NAME, "html")
+        sent = driver.execute_script(
             "const form = [...document.querySelectorAll('main form[method=post]')].find(f => f.querySelector('[required]'));"
-            "if (!form) return;"
+            "if (!form) return false;"
             "form.noValidate = true;"
             "for (const field of form.querySelectorAll('[required]')) field.value = '';"
-            "form.requestSubmit();")
+            "form.requestSubmit();"
+            "return true;")
+        if sent:
+            try:
+                WebDriverWait(driver, 10).until(EC.staleness_of(page))
+            except TimeoutException:
+                pass  # a form the page's script answers in place: nothing to wait for
         WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
         self.axe(driver, f"{role} {path}, sent empty")
 
