@@ -50,10 +50,7 @@ struct DatabaseSessionStore {
                     .filter(\.$createdAt < now.addingTimeInterval(-TimeInterval(absoluteSeconds)))
             }
             .delete()
-        let expired = APIToken.query(on: database).filter(\.$expiresAt < now)
-        let count = try await expired.count()
-        if count > 0 { try await expired.delete() }
-        return count
+        return try await DatabaseHousekeepingStore.deleted(APIToken.query(on: database).filter(\.$expiresAt < now))
     }
 
     /// Makes a new bearer token for a login; only its SHA-256 is kept.

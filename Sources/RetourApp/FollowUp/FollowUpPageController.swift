@@ -134,7 +134,7 @@ struct FollowUpPageController: RoleRouteCollection {
             let (line, article) = try await RequestQueries.line(record.lineID, on: req.db)
             let company =
                 user.role.seesAllCompanies
-                ? try await RequestQueries.companyName(record.companyID, on: req.db) ?? "" : ""
+                ? try await RequestQueries.company(record.companyID, on: req.db)?.name ?? "" : ""
             let status = record.status
             let target = policy[record.reason].reviewTarget
             rows.append(

@@ -262,10 +262,6 @@ enum RequestQueries {
         try await ReturnRequest.query(on: db).filter(\.$number == number).first()
     }
 
-    static func companyName(_ id: Int, on db: any Database) async throws -> String? {
-        try await Company.find(id, on: db)?.name
-    }
-
     /// What the request's page shows besides the request: its line, company, files and timeline
     /// with the people who took each step.
     struct Details {
@@ -294,7 +290,7 @@ enum RequestQueries {
                 Details.Step(event: event, actorName: name, files: try await attachments(event.attachments, on: db)))
         }
         return Details(
-            line: line, article: article, company: try await Company.find(record.companyID, on: db),
+            line: line, article: article, company: try await company(record.companyID, on: db),
             attachments: try await attachments(record.attachments, on: db), steps: steps)
     }
 

@@ -11,13 +11,12 @@ struct CartQueries {
 
     /// A user's cart, in the order it was filled: their positions that do not wait for a
     /// colleague's approval.
-    func cart(of userID: Int) async throws -> [CartPosition] {
-        try await CartPosition.query(on: database).filter(\.$userID == userID).filter(\.$approvalID == nil)
-            .sort(\.$id).all()
-    }
+    func cart(of userID: Int) async throws -> [CartPosition] { try await inCart(of: userID).sort(\.$id).all() }
 
-    func cartCount(of userID: Int) async throws -> Int {
-        try await CartPosition.query(on: database).filter(\.$userID == userID).filter(\.$approvalID == nil).count()
+    func cartCount(of userID: Int) async throws -> Int { try await inCart(of: userID).count() }
+
+    private func inCart(of userID: Int) -> QueryBuilder<CartPosition> {
+        CartPosition.query(on: database).filter(\.$userID == userID).filter(\.$approvalID == nil)
     }
 
     /// A position of `userID` still in the cart (not held for approval); nil for anyone else's.
@@ -40,13 +39,7 @@ struct CartQueries {
 
     /// The files of `ids` that belong to `companyID`, in that order.
     func attachments(_ ids: [String], of companyID: Int?) async throws -> [Attachment] {
-        var found: [Attachment] = []
-        for id in ids {
-            if let attachment = try await Attachment.find(id, on: database), attachment.companyID == companyID {
-                found.append(attachment)
-            }
-        }
-        return found
+        try await RequestQueries.attachments(ids, on: database).filter { $0.companyID == companyID }
     }
 
     func uploadLink(_ token: String) async throws -> UploadToken? {
